@@ -1,0 +1,49 @@
+//! Local dates of the program's time zone. The clock is never read here: callers pass
+//! "now" as an instant with an offset, and the rules look at its local date.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::program::Program;
+
+/// A day of the year without the year (for yearly campaigns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthDay {
+    pub month: u32,
+    pub day: u32,
+}
+
+impl MonthDay {
+    pub fn of(date: NaiveDate) -> MonthDay {
+        MonthDay {
+            month: date.month(),
+            day: date.day(),
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), &'static str> {
+        // 2024 is a leap year, so Feb 29 counts as a real day.
+        NaiveDate::from_ymd_opt(2024, self.month, self.day)
+            .map(|_| ())
+            .ok_or("must be a real month and day")
+    }
+}
+
+impl Program {
+    /// The program's time zone as a chrono offset.
+    pub fn offset(&self) -> FixedOffset {
+        FixedOffset::east_opt(self.time_zone.utc_offset_minutes * 60)
+            .expect("validated: within ±14 hours")
+    }
+
+    /// The local date of an instant in the program's time zone.
+    pub fn local_date(&self, instant: &DateTime<FixedOffset>) -> NaiveDate {
+        instant.with_timezone(&self.offset()).date_naive()
+    }
+}
+
+/// Parses an RFC 3339 instant; one without an offset is refused (its local date is unknown).
+pub fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).ok()
+}

@@ -1,0 +1,116 @@
+//! Money in integer fen (分) and its display. ¥1 = 100 fen; no floating point anywhere.
+
+/// An amount of money in fen. Plain `i64`: the quote validates its inputs against the
+/// program's limits, so every product computed from them stays far inside `i64`.
+pub type Fen = i64;
+
+/// `floor(amount × percent / 100)` for non-negative amounts: "rounded down" to the fen.
+pub fn percent_of(amount: Fen, percent: i64) -> Fen {
+    amount * percent / 100
+}
+
+/// Formats fen as yuan for people: `¥100` for whole yuan, `¥99.50` otherwise,
+/// `-¥3.20` for negatives. Shown to the fen, never rounded.
+pub fn format_yuan(fen: Fen) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    let (yuan, cents) = (abs / 100, abs % 100);
+    let yuan = group_thousands(yuan);
+    if cents == 0 {
+        format!("{sign}¥{yuan}")
+    } else {
+        format!("{sign}¥{yuan}.{cents:02}")
+    }
+}
+
+/// Like [`format_yuan`] but always with two decimals (`¥100.00`): for receipts and totals.
+pub fn format_yuan_exact(fen: Fen) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}¥{}.{:02}", group_thousands(abs / 100), abs % 100)
+}
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Parses what a person types as yuan (`123`, `123.4`, `123.45`, `¥1,234.50`) into fen.
+/// More than two decimals, signs or other characters are refused rather than rounded.
+pub fn parse_yuan(text: &str) -> Option<Fen> {
+    let cleaned: String = text
+        .trim()
+        .trim_start_matches(['¥', '￥'])
+        .chars()
+        .filter(|c| *c != ',')
+        .collect();
+    let (whole, frac) = match cleaned.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (cleaned.as_str(), ""),
+    };
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if frac.len() > 2
+        || !whole
+            .chars()
+            .chain(frac.chars())
+            .all(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac: i64 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<2}").parse().ok()?
+    };
+    whole.checked_mul(100)?.checked_add(frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_to_the_fen() {
+        assert_eq!(format_yuan(12345), "¥123.45");
+        assert_eq!(format_yuan(9950), "¥99.50");
+        assert_eq!(format_yuan(10000), "¥100");
+        assert_eq!(format_yuan(123456789), "¥1,234,567.89");
+        assert_eq!(format_yuan(-320), "-¥3.20");
+        assert_eq!(format_yuan(0), "¥0");
+        assert_eq!(format_yuan_exact(10000), "¥100.00");
+        assert_eq!(format_yuan_exact(5), "¥0.05");
+    }
+
+    #[test]
+    fn parses_typed_yuan() {
+        assert_eq!(parse_yuan("123"), Some(12300));
+        assert_eq!(parse_yuan("123.4"), Some(12340));
+        assert_eq!(parse_yuan("¥1,234.05"), Some(123405));
+        assert_eq!(parse_yuan(".5"), Some(50));
+        assert_eq!(parse_yuan("1.234"), None);
+        assert_eq!(parse_yuan("-1"), None);
+        assert_eq!(parse_yuan("abc"), None);
+        assert_eq!(parse_yuan(""), None);
+        assert_eq!(parse_yuan("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn percent_rounds_down() {
+        assert_eq!(percent_of(59800, 10), 5980);
+        assert_eq!(percent_of(999, 5), 49);
+    }
+}

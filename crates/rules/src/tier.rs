@@ -1,0 +1,150 @@
+//! Tiers (会员等级): thresholds on trailing qualifying spend, upgrades, the next-tier gap
+//! and the "¥X to the next tier" prompt.
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::{format_yuan, Fen};
+use crate::program::{Program, Text};
+
+/// A tier's id as the program names it (`regular`, `silver`, …). Tier order is the
+/// order of the program's list, not the id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct TierId(pub String);
+
+impl TierId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for TierId {
+    fn from(s: &str) -> Self {
+        TierId(s.to_owned())
+    }
+}
+
+impl std::fmt::Display for TierId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub id: TierId,
+    pub name: Text,
+    /// The card colour, `#rrggbb`.
+    pub color: String,
+    /// Trailing 365-day qualifying spend that reaches this tier.
+    pub threshold_fen: Fen,
+    /// 120 = points ×1.2.
+    pub points_rate_percent: i64,
+    pub birthday_month_discount_percent: i64,
+    /// Gold and up: the order's shipping fee is waived.
+    pub free_shipping: bool,
+    /// The perk named in the upgrade prompt.
+    pub headline_perk: Text,
+    pub perks: Vec<Text>,
+}
+
+/// The next tier up and what is missing to reach it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextTier {
+    pub tier: TierId,
+    pub gap_fen: Fen,
+}
+
+impl Program {
+    /// The highest tier whose threshold this qualifying spend reaches.
+    pub fn tier_for_spend(&self, qualifying_spend_fen: Fen) -> &Tier {
+        self.tiers
+            .iter()
+            .rev()
+            .find(|t| qualifying_spend_fen >= t.threshold_fen)
+            .unwrap_or(&self.tiers[0])
+    }
+
+    /// The tier after an order: spend can lift a member, never lower them.
+    pub fn tier_after(&self, held: &TierId, qualifying_spend_fen: Fen) -> TierId {
+        let reached = self.tier_for_spend(qualifying_spend_fen);
+        match self.tier_rank(held) {
+            Some(rank) if rank >= self.tier_rank(&reached.id).unwrap_or(0) => held.clone(),
+            _ => reached.id.clone(),
+        }
+    }
+
+    /// The tier above `held` and the gap to it from this spend; none at the top tier.
+    /// The gap is positive whenever `held` is at least the tier the spend reaches.
+    pub fn next_tier(&self, held: &TierId, qualifying_spend_fen: Fen) -> Option<NextTier> {
+        let rank = self.tier_rank(held)?;
+        let next = self.tiers.get(rank + 1)?;
+        Some(NextTier {
+            tier: next.id.clone(),
+            gap_fen: next.threshold_fen - qualifying_spend_fen,
+        })
+    }
+
+    /// The prompt `距金卡会员还差¥123.45，升级即享顺丰包邮` in the given language.
+    pub fn next_tier_prompt(&self, next: &NextTier, lang: &str) -> String {
+        let Some(tier) = self.tier(&next.tier) else {
+            return String::new();
+        };
+        self.prompts
+            .next_tier
+            .get(lang)
+            .replace("{tier}", tier.name.get(lang))
+            .replace("{gap}", &format_yuan(next.gap_fen))
+            .replace("{perk}", tier.headline_perk.get(lang))
+    }
+
+    /// Where a spend sits on the progress bar whose ends are the lowest and highest
+    /// thresholds, in basis points (0..=10000) so the app needs no floats to place it.
+    /// Beyond the top threshold the bar is full.
+    pub fn progress_basis_points(&self, fen: Fen) -> i64 {
+        let top = self.tiers.last().map(|t| t.threshold_fen).unwrap_or(0);
+        if top <= 0 {
+            return 10_000;
+        }
+        (fen.clamp(0, top) as i128 * 10_000 / top as i128) as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prompt_in_both_languages() {
+        let p = Program::default_program();
+        let next = p.next_tier(&"silver".into(), 187655).unwrap();
+        assert_eq!(
+            next,
+            NextTier {
+                tier: "gold".into(),
+                gap_fen: 12345
+            }
+        );
+        assert_eq!(
+            p.next_tier_prompt(&next, "zh"),
+            "距金卡会员还差¥123.45，升级即享顺丰包邮"
+        );
+        assert_eq!(
+            p.next_tier_prompt(&next, "en"),
+            "¥123.45 more to Gold: unlock free express shipping"
+        );
+        assert_eq!(p.next_tier(&"diamond".into(), 0), None);
+    }
+
+    #[test]
+    fn tiers_by_spend() {
+        let p = Program::default_program();
+        assert_eq!(p.tier_for_spend(49999).id.as_str(), "regular");
+        assert_eq!(p.tier_for_spend(50000).id.as_str(), "silver");
+        assert_eq!(p.tier_after(&"gold".into(), 0).as_str(), "gold");
+        assert_eq!(p.tier_after(&"regular".into(), 600000).as_str(), "diamond");
+        assert_eq!(p.progress_basis_points(250000), 5000);
+        assert_eq!(p.progress_basis_points(900000), 10000);
+    }
+}

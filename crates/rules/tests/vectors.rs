@@ -1,0 +1,45 @@
+//! The shared worked examples (`tests/vectors/quote.json`, copied from the program's
+//! authors): every case must give exactly the expected answer or error code. The same
+//! file runs compiled to wasm in headless Chromium (see `tests/wasm.rs`).
+
+use member_rules::{quote, Program, QuoteInput};
+use serde_json::Value;
+
+pub const VECTORS_JSON: &str = include_str!("vectors/quote.json");
+
+/// Runs every vector and returns one line per mismatch (empty when all are equal).
+pub fn mismatches() -> (usize, Vec<String>) {
+    let program = Program::default_program();
+    let file: Value = serde_json::from_str(VECTORS_JSON).expect("vectors parse");
+    let cases = file["cases"].as_array().expect("cases");
+    let mut bad = vec![];
+    for case in cases {
+        let name = case["name"].as_str().unwrap_or("?");
+        let expected = &case["expected"];
+        let got = serde_json::from_value::<QuoteInput>(case["input"].clone())
+            .map_err(|e| format!("input does not parse: {e}"))
+            .map(|input| quote(&program, &input));
+        let got = match got {
+            Ok(Ok(q)) => serde_json::to_value(q).unwrap(),
+            Ok(Err(e)) => serde_json::json!({ "error": e.code() }),
+            Err(e) => serde_json::json!({ "error": e }),
+        };
+        if &got != expected {
+            bad.push(format!("{name}:\n  expected {expected}\n  got      {got}"));
+        }
+    }
+    (cases.len(), bad)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn every_vector_matches() {
+    let (count, bad) = mismatches();
+    assert!(count >= 49, "the vectors file lost cases: {count}");
+    assert!(
+        bad.is_empty(),
+        "{} of {count} vectors differ:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
