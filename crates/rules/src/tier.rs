@@ -99,15 +99,32 @@ impl Program {
             .replace("{perk}", tier.headline_perk.get(lang))
     }
 
-    /// Where a spend sits on the progress bar whose ends are the lowest and highest
-    /// thresholds, in basis points (0..=10000) so the app needs no floats to place it.
-    /// Beyond the top threshold the bar is full.
+    /// Where a spend sits on the tier progress bar, in basis points (0..=10000) so the
+    /// app needs no floats. Each step between two thresholds gets an equal width (a
+    /// linear scale would squeeze the low tiers into a sliver); beyond the top threshold
+    /// the bar is full.
     pub fn progress_basis_points(&self, fen: Fen) -> i64 {
-        let top = self.tiers.last().map(|t| t.threshold_fen).unwrap_or(0);
-        if top <= 0 {
+        let steps = self.tiers.len() as i64 - 1;
+        if steps <= 0 {
             return 10_000;
         }
-        (fen.clamp(0, top) as i128 * 10_000 / top as i128) as i64
+        let width = 10_000 / steps;
+        for (i, pair) in self.tiers.windows(2).enumerate() {
+            let (low, high) = (pair[0].threshold_fen, pair[1].threshold_fen);
+            if fen < high {
+                let within = (fen.max(low) - low) as i128 * width as i128 / (high - low) as i128;
+                return i as i64 * width + within as i64;
+            }
+        }
+        10_000
+    }
+
+    /// Where each tier's threshold is marked on the progress bar, in basis points.
+    pub fn tier_marks_basis_points(&self) -> Vec<(TierId, i64)> {
+        self.tiers
+            .iter()
+            .map(|t| (t.id.clone(), self.progress_basis_points(t.threshold_fen)))
+            .collect()
     }
 }
 
@@ -144,7 +161,18 @@ mod tests {
         assert_eq!(p.tier_for_spend(50000).id.as_str(), "silver");
         assert_eq!(p.tier_after(&"gold".into(), 0).as_str(), "gold");
         assert_eq!(p.tier_after(&"regular".into(), 600000).as_str(), "diamond");
-        assert_eq!(p.progress_basis_points(250000), 5000);
+        // Three equal steps: 0 | ¥500 | ¥2,000 | ¥5,000.
+        assert_eq!(p.progress_basis_points(0), 0);
+        assert_eq!(p.progress_basis_points(25000), 1666);
+        assert_eq!(p.progress_basis_points(50000), 3333);
+        assert_eq!(p.progress_basis_points(350000), 3333 * 2 + 1666);
+        assert_eq!(p.progress_basis_points(500000), 10000);
         assert_eq!(p.progress_basis_points(900000), 10000);
+        let marks: Vec<i64> = p
+            .tier_marks_basis_points()
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(marks, [0, 3333, 6666, 10000]);
     }
 }
