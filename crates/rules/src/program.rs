@@ -442,6 +442,7 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Program, ProgramError> {
         let mut v: serde_json::Value = serde_json::from_str(DEFAULT_PROGRAM_JSON).unwrap();
@@ -465,47 +466,45 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_by_field() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>)> = vec![
-            (
-                "tiers[0].threshold_fen",
-                Box::new(|v| v["tiers"][0]["threshold_fen"] = 5.into()),
-            ),
-            (
-                "tiers[1].id",
-                Box::new(|v| v["tiers"][1]["id"] = "regular".into()),
-            ),
-            (
-                "tiers[3].color",
-                Box::new(|v| v["tiers"][3]["color"] = "blue".into()),
-            ),
+        // (the field the error must name, the JSON pointer to break, the bad value)
+        let cases = [
+            ("tiers[0].threshold_fen", "/tiers/0/threshold_fen", json!(5)),
+            ("tiers[1].id", "/tiers/1/id", json!("regular")),
+            ("tiers[3].color", "/tiers/3/color", json!("blue")),
             (
                 "tiers[1].birthday_month_discount_percent",
-                Box::new(|v| v["tiers"][1]["birthday_month_discount_percent"] = 101.into()),
+                "/tiers/1/birthday_month_discount_percent",
+                json!(101),
             ),
             (
                 "member_discount.member_day.day_of_month",
-                Box::new(|v| v["member_discount"]["member_day"]["day_of_month"] = 31.into()),
+                "/member_discount/member_day/day_of_month",
+                json!(31),
             ),
             (
                 "points.campaigns[0].from",
-                Box::new(|v| v["points"]["campaigns"][0]["from"]["month"] = 13.into()),
+                "/points/campaigns/0/from/month",
+                json!(13),
             ),
             (
                 "points.milestones[1].lifetime_spend_fen",
-                Box::new(|v| v["points"]["milestones"][1]["lifetime_spend_fen"] = 1.into()),
+                "/points/milestones/1/lifetime_spend_fen",
+                json!(1),
             ),
             (
                 "points.as_cash.step_points",
-                Box::new(|v| v["points"]["as_cash"]["step_points"] = 150.into()),
+                "/points/as_cash/step_points",
+                json!(150),
             ),
             (
                 "prompts.next_tier.en",
-                Box::new(|v| v["prompts"]["next_tier"]["en"] = "next tier".into()),
+                "/prompts/next_tier/en",
+                json!("next tier"),
             ),
-            ("tiers", Box::new(|v| v["tiers"] = serde_json::json!([]))),
+            ("tiers", "/tiers", json!([])),
         ];
-        for (field, edit) in cases {
-            let err = with(|v| edit(v)).expect_err(field);
+        for (field, pointer, value) in cases {
+            let err = with(|v| *v.pointer_mut(pointer).expect(pointer) = value).expect_err(field);
             assert_eq!(err.field, field, "{err}");
         }
     }

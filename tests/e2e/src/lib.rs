@@ -1,0 +1,186 @@
+//! Harness for the end-to-end tests: starts the real `member-center` binary on a free
+//! port with a fresh SQLite file and the built app, starts chromedriver, and opens a
+//! headless Chromium the size of a phone.
+//!
+//! The tests need a built app and the server binary; `cargo xtask test` provides both
+//! through `E2E_DIST` and `E2E_SERVER_BIN`, and runs them with `--ignored`.
+
+pub mod pages;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// The phone the screenshots are taken at.
+pub const VIEWPORT: (u32, u32) = (375, 667);
+
+/// A child process killed when dropped, so a failing test leaves nothing running.
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+fn env_path(name: &str) -> PathBuf {
+    let value = std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the end-to-end tests with `cargo xtask test`")
+    });
+    let path = PathBuf::from(value);
+    assert!(path.exists(), "{name}={} does not exist", path.display());
+    path
+}
+
+/// Waits until a TCP port accepts connections, or panics naming what did not start.
+fn wait_for_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The server under test.
+pub struct Server {
+    pub base_url: String,
+    _process: KillOnDrop,
+    _data: TempDir,
+}
+
+impl Server {
+    pub fn start_demo() -> Server {
+        let bin = env_path("E2E_SERVER_BIN");
+        let dist = env_path("E2E_DIST");
+        let data = TempDir::new("e2e-db");
+        let port = free_port();
+        let child = Command::new(bin)
+            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .arg("--dist")
+            .arg(dist)
+            .arg("--database-url")
+            .arg(format!("sqlite://{}", data.0.join("e2e.db").display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let process = KillOnDrop(child);
+        wait_for_port(port, "member-center");
+        Server {
+            base_url: format!("http://127.0.0.1:{port}"),
+            _process: process,
+            _data: data,
+        }
+    }
+
+    pub fn get_json(&self, path: &str) -> serde_json::Value {
+        ureq::get(&format!("{}{path}", self.base_url))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .body_mut()
+            .read_json()
+            .expect("JSON")
+    }
+
+    pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
+        ureq::post(&format!("{}{path}", self.base_url))
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+            .body_mut()
+            .read_json()
+            .expect("JSON")
+    }
+}
+
+/// A headless Chromium behind its own chromedriver.
+pub struct Browser {
+    pub client: Client,
+    _driver: KillOnDrop,
+    _profile: TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> Browser {
+        let port = free_port();
+        let driver = Command::new(
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        )
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts (apt-get install chromium-driver)");
+        let driver = KillOnDrop(driver);
+        wait_for_port(port, "chromedriver");
+        let profile = TempDir::new("e2e-chromium");
+        let (w, h) = VIEWPORT;
+        let caps = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--lang=zh-CN",
+                    format!("--user-data-dir={}", profile.0.display()),
+                ],
+                "mobileEmulation": { "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0 } }
+            }
+        });
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a WebDriver session");
+        Browser {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    /// Saves a screenshot under `tests/artifacts/` (kept by CI as a test artifact).
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
+        std::fs::create_dir_all(&dir).expect("artifacts dir");
+        let path = dir.join(format!("{name}-{}x{}.png", VIEWPORT.0, VIEWPORT.1));
+        let png = self.client.screenshot().await.expect("a screenshot");
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+}
+
+/// A temporary directory removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(prefix: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}

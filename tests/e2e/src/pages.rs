@@ -1,0 +1,161 @@
+//! Page objects: what a test can see and do on each screen, found by `data-testid`
+//! (never CSS paths or whole-HTML comparisons).
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use fantoccini::{elements::Element, Client, Locator};
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+/// Polls `check` until it gives a value, or panics with `what` after 15 s. The app
+/// renders asynchronously (wasm start, fetches), so every read waits for its state.
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub async fn find(client: &Client, id: &str) -> Element {
+    let css = testid(id);
+    eventually(&css, || async {
+        client.find(Locator::Css(&css)).await.ok()
+    })
+    .await
+}
+
+pub async fn text(client: &Client, id: &str) -> String {
+    find(client, id).await.text().await.unwrap_or_default()
+}
+
+pub async fn attr(client: &Client, id: &str, name: &str) -> Option<String> {
+    find(client, id).await.attr(name).await.ok().flatten()
+}
+
+/// Waits until an element's attribute parses as an integer and returns it.
+pub async fn int_attr(client: &Client, id: &str, name: &str) -> i64 {
+    eventually(&format!("{id}[{name}]"), || async {
+        attr(client, id, name)
+            .await
+            .and_then(|v| v.trim().parse().ok())
+    })
+    .await
+}
+
+/// The tier progress bar as a screen reader sees it.
+#[derive(Debug)]
+pub struct Progress {
+    pub min: String,
+    pub max: String,
+    pub now: String,
+    pub text: String,
+}
+
+pub struct HomePage<'a>(pub &'a Client);
+
+impl HomePage<'_> {
+    pub async fn open(&self, base_url: &str) {
+        self.0
+            .goto(&format!("{base_url}/"))
+            .await
+            .expect("open home");
+        find(self.0, "member-card").await;
+    }
+
+    /// Picks a demo member and waits until the card shows them.
+    pub async fn choose_persona(&self, member_id: &str) {
+        let select = find(self.0, "persona-switcher").await;
+        select
+            .select_by_value(member_id)
+            .await
+            .expect("select persona");
+        eventually(&format!("persona {member_id}"), || async {
+            let value = self
+                .0
+                .execute(
+                    "return document.querySelector('[data-testid=\"persona-switcher\"]').value",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (value.as_str() == Some(member_id)).then_some(())
+        })
+        .await;
+    }
+
+    pub async fn progress(&self) -> Progress {
+        let get = |name: &'static str| async move {
+            attr(self.0, "tier-progress", name)
+                .await
+                .unwrap_or_default()
+        };
+        Progress {
+            min: get("aria-valuemin").await,
+            max: get("aria-valuemax").await,
+            now: get("aria-valuenow").await,
+            text: get("aria-valuetext").await,
+        }
+    }
+
+    pub async fn role_of_progress(&self) -> String {
+        attr(self.0, "tier-progress", "role")
+            .await
+            .unwrap_or_default()
+    }
+
+    /// Waits for the prompt to show the expected text (it follows the persona).
+    pub async fn wait_prompt(&self, expected: &str) -> String {
+        eventually(&format!("prompt {expected:?}"), || async {
+            let shown = text(self.0, "next-tier-prompt").await;
+            (shown.trim() == expected).then_some(shown)
+        })
+        .await
+    }
+
+    pub async fn tier_name(&self) -> String {
+        text(self.0, "tier-name").await
+    }
+}
+
+pub struct PreviewPage<'a>(pub &'a Client);
+
+impl PreviewPage<'_> {
+    pub async fn open_from_home(&self) {
+        find(self.0, "nav-preview")
+            .await
+            .click()
+            .await
+            .expect("go to preview");
+        find(self.0, "preview-amount").await;
+    }
+
+    /// Types into the amount field key by key, as a shopper would.
+    pub async fn type_amount(&self, amount: &str) {
+        let input = find(self.0, "preview-amount").await;
+        input.clear().await.expect("clear amount");
+        input.send_keys(amount).await.expect("type amount");
+    }
+
+    pub async fn payable_fen(&self) -> i64 {
+        int_attr(self.0, "quote-payable", "data-value").await
+    }
+
+    pub async fn points_total(&self) -> i64 {
+        int_attr(self.0, "quote-points-total", "data-value").await
+    }
+
+    pub async fn payable_text(&self) -> String {
+        text(self.0, "quote-payable").await
+    }
+}
