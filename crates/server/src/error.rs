@@ -1,0 +1,124 @@
+//! The API's error type. Every failure answers `{"error":{"code":"snake_case","message":"…"}}`
+//! with a fitting status; bad input is always a 4xx. Internal and database errors answer a
+//! generic 500 and are logged: their text may name tables, files or queries, so it is
+//! never echoed to the client.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use rules::QuoteError;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400: the body is not well-formed JSON.
+    #[error("the body is not valid JSON: {0}")]
+    InvalidJson(String),
+    /// 400: the body could not be read (the connection broke, a bad chunk).
+    #[error("the request body could not be read")]
+    InvalidBody,
+    /// 422: well-formed JSON of the wrong shape, type or with an unknown field. serde's
+    /// message only describes the client's own input, so it is safe to return.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// 415: the body is not declared as JSON.
+    #[error("the body must be JSON, sent with `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    /// 413: the body is over the server's limit.
+    #[error("the body is larger than the server accepts")]
+    PayloadTooLarge,
+    /// 422: the rules refused the quote; the code is the rules crate's stable code.
+    #[error(transparent)]
+    Quote(#[from] QuoteError),
+    /// 404: no such resource (also: a demo endpoint when not in demo mode).
+    #[error("not found")]
+    NotFound,
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 500: a database failure; logged, never echoed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// 500: anything else that is our fault; logged, never echoed.
+    #[error("internal error: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::InvalidJson(_) | ApiError::InvalidBody => StatusCode::BAD_REQUEST,
+            ApiError::InvalidRequest(_) | ApiError::Quote(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJson(_) => "invalid_json",
+            ApiError::InvalidBody => "invalid_body",
+            ApiError::InvalidRequest(_) => "invalid_request",
+            ApiError::UnsupportedMediaType => "unsupported_media_type",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::Quote(e) => e.code(),
+            ApiError::NotFound => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Database(_) | ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "an internal error occurred; it has been logged".to_owned()
+        } else {
+            self.to_string()
+        };
+        let body = json!({ "error": { "code": self.code(), "message": message } });
+        (
+            status,
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
+
+/// Unknown paths under /api.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// A known path with a method it does not have.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_are_not_echoed() {
+        let err = ApiError::Internal(anyhow::anyhow!("/secret/path.db is locked"));
+        assert_eq!(err.code(), "internal");
+        let res = err.into_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn quote_errors_keep_their_code() {
+        let err = ApiError::from(QuoteError::CouponExpired);
+        assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(err.code(), "coupon_expired");
+    }
+}

@@ -1,0 +1,151 @@
+//! `member-center`: the member center's JSON API, its storage and the built app's files.
+//!
+//! [`app`] builds the whole HTTP service from an [`AppState`], so tests drive it in-process
+//! with `tower::ServiceExt::oneshot` and the binary only adds a listener ([`serve`]).
+
+pub mod cli;
+pub mod db;
+pub mod demo_seed;
+pub mod error;
+pub mod extract;
+pub mod routes;
+pub mod security;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
+use axum::Router;
+use rules::Program;
+use sha2::{Digest, Sha256};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::db::Db;
+use crate::routes::static_files::Site;
+use crate::security::FrameAncestors;
+
+/// Request bodies above this are refused with 413 `payload_too_large`; a quote with the
+/// program's largest cart and wallet stays far below it.
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach. Cheap to clone: everything big is behind an `Arc`.
+#[derive(Clone)]
+pub struct AppState {
+    pub program: Arc<LoadedProgram>,
+    pub db: Db,
+    /// Demo mode: demo members are seeded and `/api/demo/*` answers.
+    pub demo: bool,
+    /// The built app, when serving it.
+    pub site: Option<Arc<Site>>,
+    pub frame_ancestors: FrameAncestors,
+}
+
+impl AppState {
+    pub fn new(program: Program, db: Db) -> AppState {
+        AppState {
+            program: Arc::new(LoadedProgram::new(program)),
+            db,
+            demo: false,
+            site: None,
+            frame_ancestors: FrameAncestors::default(),
+        }
+    }
+
+    pub fn with_demo(mut self, demo: bool) -> AppState {
+        self.demo = demo;
+        self
+    }
+
+    pub fn with_site(mut self, site: Site) -> AppState {
+        self.site = Some(Arc::new(site));
+        self
+    }
+
+    pub fn with_frame_ancestors(mut self, frame_ancestors: FrameAncestors) -> AppState {
+        self.frame_ancestors = frame_ancestors;
+        self
+    }
+}
+
+/// The program, with its JSON and ETag computed once: it never changes while running.
+pub struct LoadedProgram {
+    pub program: Program,
+    pub json: Bytes,
+    /// A strong ETag: the SHA-256 of exactly the bytes served.
+    pub etag: HeaderValue,
+}
+
+impl LoadedProgram {
+    pub fn new(program: Program) -> LoadedProgram {
+        let json = serde_json::to_vec(&program).expect("a program always serializes");
+        let digest = Sha256::digest(&json);
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let etag = HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header");
+        LoadedProgram {
+            program,
+            json: Bytes::from(json),
+            etag,
+        }
+    }
+}
+
+/// The whole HTTP service: `/api/*`, then the built app for every other path.
+pub fn app(state: AppState) -> Router {
+    let headers = security::SecurityHeaders::new(
+        state.site.as_deref().map(Site::inline_hashes),
+        &state.frame_ancestors,
+    );
+    let router = Router::new()
+        .nest("/api", routes::api_router())
+        .fallback(routes::static_files::serve);
+    let router = headers.apply(router.with_state(state));
+    router
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Serves `app(state)` on a bound listener until `shutdown` completes; requests in flight
+/// are finished first.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Completes on Ctrl-C or SIGTERM (what a container runtime or systemd sends).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,22 @@
+//! The HTTP routes, one module per resource, each with its own `router()`.
+
+pub mod demo;
+pub mod program;
+pub mod quote;
+pub mod static_files;
+
+use axum::Router;
+
+use crate::error;
+use crate::AppState;
+
+/// Everything under `/api`. Unknown paths and wrong methods answer our JSON error body,
+/// never the app's index.html or axum's empty default.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .merge(program::router())
+        .merge(quote::router())
+        .merge(demo::router())
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+}

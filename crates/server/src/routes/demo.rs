@@ -1,0 +1,29 @@
+//! `GET /api/demo/members`: the demo personas and their snapshots, for the persona switcher.
+//! Only in demo mode; otherwise the path does not exist (404), so nothing leaks.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::db;
+use crate::db::members::Member;
+use crate::error::ApiError;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/demo/members", get(members))
+}
+
+#[derive(Debug, Serialize)]
+pub struct DemoMembers {
+    pub members: Vec<Member>,
+}
+
+async fn members(State(state): State<AppState>) -> Result<Json<DemoMembers>, ApiError> {
+    if !state.demo {
+        return Err(ApiError::NotFound);
+    }
+    let members = db::members::demo_members(&state.db, &state.program.program).await?;
+    Ok(Json(DemoMembers { members }))
+}

@@ -1,0 +1,181 @@
+//! Security headers on every response, API and app alike.
+//!
+//! The CSP allows scripts only from this origin plus the exact inline scripts of the
+//! built index.html (Trunk injects one to start the wasm), by their SHA-256, computed once
+//! at startup; `'wasm-unsafe-eval'` lets the page compile its wasm. Leptos sets `style`
+//! attributes, which CSP governs as `style-src-attr`, so only attributes get
+//! `'unsafe-inline'`; `<style>` elements still need a hash.
+
+use std::fmt;
+use std::str::FromStr;
+
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::Router;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::routes::static_files::InlineHashes;
+
+/// Extra origins allowed to frame the app (`--frame-ancestors`), besides this origin.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameAncestors(Vec<String>);
+
+impl FrameAncestors {
+    pub fn origins(&self) -> &[String] {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid frame ancestor `{0}`: expected an origin like https://host.example or https://*.example.com")]
+pub struct InvalidFrameAncestor(String);
+
+/// Space- or comma-separated origins. Each is checked strictly, since it goes verbatim
+/// into the CSP header: a `;` or a quote would let it add or change directives.
+impl FromStr for FrameAncestors {
+    type Err = InvalidFrameAncestor;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.split([' ', ','])
+            .filter(|o| !o.is_empty())
+            .map(|o| {
+                if is_origin(o) {
+                    Ok(o.trim_end_matches('/').to_owned())
+                } else {
+                    Err(InvalidFrameAncestor(o.to_owned()))
+                }
+            })
+            .collect::<Result<_, _>>()
+            .map(FrameAncestors)
+    }
+}
+
+impl fmt::Display for FrameAncestors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.join(" "))
+    }
+}
+
+fn is_origin(o: &str) -> bool {
+    let Some((scheme, rest)) = o.split_once("://") else {
+        return false;
+    };
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*' | '[' | ']'))
+}
+
+/// The header values, built once.
+pub struct SecurityHeaders {
+    pub csp: HeaderValue,
+    pub x_frame_options: Option<HeaderValue>,
+}
+
+impl SecurityHeaders {
+    pub fn new(inline: Option<&InlineHashes>, frame_ancestors: &FrameAncestors) -> Self {
+        let csp = content_security_policy(inline, frame_ancestors);
+        SecurityHeaders {
+            csp: HeaderValue::from_str(&csp).expect("built from checked parts"),
+            // Older browsers ignore frame-ancestors; X-Frame-Options can only say "self",
+            // so it is sent only when no other origin may frame the app.
+            x_frame_options: frame_ancestors
+                .origins()
+                .is_empty()
+                .then(|| HeaderValue::from_static("SAMEORIGIN")),
+        }
+    }
+
+    pub fn apply(self, router: Router) -> Router {
+        let set =
+            |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::overriding(name, value);
+        let router = router
+            .layer(set(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ))
+            .layer(set(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("strict-origin-when-cross-origin"),
+            ))
+            .layer(set(header::CONTENT_SECURITY_POLICY, self.csp));
+        match self.x_frame_options {
+            Some(value) => router.layer(set(header::X_FRAME_OPTIONS, value)),
+            None => router,
+        }
+    }
+}
+
+pub fn content_security_policy(
+    inline: Option<&InlineHashes>,
+    frame_ancestors: &FrameAncestors,
+) -> String {
+    let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    let mut style_src = vec!["'self'".to_owned()];
+    if let Some(inline) = inline {
+        script_src.extend(inline.scripts.iter().map(|h| format!("'sha256-{h}'")));
+        style_src.extend(inline.styles.iter().map(|h| format!("'sha256-{h}'")));
+    }
+    let mut ancestors = vec!["'self'".to_owned()];
+    ancestors.extend(frame_ancestors.origins().iter().cloned());
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src {}", script_src.join(" ")),
+        format!("style-src {}", style_src.join(" ")),
+        "style-src-attr 'unsafe-inline'".to_owned(),
+        "img-src 'self' data:".to_owned(),
+        "font-src 'self'".to_owned(),
+        "connect-src 'self'".to_owned(),
+        "object-src 'none'".to_owned(),
+        "base-uri 'self'".to_owned(),
+        "form-action 'self'".to_owned(),
+        format!("frame-ancestors {}", ancestors.join(" ")),
+    ]
+    .join("; ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_ancestors_parse_and_refuse_injection() {
+        let fa: FrameAncestors = "https://a.example, https://*.b.example:8443/"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            fa.origins(),
+            ["https://a.example", "https://*.b.example:8443"]
+        );
+        assert_eq!(
+            "".parse::<FrameAncestors>().unwrap(),
+            FrameAncestors::default()
+        );
+        for bad in [
+            "https://a.example; script-src *",
+            "'unsafe-inline'",
+            "javascript://x",
+            "a.example",
+            "https://",
+        ] {
+            assert!(bad.parse::<FrameAncestors>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn policy_lists_hashes_and_ancestors() {
+        let inline = InlineHashes {
+            scripts: vec!["abc=".into()],
+            styles: vec![],
+        };
+        let fa: FrameAncestors = "https://host.example".parse().unwrap();
+        let csp = content_security_policy(Some(&inline), &fa);
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"));
+        assert!(csp.contains("frame-ancestors 'self' https://host.example"));
+        let headers = SecurityHeaders::new(Some(&inline), &fa);
+        assert!(headers.x_frame_options.is_none());
+        let headers = SecurityHeaders::new(None, &FrameAncestors::default());
+        assert_eq!(headers.x_frame_options.unwrap(), "SAMEORIGIN");
+    }
+}
