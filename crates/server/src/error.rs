@@ -107,12 +107,16 @@ pub async fn method_not_allowed() -> ApiError {
 mod tests {
     use super::*;
 
-    #[test]
-    fn internal_errors_are_not_echoed() {
+    #[tokio::test]
+    async fn internal_errors_are_not_echoed() {
+        use http_body_util::BodyExt;
         let err = ApiError::Internal(anyhow::anyhow!("/secret/path.db is locked"));
-        assert_eq!(err.code(), "internal");
         let res = err.into_response();
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal");
+        assert!(!body.to_string().contains("secret"), "{body}");
     }
 
     #[test]

@@ -36,11 +36,13 @@ where
 }
 
 /// Not JSON at all → 400; JSON of the wrong shape (including numbers beyond `i64`) → 422.
+///
+/// Parsed in two steps because a streaming parse reports whichever problem it meets
+/// first: `[1,2,` is malformed, yet read as a struct it fails on the type of `1`.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => ApiError::InvalidRequest(e.to_string()),
-        _ => ApiError::InvalidJson(e.to_string()),
-    })
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidJson(e.to_string()))?;
+    serde_json::from_value(value).map_err(|e| ApiError::InvalidRequest(e.to_string()))
 }
 
 /// `application/json` or `application/<something>+json`, with any parameters.

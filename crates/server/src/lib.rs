@@ -17,9 +17,11 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderValue;
+use axum::response::IntoResponse;
 use axum::Router;
 use rules::Program;
 use sha2::{Digest, Sha256};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
@@ -104,6 +106,10 @@ pub fn app(state: AppState) -> Router {
     let router = headers.apply(router.with_state(state));
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        // A bug must not drop the connection: a panic answers our generic 500.
+        .layer(CatchPanicLayer::custom(|_| {
+            error::ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
+        }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }

@@ -1,0 +1,161 @@
+//! A test app: the real router over a temporary database, and a small request helper.
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use member_center::routes::static_files::Site;
+use member_center::security::FrameAncestors;
+use member_center::{app, db, demo_seed, AppState};
+use rules::Program;
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub state: AppState,
+    router: Router,
+    /// Holds the database file (and any dist folder) until the test ends.
+    _dir: TempDir,
+}
+
+#[derive(Default)]
+pub struct Options {
+    pub demo: bool,
+    /// Files of a fake Trunk build: (name, content).
+    pub dist: Option<Vec<(&'static str, Vec<u8>)>>,
+    pub frame_ancestors: Option<&'static str>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Options::default()).await
+}
+
+pub async fn spawn_demo() -> TestApp {
+    spawn_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await
+}
+
+pub async fn spawn_with(options: Options) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let pool = db::connect(&url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
+    let mut state = AppState::new(Program::default_program(), pool).with_demo(options.demo);
+    if options.demo {
+        demo_seed::seed(&state.db, &state.program.program, now())
+            .await
+            .expect("seed");
+    }
+    if let Some(files) = options.dist {
+        let dist = dir.path().join("dist");
+        for (name, content) in files {
+            let path = dist.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        }
+        state = state.with_site(Site::load(&dist).expect("site"));
+    }
+    if let Some(origins) = options.frame_ancestors {
+        let origins: FrameAncestors = origins.parse().expect("origins");
+        state = state.with_frame_ancestors(origins);
+    }
+    TestApp {
+        router: app(state.clone()),
+        state,
+        _dir: dir,
+    }
+}
+
+pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().fixed_offset()
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "not JSON ({e}): {}",
+                String::from_utf8_lossy(&self.body[..self.body.len().min(300)])
+            )
+        })
+    }
+
+    pub fn header(&self, name: impl header::AsHeaderName) -> &str {
+        self.headers
+            .get(name)
+            .map(|v| v.to_str().expect("ASCII header"))
+            .unwrap_or("")
+    }
+
+    /// Asserts an error answer: its status and its code, in our body shape.
+    #[track_caller]
+    pub fn assert_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let json = self.json();
+        assert_eq!(json["error"]["code"], code, "{json}");
+        assert!(json["error"]["message"].is_string(), "{json}");
+        assert_eq!(self.header(header::CONTENT_TYPE), "application/json");
+    }
+}
+
+impl TestApp {
+    pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        let res = self.router.clone().oneshot(req).await.expect("infallible");
+        let (parts, body) = res.into_parts();
+        TestResponse {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.collect().await.expect("body").to_bytes(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with(path, &[]).await
+    }
+
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> TestResponse {
+        let mut req = Request::get(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        self.request(req.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        self.request(req.body(body.into()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {
+        self.post_raw(path, body.to_string()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: impl Into<Body>) -> TestResponse {
+        self.send(Method::POST, path, Some("application/json"), body)
+            .await
+    }
+}

@@ -1,0 +1,11 @@
+//! The API, driven in-process through `app(state)` with a fresh SQLite file per test (one
+//! integration-test binary, as in zero2prod: one link step, shared helpers).
+
+mod cli;
+mod demo;
+mod helpers;
+mod program;
+mod quote;
+mod security;
+mod serve;
+mod static_files;
