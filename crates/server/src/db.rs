@@ -30,9 +30,18 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .foreign_keys(true)
         // A writer waits for another instead of failing at once with SQLITE_BUSY.
         .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
+    // Each connection to `sqlite::memory:` is a database of its own: one connection, kept.
+    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let pool = if in_memory {
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+    } else {
+        SqlitePoolOptions::new().max_connections(8)
+    };
+    pool.connect_with(options)
         .await
         .with_context(|| format!("cannot open the database `{url}`"))
 }

@@ -23,7 +23,8 @@ use rules::Program;
 use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::db::Db;
 use crate::routes::static_files::Site;
@@ -111,7 +112,12 @@ pub fn app(state: AppState) -> Router {
             error::ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
         }))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // One line per request at INFO (the default filter shows it; RUST_LOG tunes it).
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
 }
 
 /// Serves `app(state)` on a bound listener until `shutdown` completes; requests in flight
