@@ -1,1 +1,28 @@
-fn main() {}
+//! The member center app: client-side rendered Leptos, built by Trunk into `dist/`.
+
+mod api;
+mod app;
+mod components;
+mod display;
+mod labels;
+mod pages;
+mod preview_model;
+mod state;
+mod storage;
+
+// `Locale`, `use_i18n`, `t!`… generated at compile time from `locales/*.json` and the
+// `[package.metadata.leptos-i18n]` table of Cargo.toml. (leptos_i18n 0.6 prefers a
+// build script; this macro does the same without one.)
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+use locales::i18n;
+
+fn main() {
+    // index.html shows a loading line while the wasm downloads; the app replaces it.
+    if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(app::App);
+}

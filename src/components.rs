@@ -1,0 +1,23 @@
+//! Reusable pieces of the screens, one public component per file.
+
+mod cart_editor;
+mod category_select;
+mod data_gate;
+mod lang_switch;
+mod member_card;
+mod perks;
+mod persona_switcher;
+mod quote_summary;
+mod tier_progress;
+mod top_bar;
+
+pub use cart_editor::CartEditor;
+pub use category_select::CategorySelect;
+pub use data_gate::DataGate;
+pub use lang_switch::LangSwitch;
+pub use member_card::MemberCard;
+pub use perks::Perks;
+pub use persona_switcher::PersonaSwitcher;
+pub use quote_summary::QuoteSummary;
+pub use tier_progress::TierProgress;
+pub use top_bar::TopBar;

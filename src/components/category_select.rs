@@ -1,0 +1,31 @@
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::labels;
+use crate::preview_model::CATEGORIES;
+
+/// A category `<select>` whose value is written back through `set`.
+#[component]
+pub fn CategorySelect(
+    initial: String,
+    set: impl Fn(String) + 'static,
+    #[prop(into)] label: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let options = CATEGORIES
+        .iter()
+        .map(|id| {
+            let selected = *id == initial;
+            view! {
+                <option value=*id selected=selected>
+                    {move || labels::category(i18n.get_locale(), id)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <select class="select" aria-label=label on:change=move |ev| set(event_target_value(&ev))>
+            {options}
+        </select>
+    }
+}

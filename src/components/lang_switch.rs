@@ -1,0 +1,29 @@
+use leptos::prelude::*;
+
+use crate::i18n::*;
+use crate::storage;
+
+/// 中文 ⇄ English, visible on every screen; the choice is remembered.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let switch = move |_| {
+        let next = match i18n.get_locale_untracked() {
+            Locale::zh => Locale::en,
+            Locale::en => Locale::zh,
+        };
+        storage::set_lang(next.as_str());
+        i18n.set_locale(next);
+    };
+    view! {
+        <button
+            type="button"
+            class="lang-switch"
+            data-testid="lang-switch"
+            aria-label=move || t_string!(i18n, app.lang_switch_label)
+            on:click=switch
+        >
+            {t!(i18n, app.lang_switch)}
+        </button>
+    }
+}

@@ -1,0 +1,72 @@
+use std::sync::Arc;
+
+use chrono::Utc;
+use leptos::prelude::*;
+use rules::money::format_yuan;
+use rules::Program;
+
+use crate::api::DemoMember;
+use crate::display::{group_int, mix, usable_coupons};
+use crate::i18n::*;
+
+/// The member card: tier name on the tier's colour, nickname, points and coupons.
+#[component]
+pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
+    let i18n = use_i18n();
+    let snapshot = &member.snapshot;
+    let tier = program.tier(&snapshot.tier).cloned();
+    let color = tier
+        .as_ref()
+        .map_or_else(|| "#7b8494".to_string(), |t| t.color.clone());
+    let dark = mix(&color, false, 35).unwrap_or_else(|| color.clone());
+    let light = mix(&color, true, 22).unwrap_or_else(|| color.clone());
+    let tier_id = snapshot.tier.as_str().to_string();
+    let tier_name = move || {
+        let locale = i18n.get_locale();
+        tier.as_ref()
+            .map(|t| t.name.get(locale.as_str()).to_string())
+            .unwrap_or_else(|| tier_id.clone())
+    };
+    let now = Utc::now().with_timezone(&program.offset());
+    let coupons = usable_coupons(&snapshot.coupons, &now);
+    let initial = member.nickname.chars().next().unwrap_or('会').to_string();
+    view! {
+        <section
+            class="member-card"
+            data-testid="member-card"
+            data-tier=snapshot.tier.as_str().to_string()
+            style:--tier=color
+            style:--tier-dark=dark
+            style:--tier-light=light
+        >
+            <div class="member-card__head">
+                <span class="member-card__avatar" aria-hidden="true">{initial}</span>
+                <div class="member-card__who">
+                    <p class="member-card__nickname">{member.nickname.clone()}</p>
+                    <p class="member-card__tier">
+                        <svg class="member-card__crown" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M3 8l4.5 3.5L12 5l4.5 6.5L21 8l-2 10H5z" fill="currentColor" />
+                        </svg>
+                        <span data-testid="tier-name">{tier_name}</span>
+                    </p>
+                </div>
+            </div>
+            <dl class="member-card__stats">
+                <div class="member-card__stat">
+                    <dt>{t!(i18n, home.points)}</dt>
+                    <dd data-testid="points-balance" data-value=snapshot.points_balance>
+                        {group_int(snapshot.points_balance)}
+                    </dd>
+                </div>
+                <div class="member-card__stat">
+                    <dt>{t!(i18n, home.coupons)}</dt>
+                    <dd data-testid="coupon-count" data-value=coupons>{coupons}</dd>
+                </div>
+                <div class="member-card__stat">
+                    <dt>{t!(i18n, home.spend)}</dt>
+                    <dd>{format_yuan(snapshot.qualifying_spend_fen)}</dd>
+                </div>
+            </dl>
+        </section>
+    }
+}

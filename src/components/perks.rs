@@ -1,0 +1,56 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use rules::program::Text;
+use rules::{Program, TierId};
+
+use crate::i18n::*;
+
+/// The tier's own perks, then (folded) every perk of the tiers below: perks are
+/// cumulative.
+#[component]
+pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
+    let i18n = use_i18n();
+    let rank = program.tier_rank(&tier).unwrap_or(0);
+    let own: Vec<Text> = program
+        .tiers
+        .get(rank)
+        .map(|t| t.perks.clone())
+        .unwrap_or_default();
+    let inherited: Vec<Text> = program.tiers[..rank]
+        .iter()
+        .rev()
+        .flat_map(|t| t.perks.iter().cloned())
+        .collect();
+    let list = move |perks: Vec<Text>, class: &'static str| {
+        perks
+            .into_iter()
+            .map(|perk| {
+                view! {
+                    <li class=class>
+                        <svg class="perk__icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+                            <path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
+                        </svg>
+                        <span>{move || perk.get(i18n.get_locale().as_str()).to_string()}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let has_inherited = !inherited.is_empty();
+    view! {
+        <section class="card perks-card">
+            <h2 class="card__title">{t!(i18n, home.perks_title)}</h2>
+            <ul class="perks">{list(own, "perk")}</ul>
+            {has_inherited
+                .then(|| {
+                    view! {
+                        <details class="perks-more">
+                            <summary>{t!(i18n, home.inherited_perks)}</summary>
+                            <ul class="perks">{list(inherited, "perk perk--inherited")}</ul>
+                        </details>
+                    }
+                })}
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use rules::Program;
+
+use crate::api::DemoMember;
+use crate::i18n::*;
+use crate::state::AppState;
+
+/// Picks which demo member the screens show (until login exists); remembered.
+#[component]
+pub fn PersonaSwitcher(program: Arc<Program>, members: Arc<Vec<DemoMember>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let current = {
+        let members = members.clone();
+        move || {
+            let chosen = state.persona.get();
+            members
+                .iter()
+                .find(|m| Some(&m.id) == chosen.as_ref())
+                .or_else(|| members.first())
+                .map(|m| m.id.clone())
+                .unwrap_or_default()
+        }
+    };
+    let options = members
+        .iter()
+        .map(|m| {
+            let id = m.id.clone();
+            let selected = {
+                let current = current.clone();
+                let id = id.clone();
+                move || current() == id
+            };
+            let tier = program.tier(&m.snapshot.tier).map(|t| t.name.clone());
+            let nickname = m.nickname.clone();
+            let label = move || {
+                let locale = i18n.get_locale();
+                match &tier {
+                    Some(name) => format!("{nickname} · {}", name.get(locale.as_str())),
+                    None => nickname.clone(),
+                }
+            };
+            view! { <option value=id prop:selected=selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <label class="persona">
+            <span class="persona__label">{t!(i18n, home.persona_label)}</span>
+            <select
+                class="persona__select"
+                data-testid="persona-switcher"
+                prop:value=current
+                on:change=move |ev| state.choose_persona(event_target_value(&ev))
+            >
+                {options}
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,112 @@
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use rules::money::{format_yuan, Fen};
+use rules::{Program, TierId};
+
+use crate::display::{percent_css, yuan_number};
+use crate::i18n::*;
+use crate::labels::fill;
+
+/// The tier progress bar: a real `progressbar` whose values are the qualifying spend in
+/// yuan (`aria-valuenow="1876.55"`, max = the top tier's threshold), every tier's
+/// threshold marked and labelled, and the next-tier prompt (or the top-tier line).
+///
+/// The fill uses the program's equal-width tier steps (basis points), so the low tiers
+/// are not squeezed into a sliver; the aria values stay in plain yuan.
+#[component]
+pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl IntoView {
+    let i18n = use_i18n();
+    let top = program.tiers.last().map_or(0, |t| t.threshold_fen);
+    let next = program.next_tier(&tier, spend_fen);
+    let fill_width = percent_css(program.progress_basis_points(spend_fen));
+    let color = program.tier(&tier).map(|t| t.color.clone());
+
+    let valuetext = {
+        let (program, next) = (program.clone(), next.clone());
+        move || {
+            let locale = i18n.get_locale();
+            let lang = locale.as_str();
+            let spend = format_yuan(spend_fen);
+            let next_tier = next.as_ref().and_then(|n| program.tier(&n.tier));
+            match next_tier {
+                Some(t) => fill(
+                    t_string!(i18n, home.valuetext),
+                    &[
+                        ("spend", spend.as_str()),
+                        ("tier", t.name.get(lang)),
+                        ("threshold", format_yuan(t.threshold_fen).as_str()),
+                    ],
+                ),
+                None => {
+                    let name = program.tier(&tier).map_or("", |t| t.name.get(lang));
+                    fill(
+                        t_string!(i18n, home.valuetext_top),
+                        &[("spend", spend.as_str()), ("tier", name)],
+                    )
+                }
+            }
+        }
+    };
+
+    let marks = program
+        .tiers
+        .iter()
+        .zip(program.tier_marks_basis_points())
+        .map(|(t, (_, bp))| {
+            let name = t.name.clone();
+            let reached = spend_fen >= t.threshold_fen;
+            view! {
+                <li
+                    class="progress__mark"
+                    class:progress__mark--reached=reached
+                    style:left=percent_css(bp)
+                    style:--mark-color=t.color.clone()
+                >
+                    <span class="progress__dot" aria-hidden="true"></span>
+                    <span class="progress__name">{move || name.get(i18n.get_locale().as_str()).to_string()}</span>
+                    <span class="progress__threshold">{format_yuan(t.threshold_fen)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+
+    let prompt = move || {
+        let lang = i18n.get_locale().as_str();
+        match &next {
+            Some(n) => view! {
+                <p class="prompt" data-testid="next-tier-prompt">{program.next_tier_prompt(n, lang)}</p>
+            }
+            .into_any(),
+            None => view! {
+                <p class="prompt prompt--top" data-testid="next-tier-prompt">{t!(i18n, home.top_tier)}</p>
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <section class="card progress-card" style:--tier=color>
+            <div class="card__head">
+                <h2 class="card__title">{t!(i18n, home.progress_title)}</h2>
+                <span class="card__aside">{t!(i18n, home.spend)} " " <strong>{format_yuan(spend_fen)}</strong></span>
+            </div>
+            <div
+                class="progress"
+                role="progressbar"
+                data-testid="tier-progress"
+                aria-label=move || t_string!(i18n, home.progress_label)
+                aria-valuemin="0"
+                aria-valuemax=yuan_number(top)
+                aria-valuenow=yuan_number(spend_fen.clamp(0, top))
+                aria-valuetext=valuetext
+            >
+                <div class="progress__track">
+                    <div class="progress__fill" style:width=fill_width></div>
+                </div>
+                <ol class="progress__marks">{marks}</ol>
+            </div>
+            {prompt}
+        </section>
+    }
+}

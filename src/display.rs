@@ -1,0 +1,166 @@
+//! Small pure helpers that turn the program's integers into what the screens show:
+//! numbers for screen readers, CSS percentages and colours. No floats anywhere.
+
+use chrono::{DateTime, FixedOffset};
+use rules::money::Fen;
+use rules::Coupon;
+
+/// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
+pub fn yuan_number(fen: Fen) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// Basis points (0..=10000) as a CSS percentage: `3333` → `33.33%`.
+pub fn percent_css(basis_points: i64) -> String {
+    let bp = basis_points.clamp(0, 10_000);
+    format!("{}.{:02}%", bp / 100, bp % 100)
+}
+
+/// An integer with thousands separators: `12345` → `12,345`.
+pub fn group_int(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Mixes a `#rrggbb` colour toward black (`toward_white = false`) or white by `percent`,
+/// for the card's gradient: integer channels, so old web-views need no `color-mix()`.
+pub fn mix(hex: &str, toward_white: bool, percent: u32) -> Option<String> {
+    let hex = hex.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let target = if toward_white { 255 } else { 0 };
+    let percent = percent.min(100);
+    let mut out = String::from("#");
+    for i in 0..3 {
+        let c = u32::from_str_radix(&hex[i * 2..i * 2 + 2], 16).ok()?;
+        let mixed = (c * (100 - percent) + target * percent) / 100;
+        out.push_str(&format!("{mixed:02x}"));
+    }
+    Some(out)
+}
+
+/// Coupons in the wallet that can be used at `now` (valid_from ≤ now < valid_until).
+pub fn usable_coupons(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
+    coupons
+        .iter()
+        .filter(|c| c.valid_from <= *now && *now < c.valid_until)
+        .count()
+}
+
+/// A percent off in the Chinese 折 convention: 10% off → `9`, 15% off → `8.5`.
+pub fn zhe(percent_off: i64) -> String {
+    let rest = (100 - percent_off).clamp(0, 100);
+    if rest % 10 == 0 {
+        (rest / 10).to_string()
+    } else {
+        format!("{}.{}", rest / 10, rest % 10)
+    }
+}
+
+/// A points rate in percent as a multiplier: `150` → `1.5`, `200` → `2`.
+pub fn rate(percent: i64) -> String {
+    let (whole, frac) = (percent / 100, percent % 100);
+    match frac {
+        0 => whole.to_string(),
+        f if f % 10 == 0 => format!("{whole}.{}", f / 10),
+        f => format!("{whole}.{f:02}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yuan_numbers_for_screen_readers() {
+        assert_eq!(yuan_number(187655), "1876.55");
+        assert_eq!(yuan_number(500000), "5000.00");
+        assert_eq!(yuan_number(0), "0.00");
+        assert_eq!(yuan_number(5), "0.05");
+        assert_eq!(yuan_number(-320), "-3.20");
+    }
+
+    #[test]
+    fn css_percent_from_basis_points() {
+        assert_eq!(percent_css(3333), "33.33%");
+        assert_eq!(percent_css(10_000), "100.00%");
+        assert_eq!(percent_css(5), "0.05%");
+        assert_eq!(percent_css(-7), "0.00%");
+        assert_eq!(percent_css(12_000), "100.00%");
+    }
+
+    #[test]
+    fn grouped_integers() {
+        assert_eq!(group_int(0), "0");
+        assert_eq!(group_int(999), "999");
+        assert_eq!(group_int(12345), "12,345");
+        assert_eq!(group_int(1234567), "1,234,567");
+        assert_eq!(group_int(-1200), "-1,200");
+    }
+
+    #[test]
+    fn colours_mix_by_integer_channels() {
+        assert_eq!(mix("#c8972b", false, 0).as_deref(), Some("#c8972b"));
+        assert_eq!(mix("#c8972b", false, 100).as_deref(), Some("#000000"));
+        assert_eq!(mix("#c8972b", true, 100).as_deref(), Some("#ffffff"));
+        assert_eq!(mix("#808080", false, 50).as_deref(), Some("#404040"));
+        assert_eq!(mix("blue", false, 10), None);
+        assert_eq!(mix("#12345", false, 10), None);
+    }
+
+    #[test]
+    fn zhe_and_rates() {
+        assert_eq!(zhe(10), "9");
+        assert_eq!(zhe(15), "8.5");
+        assert_eq!(zhe(5), "9.5");
+        assert_eq!(rate(100), "1");
+        assert_eq!(rate(120), "1.2");
+        assert_eq!(rate(150), "1.5");
+        assert_eq!(rate(200), "2");
+        assert_eq!(rate(125), "1.25");
+    }
+
+    #[test]
+    fn usable_coupons_by_validity() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let coupon = |id: &str, from: &str, until: &str| Coupon {
+            id: id.into(),
+            kind: rules::CouponKind::NoThreshold { off_fen: 1000 },
+            valid_from: at(from),
+            valid_until: at(until),
+            first_order_only: false,
+        };
+        let wallet = [
+            coupon(
+                "a",
+                "2026-03-01T00:00:00+08:00",
+                "2026-04-01T00:00:00+08:00",
+            ),
+            coupon(
+                "b",
+                "2026-03-20T00:00:00+08:00",
+                "2026-04-01T00:00:00+08:00",
+            ),
+            coupon(
+                "c",
+                "2026-01-01T00:00:00+08:00",
+                "2026-03-10T10:00:00+08:00",
+            ),
+        ];
+        assert_eq!(usable_coupons(&wallet, &at("2026-03-10T10:00:00+08:00")), 1);
+        assert_eq!(usable_coupons(&wallet, &at("2026-03-10T09:59:59+08:00")), 2);
+    }
+}

@@ -1,0 +1,165 @@
+//! Text for values that come from the rules (coupon kinds, error codes, categories), in
+//! the given locale. Pure functions of the locale, so they are tested natively.
+
+use rules::money::{format_yuan, Fen};
+use rules::CouponKind;
+
+use crate::display::zhe;
+use crate::i18n::*;
+
+/// Fills `{name}` placeholders of a translated template. (leptos_i18n's own
+/// interpolation returns views, or strings only with an option its Cargo.toml
+/// configuration cannot set; attributes and `<option>`s need strings.)
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// Yuan without the sign, for phrases like 满100减15: `10000` → `100`, `9950` → `99.50`.
+fn yuan_plain(fen: Fen) -> String {
+    format_yuan(fen).replacen('¥', "", 1)
+}
+
+/// A coupon described by its kind: `满100减15` / `¥15 off ¥100+`.
+pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
+    match kind {
+        CouponKind::NoThreshold { off_fen } => fill(
+            td_string!(locale, coupon_kind.no_threshold),
+            &[("off", &yuan_plain(*off_fen))],
+        ),
+        CouponKind::Threshold {
+            min_spend_fen,
+            off_fen,
+        } => fill(
+            td_string!(locale, coupon_kind.threshold),
+            &[
+                ("min", &yuan_plain(*min_spend_fen)),
+                ("off", &yuan_plain(*off_fen)),
+            ],
+        ),
+        CouponKind::Percent {
+            percent_off,
+            max_off_fen,
+        } => {
+            let template = match max_off_fen {
+                None => td_string!(locale, coupon_kind.percent),
+                Some(_) => td_string!(locale, coupon_kind.percent_capped),
+            };
+            let cap = max_off_fen.map(yuan_plain).unwrap_or_default();
+            fill(
+                template,
+                &[
+                    ("zhe", &zhe(*percent_off)),
+                    ("percent", &percent_off.to_string()),
+                    ("cap", &cap),
+                ],
+            )
+        }
+    }
+}
+
+/// A quote error code as a friendly sentence.
+pub fn quote_error(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "invalid_cart" => td_string!(locale, errors.invalid_cart),
+        "invalid_member" => td_string!(locale, errors.invalid_member),
+        "invalid_options" => td_string!(locale, errors.invalid_options),
+        "invalid_time" => td_string!(locale, errors.invalid_time),
+        "coupon_not_found" => td_string!(locale, errors.coupon_not_found),
+        "coupon_expired" => td_string!(locale, errors.coupon_expired),
+        "coupon_not_yet_valid" => td_string!(locale, errors.coupon_not_yet_valid),
+        "coupon_first_order_only" => td_string!(locale, errors.coupon_first_order_only),
+        "coupon_below_threshold" => td_string!(locale, errors.coupon_below_threshold),
+        "points_not_whole_100" => td_string!(locale, errors.points_not_whole_100),
+        "points_exceed_balance" => td_string!(locale, errors.points_exceed_balance),
+        "points_exceed_cap" => td_string!(locale, errors.points_exceed_cap),
+        _ => td_string!(locale, errors.unknown),
+    }
+}
+
+/// A category id of the cart editor as a name; unknown ids are shown as they are.
+pub fn category(locale: Locale, id: &str) -> String {
+    match id {
+        "apparel" => td_string!(locale, categories.apparel).to_string(),
+        "electronics" => td_string!(locale, categories.electronics).to_string(),
+        "home" => td_string!(locale, categories.home).to_string(),
+        "beauty" => td_string!(locale, categories.beauty).to_string(),
+        "fresh" => td_string!(locale, categories.fresh).to_string(),
+        "special" => td_string!(locale, categories.special).to_string(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preview_model::CATEGORIES;
+
+    #[test]
+    fn templates_are_filled_by_name() {
+        assert_eq!(
+            fill("满{min}减{off}", &[("off", "15"), ("min", "100")]),
+            "满100减15"
+        );
+        assert_eq!(fill("no placeholder", &[("x", "1")]), "no placeholder");
+        assert_eq!(fill("{a}{a}", &[("a", "¥1")]), "¥1¥1");
+    }
+
+    #[test]
+    fn coupon_kinds_in_both_languages() {
+        let threshold = CouponKind::Threshold {
+            min_spend_fen: 10000,
+            off_fen: 1500,
+        };
+        assert_eq!(coupon_kind(Locale::zh, &threshold), "满100减15");
+        assert_eq!(coupon_kind(Locale::en, &threshold), "¥15 off ¥100+");
+        let free = CouponKind::NoThreshold { off_fen: 1000 };
+        assert_eq!(coupon_kind(Locale::zh, &free), "10元无门槛券");
+        let pct = CouponKind::Percent {
+            percent_off: 15,
+            max_off_fen: Some(5000),
+        };
+        assert_eq!(coupon_kind(Locale::zh, &pct), "8.5折券（最高减50元）");
+        assert_eq!(coupon_kind(Locale::en, &pct), "15% off (up to ¥50)");
+    }
+
+    #[test]
+    fn every_quote_error_code_has_its_own_text() {
+        let codes = [
+            "invalid_cart",
+            "invalid_member",
+            "invalid_options",
+            "invalid_time",
+            "coupon_not_found",
+            "coupon_expired",
+            "coupon_not_yet_valid",
+            "coupon_first_order_only",
+            "coupon_below_threshold",
+            "points_not_whole_100",
+            "points_exceed_balance",
+            "points_exceed_cap",
+        ];
+        let unknown = quote_error(Locale::zh, "something_new");
+        for locale in [Locale::zh, Locale::en] {
+            let mut seen = std::collections::HashSet::new();
+            for code in codes {
+                let text = quote_error(locale, code);
+                assert!(seen.insert(text), "{code}: {text}");
+                assert_ne!(text, quote_error(locale, "something_new"));
+            }
+        }
+        assert_eq!(unknown, "暂时无法试算，请稍后再试");
+    }
+
+    #[test]
+    fn every_category_has_a_name() {
+        for id in CATEGORIES {
+            assert_ne!(category(Locale::zh, id), id);
+            assert_ne!(category(Locale::en, id), id);
+        }
+        assert_eq!(category(Locale::zh, "fresh"), "生鲜");
+    }
+}

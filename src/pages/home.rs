@@ -1,0 +1,60 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::{DataGate, MemberCard, Perks, PersonaSwitcher, TierProgress, TopBar};
+use crate::i18n::*;
+use crate::state::{AppState, Loaded};
+
+/// Home: the member card, the tier progress bar and prompt, the perks, the way to the
+/// preview; the persona switcher on top until login exists.
+#[component]
+pub fn Home() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TopBar>{t!(i18n, app.title)}</TopBar>
+        <main class="page page--home">
+            <DataGate let:data>
+                <HomeContent data />
+            </DataGate>
+        </main>
+    }
+}
+
+#[component]
+fn HomeContent(data: Loaded) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let program = data.program.clone();
+    let members = data.members.clone();
+    let switcher_program = data.program.clone();
+    let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
+    let content = move || {
+        let program = program.clone();
+        match member.get() {
+            None => view! { <p class="card notice">{t!(i18n, app.no_members)}</p> }.into_any(),
+            Some(m) => {
+                let tier = m.snapshot.tier.clone();
+                let spend = m.snapshot.qualifying_spend_fen;
+                view! {
+                    <MemberCard program=program.clone() member=m />
+                    <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
+                    <A href="/preview" attr:class="cta" attr:data-testid="nav-preview">
+                        <span class="cta__text">
+                            <span class="cta__title">{t!(i18n, home.nav_preview)}</span>
+                            <span class="cta__hint">{t!(i18n, home.nav_preview_hint)}</span>
+                        </span>
+                        <svg class="cta__arrow" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+                            <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
+                        </svg>
+                    </A>
+                    <Perks program tier />
+                }
+                .into_any()
+            }
+        }
+    };
+    view! {
+        <PersonaSwitcher program=switcher_program members />
+        {content}
+    }
+}

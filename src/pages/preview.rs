@@ -1,0 +1,153 @@
+use chrono::Utc;
+use leptos::prelude::*;
+use rules::quote::CouponChoice;
+
+use crate::components::{CartEditor, CategorySelect, DataGate, QuoteSummary, TopBar};
+use crate::i18n::*;
+use crate::labels;
+use crate::preview_model::{now_rfc3339, preview, Draft, DraftProblem, Preview};
+use crate::state::{AppState, Loaded};
+
+/// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
+/// function the server charges orders with; no round-trip.
+#[component]
+pub fn PreviewPage() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <TopBar back=true>{t!(i18n, preview.title)}</TopBar>
+        <main class="page page--preview">
+            <DataGate let:data>
+                <PreviewContent data />
+            </DataGate>
+        </main>
+    }
+}
+
+#[component]
+fn PreviewContent(data: Loaded) -> impl IntoView {
+    let i18n = use_i18n();
+    let state = expect_context::<AppState>();
+    let program = data.program.clone();
+    let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
+    let draft = RwSignal::new(Draft::default());
+    let result = {
+        let program = program.clone();
+        Memo::new(move |_| {
+            let member = member.get()?;
+            let now = now_rfc3339(Utc::now(), program.offset());
+            Some(preview(&program, &draft.get(), &member.snapshot, now))
+        })
+    };
+    let problem = Signal::derive(move || match result.get() {
+        Some(Preview::Invalid(p)) => Some(p),
+        _ => None,
+    });
+    let amount_invalid = move || problem.get() == Some(DraftProblem::Amount);
+    let amount_message = move || {
+        if amount_invalid() {
+            t_string!(i18n, preview.amount_invalid)
+        } else {
+            t_string!(i18n, preview.amount_hint)
+        }
+    };
+    let coupons = move || {
+        let locale = i18n.get_locale();
+        member.get().map(|m| {
+            m.snapshot
+                .coupons
+                .iter()
+                .map(|c| {
+                    let label = labels::coupon_kind(locale, &c.kind);
+                    view! { <option value=c.id.clone()>{label}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let set_coupon = move |value: String| draft.update(|d| d.coupon = CouponChoice::from(value));
+    let outcome = move || {
+        let held = member.get().map(|m| m.snapshot.tier);
+        match (result.get(), held) {
+            (Some(Preview::Quoted(_, quote)), Some(held)) => view! {
+                <QuoteSummary program=program.clone() quote=*quote held />
+            }
+            .into_any(),
+            (Some(Preview::Refused(_, code)), _) => view! {
+                <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
+                    {move || labels::quote_error(i18n.get_locale(), code)}
+                </p>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        }
+    };
+    let input_json = move || {
+        result.with(|r| {
+            let input = r.as_ref()?.input()?;
+            Some(serde_json::to_string(input).unwrap_or_default())
+        })
+    };
+    view! {
+        {move || input_json().map(|json| view! { <QuoteInputData json /> })}
+        <p class="intro">{t!(i18n, preview.intro)}</p>
+        <section class="card amount">
+            <label class="amount__label" for="preview-amount">{t!(i18n, preview.amount_label)}</label>
+            <div class="amount__row" class:amount__row--invalid=amount_invalid>
+                <span class="amount__yuan" aria-hidden="true">"¥"</span>
+                <input
+                    id="preview-amount"
+                    class="amount__input"
+                    data-testid="preview-amount"
+                    type="text"
+                    inputmode="decimal"
+                    autocomplete="off"
+                    enterkeyhint="done"
+                    placeholder=move || t_string!(i18n, preview.amount_placeholder)
+                    aria-invalid=move || amount_invalid().to_string()
+                    aria-describedby="preview-amount-msg"
+                    on:input=move |ev| draft.update(|d| d.amount = event_target_value(&ev))
+                />
+                <CategorySelect
+                    initial=draft.get_untracked().category
+                    set=move |v| draft.update(|d| d.category = v)
+                    label=Signal::derive(move || t_string!(i18n, preview.category_label).to_string())
+                />
+            </div>
+            <p id="preview-amount-msg" class="field-msg" class:field-msg--error=amount_invalid aria-live="polite">
+                {amount_message}
+            </p>
+        </section>
+        {outcome}
+        <section class="card options">
+            <h2 class="card__title">{t!(i18n, preview.options_title)}</h2>
+            <label class="field">
+                <span class="field__label">{t!(i18n, preview.coupon_label)}</span>
+                <select class="select field__select" on:change=move |ev| set_coupon(event_target_value(&ev))>
+                    <option value="auto">{t!(i18n, preview.coupon_auto)}</option>
+                    <option value="none">{t!(i18n, preview.coupon_none)}</option>
+                    {coupons}
+                </select>
+            </label>
+            <fieldset class="field segmented">
+                <legend class="field__label">{t!(i18n, preview.points_label)}</legend>
+                <label class="segmented__option">
+                    <input type="radio" name="points" value="0" checked=true
+                        on:change=move |_| draft.update(|d| d.use_points = false) />
+                    <span>{t!(i18n, preview.points_none)}</span>
+                </label>
+                <label class="segmented__option">
+                    <input type="radio" name="points" value="max"
+                        on:change=move |_| draft.update(|d| d.use_points = true) />
+                    <span>{t!(i18n, preview.points_max)}</span>
+                </label>
+            </fieldset>
+            <p class="hint">{t!(i18n, preview.points_rule)}</p>
+        </section>
+        <CartEditor draft problem />
+    }
+}
+
+/// The quote input as JSON, for the end-to-end test to send the same input to the server.
+#[component]
+fn QuoteInputData(json: String) -> impl IntoView {
+    view! { <div hidden data-testid="quote-input" data-json=json></div> }
+}
