@@ -9,6 +9,7 @@ mod pages;
 mod preview_model;
 mod state;
 mod storage;
+mod text;
 
 // `Locale`, `use_i18n`, `t!`… generated at compile time from `locales/*.json` and the
 // `[package.metadata.leptos-i18n]` table of Cargo.toml. (leptos_i18n 0.6 prefers a

@@ -4,6 +4,7 @@ use crate::components::CategorySelect;
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::preview_model::{Draft, DraftProblem, LineDraft};
+use crate::text::tr;
 
 /// The extra lines of the preview's cart (category, unit price, quantity; add and
 /// remove) and the shipping fee. The main amount is edited on the page itself.
@@ -45,17 +46,17 @@ pub fn CartEditor(
                 <CategorySelect
                     initial=line.category.clone()
                     set=move |v| edit(key, |l, v| l.category = v, v)
-                    label=Signal::derive(move || t_string!(i18n, preview.category_label).to_string())
+                    label=|l| td_string!(l, preview.category_label)
                 />
                 <input class="input line__price" type="text" inputmode="decimal" autocomplete="off"
-                    placeholder=move || t_string!(i18n, preview.price_label)
-                    aria-label=move || t_string!(i18n, preview.price_label)
+                    placeholder=tr!(preview.price_label)
+                    aria-label=tr!(preview.price_label)
                     aria-invalid=move || bad_price().to_string()
                     prop:value=line.price.clone()
                     on:input=move |ev| edit(key, |l, v| l.price = v, event_target_value(&ev)) />
                 <span class="line__times" aria-hidden="true">"×"</span>
                 <input class="input line__qty" type="text" inputmode="numeric" autocomplete="off"
-                    aria-label=move || t_string!(i18n, preview.qty_label)
+                    aria-label=tr!(preview.qty_label)
                     aria-invalid=move || bad_qty().to_string()
                     prop:value=line.qty.clone()
                     on:input=move |ev| edit(key, |l, v| l.qty = v, event_target_value(&ev)) />
@@ -83,15 +84,15 @@ pub fn CartEditor(
     };
     view! {
         <section class="card cart">
-            <h2 class="card__title">{t!(i18n, preview.more_items)}</h2>
+            <h2 class="card__title">{tr!(preview.more_items)}</h2>
             <ul class="lines">
                 <For each=move || draft.with(|d| d.lines.clone()) key=|l| l.key children=row />
             </ul>
             <button type="button" class="button button--ghost" on:click=add>
-                "+ " {t!(i18n, preview.add_line)}
+                "+ " {tr!(preview.add_line)}
             </button>
             <label class="field field--inline">
-                <span class="field__label">{t!(i18n, preview.shipping_label)}</span>
+                <span class="field__label">{tr!(preview.shipping_label)}</span>
                 <span class="field__yuan" aria-hidden="true">"¥"</span>
                 <input class="input field__input" type="text" inputmode="decimal" autocomplete="off" placeholder="0"
                     aria-invalid=move || (problem.get() == Some(DraftProblem::Shipping)).to_string()
@@ -99,7 +100,7 @@ pub fn CartEditor(
                     on:input=move |ev| draft.update(|d| d.shipping = event_target_value(&ev)) />
             </label>
             {move || message().map(|m| view! { <p class="field-msg field-msg--error" role="alert">{m}</p> })}
-            <p class="hint">{t!(i18n, preview.excluded_hint)}</p>
+            <p class="hint">{tr!(preview.excluded_hint)}</p>
         </section>
     }
 }

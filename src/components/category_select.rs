@@ -3,13 +3,15 @@ use leptos::prelude::*;
 use crate::i18n::*;
 use crate::labels;
 use crate::preview_model::CATEGORIES;
+use crate::text::{message, Key};
 
 /// A category `<select>` whose value is written back through `set`.
 #[component]
 pub fn CategorySelect(
     initial: String,
     set: impl Fn(String) + 'static,
-    #[prop(into)] label: Signal<String>,
+    /// The select's accessible name.
+    label: Key,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let options = CATEGORIES
@@ -24,7 +26,7 @@ pub fn CategorySelect(
         })
         .collect_view();
     view! {
-        <select class="select" aria-label=label on:change=move |ev| set(event_target_value(&ev))>
+        <select class="select" aria-label=message(label) on:change=move |ev| set(event_target_value(&ev))>
             {options}
         </select>
     }

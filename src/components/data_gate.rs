@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::i18n::*;
 use crate::state::{AppState, Loaded};
+use crate::text::tr;
 
 /// Shows its children once the program and the members are loaded; until then a
 /// loading state, and if the server can't be reached a message with a retry button.
@@ -11,23 +11,22 @@ where
     F: Fn(Loaded) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let i18n = use_i18n();
     let state = expect_context::<AppState>();
     move || {
         match state.data.get() {
         None => view! {
             <div class="card loading" role="status" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
-                <p>{t!(i18n, app.loading)}</p>
+                <p>{tr!(app.loading)}</p>
             </div>
         }
         .into_any(),
         Some(Err(err)) => view! {
             <div class="card notice notice--error" role="alert" data-error-code=err.code.clone()>
-                <p class="notice__title">{t!(i18n, app.load_failed)}</p>
-                <p class="notice__detail">{t!(i18n, app.load_failed_detail)}</p>
+                <p class="notice__title">{tr!(app.load_failed)}</p>
+                <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
                 <button type="button" class="button button--primary" on:click=move |_| state.data.refetch()>
-                    {t!(i18n, app.retry)}
+                    {tr!(app.retry)}
                 </button>
             </div>
         }

@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 use crate::storage;
+use crate::text::tr;
 
 /// 中文 ⇄ English, visible on every screen; the choice is remembered.
 #[component]
@@ -20,10 +21,10 @@ pub fn LangSwitch() -> impl IntoView {
             type="button"
             class="lang-switch"
             data-testid="lang-switch"
-            aria-label=move || t_string!(i18n, app.lang_switch_label)
+            aria-label=tr!(app.lang_switch_label)
             on:click=switch
         >
-            {t!(i18n, app.lang_switch)}
+            {tr!(app.lang_switch)}
         </button>
     }
 }

@@ -8,6 +8,7 @@ use rules::Program;
 use crate::api::DemoMember;
 use crate::display::{group_int, mix, usable_coupons};
 use crate::i18n::*;
+use crate::text::tr;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
@@ -53,17 +54,17 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
             </div>
             <dl class="member-card__stats">
                 <div class="member-card__stat">
-                    <dt>{t!(i18n, home.points)}</dt>
+                    <dt>{tr!(home.points)}</dt>
                     <dd data-testid="points-balance" data-value=snapshot.points_balance>
                         {group_int(snapshot.points_balance)}
                     </dd>
                 </div>
                 <div class="member-card__stat">
-                    <dt>{t!(i18n, home.coupons)}</dt>
+                    <dt>{tr!(home.coupons)}</dt>
                     <dd data-testid="coupon-count" data-value=coupons>{coupons}</dd>
                 </div>
                 <div class="member-card__stat">
-                    <dt>{t!(i18n, home.spend)}</dt>
+                    <dt>{tr!(home.spend)}</dt>
                     <dd>{format_yuan(snapshot.qualifying_spend_fen)}</dd>
                 </div>
             </dl>

@@ -4,13 +4,12 @@ use leptos::prelude::*;
 use rules::program::Text;
 use rules::{Program, TierId};
 
-use crate::i18n::*;
+use crate::text::{local, tr};
 
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
 /// cumulative.
 #[component]
 pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
-    let i18n = use_i18n();
     let rank = program.tier_rank(&tier).unwrap_or(0);
     let own: Vec<Text> = program
         .tiers
@@ -31,7 +30,7 @@ pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
                         <svg class="perk__icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                             <path d="M5 12.5l4.5 4.5L19 7.5" fill="none" stroke="currentColor" stroke-width="2.4" stroke-linecap="round" stroke-linejoin="round" />
                         </svg>
-                        <span>{move || perk.get(i18n.get_locale().as_str()).to_string()}</span>
+                        <span>{local(perk)}</span>
                     </li>
                 }
             })
@@ -40,13 +39,13 @@ pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
     let has_inherited = !inherited.is_empty();
     view! {
         <section class="card perks-card">
-            <h2 class="card__title">{t!(i18n, home.perks_title)}</h2>
+            <h2 class="card__title">{tr!(home.perks_title)}</h2>
             <ul class="perks">{list(own, "perk")}</ul>
             {has_inherited
                 .then(|| {
                     view! {
                         <details class="perks-more">
-                            <summary>{t!(i18n, home.inherited_perks)}</summary>
+                            <summary>{tr!(home.inherited_perks)}</summary>
                             <ul class="perks">{list(inherited, "perk perk--inherited")}</ul>
                         </details>
                     }

@@ -6,6 +6,7 @@ use rules::Program;
 use crate::api::DemoMember;
 use crate::i18n::*;
 use crate::state::AppState;
+use crate::text::tr;
 
 /// Picks which demo member the screens show (until login exists); remembered.
 #[component]
@@ -47,7 +48,7 @@ pub fn PersonaSwitcher(program: Arc<Program>, members: Arc<Vec<DemoMember>>) -> 
         .collect_view();
     view! {
         <label class="persona">
-            <span class="persona__label">{t!(i18n, home.persona_label)}</span>
+            <span class="persona__label">{tr!(home.persona_label)}</span>
             <select
                 class="persona__select"
                 data-testid="persona-switcher"

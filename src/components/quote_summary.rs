@@ -2,12 +2,14 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use rules::money::format_yuan_exact;
+use rules::program::Text;
 use rules::quote::MemberDiscountKind;
 use rules::{Program, Quote, TierId};
 
 use crate::display::{group_int, rate};
 use crate::i18n::*;
 use crate::labels::{self, fill};
+use crate::text::{local, tr};
 
 /// The quote as the shopper reads it: savings, the payable amount (big), the points the
 /// order earns item by item, the tier after it and the new next-tier prompt.
@@ -21,17 +23,22 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
         .map(|t| rate(t.points_rate_percent))
         .unwrap_or_default();
     let upgraded = program.tier_rank(&q.tier_after) > program.tier_rank(&held);
-    let tier_after = program.tier(&q.tier_after).map(|t| t.name.clone());
-    let tier_after_id = q.tier_after.as_str().to_string();
+    let tier_after = program.tier(&q.tier_after).map_or_else(
+        || Text {
+            zh: q.tier_after.to_string(),
+            en: q.tier_after.to_string(),
+        },
+        |t| t.name.clone(),
+    );
     let discount = q.member_discount.map(|d| {
-        let label = move || match d.kind {
-            MemberDiscountKind::MemberDay => t_string!(i18n, quote.member_day),
-            MemberDiscountKind::BirthdayMonth => t_string!(i18n, quote.birthday_month),
+        let label = match d.kind {
+            MemberDiscountKind::MemberDay => tr!(quote.member_day),
+            MemberDiscountKind::BirthdayMonth => tr!(quote.birthday_month),
         };
         view! { <div class="row row--saving"><dt>{label}</dt><dd>{minus(d.fen)}</dd></div> }
     });
     let coupon = q.coupon.clone().map(|c| {
-        view! { <div class="row row--saving"><dt>{t!(i18n, quote.coupon)}</dt><dd>{minus(c.saving_fen)}</dd></div> }
+        view! { <div class="row row--saving"><dt>{tr!(quote.coupon)}</dt><dd>{minus(c.saving_fen)}</dd></div> }
     });
     let points_used = q.points_used;
     let points = (points_used > 0).then(|| {
@@ -43,7 +50,7 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
         }
     });
     let shipping = if q.shipping_fen == 0 {
-        view! { <dd class="muted">{t!(i18n, quote.shipping_waived)}</dd> }.into_any()
+        view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> }.into_any()
     } else {
         view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> }.into_any()
     };
@@ -66,22 +73,22 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
     view! {
         <section class="card summary" aria-live="polite">
             <div class="payable">
-                <span class="payable__label">{t!(i18n, quote.payable)}</span>
+                <span class="payable__label">{tr!(quote.payable)}</span>
                 <strong class="payable__value" data-testid="quote-payable" data-value=q.payable_fen>
                     {format_yuan_exact(q.payable_fen)}
                 </strong>
             </div>
             <dl class="rows">
-                <div class="row"><dt>{t!(i18n, quote.subtotal)}</dt><dd>{format_yuan_exact(q.subtotal_fen)}</dd></div>
+                <div class="row"><dt>{tr!(quote.subtotal)}</dt><dd>{format_yuan_exact(q.subtotal_fen)}</dd></div>
                 {discount}
                 {coupon}
                 {points}
-                <div class="row"><dt>{t!(i18n, quote.shipping)}</dt>{shipping}</div>
+                <div class="row"><dt>{tr!(quote.shipping)}</dt>{shipping}</div>
             </dl>
         </section>
         <section class="card earn">
             <div class="earn__head">
-                <span class="earn__label">{t!(i18n, quote.points_title)}</span>
+                <span class="earn__label">{tr!(quote.points_title)}</span>
                 <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=p.total>{p.total}</span></strong>
             </div>
             <dl class="rows rows--small">
@@ -90,25 +97,25 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
                     <dd>{plus(p.tier_points)}</dd>
                 </div>
                 <div class="row" class:row--zero=p.campaign_bonus == 0>
-                    <dt>{t!(i18n, quote.campaign_bonus)}</dt><dd>{plus(p.campaign_bonus)}</dd>
+                    <dt>{tr!(quote.campaign_bonus)}</dt><dd>{plus(p.campaign_bonus)}</dd>
                 </div>
                 <div class="row" class:row--zero=p.order_bonus == 0>
-                    <dt>{t!(i18n, quote.order_bonus)}</dt><dd>{plus(p.order_bonus)}</dd>
+                    <dt>{tr!(quote.order_bonus)}</dt><dd>{plus(p.order_bonus)}</dd>
                 </div>
                 <div class="row" class:row--zero=p.milestone_bonus == 0>
-                    <dt>{t!(i18n, quote.milestone_bonus)}</dt><dd>{plus(p.milestone_bonus)}</dd>
+                    <dt>{tr!(quote.milestone_bonus)}</dt><dd>{plus(p.milestone_bonus)}</dd>
                 </div>
-                <div class="row row--muted"><dt>{t!(i18n, quote.balance_after)}</dt><dd>{group_int(q.points_balance_after)}</dd></div>
+                <div class="row row--muted"><dt>{tr!(quote.balance_after)}</dt><dd>{group_int(q.points_balance_after)}</dd></div>
             </dl>
             {awarded}
         </section>
         <section class="card after" class:after--up=upgraded>
             <div class="after__head">
-                <span class="after__label">{t!(i18n, quote.tier_after)}</span>
+                <span class="after__label">{tr!(quote.tier_after)}</span>
                 <strong class="after__tier" data-testid="quote-tier-after" data-value=q.tier_after.as_str().to_string()>
-                    {move || tier_after.as_ref().map_or_else(|| tier_after_id.clone(), |t| t.get(i18n.get_locale().as_str()).to_string())}
+                    {local(tier_after)}
                 </strong>
-                {upgraded.then(|| view! { <span class="badge">{t!(i18n, quote.upgrade)}</span> })}
+                {upgraded.then(|| view! { <span class="badge">{tr!(quote.upgrade)}</span> })}
             </div>
             <p class="prompt" data-testid="quote-next-tier-prompt">{prompt}</p>
         </section>

@@ -7,6 +7,7 @@ use rules::{Program, TierId};
 use crate::display::{percent_css, yuan_number};
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::text::{local, tr};
 
 /// The tier progress bar: a real `progressbar` whose values are the qualifying spend in
 /// yuan (`aria-valuenow="1876.55"`, max = the top tier's threshold), every tier's
@@ -64,7 +65,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
                     style:--mark-color=t.color.clone()
                 >
                     <span class="progress__dot" aria-hidden="true"></span>
-                    <span class="progress__name">{move || name.get(i18n.get_locale().as_str()).to_string()}</span>
+                    <span class="progress__name">{local(name)}</span>
                     <span class="progress__threshold">{format_yuan(t.threshold_fen)}</span>
                 </li>
             }
@@ -79,7 +80,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
             }
             .into_any(),
             None => view! {
-                <p class="prompt prompt--top" data-testid="next-tier-prompt">{t!(i18n, home.top_tier)}</p>
+                <p class="prompt prompt--top" data-testid="next-tier-prompt">{tr!(home.top_tier)}</p>
             }
             .into_any(),
         }
@@ -88,14 +89,14 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
     view! {
         <section class="card progress-card" style:--tier=color>
             <div class="card__head">
-                <h2 class="card__title">{t!(i18n, home.progress_title)}</h2>
-                <span class="card__aside">{t!(i18n, home.spend)} " " <strong>{format_yuan(spend_fen)}</strong></span>
+                <h2 class="card__title">{tr!(home.progress_title)}</h2>
+                <span class="card__aside">{tr!(home.spend)} " " <strong>{format_yuan(spend_fen)}</strong></span>
             </div>
             <div
                 class="progress"
                 role="progressbar"
                 data-testid="tier-progress"
-                aria-label=move || t_string!(i18n, home.progress_label)
+                aria-label=tr!(home.progress_label)
                 aria-valuemin="0"
                 aria-valuemax=yuan_number(top)
                 aria-valuenow=yuan_number(spend_fen.clamp(0, top))

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::LangSwitch;
-use crate::i18n::*;
+use crate::text::tr;
 
 /// The bar on top of every screen: an optional way back, the title, the language switch.
 #[component]
@@ -13,14 +13,13 @@ pub fn TopBar(
     /// The title.
     children: Children,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <header class="top-bar">
             <div class="top-bar__side">
                 {back
                     .then(|| {
                         view! {
-                            <A href="/" attr:class="top-bar__back" attr:aria-label=move || t_string!(i18n, preview.back)>
+                            <A href="/" attr:class="top-bar__back" attr:aria-label=tr!(preview.back)>
                                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                                     <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                                 </svg>

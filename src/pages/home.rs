@@ -2,16 +2,15 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::components::{DataGate, MemberCard, Perks, PersonaSwitcher, TierProgress, TopBar};
-use crate::i18n::*;
 use crate::state::{AppState, Loaded};
+use crate::text::tr;
 
 /// Home: the member card, the tier progress bar and prompt, the perks, the way to the
 /// preview; the persona switcher on top until login exists.
 #[component]
 pub fn Home() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <TopBar>{t!(i18n, app.title)}</TopBar>
+        <TopBar>{tr!(app.title)}</TopBar>
         <main class="page page--home">
             <DataGate let:data>
                 <HomeContent data />
@@ -22,7 +21,6 @@ pub fn Home() -> impl IntoView {
 
 #[component]
 fn HomeContent(data: Loaded) -> impl IntoView {
-    let i18n = use_i18n();
     let state = expect_context::<AppState>();
     let program = data.program.clone();
     let members = data.members.clone();
@@ -31,7 +29,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let content = move || {
         let program = program.clone();
         match member.get() {
-            None => view! { <p class="card notice">{t!(i18n, app.no_members)}</p> }.into_any(),
+            None => view! { <p class="card notice">{tr!(app.no_members)}</p> }.into_any(),
             Some(m) => {
                 let tier = m.snapshot.tier.clone();
                 let spend = m.snapshot.qualifying_spend_fen;
@@ -40,8 +38,8 @@ fn HomeContent(data: Loaded) -> impl IntoView {
                     <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
                     <A href="/preview" attr:class="cta" attr:data-testid="nav-preview">
                         <span class="cta__text">
-                            <span class="cta__title">{t!(i18n, home.nav_preview)}</span>
-                            <span class="cta__hint">{t!(i18n, home.nav_preview_hint)}</span>
+                            <span class="cta__title">{tr!(home.nav_preview)}</span>
+                            <span class="cta__hint">{tr!(home.nav_preview_hint)}</span>
                         </span>
                         <svg class="cta__arrow" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />

@@ -7,14 +7,14 @@ use crate::i18n::*;
 use crate::labels;
 use crate::preview_model::{now_rfc3339, preview, Draft, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
+use crate::text::tr;
 
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
 #[component]
 pub fn PreviewPage() -> impl IntoView {
-    let i18n = use_i18n();
     view! {
-        <TopBar back=true>{t!(i18n, preview.title)}</TopBar>
+        <TopBar back=true>{tr!(preview.title)}</TopBar>
         <main class="page page--preview">
             <DataGate let:data>
                 <PreviewContent data />
@@ -88,9 +88,9 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     };
     view! {
         {move || input_json().map(|json| view! { <QuoteInputData json /> })}
-        <p class="intro">{t!(i18n, preview.intro)}</p>
+        <p class="intro">{tr!(preview.intro)}</p>
         <section class="card amount">
-            <label class="amount__label" for="preview-amount">{t!(i18n, preview.amount_label)}</label>
+            <label class="amount__label" for="preview-amount">{tr!(preview.amount_label)}</label>
             <div class="amount__row" class:amount__row--invalid=amount_invalid>
                 <span class="amount__yuan" aria-hidden="true">"¥"</span>
                 <input
@@ -101,7 +101,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                     inputmode="decimal"
                     autocomplete="off"
                     enterkeyhint="done"
-                    placeholder=move || t_string!(i18n, preview.amount_placeholder)
+                    placeholder=tr!(preview.amount_placeholder)
                     aria-invalid=move || amount_invalid().to_string()
                     aria-describedby="preview-amount-msg"
                     on:input=move |ev| draft.update(|d| d.amount = event_target_value(&ev))
@@ -109,7 +109,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 <CategorySelect
                     initial=draft.get_untracked().category
                     set=move |v| draft.update(|d| d.category = v)
-                    label=Signal::derive(move || t_string!(i18n, preview.category_label).to_string())
+                    label=|l| td_string!(l, preview.category_label)
                 />
             </div>
             <p id="preview-amount-msg" class="field-msg" class:field-msg--error=amount_invalid aria-live="polite">
@@ -118,29 +118,29 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         </section>
         {outcome}
         <section class="card options">
-            <h2 class="card__title">{t!(i18n, preview.options_title)}</h2>
+            <h2 class="card__title">{tr!(preview.options_title)}</h2>
             <label class="field">
-                <span class="field__label">{t!(i18n, preview.coupon_label)}</span>
+                <span class="field__label">{tr!(preview.coupon_label)}</span>
                 <select class="select field__select" on:change=move |ev| set_coupon(event_target_value(&ev))>
-                    <option value="auto">{t!(i18n, preview.coupon_auto)}</option>
-                    <option value="none">{t!(i18n, preview.coupon_none)}</option>
+                    <option value="auto">{tr!(preview.coupon_auto)}</option>
+                    <option value="none">{tr!(preview.coupon_none)}</option>
                     {coupons}
                 </select>
             </label>
             <fieldset class="field segmented">
-                <legend class="field__label">{t!(i18n, preview.points_label)}</legend>
+                <legend class="field__label">{tr!(preview.points_label)}</legend>
                 <label class="segmented__option">
                     <input type="radio" name="points" value="0" checked=true
                         on:change=move |_| draft.update(|d| d.use_points = false) />
-                    <span>{t!(i18n, preview.points_none)}</span>
+                    <span>{tr!(preview.points_none)}</span>
                 </label>
                 <label class="segmented__option">
                     <input type="radio" name="points" value="max"
                         on:change=move |_| draft.update(|d| d.use_points = true) />
-                    <span>{t!(i18n, preview.points_max)}</span>
+                    <span>{tr!(preview.points_max)}</span>
                 </label>
             </fieldset>
-            <p class="hint">{t!(i18n, preview.points_rule)}</p>
+            <p class="hint">{tr!(preview.points_rule)}</p>
         </section>
         <CartEditor draft problem />
     }
