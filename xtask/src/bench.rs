@@ -1,0 +1,147 @@
+//! `cargo xtask bench`: figures, not pass/fail tests. (a) what the browser downloads for
+//! the first screen, gzip -9, against 200 kB; (b) the quote's time natively, in the
+//! server's profile; (c) the same quote in wasm in headless Chromium, in the app's
+//! (release) profile.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Instant;
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+use crate::proc::{show, took};
+use crate::test::rules_wasm_test;
+use crate::{build, install, Result, Workspace};
+
+/// First-screen download budget, gzip, in kB (1 kB = 1000 bytes).
+const SIZE_TARGET_KB: f64 = 200.0;
+
+pub fn all(ws: &Workspace) -> Result {
+    let start = Instant::now();
+    install::all(ws)?;
+    let mut figures = vec![];
+
+    println!("\n== xtask bench: first-screen download (gzip -9) ==");
+    build(ws)?;
+    figures.push(download_size(&ws.dist())?);
+
+    // The server runs the quote in its own profile (opt-level 3, thin LTO); the bench
+    // profile would inherit release, which is opt-level "z" for the wasm's size.
+    println!("\n== xtask bench: the quote, native (--profile server) ==");
+    let mut native = ws.cargo();
+    native.args([
+        "bench",
+        "-p",
+        "member-rules",
+        "--bench",
+        "quote",
+        "--profile",
+        "server",
+    ]);
+    figures.extend(run_and_keep(&mut native, "quote native")?);
+
+    // The app ships the release profile (opt-level "z", LTO), so time that.
+    println!("\n== xtask bench: the quote, wasm in headless Chromium (--release) ==");
+    let mut wasm = rules_wasm_test(ws);
+    wasm.args([
+        "--release",
+        "--test",
+        "wasm_bench",
+        "--",
+        "--include-ignored",
+        "--nocapture",
+    ]);
+    figures.extend(run_and_keep(&mut wasm, "quote wasm")?);
+
+    println!("\n== xtask bench: figures ({}) ==", took(start.elapsed()));
+    for line in figures {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+/// Runs a command with its stdout echoed, and returns the stdout lines starting with
+/// `prefix` (the figures), failing when there is none.
+fn run_and_keep(cmd: &mut std::process::Command, prefix: &str) -> Result<Vec<String>> {
+    let shown = show(cmd);
+    println!("$ {shown}");
+    let out = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    print!("{stdout}");
+    if !out.status.success() {
+        return Err(format!("`{shown}` failed ({})", out.status));
+    }
+    let kept: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.trim_start().starts_with(prefix))
+        .map(|l| l.trim().to_string())
+        .collect();
+    if kept.is_empty() {
+        return Err(format!("`{shown}` printed no `{prefix}` figure"));
+    }
+    Ok(kept)
+}
+
+/// Sizes of index.html, the JS, the wasm and the CSS in dist/, raw and gzip -9, and the
+/// total against the budget; returns the one-line figure.
+fn download_size(dist: &Path) -> Result<String> {
+    let mut files = vec![dist.join("index.html")];
+    collect(dist, &mut files)?;
+    let (mut raw_total, mut gz_total) = (0usize, 0usize);
+    println!("  {:>10}  {:>10}  file", "raw B", "gzip B");
+    for file in &files {
+        let bytes =
+            std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let gz = gzip_len(&bytes)?;
+        raw_total += bytes.len();
+        gz_total += gz;
+        let name = file.strip_prefix(dist).unwrap_or(file).display();
+        println!("  {:>10}  {:>10}  {name}", bytes.len(), gz);
+    }
+    println!("  {raw_total:>10}  {gz_total:>10}  total");
+    let kb = gz_total as f64 / 1000.0;
+    let verdict = if kb <= SIZE_TARGET_KB {
+        "within"
+    } else {
+        "OVER"
+    };
+    Ok(format!(
+        "first screen download: {kb:.1} kB gzip ({:.1} kB raw) in {} files; {verdict} the {SIZE_TARGET_KB} kB target",
+        raw_total as f64 / 1000.0,
+        files.len()
+    ))
+}
+
+/// The .js, .wasm and .css files under `dir` (Trunk's hashed outputs and snippets).
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("js" | "wasm" | "css")
+        ) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<usize> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map(|gz| gz.len())
+        .map_err(|e| format!("gzip: {e}"))
+}

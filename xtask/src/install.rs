@@ -1,0 +1,201 @@
+//! `cargo xtask install`: each tool checked by its version first and installed only when
+//! missing or different. Everything comes from crates.io, npm or Debian; nothing
+//! downloads a prebuilt binary.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use crate::proc::{run, stdout_of, took};
+use crate::{Result, Workspace};
+
+/// Trunk 0.22 needs a newer rustc than the machine's 1.95.
+const TRUNK_VERSION: &str = "0.21.14";
+/// npm's binaryen; Trunk.toml pins `wasm_opt = "version_132"` to match.
+const BINARYEN_MAJOR: &str = "132";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+pub fn all(ws: &Workspace) -> Result {
+    let start = Instant::now();
+    println!("== xtask install ==");
+    let bindgen = wasm_bindgen_version(ws)?;
+
+    step(
+        "rustfmt + clippy",
+        || {
+            let fmt = stdout_of(Command::new("rustfmt").arg("--version"))?;
+            let clippy = stdout_of(Command::new("cargo").args(["clippy", "--version"]))?;
+            Some(format!("{fmt}; {clippy}"))
+        },
+        || run(Command::new("rustup").args(["component", "add", "rustfmt", "clippy"])),
+    )?;
+
+    // RUSTUP_AUTO_INSTALL=0: nothing adds the target for us.
+    step(
+        &format!("{WASM_TARGET} target"),
+        || {
+            let sysroot = stdout_of(Command::new("rustc").args(["--print", "sysroot"]))?;
+            let lib = Path::new(&sysroot).join("lib/rustlib").join(WASM_TARGET);
+            lib.join("lib")
+                .is_dir()
+                .then(|| format!("std in {}", lib.display()))
+        },
+        || run(Command::new("rustup").args(["target", "add", WASM_TARGET])),
+    )?;
+
+    step(
+        &format!("trunk {TRUNK_VERSION}"),
+        || version_is("trunk", "trunk", TRUNK_VERSION),
+        || {
+            let krate = format!("trunk@{TRUNK_VERSION}");
+            run(Command::new("cargo").args(["install", "--locked", "--force", &krate]))
+        },
+    )?;
+
+    // `--locked` fails for wasm-bindgen-cli (a locked dependency is gone from the
+    // registry); the exact `=` pin keeps the CLI and the crate from drifting.
+    step(
+        &format!("wasm-bindgen-cli {bindgen} (from Cargo.lock)"),
+        || {
+            let cli = version_is("wasm-bindgen", "wasm-bindgen", &bindgen)?;
+            let runner = version_is(
+                "wasm-bindgen-test-runner",
+                "wasm-bindgen-test-runner",
+                &bindgen,
+            )?;
+            Some(format!("{cli}, {runner}"))
+        },
+        || {
+            let krate = format!("wasm-bindgen-cli@={bindgen}");
+            run(Command::new("cargo").args(["install", "--force", &krate]))
+        },
+    )?;
+
+    let wasm_opt = ws.tools_bin().join("wasm-opt");
+    step(
+        &format!("wasm-opt {BINARYEN_MAJOR} (npm binaryen, .tools/)"),
+        || {
+            let out = stdout_of(Command::new(&wasm_opt).arg("--version"))?;
+            // "wasm-opt version 132 (version_132)"
+            let version = out.split_whitespace().nth(2)?;
+            (version == BINARYEN_MAJOR).then(|| format!("{out} at {}", wasm_opt.display()))
+        },
+        || {
+            std::fs::create_dir_all(ws.tools_dir())
+                .map_err(|e| format!("cannot create {}: {e}", ws.tools_dir().display()))?;
+            let package = format!("binaryen@{BINARYEN_MAJOR}");
+            run(Command::new("npm")
+                .arg("install")
+                .arg("--prefix")
+                .arg(ws.tools_dir())
+                .args(["--no-audit", "--no-fund", "--save-exact", &package]))
+        },
+    )?;
+    if Path::new("/usr/bin/wasm-opt").exists() {
+        println!(
+            "  note: /usr/bin/wasm-opt (Debian's binaryen) is shadowed by {} on xtask's PATH",
+            wasm_opt.display()
+        );
+    }
+
+    step(
+        "chromium + chromedriver (Debian)",
+        || {
+            let browser = stdout_of(Command::new(CHROMIUM).arg("--version"))?;
+            let driver = stdout_of(Command::new(CHROMEDRIVER).arg("--version"))?;
+            // "Chromium 156.0.8078.79 built on …", "ChromeDriver 156.0.8078.79 (…)"
+            let major = |s: &str| {
+                s.split_whitespace()
+                    .nth(1)?
+                    .split('.')
+                    .next()
+                    .map(str::to_owned)
+            };
+            (major(&browser)? == major(&driver)?).then(|| {
+                let short = |s: &str| s.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+                format!("{}, {}", short(&browser), short(&driver))
+            })
+        },
+        apt_install_chromium,
+    )?;
+
+    println!("install: all satisfied in {}", took(start.elapsed()));
+    Ok(())
+}
+
+/// Checks whether something is satisfied (`Some(what was found)`), and if not installs it
+/// and checks again; prints what it did and how long it took.
+fn step(
+    name: &str,
+    check: impl Fn() -> Option<String>,
+    install: impl FnOnce() -> Result,
+) -> Result {
+    let start = Instant::now();
+    if let Some(found) = check() {
+        println!("  ok       {name}: {found} ({})", took(start.elapsed()));
+        return Ok(());
+    }
+    println!("  install  {name} …");
+    install().map_err(|e| format!("installing {name}: {e}"))?;
+    let found = check().ok_or_else(|| {
+        format!("installing {name} finished but the check still fails (wrong version on PATH?)")
+    })?;
+    println!(
+        "  done     {name}: {found} (installed in {})",
+        took(start.elapsed())
+    );
+    Ok(())
+}
+
+/// `Some("tool X")` when `tool --version` prints `<name> <expected>` (more may follow).
+fn version_is(tool: &str, name: &str, expected: &str) -> Option<String> {
+    let out = stdout_of(Command::new(tool).arg("--version"))?;
+    let mut words = out.split_whitespace();
+    (words.next()? == name && words.next()? == expected).then(|| format!("{name} {expected}"))
+}
+
+/// The wasm-bindgen version Cargo.lock resolved: the CLI must be exactly that one.
+pub fn wasm_bindgen_version(ws: &Workspace) -> Result<String> {
+    let path = ws.root.join("Cargo.lock");
+    let lock = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == r#"name = "wasm-bindgen""# {
+            let version = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'));
+            if let Some(version) = version {
+                return Ok(version.to_string());
+            }
+        }
+    }
+    Err(format!(
+        "{} has no wasm-bindgen package: cannot tell which wasm-bindgen-cli to install",
+        path.display()
+    ))
+}
+
+/// `apt-get update && apt-get install -y chromium chromium-driver`, with sudo when not
+/// root, never waiting for input.
+fn apt_install_chromium() -> Result {
+    let root = stdout_of(Command::new("id").arg("-u")).as_deref() == Some("0");
+    let apt = |args: &[&str]| {
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut sudo = Command::new("sudo");
+            sudo.arg("apt-get");
+            sudo
+        };
+        cmd.args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdin(Stdio::null());
+        cmd
+    };
+    run(&mut apt(&["update"]))?;
+    run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))
+}

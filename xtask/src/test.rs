@@ -1,0 +1,195 @@
+//! `cargo xtask test`: everything CI runs, in order, stopping at the first failure, and
+//! a closing verdict line (`xtask: N passed, M failed`) for whoever reads the log.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use crate::proc::{run, took};
+use crate::{build, install, Result, Workspace};
+
+/// The wasm tests of the rules crate. Only these targets: the property tests use
+/// proptest, which is native only.
+const RULES_WASM_TESTS: [&str; 4] = ["--test", "wasm", "--test", "wasm_bench"];
+
+enum Outcome {
+    Passed(Duration),
+    Skipped(String),
+    Failed(Duration, String),
+}
+
+struct Suite {
+    steps: Vec<(&'static str, Outcome)>,
+}
+
+impl Suite {
+    /// Runs one step unless an earlier one failed.
+    fn step(&mut self, name: &'static str, f: impl FnOnce() -> Result) {
+        if self.failed() {
+            return;
+        }
+        println!("\n== xtask test: {name} ==");
+        let start = Instant::now();
+        let outcome = match f() {
+            Ok(()) => Outcome::Passed(start.elapsed()),
+            Err(e) => Outcome::Failed(start.elapsed(), e),
+        };
+        self.steps.push((name, outcome));
+    }
+
+    fn skip(&mut self, name: &'static str, why: impl Into<String>) {
+        if self.failed() {
+            return;
+        }
+        let why = why.into();
+        println!("\n== xtask test: {name} ==");
+        println!("!! SKIPPED: {why}");
+        self.steps.push((name, Outcome::Skipped(why)));
+    }
+
+    fn failed(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|(_, o)| matches!(o, Outcome::Failed(..)))
+    }
+
+    fn summary(&self, total: Duration) -> ExitCode {
+        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+        println!("\n== xtask test: summary ({}) ==", took(total));
+        for (name, outcome) in &self.steps {
+            match outcome {
+                Outcome::Passed(d) => {
+                    passed += 1;
+                    println!("  ok       {name} ({})", took(*d));
+                }
+                Outcome::Skipped(why) => {
+                    skipped += 1;
+                    println!("  SKIPPED  {name}: {why}");
+                }
+                Outcome::Failed(d, e) => {
+                    failed += 1;
+                    println!("  FAILED   {name} ({}): {e}", took(*d));
+                }
+            }
+        }
+        if failed > 0 {
+            println!("  (stopped at the first failure; later steps did not run)");
+        }
+        let skipped = if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        };
+        // Alone on its line, one word and a colon before it: the log reader's verdict.
+        println!("xtask: {passed} passed, {failed} failed{skipped}");
+        if failed > 0 {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+pub fn all(ws: &Workspace) -> ExitCode {
+    let start = Instant::now();
+    let mut suite = Suite { steps: vec![] };
+    let cargo = |args: &[&str]| {
+        let mut cmd = ws.cargo();
+        cmd.args(args);
+        cmd
+    };
+
+    suite.step("install", || install::all(ws));
+    suite.step("fmt", || run(&mut cargo(&["fmt", "--all", "--check"])));
+    suite.step("clippy (native)", || {
+        run(&mut cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    suite.step("clippy (wasm32: the app, the rules' browser tests)", || {
+        let wasm = ["--target", "wasm32-unknown-unknown"];
+        let deny = ["--", "-D", "warnings"];
+        run(cargo(&["clippy", "-p", "member-center-app"])
+            .args(wasm)
+            .args(deny))?;
+        // These files are compiled for wasm32 only, so the native clippy never sees them.
+        run(cargo(&["clippy", "-p", "member-rules"])
+            .args(RULES_WASM_TESTS)
+            .args(wasm)
+            .args(deny))
+    });
+    suite.step("tests (native)", || {
+        run(&mut cargo(&["test", "--workspace"]))
+    });
+    suite.step("rules in headless Chromium (wasm)", || {
+        let mut cmd = rules_wasm_test(ws);
+        cmd.args(RULES_WASM_TESTS);
+        run(&mut cmd)
+    });
+
+    let app = ws.root.join("Trunk.toml").exists() && ws.root.join("index.html").exists();
+    if app {
+        suite.step("app build (trunk, release)", || build(ws));
+    } else {
+        suite.skip(
+            "app build (trunk, release)",
+            "no Trunk.toml / index.html yet: the app is not built and not tested in a browser",
+        );
+    }
+
+    let e2e = ws.root.join("tests/e2e/Cargo.toml").exists();
+    let server = ws.root.join("crates/server/Cargo.toml").exists();
+    match (e2e, server, app) {
+        (true, true, true) => suite.step("end-to-end (server + app in Chromium)", || {
+            run(&mut cargo(&["build", "-p", "member-center"]))?;
+            let server_bin = ws.target_dir.join("debug").join("member-center");
+            let mut cmd = cargo(&["test", "-p", "e2e", "--", "--ignored", "--test-threads=1"]);
+            cmd.env("E2E_DIST", ws.dist())
+                .env("E2E_SERVER_BIN", server_bin)
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+            run(&mut cmd)
+        }),
+        _ => suite.skip(
+            "end-to-end (server + app in Chromium)",
+            format!(
+                "needs tests/e2e ({}), crates/server ({}) and the app ({})",
+                have(e2e),
+                have(server),
+                have(app)
+            ),
+        ),
+    }
+
+    suite.summary(start.elapsed())
+}
+
+fn have(present: bool) -> &'static str {
+    if present {
+        "present"
+    } else {
+        "MISSING"
+    }
+}
+
+/// `cargo test -p member-rules --target wasm32-unknown-unknown`, run by
+/// wasm-bindgen-test-runner in headless Chromium (crates/rules/webdriver.json).
+pub fn rules_wasm_test(ws: &Workspace) -> Command {
+    let mut cmd = ws.cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "member-rules",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    cmd
+}
