@@ -10,9 +10,9 @@ use crate::i18n::*;
 use crate::pages::{Home, NotFound, PreviewPage};
 use crate::state::AppState;
 use crate::storage;
+use crate::text::{lang, Lang};
 
-/// Chinese unless the shopper picked English before (leptos_i18n alone would follow
-/// the browser's language).
+/// Chinese unless the shopper picked English before (never the browser's language).
 fn initial_locale() -> Locale {
     storage::lang()
         .and_then(|lang| Locale::from_str(&lang).ok())
@@ -22,25 +22,24 @@ fn initial_locale() -> Locale {
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(AppState::new());
+    provide_context(Lang(RwSignal::new(initial_locale())));
     view! {
-        <I18nSubContextProvider initial_locale=Signal::stored(initial_locale())>
-            <HtmlLang />
-            <Router>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/preview") view=PreviewPage />
-                </Routes>
-            </Router>
-        </I18nSubContextProvider>
+        <HtmlLang />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Home />
+                <Route path=path!("/preview") view=PreviewPage />
+            </Routes>
+        </Router>
     }
 }
 
 /// Keeps `<html lang>` on the current locale, for screen readers and fonts.
 #[component]
 fn HtmlLang() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     Effect::new(move || {
-        let lang = match i18n.get_locale() {
+        let lang = match locale.get() {
             Locale::zh => "zh-CN",
             Locale::en => "en",
         };

@@ -8,6 +8,7 @@ mod member_card;
 mod perks;
 mod persona_switcher;
 mod quote_summary;
+mod remount;
 mod tier_progress;
 mod top_bar;
 
@@ -19,5 +20,6 @@ pub use member_card::MemberCard;
 pub use perks::Perks;
 pub use persona_switcher::PersonaSwitcher;
 pub use quote_summary::QuoteSummary;
+pub use remount::Remount;
 pub use tier_progress::TierProgress;
 pub use top_bar::TopBar;

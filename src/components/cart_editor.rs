@@ -4,7 +4,7 @@ use crate::components::CategorySelect;
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::preview_model::{Draft, DraftProblem, LineDraft};
-use crate::text::tr;
+use crate::text::{lang, tr};
 
 /// The extra lines of the preview's cart (category, unit price, quantity; add and
 /// remove) and the shipping fee. The main amount is edited on the page itself.
@@ -13,7 +13,7 @@ pub fn CartEditor(
     draft: RwSignal<Draft>,
     #[prop(into)] problem: Signal<Option<DraftProblem>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let add = move |_| {
         draft.update(|d| {
             let key = d.lines.iter().map(|l| l.key).max().map_or(1, |k| k + 1);
@@ -61,7 +61,7 @@ pub fn CartEditor(
                     prop:value=line.qty.clone()
                     on:input=move |ev| edit(key, |l, v| l.qty = v, event_target_value(&ev)) />
                 <button type="button" class="icon-button line__remove"
-                    aria-label=move || fill(t_string!(i18n, preview.remove_line), &[("n", &number(key).to_string())])
+                    aria-label=move || fill(td_string!(locale.get(), preview.remove_line), &[("n", &number(key).to_string())])
                     on:click=move |_| draft.update(|d| d.lines.retain(|l| l.key != key))>
                     <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true">
                         <path d="M6 6l12 12M18 6L6 18" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" />
@@ -72,14 +72,16 @@ pub fn CartEditor(
     };
     let message = move || match problem.get() {
         Some(DraftProblem::LinePrice(n)) => Some(fill(
-            t_string!(i18n, preview.line_price_invalid),
+            td_string!(locale.get(), preview.line_price_invalid),
             &[("n", &(n + 1).to_string())],
         )),
         Some(DraftProblem::LineQty(n)) => Some(fill(
-            t_string!(i18n, preview.line_qty_invalid),
+            td_string!(locale.get(), preview.line_qty_invalid),
             &[("n", &(n + 1).to_string())],
         )),
-        Some(DraftProblem::Shipping) => Some(t_string!(i18n, preview.shipping_invalid).to_string()),
+        Some(DraftProblem::Shipping) => {
+            Some(td_string!(locale.get(), preview.shipping_invalid).to_string())
+        }
         _ => None,
     };
     view! {

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
 
-use crate::i18n::*;
 use crate::labels;
 use crate::preview_model::CATEGORIES;
-use crate::text::{message, Key};
+use crate::text::{lang, message, Key};
 
 /// A category `<select>` whose value is written back through `set`.
 #[component]
@@ -13,14 +12,14 @@ pub fn CategorySelect(
     /// The select's accessible name.
     label: Key,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let options = CATEGORIES
         .iter()
         .map(|id| {
             let selected = *id == initial;
             view! {
                 <option value=*id selected=selected>
-                    {move || labels::category(i18n.get_locale(), id)}
+                    {move || labels::category(locale.get(), id)}
                 </option>
             }
         })

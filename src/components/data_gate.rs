@@ -1,37 +1,57 @@
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
+use crate::api::ApiError;
+use crate::components::Remount;
 use crate::state::{AppState, Loaded};
 use crate::text::tr;
+
+/// Where the app's data is: loading, failed, or there.
+#[derive(Clone)]
+enum Phase {
+    Loading,
+    Failed(ApiError),
+    Ready(Loaded),
+}
 
 /// Shows its children once the program and the members are loaded; until then a
 /// loading state, and if the server can't be reached a message with a retry button.
 #[component]
 pub fn DataGate<F, V>(children: F) -> impl IntoView
 where
-    F: Fn(Loaded) -> V + Send + Sync + 'static,
+    F: Fn(Loaded) -> V + Send + Sync + Clone + 'static,
     V: IntoView + 'static,
 {
     let state = expect_context::<AppState>();
-    move || {
-        match state.data.get() {
-        None => view! {
+    let phase = move || {
+        Some(match state.data.get() {
+            None => Phase::Loading,
+            Some(Err(err)) => Phase::Failed(err),
+            Some(Ok(data)) => Phase::Ready(data),
+        })
+    };
+    let key = |phase: &Phase| match phase {
+        Phase::Loading => 0,
+        Phase::Failed(_) => 1,
+        Phase::Ready(_) => 2,
+    };
+    let show = move |phase: Phase| match phase {
+        Phase::Loading => EitherOf3::A(view! {
             <div class="card loading" role="status" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
                 <p>{tr!(app.loading)}</p>
             </div>
-        }
-        .into_any(),
-        Some(Err(err)) => view! {
-            <div class="card notice notice--error" role="alert" data-error-code=err.code.clone()>
+        }),
+        Phase::Failed(err) => EitherOf3::B(view! {
+            <div class="card notice notice--error" role="alert" data-error-code=err.code>
                 <p class="notice__title">{tr!(app.load_failed)}</p>
                 <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
                 <button type="button" class="button button--primary" on:click=move |_| state.data.refetch()>
                     {tr!(app.retry)}
                 </button>
             </div>
-        }
-        .into_any(),
-        Some(Ok(data)) => children(data).into_any(),
-    }
-    }
+        }),
+        Phase::Ready(data) => EitherOf3::C(children(data)),
+    };
+    view! { <Remount each=phase key children=show /> }
 }

@@ -2,19 +2,19 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 use crate::storage;
-use crate::text::tr;
+use crate::text::{lang, tr};
 
 /// 中文 ⇄ English, visible on every screen; the choice is remembered.
 #[component]
 pub fn LangSwitch() -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let switch = move |_| {
-        let next = match i18n.get_locale_untracked() {
+        let next = match locale.get_untracked() {
             Locale::zh => Locale::en,
             Locale::en => Locale::zh,
         };
         storage::set_lang(next.as_str());
-        i18n.set_locale(next);
+        locale.set(next);
     };
     view! {
         <button

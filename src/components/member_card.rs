@@ -8,12 +8,12 @@ use rules::Program;
 use crate::api::DemoMember;
 use crate::display::{group_int, mix, usable_coupons};
 use crate::i18n::*;
-use crate::text::tr;
+use crate::text::{lang, tr};
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
 pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let snapshot = &member.snapshot;
     let tier = program.tier(&snapshot.tier).cloned();
     let color = tier
@@ -23,7 +23,7 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
     let light = mix(&color, true, 22).unwrap_or_else(|| color.clone());
     let tier_id = snapshot.tier.as_str().to_string();
     let tier_name = move || {
-        let locale = i18n.get_locale();
+        let locale = locale.get();
         tier.as_ref()
             .map(|t| t.name.get(locale.as_str()).to_string())
             .unwrap_or_else(|| tier_id.clone())

@@ -6,12 +6,12 @@ use rules::Program;
 use crate::api::DemoMember;
 use crate::i18n::*;
 use crate::state::AppState;
-use crate::text::tr;
+use crate::text::{lang, tr};
 
 /// Picks which demo member the screens show (until login exists); remembered.
 #[component]
 pub fn PersonaSwitcher(program: Arc<Program>, members: Arc<Vec<DemoMember>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let state = expect_context::<AppState>();
     let current = {
         let members = members.clone();
@@ -37,7 +37,7 @@ pub fn PersonaSwitcher(program: Arc<Program>, members: Arc<Vec<DemoMember>>) -> 
             let tier = program.tier(&m.snapshot.tier).map(|t| t.name.clone());
             let nickname = m.nickname.clone();
             let label = move || {
-                let locale = i18n.get_locale();
+                let locale = locale.get();
                 match &tier {
                     Some(name) => format!("{nickname} · {}", name.get(locale.as_str())),
                     None => nickname.clone(),

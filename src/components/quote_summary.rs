@@ -9,13 +9,13 @@ use rules::{Program, Quote, TierId};
 use crate::display::{group_int, rate};
 use crate::i18n::*;
 use crate::labels::{self, fill};
-use crate::text::{local, tr};
+use crate::text::{lang, local, tr};
 
 /// The quote as the shopper reads it: savings, the payable amount (big), the points the
 /// order earns item by item, the tier after it and the new next-tier prompt.
 #[component]
 pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let q = quote;
     let minus = |fen: i64| format!("-{}", format_yuan_exact(fen));
     let rate_text = program
@@ -44,7 +44,7 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
     let points = (points_used > 0).then(|| {
         view! {
             <div class="row row--saving">
-                <dt>{move || fill(t_string!(i18n, quote.points_offset), &[("points", &group_int(points_used))])}</dt>
+                <dt>{move || fill(td_string!(locale.get(), quote.points_offset), &[("points", &group_int(points_used))])}</dt>
                 <dd>{minus(q.points_offset_fen)}</dd>
             </div>
         }
@@ -59,15 +59,15 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
     let awarded = q.coupons_awarded.first().map(|a| {
         let kind = a.kind.clone();
         view! {
-            <p class="award">{move || fill(t_string!(i18n, quote.awarded), &[("coupon", &labels::coupon_kind(i18n.get_locale(), &kind))])}</p>
+            <p class="award">{move || fill(td_string!(locale.get(), quote.awarded), &[("coupon", &labels::coupon_kind(locale.get(), &kind))])}</p>
         }
     });
     let next = q.next_tier.clone();
     let prompt = {
         let program = program.clone();
         move || match &next {
-            Some(n) => program.next_tier_prompt(n, i18n.get_locale().as_str()),
-            None => t_string!(i18n, quote.top_tier).to_string(),
+            Some(n) => program.next_tier_prompt(n, locale.get().as_str()),
+            None => td_string!(locale.get(), quote.top_tier).to_string(),
         }
     };
     view! {
@@ -93,7 +93,7 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
             </div>
             <dl class="rows rows--small">
                 <div class="row">
-                    <dt>{move || fill(t_string!(i18n, quote.tier_points), &[("rate", &rate_text)])}</dt>
+                    <dt>{move || fill(td_string!(locale.get(), quote.tier_points), &[("rate", &rate_text)])}</dt>
                     <dd>{plus(p.tier_points)}</dd>
                 </div>
                 <div class="row" class:row--zero=p.campaign_bonus == 0>

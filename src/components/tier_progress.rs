@@ -7,7 +7,7 @@ use rules::{Program, TierId};
 use crate::display::{percent_css, yuan_number};
 use crate::i18n::*;
 use crate::labels::fill;
-use crate::text::{local, tr};
+use crate::text::{lang, local, tr};
 
 /// The tier progress bar: a real `progressbar` whose values are the qualifying spend in
 /// yuan (`aria-valuenow="1876.55"`, max = the top tier's threshold), every tier's
@@ -17,7 +17,7 @@ use crate::text::{local, tr};
 /// are not squeezed into a sliver; the aria values stay in plain yuan.
 #[component]
 pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let top = program.tiers.last().map_or(0, |t| t.threshold_fen);
     let next = program.next_tier(&tier, spend_fen);
     let fill_width = percent_css(program.progress_basis_points(spend_fen));
@@ -26,13 +26,13 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
     let valuetext = {
         let (program, next) = (program.clone(), next.clone());
         move || {
-            let locale = i18n.get_locale();
-            let lang = locale.as_str();
+            let current = locale.get();
+            let lang = current.as_str();
             let spend = format_yuan(spend_fen);
             let next_tier = next.as_ref().and_then(|n| program.tier(&n.tier));
             match next_tier {
                 Some(t) => fill(
-                    t_string!(i18n, home.valuetext),
+                    td_string!(current, home.valuetext),
                     &[
                         ("spend", spend.as_str()),
                         ("tier", t.name.get(lang)),
@@ -42,7 +42,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
                 None => {
                     let name = program.tier(&tier).map_or("", |t| t.name.get(lang));
                     fill(
-                        t_string!(i18n, home.valuetext_top),
+                        td_string!(current, home.valuetext_top),
                         &[("spend", spend.as_str()), ("tier", name)],
                     )
                 }
@@ -73,7 +73,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
         .collect_view();
 
     let prompt = move || {
-        let lang = i18n.get_locale().as_str();
+        let lang = locale.get().as_str();
         match &next {
             Some(n) => view! {
                 <p class="prompt" data-testid="next-tier-prompt">{program.next_tier_prompt(n, lang)}</p>

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::{DataGate, MemberCard, Perks, PersonaSwitcher, TierProgress, TopBar};
+use crate::api::DemoMember;
+use crate::components::{
+    DataGate, MemberCard, Perks, PersonaSwitcher, Remount, TierProgress, TopBar,
+};
 use crate::state::{AppState, Loaded};
 use crate::text::tr;
 
@@ -25,15 +28,14 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let program = data.program.clone();
     let members = data.members.clone();
     let switcher_program = data.program.clone();
+    let data_empty = data.members.is_empty();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
-    let content = move || {
-        let program = program.clone();
-        match member.get() {
-            None => view! { <p class="card notice">{tr!(app.no_members)}</p> }.into_any(),
-            Some(m) => {
-                let tier = m.snapshot.tier.clone();
-                let spend = m.snapshot.qualifying_spend_fen;
-                view! {
+    let no_members = data_empty;
+    // The member's screen, built anew when another member is picked.
+    let show = move |m: DemoMember| {
+        let tier = m.snapshot.tier.clone();
+        let spend = m.snapshot.qualifying_spend_fen;
+        view! {
                     <MemberCard program=program.clone() member=m />
                     <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
                     <A href="/preview" attr:class="cta" attr:data-testid="nav-preview">
@@ -45,14 +47,12 @@ fn HomeContent(data: Loaded) -> impl IntoView {
                             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                         </svg>
                     </A>
-                    <Perks program tier />
-                }
-                .into_any()
-            }
+                    <Perks program=program.clone() tier />
         }
     };
     view! {
         <PersonaSwitcher program=switcher_program members />
-        {content}
+        {no_members.then(|| view! { <p class="card notice">{tr!(app.no_members)}</p> })}
+        <Remount each=move || member.get() key=|m: &DemoMember| m.id.clone() children=show />
     }
 }

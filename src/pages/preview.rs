@@ -1,13 +1,15 @@
 use chrono::Utc;
+use leptos::either::Either;
 use leptos::prelude::*;
 use rules::quote::CouponChoice;
+use rules::{Quote, TierId};
 
-use crate::components::{CartEditor, CategorySelect, DataGate, QuoteSummary, TopBar};
+use crate::components::{CartEditor, CategorySelect, DataGate, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
 use crate::preview_model::{now_rfc3339, preview, Draft, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
-use crate::text::tr;
+use crate::text::{lang, tr};
 
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
@@ -25,7 +27,7 @@ pub fn PreviewPage() -> impl IntoView {
 
 #[component]
 fn PreviewContent(data: Loaded) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = lang();
     let state = expect_context::<AppState>();
     let program = data.program.clone();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
@@ -45,13 +47,13 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     let amount_invalid = move || problem.get() == Some(DraftProblem::Amount);
     let amount_message = move || {
         if amount_invalid() {
-            t_string!(i18n, preview.amount_invalid)
+            td_string!(locale.get(), preview.amount_invalid)
         } else {
-            t_string!(i18n, preview.amount_hint)
+            td_string!(locale.get(), preview.amount_hint)
         }
     };
     let coupons = move || {
-        let locale = i18n.get_locale();
+        let locale = locale.get();
         member.get().map(|m| {
             m.snapshot
                 .coupons
@@ -64,21 +66,27 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         })
     };
     let set_coupon = move |value: String| draft.update(|d| d.coupon = CouponChoice::from(value));
+    // The result, built anew for every new quote (a few dozen nodes).
+    let generation = StoredValue::new(0u64);
     let outcome = move || {
-        let held = member.get().map(|m| m.snapshot.tier);
-        match (result.get(), held) {
-            (Some(Preview::Quoted(_, quote)), Some(held)) => view! {
-                <QuoteSummary program=program.clone() quote=*quote held />
-            }
-            .into_any(),
-            (Some(Preview::Refused(_, code)), _) => view! {
-                <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
-                    {move || labels::quote_error(i18n.get_locale(), code)}
-                </p>
-            }
-            .into_any(),
-            _ => ().into_any(),
-        }
+        let held = member.get()?.snapshot.tier;
+        let shown = match result.get()? {
+            Preview::Quoted(_, quote) => Outcome::Quote(*quote, held),
+            Preview::Refused(_, code) => Outcome::Refused(code),
+            Preview::Invalid(_) => return None,
+        };
+        generation.update_value(|g| *g += 1);
+        Some((generation.get_value(), shown))
+    };
+    let show = move |(_, shown): (u64, Outcome)| match shown {
+        Outcome::Quote(quote, held) => Either::Left(view! {
+            <QuoteSummary program=program.clone() quote held />
+        }),
+        Outcome::Refused(code) => Either::Right(view! {
+            <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
+                {move || labels::quote_error(locale.get(), code)}
+            </p>
+        }),
     };
     let input_json = move || {
         result.with(|r| {
@@ -87,7 +95,8 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         })
     };
     view! {
-        {move || input_json().map(|json| view! { <QuoteInputData json /> })}
+        // The quote input as JSON, for the end-to-end test to send the same input to the server.
+        <div hidden data-testid="quote-input" data-json=input_json></div>
         <p class="intro">{tr!(preview.intro)}</p>
         <section class="card amount">
             <label class="amount__label" for="preview-amount">{tr!(preview.amount_label)}</label>
@@ -116,7 +125,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 {amount_message}
             </p>
         </section>
-        {outcome}
+        <Remount each=outcome key=|(g, _): &(u64, Outcome)| *g children=show />
         <section class="card options">
             <h2 class="card__title">{tr!(preview.options_title)}</h2>
             <label class="field">
@@ -146,8 +155,9 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     }
 }
 
-/// The quote input as JSON, for the end-to-end test to send the same input to the server.
-#[component]
-fn QuoteInputData(json: String) -> impl IntoView {
-    view! { <div hidden data-testid="quote-input" data-json=json></div> }
+/// What the result area shows.
+#[derive(Clone)]
+enum Outcome {
+    Quote(Quote, TierId),
+    Refused(&'static str),
 }
