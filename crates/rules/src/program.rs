@@ -220,7 +220,7 @@ impl Program {
             "must not be empty",
         )?;
         ensure(
-            self.time_zone.utc_offset_minutes.abs() <= 14 * 60,
+            self.time_zone.utc_offset_minutes.unsigned_abs() <= 14 * 60,
             "time_zone.utc_offset_minutes",
             "must be within ±14 hours",
         )?;

@@ -408,7 +408,7 @@ fn validate_member(program: &Program, member: &MemberSnapshot) -> Result<(), Quo
     if member.lifetime_spend_fen < member.qualifying_spend_fen {
         return Err(bad("lifetime spend is less than qualifying spend"));
     }
-    if member.points_balance.abs() > limits.max_points_balance {
+    if member.points_balance.unsigned_abs() > limits.max_points_balance.unsigned_abs() {
         return Err(bad("the points balance is over the limit"));
     }
     if member.coupons.len() > limits.max_coupons {

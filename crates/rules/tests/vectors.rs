@@ -43,3 +43,31 @@ fn every_vector_matches() {
         bad.join("\n")
     );
 }
+
+/// Extreme numbers are refused with the quote's own codes, never overflow.
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn extreme_numbers_are_refused_not_overflowed() {
+    let program = Program::default_program();
+    let file: Value = serde_json::from_str(VECTORS_JSON).unwrap();
+    let base = file["cases"][0]["input"].clone();
+    let cases = [
+        ("/member/points_balance", i64::MIN, "invalid_member"),
+        ("/member/points_balance", i64::MAX, "invalid_member"),
+        ("/member/qualifying_spend_fen", i64::MAX, "invalid_member"),
+        ("/member/lifetime_spend_fen", -1, "invalid_member"),
+        ("/cart/lines/0/unit_price_fen", i64::MAX, "invalid_cart"),
+        ("/cart/lines/0/unit_price_fen", -1, "invalid_cart"),
+        ("/cart/lines/0/qty", 10_001, "invalid_cart"),
+        ("/cart/lines/0/qty", i64::MIN, "invalid_cart"),
+        ("/cart/shipping_fen", i64::MAX, "invalid_cart"),
+        ("/options/points", i64::MIN, "invalid_options"),
+    ];
+    for (pointer, value, code) in cases {
+        let mut input = base.clone();
+        *input.pointer_mut(pointer).unwrap() = value.into();
+        let input: QuoteInput = serde_json::from_value(input).unwrap();
+        let err = quote(&program, &input).expect_err(pointer);
+        assert_eq!(err.code(), code, "{pointer} = {value}");
+    }
+}
