@@ -2,18 +2,16 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use leptos::prelude::*;
-use rules::money::format_yuan;
+use rules::program::Text;
 use rules::Program;
 
 use crate::api::DemoMember;
-use crate::display::{group_int, mix, usable_coupons};
-use crate::i18n::*;
-use crate::text::{lang, tr};
+use crate::display::{group_int, mix, rate, usable_coupons};
+use crate::text::{local, tr};
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
 pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
-    let locale = lang();
     let snapshot = &member.snapshot;
     let tier = program.tier(&snapshot.tier).cloned();
     let color = tier
@@ -21,13 +19,14 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
         .map_or_else(|| "#7b8494".to_string(), |t| t.color.clone());
     let dark = mix(&color, false, 35).unwrap_or_else(|| color.clone());
     let light = mix(&color, true, 22).unwrap_or_else(|| color.clone());
-    let tier_id = snapshot.tier.as_str().to_string();
-    let tier_name = move || {
-        let locale = locale.get();
-        tier.as_ref()
-            .map(|t| t.name.get(locale.as_str()).to_string())
-            .unwrap_or_else(|| tier_id.clone())
-    };
+    let tier_name = tier.as_ref().map_or_else(
+        || Text {
+            zh: snapshot.tier.to_string(),
+            en: snapshot.tier.to_string(),
+        },
+        |t| t.name.clone(),
+    );
+    let points_rate = rate(tier.as_ref().map_or(100, |t| t.points_rate_percent));
     let now = Utc::now().with_timezone(&program.offset());
     let coupons = usable_coupons(&snapshot.coupons, &now);
     let initial = member.nickname.chars().next().unwrap_or('会').to_string();
@@ -48,7 +47,7 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
                         <svg class="member-card__crown" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                             <path d="M3 8l4.5 3.5L12 5l4.5 6.5L21 8l-2 10H5z" fill="currentColor" />
                         </svg>
-                        <span data-testid="tier-name">{tier_name}</span>
+                        <span data-testid="tier-name">{local(tier_name)}</span>
                     </p>
                 </div>
             </div>
@@ -64,8 +63,8 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
                     <dd data-testid="coupon-count" data-value=coupons>{coupons}</dd>
                 </div>
                 <div class="member-card__stat">
-                    <dt>{tr!(home.spend)}</dt>
-                    <dd>{format_yuan(snapshot.qualifying_spend_fen)}</dd>
+                    <dt>{tr!(home.points_rate)}</dt>
+                    <dd>"×"{points_rate}</dd>
                 </div>
             </dl>
         </section>

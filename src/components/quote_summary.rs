@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use rules::money::format_yuan_exact;
 use rules::program::Text;
 use rules::quote::MemberDiscountKind;
-use rules::{Program, Quote, TierId};
+use rules::quote::QuoteInput;
+use rules::{Program, Quote};
 
 use crate::display::{group_int, rate};
 use crate::i18n::*;
@@ -14,7 +15,8 @@ use crate::text::{lang, local, tr};
 /// The quote as the shopper reads it: savings, the payable amount (big), the points the
 /// order earns item by item, the tier after it and the new next-tier prompt.
 #[component]
-pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl IntoView {
+pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> impl IntoView {
+    let held = input.member.tier.clone();
     let locale = lang();
     let q = quote;
     let minus = |fen: i64| format!("-{}", format_yuan_exact(fen));
@@ -38,7 +40,23 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
         view! { <div class="row row--saving"><dt>{label}</dt><dd>{minus(d.fen)}</dd></div> }
     });
     let coupon = q.coupon.clone().map(|c| {
-        view! { <div class="row row--saving"><dt>{tr!(quote.coupon)}</dt><dd>{minus(c.saving_fen)}</dd></div> }
+        let kind = input
+            .member
+            .coupons
+            .iter()
+            .find(|w| w.id == c.id)
+            .map(|w| w.kind.clone());
+        let what = move || {
+            kind.as_ref()
+                .map(|k| labels::coupon_kind(locale.get(), k))
+                .unwrap_or_default()
+        };
+        view! {
+            <div class="row row--saving">
+                <dt>{tr!(quote.coupon)} <span class="row__note">{what}</span></dt>
+                <dd>{minus(c.saving_fen)}</dd>
+            </div>
+        }
     });
     let points_used = q.points_used;
     let points = (points_used > 0).then(|| {
@@ -49,7 +67,8 @@ pub fn QuoteSummary(program: Arc<Program>, quote: Quote, held: TierId) -> impl I
             </div>
         }
     });
-    let shipping = if q.shipping_fen == 0 {
+    // "Free for your tier" only when the tier waived a fee; no fee is just ¥0.00.
+    let shipping = if q.shipping_fen == 0 && input.cart.shipping_fen > 0 {
         view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> }.into_any()
     } else {
         view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> }.into_any()

@@ -1,8 +1,8 @@
 use chrono::Utc;
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::quote::CouponChoice;
-use rules::{Quote, TierId};
+use rules::quote::{CouponChoice, QuoteInput};
+use rules::Quote;
 
 use crate::components::{CartEditor, CategorySelect, DataGate, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
@@ -69,9 +69,8 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     // The result, built anew for every new quote (a few dozen nodes).
     let generation = StoredValue::new(0u64);
     let outcome = move || {
-        let held = member.get()?.snapshot.tier;
         let shown = match result.get()? {
-            Preview::Quoted(_, quote) => Outcome::Quote(*quote, held),
+            Preview::Quoted(input, quote) => Outcome::Quote(input, quote),
             Preview::Refused(_, code) => Outcome::Refused(code),
             Preview::Invalid(_) => return None,
         };
@@ -79,8 +78,8 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         Some((generation.get_value(), shown))
     };
     let show = move |(_, shown): (u64, Outcome)| match shown {
-        Outcome::Quote(quote, held) => Either::Left(view! {
-            <QuoteSummary program=program.clone() quote held />
+        Outcome::Quote(input, quote) => Either::Left(view! {
+            <QuoteSummary program=program.clone() input=*input quote=*quote />
         }),
         Outcome::Refused(code) => Either::Right(view! {
             <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
@@ -158,6 +157,6 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
 /// What the result area shows.
 #[derive(Clone)]
 enum Outcome {
-    Quote(Quote, TierId),
+    Quote(Box<QuoteInput>, Box<Quote>),
     Refused(&'static str),
 }
