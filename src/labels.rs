@@ -1,8 +1,9 @@
 //! Text for values that come from the rules (coupon kinds, error codes, categories), in
 //! the given locale. Pure functions of the locale, so they are tested natively.
 
+use chrono::{DateTime, FixedOffset};
 use rules::money::{format_yuan, Fen};
-use rules::CouponKind;
+use rules::{Coupon, CouponKind};
 
 use crate::display::zhe;
 use crate::i18n::*;
@@ -59,6 +60,18 @@ pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
             )
         }
     }
+}
+
+/// A wallet coupon for the coupon picker: its kind, and why it can't be used now if so.
+pub fn coupon_option(locale: Locale, coupon: &Coupon, now: &DateTime<FixedOffset>) -> String {
+    let status = if *now < coupon.valid_from {
+        td_string!(locale, coupon_status.not_yet_valid)
+    } else if *now >= coupon.valid_until {
+        td_string!(locale, coupon_status.expired)
+    } else {
+        ""
+    };
+    format!("{}{status}", coupon_kind(locale, &coupon.kind))
 }
 
 /// A quote error code as a friendly sentence.
@@ -124,6 +137,27 @@ mod tests {
         };
         assert_eq!(coupon_kind(Locale::zh, &pct), "8.5折券（最高减50元）");
         assert_eq!(coupon_kind(Locale::en, &pct), "15% off (up to ¥50)");
+    }
+
+    #[test]
+    fn coupon_options_say_when_unusable() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
+        let coupon = Coupon {
+            id: "c".into(),
+            kind: CouponKind::NoThreshold { off_fen: 500 },
+            valid_from: at("2026-03-01T00:00:00+08:00"),
+            valid_until: at("2026-04-01T00:00:00+08:00"),
+            first_order_only: false,
+        };
+        let label = |now: &str| coupon_option(Locale::zh, &coupon, &at(now));
+        assert_eq!(label("2026-03-10T10:00:00+08:00"), "5元无门槛券");
+        assert_eq!(label("2026-04-01T00:00:00+08:00"), "5元无门槛券（已过期）");
+        assert_eq!(
+            label("2026-02-28T23:59:59+08:00"),
+            "5元无门槛券（未到使用时间）"
+        );
+        let en = coupon_option(Locale::en, &coupon, &at("2026-05-01T00:00:00+08:00"));
+        assert_eq!(en, "¥5 off, no minimum (expired)");
     }
 
     #[test]

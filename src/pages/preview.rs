@@ -52,14 +52,16 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
             td_string!(locale.get(), preview.amount_hint)
         }
     };
+    let offset = program.offset();
     let coupons = move || {
         let locale = locale.get();
+        let now = Utc::now().with_timezone(&offset);
         member.get().map(|m| {
             m.snapshot
                 .coupons
                 .iter()
                 .map(|c| {
-                    let label = labels::coupon_kind(locale, &c.kind);
+                    let label = labels::coupon_option(locale, c, &now);
                     view! { <option value=c.id.clone()>{label}</option> }
                 })
                 .collect_view()
