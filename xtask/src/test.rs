@@ -145,10 +145,21 @@ pub fn all(ws: &Workspace) -> ExitCode {
     let server = ws.root.join("crates/server/Cargo.toml").exists();
     match (e2e, server, app) {
         (true, true, true) => suite.step("end-to-end (server + app in Chromium)", || {
-            run(&mut cargo(&["build", "-p", "member-center"]))?;
+            // Everything with `--workspace`, as in the native tests: `-p` would resolve
+            // other features and rebuild the whole dependency tree (3+ minutes).
+            run(&mut cargo(&["test", "--workspace", "--no-run"]))?;
             let server_bin = ws.target_dir.join("debug").join("member-center");
-            let mut cmd = cargo(&["test", "-p", "e2e", "--", "--ignored", "--test-threads=1"]);
-            cmd.env("E2E_DIST", ws.dist())
+            if !server_bin.exists() {
+                // Cargo builds the binary for the server's integration tests; without
+                // them, build it on its own.
+                run(&mut cargo(&["build", "-p", "member-center"]))?;
+            }
+            let mut cmd = cargo(&["test", "--workspace"]);
+            for target in e2e_test_targets(ws)? {
+                cmd.args(["--test", &target]);
+            }
+            cmd.args(["--", "--ignored", "--test-threads=1"])
+                .env("E2E_DIST", ws.dist())
                 .env("E2E_SERVER_BIN", server_bin)
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver");
             run(&mut cmd)
@@ -165,6 +176,26 @@ pub fn all(ws: &Workspace) -> ExitCode {
     }
 
     suite.summary(start.elapsed())
+}
+
+/// The test targets of tests/e2e (its `tests/*.rs`), selected by name so that the run
+/// can keep `--workspace`.
+fn e2e_test_targets(ws: &Workspace) -> Result<Vec<String>> {
+    let dir = ws.root.join("tests/e2e/tests");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let is_rs = path.extension().is_some_and(|ext| ext == "rs");
+            is_rs.then(|| path.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(format!("{} has no tests", dir.display()));
+    }
+    Ok(names)
 }
 
 fn have(present: bool) -> &'static str {
