@@ -18,22 +18,6 @@ pub fn percent_css(basis_points: i64) -> String {
     format!("{}.{:02}%", bp / 100, bp % 100)
 }
 
-/// An integer with thousands separators: `12345` → `12,345`.
-pub fn group_int(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 /// Mixes a `#rrggbb` colour toward black (`toward_white = false`) or white by `percent`,
 /// for the card's gradient: integer channels, so old web-views need no `color-mix()`.
 pub fn mix(hex: &str, toward_white: bool, percent: u32) -> Option<String> {
@@ -100,15 +84,6 @@ mod tests {
         assert_eq!(percent_css(5), "0.05%");
         assert_eq!(percent_css(-7), "0.00%");
         assert_eq!(percent_css(12_000), "100.00%");
-    }
-
-    #[test]
-    fn grouped_integers() {
-        assert_eq!(group_int(0), "0");
-        assert_eq!(group_int(999), "999");
-        assert_eq!(group_int(12345), "12,345");
-        assert_eq!(group_int(1234567), "1,234,567");
-        assert_eq!(group_int(-1200), "-1,200");
     }
 
     #[test]

@@ -6,8 +6,9 @@ use rules::program::Text;
 use rules::Program;
 
 use crate::api::DemoMember;
-use crate::display::{group_int, mix, rate, usable_coupons};
+use crate::display::{mix, rate, usable_coupons};
 use crate::text::{local, tr};
+use rules::money::group_thousands;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
@@ -55,7 +56,7 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
                 <div class="member-card__stat">
                     <dt>{tr!(home.points)}</dt>
                     <dd data-testid="points-balance" data-value=snapshot.points_balance>
-                        {group_int(snapshot.points_balance)}
+                        {group_thousands(snapshot.points_balance)}
                     </dd>
                 </div>
                 <div class="member-card__stat">

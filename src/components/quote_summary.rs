@@ -7,10 +7,11 @@ use rules::quote::MemberDiscountKind;
 use rules::quote::QuoteInput;
 use rules::{Program, Quote};
 
-use crate::display::{group_int, rate};
+use crate::display::rate;
 use crate::i18n::*;
 use crate::labels::{self, fill};
 use crate::text::{lang, local, tr};
+use rules::money::group_thousands;
 
 /// The quote as the shopper reads it: savings, the payable amount (big), the points the
 /// order earns item by item, the tier after it and the new next-tier prompt.
@@ -62,7 +63,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let points = (points_used > 0).then(|| {
         view! {
             <div class="row row--saving">
-                <dt>{move || fill(td_string!(locale.get(), quote.points_offset), &[("points", &group_int(points_used))])}</dt>
+                <dt>{move || fill(td_string!(locale.get(), quote.points_offset), &[("points", &group_thousands(points_used))])}</dt>
                 <dd>{minus(q.points_offset_fen)}</dd>
             </div>
         }
@@ -74,7 +75,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
         view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> }.into_any()
     };
     let p = q.points;
-    let plus = |value: i64| format!("+{}", group_int(value));
+    let plus = |value: i64| format!("+{}", group_thousands(value));
     let awarded = q.coupons_awarded.first().map(|a| {
         let kind = a.kind.clone();
         view! {
@@ -124,7 +125,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
                 <div class="row" class:row--zero=p.milestone_bonus == 0>
                     <dt>{tr!(quote.milestone_bonus)}</dt><dd>{plus(p.milestone_bonus)}</dd>
                 </div>
-                <div class="row row--muted"><dt>{tr!(quote.balance_after)}</dt><dd>{group_int(q.points_balance_after)}</dd></div>
+                <div class="row row--muted"><dt>{tr!(quote.balance_after)}</dt><dd>{group_thousands(q.points_balance_after)}</dd></div>
             </dl>
             {awarded}
         </section>

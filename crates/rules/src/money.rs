@@ -15,7 +15,7 @@ pub fn format_yuan(fen: Fen) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let abs = fen.unsigned_abs();
     let (yuan, cents) = (abs / 100, abs % 100);
-    let yuan = group_thousands(yuan);
+    let yuan = group_thousands(yuan as i64);
     if cents == 0 {
         format!("{sign}¥{yuan}")
     } else {
@@ -27,12 +27,21 @@ pub fn format_yuan(fen: Fen) -> String {
 pub fn format_yuan_exact(fen: Fen) -> String {
     let sign = if fen < 0 { "-" } else { "" };
     let abs = fen.unsigned_abs();
-    format!("{sign}¥{}.{:02}", group_thousands(abs / 100), abs % 100)
+    format!(
+        "{sign}¥{}.{:02}",
+        group_thousands((abs / 100) as i64),
+        abs % 100
+    )
 }
 
-fn group_thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+/// Groups an integer's digits by thousands: `-1234567` → `-1,234,567`. For points and
+/// amounts alike, so the app and the prompts group numbers the same way.
+pub fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
@@ -93,6 +102,16 @@ mod tests {
         assert_eq!(format_yuan(0), "¥0");
         assert_eq!(format_yuan_exact(10000), "¥100.00");
         assert_eq!(format_yuan_exact(5), "¥0.05");
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(12345), "12,345");
+        assert_eq!(group_thousands(1234567), "1,234,567");
+        assert_eq!(group_thousands(-1200), "-1,200");
+        assert_eq!(group_thousands(i64::MIN), "-9,223,372,036,854,775,808");
     }
 
     #[test]
