@@ -6,6 +6,8 @@
 
 pub mod calendar;
 pub mod coupon;
+pub mod ledger;
+pub mod membership;
 pub mod money;
 pub mod points;
 pub mod program;

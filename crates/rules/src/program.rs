@@ -43,6 +43,26 @@ pub struct Program {
     pub member_discount: MemberDiscountRules,
     pub points: PointsRules,
     pub first_order_award: FirstOrderAward,
+    pub membership: Membership,
+}
+
+/// Keeping a tier, and joining.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    pub downgrade: Downgrade,
+    /// The version of the privacy notice a new member consents to at registration.
+    pub privacy_notice_version: String,
+}
+
+/// The monthly downgrade evaluation (PROGRAM.md §1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Downgrade {
+    /// Evaluations happen at local 00:00 on this day of every month.
+    pub evaluation_day_of_month: u32,
+    /// This many consecutive evaluations below the held tier's threshold drop it one tier.
+    pub consecutive_below_evaluations: u32,
 }
 
 /// The program's time zone as a fixed offset: calendar rules use local dates, and the
@@ -249,6 +269,22 @@ impl Program {
             .coupon
             .validate()
             .map_err(|m| invalid("first_order_award.coupon", m))?;
+        let downgrade = &self.membership.downgrade;
+        ensure(
+            (1..=28).contains(&downgrade.evaluation_day_of_month),
+            "membership.downgrade.evaluation_day_of_month",
+            "must be 1 to 28 so that every month has it",
+        )?;
+        ensure(
+            downgrade.consecutive_below_evaluations >= 1,
+            "membership.downgrade.consecutive_below_evaluations",
+            "must be at least 1",
+        )?;
+        ensure(
+            !self.membership.privacy_notice_version.trim().is_empty(),
+            "membership.privacy_notice_version",
+            "must not be empty",
+        )?;
         for (name, text) in [
             ("zh", &self.prompts.next_tier.zh),
             ("en", &self.prompts.next_tier.en),

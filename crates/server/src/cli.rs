@@ -31,11 +31,57 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date, then exit.
     Migrate(DbArgs),
+    /// Accounts with a role: `user create --role staff --phone 13800000000`.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Shops' API keys for /api/v1/*: `api-key create --name my-shop`.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+    /// Scheduled jobs: points expiry and the monthly downgrade evaluation.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create (or promote) the account of a phone with a role.
+    Create {
+        #[arg(long, value_parser = ["member", "staff", "admin"])]
+        role: String,
+        #[arg(long)]
+        phone: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Create a key; it is printed once and stored hashed.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run the jobs as of a local date (default: today in the program's time zone).
+    Run {
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        program: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// The database, `sqlite://path` (the file is created if missing).
+    /// The database: `sqlite://path` (the file is created if missing) or `postgres://…`.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -50,9 +96,13 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     #[command(flatten)]
     pub db: DbArgs,
-    /// Seed one demo member per tier (reset on every start) and enable /api/demo/*.
+    /// Seed one demo member per tier (reset on every start) and enable /api/demo/*;
+    /// implies --dev-codes.
     #[arg(long)]
     pub demo: bool,
+    /// Log one-time login codes and return them as `dev_code` (no SMS gateway).
+    #[arg(long)]
+    pub dev_codes: bool,
     /// The built app (Trunk's dist folder) to serve at /.
     #[arg(long)]
     pub dist: Option<PathBuf>,
@@ -95,7 +145,67 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(args).await,
+        Command::User(UserCommand::Create { role, phone, db }) => {
+            let pool = open(&db).await?;
+            let id = create_user(&pool, &role, &phone).await?;
+            println!(
+                "{role} account {id} for {}",
+                crate::phone::mask(&phone_e164(&phone)?)
+            );
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Create { name, db }) => {
+            let pool = open(&db).await?;
+            let now = chrono::Utc::now().fixed_offset();
+            let (id, key) = db::auth::create_api_key(&pool, &name, crate::clock::ms(&now)).await?;
+            println!("API key {id} ({name}); shown once, keep it secret:\n{key}");
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Run { date, program, db }) => {
+            let program = load_program(program.as_deref())?;
+            let pool = open(&db).await?;
+            let today = program.local_date(&chrono::Utc::now().fixed_offset());
+            let report = crate::jobs::run(&pool, &program, date.unwrap_or(today)).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
     }
+}
+
+async fn open(args: &DbArgs) -> anyhow::Result<db::Db> {
+    let pool = db::connect(&args.database_url).await?;
+    db::migrate(&pool).await?;
+    Ok(pool)
+}
+
+fn phone_e164(phone: &str) -> anyhow::Result<String> {
+    crate::phone::Phone::parse(phone)
+        .map(|p| p.as_str().to_owned())
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Creates the account of a phone with a role, or changes the role of an existing one.
+pub async fn create_user(pool: &db::Db, role: &str, phone: &str) -> anyhow::Result<String> {
+    let phone = phone_e164(phone)?;
+    let program = Program::default_program();
+    let now = chrono::Utc::now().fixed_offset();
+    let mut tx = pool.begin().await?;
+    let id = match db::members::id_by_phone(&mut *tx, &phone).await? {
+        Some(id) => {
+            sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
+                .bind(role)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+        None => {
+            let version = &program.membership.privacy_notice_version;
+            db::members::register(&mut tx, &program, &phone, role, version, &now).await?
+        }
+    };
+    tx.commit().await?;
+    Ok(id)
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
@@ -105,6 +215,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let db = db::connect(&args.db.database_url).await?;
     db::migrate(&db).await?;
     let mut state = AppState::new(program, db)
+        .with_dev_codes(args.dev_codes)
         .with_demo(args.demo)
         .with_frame_ancestors(args.frame_ancestors.unwrap_or_default());
     if let Some(site) = site {

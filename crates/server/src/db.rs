@@ -1,52 +1,175 @@
-//! Storage: SQLite through sqlx's runtime query API (no compile-time `query!`, so builds
-//! need no database; PostgreSQL comes later with the same schema).
+//! Storage: SQLite (the default, a file) or PostgreSQL, chosen by the URL, through sqlx's
+//! `Any` driver with runtime queries. The SQL is kept portable: `$1` placeholders (SQLite
+//! reads them too), BIGINT/TEXT/BOOLEAN columns, times as Unix milliseconds (BIGINT), sums
+//! cast back to BIGINT (PostgreSQL's `SUM` is NUMERIC). Only the schema's few differences
+//! (identity columns) live in two migration folders.
+//!
+//! Concurrency: every write transaction starts by writing the row it is about the member's
+//! (see [`lock_member`]). In PostgreSQL that takes the row lock; in SQLite the first write
+//! takes the database's write lock before anything is read, so a deferred transaction can
+//! never fail to upgrade. Either way, two writes for one member run one after the other.
 
+pub mod auth;
+pub mod ledger;
 pub mod members;
+pub mod orders;
 
-use std::str::FromStr;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{AnyConnection, AnyPool, Executor};
 
-pub type Db = SqlitePool;
+pub type Db = AnyPool;
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+pub type Row = AnyRow;
 
-/// `crates/server/migrations`, embedded in the binary.
-pub static MIGRATOR: Migrator = sqlx::migrate!();
+/// `crates/server/migrations/*`, embedded in the binary.
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// Opens (creating if missing) the database at `url` (`sqlite://path` or `sqlite::memory:`).
-pub async fn connect(url: &str) -> anyhow::Result<Db> {
-    if !url.starts_with("sqlite:") {
-        bail!("unsupported database URL `{url}`: only sqlite:// is supported for now");
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> anyhow::Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            bail!("unsupported database URL `{url}`: use sqlite://path or postgres://…")
+        }
     }
-    let options = SqliteConnectOptions::from_str(url)
-        .with_context(|| format!("invalid database URL `{url}`"))?
-        .create_if_missing(true)
-        // WAL: readers don't block the writer; NORMAL is durable enough with WAL.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        // A writer waits for another instead of failing at once with SQLITE_BUSY.
-        .busy_timeout(Duration::from_secs(5));
-    // Each connection to `sqlite::memory:` is a database of its own: one connection, kept.
+}
+
+/// Opens the database at `url`: `sqlite://path` (created if missing), `sqlite::memory:`,
+/// or `postgres://user:password@host/db`.
+pub async fn connect(url: &str) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url)?;
     let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-    let pool = if in_memory {
-        SqlitePoolOptions::new()
+    let url = match backend {
+        // `mode=rwc`: create the file on first start.
+        Backend::Sqlite if !in_memory && !url.contains("mode=") => {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        }
+        _ => url.to_owned(),
+    };
+    let options = match (backend, in_memory) {
+        // Each connection to `sqlite::memory:` is a database of its own: one, kept.
+        (Backend::Sqlite, true) => AnyPoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
-            .max_lifetime(None)
-    } else {
-        SqlitePoolOptions::new().max_connections(8)
+            .max_lifetime(None),
+        (Backend::Sqlite, false) => AnyPoolOptions::new().max_connections(8),
+        (Backend::Postgres, _) => AnyPoolOptions::new().max_connections(16),
     };
-    pool.connect_with(options)
+    let options = options
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    sqlite_pragmas(conn).await?;
+                }
+                Ok(())
+            })
+        });
+    options
+        .connect(&url)
         .await
-        .with_context(|| format!("cannot open the database `{url}`"))
+        .with_context(|| format!("cannot open the database `{}`", redact(&url)))
+}
+
+/// WAL (readers never block the writer), durable-enough syncing with WAL, foreign keys,
+/// and a writer that waits for another instead of failing at once with SQLITE_BUSY.
+async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    for pragma in [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = NORMAL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 10000",
+    ] {
+        conn.execute(pragma).await?;
+    }
+    Ok(())
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!("{}:***{}", &url[..scheme + 3 + colon], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub fn backend(db: &Db) -> Backend {
+    match db.connect_options().database_url.scheme() {
+        "sqlite" => Backend::Sqlite,
+        _ => Backend::Postgres,
+    }
 }
 
 /// Brings the schema up to date; a failed migration stops the server.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
-    MIGRATOR.run(db).await.context("database migration failed")
+    let migrator = match backend(db) {
+        Backend::Sqlite => &SQLITE_MIGRATOR,
+        Backend::Postgres => &POSTGRES_MIGRATOR,
+    };
+    migrator.run(db).await.context("database migration failed")
+}
+
+/// Serializes writes about one member (see the module's comment). Returns false when the
+/// member does not exist (or was deleted).
+pub async fn lock_member(tx: &mut Tx<'_>, member_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE members SET lock_version = lock_version + 1 \
+         WHERE id = $1 AND deleted_at_ms IS NULL",
+    )
+    .bind(member_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// True when `e` is a unique or primary-key violation (a concurrent insert won).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            redact("postgres://mc:secret@127.0.0.1/test"),
+            "postgres://mc:***@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn backends_by_url() {
+        assert_eq!(Backend::of_url("sqlite::memory:").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::of_url("postgresql://h/db").unwrap(),
+            Backend::Postgres
+        );
+        assert!(Backend::of_url("mysql://h/db").is_err());
+    }
 }

@@ -14,8 +14,8 @@ pub async fn seed(
     program: &Program,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<Member>> {
-    members::replace_demo_members(db, &demo_members(program, now), now).await?;
-    members::demo_members(db, program).await
+    members::replace_demo_members(db, program, &demo_members(program, now), now).await?;
+    members::demo_members(db, program, &now).await
 }
 
 /// The hand-picked figures for the default program's tiers: (trailing spend, lifetime

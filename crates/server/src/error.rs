@@ -29,6 +29,16 @@ pub enum ApiError {
     /// 422: the rules refused the quote; the code is the rules crate's stable code.
     #[error(transparent)]
     Quote(#[from] QuoteError),
+    /// A refusal with its own status and stable code: 401 (no or a dead session or key),
+    /// 403 (not this role), 404, 409 (a conflict with stored state), 422 (a rule of the
+    /// request), 429 (a limit; `retry_after_s` goes to the `Retry-After` header).
+    #[error("{message}")]
+    Rejected {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+        retry_after_s: Option<u64>,
+    },
     /// 404: no such resource (also: a demo endpoint when not in demo mode).
     #[error("not found")]
     NotFound,
@@ -50,6 +60,7 @@ impl ApiError {
             ApiError::InvalidRequest(_) | ApiError::Quote(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Rejected { status, .. } => *status,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Database(_) | ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -64,9 +75,54 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::Quote(e) => e.code(),
+            ApiError::Rejected { code, .. } => code,
             ApiError::NotFound => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Database(_) | ApiError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl ApiError {
+    pub fn reject(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Rejected {
+            status,
+            code,
+            message: message.into(),
+            retry_after_s: None,
+        }
+    }
+
+    /// 401 `unauthorized`: no session, or one that has expired or was logged out.
+    pub fn unauthorized() -> ApiError {
+        ApiError::reject(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "log in first: no valid session",
+        )
+    }
+
+    /// 422 with a stable code: the request breaks a rule.
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::reject(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// 409 with a stable code: the request conflicts with what is stored.
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::reject(StatusCode::CONFLICT, code, message)
+    }
+
+    /// 429 with a stable code and when to try again.
+    pub fn too_many(
+        code: &'static str,
+        message: impl Into<String>,
+        retry_after_s: u64,
+    ) -> ApiError {
+        ApiError::Rejected {
+            status: StatusCode::TOO_MANY_REQUESTS,
+            code,
+            message: message.into(),
+            retry_after_s: Some(retry_after_s),
         }
     }
 }
@@ -81,7 +137,7 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let body = json!({ "error": { "code": self.code(), "message": message } });
-        (
+        let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
@@ -89,7 +145,17 @@ impl IntoResponse for ApiError {
             )],
             body.to_string(),
         )
-            .into_response()
+            .into_response();
+        if let ApiError::Rejected {
+            retry_after_s: Some(s),
+            ..
+        } = self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(s));
+        }
+        response
     }
 }
 

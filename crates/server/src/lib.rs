@@ -3,11 +3,15 @@
 //! [`app`] builds the whole HTTP service from an [`AppState`], so tests drive it in-process
 //! with `tower::ServiceExt::oneshot` and the binary only adds a listener ([`serve`]).
 
+pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod db;
 pub mod demo_seed;
 pub mod error;
 pub mod extract;
+pub mod jobs;
+pub mod phone;
 pub mod routes;
 pub mod security;
 
@@ -26,6 +30,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
+use crate::auth::{AuthPolicy, IpLimits};
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
@@ -44,21 +50,50 @@ pub struct AppState {
     /// The built app, when serving it.
     pub site: Option<Arc<Site>>,
     pub frame_ancestors: FrameAncestors,
+    /// "Now" for every rule; tests pin it.
+    pub clock: Clock,
+    pub auth: Arc<AuthPolicy>,
+    pub ip_limits: Arc<IpLimits>,
+    /// Demo/dev mode: one-time codes are logged and returned as `dev_code`.
+    pub dev_codes: bool,
 }
 
 impl AppState {
     pub fn new(program: Program, db: Db) -> AppState {
+        let auth = AuthPolicy::default();
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
             db,
             demo: false,
             site: None,
             frame_ancestors: FrameAncestors::default(),
+            clock: Clock::system(),
+            ip_limits: IpLimits::new(&auth),
+            auth: Arc::new(auth),
+            dev_codes: false,
         }
     }
 
+    /// Demo mode also turns on dev codes.
     pub fn with_demo(mut self, demo: bool) -> AppState {
         self.demo = demo;
+        self.dev_codes |= demo;
+        self
+    }
+
+    pub fn with_dev_codes(mut self, dev_codes: bool) -> AppState {
+        self.dev_codes = dev_codes;
+        self
+    }
+
+    pub fn with_clock(mut self, clock: Clock) -> AppState {
+        self.clock = clock;
+        self
+    }
+
+    pub fn with_auth_policy(mut self, policy: AuthPolicy) -> AppState {
+        self.ip_limits = IpLimits::new(&policy);
+        self.auth = Arc::new(policy);
         self
     }
 
@@ -127,7 +162,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    // The peer address feeds the per-IP login limits.
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

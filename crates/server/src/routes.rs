@@ -1,6 +1,9 @@
 //! The HTTP routes, one module per resource, each with its own `router()`.
 
+pub mod auth;
 pub mod demo;
+pub mod me;
+pub mod orders;
 pub mod program;
 pub mod quote;
 pub mod static_files;
@@ -17,6 +20,9 @@ pub fn api_router() -> Router<AppState> {
         .merge(program::router())
         .merge(quote::router())
         .merge(demo::router())
+        .merge(auth::router())
+        .merge(me::router())
+        .merge(orders::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

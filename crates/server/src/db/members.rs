@@ -1,15 +1,16 @@
-//! Members and their coupon wallets.
-
-use std::collections::HashMap;
+//! Members: registration, their state as the quote sees it (the snapshot), their wallets,
+//! and the demo members.
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::quote::MemberSnapshot;
 use rules::{Coupon, CouponKind, Program, TierId};
 use serde::Serialize;
-use sqlx::FromRow;
+use sqlx::Row as _;
 
-use super::Db;
+use super::ledger::{self, EntryKind, Source};
+use super::{Db, Tx};
+use crate::clock::{ms, random_token};
 
 /// A stored member as the API shows them: who they are and the quote's snapshot of them
 /// (the app previews quotes from `snapshot` directly).
@@ -20,7 +21,7 @@ pub struct Member {
     pub snapshot: MemberSnapshot,
 }
 
-/// A member as written by the seed (and, later, by registration).
+/// A member as written by the demo seed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewMember {
     pub id: String,
@@ -58,72 +59,316 @@ impl NewMember {
     }
 }
 
-/// Makes the demo members exactly `members`, in one transaction: each is inserted or reset
-/// to its seed state with a fresh wallet, and demo members no longer seeded are removed.
-/// Running it again never duplicates anything.
+/// The stored columns of a member that are not computed from orders. (Booleans are read
+/// as 0/1 BIGINT: sqlx's `Any` driver cannot decode SQLite's BOOLEAN.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemberRow {
+    pub id: String,
+    pub phone: Option<String>,
+    pub nickname: String,
+    pub role: String,
+    pub locale: Option<String>,
+    pub tier: TierId,
+    pub lifetime_spend_fen: i64,
+    pub points_balance: i64,
+    pub birthday: Option<NaiveDate>,
+    pub first_order: bool,
+    pub below_count: u32,
+    pub checkin_date: Option<NaiveDate>,
+    pub checkin_streak: u32,
+    pub consent_version: Option<String>,
+    pub consent_at_ms: Option<i64>,
+    pub created_at_ms: i64,
+}
+
+const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
+    points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT), below_count, checkin_date, checkin_streak, \
+    consent_version, consent_at_ms, created_at_ms";
+
+fn member_row(r: &super::Row) -> anyhow::Result<MemberRow> {
+    let date = |text: Option<String>| -> anyhow::Result<Option<NaiveDate>> {
+        Ok(text.map(|t| t.parse::<NaiveDate>()).transpose()?)
+    };
+    Ok(MemberRow {
+        id: r.try_get(0)?,
+        phone: r.try_get(1)?,
+        nickname: r.try_get(2)?,
+        role: r.try_get(3)?,
+        locale: r.try_get(4)?,
+        tier: TierId(r.try_get(5)?),
+        lifetime_spend_fen: r.try_get(6)?,
+        points_balance: r.try_get(7)?,
+        birthday: date(r.try_get(8)?).context("stored birthday")?,
+        first_order: r.try_get::<i64, _>(9)? != 0,
+        below_count: u32::try_from(r.try_get::<i64, _>(10)?).unwrap_or(0),
+        checkin_date: date(r.try_get(11)?).context("stored check-in date")?,
+        checkin_streak: u32::try_from(r.try_get::<i64, _>(12)?).unwrap_or(0),
+        consent_version: r.try_get(13)?,
+        consent_at_ms: r.try_get(14)?,
+        created_at_ms: r.try_get(15)?,
+    })
+}
+
+/// A member that exists and is not deleted.
+pub async fn get<'e, E>(db: E, member_id: &str) -> anyhow::Result<Option<MemberRow>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql =
+        format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1 AND deleted_at_ms IS NULL");
+    let row = sqlx::query(&sql).bind(member_id).fetch_optional(db).await?;
+    row.as_ref().map(member_row).transpose()
+}
+
+/// The member id of a phone (E.164), if registered.
+pub async fn id_by_phone<'e, E>(db: E, phone: &str) -> anyhow::Result<Option<String>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(
+        sqlx::query_scalar("SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL")
+            .bind(phone)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Registers a member at their first login, with their consent to the privacy notice.
+pub async fn register(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    phone: &str,
+    role: &str,
+    consent_version: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<String> {
+    let id = format!("m_{}", random_token(12));
+    let nickname = format!("会员{}", &phone[phone.len().saturating_sub(4)..]);
+    sqlx::query(
+        "INSERT INTO members (id, phone, nickname, tier, role, consent_version, consent_at_ms, \
+           created_at_ms, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8)",
+    )
+    .bind(&id)
+    .bind(phone)
+    .bind(&nickname)
+    .bind(program.tiers[0].id.as_str())
+    .bind(role)
+    .bind(consent_version)
+    .bind(ms(now))
+    .bind(now.to_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+/// Trailing qualifying spend at `at`: Σ earn base less refunds of orders paid in
+/// (at − window, at], window = 365 days.
+pub async fn trailing_spend<'e, E>(
+    db: E,
+    member_id: &str,
+    from_ms: i64,
+    at_ms: i64,
+) -> anyhow::Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
+         WHERE member_id = $1 AND paid_at_ms > $2 AND paid_at_ms <= $3",
+    )
+    .bind(member_id)
+    .bind(from_ms)
+    .bind(at_ms)
+    .fetch_one(db)
+    .await?)
+}
+
+/// The start of the trailing window that ends at `at` (exclusive).
+pub fn window_start(at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    *at - Days::new(365)
+}
+
+/// The coupons not used yet (expired ones included: the quote tells them apart by time).
+pub async fn unused_coupons<'e, E>(db: E, member_id: &str) -> anyhow::Result<Vec<Coupon>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "SELECT id, kind, valid_from, valid_until, \
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) FROM coupons \
+         WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
+    )
+    .bind(member_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter().map(coupon).collect()
+}
+
+fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
+    let id: String = r.try_get(0)?;
+    let at = |text: String| {
+        DateTime::parse_from_rfc3339(&text).with_context(|| format!("coupon {id}: time"))
+    };
+    let kind: String = r.try_get(1)?;
+    let kind: CouponKind =
+        serde_json::from_str(&kind).with_context(|| format!("coupon {id}: kind"))?;
+    Ok(Coupon {
+        kind,
+        valid_from: at(r.try_get(2)?)?,
+        valid_until: at(r.try_get(3)?)?,
+        first_order_only: r.try_get::<i64, _>(4)? != 0,
+        id,
+    })
+}
+
+/// The member as the quote sees them at `at` (trailing spend up to `at`), with the balance
+/// as it stands at `now` (unrecorded expiry subtracted).
+pub async fn snapshot(
+    conn: &mut sqlx::AnyConnection,
+    member: &MemberRow,
+    at: &DateTime<FixedOffset>,
+) -> anyhow::Result<MemberSnapshot> {
+    let spend = trailing_spend(&mut *conn, &member.id, ms(&window_start(at)), ms(at)).await?;
+    let expired = ledger::expired_unrecorded(&mut *conn, &member.id, ms(at)).await?;
+    Ok(MemberSnapshot {
+        tier: member.tier.clone(),
+        qualifying_spend_fen: spend,
+        lifetime_spend_fen: member.lifetime_spend_fen,
+        points_balance: member.points_balance - expired,
+        birthday: member.birthday,
+        first_order: member.first_order,
+        coupons: unused_coupons(&mut *conn, &member.id).await?,
+    })
+}
+
+/// Makes the demo members exactly `members`, in one transaction: each is removed with
+/// everything it had and inserted in its seed state, with two seed orders that make its
+/// trailing and lifetime spend, an opening points balance and a fresh wallet. Demo members
+/// no longer seeded are removed. Running it again never duplicates anything.
 pub async fn replace_demo_members(
     db: &Db,
+    program: &Program,
     members: &[NewMember],
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    let now = now.to_rfc3339();
     let mut tx = db.begin().await?;
-    let existing: Vec<(String,)> = sqlx::query_as("SELECT id FROM members WHERE is_demo = TRUE")
+    let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE")
         .fetch_all(&mut *tx)
         .await?;
-    for (id,) in existing {
-        if !members.iter().any(|m| m.id == id) {
-            // Coupons go with it (ON DELETE CASCADE).
-            sqlx::query("DELETE FROM members WHERE id = $1")
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
-        }
+    for id in existing {
+        delete_with_history(&mut tx, &id).await?;
     }
     for m in members {
-        sqlx::query(
-            "INSERT INTO members (id, phone, nickname, tier, qualifying_spend_fen, \
-               lifetime_spend_fen, points_balance, birthday, first_order, is_demo, \
-               created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $10) \
-             ON CONFLICT (id) DO UPDATE SET phone = excluded.phone, \
-               nickname = excluded.nickname, tier = excluded.tier, \
-               qualifying_spend_fen = excluded.qualifying_spend_fen, \
-               lifetime_spend_fen = excluded.lifetime_spend_fen, \
-               points_balance = excluded.points_balance, birthday = excluded.birthday, \
-               first_order = excluded.first_order, is_demo = TRUE, \
-               updated_at = excluded.updated_at",
-        )
-        .bind(&m.id)
-        .bind(&m.phone)
-        .bind(&m.nickname)
-        .bind(m.tier.as_str())
-        .bind(m.qualifying_spend_fen)
-        .bind(m.lifetime_spend_fen)
-        .bind(m.points_balance)
-        .bind(m.birthday.map(|d| d.to_string()))
-        .bind(m.first_order)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await
-        .with_context(|| format!("seeding member {}", m.id))?;
-        sqlx::query("DELETE FROM coupons WHERE member_id = $1")
-            .bind(&m.id)
-            .execute(&mut *tx)
-            .await?;
-        for c in &m.coupons {
-            insert_coupon(&mut tx, &m.id, c, &now).await?;
-        }
+        insert_demo_member(&mut tx, program, m, &now)
+            .await
+            .with_context(|| format!("seeding member {}", m.id))?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-async fn insert_coupon(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+/// Removes a member row and every row that refers to it (demo members only: a real
+/// member's ledger is kept, anonymized, by account deletion).
+async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
+    for sql in [
+        "DELETE FROM point_lots WHERE member_id = $1",
+        "DELETE FROM points_ledger WHERE member_id = $1",
+        "DELETE FROM refunds WHERE order_id IN (SELECT id FROM orders WHERE member_id = $1)",
+        "DELETE FROM orders WHERE member_id = $1",
+        "DELETE FROM milestones_held WHERE member_id = $1",
+        "DELETE FROM checkins WHERE member_id = $1",
+        "DELETE FROM sessions WHERE member_id = $1",
+        "DELETE FROM coupons WHERE member_id = $1",
+        "DELETE FROM members WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+async fn insert_demo_member(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    m: &NewMember,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO members (id, phone, nickname, tier, lifetime_spend_fen, birthday, \
+           first_order, is_demo, consent_version, consent_at_ms, created_at_ms, created_at, \
+           updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9, $10, $10)",
+    )
+    .bind(&m.id)
+    .bind(&m.phone)
+    .bind(&m.nickname)
+    .bind(m.tier.as_str())
+    .bind(m.lifetime_spend_fen)
+    .bind(m.birthday.map(|d| d.to_string()))
+    .bind(m.first_order)
+    .bind(&program.membership.privacy_notice_version)
+    .bind(ms(now))
+    .bind(now.to_rfc3339())
+    .execute(&mut **tx)
+    .await?;
+    // Spend lives in orders: one recent order makes the trailing spend, one older than the
+    // window the rest of the lifetime spend.
+    let recent = *now - Days::new(20);
+    let old = *now - Days::new(400);
+    let older_part = m.lifetime_spend_fen - m.qualifying_spend_fen;
+    for (key, at, fen) in [
+        ("recent", recent, m.qualifying_spend_fen),
+        ("old", old, older_part),
+    ] {
+        if fen > 0 {
+            seed_order(tx, &format!("{}-seed-{key}", m.id), &m.id, &at, fen, now).await?;
+        }
+    }
+    ledger::credit(
+        tx,
+        program,
+        &m.id,
+        EntryKind::Opening,
+        m.points_balance,
+        now,
+        Source::default(),
+    )
+    .await?;
+    for c in &m.coupons {
+        insert_coupon(tx, &m.id, c, now).await?;
+    }
+    Ok(())
+}
+
+async fn seed_order(
+    tx: &mut Tx<'_>,
+    order_id: &str,
+    member_id: &str,
+    paid_at: &DateTime<FixedOffset>,
+    fen: i64,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
+           payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
+         VALUES ($1, $2, 'seed', $3, $4, $4, 0, 0, '{}', '{}', $5)",
+    )
+    .bind(order_id)
+    .bind(member_id)
+    .bind(ms(paid_at))
+    .bind(fen)
+    .bind(ms(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Puts a coupon in a member's wallet.
+pub async fn insert_coupon(
+    tx: &mut Tx<'_>,
     member_id: &str,
     c: &WalletCoupon,
-    now: &str,
+    now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO coupons (id, member_id, kind, title, source, valid_from, valid_until, \
@@ -138,101 +383,36 @@ async fn insert_coupon(
     .bind(c.coupon.valid_from.to_rfc3339())
     .bind(c.coupon.valid_until.to_rfc3339())
     .bind(c.coupon.first_order_only)
-    .bind(now)
+    .bind(now.to_rfc3339())
     .execute(&mut **tx)
     .await
-    .with_context(|| format!("seeding coupon {}", c.coupon.id))?;
+    .with_context(|| format!("coupon {}", c.coupon.id))?;
     Ok(())
 }
 
-#[derive(FromRow)]
-struct MemberRow {
-    id: String,
-    nickname: String,
-    tier: String,
-    qualifying_spend_fen: i64,
-    lifetime_spend_fen: i64,
-    points_balance: i64,
-    birthday: Option<String>,
-    first_order: bool,
-}
-
-#[derive(FromRow)]
-struct CouponRow {
-    id: String,
-    member_id: String,
-    kind: String,
-    valid_from: String,
-    valid_until: String,
-    first_order_only: bool,
-}
-
-/// The demo members with their unused coupons, in tier order (then id).
-pub async fn demo_members(db: &Db, program: &Program) -> anyhow::Result<Vec<Member>> {
-    let rows: Vec<MemberRow> = sqlx::query_as(
-        "SELECT id, nickname, tier, qualifying_spend_fen, lifetime_spend_fen, points_balance, \
-           birthday, first_order \
-         FROM members WHERE is_demo = TRUE ORDER BY id",
-    )
-    .fetch_all(db)
-    .await?;
-    let coupon_rows: Vec<CouponRow> = sqlx::query_as(
-        "SELECT c.id, c.member_id, c.kind, c.valid_from, c.valid_until, c.first_order_only \
-         FROM coupons c JOIN members m ON m.id = c.member_id \
-         WHERE m.is_demo = TRUE AND c.used_at IS NULL \
-         ORDER BY c.valid_until, c.id",
-    )
-    .fetch_all(db)
-    .await?;
-    let mut wallets: HashMap<String, Vec<Coupon>> = HashMap::new();
-    for row in coupon_rows {
-        let member_id = row.member_id.clone();
-        wallets.entry(member_id).or_default().push(coupon(row)?);
+/// The demo members with their snapshots at `now`, in tier order (then id).
+pub async fn demo_members(
+    db: &Db,
+    program: &Program,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<Vec<Member>> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE ORDER BY id")
+            .fetch_all(db)
+            .await?;
+    let mut members = vec![];
+    for id in ids {
+        let Some(row) = get(db, &id).await? else {
+            continue;
+        };
+        let mut conn = db.acquire().await?;
+        members.push(Member {
+            snapshot: snapshot(&mut conn, &row, now).await?,
+            id: row.id,
+            nickname: row.nickname,
+        });
     }
-    let mut members = rows
-        .into_iter()
-        .map(|row| {
-            let coupons = wallets.remove(&row.id).unwrap_or_default();
-            member(row, coupons)
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
     // Unknown tiers (a program edited since seeding) sort last rather than failing.
     members.sort_by_key(|m| program.tier_rank(&m.snapshot.tier).unwrap_or(usize::MAX));
     Ok(members)
-}
-
-fn member(row: MemberRow, coupons: Vec<Coupon>) -> anyhow::Result<Member> {
-    let birthday = row
-        .birthday
-        .map(|b| b.parse::<NaiveDate>())
-        .transpose()
-        .with_context(|| format!("member {}: stored birthday", row.id))?;
-    Ok(Member {
-        snapshot: MemberSnapshot {
-            tier: TierId(row.tier),
-            qualifying_spend_fen: row.qualifying_spend_fen,
-            lifetime_spend_fen: row.lifetime_spend_fen,
-            points_balance: row.points_balance,
-            birthday,
-            first_order: row.first_order,
-            coupons,
-        },
-        id: row.id,
-        nickname: row.nickname,
-    })
-}
-
-fn coupon(row: CouponRow) -> anyhow::Result<Coupon> {
-    let at = |text: &str| {
-        DateTime::parse_from_rfc3339(text).with_context(|| format!("coupon {}: time", row.id))
-    };
-    let kind: CouponKind =
-        serde_json::from_str(&row.kind).with_context(|| format!("coupon {}: kind", row.id))?;
-    Ok(Coupon {
-        kind,
-        valid_from: at(&row.valid_from)?,
-        valid_until: at(&row.valid_until)?,
-        first_order_only: row.first_order_only,
-        id: row.id,
-    })
 }

@@ -24,6 +24,7 @@ async fn members(State(state): State<AppState>) -> Result<Json<DemoMembers>, Api
     if !state.demo {
         return Err(ApiError::NotFound);
     }
-    let members = db::members::demo_members(&state.db, &state.program.program).await?;
+    let now = state.clock.now();
+    let members = db::members::demo_members(&state.db, &state.program.program, &now).await?;
     Ok(Json(DemoMembers { members }))
 }

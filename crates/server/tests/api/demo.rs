@@ -99,11 +99,12 @@ async fn an_in_memory_database_keeps_its_schema_and_seed() {
     let pool = member_center::db::connect("sqlite::memory:").await.unwrap();
     member_center::db::migrate(&pool).await.unwrap();
     let program = rules::Program::default_program();
-    let seeded = member_center::demo_seed::seed(&pool, &program, now())
+    let at = now();
+    let seeded = member_center::demo_seed::seed(&pool, &program, at)
         .await
         .unwrap();
     assert_eq!(seeded.len(), 4);
-    let listed = member_center::db::members::demo_members(&pool, &program)
+    let listed = member_center::db::members::demo_members(&pool, &program, &at)
         .await
         .unwrap();
     assert_eq!(listed, seeded);

@@ -4,6 +4,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use member_center::clock::Clock;
 use member_center::routes::static_files::Site;
 use member_center::security::FrameAncestors;
 use member_center::{app, db, demo_seed, AppState};
@@ -19,12 +20,42 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// The database of one test: a fresh SQLite file, or — when `MC_TEST_POSTGRES_URL` is set
+/// (`cargo xtask test` sets it for its PostgreSQL pass) — a fresh schema of that database.
+pub async fn test_database(dir: &TempDir) -> db::Db {
+    let url = match std::env::var("MC_TEST_POSTGRES_URL") {
+        Ok(base) => {
+            let schema = format!("t_{}", member_center::clock::random_token(9).to_lowercase())
+                .replace('-', "_");
+            let admin = db::connect(&base).await.expect("PostgreSQL");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin)
+                .await
+                .expect("create schema");
+            admin.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            format!("{base}{sep}options=-c%20search_path%3D{schema}")
+        }
+        Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
+    };
+    let pool = db::connect(&url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
+    pool
+}
+
+/// True on the PostgreSQL pass (for the few checks that differ, e.g. file-based ones).
+pub fn on_postgres() -> bool {
+    std::env::var_os("MC_TEST_POSTGRES_URL").is_some()
+}
+
 #[derive(Default)]
 pub struct Options {
     pub demo: bool,
     /// Files of a fake Trunk build: (name, content).
     pub dist: Option<Vec<(&'static str, Vec<u8>)>>,
     pub frame_ancestors: Option<&'static str>,
+    /// Where the pinned clock starts (default: the real now).
+    pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -41,10 +72,11 @@ pub async fn spawn_demo() -> TestApp {
 
 pub async fn spawn_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
-    let pool = db::connect(&url).await.expect("database");
-    db::migrate(&pool).await.expect("migrations");
-    let mut state = AppState::new(Program::default_program(), pool).with_demo(options.demo);
+    let pool = test_database(&dir).await;
+    let mut state = AppState::new(Program::default_program(), pool)
+        .with_demo(options.demo)
+        .with_dev_codes(true)
+        .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
     if options.demo {
         demo_seed::seed(&state.db, &state.program.program, now())
             .await
@@ -148,6 +180,61 @@ impl TestApp {
             req = req.header(header::CONTENT_TYPE, ct);
         }
         self.request(req.body(body.into()).unwrap()).await
+    }
+
+    /// A request with an optional bearer token (session or API key) and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<&Value>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(token) = bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let body = match body {
+            Some(json) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.request(req.body(body).unwrap()).await
+    }
+
+    /// Logs in (registering if new) through the real OTP flow; returns a bearer token.
+    pub async fn login(&self, phone: &str) -> String {
+        let sent = self
+            .post_json("/api/auth/otp", &serde_json::json!({ "phone": phone }))
+            .await;
+        assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.json());
+        let code = sent.json()["dev_code"].as_str().unwrap().to_owned();
+        let version = &self.state.program.program.membership.privacy_notice_version;
+        let res = self
+            .post_json(
+                "/api/auth/login",
+                &serde_json::json!({ "phone": phone, "code": code, "consent_version": version, "bearer": true }),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+        res.json()["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A fresh shop API key.
+    pub async fn api_key(&self) -> String {
+        let (_, key) = db::auth::create_api_key(&self.state.db, "test shop", 0)
+            .await
+            .expect("api key");
+        key
+    }
+
+    /// Moves the pinned clock.
+    pub fn set_now(&self, at: &str) {
+        self.state
+            .clock
+            .set(chrono::DateTime::parse_from_rfc3339(at).expect("RFC 3339"));
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> TestResponse {

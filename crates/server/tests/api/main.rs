@@ -4,8 +4,10 @@
 mod cli;
 mod demo;
 mod helpers;
+mod orders;
 mod program;
 mod quote;
 mod security;
 mod serve;
 mod static_files;
+mod support;

@@ -1,0 +1,193 @@
+//! The points ledger's arithmetic (PROGRAM.md §2, "Ledger details"): lots that expire,
+//! debits that spend the earliest expiry first, a debt that later credits repay first, and
+//! the cumulative pro-rata take-back of a refund. The server stores lots and entries; what
+//! happens to them is decided here, so it is tested without a database.
+
+use chrono::{DateTime, FixedOffset, NaiveTime};
+
+use crate::money::Fen;
+use crate::program::Program;
+
+/// What is left of one credit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lot {
+    pub id: i64,
+    pub remaining: i64,
+    /// Unix milliseconds of the first instant the lot is expired.
+    pub expires_at_ms: i64,
+}
+
+/// A debit's effect: the lots it touched with what is left of each, and the part no lot
+/// covered (added to the member's debt).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Debit {
+    pub lots: Vec<(i64, i64)>,
+    pub shortfall: i64,
+}
+
+/// Spends `points` (≥ 0) from the open lots, earliest expiry first (then oldest lot).
+/// Lots already expired at `now_ms` are not spent: expiry takes them.
+pub fn debit(lots: &[Lot], points: i64, now_ms: i64) -> Debit {
+    let mut open: Vec<&Lot> = lots
+        .iter()
+        .filter(|l| l.remaining > 0 && l.expires_at_ms > now_ms)
+        .collect();
+    open.sort_by_key(|l| (l.expires_at_ms, l.id));
+    let mut left = points.max(0);
+    let mut touched = vec![];
+    for lot in open {
+        if left == 0 {
+            break;
+        }
+        let take = left.min(lot.remaining);
+        left -= take;
+        touched.push((lot.id, lot.remaining - take));
+    }
+    Debit {
+        lots: touched,
+        shortfall: left,
+    }
+}
+
+/// A credit's effect: the part that repays the debt, and the part that opens a new lot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credit {
+    pub repaid: i64,
+    pub opens_lot: i64,
+}
+
+pub fn credit(debt: i64, points: i64) -> Credit {
+    let repaid = points.clamp(0, debt.max(0));
+    Credit {
+        repaid,
+        opens_lot: points.max(0) - repaid,
+    }
+}
+
+/// The points a refund has taken back and returned so far, cumulative: with `refunded_fen`
+/// (all refunds of the order so far, this one included) out of `earn_base_fen`, the order's
+/// earned points P become floor(P × R / base) taken back, and its points used as cash
+/// floor(used × R / base) returned. A full refund takes back and returns exactly all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundPoints {
+    pub taken_back: i64,
+    pub returned: i64,
+}
+
+pub fn refund_points(
+    refundable_points: i64,
+    points_used: i64,
+    earn_base_fen: Fen,
+    refunded_fen: Fen,
+) -> RefundPoints {
+    if earn_base_fen <= 0 {
+        return RefundPoints {
+            taken_back: 0,
+            returned: 0,
+        };
+    }
+    let r = refunded_fen.clamp(0, earn_base_fen) as i128;
+    let base = earn_base_fen as i128;
+    // i128: points × fen can pass i64 at the program's limits.
+    let share = |points: i64| (points.max(0) as i128 * r / base) as i64;
+    RefundPoints {
+        taken_back: share(refundable_points),
+        returned: share(points_used),
+    }
+}
+
+impl Program {
+    /// When points credited at `at` expire: local 00:00 on January 1 of the earning year
+    /// plus the program's years plus one (PROGRAM.md: the end of Dec 31 of Y+1).
+    pub fn points_expire_at(&self, at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+        let date = self.points_expiry_date(self.local_date(at));
+        date.and_time(NaiveTime::MIN)
+            .and_local_timezone(self.offset())
+            .single()
+            .expect("a fixed offset has exactly one local midnight")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lot(id: i64, remaining: i64, expires_at_ms: i64) -> Lot {
+        Lot {
+            id,
+            remaining,
+            expires_at_ms,
+        }
+    }
+
+    #[test]
+    fn debit_spends_earliest_expiry_first_and_leaves_a_shortfall() {
+        let lots = [lot(1, 100, 300), lot(2, 50, 200), lot(3, 70, 50)];
+        // Lot 3 has expired at now = 100: not spendable.
+        let d = debit(&lots, 120, 100);
+        assert_eq!(d.lots, vec![(2, 0), (1, 30)]);
+        assert_eq!(d.shortfall, 0);
+        let d = debit(&lots, 200, 100);
+        assert_eq!(d.lots, vec![(2, 0), (1, 0)]);
+        assert_eq!(d.shortfall, 50);
+        assert_eq!(debit(&lots, 0, 100), Debit::default());
+    }
+
+    #[test]
+    fn credits_repay_debt_first() {
+        assert_eq!(
+            credit(30, 100),
+            Credit {
+                repaid: 30,
+                opens_lot: 70
+            }
+        );
+        assert_eq!(
+            credit(300, 100),
+            Credit {
+                repaid: 100,
+                opens_lot: 0
+            }
+        );
+        assert_eq!(
+            credit(0, 5),
+            Credit {
+                repaid: 0,
+                opens_lot: 5
+            }
+        );
+    }
+
+    #[test]
+    fn refunds_are_cumulative_and_whole_refunds_exact() {
+        // P = 301 points, 500 used, on a ¥300.07 base refunded in three parts.
+        let parts = [10_001, 10_003, 10_003];
+        let mut r = 0;
+        let mut seen = vec![];
+        for part in parts {
+            r += part;
+            seen.push(refund_points(301, 500, 30_007, r));
+        }
+        assert_eq!(seen[0].taken_back, 301 * 10_001 / 30_007);
+        assert_eq!(
+            seen[2],
+            RefundPoints {
+                taken_back: 301,
+                returned: 500
+            }
+        );
+        assert!(seen.windows(2).all(|w| w[0].taken_back <= w[1].taken_back));
+        assert_eq!(refund_points(10, 10, 0, 0).taken_back, 0);
+    }
+
+    #[test]
+    fn points_expire_on_january_first_after_next_year_local() {
+        let p = Program::default_program();
+        // 2026-12-31 20:00 UTC is already 2027-01-01 in Shanghai: earned in 2027.
+        let at = DateTime::parse_from_rfc3339("2026-12-31T20:00:00Z").unwrap();
+        assert_eq!(
+            p.points_expire_at(&at).to_rfc3339(),
+            "2029-01-01T00:00:00+08:00"
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Who is asking: a member's session (an HttpOnly cookie for browsers, `Authorization:
+//! Bearer` for web-views) or a shop's API key, as axum extractors; and the per-IP limits on
+//! login.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use governor::clock::{Clock as _, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::clock::ms;
+use crate::db::auth as store;
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const SESSION_COOKIE: &str = "mc_session";
+
+/// The login's numbers (security settings, not the loyalty program's).
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    pub code_ttl: Duration,
+    /// Wrong tries allowed on one code; then a new code must be requested.
+    pub max_attempts: i64,
+    /// Per phone: at most one code this often.
+    pub resend_after: Duration,
+    pub session_ttl: Duration,
+    /// Per client IP: codes requested, and login tries, per hour.
+    pub codes_per_ip_per_hour: u32,
+    pub logins_per_ip_per_hour: u32,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        AuthPolicy {
+            code_ttl: Duration::from_secs(5 * 60),
+            max_attempts: 5,
+            resend_after: Duration::from_secs(60),
+            session_ttl: Duration::from_secs(30 * 24 * 3600),
+            codes_per_ip_per_hour: 20,
+            logins_per_ip_per_hour: 60,
+        }
+    }
+}
+
+/// In-memory per-IP limiters (GCRA).
+pub struct IpLimits {
+    codes: DefaultKeyedRateLimiter<IpAddr>,
+    logins: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl IpLimits {
+    pub fn new(policy: &AuthPolicy) -> Arc<IpLimits> {
+        let per_hour = |n: u32| Quota::per_hour(NonZeroU32::new(n.max(1)).expect("max(1)"));
+        Arc::new(IpLimits {
+            codes: RateLimiter::keyed(per_hour(policy.codes_per_ip_per_hour)),
+            logins: RateLimiter::keyed(per_hour(policy.logins_per_ip_per_hour)),
+        })
+    }
+
+    pub fn check_code(&self, ip: IpAddr) -> Result<(), ApiError> {
+        check(&self.codes, ip)
+    }
+
+    pub fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
+        check(&self.logins, ip)
+    }
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr) -> Result<(), ApiError> {
+    limiter.check_key(&ip).map_err(|not_until| {
+        let wait = not_until.wait_time_from(DefaultClock::default().now());
+        ApiError::too_many(
+            "too_many_requests",
+            "too many requests from this address; try again later",
+            wait.as_secs().max(1),
+        )
+    })
+}
+
+/// The client's address (the socket's peer; a proxy in front should be configured to
+/// keep it). Requests without one (in-process tests) count as 127.0.0.1.
+pub fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+}
+
+/// The client's address as an extractor.
+pub struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+/// The `Authorization: Bearer …` token, if any.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// The session cookie's value, if any.
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| {
+            let (name, value) = pair.trim().split_once('=')?;
+            (name == SESSION_COOKIE).then_some(value)
+        })
+}
+
+/// The session token of a request: bearer first (web-views), then the cookie.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    bearer(headers).or_else(|| session_cookie(headers))
+}
+
+/// `Set-Cookie` for a new session: HttpOnly (scripts never see it), Secure, SameSite=Lax.
+pub fn session_cookie_header(token: &str, ttl: Duration) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+        ttl.as_secs()
+    ))
+    .expect("a token is URL-safe base64")
+}
+
+pub fn clear_session_cookie_header() -> HeaderValue {
+    HeaderValue::from_static("mc_session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
+}
+
+/// A logged-in member (or staff, or admin: every account is a member too).
+#[derive(Debug, Clone)]
+pub struct AuthMember {
+    pub id: String,
+    pub role: String,
+}
+
+impl FromRequestParts<AppState> for AuthMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = session_token(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let now = ms(&state.clock.now());
+        let (id, role) = store::session_member(&state.db, token, now)
+            .await?
+            .ok_or_else(ApiError::unauthorized)?;
+        Ok(AuthMember { id, role })
+    }
+}
+
+/// A shop, by its API key in `Authorization: Bearer mc_…`.
+#[derive(Debug, Clone)]
+pub struct ShopKey {
+    pub id: String,
+}
+
+impl FromRequestParts<AppState> for ShopKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let refused = || {
+            ApiError::reject(
+                StatusCode::UNAUTHORIZED,
+                "invalid_api_key",
+                "send a valid API key as `Authorization: Bearer <key>`",
+            )
+        };
+        let key = bearer(&parts.headers).ok_or_else(refused)?;
+        let id = store::api_key_id(&state.db, key)
+            .await?
+            .ok_or_else(refused)?;
+        Ok(ShopKey { id })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_from_bearer_or_cookie() {
+        let mut h = HeaderMap::new();
+        assert_eq!(session_token(&h), None);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; mc_session=abc; b=2"),
+        );
+        assert_eq!(session_token(&h), Some("abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer xyz"),
+        );
+        assert_eq!(session_token(&h), Some("xyz"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic xyz"));
+        assert_eq!(session_token(&h), Some("abc"));
+    }
+}

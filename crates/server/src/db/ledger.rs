@@ -1,0 +1,322 @@
+//! The points ledger in storage: append-only entries, the lots they open, the member's
+//! materialized balance and debt, all changed inside the caller's transaction (which has
+//! locked the member first). The arithmetic is `rules::ledger`'s.
+
+use chrono::{DateTime, FixedOffset};
+use rules::ledger::{self, Lot};
+use rules::Program;
+use serde::Serialize;
+use sqlx::Row as _;
+
+use super::Tx;
+use crate::clock::ms;
+
+/// Stable names of ledger entries (the API shows them; the app translates them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// Tier points of an order.
+    Earn,
+    CampaignBonus,
+    OrderBonus,
+    MilestoneBonus,
+    Checkin,
+    /// Points returned by a refund of an order that used them as cash.
+    RefundReturn,
+    /// The balance a demo member starts with.
+    Opening,
+    /// Points used as cash by an order.
+    PointsUsed,
+    RefundTakeBack,
+    MilestoneTakeBack,
+    Expire,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Earn => "earn",
+            EntryKind::CampaignBonus => "campaign_bonus",
+            EntryKind::OrderBonus => "order_bonus",
+            EntryKind::MilestoneBonus => "milestone_bonus",
+            EntryKind::Checkin => "checkin",
+            EntryKind::RefundReturn => "refund_return",
+            EntryKind::Opening => "opening",
+            EntryKind::PointsUsed => "points_used",
+            EntryKind::RefundTakeBack => "refund_take_back",
+            EntryKind::MilestoneTakeBack => "milestone_take_back",
+            EntryKind::Expire => "expire",
+        }
+    }
+}
+
+/// Where an entry comes from, for the history screen and the export.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Source<'a> {
+    pub order_id: Option<&'a str>,
+    pub refund_id: Option<&'a str>,
+}
+
+/// Adds `points` (> 0) at `at`: repays the debt first, opens a lot for the rest.
+pub async fn credit(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    kind: EntryKind,
+    points: i64,
+    at: &DateTime<FixedOffset>,
+    source: Source<'_>,
+) -> anyhow::Result<()> {
+    if points <= 0 {
+        return Ok(());
+    }
+    let (_, debt) = balance_and_debt(tx, member_id).await?;
+    let c = ledger::credit(debt, points);
+    let entry_id = append(tx, member_id, kind, points, at, source).await?;
+    if c.opens_lot > 0 {
+        sqlx::query(
+            "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(member_id)
+        .bind(entry_id)
+        .bind(c.opens_lot)
+        .bind(ms(&program.points_expire_at(at)))
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query("UPDATE members SET points_debt = points_debt - $1 WHERE id = $2")
+        .bind(c.repaid)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Takes `points` (> 0) at `at`: spends open lots earliest expiry first; what they don't
+/// cover becomes debt (the balance goes negative).
+pub async fn debit(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    kind: EntryKind,
+    points: i64,
+    at: &DateTime<FixedOffset>,
+    source: Source<'_>,
+) -> anyhow::Result<()> {
+    if points <= 0 {
+        return Ok(());
+    }
+    let lots = open_lots(tx, member_id).await?;
+    let d = ledger::debit(&lots, points, ms(at));
+    for (lot_id, remaining) in d.lots {
+        sqlx::query("UPDATE point_lots SET remaining = $1 WHERE id = $2")
+            .bind(remaining)
+            .bind(lot_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    sqlx::query("UPDATE members SET points_debt = points_debt + $1 WHERE id = $2")
+        .bind(d.shortfall)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    append(tx, member_id, kind, -points, at, source).await?;
+    Ok(())
+}
+
+/// Records the expiry of every lot expired at `now`: one `expire` entry per lot, at the
+/// lot's own expiry instant. Run first by every write about the member and by the job.
+pub async fn expire_due(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    let rows = sqlx::query(
+        "SELECT id, remaining, expires_at_ms FROM point_lots \
+         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms <= $2 \
+         ORDER BY expires_at_ms, id",
+    )
+    .bind(member_id)
+    .bind(ms(now))
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in rows {
+        let (id, remaining, expires): (i64, i64, i64) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        sqlx::query("UPDATE point_lots SET remaining = 0 WHERE id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        let at = crate::clock::from_ms(expires, program.offset());
+        append(
+            tx,
+            member_id,
+            EntryKind::Expire,
+            -remaining,
+            &at,
+            Source::default(),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Appends one entry and moves the materialized balance by `points`; returns the entry id.
+async fn append(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    kind: EntryKind,
+    points: i64,
+    at: &DateTime<FixedOffset>,
+    source: Source<'_>,
+) -> anyhow::Result<i64> {
+    let balance: i64 = sqlx::query_scalar(
+        "UPDATE members SET points_balance = points_balance + $1 WHERE id = $2 \
+         RETURNING points_balance",
+    )
+    .bind(points)
+    .bind(member_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO points_ledger (member_id, kind, points, balance_after, order_id, \
+           refund_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(member_id)
+    .bind(kind.as_str())
+    .bind(points)
+    .bind(balance)
+    .bind(source.order_id)
+    .bind(source.refund_id)
+    .bind(ms(at))
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+async fn balance_and_debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<(i64, i64)> {
+    let row = sqlx::query("SELECT points_balance, points_debt FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>> {
+    let rows = sqlx::query(
+        "SELECT id, remaining, expires_at_ms FROM point_lots \
+         WHERE member_id = $1 AND remaining > 0 ORDER BY expires_at_ms, id",
+    )
+    .bind(member_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Lot {
+                id: r.try_get(0)?,
+                remaining: r.try_get(1)?,
+                expires_at_ms: r.try_get(2)?,
+            })
+        })
+        .collect()
+}
+
+/// One ledger entry as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: String,
+    pub points: i64,
+    pub balance_after: i64,
+    pub order_id: Option<String>,
+    pub at: DateTime<FixedOffset>,
+}
+
+/// Which entries a history page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Credits.
+    Earn,
+    /// Debits.
+    Spend,
+}
+
+/// Entries newest first, before the entry id `before` (the cursor), at most `limit`.
+pub async fn entries(
+    db: &super::Db,
+    program: &Program,
+    member_id: &str,
+    before: Option<i64>,
+    direction: Option<Direction>,
+    limit: i64,
+) -> anyhow::Result<Vec<Entry>> {
+    let sign = match direction {
+        None => "",
+        Some(Direction::Earn) => " AND points > 0",
+        Some(Direction::Spend) => " AND points < 0",
+    };
+    let sql = format!(
+        "SELECT id, kind, points, balance_after, order_id, at_ms FROM points_ledger \
+         WHERE member_id = $1 AND id < $2{sign} ORDER BY id DESC LIMIT $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(member_id)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(limit)
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Entry {
+                id: r.try_get(0)?,
+                kind: r.try_get(1)?,
+                points: r.try_get(2)?,
+                balance_after: r.try_get(3)?,
+                order_id: r.try_get(4)?,
+                at: crate::clock::from_ms(r.try_get(5)?, program.offset()),
+            })
+        })
+        .collect()
+}
+
+/// Points of open lots that have expired at `now_ms` but are not yet recorded as expired
+/// (the job has not run): subtracted on read so nothing depends on the job's timing.
+pub async fn expired_unrecorded<'e, E>(db: E, member_id: &str, now_ms: i64) -> anyhow::Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) FROM point_lots \
+         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms <= $2",
+    )
+    .bind(member_id)
+    .bind(now_ms)
+    .fetch_one(db)
+    .await?)
+}
+
+/// Points that expire in (now, until]: the home screen's warning, with the first expiry.
+pub async fn expiring<'e, E>(
+    db: E,
+    member_id: &str,
+    now_ms: i64,
+    until_ms: i64,
+) -> anyhow::Result<Option<(i64, i64)>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT), MIN(expires_at_ms) \
+         FROM point_lots \
+         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms > $2 AND expires_at_ms <= $3",
+    )
+    .bind(member_id)
+    .bind(now_ms)
+    .bind(until_ms)
+    .fetch_one(db)
+    .await?;
+    let points: i64 = row.try_get(0)?;
+    let at: Option<i64> = row.try_get(1)?;
+    Ok(at.filter(|_| points > 0).map(|at| (points, at)))
+}

@@ -1,0 +1,105 @@
+//! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
+//! for a given date): points expiry for every member, and the monthly downgrade evaluation.
+//! Both are idempotent: running them twice for one date changes nothing the second time.
+//! Nothing depends on their timing: expiry is also applied on read and before every write.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use rules::{Program, TierId};
+use serde::Serialize;
+
+use crate::clock::ms;
+use crate::db::{ledger, lock_member, members, Db};
+
+#[derive(Debug, Default, Serialize, PartialEq, Eq)]
+pub struct JobReport {
+    pub members_expired: u64,
+    /// The evaluation date applied, if `date`'s month's evaluation was due.
+    pub evaluation: Option<NaiveDate>,
+    pub members_evaluated: u64,
+    pub tiers_dropped: u64,
+}
+
+/// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
+pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
+    let at = local_midnight(program, date);
+    let mut report = JobReport::default();
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM members WHERE deleted_at_ms IS NULL ORDER BY id")
+            .fetch_all(db)
+            .await?;
+    for id in &ids {
+        let mut tx = db.begin().await?;
+        if !lock_member(&mut tx, id).await? {
+            continue;
+        }
+        ledger::expire_due(&mut tx, program, id, &at).await?;
+        tx.commit().await?;
+        report.members_expired += 1;
+    }
+    // The evaluation of `date`'s month, if `date` is on or after its evaluation day.
+    let day = program.membership.downgrade.evaluation_day_of_month;
+    let eval_date = date.with_day0(day - 1).filter(|d| *d <= date);
+    let Some(eval_date) = eval_date else {
+        return Ok(report);
+    };
+    report.evaluation = Some(eval_date);
+    let eval_at = local_midnight(program, eval_date);
+    for id in &ids {
+        let mut tx = db.begin().await?;
+        if !lock_member(&mut tx, id).await? {
+            continue;
+        }
+        let Some(member) = members::get(&mut *tx, id).await? else {
+            continue;
+        };
+        let last: Option<String> =
+            sqlx::query_scalar("SELECT last_evaluation FROM members WHERE id = $1")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if last.is_some_and(|l| l.as_str() >= eval_date.to_string().as_str()) {
+            continue;
+        }
+        let spend = members::trailing_spend(
+            &mut *tx,
+            id,
+            ms(&members::window_start(&eval_at)),
+            ms(&eval_at),
+        )
+        .await?;
+        let e = program.evaluate_downgrade(&member.tier, spend, member.below_count);
+        apply(&mut tx, id, &e.tier, e.below_count, eval_date).await?;
+        tx.commit().await?;
+        report.members_evaluated += 1;
+        report.tiers_dropped += u64::from(e.dropped);
+    }
+    Ok(report)
+}
+
+async fn apply(
+    tx: &mut crate::db::Tx<'_>,
+    id: &str,
+    tier: &TierId,
+    below_count: u32,
+    eval_date: NaiveDate,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE members SET tier = $1, below_count = $2, last_evaluation = $3 WHERE id = $4",
+    )
+    .bind(tier.as_str())
+    .bind(i64::from(below_count))
+    .bind(eval_date.to_string())
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub fn local_midnight(program: &Program, date: NaiveDate) -> DateTime<FixedOffset> {
+    date.and_time(NaiveTime::MIN)
+        .and_local_timezone(program.offset())
+        .single()
+        .expect("a fixed offset has exactly one local midnight")
+}
+
+use chrono::Datelike as _;

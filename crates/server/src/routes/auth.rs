@@ -1,0 +1,190 @@
+//! `POST /api/auth/otp`, `/api/auth/login`, `/api/auth/logout`: phone + one-time code.
+//! Registration happens at the first login, with consent to the privacy notice.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use chrono::{DateTime, FixedOffset};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{self, ClientIp};
+use crate::clock::ms;
+use crate::db::{auth as store, members};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::phone::Phone;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/otp", post(send_code))
+        .route("/auth/login", post(login))
+        .route("/auth/logout", post(logout))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeRequest {
+    phone: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CodeSent {
+    expires_in_s: u64,
+    resend_after_s: u64,
+    /// Only in demo/dev mode: the code itself (it is also in the server's log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dev_code: Option<String>,
+}
+
+async fn send_code(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(CodeRequest { phone }): ApiJson<CodeRequest>,
+) -> Result<Response, ApiError> {
+    let phone = Phone::parse(&phone)?;
+    let now = state.clock.now();
+    let policy = &state.auth;
+    if let Some(pending) = store::pending_code(&state.db, phone.as_str()).await? {
+        let next = pending.sent_at_ms + policy.resend_after.as_millis() as i64;
+        if ms(&now) < next {
+            let wait = ((next - ms(&now)) / 1000).max(1) as u64;
+            return Err(ApiError::too_many(
+                "code_sent_recently",
+                "a code was sent to this phone less than a minute ago",
+                wait,
+            ));
+        }
+    }
+    state.ip_limits.check_code(ip)?;
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+    let expires = ms(&now) + policy.code_ttl.as_millis() as i64;
+    store::put_code(&state.db, phone.as_str(), &code, ms(&now), expires).await?;
+    // Sending an SMS is the operator's gateway's job; without one, dev mode logs the code.
+    let dev_code = state.dev_codes.then(|| {
+        tracing::info!(phone = %crate::phone::mask(phone.as_str()), code = %code, "dev one-time code");
+        code
+    });
+    let answer = CodeSent {
+        expires_in_s: policy.code_ttl.as_secs(),
+        resend_after_s: policy.resend_after.as_secs(),
+        dev_code,
+    };
+    Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    phone: String,
+    code: String,
+    /// The privacy notice's version the shopper agreed to; required to register.
+    #[serde(default)]
+    consent_version: Option<String>,
+    /// Web-views: answer the token in the body (for `Authorization: Bearer`) instead of
+    /// setting the cookie.
+    #[serde(default)]
+    bearer: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct LoggedIn {
+    member_id: String,
+    registered: bool,
+    expires_at: DateTime<FixedOffset>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    token: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    state.ip_limits.check_login(ip)?;
+    let phone = Phone::parse(&body.phone)?;
+    let now = state.clock.now();
+    let wrong = || ApiError::reject(StatusCode::UNAUTHORIZED, "code_invalid", "wrong code");
+    let pending = store::pending_code(&state.db, phone.as_str())
+        .await?
+        .ok_or_else(wrong)?;
+    if pending.expires_at_ms <= ms(&now) {
+        return Err(ApiError::reject(
+            StatusCode::UNAUTHORIZED,
+            "code_expired",
+            "the code has expired; request a new one",
+        ));
+    }
+    let tries = store::count_attempt(&state.db, phone.as_str())
+        .await?
+        .ok_or_else(wrong)?;
+    if tries > state.auth.max_attempts {
+        return Err(ApiError::too_many(
+            "too_many_attempts",
+            "too many wrong codes; request a new one",
+            state.auth.resend_after.as_secs(),
+        ));
+    }
+    let hash = store::code_hash(&pending.salt, phone.as_str(), body.code.trim());
+    if hash != pending.code_sha256 {
+        return Err(wrong());
+    }
+    let program = &state.program.program;
+    let mut tx = state.db.begin().await?;
+    let existing = members::id_by_phone(&mut *tx, phone.as_str()).await?;
+    let consented =
+        body.consent_version.as_deref() == Some(&program.membership.privacy_notice_version);
+    if existing.is_none() && !consented {
+        return Err(ApiError::invalid(
+            "consent_required",
+            format!(
+                "registering needs consent to the privacy notice, version {}",
+                program.membership.privacy_notice_version
+            ),
+        ));
+    }
+    if !store::consume_code(&mut tx, phone.as_str(), &pending.code_sha256).await? {
+        return Err(wrong());
+    }
+    let registered = existing.is_none();
+    let member_id = match existing {
+        Some(id) => id,
+        None => {
+            let version = &program.membership.privacy_notice_version;
+            members::register(&mut tx, program, phone.as_str(), "member", version, &now).await?
+        }
+    };
+    let ttl = state.auth.session_ttl;
+    let expires = now + chrono::Duration::from_std(ttl).map_err(anyhow::Error::from)?;
+    let token = store::create_session(&mut tx, &member_id, ms(&now), ms(&expires)).await?;
+    tx.commit().await?;
+    let answer = LoggedIn {
+        member_id,
+        registered,
+        expires_at: expires,
+        token: body.bearer.then(|| token.clone()),
+    };
+    let mut response = Json(answer).into_response();
+    if !body.bearer {
+        response
+            .headers_mut()
+            .insert(header::SET_COOKIE, auth::session_cookie_header(&token, ttl));
+    }
+    Ok(response)
+}
+
+/// Ends the session of the request (cookie or bearer) and clears the cookie. Always 204:
+/// logging out twice is not an error.
+async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = auth::session_token(&headers) {
+        store::delete_session(&state.db, token).await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, auth::clear_session_cookie_header())],
+    )
+        .into_response())
+}

@@ -1,0 +1,273 @@
+//! `/api/me…`: the logged-in member's own data, and nobody else's: every query here is keyed
+//! by the session's member id, never by an id from the request.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::{NaiveDate, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::{clear_session_cookie_header, AuthMember};
+use crate::clock::ms;
+use crate::db::ledger::{self, Direction, Entry, EntryKind, Source};
+use crate::db::{lock_member, members};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::AppState;
+
+mod export;
+mod summary;
+
+pub use summary::Summary;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(summary::get).patch(update).delete(delete))
+        .route("/me/points", get(points))
+        .route("/me/checkin", post(checkin))
+        .route("/me/export", get(export::get))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PointsQuery {
+    cursor: Option<i64>,
+    limit: Option<i64>,
+    kind: Option<Direction>,
+}
+
+#[derive(Debug, Serialize)]
+struct PointsPage {
+    entries: Vec<Entry>,
+    /// Pass as `cursor` for the next (older) page; null on the last page.
+    next_cursor: Option<i64>,
+}
+
+const DEFAULT_PAGE: i64 = 20;
+const MAX_PAGE: i64 = 100;
+
+/// `GET /api/me/points?cursor=&limit=&kind=earn|spend`: the ledger, newest first.
+async fn points(
+    State(state): State<AppState>,
+    me: AuthMember,
+    query: Result<Query<PointsQuery>, QueryRejection>,
+) -> Result<Json<PointsPage>, ApiError> {
+    let Query(q) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(
+            "invalid_limit",
+            format!("limit must be 1 to {MAX_PAGE}"),
+        ));
+    }
+    if q.cursor.is_some_and(|c| c <= 0) {
+        return Err(ApiError::invalid(
+            "invalid_cursor",
+            "cursor must be positive",
+        ));
+    }
+    let program = &state.program.program;
+    let entries = ledger::entries(&state.db, program, &me.id, q.cursor, q.kind, limit + 1).await?;
+    let more = entries.len() as i64 > limit;
+    let entries: Vec<Entry> = entries.into_iter().take(limit as usize).collect();
+    let next_cursor = more.then(|| entries.last().map(|e| e.id)).flatten();
+    Ok(Json(PointsPage {
+        entries,
+        next_cursor,
+    }))
+}
+
+#[derive(Debug, Serialize)]
+struct CheckedIn {
+    date: NaiveDate,
+    streak_day: u32,
+    points: i64,
+    points_balance: i64,
+}
+
+/// `POST /api/me/checkin`: once per local day; the streak's last day adds the bonus.
+async fn checkin(
+    State(state): State<AppState>,
+    me: AuthMember,
+) -> Result<(StatusCode, Json<CheckedIn>), ApiError> {
+    let program = &state.program.program;
+    let now = state.clock.now();
+    let today = program.local_date(&now);
+    let mut tx = state.db.begin().await?;
+    if !lock_member(&mut tx, &me.id).await? {
+        return Err(ApiError::unauthorized());
+    }
+    ledger::expire_due(&mut tx, program, &me.id, &now).await?;
+    let member = members::get(&mut *tx, &me.id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let last = member.checkin_date.map(|d| (d, member.checkin_streak));
+    let done = program
+        .checkin(today, last)
+        .ok_or_else(|| ApiError::conflict("already_checked_in", "already checked in today"))?;
+    sqlx::query(
+        "INSERT INTO checkins (member_id, local_date, streak_day, points) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&me.id)
+    .bind(today.to_string())
+    .bind(i64::from(done.streak_day))
+    .bind(done.points)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE members SET checkin_date = $1, checkin_streak = $2 WHERE id = $3")
+        .bind(today.to_string())
+        .bind(i64::from(done.streak_day))
+        .bind(&me.id)
+        .execute(&mut *tx)
+        .await?;
+    let credited_at = today
+        .and_time(NaiveTime::MIN)
+        .and_local_timezone(program.offset())
+        .single()
+        .map_or(now, |midnight| midnight.max(now));
+    ledger::credit(
+        &mut tx,
+        program,
+        &me.id,
+        EntryKind::Checkin,
+        done.points,
+        &credited_at,
+        Source::default(),
+    )
+    .await?;
+    let balance: i64 = sqlx::query_scalar("SELECT points_balance FROM members WHERE id = $1")
+        .bind(&me.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CheckedIn {
+            date: today,
+            streak_day: done.streak_day,
+            points: done.points,
+            points_balance: balance,
+        }),
+    ))
+}
+
+/// `PATCH /api/me`: what a member may change about themselves.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Update {
+    nickname: Option<String>,
+    locale: Option<String>,
+    /// Settable once.
+    birthday: Option<NaiveDate>,
+}
+
+const NICKNAME_MAX_CHARS: usize = 20;
+
+async fn update(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiJson(update): ApiJson<Update>,
+) -> Result<Json<Summary>, ApiError> {
+    let now = state.clock.now();
+    if let Some(nickname) = &update.nickname {
+        let n = nickname.trim().chars().count();
+        if n == 0 || n > NICKNAME_MAX_CHARS || nickname.chars().any(char::is_control) {
+            return Err(ApiError::invalid(
+                "invalid_nickname",
+                format!("a nickname has 1 to {NICKNAME_MAX_CHARS} characters"),
+            ));
+        }
+    }
+    if update
+        .locale
+        .as_deref()
+        .is_some_and(|l| !matches!(l, "zh" | "en"))
+    {
+        return Err(ApiError::invalid(
+            "invalid_locale",
+            "locale is `zh` or `en`",
+        ));
+    }
+    let today = state.program.program.local_date(&now);
+    if update
+        .birthday
+        .is_some_and(|b| b > today || b < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"))
+    {
+        return Err(ApiError::invalid(
+            "invalid_birthday",
+            "a birthday is a past date after 1900",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !lock_member(&mut tx, &me.id).await? {
+        return Err(ApiError::unauthorized());
+    }
+    let member = members::get(&mut *tx, &me.id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if let (Some(new), Some(old)) = (update.birthday, member.birthday) {
+        if new != old {
+            return Err(ApiError::conflict(
+                "birthday_already_set",
+                "the birthday can be set only once",
+            ));
+        }
+    }
+    sqlx::query(
+        "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
+           birthday = COALESCE(birthday, $3), updated_at = $4 WHERE id = $5",
+    )
+    .bind(update.nickname.as_deref().map(str::trim))
+    .bind(update.locale.as_deref())
+    .bind(update.birthday.map(|b| b.to_string()))
+    .bind(now.to_rfc3339())
+    .bind(&me.id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Json(summary::build(&state, &me.id).await?))
+}
+
+/// `DELETE /api/me`: erases the member's personal data and ends every session. The ledger
+/// and orders stay, tied to an anonymous id, for the shop's accounts.
+async fn delete(State(state): State<AppState>, me: AuthMember) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    if !lock_member(&mut tx, &me.id).await? {
+        return Err(ApiError::unauthorized());
+    }
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
+        .bind(&me.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
+           deleted_at_ms = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(ms(&now))
+    .bind(now.to_rfc3339())
+    .bind(&me.id)
+    .execute(&mut *tx)
+    .await?;
+    for sql in [
+        "DELETE FROM sessions WHERE member_id = $1",
+        "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
+    ] {
+        sqlx::query(sql).bind(&me.id).execute(&mut *tx).await?;
+    }
+    if let Some(phone) = phone {
+        sqlx::query("DELETE FROM otp_codes WHERE phone = $1")
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, clear_session_cookie_header())],
+    )
+        .into_response())
+}

@@ -1,0 +1,113 @@
+//! `GET /api/me/export`: everything stored about the member, as one JSON document.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
+use sqlx::Row as _;
+
+use crate::auth::AuthMember;
+use crate::clock::from_ms;
+use crate::db::{ledger, members};
+use crate::error::ApiError;
+use crate::AppState;
+
+pub async fn get(
+    State(state): State<AppState>,
+    me: AuthMember,
+) -> Result<impl IntoResponse, ApiError> {
+    let program = &state.program.program;
+    let offset = program.offset();
+    let db = &state.db;
+    let member = members::get(db, &me.id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let orders: Vec<Value> = sqlx::query(
+        "SELECT id, paid_at_ms, earn_base_fen, payable_fen, refunded_fen, quote FROM orders \
+         WHERE member_id = $1 ORDER BY paid_at_ms, id",
+    )
+    .bind(&me.id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| -> anyhow::Result<Value> {
+        let quote: String = r.try_get(5)?;
+        Ok(json!({
+            "order_id": r.try_get::<String, _>(0)?,
+            "paid_at": from_ms(r.try_get(1)?, offset),
+            "earn_base_fen": r.try_get::<i64, _>(2)?,
+            "payable_fen": r.try_get::<i64, _>(3)?,
+            "refunded_fen": r.try_get::<i64, _>(4)?,
+            "quote": serde_json::from_str::<Value>(&quote)?,
+        }))
+    })
+    .collect::<anyhow::Result<_>>()?;
+    let coupons: Vec<Value> = sqlx::query(
+        "SELECT id, kind, title, source, valid_from, valid_until, used_at FROM coupons \
+         WHERE member_id = $1 ORDER BY valid_until, id",
+    )
+    .bind(&me.id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| -> anyhow::Result<Value> {
+        let kind: String = r.try_get(1)?;
+        Ok(json!({
+            "id": r.try_get::<String, _>(0)?,
+            "kind": serde_json::from_str::<Value>(&kind)?,
+            "title": r.try_get::<String, _>(2)?,
+            "source": r.try_get::<String, _>(3)?,
+            "valid_from": r.try_get::<String, _>(4)?,
+            "valid_until": r.try_get::<String, _>(5)?,
+            "used_at": r.try_get::<Option<String>, _>(6)?,
+        }))
+    })
+    .collect::<anyhow::Result<_>>()?;
+    let checkins: Vec<Value> = sqlx::query(
+        "SELECT local_date, streak_day, points FROM checkins WHERE member_id = $1 \
+         ORDER BY local_date",
+    )
+    .bind(&me.id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| -> anyhow::Result<Value> {
+        Ok(json!({
+            "date": r.try_get::<String, _>(0)?,
+            "streak_day": r.try_get::<i64, _>(1)?,
+            "points": r.try_get::<i64, _>(2)?,
+        }))
+    })
+    .collect::<anyhow::Result<_>>()?;
+    let ledger = ledger::entries(db, program, &me.id, None, None, i64::MAX).await?;
+    let document = json!({
+        "exported_at": state.clock.now().with_timezone(&offset),
+        "member": {
+            "id": member.id,
+            "phone": member.phone,
+            "nickname": member.nickname,
+            "role": member.role,
+            "locale": member.locale,
+            "birthday": member.birthday,
+            "tier": member.tier,
+            "lifetime_spend_fen": member.lifetime_spend_fen,
+            "points_balance": member.points_balance,
+            "registered_at": from_ms(member.created_at_ms, offset),
+            "privacy_consent": {
+                "version": member.consent_version,
+                "at": member.consent_at_ms.map(|at| from_ms(at, offset)),
+            },
+        },
+        "orders": orders,
+        "points_ledger": ledger,
+        "coupons": coupons,
+        "checkins": checkins,
+    });
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"member-data.json\"",
+        )],
+        axum::Json(document),
+    ))
+}

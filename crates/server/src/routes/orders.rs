@@ -1,0 +1,57 @@
+//! `POST /api/v1/orders` and `POST /api/v1/orders/{id}/refund`: the shop (by API key)
+//! reports paid orders and refunds. 201 with the recorded answer; a retry of the same
+//! request answers the same body with 200 and `Idempotent-Replayed: true`.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Serialize;
+
+use crate::auth::ShopKey;
+use crate::db::orders::{self, OrderRequest, Recorded, RefundRequest};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/orders", post(record_order))
+        .route("/v1/orders/{id}/refund", post(record_refund))
+}
+
+async fn record_order(
+    State(state): State<AppState>,
+    _shop: ShopKey,
+    ApiJson(req): ApiJson<OrderRequest>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let recorded = orders::record_order(&state.db, &state.program.program, &req, &now).await?;
+    Ok(answer(recorded))
+}
+
+async fn record_refund(
+    State(state): State<AppState>,
+    _shop: ShopKey,
+    Path(order_id): Path<String>,
+    ApiJson(req): ApiJson<RefundRequest>,
+) -> Result<Response, ApiError> {
+    let now = state.clock.now();
+    let recorded =
+        orders::record_refund(&state.db, &state.program.program, &order_id, &req, &now).await?;
+    Ok(answer(recorded))
+}
+
+fn answer<T: Serialize>(recorded: Recorded<T>) -> Response {
+    if recorded.replayed {
+        let mut response = (StatusCode::OK, Json(recorded.answer)).into_response();
+        response.headers_mut().insert(
+            HeaderName::from_static("idempotent-replayed"),
+            HeaderValue::from_static("true"),
+        );
+        response
+    } else {
+        (StatusCode::CREATED, Json(recorded.answer)).into_response()
+    }
+}

@@ -1,0 +1,82 @@
+//! Shared fixtures for the member tests: a registered member, a shop key, order bodies.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{TestApp, TestResponse};
+
+pub const PHONE_A: &str = "13900000001";
+pub const PHONE_B: &str = "13900000002";
+
+/// A test app with the clock at `now`, two registered members and a shop key.
+pub struct World {
+    pub app: TestApp,
+    pub shop: String,
+    pub a: String,
+    pub b: String,
+}
+
+pub async fn world(now: &str) -> World {
+    let app = crate::helpers::spawn_with(crate::helpers::Options {
+        now: Some(chrono::DateTime::parse_from_rfc3339(now).unwrap()),
+        ..Default::default()
+    })
+    .await;
+    let shop = app.api_key().await;
+    let a = app.login(PHONE_A).await;
+    let b = app.login(PHONE_B).await;
+    World { app, shop, a, b }
+}
+
+/// An order body for a phone: one line of `fen`, no coupon, no points.
+pub fn order(id: &str, phone: &str, paid_at: &str, fen: i64) -> Value {
+    json!({
+        "order_id": id,
+        "phone": phone,
+        "paid_at": paid_at,
+        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": fen, "qty": 1 }],
+        "shipping_fen": 1000,
+        "coupon": "none",
+        "points": 0
+    })
+}
+
+impl World {
+    pub async fn post_order(&self, body: &Value) -> TestResponse {
+        self.app
+            .call(Method::POST, "/api/v1/orders", Some(&self.shop), Some(body))
+            .await
+    }
+
+    pub async fn refund(&self, order_id: &str, refund_id: &str, amount_fen: i64) -> TestResponse {
+        self.app
+            .call(
+                Method::POST,
+                &format!("/api/v1/orders/{order_id}/refund"),
+                Some(&self.shop),
+                Some(&json!({ "refund_id": refund_id, "amount_fen": amount_fen })),
+            )
+            .await
+    }
+
+    pub async fn me(&self, token: &str) -> Value {
+        let res = self
+            .app
+            .call(Method::GET, "/api/me", Some(token), None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+        res.json()
+    }
+
+    /// The whole ledger of a member, oldest first.
+    pub async fn ledger(&self, token: &str) -> Vec<Value> {
+        let res = self
+            .app
+            .call(Method::GET, "/api/me/points?limit=100", Some(token), None)
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+        let mut entries = res.json()["entries"].as_array().unwrap().clone();
+        entries.reverse();
+        entries
+    }
+}
