@@ -118,7 +118,7 @@ pub fn all(ws: &Workspace) -> Result {
                 format!("{}, {}", short(&browser), short(&driver))
             })
         },
-        apt_install_chromium,
+        || apt_install(&["chromium", "chromium-driver"]),
     )?;
 
     println!("install: all satisfied in {}", took(start.elapsed()));
@@ -179,9 +179,9 @@ pub fn wasm_bindgen_version(ws: &Workspace) -> Result<String> {
     ))
 }
 
-/// `apt-get update && apt-get install -y chromium chromium-driver`, with sudo when not
-/// root, never waiting for input.
-fn apt_install_chromium() -> Result {
+/// `apt-get update && apt-get install -y <packages>`, with sudo when not root, never
+/// waiting for input.
+pub fn apt_install(packages: &[&str]) -> Result {
     let root = stdout_of(Command::new("id").arg("-u")).as_deref() == Some("0");
     let apt = |args: &[&str]| {
         let mut cmd = if root {
@@ -197,5 +197,5 @@ fn apt_install_chromium() -> Result {
         cmd
     };
     run(&mut apt(&["update"]))?;
-    run(&mut apt(&["install", "-y", "chromium", "chromium-driver"]))
+    run(apt(&["install", "-y"]).args(packages))
 }

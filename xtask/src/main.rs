@@ -6,6 +6,7 @@
 
 mod bench;
 mod install;
+mod postgres;
 mod proc;
 mod test;
 
@@ -27,7 +28,9 @@ usage: cargo xtask <command>
   serve     install, build, then run the server with demo members on
             http://127.0.0.1:8080
   test      everything CI runs (install first), stopping at the first failure
-  bench     first-screen download size (gzip) and the quote's time, native and wasm";
+  bench     first-screen download size (gzip) and the quote's time, native and wasm
+  postgres  start (installing if missing) a local PostgreSQL and print the URL of an
+            empty test database (MC_TEST_POSTGRES_URL for the server's tests)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
+        Some("postgres") => postgres::test_database().map(|url| println!("{url}")),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())

@@ -13,7 +13,6 @@ const RULES_WASM_TESTS: [&str; 4] = ["--test", "wasm", "--test", "wasm_bench"];
 
 enum Outcome {
     Passed(Duration),
-    Skipped(String),
     Failed(Duration, String),
 }
 
@@ -36,16 +35,6 @@ impl Suite {
         self.steps.push((name, outcome));
     }
 
-    fn skip(&mut self, name: &'static str, why: impl Into<String>) {
-        if self.failed() {
-            return;
-        }
-        let why = why.into();
-        println!("\n== xtask test: {name} ==");
-        println!("!! SKIPPED: {why}");
-        self.steps.push((name, Outcome::Skipped(why)));
-    }
-
     fn failed(&self) -> bool {
         self.steps
             .iter()
@@ -53,17 +42,13 @@ impl Suite {
     }
 
     fn summary(&self, total: Duration) -> ExitCode {
-        let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+        let (mut passed, mut failed) = (0, 0);
         println!("\n== xtask test: summary ({}) ==", took(total));
         for (name, outcome) in &self.steps {
             match outcome {
                 Outcome::Passed(d) => {
                     passed += 1;
                     println!("  ok       {name} ({})", took(*d));
-                }
-                Outcome::Skipped(why) => {
-                    skipped += 1;
-                    println!("  SKIPPED  {name}: {why}");
                 }
                 Outcome::Failed(d, e) => {
                     failed += 1;
@@ -74,13 +59,8 @@ impl Suite {
         if failed > 0 {
             println!("  (stopped at the first failure; later steps did not run)");
         }
-        let skipped = if skipped > 0 {
-            format!(", {skipped} skipped")
-        } else {
-            String::new()
-        };
         // Alone on its line, one word and a colon before it: the log reader's verdict.
-        println!("xtask: {passed} passed, {failed} failed{skipped}");
+        println!("xtask: {passed} passed, {failed} failed");
         if failed > 0 {
             ExitCode::FAILURE
         } else {
@@ -125,55 +105,34 @@ pub fn all(ws: &Workspace) -> ExitCode {
     suite.step("tests (native)", || {
         run(&mut cargo(&["test", "--workspace"]))
     });
+    suite.step("server API tests on PostgreSQL", || {
+        let url = crate::postgres::test_database()?;
+        // The same integration tests as above, each in a fresh schema of this database.
+        run(cargo(&["test", "--workspace", "--test", "api"]).env("MC_TEST_POSTGRES_URL", url))
+    });
     suite.step("rules in headless Chromium (wasm)", || {
         let mut cmd = rules_wasm_test(ws);
         cmd.args(RULES_WASM_TESTS);
         run(&mut cmd)
     });
 
-    let app = ws.root.join("Trunk.toml").exists() && ws.root.join("index.html").exists();
-    if app {
-        suite.step("app build (trunk, release)", || build(ws));
-    } else {
-        suite.skip(
-            "app build (trunk, release)",
-            "no Trunk.toml / index.html yet: the app is not built and not tested in a browser",
-        );
-    }
-
-    let e2e = ws.root.join("tests/e2e/Cargo.toml").exists();
-    let server = ws.root.join("crates/server/Cargo.toml").exists();
-    match (e2e, server, app) {
-        (true, true, true) => suite.step("end-to-end (server + app in Chromium)", || {
-            // Everything with `--workspace`, as in the native tests: `-p` would resolve
-            // other features and rebuild the whole dependency tree (3+ minutes).
-            run(&mut cargo(&["test", "--workspace", "--no-run"]))?;
-            let server_bin = ws.target_dir.join("debug").join("member-center");
-            if !server_bin.exists() {
-                // Cargo builds the binary for the server's integration tests; without
-                // them, build it on its own.
-                run(&mut cargo(&["build", "-p", "member-center"]))?;
-            }
-            let mut cmd = cargo(&["test", "--workspace"]);
-            for target in e2e_test_targets(ws)? {
-                cmd.args(["--test", &target]);
-            }
-            cmd.args(["--", "--ignored", "--test-threads=1"])
-                .env("E2E_DIST", ws.dist())
-                .env("E2E_SERVER_BIN", server_bin)
-                .env("CHROMEDRIVER", "/usr/bin/chromedriver");
-            run(&mut cmd)
-        }),
-        _ => suite.skip(
-            "end-to-end (server + app in Chromium)",
-            format!(
-                "needs tests/e2e ({}), crates/server ({}) and the app ({})",
-                have(e2e),
-                have(server),
-                have(app)
-            ),
-        ),
-    }
+    // Every part exists now: a missing one is a failure, never a skip.
+    suite.step("app build (trunk, release)", || build(ws));
+    suite.step("end-to-end (server + app in Chromium)", || {
+        // Everything with `--workspace`, as in the native tests: `-p` would resolve
+        // other features and rebuild the whole dependency tree (3+ minutes).
+        run(&mut cargo(&["test", "--workspace", "--no-run"]))?;
+        let server_bin = ws.target_dir.join("debug").join("member-center");
+        let mut cmd = cargo(&["test", "--workspace"]);
+        for target in e2e_test_targets(ws)? {
+            cmd.args(["--test", &target]);
+        }
+        cmd.args(["--", "--ignored", "--test-threads=1"])
+            .env("E2E_DIST", ws.dist())
+            .env("E2E_SERVER_BIN", server_bin)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        run(&mut cmd)
+    });
 
     suite.summary(start.elapsed())
 }
@@ -196,14 +155,6 @@ fn e2e_test_targets(ws: &Workspace) -> Result<Vec<String>> {
         return Err(format!("{} has no tests", dir.display()));
     }
     Ok(names)
-}
-
-fn have(present: bool) -> &'static str {
-    if present {
-        "present"
-    } else {
-        "MISSING"
-    }
 }
 
 /// `cargo test -p member-rules --target wasm32-unknown-unknown`, run by
