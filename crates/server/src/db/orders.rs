@@ -220,7 +220,7 @@ async fn charge(
     let member = members::get(&mut **tx, member_id)
         .await?
         .ok_or_else(member_not_found)?;
-    let snapshot = members::snapshot(&mut **tx, &member, paid_at).await?;
+    let snapshot = members::snapshot(tx, &member, paid_at).await?;
     let input = QuoteInput {
         now: paid_at.to_rfc3339(),
         member: snapshot,

@@ -23,7 +23,15 @@ pub struct TestApp {
 /// The database of one test: a fresh SQLite file, or — when `MC_TEST_POSTGRES_URL` is set
 /// (`cargo xtask test` sets it for its PostgreSQL pass) — a fresh schema of that database.
 pub async fn test_database(dir: &TempDir) -> db::Db {
-    let url = match std::env::var("MC_TEST_POSTGRES_URL") {
+    let url = test_database_url(dir).await;
+    let pool = db::connect(&url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
+    pool
+}
+
+/// The URL of a fresh, empty test database (see [`test_database`]).
+pub async fn test_database_url(dir: &TempDir) -> String {
+    match std::env::var("MC_TEST_POSTGRES_URL") {
         Ok(base) => {
             let schema = format!("t_{}", member_center::clock::random_token(9).to_lowercase())
                 .replace('-', "_");
@@ -37,15 +45,7 @@ pub async fn test_database(dir: &TempDir) -> db::Db {
             format!("{base}{sep}options=-c%20search_path%3D{schema}")
         }
         Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
-    };
-    let pool = db::connect(&url).await.expect("database");
-    db::migrate(&pool).await.expect("migrations");
-    pool
-}
-
-/// True on the PostgreSQL pass (for the few checks that differ, e.g. file-based ones).
-pub fn on_postgres() -> bool {
-    std::env::var_os("MC_TEST_POSTGRES_URL").is_some()
+    }
 }
 
 #[derive(Default)]
@@ -231,6 +231,7 @@ impl TestApp {
     }
 
     /// Moves the pinned clock.
+    #[allow(dead_code)] // used by some test modules only
     pub fn set_now(&self, at: &str) {
         self.state
             .clock

@@ -2,6 +2,8 @@
 //! integration-test binary, as in zero2prod: one link step, shared helpers).
 
 mod cli;
+mod concurrency;
+mod crash;
 mod demo;
 mod helpers;
 mod orders;
