@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: figures, not pass/fail tests. (a) what the browser downloads for
 //! the first screen, gzip -9, against 200 kB; (b) the quote's time natively, in the
 //! server's profile; (c) the same quote in wasm in headless Chromium, in the app's
-//! (release) profile.
+//! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite, next
+//! to a bare axum handler.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,19 @@ pub fn all(ws: &Workspace) -> Result {
         "server",
     ]);
     figures.extend(run_and_keep(&mut native, "quote native")?);
+
+    println!("\n== xtask bench: the API over HTTP on SQLite (--profile server) ==");
+    let mut api = ws.cargo();
+    api.args([
+        "bench",
+        "-p",
+        "member-center",
+        "--bench",
+        "api",
+        "--profile",
+        "server",
+    ]);
+    figures.extend(run_and_keep(&mut api, "api ")?);
 
     // The app ships the release profile (opt-level "z", LTO), so time that.
     println!("\n== xtask bench: the quote, wasm in headless Chromium (--release) ==");

@@ -1,0 +1,171 @@
+//! The API's throughput and latency over real HTTP on SQLite (`cargo xtask bench`, or
+//! `cargo bench -p member-center --bench api --profile server`): order ingestion and
+//! `GET /api/me`, each next to a bare axum handler measured in the same run, so the figures
+//! say what the database and the rules cost on top of HTTP itself. Clients and server share
+//! the machine's cores; the figures are for comparison, not capacity planning.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::routing::get;
+use axum::{Json, Router};
+use member_center::clock::ms;
+use member_center::{db, AppState};
+use rules::Program;
+use serde_json::{json, Value};
+
+const CLIENTS: usize = 16;
+const MEMBERS: usize = 20;
+const REQUESTS_PER_CLIENT: usize = 250;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let (base, bare, key, tokens) = runtime.block_on(setup(&url));
+
+    let bare_figure = measure("bare axum handler (GET, JSON)", |_, _| {
+        (ureq::http::Method::GET, format!("{bare}/"), None, None)
+    });
+    let counter = Arc::new(AtomicUsize::new(0));
+    let paid = chrono::Utc::now().fixed_offset().to_rfc3339();
+    let orders = measure("order ingestion (POST /api/v1/orders)", |client, _| {
+        let n = counter.fetch_add(1, Ordering::Relaxed);
+        let body = json!({
+            "order_id": format!("B-{n:07}"),
+            "phone": phone(client % MEMBERS),
+            "paid_at": paid,
+            "lines": [{ "sku": "S", "category": "apparel", "unit_price_fen": 12_345 + n as i64, "qty": 1 }],
+            "shipping_fen": 1_000,
+            "coupon": "auto",
+            "points": 0
+        });
+        let url = format!("{base}/api/v1/orders");
+        (ureq::http::Method::POST, url, Some(key.clone()), Some(body))
+    });
+    let me = measure("GET /api/me", |client, _| {
+        let token = tokens[client % MEMBERS].clone();
+        (
+            ureq::http::Method::GET,
+            format!("{base}/api/me"),
+            Some(token),
+            None,
+        )
+    });
+    for figure in [bare_figure, orders, me] {
+        println!("{figure}");
+    }
+}
+
+fn phone(i: usize) -> String {
+    format!("1370000{i:04}")
+}
+
+/// The app on a SQLite file with members, a shop key and a session per member; a bare
+/// axum router beside it. Returns (app URL, bare URL, key, tokens).
+async fn setup(url: &str) -> (String, String, String, Vec<String>) {
+    let pool = db::connect(url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
+    let now = chrono::Utc::now().fixed_offset();
+    let mut tokens = vec![];
+    for i in 0..MEMBERS {
+        let id = member_center::cli::create_user(&pool, "member", &phone(i))
+            .await
+            .expect("member");
+        let mut tx = pool.begin().await.expect("tx");
+        let expires = ms(&now) + 3_600_000;
+        let token = db::auth::create_session(&mut tx, &id, ms(&now), expires)
+            .await
+            .expect("session");
+        tx.commit().await.expect("commit");
+        tokens.push(token);
+    }
+    let (_, key) = db::auth::create_api_key(&pool, "bench", ms(&now))
+        .await
+        .expect("key");
+    let state = AppState::new(Program::default_program(), pool);
+    let app = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", app.local_addr().unwrap());
+    tokio::spawn(member_center::serve(app, state, std::future::pending()));
+    let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let bare_url = format!("http://{}", bare.local_addr().unwrap());
+    let router = Router::new().route("/", get(|| async { Json(json!({ "ok": true })) }));
+    tokio::spawn(async move { axum::serve(bare, router).await });
+    (base, bare_url, key, tokens)
+}
+
+type Request = (ureq::http::Method, String, Option<String>, Option<Value>);
+
+/// `CLIENTS` threads, each with a keep-alive connection, send `REQUESTS_PER_CLIENT`
+/// requests one after another; every answer must be 2xx. Returns the figure line.
+fn measure(name: &str, make: impl Fn(usize, usize) -> Request + Sync) -> String {
+    let start = Instant::now();
+    let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let make = &make;
+                scope.spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .build()
+                        .into();
+                    (0..REQUESTS_PER_CLIENT)
+                        .map(|i| {
+                            let (method, url, bearer, body) = make(client, i);
+                            let t = Instant::now();
+                            let status = send(&agent, method, &url, bearer, body);
+                            assert!((200..300).contains(&status), "{url}: {status}");
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect()
+    });
+    let elapsed = start.elapsed();
+    latencies.sort_unstable();
+    let n = latencies.len();
+    format!(
+        "api {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({n} requests, {CLIENTS} clients, SQLite)",
+        n as f64 / elapsed.as_secs_f64(),
+        latencies[n / 2].as_secs_f64() * 1e3,
+        latencies[n * 99 / 100].as_secs_f64() * 1e3,
+    )
+}
+
+fn send(
+    agent: &ureq::Agent,
+    method: ureq::http::Method,
+    url: &str,
+    bearer: Option<String>,
+    body: Option<Value>,
+) -> u16 {
+    let auth = bearer.map(|t| format!("Bearer {t}"));
+    let result = match (method, body) {
+        (ureq::http::Method::POST, Some(body)) => {
+            let mut req = agent.post(url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.send_json(&body)
+        }
+        _ => {
+            let mut req = agent.get(url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.call()
+        }
+    };
+    let mut res = result.expect("request");
+    let _ = res.body_mut().read_to_string();
+    res.status().as_u16()
+}
