@@ -52,6 +52,11 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         let Some(member) = members::get(&mut *tx, id).await? else {
             continue;
         };
+        // Not a member yet at the evaluation instant (a job run late for the 1st): the
+        // evaluation is not about them, and their spend then (none) must not count.
+        if member.created_at_ms > ms(&eval_at) {
+            continue;
+        }
         let last: Option<String> =
             sqlx::query_scalar("SELECT last_evaluation FROM members WHERE id = $1")
                 .bind(id)

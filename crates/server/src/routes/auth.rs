@@ -106,6 +106,12 @@ async fn login(
 ) -> Result<Response, ApiError> {
     state.ip_limits.check_login(ip)?;
     let phone = Phone::parse(&body.phone)?;
+    // Something that cannot be a code is bad input, not a guess: it must not use up one of
+    // the member's tries.
+    let code = body.code.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid("invalid_code", "a code is 6 digits"));
+    }
     let now = state.clock.now();
     let wrong = || ApiError::reject(StatusCode::UNAUTHORIZED, "code_invalid", "wrong code");
     let pending = store::pending_code(&state.db, phone.as_str())
@@ -128,7 +134,7 @@ async fn login(
             state.auth.resend_after.as_secs(),
         ));
     }
-    let hash = store::code_hash(&pending.salt, phone.as_str(), body.code.trim());
+    let hash = store::code_hash(&pending.salt, phone.as_str(), code);
     if hash != pending.code_sha256 {
         return Err(wrong());
     }
@@ -176,12 +182,12 @@ async fn login(
     Ok(response)
 }
 
-/// Ends the session of the request (cookie or bearer) and clears the cookie. Always 204:
-/// logging out twice is not an error.
+/// Ends the session of the request (cookie or bearer) and clears the cookie. 204 for any
+/// token, live or not (logging out twice is not an error); 401 without one, like every
+/// endpoint that needs a session.
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = auth::session_token(&headers) {
-        store::delete_session(&state.db, token).await?;
-    }
+    let token = auth::session_token(&headers).ok_or_else(ApiError::unauthorized)?;
+    store::delete_session(&state.db, token).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, auth::clear_session_cookie_header())],

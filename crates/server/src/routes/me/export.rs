@@ -80,8 +80,12 @@ pub async fn get(
     })
     .collect::<anyhow::Result<_>>()?;
     let ledger = ledger::entries(db, program, &me.id, None, None, i64::MAX).await?;
+    // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
+    // read here too.
+    let now = state.clock.now();
+    let expired = ledger::expired_unrecorded(db, &me.id, crate::clock::ms(&now)).await?;
     let document = json!({
-        "exported_at": state.clock.now().with_timezone(&offset),
+        "exported_at": now.with_timezone(&offset),
         "member": {
             "id": member.id,
             "phone": member.phone,
@@ -91,7 +95,7 @@ pub async fn get(
             "birthday": member.birthday,
             "tier": member.tier,
             "lifetime_spend_fen": member.lifetime_spend_fen,
-            "points_balance": member.points_balance,
+            "points_balance": member.points_balance - expired,
             "registered_at": from_ms(member.created_at_ms, offset),
             "privacy_consent": {
                 "version": member.consent_version,
