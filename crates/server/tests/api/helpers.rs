@@ -56,6 +56,10 @@ pub struct Options {
     pub frame_ancestors: Option<&'static str>,
     /// Where the pinned clock starts (default: the real now).
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
+    /// One-time codes are not returned as `dev_code` (production mode).
+    pub no_dev_codes: bool,
+    /// The login's numbers (default: `AuthPolicy::default()`).
+    pub auth_policy: Option<member_center::auth::AuthPolicy>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -75,8 +79,11 @@ pub async fn spawn_with(options: Options) -> TestApp {
     let pool = test_database(&dir).await;
     let mut state = AppState::new(Program::default_program(), pool)
         .with_demo(options.demo)
-        .with_dev_codes(true)
+        .with_dev_codes(!options.no_dev_codes)
         .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
+    if let Some(policy) = options.auth_policy {
+        state = state.with_auth_policy(policy);
+    }
     if options.demo {
         demo_seed::seed(&state.db, &state.program.program, now())
             .await
@@ -202,6 +209,48 @@ impl TestApp {
             None => Body::empty(),
         };
         self.request(req.body(body).unwrap()).await
+    }
+
+    /// A request with extra headers (a cookie, say), an optional JSON body, and the client
+    /// address the per-IP limits see (in-process requests have none: 127.0.0.1).
+    pub async fn call_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        ip: Option<&str>,
+        body: Option<&Value>,
+    ) -> TestResponse {
+        let mut req = Request::builder().method(method).uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = match body {
+            Some(json) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        let mut req = req.body(body).unwrap();
+        if let Some(ip) = ip {
+            let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("IP");
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(addr));
+        }
+        self.request(req).await
+    }
+
+    /// One number from the database, e.g. a count, with text parameters `$1`, `$2`, ….
+    pub async fn scalar(&self, sql: &str, params: &[&str]) -> i64 {
+        let mut query = sqlx::query_scalar::<_, i64>(sql);
+        for p in params {
+            query = query.bind(*p);
+        }
+        query
+            .fetch_one(&self.state.db)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
     /// Logs in (registering if new) through the real OTP flow; returns a bearer token.

@@ -1,11 +1,15 @@
 //! The API, driven in-process through `app(state)` with a fresh SQLite file per test (one
 //! integration-test binary, as in zero2prod: one link step, shared helpers).
 
+mod access;
+mod auth;
 mod cli;
 mod concurrency;
 mod crash;
 mod demo;
 mod helpers;
+mod jobs;
+mod me;
 mod orders;
 mod program;
 mod quote;

@@ -80,3 +80,40 @@ impl World {
         entries
     }
 }
+
+/// Asks for a one-time code and returns it (`dev_code`).
+pub async fn send_code(app: &TestApp, phone: &str) -> String {
+    let res = app
+        .post_json("/api/auth/otp", &json!({ "phone": phone }))
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.json());
+    res.json()["dev_code"]
+        .as_str()
+        .expect("dev_code")
+        .to_owned()
+}
+
+/// The privacy notice's version a member consents to.
+pub fn consent(app: &TestApp) -> String {
+    app.state
+        .program
+        .program
+        .membership
+        .privacy_notice_version
+        .clone()
+}
+
+impl World {
+    /// The member id behind a session.
+    pub async fn id(&self, token: &str) -> String {
+        self.me(token).await["id"].as_str().unwrap().to_owned()
+    }
+}
+
+impl World {
+    /// Logs both members in again: after the clock has moved past their sessions' 30 days.
+    pub async fn login_again(&mut self) {
+        self.a = self.app.login(PHONE_A).await;
+        self.b = self.app.login(PHONE_B).await;
+    }
+}
