@@ -32,6 +32,9 @@ pub struct AuthPolicy {
     /// Per client IP: codes requested, and login tries, per hour.
     pub codes_per_ip_per_hour: u32,
     pub logins_per_ip_per_hour: u32,
+    /// Per phone: codes per day, which bounds the guesses against one phone at
+    /// `max_attempts` × this a day whatever the number of addresses guessing.
+    pub codes_per_phone_per_day: u32,
 }
 
 impl Default for AuthPolicy {
@@ -43,22 +46,32 @@ impl Default for AuthPolicy {
             session_ttl: Duration::from_secs(30 * 24 * 3600),
             codes_per_ip_per_hour: 20,
             logins_per_ip_per_hour: 60,
+            codes_per_phone_per_day: 10,
         }
     }
 }
 
-/// In-memory per-IP limiters (GCRA).
+/// In-memory per-IP and per-phone limiters (GCRA). They start afresh when the server
+/// restarts; the per-phone resend interval is kept in the database.
 pub struct IpLimits {
     codes: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
+    phone_codes: DefaultKeyedRateLimiter<String>,
 }
 
 impl IpLimits {
     pub fn new(policy: &AuthPolicy) -> Arc<IpLimits> {
         let per_hour = |n: u32| Quota::per_hour(NonZeroU32::new(n.max(1)).expect("max(1)"));
+        let per_day = |n: u32| {
+            let n = NonZeroU32::new(n.max(1)).expect("max(1)");
+            Quota::with_period(Duration::from_secs(24 * 3600) / n.get())
+                .expect("a positive period")
+                .allow_burst(n)
+        };
         Arc::new(IpLimits {
             codes: RateLimiter::keyed(per_hour(policy.codes_per_ip_per_hour)),
             logins: RateLimiter::keyed(per_hour(policy.logins_per_ip_per_hour)),
+            phone_codes: RateLimiter::keyed(per_day(policy.codes_per_phone_per_day)),
         })
     }
 
@@ -68,6 +81,19 @@ impl IpLimits {
 
     pub fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
         check(&self.logins, ip)
+    }
+
+    pub fn check_phone_code(&self, phone: &str) -> Result<(), ApiError> {
+        self.phone_codes
+            .check_key(&phone.to_owned())
+            .map_err(|not_until| {
+                let wait = not_until.wait_time_from(DefaultClock::default().now());
+                ApiError::too_many(
+                    "too_many_codes",
+                    "too many codes for this phone today; try again later",
+                    wait.as_secs().max(1),
+                )
+            })
     }
 }
 

@@ -315,8 +315,10 @@ async fn charge(
         };
         members::insert_coupon(tx, member_id, &coupon, now).await?;
     }
+    // An upgrade starts the downgrade count afresh: "below" was about the old tier.
     sqlx::query(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
+           below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
            updated_at = $3 WHERE id = $4",
     )
     .bind(quote.tier_after.as_str())

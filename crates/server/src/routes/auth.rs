@@ -60,6 +60,7 @@ async fn send_code(
         }
     }
     state.ip_limits.check_code(ip)?;
+    state.ip_limits.check_phone_code(phone.as_str())?;
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
     let expires = ms(&now) + policy.code_ttl.as_millis() as i64;
     store::put_code(&state.db, phone.as_str(), &code, ms(&now), expires).await?;

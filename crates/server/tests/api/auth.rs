@@ -524,3 +524,30 @@ async fn bad_login_input_is_refused_and_changes_nothing() {
     let res = login(&app, with_consent(&app, PHONE_A, &code)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.json());
 }
+
+#[tokio::test]
+async fn codes_per_phone_are_limited_per_day_whatever_the_address() {
+    let app = spawn_with(Options {
+        now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap()),
+        auth_policy: Some(AuthPolicy {
+            codes_per_phone_per_day: 2,
+            resend_after: std::time::Duration::ZERO,
+            ..AuthPolicy::default()
+        }),
+        ..Options::default()
+    })
+    .await;
+    let otp = |ip: &'static str| {
+        let app = &app;
+        async move {
+            let body = json!({ "phone": "13900000021" });
+            app.call_with(Method::POST, "/api/auth/otp", &[], Some(ip), Some(&body))
+                .await
+        }
+    };
+    assert_eq!(otp("10.0.1.1").await.status, StatusCode::ACCEPTED);
+    assert_eq!(otp("10.0.1.2").await.status, StatusCode::ACCEPTED);
+    otp("10.0.1.3")
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_codes");
+}
