@@ -1,13 +1,15 @@
-//! The app shell: i18n (Chinese first, the choice remembered), app state, routes.
+//! The app shell: i18n (Chinese first, the choice remembered), app state, the screen of
+//! the current route.
 
 use std::str::FromStr;
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
 
+use crate::components::Remount;
 use crate::i18n::*;
 use crate::pages::{Home, NotFound, PreviewPage};
+use crate::route::{provide_router, Route};
 use crate::state::AppState;
 use crate::storage;
 use crate::text::{lang, Lang};
@@ -23,14 +25,17 @@ fn initial_locale() -> Locale {
 pub fn App() -> impl IntoView {
     provide_context(AppState::new());
     provide_context(Lang(RwSignal::new(initial_locale())));
+    let route = provide_router();
+    // An `EitherOf…` rather than `.into_any()`: the screens are only ever built (a new
+    // route builds a new screen), and `AnyView` would also compile each screen's rebuild.
+    let screen = |route: Route| match route {
+        Route::Home => EitherOf3::A(view! { <Home /> }),
+        Route::Preview => EitherOf3::B(view! { <PreviewPage /> }),
+        Route::NotFound => EitherOf3::C(view! { <NotFound /> }),
+    };
     view! {
         <HtmlLang />
-        <Router>
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=Home />
-                <Route path=path!("/preview") view=PreviewPage />
-            </Routes>
-        </Router>
+        <Remount each=move || Some(route.get()) key=|route: &Route| *route children=screen />
     }
 }
 

@@ -7,6 +7,7 @@ mod display;
 mod labels;
 mod pages;
 mod preview_model;
+mod route;
 mod state;
 mod storage;
 mod text;

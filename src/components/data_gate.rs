@@ -46,7 +46,7 @@ where
             <div class="card notice notice--error" role="alert" data-error-code=err.code>
                 <p class="notice__title">{tr!(app.load_failed)}</p>
                 <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
-                <button type="button" class="button button--primary" on:click=move |_| state.data.refetch()>
+                <button type="button" class="button button--primary" on:click=move |_| state.load()>
                     {tr!(app.retry)}
                 </button>
             </div>

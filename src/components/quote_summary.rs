@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::format_yuan_exact;
 use rules::program::Text;
@@ -70,9 +71,9 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     });
     // "Free for your tier" only when the tier waived a fee; no fee is just ¥0.00.
     let shipping = if q.shipping_fen == 0 && input.cart.shipping_fen > 0 {
-        view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> }.into_any()
+        Either::Left(view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> })
     } else {
-        view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> }.into_any()
+        Either::Right(view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> })
     };
     let p = q.points;
     let plus = |value: i64| format!("+{}", group_thousands(value));

@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::{format_yuan, Fen};
 use rules::{Program, TierId};
@@ -72,18 +73,16 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
         })
         .collect_view();
 
-    let prompt = move || {
-        let lang = locale.get().as_str();
-        match &next {
-            Some(n) => view! {
-                <p class="prompt" data-testid="next-tier-prompt">{program.next_tier_prompt(n, lang)}</p>
-            }
-            .into_any(),
-            None => view! {
-                <p class="prompt prompt--top" data-testid="next-tier-prompt">{tr!(home.top_tier)}</p>
-            }
-            .into_any(),
-        }
+    // Which line shows is fixed for the member; only its text follows the locale.
+    let prompt = match next {
+        Some(n) => Either::Left(view! {
+            <p class="prompt" data-testid="next-tier-prompt">
+                {move || program.next_tier_prompt(&n, locale.get().as_str())}
+            </p>
+        }),
+        None => Either::Right(view! {
+            <p class="prompt prompt--top" data-testid="next-tier-prompt">{tr!(home.top_tier)}</p>
+        }),
     };
 
     view! {

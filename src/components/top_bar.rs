@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::LangSwitch;
+use crate::route::{follow, Route};
 use crate::text::tr;
 
 /// The bar on top of every screen: an optional way back, the title, the language switch.
@@ -19,11 +19,11 @@ pub fn TopBar(
                 {back
                     .then(|| {
                         view! {
-                            <A href="/" attr:class="top-bar__back" attr:aria-label=tr!(preview.back)>
+                            <a href=Route::Home.path() class="top-bar__back" aria-label=tr!(preview.back) on:click=follow(Route::Home)>
                                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                                     <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                                 </svg>
-                            </A>
+                            </a>
                         }
                     })}
             </div>

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api::DemoMember;
 use crate::components::{
     DataGate, MemberCard, Perks, PersonaSwitcher, Remount, TierProgress, TopBar,
 };
+use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::tr;
 
@@ -38,7 +38,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
         view! {
                     <MemberCard program=program.clone() member=m />
                     <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
-                    <A href="/preview" attr:class="cta" attr:data-testid="nav-preview">
+                    <a href=Route::Preview.path() class="cta" data-testid="nav-preview" on:click=follow(Route::Preview)>
                         <span class="cta__text">
                             <span class="cta__title">{tr!(home.nav_preview)}</span>
                             <span class="cta__hint">{tr!(home.nav_preview_hint)}</span>
@@ -46,7 +46,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
                         <svg class="cta__arrow" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                             <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                         </svg>
-                    </A>
+                    </a>
                     <Perks program=program.clone() tier />
         }
     };

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::TopBar;
+use crate::route::{follow, Route};
 use crate::text::tr;
 
 #[component]
@@ -11,9 +11,9 @@ pub fn NotFound() -> impl IntoView {
         <main class="page">
             <section class="card notice">
                 <p>{tr!(app.not_found)}</p>
-                <A href="/" attr:class="button button--primary">
+                <a href=Route::Home.path() class="button button--primary" on:click=follow(Route::Home)>
                     {tr!(app.go_home)}
-                </A>
+                </a>
             </section>
         </main>
     }
