@@ -12,7 +12,8 @@ use crate::db::{ledger, lock_member, members, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
-    pub members_expired: u64,
+    /// Members whose lots were checked for expiry (and expired where due).
+    pub members_checked_for_expiry: u64,
     /// The evaluation date applied, if `date`'s month's evaluation was due.
     pub evaluation: Option<NaiveDate>,
     pub members_evaluated: u64,
@@ -34,7 +35,7 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         }
         ledger::expire_due(&mut tx, program, id, &at).await?;
         tx.commit().await?;
-        report.members_expired += 1;
+        report.members_checked_for_expiry += 1;
     }
     // The evaluation of `date`'s month, if `date` is on or after its evaluation day.
     let day = program.membership.downgrade.evaluation_day_of_month;

@@ -131,7 +131,7 @@ async fn six_evaluations_below_drop_gold_to_silver_and_reaching_the_threshold_re
     assert_eq!(
         report,
         JobReport {
-            members_expired: 2,
+            members_checked_for_expiry: 2,
             evaluation: Some("2026-04-01".parse().unwrap()),
             members_evaluated: 2,
             tiers_dropped: 0,

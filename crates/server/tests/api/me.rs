@@ -274,6 +274,10 @@ async fn check_in_once_a_local_day_with_a_seven_day_streak() {
     ));
     for day in 3..=10 {
         w.app.set_now(&format!("2026-03-{day:02}T12:00:00+08:00"));
+        if day == 8 {
+            // The day after a completed streak: the next check-in is day 1, shown as 0 now.
+            assert_eq!(w.me(&w.a).await["checkin"]["streak_day"], 0);
+        }
         let res = checkin(&w, &w.a).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
         assert_eq!(res.json()["date"], format!("2026-03-{day:02}"));

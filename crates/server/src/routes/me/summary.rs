@@ -100,9 +100,12 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     };
     let coupons = coupon_counts(&mut conn, member_id, &now).await?;
     let checked_in_today = member.checkin_date == Some(today);
+    // Yesterday's check-in keeps the streak going, unless it completed one: then the
+    // next check-in starts at day 1, so the streak shown is already 0.
+    let completed = member.checkin_streak >= program.points.checkin.streak_days;
     let streak_alive = member
         .checkin_date
-        .is_some_and(|d| d == today || d.succ_opt() == Some(today));
+        .is_some_and(|d| d == today || (d.succ_opt() == Some(today) && !completed));
     Ok(Summary {
         id: member.id.clone(),
         nickname: member.nickname.clone(),
