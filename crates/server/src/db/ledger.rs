@@ -84,8 +84,13 @@ pub async fn credit(
         .execute(&mut **tx)
         .await?;
     }
-    sqlx::query("UPDATE members SET points_debt = points_debt - $1 WHERE id = $2")
-        .bind(c.repaid)
+    add_debt(tx, member_id, -c.repaid).await
+}
+
+/// Moves the member's debt by `delta` (the balance itself moves with each entry).
+async fn add_debt(tx: &mut Tx<'_>, member_id: &str, delta: i64) -> anyhow::Result<()> {
+    sqlx::query("UPDATE members SET points_debt = points_debt + $1 WHERE id = $2")
+        .bind(delta)
         .bind(member_id)
         .execute(&mut **tx)
         .await?;
@@ -114,11 +119,7 @@ pub async fn debit(
             .execute(&mut **tx)
             .await?;
     }
-    sqlx::query("UPDATE members SET points_debt = points_debt + $1 WHERE id = $2")
-        .bind(d.shortfall)
-        .bind(member_id)
-        .execute(&mut **tx)
-        .await?;
+    add_debt(tx, member_id, d.shortfall).await?;
     append(tx, member_id, kind, -points, at, source).await?;
     Ok(())
 }
