@@ -1,7 +1,7 @@
 //! Local dates of the program's time zone. The clock is never read here: callers pass
 //! "now" as an instant with an offset, and the rules look at its local date.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::program::Program;
@@ -35,6 +35,15 @@ impl Program {
     pub fn offset(&self) -> FixedOffset {
         FixedOffset::east_opt(self.time_zone.utc_offset_minutes * 60)
             .expect("validated: within ±14 hours")
+    }
+
+    /// Local 00:00 of a date in the program's time zone: where local days, years and
+    /// evaluation dates begin.
+    pub fn local_midnight(&self, date: NaiveDate) -> DateTime<FixedOffset> {
+        date.and_time(NaiveTime::MIN)
+            .and_local_timezone(self.offset())
+            .single()
+            .expect("a fixed offset has exactly one local midnight")
     }
 
     /// The local date of an instant in the program's time zone.

@@ -3,7 +3,7 @@
 //! the cumulative pro-rata take-back of a refund. The server stores lots and entries; what
 //! happens to them is decided here, so it is tested without a database.
 
-use chrono::{DateTime, FixedOffset, NaiveTime};
+use chrono::{DateTime, FixedOffset};
 
 use crate::money::Fen;
 use crate::program::Program;
@@ -100,11 +100,7 @@ impl Program {
     /// When points credited at `at` expire: local 00:00 on January 1 of the earning year
     /// plus the program's years plus one (PROGRAM.md: the end of Dec 31 of Y+1).
     pub fn points_expire_at(&self, at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-        let date = self.points_expiry_date(self.local_date(at));
-        date.and_time(NaiveTime::MIN)
-            .and_local_timezone(self.offset())
-            .single()
-            .expect("a fixed offset has exactly one local midnight")
+        self.local_midnight(self.points_expiry_date(self.local_date(at)))
     }
 }
 

@@ -76,35 +76,38 @@ impl IpLimits {
     }
 
     pub fn check_code(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.codes, ip)
+        check(&self.codes, &ip, FROM_ADDRESS)
     }
 
     pub fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.logins, ip)
+        check(&self.logins, &ip, FROM_ADDRESS)
     }
 
     pub fn check_phone_code(&self, phone: &str) -> Result<(), ApiError> {
-        self.phone_codes
-            .check_key(&phone.to_owned())
-            .map_err(|not_until| {
-                let wait = not_until.wait_time_from(DefaultClock::default().now());
-                ApiError::too_many(
-                    "too_many_codes",
-                    "too many codes for this phone today; try again later",
-                    wait.as_secs().max(1),
-                )
-            })
+        let refusal = (
+            "too_many_codes",
+            "too many codes for this phone today; try again later",
+        );
+        check(&self.phone_codes, &phone.to_owned(), refusal)
     }
 }
 
-fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, ip: IpAddr) -> Result<(), ApiError> {
-    limiter.check_key(&ip).map_err(|not_until| {
+/// The code and message of a refusal by a per-address limit.
+const FROM_ADDRESS: (&str, &str) = (
+    "too_many_requests",
+    "too many requests from this address; try again later",
+);
+
+/// One request against a keyed limit: refused with 429, the code and message given, and
+/// `Retry-After` when the key may try again.
+fn check<K: std::hash::Hash + Eq + Clone>(
+    limiter: &DefaultKeyedRateLimiter<K>,
+    key: &K,
+    (code, message): (&'static str, &'static str),
+) -> Result<(), ApiError> {
+    limiter.check_key(key).map_err(|not_until| {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
-        ApiError::too_many(
-            "too_many_requests",
-            "too many requests from this address; try again later",
-            wait.as_secs().max(1),
-        )
+        ApiError::too_many(code, message, wait.as_secs().max(1))
     })
 }
 

@@ -2,7 +2,7 @@
 //! points, birthdays and a few coupons whose validity is computed from the clock at seed
 //! time. Seeded on every start, resetting them to this state; never duplicated.
 
-use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate, NaiveTime};
+use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
 use rules::{Coupon, CouponKind, Program, TierId};
 
 use crate::db::members::{self, Member, NewMember, WalletCoupon};
@@ -52,7 +52,7 @@ pub fn demo_members(program: &Program, now: DateTime<FixedOffset>) -> Vec<NewMem
                 _ => Some(birthday_in(today, 7, 1988)),
             };
             let id = format!("demo-{}", tier.id);
-            let coupons = wallet(&id, i, birthday, today, offset);
+            let coupons = wallet(program, &id, i, birthday, today);
             NewMember {
                 phone: Some(format!("+861380000{:04}", i + 1)),
                 nickname: NICKNAMES
@@ -94,18 +94,13 @@ fn birthday_in(today: NaiveDate, months_ahead: u32, year: i32) -> NaiveDate {
 }
 
 fn wallet(
+    program: &Program,
     member_id: &str,
     rank: usize,
     birthday: Option<NaiveDate>,
     today: NaiveDate,
-    offset: FixedOffset,
 ) -> Vec<WalletCoupon> {
-    let midnight = |d: NaiveDate| -> DateTime<FixedOffset> {
-        d.and_time(NaiveTime::MIN)
-            .and_local_timezone(offset)
-            .single()
-            .expect("a fixed offset has exactly one local time")
-    };
+    let midnight = |d: NaiveDate| program.local_midnight(d);
     let days_back = |n: u64| today.checked_sub_days(Days::new(n)).expect("in range");
     let days_ahead = |n: u64| today.checked_add_days(Days::new(n)).expect("in range");
     let month_start = today.with_day(1).expect("the 1st exists");

@@ -3,7 +3,7 @@
 //! Both are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime};
+use chrono::{Datelike as _, NaiveDate};
 use rules::{Program, TierId};
 use serde::Serialize;
 
@@ -22,7 +22,7 @@ pub struct JobReport {
 
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
 pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
-    let at = local_midnight(program, date);
+    let at = program.local_midnight(date);
     let mut report = JobReport::default();
     let ids: Vec<String> =
         sqlx::query_scalar("SELECT id FROM members WHERE deleted_at_ms IS NULL ORDER BY id")
@@ -44,7 +44,7 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         return Ok(report);
     };
     report.evaluation = Some(eval_date);
-    let eval_at = local_midnight(program, eval_date);
+    let eval_at = program.local_midnight(eval_date);
     for id in &ids {
         let mut tx = db.begin().await?;
         if !lock_member(&mut tx, id).await? {
@@ -100,12 +100,3 @@ async fn apply(
     .await?;
     Ok(())
 }
-
-pub fn local_midnight(program: &Program, date: NaiveDate) -> DateTime<FixedOffset> {
-    date.and_time(NaiveTime::MIN)
-        .and_local_timezone(program.offset())
-        .single()
-        .expect("a fixed offset has exactly one local midnight")
-}
-
-use chrono::Datelike as _;

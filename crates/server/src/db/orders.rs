@@ -129,7 +129,9 @@ pub async fn record_order(
         if !lock_member(&mut tx, &member_id).await? {
             return Err(member_not_found());
         }
-        if let Some(answer) = stored_answer(&mut tx, "orders", &req.order_id, &hash).await? {
+        if let Some(answer) =
+            stored_answer(&mut tx, "orders", "order_conflict", &req.order_id, &hash).await?
+        {
             return Ok(Recorded {
                 answer,
                 replayed: true,
@@ -182,6 +184,7 @@ async fn resolve_member(db: &Db, req: &OrderRequest) -> Result<String, ApiError>
 async fn stored_answer<T: serde::de::DeserializeOwned>(
     tx: &mut Tx<'_>,
     table: &str,
+    conflict_code: &'static str,
     id: &str,
     hash: &str,
 ) -> Result<Option<T>, ApiError> {
@@ -191,13 +194,8 @@ async fn stored_answer<T: serde::de::DeserializeOwned>(
     };
     let (stored_hash, response): (String, String) = (row.try_get(0)?, row.try_get(1)?);
     if stored_hash != hash {
-        let code = if table == "orders" {
-            "order_conflict"
-        } else {
-            "refund_conflict"
-        };
         return Err(ApiError::conflict(
-            code,
+            conflict_code,
             format!("`{id}` was already recorded with a different body"),
         ));
     }
@@ -388,7 +386,9 @@ pub async fn record_refund(
         .bind(&member_id)
         .execute(&mut *tx)
         .await?;
-    if let Some(answer) = stored_answer(&mut tx, "refunds", &req.refund_id, &hash).await? {
+    if let Some(answer) =
+        stored_answer(&mut tx, "refunds", "refund_conflict", &req.refund_id, &hash).await?
+    {
         return Ok(Recorded {
             answer,
             replayed: true,

@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{NaiveDate, NaiveTime};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{clear_session_cookie_header, AuthMember};
@@ -123,18 +123,13 @@ async fn checkin(
         .bind(&me.id)
         .execute(&mut *tx)
         .await?;
-    let credited_at = today
-        .and_time(NaiveTime::MIN)
-        .and_local_timezone(program.offset())
-        .single()
-        .map_or(now, |midnight| midnight.max(now));
     ledger::credit(
         &mut tx,
         program,
         &me.id,
         EntryKind::Checkin,
         done.points,
-        &credited_at,
+        &now,
         Source::default(),
     )
     .await?;

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveTime};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::membership::Retention;
 use rules::quote::MemberSnapshot;
 use rules::tier::NextTier;
@@ -86,12 +86,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     let threshold = program.tier(&member.tier).map_or(0, |t| t.threshold_fen);
     let retention = if spend < threshold {
         let by = program.drop_evaluation(today, member.below_count);
-        let by_instant = by
-            .and_time(NaiveTime::MIN)
-            .and_local_timezone(program.offset())
-            .single()
-            .unwrap_or(now);
-        let from = members::window_start(&by_instant);
+        let from = members::window_start(&program.local_midnight(by));
         let spend_then =
             members::trailing_spend(&mut *conn, member_id, ms(&from), ms(&now)).await?;
         program.retention(&member.tier, member.below_count, today, spend_then)
