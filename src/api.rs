@@ -21,6 +21,8 @@ pub struct ApiError {
     /// The server's snake_case code, or `network` / `bad_response`.
     pub code: String,
     pub message: String,
+    /// Seconds from a `Retry-After` header (a 429's wait), 0 when none.
+    pub retry_after: u32,
 }
 
 impl std::fmt::Display for ApiError {
@@ -57,6 +59,125 @@ pub async fn program() -> Result<Program, ApiError> {
     get_json("/program").await
 }
 
+/// The logged-in member, `GET /api/me` (401 when not logged in).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub nickname: String,
+    pub phone_masked: Option<String>,
+    pub birthday: Option<String>,
+    pub retention: Option<Retention>,
+    pub points_balance: i64,
+    pub points_expiring: Option<Expiring>,
+    pub checkin: Checkin,
+    pub snapshot: MemberSnapshot,
+}
+
+/// What keeps the member's tier: `gap_fen` more spend by the date `by`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Retention {
+    pub gap_fen: i64,
+    pub by: String,
+}
+
+/// Points that expire soon; `at` is an RFC 3339 instant (its date is shown).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Expiring {
+    pub points: i64,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct Checkin {
+    pub checked_in_today: bool,
+    pub streak_day: u32,
+}
+
+/// `POST /api/auth/otp`'s answer.
+#[derive(Deserialize)]
+pub struct CodeSent {
+    pub resend_after_s: u32,
+    pub dev_code: Option<String>,
+}
+
+/// `POST /api/me/checkin`'s answer.
+#[derive(Deserialize)]
+pub struct CheckedIn {
+    pub streak_day: u32,
+    pub points: i64,
+    pub points_balance: i64,
+}
+
+/// One entry of the points ledger.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Entry {
+    pub kind: String,
+    pub points: i64,
+    pub balance_after: i64,
+    pub at: String,
+}
+
+#[derive(Deserialize)]
+pub struct EntryPage {
+    pub entries: Vec<Entry>,
+    pub next_cursor: Option<i64>,
+}
+
+/// A JSON string literal.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+pub async fn me() -> Result<Me, ApiError> {
+    get_json("/me").await
+}
+
+pub async fn send_code(phone: &str) -> Result<CodeSent, ApiError> {
+    let body = format!("{{\"phone\":{}}}", quoted(phone));
+    decode(send("POST", "/auth/otp", Some(body)).await?)
+}
+
+pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(), ApiError> {
+    let body = format!(
+        "{{\"phone\":{},\"code\":{},\"consent_version\":{}}}",
+        quoted(phone),
+        quoted(code),
+        quoted(consent_version)
+    );
+    send("POST", "/auth/login", Some(body)).await.map(drop)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    send("POST", "/auth/logout", None).await.map(drop)
+}
+
+pub async fn delete_me() -> Result<(), ApiError> {
+    send("DELETE", "/me", None).await.map(drop)
+}
+
+/// `PATCH /api/me` with one field (`birthday`, `locale`).
+pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
+    let body = format!("{{{}:{}}}", quoted(field), quoted(value));
+    send("PATCH", "/me", Some(body)).await.map(drop)
+}
+
+pub async fn checkin() -> Result<CheckedIn, ApiError> {
+    decode(send("POST", "/me/checkin", None).await?)
+}
+
+/// A page of the ledger, newest first; `kind` is `earn`, `spend` or empty for all.
+pub async fn points(kind: &str, cursor: Option<i64>) -> Result<EntryPage, ApiError> {
+    let mut path = String::from("/me/points?limit=20");
+    if !kind.is_empty() {
+        path += "&kind=";
+        path += kind;
+    }
+    if let Some(c) = cursor {
+        path += &format!("&cursor={c}");
+    }
+    get_json(&path).await
+}
+
 pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
     get_json::<DemoMembers>("/demo/members")
         .await
@@ -66,7 +187,10 @@ pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
 /// `GET {API_BASE}{path}`, the answer read as JSON. Generic only in the decoding: the
 /// request is made by one non-generic function for every type.
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let (status, body) = get_text(path).await?;
+    decode(send("GET", path, None).await?)
+}
+
+fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {
     serde_json::from_str(&body).map_err(|e| bad_response(status, e.to_string()))
 }
 
@@ -75,21 +199,32 @@ fn bad_response(status: u16, message: String) -> ApiError {
         status,
         code: "bad_response".into(),
         message,
+        retry_after: 0,
     }
 }
 
-/// `GET {API_BASE}{path}` with `fetch`: a 2xx answer's status and body, or the error.
-async fn get_text(path: &str) -> Result<(u16, String), ApiError> {
+/// `{method} {API_BASE}{path}` with `fetch` (the session cookie goes along, same
+/// origin), a JSON body if any: a 2xx answer's status and body (empty for 204), or the
+/// error.
+async fn send(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
     let network = |e: JsValue| ApiError {
         status: 0,
         code: "network".into(),
         message: js_message(e),
+        retry_after: 0,
     };
     let init = RequestInit::new();
+    init.set_method(method);
     let headers = Headers::new().map_err(network)?;
     headers
         .append("Accept", "application/json")
         .map_err(network)?;
+    if let Some(body) = body {
+        headers
+            .append("Content-Type", "application/json")
+            .map_err(network)?;
+        init.set_body(&JsValue::from_str(&body));
+    }
     init.set_headers(&headers);
     let url = format!("{API_BASE}{path}");
     let response: Response = JsFuture::from(window().fetch_with_str_and_init(&url, &init))
@@ -105,6 +240,13 @@ async fn get_text(path: &str) -> Result<(u16, String), ApiError> {
                     status,
                     code: body.error.code,
                     message: body.error.message,
+                    retry_after: response
+                        .headers()
+                        .get("Retry-After")
+                        .ok()
+                        .flatten()
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(0),
                 },
                 _ => bad_response(status, response.status_text()),
             },

@@ -3,14 +3,14 @@
 
 use std::str::FromStr;
 
-use leptos::either::EitherOf3;
+use leptos::either::EitherOf7;
 use leptos::prelude::*;
 
-use crate::components::Remount;
+use crate::components::{DataGate, Remount};
 use crate::i18n::*;
-use crate::pages::{Home, NotFound, PreviewPage};
+use crate::pages::{Home, Login, NotFound, PointsPage, PreviewPage, Privacy, Profile};
 use crate::route::{provide_router, Route};
-use crate::state::AppState;
+use crate::state::{AppState, Loaded};
 use crate::storage;
 use crate::text::{lang, Lang};
 
@@ -23,19 +23,29 @@ fn initial_locale() -> Locale {
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(AppState::new());
+    let state = AppState::new();
+    provide_context(state);
     provide_context(Lang(RwSignal::new(initial_locale())));
     let route = provide_router();
     // An `EitherOf…` rather than `.into_any()`: the screens are only ever built (a new
     // route builds a new screen), and `AnyView` would also compile each screen's rebuild.
-    let screen = |route: Route| match route {
-        Route::Home => EitherOf3::A(view! { <Home /> }),
-        Route::Preview => EitherOf3::B(view! { <PreviewPage /> }),
-        Route::NotFound => EitherOf3::C(view! { <NotFound /> }),
+    // A screen gets the data as it is when it is built; one gate for all screens (one
+    // keyed `For` instead of one per screen: wasm size).
+    let screen = |(route, data): (Route, Loaded)| match route {
+        Route::Home => EitherOf7::A(view! { <Home data /> }),
+        Route::Preview => EitherOf7::B(view! { <PreviewPage data /> }),
+        Route::Login => EitherOf7::C(view! { <Login data /> }),
+        Route::Privacy => EitherOf7::D(view! { <Privacy data /> }),
+        Route::Points => EitherOf7::E(view! { <PointsPage data /> }),
+        Route::Profile => EitherOf7::F(view! { <Profile data /> }),
+        Route::NotFound => EitherOf7::G(view! { <NotFound /> }),
     };
+    let current = move || Some(route.get()).zip(state.loaded());
     view! {
         <HtmlLang />
-        <Remount each=move || Some(route.get()) key=|route: &Route| *route children=screen />
+        <DataGate let:_data>
+            <Remount each=current key=|(route, _): &(Route, Loaded)| *route children=screen />
+        </DataGate>
     }
 }
 

@@ -93,6 +93,45 @@ pub fn quote_error(locale: Locale, code: &str) -> &'static str {
     }
 }
 
+/// A login or account error code as a sentence; `{s}` is the wait in seconds.
+pub fn login_error(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "invalid_phone" => td_string!(locale, login_errors.invalid_phone),
+        "code_invalid" => td_string!(locale, login_errors.code_invalid),
+        "code_expired" => td_string!(locale, login_errors.code_expired),
+        "too_many_attempts" => td_string!(locale, login_errors.too_many_attempts),
+        "code_sent_recently" => td_string!(locale, login_errors.code_sent_recently),
+        "too_many_requests" => td_string!(locale, login_errors.too_many_requests),
+        "too_many_codes" => td_string!(locale, login_errors.too_many_codes),
+        "consent_required" => td_string!(locale, login_errors.consent_required),
+        "invalid_code" => td_string!(locale, login_errors.invalid_code),
+        "network" => td_string!(locale, login_errors.network),
+        "already_checked_in" => td_string!(locale, points.already_checked_in),
+        "birthday_already_set" => td_string!(locale, profile.birthday_already_set),
+        "invalid_birthday" => td_string!(locale, profile.birthday_invalid),
+        "unauthorized" => td_string!(locale, login.need_login),
+        _ => td_string!(locale, login_errors.unknown),
+    }
+}
+
+/// A points ledger entry's kind as a name.
+pub fn points_kind(locale: Locale, kind: &str) -> &'static str {
+    match kind {
+        "earn" => td_string!(locale, points_kind.earn),
+        "campaign_bonus" => td_string!(locale, points_kind.campaign_bonus),
+        "order_bonus" => td_string!(locale, points_kind.order_bonus),
+        "milestone_bonus" => td_string!(locale, points_kind.milestone_bonus),
+        "checkin" => td_string!(locale, points_kind.checkin),
+        "refund_return" => td_string!(locale, points_kind.refund_return),
+        "opening" => td_string!(locale, points_kind.opening),
+        "points_used" => td_string!(locale, points_kind.points_used),
+        "refund_take_back" => td_string!(locale, points_kind.refund_take_back),
+        "milestone_take_back" => td_string!(locale, points_kind.milestone_take_back),
+        "expire" => td_string!(locale, points_kind.expire),
+        _ => td_string!(locale, points_kind.other),
+    }
+}
+
 /// A category id of the cart editor as a name; unknown ids are shown as they are.
 pub fn category(locale: Locale, id: &str) -> String {
     match id {
@@ -186,6 +225,46 @@ mod tests {
             }
         }
         assert_eq!(unknown, "暂时无法试算，请稍后再试");
+    }
+
+    #[test]
+    fn every_login_error_and_entry_kind_has_its_own_text() {
+        let codes = [
+            "invalid_phone",
+            "code_invalid",
+            "code_expired",
+            "too_many_attempts",
+            "code_sent_recently",
+            "too_many_requests",
+            "too_many_codes",
+            "consent_required",
+            "invalid_code",
+        ];
+        let kinds = [
+            "earn",
+            "campaign_bonus",
+            "order_bonus",
+            "milestone_bonus",
+            "checkin",
+            "refund_return",
+            "opening",
+            "points_used",
+            "refund_take_back",
+            "milestone_take_back",
+            "expire",
+        ];
+        for locale in [Locale::zh, Locale::en] {
+            let mut seen = std::collections::HashSet::new();
+            for code in codes {
+                assert!(seen.insert(login_error(locale, code)), "{code}");
+            }
+            assert!(!seen.contains(login_error(locale, "new_code")));
+            let mut seen = std::collections::HashSet::new();
+            for kind in kinds {
+                assert!(seen.insert(points_kind(locale, kind)), "{kind}");
+            }
+            assert!(!seen.contains(points_kind(locale, "new_kind")));
+        }
     }
 
     #[test]

@@ -1,9 +1,17 @@
 //! One module per screen.
 
 mod home;
+mod login;
 mod not_found;
+mod points;
 mod preview;
+mod privacy;
+mod profile;
 
 pub use home::Home;
+pub use login::Login;
 pub use not_found::NotFound;
+pub use points::PointsPage;
 pub use preview::PreviewPage;
+pub use privacy::Privacy;
+pub use profile::Profile;

@@ -15,6 +15,10 @@ use wasm_bindgen::JsValue;
 pub enum Route {
     Home,
     Preview,
+    Login,
+    Privacy,
+    Points,
+    Profile,
     /// Any other path.
     NotFound,
 }
@@ -25,6 +29,10 @@ impl Route {
         match path.trim_end_matches('/') {
             "" => Route::Home,
             "/preview" => Route::Preview,
+            "/login" => Route::Login,
+            "/privacy" => Route::Privacy,
+            "/points" => Route::Points,
+            "/profile" => Route::Profile,
             _ => Route::NotFound,
         }
     }
@@ -34,6 +42,10 @@ impl Route {
         match self {
             Route::Home | Route::NotFound => "/",
             Route::Preview => "/preview",
+            Route::Login => "/login",
+            Route::Privacy => "/privacy",
+            Route::Points => "/points",
+            Route::Profile => "/profile",
         }
     }
 }
@@ -68,15 +80,26 @@ pub fn follow(to: Route) -> impl Fn(MouseEvent) + Copy + 'static {
             return;
         }
         ev.prevent_default();
-        if route.get_untracked() == to {
-            return;
-        }
-        if let Ok(history) = window().history() {
-            let _ = history.push_state_with_url(&JsValue::NULL, "", Some(to.path()));
-        }
-        route.set(to);
-        window().scroll_to_with_x_and_y(0.0, 0.0);
+        go(route, to);
     }
+}
+
+/// Shows a route from code (after login, logout…), as a link would. Get it while the
+/// component is built: async tasks have no context to look the router up in.
+pub fn navigator() -> impl Fn(Route) + Copy + Send + Sync + 'static {
+    let route = expect_context::<Current>().0;
+    move |to| go(route, to)
+}
+
+fn go(route: RwSignal<Route>, to: Route) {
+    if route.get_untracked() == to {
+        return;
+    }
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(to.path()));
+    }
+    route.set(to);
+    window().scroll_to_with_x_and_y(0.0, 0.0);
 }
 
 #[cfg(test)]
@@ -91,7 +114,14 @@ mod tests {
         assert_eq!(Route::from_path("/preview/"), Route::Preview);
         assert_eq!(Route::from_path("/preview/x"), Route::NotFound);
         assert_eq!(Route::from_path("/nope"), Route::NotFound);
-        for route in [Route::Home, Route::Preview] {
+        for route in [
+            Route::Home,
+            Route::Preview,
+            Route::Login,
+            Route::Privacy,
+            Route::Points,
+            Route::Profile,
+        ] {
             assert_eq!(Route::from_path(route.path()), route);
         }
     }

@@ -1,24 +1,35 @@
-//! The app-wide state: the program and the demo members (fetched once), and which member
-//! is shown. Read with `expect_context::<AppState>()`.
+//! The app-wide state: the program, the logged-in member (or, logged out, the demo
+//! members), and which demo member is shown. Read with `expect_context::<AppState>()`.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use rules::Program;
 
-use crate::api::{self, ApiError, DemoMember};
+use crate::api::{self, ApiError, DemoMember, Me};
 use crate::storage;
 
 /// What the screens need from the server before they can show anything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub program: Arc<Program>,
+    /// The demo members (logged out, demo mode only; otherwise none).
     pub members: Arc<Vec<DemoMember>>,
+    /// The logged-in member, `None` when logged out.
+    pub me: Option<Arc<Me>>,
 }
 
 impl Loaded {
-    /// The chosen member, or the first one when the choice is unknown.
+    /// The member shown: the logged-in one; logged out, the chosen demo member, or the
+    /// first one when the choice is unknown.
     pub fn member(&self, id: Option<&str>) -> Option<DemoMember> {
+        if let Some(me) = &self.me {
+            return Some(DemoMember {
+                id: me.id.clone(),
+                nickname: me.nickname.clone(),
+                snapshot: me.snapshot.clone(),
+            });
+        }
         self.members
             .iter()
             .find(|m| Some(m.id.as_str()) == id)
@@ -58,6 +69,18 @@ impl AppState {
         });
     }
 
+    /// The data as it is now (untracked), when loaded.
+    pub fn loaded(self) -> Option<Loaded> {
+        self.data.get_untracked().and_then(Result::ok)
+    }
+
+    /// Fetches everything again (after login, logout, a change), showing the loading
+    /// state meanwhile so no screen shows the previous member.
+    pub fn reload(self) {
+        self.data.set(None);
+        self.load();
+    }
+
     pub fn choose_persona(&self, id: String) {
         storage::set_persona(&id);
         self.persona.set(Some(id));
@@ -66,9 +89,19 @@ impl AppState {
 
 async fn fetch() -> Result<Loaded, ApiError> {
     let program = api::program().await?;
-    let members = api::demo_members().await?;
+    let me = match api::me().await {
+        Ok(me) => Some(Arc::new(me)),
+        Err(e) if e.status == 401 => None,
+        Err(e) => return Err(e),
+    };
+    // Logged out: the demo personas, where the server has them (demo mode).
+    let members = match me {
+        None => api::demo_members().await.unwrap_or_default(),
+        Some(_) => Vec::new(),
+    };
     Ok(Loaded {
         program: Arc::new(program),
         members: Arc::new(members),
+        me,
     })
 }

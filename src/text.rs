@@ -45,3 +45,15 @@ pub fn local(text: Text) -> impl Fn() -> String + Clone + Send + Sync + 'static 
     let locale = lang();
     move || text.get(locale.get().as_str()).to_string()
 }
+
+/// Reactive text computed by a closure, as a `Signal<String>`: every such text renders
+/// through one instantiation of the rendering code instead of one per closure (a
+/// reactive closure in a view compiles its own render effect; wasm size).
+pub fn dyn_text(f: impl Fn() -> String + Send + Sync + 'static) -> Signal<String> {
+    Signal::derive(f)
+}
+
+/// A reactive flag (`hidden`, `disabled`, a class), shared the same way.
+pub fn flag(f: impl Fn() -> bool + Send + Sync + 'static) -> Signal<bool> {
+    Signal::derive(f)
+}

@@ -2,7 +2,7 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::Remount;
+use crate::components::{Remount, TopBar};
 use crate::state::{AppState, Loaded};
 use crate::text::tr;
 
@@ -14,8 +14,9 @@ enum Phase {
     Ready(Loaded),
 }
 
-/// Shows its children once the program and the members are loaded; until then a
-/// loading state, and if the server can't be reached a message with a retry button.
+/// Shows its children once the program and the member (or the demo members) are loaded;
+/// until then a loading screen, and if the server can't be reached a message with a
+/// retry button. Used once, around all screens.
 #[component]
 pub fn DataGate<F, V>(children: F) -> impl IntoView
 where
@@ -37,19 +38,25 @@ where
     };
     let show = move |phase: Phase| match phase {
         Phase::Loading => EitherOf3::A(view! {
-            <div class="card loading" role="status" aria-live="polite">
-                <span class="spinner" aria-hidden="true"></span>
-                <p>{tr!(app.loading)}</p>
-            </div>
+            <TopBar>{tr!(app.title)}</TopBar>
+            <main class="page">
+                <div class="card loading" role="status" aria-live="polite">
+                    <span class="spinner" aria-hidden="true"></span>
+                    <p>{tr!(app.loading)}</p>
+                </div>
+            </main>
         }),
         Phase::Failed(err) => EitherOf3::B(view! {
-            <div class="card notice notice--error" role="alert" data-error-code=err.code>
-                <p class="notice__title">{tr!(app.load_failed)}</p>
-                <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
-                <button type="button" class="button button--primary" on:click=move |_| state.load()>
-                    {tr!(app.retry)}
-                </button>
-            </div>
+            <TopBar>{tr!(app.title)}</TopBar>
+            <main class="page">
+                <div class="card notice notice--error" role="alert" data-error-code=err.code>
+                    <p class="notice__title">{tr!(app.load_failed)}</p>
+                    <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
+                    <button type="button" class="button button--primary" on:click=move |_| state.load()>
+                        {tr!(app.retry)}
+                    </button>
+                </div>
+            </main>
         }),
         Phase::Ready(data) => EitherOf3::C(children(data)),
     };

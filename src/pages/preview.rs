@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use rules::quote::{CouponChoice, QuoteInput};
 use rules::Quote;
 
-use crate::components::{CartEditor, CategorySelect, DataGate, QuoteSummary, Remount, TopBar};
+use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
 use crate::preview_model::{now_rfc3339, preview, Draft, DraftProblem, Preview};
@@ -14,13 +14,11 @@ use crate::text::{lang, tr};
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
 #[component]
-pub fn PreviewPage() -> impl IntoView {
+pub fn PreviewPage(data: Loaded) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(preview.title)}</TopBar>
         <main class="page page--preview">
-            <DataGate let:data>
-                <PreviewContent data />
-            </DataGate>
+            <PreviewContent data />
         </main>
     }
 }

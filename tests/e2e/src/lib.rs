@@ -97,6 +97,17 @@ impl Server {
             .expect("JSON")
     }
 
+    /// `GET` as a logged-in member: the session token as `Authorization: Bearer`.
+    pub fn get_json_as(&self, path: &str, token: &str) -> serde_json::Value {
+        ureq::get(&format!("{}{path}", self.base_url))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .body_mut()
+            .read_json()
+            .expect("JSON")
+    }
+
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
         ureq::post(&format!("{}{path}", self.base_url))
             .send_json(body)

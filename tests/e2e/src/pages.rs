@@ -159,3 +159,108 @@ impl PreviewPage<'_> {
         text(self.0, "quote-payable").await
     }
 }
+
+/// Whether an element is shown (present and without the `hidden` attribute).
+pub async fn shown(client: &Client, id: &str) -> bool {
+    match client.find(Locator::Css(&testid(id))).await {
+        Ok(el) => el.attr("hidden").await.ok().flatten().is_none(),
+        Err(_) => false,
+    }
+}
+
+pub async fn click(client: &Client, id: &str) {
+    find(client, id)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {id}: {e}"));
+}
+
+pub struct LoginPage<'a>(pub &'a Client);
+
+impl LoginPage<'_> {
+    pub async fn open(&self, base_url: &str) {
+        self.0
+            .goto(&format!("{base_url}/login"))
+            .await
+            .expect("open login");
+        find(self.0, "login-phone").await;
+    }
+
+    /// Asks for a code and returns the one the demo server shows on the screen.
+    pub async fn request_code(&self, phone: &str) -> String {
+        find(self.0, "login-phone")
+            .await
+            .send_keys(phone)
+            .await
+            .expect("type phone");
+        click(self.0, "get-code").await;
+        eventually("the demo code on the login screen", || async {
+            if !shown(self.0, "dev-code").await {
+                return None;
+            }
+            let code = attr(self.0, "dev-code", "data-value").await?;
+            (code.len() == 6).then_some(code)
+        })
+        .await
+    }
+
+    pub async fn fill_code_and_consent(&self, code: &str) {
+        find(self.0, "login-code")
+            .await
+            .send_keys(code)
+            .await
+            .expect("type code");
+        click(self.0, "login-consent").await;
+    }
+
+    pub async fn submit(&self) {
+        click(self.0, "login-submit").await;
+    }
+
+    /// The error code shown, once one is.
+    pub async fn error_code(&self) -> String {
+        eventually("a login error", || async {
+            if !shown(self.0, "login-error").await {
+                return None;
+            }
+            attr(self.0, "login-error", "data-code").await
+        })
+        .await
+    }
+}
+
+pub struct PointsPage<'a>(pub &'a Client);
+
+impl PointsPage<'_> {
+    pub async fn balance(&self) -> i64 {
+        int_attr(self.0, "points-page-balance", "data-value").await
+    }
+
+    /// The history as (kind, points), newest first.
+    pub async fn entries(&self) -> Vec<(String, i64)> {
+        let rows = self
+            .0
+            .find_all(Locator::Css(&testid("points-entry")))
+            .await
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for row in rows {
+            let kind = row
+                .attr("data-kind")
+                .await
+                .ok()
+                .flatten()
+                .unwrap_or_default();
+            let points = row
+                .attr("data-points")
+                .await
+                .ok()
+                .flatten()
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(0);
+            out.push((kind, points));
+        }
+        out
+    }
+}

@@ -1,7 +1,10 @@
 //! The member center as a shopper uses it: the built app served by the real server,
 //! driven in headless Chromium at phone size.
 
-use e2e::pages::{attr, eventually, HomePage, PreviewPage};
+use e2e::pages::{
+    attr, click, eventually, find, int_attr, shown, text, HomePage, LoginPage, PointsPage,
+    PreviewPage,
+};
 use e2e::{Browser, Server};
 use rules::quote::{MemberSnapshot, QuoteInput};
 use rules::Program;
@@ -106,6 +109,180 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     );
     let shot = browser.screenshot("preview").await;
     println!("screenshot: {}", shot.display());
+
+    browser
+        .client
+        .clone()
+        .close()
+        .await
+        .expect("close the browser");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn member_logs_in_checks_in_and_manages_the_profile() {
+    let server = Server::start_demo();
+    let program: Program =
+        serde_json::from_value(server.get_json("/api/program")).expect("program");
+    let browser = Browser::start().await;
+    let client = &browser.client;
+
+    // Login: a wrong number is refused on the spot; the demo server shows the code.
+    let login = LoginPage(client);
+    login.open(&server.base_url).await;
+    let shot = browser.screenshot("login-empty").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "get-code").await;
+    assert_eq!(login.error_code().await, "invalid_phone");
+    let code = login.request_code("13800000002").await;
+    login.fill_code_and_consent(&code).await;
+    let shot = browser.screenshot("login").await;
+    println!("screenshot: {}", shot.display());
+    login.submit().await;
+
+    // Home shows the member's own numbers, as GET /api/me gives them.
+    let logged_in = eventually("home after login", || async {
+        if shown(client, "login-error").await {
+            return attr(client, "login-error", "data-code").await.map(Err);
+        }
+        if shown(client, "nav-login").await {
+            let cookies = client.get_all_cookies().await.unwrap_or_default();
+            return Some(Err(format!("logged out at home; cookies {cookies:?}")));
+        }
+        shown(client, "nav-points").await.then_some(Ok(()))
+    })
+    .await;
+    if let Err(code) = logged_in {
+        browser.screenshot("login-failed").await;
+        panic!("login failed: {code}");
+    }
+    let cookie = eventually("the session cookie", || async {
+        client.get_named_cookie("mc_session").await.ok()
+    })
+    .await;
+    let token = cookie.value().to_string();
+    let me = server.get_json_as("/api/me", &token);
+    let home = HomePage(client);
+    let tier_id = me["tier"].as_str().expect("tier");
+    let tier = program
+        .tiers
+        .iter()
+        .find(|t| t.id.as_str() == tier_id)
+        .expect("tier");
+    eventually("the member's tier on the card", || async {
+        (home.tier_name().await.trim() == tier.name.zh).then_some(())
+    })
+    .await;
+    assert_eq!(
+        int_attr(client, "points-balance", "data-value").await,
+        me["points_balance"].as_i64().unwrap()
+    );
+    let top = program.tiers.last().unwrap().threshold_fen;
+    let spend = me["qualifying_spend_fen"].as_i64().unwrap();
+    assert_eq!(home.progress().await.now, yuan_number(spend.min(top)));
+    assert!(
+        !shown(client, "persona-switcher").await,
+        "no personas when logged in"
+    );
+    match me["retention"]["gap_fen"].as_i64() {
+        Some(gap) => assert_eq!(int_attr(client, "retention", "data-value").await, gap),
+        None => assert!(!shown(client, "retention").await),
+    }
+    match me["points_expiring"]["points"].as_i64() {
+        Some(points) => assert_eq!(
+            int_attr(client, "points-expiring", "data-value").await,
+            points
+        ),
+        None => assert!(!shown(client, "points-expiring").await),
+    }
+    let shot = browser.screenshot("home-member").await;
+    println!("screenshot: {}", shot.display());
+
+    // Points: check in; the balance, the streak and the history follow.
+    click(client, "nav-points").await;
+    let points = PointsPage(client);
+    assert_eq!(
+        points.balance().await,
+        me["points_balance"].as_i64().unwrap()
+    );
+    let before = server.get_json_as("/api/me/points?limit=20", &token);
+    let before_count = before["entries"].as_array().unwrap().len();
+    eventually("the history", || async {
+        (points.entries().await.len() == before_count).then_some(())
+    })
+    .await;
+    click(client, "checkin-button").await;
+    eventually("the check-in confirmation", || async {
+        shown(client, "checkin-done").await.then_some(())
+    })
+    .await;
+    let after = server.get_json_as("/api/me", &token);
+    assert_eq!(after["checkin"]["checked_in_today"], true);
+    let balance = after["points_balance"].as_i64().unwrap();
+    eventually("the new balance", || async {
+        (points.balance().await == balance).then_some(())
+    })
+    .await;
+    assert_eq!(
+        int_attr(client, "streak", "data-value").await,
+        after["checkin"]["streak_day"].as_i64().unwrap()
+    );
+    let history = server.get_json_as("/api/me/points?limit=20", &token);
+    let newest = &history["entries"][0];
+    assert_eq!(newest["kind"], "checkin");
+    let shown_entries = eventually("the check-in in the history", || async {
+        let entries = points.entries().await;
+        (entries.first().map(|e| e.0.as_str()) == Some("checkin")).then_some(entries)
+    })
+    .await;
+    assert_eq!(shown_entries[0].1, newest["points"].as_i64().unwrap());
+    assert_eq!(shown_entries.len(), before_count + 1);
+    assert_eq!(
+        find(client, "checkin-button")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap(),
+        Some("true".into())
+    );
+    // The filter: only what was spent (the demo members have spent nothing, or some).
+    click(client, "points-filter-spend").await;
+    let spent = server.get_json_as("/api/me/points?limit=20&kind=spend", &token);
+    let spent = spent["entries"].as_array().unwrap().len();
+    eventually("the spend filter", || async {
+        let entries = points.entries().await;
+        (entries.len() == spent && entries.iter().all(|e| e.1 <= 0)).then_some(())
+    })
+    .await;
+    click(client, "points-filter-all").await;
+    eventually("all entries again", || async {
+        (points.entries().await.len() == before_count + 1).then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("points").await;
+    println!("screenshot: {}", shot.display());
+
+    // Profile: the member's masked phone; then log out.
+    client
+        .goto(&format!("{}/profile", server.base_url))
+        .await
+        .expect("open profile");
+    let phone = text(client, "profile-phone").await;
+    assert_eq!(phone.trim(), me["phone_masked"].as_str().unwrap());
+    let shot = browser.screenshot("profile").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "logout").await;
+    find(client, "nav-login").await;
+    find(client, "persona-switcher").await;
+    let status = ureq::get(&format!("{}/api/me", server.base_url))
+        .header("Authorization", &format!("Bearer {token}"))
+        .call()
+        .map(|r| r.status().as_u16())
+        .unwrap_or_else(|e| match e {
+            ureq::Error::StatusCode(code) => code,
+            other => panic!("GET /api/me: {other}"),
+        });
+    assert_eq!(status, 401, "the session ended");
 
     browser
         .client

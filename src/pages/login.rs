@@ -1,0 +1,198 @@
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::TopBar;
+use crate::i18n::*;
+use crate::labels::{fill, login_error};
+use crate::route::{follow, navigator, Route};
+use crate::state::{AppState, Loaded};
+use crate::text::{dyn_text, flag, lang, tr};
+
+/// A mainland mobile number: 11 digits, `1[3-9]…`.
+fn valid_phone(phone: &str) -> bool {
+    let b = phone.as_bytes();
+    b.len() == 11
+        && b.iter().all(u8::is_ascii_digit)
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+}
+
+/// Login with phone + one-time code; the consent to the privacy notice is required.
+#[component]
+pub fn Login(data: Loaded) -> impl IntoView {
+    view! {
+        <TopBar back=true>{tr!(login.title)}</TopBar>
+        <main class="page page--login">
+            <LoginForm data />
+        </main>
+    }
+}
+
+#[component]
+fn LoginForm(data: Loaded) -> impl IntoView {
+    let locale = lang();
+    let state = expect_context::<AppState>();
+    let version = data.program.membership.privacy_notice_version.clone();
+    // Signals of types the app already has (`Option<String>`, `i64`, `bool`): each new
+    // signal type compiles its own copy of the reactive machinery (wasm size).
+    let phone = RwSignal::new(None::<String>);
+    let code = RwSignal::new(None::<String>);
+    let consent = RwSignal::new(false);
+    // The error code shown, and the seconds until a new code may be asked for.
+    let error = RwSignal::new(None::<String>);
+    let wait = RwSignal::new(0i64);
+    let dev_code = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let navigate = navigator();
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if wait.get_untracked() > 0 {
+                wait.update(|w| *w -= 1);
+            }
+        },
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    let fail = move |e: api::ApiError| {
+        if e.retry_after > 0 {
+            wait.set(e.retry_after.into());
+        }
+        error.set(Some(e.code));
+        busy.set(false);
+    };
+    let get_code = move |_| {
+        let number = phone.get_untracked().unwrap_or_default().trim().to_string();
+        if !valid_phone(&number) {
+            error.set(Some("invalid_phone".into()));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::send_code(&number).await {
+                Ok(sent) => {
+                    wait.set(sent.resend_after_s.into());
+                    dev_code.set(sent.dev_code);
+                    busy.set(false);
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let number = phone.get_untracked().unwrap_or_default().trim().to_string();
+        let digits = code.get_untracked().unwrap_or_default().trim().to_string();
+        let problem = if !valid_phone(&number) {
+            "invalid_phone"
+        } else if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            "invalid_code"
+        } else if !consent.get_untracked() {
+            "consent_required"
+        } else {
+            ""
+        };
+        if !problem.is_empty() {
+            error.set(Some(problem.into()));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        let version = version.clone();
+        leptos::task::spawn_local(async move {
+            match api::login(&number, &digits, &version).await {
+                Ok(()) => {
+                    state.reload();
+                    navigate(Route::Home);
+                }
+                Err(e) => fail(e),
+            }
+        });
+    };
+    let code_button = dyn_text(move || match wait.get() {
+        0 => td_string!(locale.get(), login.get_code).to_string(),
+        s => fill(
+            td_string!(locale.get(), login.resend_in),
+            &[("s", &s.to_string())],
+        ),
+    });
+    let error_code = dyn_text(move || error.get().unwrap_or_default());
+    let error_text = dyn_text(move || {
+        error.with(|code| match code {
+            Some(code) => fill(
+                login_error(locale.get(), code),
+                &[("s", &wait.get().to_string())],
+            ),
+            None => String::new(),
+        })
+    });
+    let dev = dyn_text(move || dev_code.get().unwrap_or_default());
+    let dev_text = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), login.dev_code),
+            &[("code", &dev.get())],
+        )
+    });
+    let code_disabled = flag(move || busy.get() || wait.get() > 0);
+    view! {
+        <p class="intro">{tr!(login.intro)}</p>
+        <form class="card form" on:submit=submit novalidate=true>
+            <label class="field">
+                <span class="field__label">{tr!(login.phone_label)}</span>
+                <input class="input" data-testid="login-phone" type="tel" inputmode="numeric"
+                    autocomplete="tel-national" maxlength="11" placeholder=tr!(login.phone_placeholder)
+                    on:input=move |ev| phone.set(Some(event_target_value(&ev))) />
+            </label>
+            <label class="field">
+                <span class="field__label">{tr!(login.code_label)}</span>
+                <span class="code-row">
+                    <input class="input" data-testid="login-code" type="text" inputmode="numeric"
+                        autocomplete="one-time-code" maxlength="6" placeholder=tr!(login.code_placeholder)
+                        on:input=move |ev| code.set(Some(event_target_value(&ev))) />
+                    <button type="button" class="button button--ghost" data-testid="get-code"
+                        disabled=code_disabled on:click=get_code>
+                        {code_button}
+                    </button>
+                </span>
+            </label>
+            <p class="hint dev-code" data-testid="dev-code" data-value=dev hidden=flag(move || dev_code.with(Option::is_none))>
+                {dev_text}
+            </p>
+            <label class="consent">
+                <input type="checkbox" data-testid="login-consent"
+                    on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                <span>
+                    {tr!(login.consent_before)}
+                    <a href=Route::Privacy.path() data-testid="privacy-link" on:click=follow(Route::Privacy)>
+                        {tr!(login.privacy_link)}
+                    </a>
+                </span>
+            </label>
+            <p class="field-msg field-msg--error" role="alert" data-testid="login-error" data-code=error_code
+                hidden=flag(move || error.with(Option::is_none))>
+                {error_text}
+            </p>
+            <button type="submit" class="button button--primary" data-testid="login-submit" disabled=busy>
+                {tr!(login.submit)}
+            </button>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_phone;
+
+    #[test]
+    fn mainland_mobile_numbers() {
+        assert!(valid_phone("13800000001"));
+        assert!(valid_phone("19912345678"));
+        assert!(!valid_phone("12800000001"));
+        assert!(!valid_phone("1380000000"));
+        assert!(!valid_phone("138000000011"));
+        assert!(!valid_phone("1380000000a"));
+    }
+}

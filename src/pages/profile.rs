@@ -1,0 +1,154 @@
+use std::sync::Arc;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+
+use crate::api::{self, Me};
+use crate::components::TopBar;
+use crate::i18n::*;
+use crate::labels::login_error;
+use crate::pages::points::need_login;
+use crate::route::{navigator, Route};
+use crate::state::{AppState, Loaded};
+use crate::storage;
+use crate::text::{dyn_text, flag, lang, tr};
+
+/// The member's profile: nickname, phone, birthday (set once), language, data export,
+/// account deletion (confirmed first) and logout.
+#[component]
+pub fn Profile(data: Loaded) -> impl IntoView {
+    let content = match data.me {
+        Some(me) => Either::Left(view! { <ProfileContent me /> }),
+        None => Either::Right(need_login()),
+    };
+    view! {
+        <TopBar back=true>{tr!(profile.title)}</TopBar>
+        <main class="page page--profile">{content}</main>
+    }
+}
+
+#[component]
+fn ProfileContent(me: Arc<Me>) -> impl IntoView {
+    let locale = lang();
+    let state = expect_context::<AppState>();
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let birthday = RwSignal::new(None::<String>);
+    let navigate = navigator();
+    // Runs an account action; on success `then` (reload, leave), on failure its message.
+    let act = move |action: &'static str, then: fn(AppState)| {
+        error.set(None);
+        busy.set(true);
+        let value = birthday.get_untracked().unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            let done = match action {
+                "birthday" => api::update_me("birthday", &value).await,
+                "delete" => api::delete_me().await,
+                _ => api::logout().await,
+            };
+            busy.set(false);
+            match done {
+                Ok(()) => {
+                    then(state);
+                    if action != "birthday" {
+                        navigate(Route::Home);
+                    }
+                }
+                Err(e) => error.set(Some(e.code)),
+            }
+        });
+    };
+    let leave = AppState::reload;
+    let set_locale = move |next: Locale| {
+        storage::set_lang(next.as_str());
+        locale.set(next);
+        // Remembered for the member too (messages, later visits); a failure is harmless.
+        leptos::task::spawn_local(async move {
+            let _ = api::update_me("locale", next.as_str()).await;
+        });
+    };
+    let lang_button = move |to: Locale, name: &'static str| {
+        view! {
+            <button type="button" class="tab" data-testid=format!("profile-lang-{}", to.as_str())
+                aria-pressed=dyn_text(move || (locale.get() == to).to_string())
+                on:click=move |_| set_locale(to)>
+                {name}
+            </button>
+        }
+    };
+    let birthday_field = match me.birthday.clone() {
+        Some(date) => {
+            let shown = date.clone();
+            Either::Left(view! {
+                <dd data-testid="profile-birthday" data-value=date>{shown}</dd>
+            })
+        }
+        None => Either::Right(view! {
+            <dd class="birthday">
+                <input class="input" type="date" data-testid="profile-birthday-input"
+                    aria-label=tr!(profile.birthday)
+                    on:input=move |ev| birthday.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
+                <button type="button" class="button button--ghost" data-testid="profile-birthday-save"
+                    disabled=flag(move || busy.get() || birthday.with(Option::is_none))
+                    on:click=move |_| act("birthday", |s| s.load())>
+                    {tr!(profile.birthday_save)}
+                </button>
+            </dd>
+        }),
+    };
+    view! {
+        <section class="card">
+            <dl class="rows profile">
+                <div class="row">
+                    <dt>{tr!(profile.nickname)}</dt>
+                    <dd data-testid="profile-nickname">{me.nickname.clone()}</dd>
+                </div>
+                <div class="row">
+                    <dt>{tr!(profile.phone)}</dt>
+                    <dd data-testid="profile-phone">{me.phone_masked.clone().unwrap_or_default()}</dd>
+                </div>
+                <div class="row row--wrap">
+                    <dt>{tr!(profile.birthday)}</dt>
+                    {birthday_field}
+                </div>
+            </dl>
+            <p class="hint">{tr!(profile.birthday_hint)}</p>
+            <p class="field-msg field-msg--error" role="alert" data-testid="profile-error"
+                data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
+                {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+            </p>
+        </section>
+        <section class="card">
+            <h2 class="card__title">{tr!(profile.language)}</h2>
+            <div class="tabs" role="group">
+                {lang_button(Locale::zh, "中文")}
+                {lang_button(Locale::en, "English")}
+            </div>
+        </section>
+        <section class="card actions">
+            <h2 class="card__title">{tr!(profile.data)}</h2>
+            <a class="button button--ghost" href="/api/me/export" download="member-data.json" data-testid="profile-export">
+                {tr!(profile.export)}
+            </a>
+            <button type="button" class="button button--ghost button--danger-text" data-testid="profile-delete"
+                hidden=confirming on:click=move |_| confirming.set(true)>
+                {tr!(profile.delete)}
+            </button>
+            <div class="confirm" role="alertdialog" aria-labelledby="delete-warning" hidden=flag(move || !confirming.get())>
+                <p id="delete-warning" class="notice notice--error">{tr!(profile.delete_warning)}</p>
+                <button type="button" class="button button--danger" data-testid="profile-delete-confirm"
+                    disabled=busy on:click=move |_| act("delete", leave)>
+                    {tr!(profile.delete_confirm)}
+                </button>
+                <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>
+                    {tr!(profile.cancel)}
+                </button>
+            </div>
+        </section>
+        <button type="button" class="button button--primary" data-testid="logout"
+            disabled=busy on:click=move |_| act("logout", leave)>
+            {tr!(profile.logout)}
+        </button>
+    }
+}
