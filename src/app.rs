@@ -3,12 +3,13 @@
 
 use std::str::FromStr;
 
-use leptos::either::EitherOf7;
+use leptos::either::EitherOf4;
 use leptos::prelude::*;
 
 use crate::components::{DataGate, Remount};
 use crate::i18n::*;
-use crate::pages::{Home, Login, NotFound, PointsPage, PreviewPage, Privacy, Profile};
+use crate::lazy_screens::{Lazy, LazyScreen};
+use crate::pages::{Home, Login, NotFound};
 use crate::route::{provide_router, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;
@@ -31,14 +32,17 @@ pub fn App() -> impl IntoView {
     // route builds a new screen), and `AnyView` would also compile each screen's rebuild.
     // A screen gets the data as it is when it is built; one gate for all screens (one
     // keyed `For` instead of one per screen: wasm size).
-    let screen = |(route, data): (Route, Loaded)| match route {
-        Route::Home => EitherOf7::A(view! { <Home data /> }),
-        Route::Preview => EitherOf7::B(view! { <PreviewPage data /> }),
-        Route::Login => EitherOf7::C(view! { <Login data /> }),
-        Route::Privacy => EitherOf7::D(view! { <Privacy data /> }),
-        Route::Points => EitherOf7::E(view! { <PointsPage data /> }),
-        Route::Profile => EitherOf7::F(view! { <Profile data /> }),
-        Route::NotFound => EitherOf7::G(view! { <NotFound /> }),
+    let screen = |(route, data): (Route, Loaded)| {
+        let screen = match route {
+            Route::Home => return EitherOf4::A(view! { <Home data /> }),
+            Route::Login => return EitherOf4::B(view! { <Login data /> }),
+            Route::NotFound => return EitherOf4::C(view! { <NotFound /> }),
+            Route::Preview => LazyScreen::Preview,
+            Route::Privacy => LazyScreen::Privacy,
+            Route::Points => LazyScreen::Points,
+            Route::Profile => LazyScreen::Profile,
+        };
+        EitherOf4::D(view! { <Lazy screen data /> })
     };
     let current = move || Some(route.get()).zip(state.loaded());
     view! {

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod display;
 mod labels;
+mod lazy_screens;
 mod pages;
 mod preview_model;
 mod route;

@@ -11,8 +11,10 @@ use crate::{Result, Workspace};
 
 /// Trunk 0.22 needs a newer rustc than the machine's 1.95.
 const TRUNK_VERSION: &str = "0.21.14";
-/// npm's binaryen; Trunk.toml pins `wasm_opt = "version_132"` to match.
+/// npm's binaryen, run by `xtask build` on every wasm module.
 const BINARYEN_MAJOR: &str = "132";
+/// wasm-split-cli (crate `wasm_split_cli_support`).
+const WASM_SPLIT_VERSION: &str = "0.2.4";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -70,6 +72,30 @@ pub fn all(ws: &Workspace) -> Result {
         || {
             let krate = format!("wasm-bindgen-cli@={bindgen}");
             run(Command::new("cargo").args(["install", "--force", &krate]))
+        },
+    )?;
+
+    // Splits the app's wasm at its `#[wasm_split]` points; the version speaks the same
+    // protocol as the `wasm_split_helpers` in Cargo.lock (through leptos).
+    step(
+        &format!("wasm-split-cli {WASM_SPLIT_VERSION}"),
+        || {
+            let list = stdout_of(Command::new("cargo").args(["install", "--list"]))?;
+            let wanted = format!("wasm_split_cli_support v{WASM_SPLIT_VERSION}:");
+            let installed = list.lines().any(|line| line.trim() == wanted);
+            let on_path = stdout_of(Command::new("wasm-split-cli").arg("--help")).is_some();
+            (installed && on_path).then(|| format!("wasm_split_cli_support {WASM_SPLIT_VERSION}"))
+        },
+        || {
+            let krate = format!("wasm_split_cli_support@{WASM_SPLIT_VERSION}");
+            run(Command::new("cargo").args([
+                "install",
+                "--locked",
+                "--force",
+                &krate,
+                "--features",
+                "build-binary",
+            ]))
         },
     )?;
 

@@ -5,6 +5,7 @@
 //! built at the start of every command.
 
 mod bench;
+mod build;
 mod install;
 mod postgres;
 mod proc;
@@ -14,6 +15,7 @@ use std::env;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+pub use build::build;
 use proc::run;
 
 /// What a step failed with, already worded for the person reading the log.
@@ -23,8 +25,10 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
   install   install what is missing: the wasm32 target, Trunk, wasm-bindgen-cli,
-            wasm-opt (npm binaryen, under .tools/), Chromium and ChromeDriver
-  build     install, then build the app with Trunk (release, offline) into dist/
+            wasm-split-cli, wasm-opt (npm binaryen, under .tools/), Chromium and
+            ChromeDriver
+  build     install, then build the app into dist/: the page with Trunk, the wasm
+            split into one module per lazily loaded screen (release, offline)
   serve     install, build, then run the server with demo members on
             http://127.0.0.1:8080
   test      everything CI runs (install first), stopping at the first failure
@@ -114,21 +118,6 @@ impl Workspace {
         // Single-threaded here, before any child starts.
         env::set_var("PATH", path);
     }
-}
-
-/// `trunk build --release --offline` into dist/. Trunk finds the pinned wasm-bindgen and
-/// wasm-opt (Trunk.toml `[tools]`) on PATH and must never download them.
-pub fn build(ws: &Workspace) -> Result {
-    if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
-        return Err("no Trunk.toml or index.html in the workspace root: nothing to build".into());
-    }
-    let mut trunk = Command::new("trunk");
-    trunk
-        .current_dir(&ws.root)
-        .args(["build", "--release", "--offline", "--dist"])
-        .arg(ws.dist())
-        .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    run(&mut trunk)
 }
 
 /// Install, build, then run the server in demo mode until Ctrl-C.

