@@ -66,6 +66,8 @@ pub struct Me {
     pub nickname: String,
     pub phone_masked: Option<String>,
     pub birthday: Option<String>,
+    /// The language the member chose (`zh`, `en`), on any device.
+    pub locale: Option<String>,
     pub retention: Option<Retention>,
     pub points_balance: i64,
     pub points_expiring: Option<Expiring>,

@@ -109,6 +109,7 @@ pub fn login_error(locale: Locale, code: &str) -> &'static str {
         "already_checked_in" => td_string!(locale, points.already_checked_in),
         "birthday_already_set" => td_string!(locale, profile.birthday_already_set),
         "invalid_birthday" => td_string!(locale, profile.birthday_invalid),
+        "invalid_nickname" => td_string!(locale, profile.nickname_invalid),
         "unauthorized" => td_string!(locale, login.need_login),
         _ => td_string!(locale, login_errors.unknown),
     }

@@ -1,12 +1,14 @@
 //! The app-wide state: the program, the logged-in member (or, logged out, the demo
 //! members), and which demo member is shown. Read with `expect_context::<AppState>()`.
 
+use std::str::FromStr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use rules::Program;
 
 use crate::api::{self, ApiError, DemoMember, Me};
+use crate::i18n::*;
 use crate::storage;
 
 /// What the screens need from the server before they can show anything.
@@ -79,6 +81,25 @@ impl AppState {
     pub fn reload(self) {
         self.data.set(None);
         self.load();
+    }
+
+    /// After a login: fetches everything again, then shows the language the member chose
+    /// before (maybe on another device) instead of this device's.
+    pub fn reload_after_login(self, locale: RwSignal<Locale>) {
+        self.data.set(None);
+        let data = self.data;
+        leptos::task::spawn_local(async move {
+            let loaded = fetch().await;
+            let saved = loaded
+                .as_ref()
+                .ok()
+                .and_then(|l| l.me.as_ref()?.locale.clone());
+            if let Some(saved) = saved.and_then(|l| Locale::from_str(&l).ok()) {
+                storage::set_lang(saved.as_str());
+                locale.set(saved);
+            }
+            data.try_set(Some(loaded));
+        });
     }
 
     pub fn choose_persona(&self, id: String) {

@@ -105,7 +105,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::login(&number, &digits, &version).await {
                 Ok(()) => {
-                    state.reload();
+                    state.reload_after_login(locale);
                     navigate(Route::Home);
                 }
                 Err(e) => fail(e),

@@ -35,23 +35,37 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let birthday = RwSignal::new(None::<String>);
+    // What the server has, updated on save: this screen is not rebuilt when the data
+    // reloads.
+    let saved_birthday = RwSignal::new(me.birthday.clone());
+    let nickname = RwSignal::new(me.nickname.clone());
+    let saved_nickname = RwSignal::new(me.nickname.clone());
     let navigate = navigator();
-    // Runs an account action; on success `then` (reload, leave), on failure its message.
+    // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded),
+    // or `delete` / `logout` (the data reloaded, back home); on failure its message.
     let act = move |action: &'static str, then: fn(AppState)| {
         error.set(None);
         busy.set(true);
-        let value = birthday.get_untracked().unwrap_or_default();
+        let value = match action {
+            "nickname" => nickname.get_untracked(),
+            _ => birthday.get_untracked().unwrap_or_default(),
+        };
         leptos::task::spawn_local(async move {
             let done = match action {
-                "birthday" => api::update_me("birthday", &value).await,
+                "nickname" | "birthday" => api::update_me(action, &value).await,
                 "delete" => api::delete_me().await,
                 _ => api::logout().await,
             };
             busy.set(false);
             match done {
                 Ok(()) => {
+                    match action {
+                        "birthday" => saved_birthday.set(Some(value)),
+                        "nickname" => saved_nickname.set(value.trim().to_owned()),
+                        _ => {}
+                    }
                     then(state);
-                    if action != "birthday" {
+                    if matches!(action, "delete" | "logout") {
                         navigate(Route::Home);
                     }
                 }
@@ -77,7 +91,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
             </button>
         }
     };
-    let birthday_field = match me.birthday.clone() {
+    let birthday_field = move || match saved_birthday.get() {
         Some(date) => {
             let shown = date.clone();
             Either::Left(view! {
@@ -85,7 +99,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
             })
         }
         None => Either::Right(view! {
-            <dd class="birthday">
+            <dd class="inline-edit">
                 <input class="input" type="date" data-testid="profile-birthday-input"
                     aria-label=tr!(profile.birthday)
                     on:input=move |ev| birthday.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty())) />
@@ -100,9 +114,18 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     view! {
         <section class="card">
             <dl class="rows profile">
-                <div class="row">
+                <div class="row row--wrap">
                     <dt>{tr!(profile.nickname)}</dt>
-                    <dd data-testid="profile-nickname">{me.nickname.clone()}</dd>
+                    <dd class="inline-edit">
+                        <input class="input" type="text" maxlength="20" data-testid="profile-nickname"
+                            aria-label=tr!(profile.nickname) prop:value=nickname.get_untracked()
+                            on:input=move |ev| nickname.set(event_target_value(&ev)) />
+                        <button type="button" class="button button--ghost" data-testid="profile-nickname-save"
+                            disabled=flag(move || busy.get() || nickname.with(|n| saved_nickname.with(|s| n.trim() == s)))
+                            on:click=move |_| act("nickname", |s| s.load())>
+                            {tr!(profile.nickname_save)}
+                        </button>
+                    </dd>
                 </div>
                 <div class="row">
                     <dt>{tr!(profile.phone)}</dt>

@@ -108,6 +108,18 @@ impl Server {
             .expect("JSON")
     }
 
+    /// The status of a `GET` with a session token (e.g. 401 once it has ended).
+    pub fn status_as(&self, path: &str, token: &str) -> u16 {
+        ureq::get(&format!("{}{path}", self.base_url))
+            .header("Authorization", &format!("Bearer {token}"))
+            .call()
+            .map(|r| r.status().as_u16())
+            .unwrap_or_else(|e| match e {
+                ureq::Error::StatusCode(code) => code,
+                other => panic!("GET {path}: {other}"),
+            })
+    }
+
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
         ureq::post(&format!("{}{path}", self.base_url))
             .send_json(body)

@@ -218,6 +218,24 @@ impl LoginPage<'_> {
         click(self.0, "login-submit").await;
     }
 
+    /// The whole login of a demo member; returns the session token (the cookie's value)
+    /// once the home shows the member.
+    pub async fn log_in(&self, base_url: &str, phone: &str) -> String {
+        self.open(base_url).await;
+        let code = self.request_code(phone).await;
+        self.fill_code_and_consent(&code).await;
+        self.submit().await;
+        eventually("home after login", || async {
+            shown(self.0, "nav-points").await.then_some(())
+        })
+        .await;
+        let cookie = eventually("the session cookie", || async {
+            self.0.get_named_cookie("mc_session").await.ok()
+        })
+        .await;
+        cookie.value().to_string()
+    }
+
     /// The error code shown, once one is.
     pub async fn error_code(&self) -> String {
         eventually("a login error", || async {

@@ -274,15 +274,118 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
     click(client, "logout").await;
     find(client, "nav-login").await;
     find(client, "persona-switcher").await;
-    let status = ureq::get(&format!("{}/api/me", server.base_url))
-        .header("Authorization", &format!("Bearer {token}"))
-        .call()
-        .map(|r| r.status().as_u16())
-        .unwrap_or_else(|e| match e {
-            ureq::Error::StatusCode(code) => code,
-            other => panic!("GET /api/me: {other}"),
-        });
+    let status = server.status_as("/api/me", &token);
     assert_eq!(status, 401, "the session ended");
+
+    browser
+        .client
+        .clone()
+        .close()
+        .await
+        .expect("close the browser");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn member_edits_the_profile_exports_and_deletes_the_account() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let login = LoginPage(client);
+    // The demo member without a birthday.
+    let token = login.log_in(&server.base_url, "13800000001").await;
+    client
+        .goto(&format!("{}/profile", server.base_url))
+        .await
+        .expect("open profile");
+
+    // Nickname: saved, and the server has it.
+    let nickname = find(client, "profile-nickname").await;
+    nickname.clear().await.expect("clear nickname");
+    nickname.send_keys("小满").await.expect("type nickname");
+    click(client, "profile-nickname-save").await;
+    eventually("the new nickname on the server", || async {
+        (server.get_json_as("/api/me", &token)["nickname"] == "小满").then_some(())
+    })
+    .await;
+    eventually("nothing left to save", || async {
+        let disabled = attr(client, "profile-nickname-save", "disabled").await;
+        (disabled.as_deref() == Some("true")).then_some(())
+    })
+    .await;
+
+    // Birthday: set once, then shown and no longer editable.
+    find(client, "profile-birthday-input").await;
+    client
+        .execute(
+            "const i = document.querySelector('[data-testid=profile-birthday-input]');\
+             i.value = '1990-02-28'; i.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![],
+        )
+        .await
+        .expect("type birthday");
+    click(client, "profile-birthday-save").await;
+    let birthday = eventually("the birthday shown as set", || async {
+        attr(client, "profile-birthday", "data-value").await
+    })
+    .await;
+    assert_eq!(birthday, "1990-02-28");
+    assert_eq!(
+        server.get_json_as("/api/me", &token)["birthday"],
+        "1990-02-28"
+    );
+    assert!(!shown(client, "profile-birthday-input").await);
+
+    // Language: English is remembered for the member, not only on this device.
+    click(client, "profile-lang-en").await;
+    eventually("the language on the server", || async {
+        (server.get_json_as("/api/me", &token)["locale"] == "en").then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("profile-edited").await;
+    println!("screenshot: {}", shot.display());
+
+    // Export: everything the server holds on the member, as the page downloads it.
+    let export = client
+        .execute_async(
+            "const done = arguments[0];\
+             fetch('/api/me/export').then(r => r.json()).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await
+        .expect("fetch the export");
+    assert_eq!(export["member"]["nickname"], "小满", "export: {export}");
+    assert_eq!(export["member"]["birthday"], "1990-02-28");
+
+    // Log out, forget this device's language, log in again: the member's English is back.
+    click(client, "logout").await;
+    find(client, "nav-login").await;
+    client
+        .execute("localStorage.clear();", vec![])
+        .await
+        .expect("clear storage");
+    let token = login.log_in(&server.base_url, "13800000001").await;
+    eventually("the member's language after login", || async {
+        let lang: Value = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .ok()?;
+        (lang == "en").then_some(())
+    })
+    .await;
+
+    // Delete: confirmed first; then logged out and the session is gone.
+    client
+        .goto(&format!("{}/profile", server.base_url))
+        .await
+        .expect("open profile");
+    click(client, "profile-delete").await;
+    let shot = browser.screenshot("profile-delete-confirm").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "profile-delete-confirm").await;
+    find(client, "nav-login").await;
+    let status = server.status_as("/api/me", &token);
+    assert_eq!(status, 401, "the account is gone");
 
     browser
         .client
