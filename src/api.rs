@@ -3,6 +3,7 @@
 //! code of its own, so the UI can always say something precise.
 
 use leptos::prelude::window;
+use rules::program::Text;
 use rules::quote::MemberSnapshot;
 use rules::Program;
 use serde::de::DeserializeOwned;
@@ -73,6 +74,34 @@ pub struct Me {
     pub points_expiring: Option<Expiring>,
     pub checkin: Checkin,
     pub snapshot: MemberSnapshot,
+}
+
+/// `GET /api/mall`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Catalog {
+    pub points_balance: i64,
+    pub items: Vec<CatalogItem>,
+}
+
+/// A mall item as the member sees it (the fields the screen shows).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct CatalogItem {
+    pub id: String,
+    pub title: Text,
+    pub points: i64,
+    /// Units left to anyone; none: unlimited.
+    pub remaining: Option<i64>,
+    pub eligible: bool,
+    /// Why not, when not eligible: `insufficient_points`, `out_of_stock`, …
+    pub reason: Option<String>,
+}
+
+/// `POST /api/mall/redeem`'s answer.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Redeemed {
+    pub points_balance_after: i64,
+    /// The coupon put in the wallet, for a coupon item.
+    pub coupon: Option<serde::de::IgnoredAny>,
 }
 
 /// What keeps the member's tier: `gap_fen` more spend by the date `by`.
@@ -192,6 +221,18 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send("GET", path, None).await?)
 }
 
+/// The points mall for the logged-in member, each item with whether they may redeem it.
+pub async fn mall() -> Result<Catalog, ApiError> {
+    decode(send("GET", "/mall", None).await?)
+}
+
+/// Redeems one unit of an item. `key` is the same for every retry of one redemption, so
+/// the server applies it once.
+pub async fn redeem(item_id: &str, key: &str) -> Result<Redeemed, ApiError> {
+    let body = format!("{{\"item_id\":{}}}", quoted(item_id));
+    decode(send_with("POST", "/mall/redeem", Some(body), Some(("Idempotency-Key", key))).await?)
+}
+
 fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {
     serde_json::from_str(&body).map_err(|e| bad_response(status, e.to_string()))
 }
@@ -209,6 +250,16 @@ fn bad_response(status: u16, message: String) -> ApiError {
 /// origin), a JSON body if any: a 2xx answer's status and body (empty for 204), or the
 /// error.
 async fn send(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+    send_with(method, path, body, None).await
+}
+
+/// [`send`] with one more request header (`Idempotency-Key`).
+async fn send_with(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+    header: Option<(&str, &str)>,
+) -> Result<(u16, String), ApiError> {
     let network = |e: JsValue| ApiError {
         status: 0,
         code: "network".into(),
@@ -226,6 +277,9 @@ async fn send(method: &str, path: &str, body: Option<String>) -> Result<(u16, St
             .append("Content-Type", "application/json")
             .map_err(network)?;
         init.set_body(&JsValue::from_str(&body));
+    }
+    if let Some((name, value)) = header {
+        headers.append(name, value).map_err(network)?;
     }
     init.set_headers(&headers);
     let url = format!("{API_BASE}{path}");

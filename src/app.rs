@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
             Route::Privacy => LazyScreen::Privacy,
             Route::Points => LazyScreen::Points,
             Route::Profile => LazyScreen::Profile,
+            Route::Mall => LazyScreen::Mall,
         };
         EitherOf4::D(view! { <Lazy screen data /> })
     };

@@ -15,7 +15,7 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
 use crate::components::TopBar;
-use crate::pages::{PointsPage, PreviewPage, Privacy, Profile};
+use crate::pages::{MallPage, PointsPage, PreviewPage, Privacy, Profile};
 use crate::state::Loaded;
 use crate::text::tr;
 
@@ -50,6 +50,11 @@ fn profile(data: Loaded) -> ScreenResult {
     Ok(view! { <Profile data /> }.into_any())
 }
 
+#[wasm_split(mall, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn mall(data: Loaded) -> ScreenResult {
+    Ok(view! { <MallPage data /> }.into_any())
+}
+
 /// The screens that load on demand. One plain function type (not a generic) so that the
 /// loading and retry view below is compiled once.
 #[derive(Clone, Copy)]
@@ -58,6 +63,7 @@ pub enum LazyScreen {
     Privacy,
     Points,
     Profile,
+    Mall,
 }
 
 impl LazyScreen {
@@ -67,6 +73,7 @@ impl LazyScreen {
             LazyScreen::Privacy => Box::pin(privacy(data)),
             LazyScreen::Points => Box::pin(points(data)),
             LazyScreen::Profile => Box::pin(profile(data)),
+            LazyScreen::Mall => Box::pin(mall(data)),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod home;
 mod login;
+mod mall;
 mod not_found;
 mod points;
 mod preview;
@@ -10,6 +11,7 @@ mod profile;
 
 pub use home::Home;
 pub use login::Login;
+pub use mall::MallPage;
 pub use not_found::NotFound;
 pub use points::PointsPage;
 pub use preview::PreviewPage;

@@ -19,6 +19,7 @@ pub enum Route {
     Privacy,
     Points,
     Profile,
+    Mall,
     /// Any other path.
     NotFound,
 }
@@ -33,6 +34,7 @@ impl Route {
             "/privacy" => Route::Privacy,
             "/points" => Route::Points,
             "/profile" => Route::Profile,
+            "/mall" => Route::Mall,
             _ => Route::NotFound,
         }
     }
@@ -46,6 +48,7 @@ impl Route {
             Route::Privacy => "/privacy",
             Route::Points => "/points",
             Route::Profile => "/profile",
+            Route::Mall => "/mall",
         }
     }
 }

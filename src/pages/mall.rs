@@ -1,0 +1,209 @@
+use leptos::either::Either;
+use leptos::prelude::*;
+use rules::money::group_thousands;
+
+use crate::api::{self, Catalog, CatalogItem};
+use crate::components::TopBar;
+use crate::i18n::*;
+use crate::labels::{fill, login_error};
+use crate::pages::points::need_login;
+use crate::state::{AppState, Loaded};
+use crate::text::{dyn_text, flag, lang, tr};
+
+/// The points mall: the balance, every item with its price and whether the member may
+/// redeem it (and why not), a confirmation sheet, and the result.
+#[component]
+pub fn MallPage(data: Loaded) -> impl IntoView {
+    let content = match data.me {
+        Some(_) => Either::Left(view! { <MallContent /> }),
+        None => Either::Right(need_login()),
+    };
+    view! {
+        <TopBar back=true>{tr!(mall.title)}</TopBar>
+        <main class="page page--mall">{content}</main>
+    }
+}
+
+/// What the sheet is about: the item, and the key every retry of this one redemption
+/// sends (a network error then a retry must not redeem twice).
+#[derive(Clone)]
+struct Pending {
+    item: CatalogItem,
+    key: String,
+}
+
+#[component]
+fn MallContent() -> impl IntoView {
+    let locale = lang();
+    let state = expect_context::<AppState>();
+    let catalog = RwSignal::new(None::<Catalog>);
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(None::<Pending>);
+    let busy = RwSignal::new(false);
+    // The balance after the last redemption, and whether it gave a coupon.
+    let done = RwSignal::new(None::<(i64, bool)>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            match api::mall().await {
+                Ok(c) => catalog.set(Some(c)),
+                Err(e) => error.set(Some(e.code)),
+            }
+        });
+    };
+    load();
+    let open = move |item: CatalogItem| {
+        error.set(None);
+        done.set(None);
+        pending.set(Some(Pending {
+            item,
+            key: idempotency_key(),
+        }));
+    };
+    let confirm = move |_| {
+        let Some(Pending { item, key }) = pending.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::redeem(&item.id, &key).await {
+                Ok(r) => {
+                    pending.set(None);
+                    done.set(Some((r.points_balance_after, r.coupon.is_some())));
+                    // The catalog (stock, limits, what is affordable) and home follow.
+                    load();
+                    state.load();
+                }
+                // A refusal leaves the sheet open with the reason; a retry (same key)
+                // is safe.
+                Err(e) => error.set(Some(e.code)),
+            }
+            busy.set(false);
+        });
+    };
+    let item_card = move |item: CatalogItem| {
+        let title = item.title.clone();
+        let name = move || title.get(locale.get().as_str()).to_string();
+        let price = item.points;
+        let remaining = item.remaining;
+        let reason = item.reason.clone().unwrap_or_default();
+        let reason_code = reason.clone();
+        let eligible = item.eligible;
+        let testid = format!("mall-item-{}", item.id);
+        view! {
+            <li class="mall-item" data-testid=testid data-eligible=eligible.to_string() data-reason=reason_code>
+                <p class="mall-item__title">{dyn_text(name)}</p>
+                <p class="mall-item__price">
+                    {dyn_text(move || fill(td_string!(locale.get(), mall.price), &[("points", &group_thousands(price))]))}
+                </p>
+                <p class="mall-item__stock" hidden=remaining.is_none()>
+                    {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &remaining.unwrap_or(0).to_string())]))}
+                </p>
+                <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason_text(locale.get(), &reason).to_string())}</p>
+                <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
+                    on:click=move |_| open(item.clone())>
+                    {tr!(mall.redeem)}
+                </button>
+            </li>
+        }
+    };
+    let grid = move || {
+        catalog.get().map(|c| {
+            let empty = c.items.is_empty();
+            view! {
+                <section class="card balance">
+                    <p class="balance__label">{tr!(mall.balance)}</p>
+                    <p class="balance__value" data-testid="mall-balance" data-value=c.points_balance>
+                        {group_thousands(c.points_balance)}
+                    </p>
+                </section>
+                <p class="card notice" hidden=!empty>{tr!(mall.empty)}</p>
+                <ul class="mall-grid">{c.items.into_iter().map(item_card).collect_view()}</ul>
+            }
+        })
+    };
+    let sheet_text = dyn_text(move || {
+        pending.with(|p| match p {
+            Some(p) => fill(
+                td_string!(locale.get(), mall.confirm_text),
+                &[
+                    ("points", &group_thousands(p.item.points)),
+                    ("item", p.item.title.get(locale.get().as_str())),
+                ],
+            ),
+            None => String::new(),
+        })
+    });
+    let after_text = dyn_text(move || {
+        let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
+        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.points));
+        fill(td_string!(locale.get(), mall.balance_after), &[("points", &group_thousands(balance - price))])
+    });
+    let done_text = dyn_text(move || {
+        let balance = done.get().map_or(0, |d| d.0);
+        fill(td_string!(locale.get(), mall.done), &[("points", &group_thousands(balance))])
+    });
+    let error_code = dyn_text(move || error.get().unwrap_or_default());
+    let error_text = dyn_text(move || {
+        error.with(|code| {
+            let code = code.as_deref().unwrap_or_default();
+            match code {
+                "insufficient_points" | "out_of_stock" | "limit_reached" | "tier_too_low" => {
+                    reason_text(locale.get(), code)
+                }
+                _ => login_error(locale.get(), code),
+            }
+            .to_string()
+        })
+    });
+    view! {
+        <p class="card notice notice--success" role="status" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
+            {done_text}
+            <span hidden=flag(move || !done.get().is_some_and(|d| d.1))>" " {tr!(mall.done_coupon)}</span>
+        </p>
+        <p class="card notice notice--error" role="alert" data-testid="mall-error" data-code=error_code
+            hidden=flag(move || error.with(Option::is_none) || pending.with(Option::is_some))>
+            {error_text}
+        </p>
+        {grid}
+        <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="mall-sheet-title" data-testid="mall-sheet"
+            hidden=flag(move || pending.with(Option::is_none))>
+            <div class="sheet__panel">
+                <h2 id="mall-sheet-title" class="card__title">{tr!(mall.confirm_title)}</h2>
+                <p>{sheet_text}</p>
+                <p class="hint">{after_text}</p>
+                <p class="field-msg field-msg--error" role="alert" data-testid="mall-sheet-error" data-code=error_code
+                    hidden=flag(move || error.with(Option::is_none))>
+                    {error_text}
+                </p>
+                <button type="button" class="button button--primary" data-testid="mall-confirm" disabled=busy on:click=confirm>
+                    {tr!(mall.confirm)}
+                </button>
+                <button type="button" class="button button--ghost" on:click=move |_| pending.set(None)>
+                    {tr!(mall.cancel)}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Why an item can't be redeemed, in words.
+fn reason_text(locale: Locale, code: &str) -> &'static str {
+    match code {
+        "insufficient_points" => td_string!(locale, mall.reason.insufficient_points),
+        "out_of_stock" => td_string!(locale, mall.reason.out_of_stock),
+        "limit_reached" => td_string!(locale, mall.reason.limit_reached),
+        "tier_too_low" => td_string!(locale, mall.reason.tier_too_low),
+        _ => "",
+    }
+}
+
+/// A fresh random key for one redemption: 128 bits from the browser's CSPRNG, in hex
+/// (`getRandomValues` also works outside secure contexts, unlike `randomUUID`).
+fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
