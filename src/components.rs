@@ -9,6 +9,7 @@ mod perks;
 mod persona_switcher;
 mod quote_summary;
 mod remount;
+mod screen_state;
 mod tier_progress;
 mod top_bar;
 
@@ -21,5 +22,6 @@ pub use perks::Perks;
 pub use persona_switcher::PersonaSwitcher;
 pub use quote_summary::QuoteSummary;
 pub use remount::Remount;
+pub use screen_state::{failed_screen, loading_screen};
 pub use tier_progress::TierProgress;
 pub use top_bar::TopBar;

@@ -14,10 +14,10 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
-use crate::components::TopBar;
+use crate::components::{failed_screen, loading_screen};
+use crate::i18n::*;
 use crate::pages::{MallPage, PointsPage, PreviewPage, Privacy, Profile};
 use crate::state::Loaded;
-use crate::text::tr;
 
 /// A screen's module could not be fetched or instantiated.
 pub struct ScreenLoadFailed;
@@ -84,17 +84,7 @@ impl LazyScreen {
 #[component]
 pub fn Lazy(screen: LazyScreen, data: Loaded) -> impl IntoView {
     let fetched = RwSignal::new(false);
-    let loading = || {
-        view! {
-            <TopBar>{tr!(app.title)}</TopBar>
-            <main class="page">
-                <div class="card loading" role="status" aria-live="polite">
-                    <span class="spinner" aria-hidden="true"></span>
-                    <p>{tr!(app.screen_loading)}</p>
-                </div>
-            </main>
-        }
-    };
+    let loading = || loading_screen(|l| td_string!(l, app.screen_loading));
     // The browser is single-threaded; `Suspend` asks for `Send` futures. No `Suspense`
     // around it (its machinery is kilobytes of wasm): the spinner shows until the module
     // is there.
@@ -103,18 +93,11 @@ pub fn Lazy(screen: LazyScreen, data: Loaded) -> impl IntoView {
         fetched.set(true);
         match result {
             Ok(view) => Either::Left(view),
-            Err(ScreenLoadFailed) => Either::Right(view! {
-                <TopBar>{tr!(app.title)}</TopBar>
-                <main class="page">
-                    <div class="card notice notice--error" role="alert" data-error-code="screen_load_failed">
-                        <p class="notice__title">{tr!(app.screen_failed)}</p>
-                        <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
-                        <button type="button" class="button button--primary" on:click=|_| reload()>
-                            {tr!(app.retry)}
-                        </button>
-                    </div>
-                </main>
-            }),
+            Err(ScreenLoadFailed) => Either::Right(failed_screen(
+                |l| td_string!(l, app.screen_failed),
+                "screen_load_failed".into(),
+                reload,
+            )),
         }
     }));
     view! { {move || (!fetched.get()).then(loading)} {screen} }

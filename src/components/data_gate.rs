@@ -2,9 +2,9 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::components::{Remount, TopBar};
+use crate::components::{failed_screen, loading_screen, Remount};
+use crate::i18n::*;
 use crate::state::{AppState, Loaded};
-use crate::text::tr;
 
 /// Where the app's data is: loading, failed, or there.
 #[derive(Clone)]
@@ -37,27 +37,12 @@ where
         Phase::Ready(_) => 2,
     };
     let show = move |phase: Phase| match phase {
-        Phase::Loading => EitherOf3::A(view! {
-            <TopBar>{tr!(app.title)}</TopBar>
-            <main class="page">
-                <div class="card loading" role="status" aria-live="polite">
-                    <span class="spinner" aria-hidden="true"></span>
-                    <p>{tr!(app.loading)}</p>
-                </div>
-            </main>
-        }),
-        Phase::Failed(err) => EitherOf3::B(view! {
-            <TopBar>{tr!(app.title)}</TopBar>
-            <main class="page">
-                <div class="card notice notice--error" role="alert" data-error-code=err.code>
-                    <p class="notice__title">{tr!(app.load_failed)}</p>
-                    <p class="notice__detail">{tr!(app.load_failed_detail)}</p>
-                    <button type="button" class="button button--primary" on:click=move |_| state.load()>
-                        {tr!(app.retry)}
-                    </button>
-                </div>
-            </main>
-        }),
+        Phase::Loading => EitherOf3::A(loading_screen(|l| td_string!(l, app.loading))),
+        Phase::Failed(err) => EitherOf3::B(failed_screen(
+            |l| td_string!(l, app.load_failed),
+            err.code,
+            move || state.load(),
+        )),
         Phase::Ready(data) => EitherOf3::C(children(data)),
     };
     view! { <Remount each=phase key children=show /> }

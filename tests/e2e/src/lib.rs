@@ -176,6 +176,15 @@ impl Browser {
         }
     }
 
+    /// Ends the WebDriver session (the browser and its driver stop when dropped).
+    pub async fn close(self) {
+        self.client
+            .clone()
+            .close()
+            .await
+            .expect("close the browser");
+    }
+
     /// Saves a screenshot under `tests/artifacts/` (kept by CI as a test artifact).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts");

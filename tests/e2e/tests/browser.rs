@@ -110,12 +110,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     let shot = browser.screenshot("preview").await;
     println!("screenshot: {}", shot.display());
 
-    browser
-        .client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser");
+    browser.close().await;
 }
 
 #[tokio::test]
@@ -277,12 +272,7 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
     let status = server.status_as("/api/me", &token);
     assert_eq!(status, 401, "the session ended");
 
-    browser
-        .client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser");
+    browser.close().await;
 }
 
 #[tokio::test]
@@ -387,10 +377,5 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
     let status = server.status_as("/api/me", &token);
     assert_eq!(status, 401, "the account is gone");
 
-    browser
-        .client
-        .clone()
-        .close()
-        .await
-        .expect("close the browser");
+    browser.close().await;
 }
