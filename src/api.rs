@@ -230,7 +230,15 @@ pub async fn mall() -> Result<Catalog, ApiError> {
 /// the server applies it once.
 pub async fn redeem(item_id: &str, key: &str) -> Result<Redeemed, ApiError> {
     let body = format!("{{\"item_id\":{}}}", quoted(item_id));
-    decode(send_with("POST", "/mall/redeem", Some(body), Some(("Idempotency-Key", key))).await?)
+    decode(
+        send_with(
+            "POST",
+            "/mall/redeem",
+            Some(body),
+            Some(("Idempotency-Key", key)),
+        )
+        .await?,
+    )
 }
 
 fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {

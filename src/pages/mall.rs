@@ -101,6 +101,7 @@ fn MallContent() -> impl IntoView {
                 </p>
                 <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason_text(locale.get(), &reason).to_string())}</p>
                 <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
+                    data-testid=format!("mall-redeem-{}", item.id)
                     on:click=move |_| open(item.clone())>
                     {tr!(mall.redeem)}
                 </button>
@@ -137,11 +138,17 @@ fn MallContent() -> impl IntoView {
     let after_text = dyn_text(move || {
         let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
         let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.points));
-        fill(td_string!(locale.get(), mall.balance_after), &[("points", &group_thousands(balance - price))])
+        fill(
+            td_string!(locale.get(), mall.balance_after),
+            &[("points", &group_thousands(balance - price))],
+        )
     });
     let done_text = dyn_text(move || {
         let balance = done.get().map_or(0, |d| d.0);
-        fill(td_string!(locale.get(), mall.done), &[("points", &group_thousands(balance))])
+        fill(
+            td_string!(locale.get(), mall.done),
+            &[("points", &group_thousands(balance))],
+        )
     });
     let error_code = dyn_text(move || error.get().unwrap_or_default());
     let error_text = dyn_text(move || {

@@ -379,3 +379,61 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn member_redeems_a_mall_coupon() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    // The silver demo member: points enough for the ¥10 coupon.
+    let token = LoginPage(client)
+        .log_in(&server.base_url, "13800000002")
+        .await;
+    let before = server.get_json_as("/api/me", &token);
+    let balance = before["points_balance"].as_i64().unwrap();
+    let coupons = before["coupons"]["available"].as_i64().unwrap();
+    let catalog = server.get_json_as("/api/mall", &token);
+    let item = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "coupon-10")
+        .expect("the ¥10 coupon in the mall");
+    let price = item["points"].as_i64().unwrap();
+    assert!(balance >= price, "the demo member can afford it");
+
+    click(client, "nav-mall").await;
+    eventually("the mall's balance", || async {
+        let shown = attr(client, "mall-balance", "data-value").await?;
+        (shown == balance.to_string()).then_some(())
+    })
+    .await;
+    assert_eq!(
+        attr(client, "mall-item-coupon-10", "data-eligible")
+            .await
+            .as_deref(),
+        Some("true")
+    );
+    click(client, "mall-redeem-coupon-10").await;
+    find(client, "mall-sheet").await;
+    let shot = browser.screenshot("mall-confirm").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "mall-confirm").await;
+    eventually("the redemption's result", || async {
+        shown(client, "mall-done").await.then_some(())
+    })
+    .await;
+    eventually("the new balance in the mall", || async {
+        let shown = attr(client, "mall-balance", "data-value").await?;
+        (shown == (balance - price).to_string()).then_some(())
+    })
+    .await;
+    let after = server.get_json_as("/api/me", &token);
+    assert_eq!(after["points_balance"].as_i64().unwrap(), balance - price);
+    assert_eq!(after["coupons"]["available"].as_i64().unwrap(), coupons + 1);
+    let shot = browser.screenshot("mall").await;
+    println!("screenshot: {}", shot.display());
+
+    browser.close().await;
+}
