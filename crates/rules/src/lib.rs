@@ -7,6 +7,7 @@
 pub mod calendar;
 pub mod coupon;
 pub mod ledger;
+pub mod mall;
 pub mod membership;
 pub mod money;
 pub mod points;

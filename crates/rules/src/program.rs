@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::MonthDay;
 use crate::coupon::CouponKind;
+use crate::mall::Mall;
 use crate::money::Fen;
 use crate::tier::{Tier, TierId};
 
@@ -44,6 +45,8 @@ pub struct Program {
     pub points: PointsRules,
     pub first_order_award: FirstOrderAward,
     pub membership: Membership,
+    /// The points mall's catalog (PROGRAM.md §5).
+    pub mall: Mall,
 }
 
 /// Keeping a tier, and joining.
@@ -247,6 +250,8 @@ impl Program {
         self.validate_limits()?;
         self.validate_tiers()?;
         self.validate_points()?;
+        self.validate_mall()
+            .map_err(|(field, m)| invalid(field, m))?;
         let md = &self.member_discount.member_day;
         ensure(
             (1..=28).contains(&md.day_of_month),

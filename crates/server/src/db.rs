@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod ledger;
+pub mod mall;
 pub mod members;
 pub mod orders;
 

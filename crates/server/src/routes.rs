@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod mall;
 pub mod me;
 pub mod orders;
 pub mod program;
@@ -23,6 +24,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(auth::router())
         .merge(me::router())
         .merge(orders::router())
+        .merge(mall::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

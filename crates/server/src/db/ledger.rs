@@ -28,6 +28,8 @@ pub enum EntryKind {
     PointsUsed,
     RefundTakeBack,
     MilestoneTakeBack,
+    /// Points spent on a points-mall redemption.
+    Mall,
     Expire,
 }
 
@@ -45,6 +47,7 @@ impl EntryKind {
             EntryKind::RefundTakeBack => "refund_take_back",
             EntryKind::MilestoneTakeBack => "milestone_take_back",
             EntryKind::Expire => "expire",
+            EntryKind::Mall => "mall",
         }
     }
 }

@@ -278,6 +278,7 @@ async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
         "DELETE FROM orders WHERE member_id = $1",
         "DELETE FROM milestones_held WHERE member_id = $1",
         "DELETE FROM checkins WHERE member_id = $1",
+        "DELETE FROM mall_redemptions WHERE member_id = $1",
         "DELETE FROM sessions WHERE member_id = $1",
         "DELETE FROM coupons WHERE member_id = $1",
         "DELETE FROM members WHERE id = $1",

@@ -93,7 +93,7 @@ fn check_shop_id(id: &str, code: &'static str, what: &str) -> Result<(), ApiErro
     }
 }
 
-fn request_hash<T: Serialize>(req: &T) -> String {
+pub(crate) fn request_hash<T: Serialize>(req: &T) -> String {
     let bytes = serde_json::to_vec(req).expect("requests serialize");
     sha256_hex(&[&bytes])
 }
@@ -181,7 +181,7 @@ async fn resolve_member(db: &Db, req: &OrderRequest) -> Result<String, ApiError>
 
 /// The stored answer for an id, if the same request was recorded before; a conflict if the
 /// id was recorded with another body.
-async fn stored_answer<T: serde::de::DeserializeOwned>(
+pub(crate) async fn stored_answer<T: serde::de::DeserializeOwned>(
     tx: &mut Tx<'_>,
     table: &str,
     conflict_code: &'static str,

@@ -43,7 +43,7 @@ async fn record_refund(
     Ok(answer(recorded))
 }
 
-fn answer<T: Serialize>(recorded: Recorded<T>) -> Response {
+pub(crate) fn answer<T: Serialize>(recorded: Recorded<T>) -> Response {
     if recorded.replayed {
         let mut response = (StatusCode::OK, Json(recorded.answer)).into_response();
         response.headers_mut().insert(

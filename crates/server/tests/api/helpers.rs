@@ -60,6 +60,8 @@ pub struct Options {
     pub no_dev_codes: bool,
     /// The login's numbers (default: `AuthPolicy::default()`).
     pub auth_policy: Option<member_center::auth::AuthPolicy>,
+    /// The program (default: the shipped one).
+    pub program: Option<Program>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -77,10 +79,13 @@ pub async fn spawn_demo() -> TestApp {
 pub async fn spawn_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let pool = test_database(&dir).await;
-    let mut state = AppState::new(Program::default_program(), pool)
-        .with_demo(options.demo)
-        .with_dev_codes(!options.no_dev_codes)
-        .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
+    let mut state = AppState::new(
+        options.program.unwrap_or_else(Program::default_program),
+        pool,
+    )
+    .with_demo(options.demo)
+    .with_dev_codes(!options.no_dev_codes)
+    .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
     if let Some(policy) = options.auth_policy {
         state = state.with_auth_policy(policy);
     }

@@ -9,6 +9,7 @@ mod crash;
 mod demo;
 mod helpers;
 mod jobs;
+mod mall;
 mod me;
 mod orders;
 mod program;

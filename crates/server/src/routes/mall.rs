@@ -1,0 +1,51 @@
+//! `GET /api/mall` and `POST /api/mall/redeem`: the points mall for the logged-in member.
+//! A redemption needs an `Idempotency-Key` header: 201 with the answer; the same key and
+//! body again answers the same body with 200 and `Idempotent-Replayed: true`; the same key
+//! with another body is 409 `idempotency_conflict`.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::auth::AuthMember;
+use crate::db::mall::{self, Catalog, RedeemRequest};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::routes::orders::answer;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/mall", get(catalog))
+        .route("/mall/redeem", post(redeem))
+}
+
+async fn catalog(State(state): State<AppState>, me: AuthMember) -> Result<Json<Catalog>, ApiError> {
+    let now = state.clock.now();
+    let catalog = mall::catalog(&state.db, &state.program.program, &me.id, &now).await?;
+    Ok(Json(catalog))
+}
+
+async fn redeem(
+    State(state): State<AppState>,
+    me: AuthMember,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<RedeemRequest>,
+) -> Result<Response, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .ok_or_else(|| {
+            ApiError::reject(
+                StatusCode::BAD_REQUEST,
+                "idempotency_key_required",
+                "send an Idempotency-Key header (e.g. a UUID) so that a retry has one effect",
+            )
+        })?
+        .to_str()
+        .map_err(|_| mall::check_key("").unwrap_err())?;
+    let now = state.clock.now();
+    let recorded = mall::redeem(&state.db, &state.program.program, &me.id, key, &req, &now).await?;
+    Ok(answer(recorded))
+}
