@@ -2,10 +2,12 @@
 //! `{"error": {"code", "message"}}` body; a network failure or an unreadable body gets a
 //! code of its own, so the UI can always say something precise.
 
+use chrono::{DateTime, FixedOffset};
 use leptos::prelude::window;
 use rules::program::Text;
 use rules::quote::MemberSnapshot;
 use rules::Program;
+use rules::{Coupon, CouponKind};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
@@ -74,6 +76,40 @@ pub struct Me {
     pub points_expiring: Option<Expiring>,
     pub checkin: Checkin,
     pub snapshot: MemberSnapshot,
+}
+
+/// `GET /api/me/coupons`: the wallet, what expires first first.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Wallet {
+    pub coupons: Vec<WalletCoupon>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct WalletCoupon {
+    pub id: String,
+    pub kind: CouponKind,
+    pub title: String,
+    /// How it was issued: `welcome`, `first_order`, `monthly`, `birthday`, `invite`,
+    /// `mall`, `campaign`, `staff`.
+    pub source: String,
+    pub valid_from: DateTime<FixedOffset>,
+    pub valid_until: DateTime<FixedOffset>,
+    pub first_order_only: bool,
+    /// `available`, `used` or `expired`, as of the answer.
+    pub status: String,
+}
+
+impl WalletCoupon {
+    /// The rules' view of it, to ask whether it fits a cart.
+    pub fn rules_coupon(&self) -> Coupon {
+        Coupon {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            first_order_only: self.first_order_only,
+        }
+    }
 }
 
 /// `GET /api/mall`.
@@ -219,6 +255,11 @@ pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
 /// request is made by one non-generic function for every type.
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send("GET", path, None).await?)
+}
+
+/// The wallet's coupons of one status (`available`, `used`, `expired`).
+pub async fn coupons(status: &str) -> Result<Wallet, ApiError> {
+    decode(send("GET", &format!("/me/coupons?status={status}"), None).await?)
 }
 
 /// The points mall for the logged-in member, each item with whether they may redeem it.

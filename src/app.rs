@@ -42,6 +42,7 @@ pub fn App() -> impl IntoView {
             Route::Points => LazyScreen::Points,
             Route::Profile => LazyScreen::Profile,
             Route::Mall => LazyScreen::Mall,
+            Route::Wallet => LazyScreen::Wallet,
         };
         EitherOf4::D(view! { <Lazy screen data /> })
     };

@@ -20,7 +20,7 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 }
 
 /// Yuan without the sign, for phrases like 满100减15: `10000` → `100`, `9950` → `99.50`.
-fn yuan_plain(fen: Fen) -> String {
+pub fn yuan_plain(fen: Fen) -> String {
     format_yuan(fen).replacen('¥', "", 1)
 }
 

@@ -16,7 +16,7 @@ use send_wrapper::SendWrapper;
 
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
-use crate::pages::{MallPage, PointsPage, PreviewPage, Privacy, Profile};
+use crate::pages::{MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage};
 use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
@@ -55,6 +55,11 @@ fn mall(data: Loaded) -> ScreenResult {
     Ok(view! { <MallPage data /> }.into_any())
 }
 
+#[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn wallet(data: Loaded) -> ScreenResult {
+    Ok(view! { <WalletPage data /> }.into_any())
+}
+
 /// The screens that load on demand. One plain function type (not a generic) so that the
 /// loading and retry view below is compiled once.
 #[derive(Clone, Copy)]
@@ -64,6 +69,7 @@ pub enum LazyScreen {
     Points,
     Profile,
     Mall,
+    Wallet,
 }
 
 impl LazyScreen {
@@ -74,6 +80,7 @@ impl LazyScreen {
             LazyScreen::Points => Box::pin(points(data)),
             LazyScreen::Profile => Box::pin(profile(data)),
             LazyScreen::Mall => Box::pin(mall(data)),
+            LazyScreen::Wallet => Box::pin(wallet(data)),
         }
     }
 }

@@ -8,6 +8,7 @@ mod points;
 mod preview;
 mod privacy;
 mod profile;
+mod wallet;
 
 pub use home::Home;
 pub use login::Login;
@@ -17,3 +18,4 @@ pub use points::PointsPage;
 pub use preview::PreviewPage;
 pub use privacy::Privacy;
 pub use profile::Profile;
+pub use wallet::WalletPage;

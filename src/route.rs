@@ -20,6 +20,7 @@ pub enum Route {
     Points,
     Profile,
     Mall,
+    Wallet,
     /// Any other path.
     NotFound,
 }
@@ -35,6 +36,7 @@ impl Route {
             "/points" => Route::Points,
             "/profile" => Route::Profile,
             "/mall" => Route::Mall,
+            "/coupons" => Route::Wallet,
             _ => Route::NotFound,
         }
     }
@@ -49,6 +51,7 @@ impl Route {
             Route::Points => "/points",
             Route::Profile => "/profile",
             Route::Mall => "/mall",
+            Route::Wallet => "/coupons",
         }
     }
 }

@@ -9,6 +9,7 @@ use rules::Program;
 
 use crate::api::{self, ApiError, DemoMember, Me};
 use crate::i18n::*;
+use crate::preview_model::Draft;
 use crate::storage;
 
 /// What the screens need from the server before they can show anything.
@@ -46,6 +47,9 @@ pub struct AppState {
     pub data: RwSignal<Option<Result<Loaded, ApiError>>>,
     /// The demo member shown, by id (until login exists); remembered in localStorage.
     pub persona: RwSignal<Option<String>>,
+    /// The preview's cart and choices: kept across screens, so the wallet can say which
+    /// coupon fits it and "use" a coupon in it.
+    pub preview: RwSignal<Draft>,
 }
 
 impl AppState {
@@ -57,6 +61,7 @@ impl AppState {
         let state = AppState {
             data: RwSignal::new(None),
             persona: RwSignal::new(storage::persona()),
+            preview: RwSignal::new(Draft::default()),
         };
         state.load();
         state

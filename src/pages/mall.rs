@@ -7,6 +7,7 @@ use crate::components::TopBar;
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
 use crate::pages::points::need_login;
+use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -166,7 +167,10 @@ fn MallContent() -> impl IntoView {
     view! {
         <p class="card notice notice--success" role="status" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
             {done_text}
-            <span hidden=flag(move || !done.get().is_some_and(|d| d.1))>" " {tr!(mall.done_coupon)}</span>
+            <span hidden=flag(move || !done.get().is_some_and(|d| d.1))>
+                " " {tr!(mall.done_coupon)} " "
+                <a href=Route::Wallet.path() data-testid="mall-to-wallet" on:click=follow(Route::Wallet)>{tr!(mall.to_wallet)}</a>
+            </span>
         </p>
         <p class="card notice notice--error" role="alert" data-testid="mall-error" data-code=error_code
             hidden=flag(move || error.with(Option::is_none) || pending.with(Option::is_some))>

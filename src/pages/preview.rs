@@ -7,7 +7,7 @@ use rules::Quote;
 use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
-use crate::preview_model::{now_rfc3339, preview, Draft, DraftProblem, Preview};
+use crate::preview_model::{now_rfc3339, preview, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
 use crate::text::{lang, tr};
 
@@ -29,7 +29,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     let state = expect_context::<AppState>();
     let program = data.program.clone();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
-    let draft = RwSignal::new(Draft::default());
+    let draft = state.preview;
     let result = {
         let program = program.clone();
         Memo::new(move |_| {
@@ -60,7 +60,9 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 .iter()
                 .map(|c| {
                     let label = labels::coupon_option(locale, c, &now);
-                    view! { <option value=c.id.clone()>{label}</option> }
+                    let chosen =
+                        draft.with_untracked(|d| d.coupon == CouponChoice::Id(c.id.clone()));
+                    view! { <option value=c.id.clone() selected=chosen>{label}</option> }
                 })
                 .collect_view()
         })
@@ -112,6 +114,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                     placeholder=tr!(preview.amount_placeholder)
                     aria-invalid=move || amount_invalid().to_string()
                     aria-describedby="preview-amount-msg"
+                    prop:value=draft.get_untracked().amount
                     on:input=move |ev| draft.update(|d| d.amount = event_target_value(&ev))
                 />
                 <CategorySelect
@@ -131,19 +134,21 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 <span class="field__label">{tr!(preview.coupon_label)}</span>
                 <select class="select field__select" on:change=move |ev| set_coupon(event_target_value(&ev))>
                     <option value="auto">{tr!(preview.coupon_auto)}</option>
-                    <option value="none">{tr!(preview.coupon_none)}</option>
+                    <option value="none" selected=draft.with_untracked(|d| d.coupon == CouponChoice::None)>
+                        {tr!(preview.coupon_none)}
+                    </option>
                     {coupons}
                 </select>
             </label>
             <fieldset class="field segmented">
                 <legend class="field__label">{tr!(preview.points_label)}</legend>
                 <label class="segmented__option">
-                    <input type="radio" name="points" value="0" checked=true
+                    <input type="radio" name="points" value="0" checked=!draft.get_untracked().use_points
                         on:change=move |_| draft.update(|d| d.use_points = false) />
                     <span>{tr!(preview.points_none)}</span>
                 </label>
                 <label class="segmented__option">
-                    <input type="radio" name="points" value="max"
+                    <input type="radio" name="points" value="max" checked=draft.get_untracked().use_points
                         on:change=move |_| draft.update(|d| d.use_points = true) />
                     <span>{tr!(preview.points_max)}</span>
                 </label>

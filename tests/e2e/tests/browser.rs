@@ -6,7 +6,7 @@ use e2e::pages::{
     PreviewPage,
 };
 use e2e::{Browser, Server};
-use rules::quote::{MemberSnapshot, QuoteInput};
+use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
 use rules::Program;
 use serde_json::Value;
 
@@ -433,6 +433,106 @@ async fn member_redeems_a_mall_coupon() {
     assert_eq!(after["points_balance"].as_i64().unwrap(), balance - price);
     assert_eq!(after["coupons"]["available"].as_i64().unwrap(), coupons + 1);
     let shot = browser.screenshot("mall").await;
+    println!("screenshot: {}", shot.display());
+
+    // The wallet has it, from the mall, available.
+    let wallet = server.get_json_as("/api/me/coupons?status=available", &token);
+    let redeemed = wallet["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["source"] == "mall")
+        .expect("the mall coupon in the wallet")
+        .clone();
+    let redeemed_id = redeemed["id"].as_str().unwrap().to_string();
+    click(client, "mall-to-wallet").await;
+    let card = format!("coupon-{redeemed_id}");
+    eventually("the mall coupon on the wallet screen", || async {
+        let status = attr(client, &card, "data-status").await?;
+        (status == "available").then_some(())
+    })
+    .await;
+    let shown_ids = eventually("every available coupon", || async {
+        let ids: Value = client
+            .execute(
+                "return [...document.querySelectorAll('[data-testid=wallet-list] > li')]\
+                 .map(li => li.dataset.testid.slice('coupon-'.length));",
+                vec![],
+            )
+            .await
+            .ok()?;
+        let ids: Vec<String> = serde_json::from_value(ids).ok()?;
+        (!ids.is_empty()).then_some(ids)
+    })
+    .await;
+    let expected: Vec<&str> = wallet["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(shown_ids, expected, "the wallet's order is the server's");
+    let shot = browser.screenshot("wallet").await;
+    println!("screenshot: {}", shot.display());
+
+    // A preview cart of ¥63: each coupon says whether it fits, and how much more a
+    // threshold needs, as the rules say for that cart.
+    let preview = PreviewPage(client);
+    client
+        .goto(&format!("{}/preview", server.base_url))
+        .await
+        .expect("open the preview");
+    preview.type_amount("63").await;
+    let input: QuoteInput = eventually("the quote input", || async {
+        let json = attr(client, "quote-input", "data-json").await?;
+        let input: QuoteInput = serde_json::from_str(&json).ok()?;
+        (input.cart.lines.first()?.unit_price_fen == 6300).then_some(input)
+    })
+    .await;
+    let program: Program =
+        serde_json::from_value(server.get_json("/api/program")).expect("program");
+    let mut no_coupon = input.clone();
+    no_coupon.options.coupon = CouponChoice::None;
+    let base = rules::quote(&program, &no_coupon)
+        .expect("a quote")
+        .after_discount_fen;
+    client
+        .goto(&format!("{}/coupons", server.base_url))
+        .await
+        .expect("open the wallet");
+    for c in wallet["coupons"].as_array().unwrap() {
+        let id = c["id"].as_str().unwrap();
+        let min = c["kind"]["min_spend_fen"].as_i64().unwrap_or(0);
+        let fit = eventually("a coupon's fit", || async {
+            attr(client, &format!("coupon-{id}"), "data-fit").await
+        })
+        .await;
+        let from = chrono::DateTime::parse_from_rfc3339(c["valid_from"].as_str().unwrap());
+        if from.expect("an RFC 3339 time") > chrono::Utc::now() {
+            assert_eq!(fit, "coupon_not_yet_valid", "{c}");
+        } else if c["first_order_only"] == true {
+            assert_eq!(fit, "coupon_first_order_only", "{c}");
+        } else if min > base {
+            assert_eq!(fit, "coupon_below_threshold", "{c}");
+            let text = text(client, &format!("coupon-fit-{id}")).await;
+            let missing = rules::money::format_yuan_exact(min - base);
+            assert_eq!(text, format!("再买{missing}可用"));
+        } else {
+            assert_eq!(fit, "ok", "{c}");
+        }
+    }
+    let shot = browser.screenshot("wallet-fit").await;
+    println!("screenshot: {}", shot.display());
+
+    // "Use" opens the preview with that coupon chosen.
+    click(client, &format!("coupon-use-{redeemed_id}")).await;
+    eventually("the preview with the coupon", || async {
+        let json = attr(client, "quote-input", "data-json").await?;
+        let input: QuoteInput = serde_json::from_str(&json).ok()?;
+        (input.options.coupon == CouponChoice::Id(redeemed_id.clone())).then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("preview-with-coupon").await;
     println!("screenshot: {}", shot.display());
 
     browser.close().await;

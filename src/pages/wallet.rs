@@ -1,0 +1,263 @@
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use leptos::either::Either;
+use leptos::prelude::*;
+use rules::coupon::CouponProblem;
+use rules::money::{format_yuan, format_yuan_exact, Fen};
+use rules::quote::CouponChoice;
+use rules::{CouponKind, Program};
+
+use crate::api::{self, Me, WalletCoupon};
+use crate::components::TopBar;
+use crate::display::zhe;
+use crate::i18n::*;
+use crate::labels::{fill, login_error};
+use crate::pages::points::need_login;
+use crate::preview_model::{now_rfc3339, preview, Preview};
+use crate::route::{navigator, Route};
+use crate::state::{AppState, Loaded};
+use crate::text::{dyn_text, flag, lang, message, tr, Key};
+
+/// The wallet's tabs: the API's `status`.
+const TABS: [&str; 3] = ["available", "used", "expired"];
+
+/// The coupon wallet: available, used and expired coupons, what expires first first; for
+/// each available one, whether it fits the preview's cart (and how much more it needs),
+/// computed here by the rules, and a way to use it in the preview.
+#[component]
+pub fn WalletPage(data: Loaded) -> impl IntoView {
+    let content = match data.me {
+        Some(me) => Either::Left(view! { <WalletContent program=data.program me /> }),
+        None => Either::Right(need_login()),
+    };
+    view! {
+        <TopBar back=true>{tr!(wallet.title)}</TopBar>
+        <main class="page page--wallet">{content}</main>
+    }
+}
+
+/// Whether a coupon fits the preview's cart, as the rules say.
+#[derive(Clone, Copy)]
+enum Fit {
+    /// Usable: it saves this much.
+    Saves(Fen),
+    Not(CouponProblem),
+}
+
+#[component]
+fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
+    let locale = lang();
+    let state = expect_context::<AppState>();
+    let navigate = navigator();
+    let tab = RwSignal::new(0i64);
+    let coupons = RwSignal::new(None::<Vec<WalletCoupon>>);
+    let error = RwSignal::new(None::<String>);
+    let load = move || {
+        let status = TABS[tab.get_untracked() as usize];
+        coupons.set(None);
+        leptos::task::spawn_local(async move {
+            match api::coupons(status).await {
+                // An answer for a tab no longer chosen is dropped.
+                Ok(w) if TABS[tab.get_untracked() as usize] == status => {
+                    coupons.set(Some(w.coupons))
+                }
+                Ok(_) => {}
+                Err(e) => error.set(Some(e.code)),
+            }
+        });
+    };
+    load();
+    let snapshot = &me.snapshot;
+    let now = Utc::now().with_timezone(&program.offset());
+    // The amount a coupon applies to (after the member discount) for the preview's cart,
+    // when the preview has one.
+    let base = coupon_base(&program, &state, snapshot);
+    let first_order = snapshot.first_order;
+    let use_coupon = move |id: String| {
+        state.preview.update(|d| d.coupon = CouponChoice::Id(id));
+        navigate(Route::Preview);
+    };
+    let card = move |c: WalletCoupon| {
+        let fit = match (c.status.as_str(), base) {
+            ("available", Some(amount)) => {
+                Some(match c.rules_coupon().check(&now, first_order, amount) {
+                    Ok(saving) => Fit::Saves(saving),
+                    Err(problem) => Fit::Not(problem),
+                })
+            }
+            _ => None,
+        };
+        let fit_code = fit.map(fit_code).unwrap_or_default();
+        let fit_text = dyn_text(move || fit.map(|f| fit_text(locale.get(), f)).unwrap_or_default());
+        let kind = c.kind.clone();
+        let amount = dyn_text(move || amount_text(locale.get(), &kind));
+        let kind = c.kind.clone();
+        let rule = dyn_text(move || rule_text(locale.get(), &kind));
+        // The last instant of validity is the day before `valid_until` when that is a
+        // midnight: shown as that day.
+        let last_day = (c.valid_until - Duration::seconds(1))
+            .date_naive()
+            .to_string();
+        let valid = dyn_text(move || {
+            fill(
+                td_string!(locale.get(), wallet.valid_until),
+                &[("date", &last_day)],
+            )
+        });
+        let source = c.source.clone();
+        let source = dyn_text(move || source_text(locale.get(), &source).to_string());
+        let id = c.id.clone();
+        let usable = c.status == "available";
+        view! {
+            <li class="coupon" class:coupon--off=!usable data-testid=format!("coupon-{}", c.id)
+                data-status=c.status.clone() data-fit=fit_code>
+                <div class="coupon__value">
+                    <span class="coupon__amount">{amount}</span>
+                    <span class="coupon__rule">{rule}</span>
+                </div>
+                <div class="coupon__body">
+                    <p class="coupon__title">{c.title.clone()}</p>
+                    <p class="coupon__meta">{valid}" · "{source}</p>
+                    <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
+                </div>
+                <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
+                    on:click=move |_| use_coupon(id.clone())>
+                    {tr!(wallet.use_coupon)}
+                </button>
+            </li>
+        }
+    };
+    let list = move || {
+        coupons.get().map(|list| {
+            let empty = list.is_empty();
+            view! {
+                <p class="card notice" data-testid="wallet-empty" hidden=!empty>{tr!(wallet.empty)}</p>
+                <ul class="coupons" data-testid="wallet-list">{list.into_iter().map(card).collect_view()}</ul>
+            }
+        })
+    };
+    let tab_button = move |index: i64, key: Key| {
+        view! {
+            <button type="button" class="tab" data-testid=format!("wallet-tab-{}", TABS[index as usize])
+                aria-pressed=dyn_text(move || (tab.get() == index).to_string())
+                on:click=move |_| {
+                    if tab.get_untracked() != index {
+                        tab.set(index);
+                        load();
+                    }
+                }>
+                {message(key)}
+            </button>
+        }
+    };
+    view! {
+        <div class="tabs" role="group">
+            {tab_button(0, |l| td_string!(l, wallet.tabs.available))}
+            {tab_button(1, |l| td_string!(l, wallet.tabs.used))}
+            {tab_button(2, |l| td_string!(l, wallet.tabs.expired))}
+        </div>
+        <p class="hint" hidden=base.is_some()>{tr!(wallet.fit_hint)}</p>
+        <p class="card notice notice--error" role="alert" data-testid="wallet-error"
+            hidden=flag(move || error.with(Option::is_none))>
+            {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+        </p>
+        {list}
+    }
+}
+
+/// The preview cart's amount after the member discount (what coupons apply to), quoted
+/// without a coupon; `None` when the preview has no valid cart.
+fn coupon_base(
+    program: &Program,
+    state: &AppState,
+    snapshot: &rules::quote::MemberSnapshot,
+) -> Option<Fen> {
+    let mut draft = state.preview.get_untracked();
+    draft.coupon = CouponChoice::None;
+    draft.use_points = false;
+    let now = now_rfc3339(Utc::now(), program.offset());
+    match preview(program, &draft, snapshot, now) {
+        Preview::Quoted(_, quote) => Some(quote.after_discount_fen),
+        _ => None,
+    }
+}
+
+/// The big figure on the left: `¥10`, `9折`.
+fn amount_text(locale: Locale, kind: &CouponKind) -> String {
+    match kind {
+        CouponKind::NoThreshold { off_fen } | CouponKind::Threshold { off_fen, .. } => {
+            format_yuan(*off_fen)
+        }
+        CouponKind::Percent { percent_off, .. } => fill(
+            td_string!(locale, wallet.percent_amount),
+            &[
+                ("zhe", &zhe(*percent_off)),
+                ("percent", &percent_off.to_string()),
+            ],
+        ),
+    }
+}
+
+/// The line under it: no minimum, the threshold, or a percent coupon's cap.
+fn rule_text(locale: Locale, kind: &CouponKind) -> String {
+    match kind {
+        CouponKind::NoThreshold { .. }
+        | CouponKind::Percent {
+            max_off_fen: None, ..
+        } => td_string!(locale, wallet.no_threshold_rule).to_string(),
+        CouponKind::Threshold { min_spend_fen, .. } => fill(
+            td_string!(locale, wallet.threshold_rule),
+            &[("min", &format_yuan(*min_spend_fen))],
+        ),
+        CouponKind::Percent {
+            max_off_fen: Some(cap),
+            ..
+        } => fill(
+            td_string!(locale, wallet.cap_rule),
+            &[("cap", &format_yuan(*cap))],
+        ),
+    }
+}
+
+fn fit_code(fit: Fit) -> &'static str {
+    match fit {
+        Fit::Saves(_) => "ok",
+        Fit::Not(CouponProblem::BelowThreshold { .. }) => "coupon_below_threshold",
+        Fit::Not(CouponProblem::FirstOrderOnly) => "coupon_first_order_only",
+        Fit::Not(CouponProblem::NotYetValid) => "coupon_not_yet_valid",
+        Fit::Not(CouponProblem::Expired) => "coupon_expired",
+    }
+}
+
+/// `再买¥37.00可用`, `本单可省¥10`, …
+fn fit_text(locale: Locale, fit: Fit) -> String {
+    match fit {
+        Fit::Saves(saving) => fill(
+            td_string!(locale, wallet.fit_ok),
+            &[("saving", &format_yuan(saving))],
+        ),
+        Fit::Not(CouponProblem::BelowThreshold { missing_fen }) => fill(
+            td_string!(locale, wallet.fit_below),
+            &[("missing", &format_yuan_exact(missing_fen))],
+        ),
+        Fit::Not(CouponProblem::FirstOrderOnly) => {
+            td_string!(locale, wallet.fit_first_order).to_string()
+        }
+        Fit::Not(CouponProblem::NotYetValid) => td_string!(locale, wallet.fit_not_yet).to_string(),
+        Fit::Not(CouponProblem::Expired) => td_string!(locale, wallet.fit_expired).to_string(),
+    }
+}
+
+fn source_text(locale: Locale, source: &str) -> &'static str {
+    match source {
+        "welcome" => td_string!(locale, wallet.source.welcome),
+        "first_order" => td_string!(locale, wallet.source.first_order),
+        "monthly" => td_string!(locale, wallet.source.monthly),
+        "birthday" => td_string!(locale, wallet.source.birthday),
+        "invite" => td_string!(locale, wallet.source.invite),
+        "mall" => td_string!(locale, wallet.source.mall),
+        "staff" => td_string!(locale, wallet.source.staff),
+        _ => td_string!(locale, wallet.source.campaign),
+    }
+}
