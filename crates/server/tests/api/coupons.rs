@@ -14,7 +14,9 @@ const PAID: &str = "2027-03-10T11:00:00+08:00";
 async fn awarded_coupon(w: &World) -> String {
     let res = w.post_order(&order("SO-1", PHONE_A, PAID, 100_000)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
-    sqlx::query_scalar("SELECT id FROM coupons WHERE source = 'first_order'")
+    // (Not the registration's first-order coupon, which is `first_order_only`.)
+    let award = "SELECT id FROM coupons WHERE source = 'first_order' AND first_order_only = FALSE";
+    sqlx::query_scalar(award)
         .fetch_one(&w.app.state.db)
         .await
         .unwrap()
@@ -126,27 +128,39 @@ async fn the_wallet_by_status_sorted_by_expiry() {
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     let mall = res.json()["coupon"]["id"].clone();
+    // Registration's two coupons and the mall's expire at 12:00, the award at 11:00.
     let all = wallet(&w, "").await;
-    let ids: Vec<&Value> = all.iter().map(|c| &c["id"]).collect();
-    assert_eq!(ids, [&json!(coupon), &mall]);
+    let keys: Vec<(String, String)> = all
+        .iter()
+        .map(|c| {
+            (
+                c["valid_until"].as_str().unwrap().into(),
+                c["id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "by expiry, then id");
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0]["id"], json!(coupon));
     assert!(all.iter().all(|c| c["status"] == "available"));
-    assert_eq!(all[1]["source"], "mall");
-    assert_eq!(all[0]["source"], "first_order");
+    assert!(all.iter().any(|c| c["id"] == mall && c["source"] == "mall"));
 
     let res = w.post_order(&with_coupon("SO-2", &coupon)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     let used = wallet(&w, "?status=used").await;
     assert_eq!(used.len(), 1);
     assert_eq!(used[0]["used_order_id"], "SO-2");
-    assert_eq!(wallet(&w, "?status=available").await[0]["id"], mall);
+    assert_eq!(wallet(&w, "?status=available").await.len(), 3);
 
     w.app.set_now("2027-04-09T11:30:00+08:00");
     w.login_again().await;
     assert!(wallet(&w, "?status=expired").await.is_empty());
     w.app.set_now("2027-04-09T12:00:00+08:00");
     let expired = wallet(&w, "?status=expired").await;
-    assert_eq!(expired.len(), 1);
-    assert_eq!(expired[0]["id"], mall);
+    assert_eq!(expired.len(), 3);
+    assert!(expired.iter().any(|c| c["id"] == mall));
     assert!(wallet(&w, "?status=available").await.is_empty());
     for bad in ["?status=all", "?status=", "?other=1"] {
         w.app
