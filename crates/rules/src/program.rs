@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::MonthDay;
 use crate::coupon::CouponKind;
+use crate::issuance::Issuance;
 use crate::mall::Mall;
 use crate::money::Fen;
 use crate::tier::{Tier, TierId};
@@ -47,6 +48,8 @@ pub struct Program {
     pub membership: Membership,
     /// The points mall's catalog (PROGRAM.md §5).
     pub mall: Mall,
+    /// Coupons issued by rule (PROGRAM.md §4).
+    pub coupon_issuance: Issuance,
 }
 
 /// Keeping a tier, and joining.
@@ -251,6 +254,8 @@ impl Program {
         self.validate_tiers()?;
         self.validate_points()?;
         self.validate_mall()
+            .map_err(|(field, m)| invalid(field, m))?;
+        self.validate_issuance()
             .map_err(|(field, m)| invalid(field, m))?;
         let md = &self.member_discount.member_day;
         ensure(

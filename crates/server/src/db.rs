@@ -10,6 +10,7 @@
 //! never fail to upgrade. Either way, two writes for one member run one after the other.
 
 pub mod auth;
+pub mod coupons;
 pub mod ledger;
 pub mod mall;
 pub mod members;

@@ -1,6 +1,6 @@
 //! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
-//! for a given date): points expiry for every member, and the monthly downgrade evaluation.
-//! Both are idempotent: running them twice for one date changes nothing the second time.
+//! for a given date): points expiry for every member, the monthly and birthday coupons due
+//! on the date, and the monthly downgrade evaluation. All are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
 
 use chrono::{Datelike as _, NaiveDate};
@@ -8,7 +8,7 @@ use rules::{Program, TierId};
 use serde::Serialize;
 
 use crate::clock::ms;
-use crate::db::{ledger, lock_member, members, Db};
+use crate::db::{coupons, ledger, lock_member, members, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -18,6 +18,8 @@ pub struct JobReport {
     pub evaluation: Option<NaiveDate>,
     pub members_evaluated: u64,
     pub tiers_dropped: u64,
+    /// Coupons issued for `date` by this run (a rerun issues none).
+    pub coupons_issued: coupons::Issued,
 }
 
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
@@ -34,6 +36,14 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
             continue;
         }
         ledger::expire_due(&mut tx, program, id, &at).await?;
+        // The monthly coupon goes by the tier held when the job runs for the date (before
+        // that date's evaluation, if both fall on one day).
+        if let Some(member) = members::get(&mut *tx, id).await? {
+            let issued =
+                coupons::on_date(&mut tx, program, id, &member.tier, member.birthday, date).await?;
+            report.coupons_issued.monthly += issued.monthly;
+            report.coupons_issued.birthday += issued.birthday;
+        }
         tx.commit().await?;
         report.members_checked_for_expiry += 1;
     }

@@ -273,6 +273,8 @@ async fn take(
     let coupon = match &item.coupon {
         None => None,
         Some(template) => {
+            // Coupon times in the program's offset, like every other coupon's.
+            let now = &now.with_timezone(&program.offset());
             let issued = IssuedCoupon {
                 id: format!("c_{}", random_token(12)),
                 title: item.title.zh.clone(),

@@ -231,7 +231,20 @@ async fn charge(
             points: req.points,
         },
     };
-    let quote = rules::quote(program, &input)?;
+    let quote = match rules::quote(program, &input) {
+        Ok(quote) => quote,
+        // The snapshot holds unused coupons only: one named that this member has used
+        // (by an order that won a race for it, say) is `coupon_used`, not unknown.
+        Err(rules::QuoteError::CouponNotFound) => {
+            if let CouponChoice::Id(id) = &req.coupon {
+                if coupon_used(tx, member_id, id).await? {
+                    return Err(coupon_used_error());
+                }
+            }
+            return Err(rules::QuoteError::CouponNotFound.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let answer = OrderRecorded {
         order_id: req.order_id.clone(),
         member_id: member_id.to_owned(),
@@ -350,11 +363,49 @@ async fn use_coupon(
     if done.rows_affected() == 1 {
         Ok(())
     } else {
-        Err(ApiError::conflict(
-            "coupon_used",
-            "the coupon has already been used",
-        ))
+        Err(coupon_used_error())
     }
+}
+
+/// A whole-order refund gives back the order's coupon while it is still valid. (Compared
+/// here, not in SQL: stored times are RFC 3339 text whose offsets may differ.)
+async fn give_back_coupon(
+    tx: &mut Tx<'_>,
+    order_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> Result<(), ApiError> {
+    let rows = sqlx::query("SELECT id, valid_until FROM coupons WHERE used_order_id = $1")
+        .bind(order_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for row in rows {
+        let (id, until): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+        let until = DateTime::parse_from_rfc3339(&until)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("coupon {id}: {e}")))?;
+        if until > *now {
+            sqlx::query("UPDATE coupons SET used_at = NULL, used_order_id = NULL WHERE id = $1")
+                .bind(&id)
+                .execute(&mut **tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+fn coupon_used_error() -> ApiError {
+    ApiError::conflict("coupon_used", "the coupon has already been used")
+}
+
+async fn coupon_used(tx: &mut Tx<'_>, member_id: &str, coupon_id: &str) -> sqlx::Result<bool> {
+    let used: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM coupons \
+         WHERE id = $1 AND member_id = $2 AND used_at IS NOT NULL",
+    )
+    .bind(coupon_id)
+    .bind(member_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(used > 0)
 }
 
 /// Records a refund of part or all of an order's earn base (see PROGRAM.md §2).
@@ -463,6 +514,9 @@ async fn refund(
         source,
     )
     .await?;
+    if total == base {
+        give_back_coupon(tx, order_id, now).await?;
+    }
     sqlx::query(
         "UPDATE orders SET refunded_fen = $1, points_taken_back = $2, points_returned = $3 \
          WHERE id = $4",

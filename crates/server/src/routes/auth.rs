@@ -161,7 +161,10 @@ async fn login(
         Some(id) => id,
         None => {
             let version = &program.membership.privacy_notice_version;
-            members::register(&mut tx, program, phone.as_str(), "member", version, &now).await?
+            let id = members::register(&mut tx, program, phone.as_str(), "member", version, &now)
+                .await?;
+            crate::db::coupons::at_registration(&mut tx, program, &id, &now).await?;
+            id
         }
     };
     let ttl = state.auth.session_ttl;

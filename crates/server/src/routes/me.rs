@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::AppState;
 
+mod coupons;
 mod export;
 mod summary;
 
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(summary::get).patch(update).delete(delete))
         .route("/me/points", get(points))
+        .route("/me/coupons", get(coupons::get))
         .route("/me/checkin", post(checkin))
         .route("/me/export", get(export::get))
 }

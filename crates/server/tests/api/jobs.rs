@@ -3,6 +3,7 @@
 //! idempotent for a date.
 
 use axum::http::StatusCode;
+use member_center::db::coupons::Issued;
 use member_center::jobs::{self, JobReport};
 use serde_json::{json, Value};
 
@@ -135,6 +136,11 @@ async fn six_evaluations_below_drop_gold_to_silver_and_reaching_the_threshold_re
             evaluation: Some("2026-04-01".parse().unwrap()),
             members_evaluated: 2,
             tiers_dropped: 0,
+            // A, gold, gets the monthly coupon of April.
+            coupons_issued: Issued {
+                monthly: 1,
+                birthday: 0
+            },
         }
     );
     assert_eq!(standing(&w, &a).await, ("gold".to_owned(), 1));
@@ -224,4 +230,89 @@ async fn an_evaluation_only_counts_members_who_existed_at_its_instant() {
     w.refund("SO-1", "R-1", 100_000).await;
     run(&w, "2026-04-01").await;
     assert_eq!(standing(&w, &a).await, ("gold".to_owned(), 1));
+}
+
+async fn issued(w: &World, member_id: &str, source: &str) -> i64 {
+    w.app
+        .scalar(
+            "SELECT COUNT(*) FROM coupons WHERE member_id = $1 AND source = $2",
+            &[member_id, source],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn monthly_and_birthday_coupons_are_issued_once_and_feb_29_on_feb_28() {
+    let mut w = world("2027-02-20T12:00:00+08:00").await;
+    let (a, b) = (w.id(&w.a).await, w.id(&w.b).await);
+    // A: silver by ¥600. B: regular, born on Feb 29.
+    let res = w
+        .post_order(&order("SO-1", PHONE_A, "2027-02-20T11:00:00+08:00", 60_000))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    let res = w
+        .app
+        .call(
+            axum::http::Method::PATCH,
+            "/api/me",
+            Some(&w.b),
+            Some(&json!({ "birthday": "2000-02-29" })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    let nothing = Issued::default();
+
+    // 2027 has no Feb 29: the birthday coupon comes on Feb 28, once however often run.
+    let report = run(&w, "2027-02-28").await;
+    assert_eq!(
+        report.coupons_issued,
+        Issued {
+            monthly: 0,
+            birthday: 1
+        }
+    );
+    assert_eq!(run(&w, "2027-02-28").await.coupons_issued, nothing);
+    assert_eq!(issued(&w, &b, "birthday").await, 1);
+    assert_eq!(issued(&w, &a, "birthday").await, 0);
+
+    // The 1st: silver and up get the monthly coupon, valid from local midnight.
+    let report = run(&w, "2027-03-01").await;
+    assert_eq!(
+        report.coupons_issued,
+        Issued {
+            monthly: 1,
+            birthday: 0
+        }
+    );
+    assert_eq!(run(&w, "2027-03-01").await.coupons_issued, nothing);
+    assert_eq!(issued(&w, &a, "monthly").await, 1);
+    assert_eq!(issued(&w, &b, "monthly").await, 0);
+    let from: String =
+        sqlx::query_scalar("SELECT valid_from FROM coupons WHERE source = 'monthly'")
+            .fetch_one(&w.app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(from, "2027-03-01T00:00:00+08:00");
+
+    // 2028 is a leap year: Feb 29 itself, not Feb 28.
+    w.app.set_now("2028-02-28T12:00:00+08:00");
+    w.login_again().await;
+    assert_eq!(run(&w, "2028-02-28").await.coupons_issued.birthday, 0);
+    assert_eq!(run(&w, "2028-02-29").await.coupons_issued.birthday, 1);
+    assert_eq!(run(&w, "2028-02-29").await.coupons_issued.birthday, 0);
+    assert_eq!(issued(&w, &b, "birthday").await, 2);
+}
+
+#[tokio::test]
+async fn registration_issues_the_welcome_and_first_order_coupons_once() {
+    let w = world("2027-02-20T12:00:00+08:00").await;
+    let a = w.id(&w.a).await;
+    assert_eq!(issued(&w, &a, "welcome").await, 1);
+    assert_eq!(issued(&w, &a, "first_order").await, 1);
+    // A second login is no registration.
+    w.app.login(PHONE_A).await;
+    assert_eq!(issued(&w, &a, "welcome").await, 1);
+    assert_eq!(issued(&w, &a, "first_order").await, 1);
+    let only = "SELECT COUNT(*) FROM coupons WHERE member_id = $1 AND first_order_only = TRUE";
+    assert_eq!(w.app.scalar(only, &[&a]).await, 1);
 }

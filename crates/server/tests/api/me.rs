@@ -28,7 +28,8 @@ async fn patch(w: &World, token: &str, body: Value) -> TestResponse {
 #[tokio::test]
 async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     let mut w = world("2025-03-01T12:00:00+08:00").await;
-    // ¥800 at regular: 800 points, silver, and the first-order ¥10 coupon (30 days).
+    // ¥800 at regular: 800 points, silver, and the first-order ¥10 coupon (30 days), next
+    // to the two coupons of registration (30 days too).
     let res = w
         .post_order(&order("O-1", PHONE_A, "2025-03-01T11:00:00+08:00", 80_000))
         .await;
@@ -47,7 +48,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     assert_eq!(me["points_expiring"], Value::Null);
     assert_eq!(
         me["coupons"],
-        json!({ "available": 1, "used": 0, "expired": 0 })
+        json!({ "available": 3, "used": 0, "expired": 0 })
     );
     assert_eq!(me["snapshot"]["points_balance"], 800);
     assert_eq!(me["snapshot"]["first_order"], false);
@@ -67,7 +68,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     );
     assert_eq!(
         me["coupons"],
-        json!({ "available": 0, "used": 0, "expired": 1 })
+        json!({ "available": 0, "used": 0, "expired": 3 })
     );
     // One second later (local midnight): within 30 days.
     w.app.set_now("2026-12-01T16:00:00Z");
@@ -484,8 +485,15 @@ async fn the_export_has_the_orders_ledger_coupons_checkins_and_consent() {
     let ledger: Vec<Value> = w.ledger(&w.a).await.into_iter().rev().collect();
     assert_eq!(doc["points_ledger"], json!(ledger));
     assert_eq!(ledger.len(), 2);
-    assert_eq!(doc["coupons"].as_array().unwrap().len(), 1);
-    assert_eq!(doc["coupons"][0]["source"], "first_order");
+    // The registration's welcome and first-order coupons, and the first order's award.
+    let mut sources: Vec<&str> = doc["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["source"].as_str().unwrap())
+        .collect();
+    sources.sort();
+    assert_eq!(sources, ["first_order", "first_order", "welcome"]);
     assert_eq!(
         doc["checkins"],
         json!([{ "date": "2026-03-10", "streak_day": 1, "points": 5 }])

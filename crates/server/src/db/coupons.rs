@@ -1,0 +1,132 @@
+//! Coupons issued by rule (`rules::issuance`), each under an issue key that is unique in
+//! storage (`coupons.issue_key`): a registration or a job run twice issues nothing twice.
+
+use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
+use rules::issuance::Grant;
+use rules::mall::CouponTemplate;
+use rules::program::Text;
+use rules::Program;
+
+use super::Tx;
+use crate::clock::random_token;
+
+/// Issues one coupon valid from `from` unless `issue_key` was issued before; true when
+/// this call issued it.
+#[allow(clippy::too_many_arguments)] // each is one fact of the coupon
+async fn issue(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    title: &Text,
+    template: &CouponTemplate,
+    source: &str,
+    issue_key: &str,
+    from: &DateTime<FixedOffset>,
+) -> anyhow::Result<bool> {
+    // Coupon times in the program's offset, like every other coupon's.
+    let from = from.with_timezone(&program.offset());
+    let until = from + Days::new(template.valid_days as u64);
+    let done = sqlx::query(
+        "INSERT INTO coupons (id, member_id, kind, title, source, valid_from, valid_until, \
+           first_order_only, created_at, issue_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+    )
+    .bind(format!("c_{}", random_token(12)))
+    .bind(member_id)
+    .bind(serde_json::to_string(&template.kind)?)
+    .bind(&title.zh)
+    .bind(source)
+    .bind(from.to_rfc3339())
+    .bind(until.to_rfc3339())
+    .bind(template.first_order_only)
+    .bind(from.to_rfc3339())
+    .bind(issue_key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+async fn grant(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    g: &Grant,
+    source: &str,
+    key: &str,
+    from: &DateTime<FixedOffset>,
+) -> anyhow::Result<bool> {
+    issue(
+        tx, program, member_id, &g.title, &g.coupon, source, key, from,
+    )
+    .await
+}
+
+/// The welcome and first-order coupons, in the registration's transaction.
+pub async fn at_registration(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    let i = &program.coupon_issuance;
+    let welcome_key = format!("welcome:{member_id}");
+    grant(
+        tx,
+        program,
+        member_id,
+        &i.welcome,
+        "welcome",
+        &welcome_key,
+        now,
+    )
+    .await?;
+    let first_key = format!("first_order:{member_id}");
+    grant(
+        tx,
+        program,
+        member_id,
+        &i.first_order,
+        "first_order",
+        &first_key,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// How many coupons a day's job issued, by rule.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Issued {
+    pub monthly: u64,
+    pub birthday: u64,
+}
+
+/// The coupons due to one member on local date `date` (the job's): the monthly coupon
+/// (keyed by month) and the birthday coupon (keyed by year), valid from local 00:00.
+pub async fn on_date(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    member_id: &str,
+    tier: &rules::TierId,
+    birthday: Option<NaiveDate>,
+    date: NaiveDate,
+) -> anyhow::Result<Issued> {
+    let i = &program.coupon_issuance;
+    let from = program.local_midnight(date);
+    let mut issued = Issued::default();
+    if program.monthly_coupon_due(tier, date) {
+        let m = &i.monthly;
+        let key = format!("monthly:{}-{:02}:{member_id}", date.year(), date.month());
+        let new = issue(
+            tx, program, member_id, &m.title, &m.coupon, "monthly", &key, &from,
+        )
+        .await?;
+        issued.monthly += u64::from(new);
+    }
+    if birthday.is_some_and(|b| program.birthday_coupon_due(b, date)) {
+        let key = format!("birthday:{}:{member_id}", date.year());
+        let new = grant(tx, program, member_id, &i.birthday, "birthday", &key, &from).await?;
+        issued.birthday += u64::from(new);
+    }
+    Ok(issued)
+}

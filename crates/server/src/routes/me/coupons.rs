@@ -1,0 +1,117 @@
+//! `GET /api/me/coupons?status=available|used|expired`: the wallet. Status is derived from
+//! now exactly as the home screen's counts are: used (by an order), expired (unused and
+//! past validity), available (the rest, not-yet-valid ones included). Without `status`,
+//! every coupon. Sorted by what expires first (then id).
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::{DateTime, FixedOffset};
+use rules::CouponKind;
+use serde::{Deserialize, Serialize};
+use sqlx::Row as _;
+
+use crate::auth::AuthMember;
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Available,
+    Used,
+    Expired,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalletQuery {
+    status: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Wallet {
+    coupons: Vec<WalletEntry>,
+}
+
+#[derive(Debug, Serialize)]
+struct WalletEntry {
+    id: String,
+    kind: CouponKind,
+    title: String,
+    /// welcome, first_order, monthly, birthday, invite, mall, campaign, staff
+    source: String,
+    valid_from: DateTime<FixedOffset>,
+    valid_until: DateTime<FixedOffset>,
+    first_order_only: bool,
+    status: Status,
+    used_at: Option<DateTime<FixedOffset>>,
+    used_order_id: Option<String>,
+}
+
+fn bad_status() -> ApiError {
+    ApiError::reject(
+        StatusCode::BAD_REQUEST,
+        "invalid_status",
+        "status is `available`, `used` or `expired`",
+    )
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    me: AuthMember,
+    query: Result<Query<WalletQuery>, QueryRejection>,
+) -> Result<Json<Wallet>, ApiError> {
+    let Query(q) = query.map_err(|_| bad_status())?;
+    let wanted = match q.status.as_deref() {
+        None => None,
+        Some("available") => Some(Status::Available),
+        Some("used") => Some(Status::Used),
+        Some("expired") => Some(Status::Expired),
+        Some(_) => return Err(bad_status()),
+    };
+    let now = state.clock.now();
+    let rows = sqlx::query(
+        "SELECT id, kind, title, source, valid_from, valid_until, \
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT), used_at, used_order_id \
+         FROM coupons WHERE member_id = $1",
+    )
+    .bind(&me.id)
+    .fetch_all(&state.db)
+    .await?;
+    let mut coupons = vec![];
+    for r in rows {
+        let id: String = r.try_get(0)?;
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            ApiError::Internal(anyhow::anyhow!("coupon {id}: {what}: {e}"))
+        };
+        let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
+        let kind: String = r.try_get(1)?;
+        let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
+        let valid_until = time(r.try_get(5)?)?;
+        let used_at = r.try_get::<Option<String>, _>(7)?.map(time).transpose()?;
+        let status = match used_at {
+            Some(_) => Status::Used,
+            None if valid_until <= now => Status::Expired,
+            None => Status::Available,
+        };
+        if wanted.is_some_and(|w| w != status) {
+            continue;
+        }
+        coupons.push(WalletEntry {
+            kind,
+            title: r.try_get(2)?,
+            source: r.try_get(3)?,
+            valid_from: time(r.try_get(4)?)?,
+            valid_until,
+            first_order_only: r.try_get::<i64, _>(6)? != 0,
+            status,
+            used_at,
+            used_order_id: r.try_get(8)?,
+            id,
+        });
+    }
+    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+    Ok(Json(Wallet { coupons }))
+}

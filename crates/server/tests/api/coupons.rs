@@ -1,0 +1,180 @@
+//! Coupons: used exactly once by orders (concurrent ones too), given back by a whole-order
+//! refund while still valid, and the wallet API.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{json, Value};
+
+use crate::support::{order, world, World, PHONE_A};
+
+const NOW: &str = "2027-03-10T12:00:00+08:00";
+const PAID: &str = "2027-03-10T11:00:00+08:00";
+
+/// Member A's first order (¥1,000: 1,200 points) earns the first-order award; returns
+/// that coupon's id.
+async fn awarded_coupon(w: &World) -> String {
+    let res = w.post_order(&order("SO-1", PHONE_A, PAID, 100_000)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    // (Not the registration's first-order coupon, which is `first_order_only`.)
+    let award = "SELECT id FROM coupons WHERE source = 'first_order' AND first_order_only = FALSE";
+    sqlx::query_scalar(award)
+        .fetch_one(&w.app.state.db)
+        .await
+        .unwrap()
+}
+
+fn with_coupon(id: &str, coupon: &str) -> Value {
+    let mut body = order(id, PHONE_A, PAID, 5_000);
+    body["coupon"] = json!(coupon);
+    body
+}
+
+async fn wallet(w: &World, query: &str) -> Vec<Value> {
+    let res = w
+        .app
+        .call(
+            Method::GET,
+            &format!("/api/me/coupons{query}"),
+            Some(&w.a),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    res.json()["coupons"].as_array().unwrap().clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_concurrent_orders_with_one_coupon_one_gets_coupon_used() {
+    let w = world(NOW).await;
+    let coupon = awarded_coupon(&w).await;
+    let (a, b) = (with_coupon("SO-2", &coupon), with_coupon("SO-3", &coupon));
+    let (one, two) = tokio::join!(w.post_order(&a), w.post_order(&b));
+    let mut statuses = [one.status.as_u16(), two.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{} {}", one.json(), two.json());
+    let loser = if one.status == StatusCode::CONFLICT {
+        one
+    } else {
+        two
+    };
+    loser.assert_error(StatusCode::CONFLICT, "coupon_used");
+    let used = "SELECT COUNT(*) FROM orders WHERE coupon_id = $1";
+    assert_eq!(w.app.scalar(used, &[&coupon]).await, 1);
+    // Later, too; and with `auto` the used coupon is simply not chosen.
+    w.post_order(&with_coupon("SO-4", &coupon))
+        .await
+        .assert_error(StatusCode::CONFLICT, "coupon_used");
+    let res = w.post_order(&with_coupon("SO-5", "auto")).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    assert_ne!(res.json()["quote"]["coupon"]["id"], json!(coupon));
+}
+
+#[tokio::test]
+async fn a_whole_refund_gives_back_a_coupon_still_valid() {
+    let w = world(NOW).await;
+    let coupon = awarded_coupon(&w).await;
+    let res = w.post_order(&with_coupon("SO-2", &coupon)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    let base = res.json()["quote"]["earn_base_fen"].as_i64().unwrap();
+    let used = "SELECT COUNT(*) FROM coupons WHERE id = $1 AND used_at IS NOT NULL";
+    // A partial refund keeps it used; the rest of the order gives it back.
+    assert_eq!(
+        w.refund("SO-2", "R-1", 1_000).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(w.app.scalar(used, &[&coupon]).await, 1);
+    assert_eq!(
+        w.refund("SO-2", "R-2", base - 1_000).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(w.app.scalar(used, &[&coupon]).await, 0);
+    let available = wallet(&w, "?status=available").await;
+    assert!(
+        available.iter().any(|c| c["id"] == json!(coupon)),
+        "{available:?}"
+    );
+    // Used again, then refunded whole after it expired: it stays used.
+    let res = w.post_order(&with_coupon("SO-3", &coupon)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    let base = res.json()["quote"]["earn_base_fen"].as_i64().unwrap();
+    w.app.set_now("2027-05-01T12:00:00+08:00");
+    assert_eq!(
+        w.refund("SO-3", "R-3", base).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(w.app.scalar(used, &[&coupon]).await, 1);
+}
+
+#[tokio::test]
+async fn the_wallet_by_status_sorted_by_expiry() {
+    let mut w = world(NOW).await;
+    let coupon = awarded_coupon(&w).await;
+    // A mall coupon issued now (valid 30 days from 12:00) expires after the award (30
+    // days from 11:00).
+    let headers = [
+        ("authorization", format!("Bearer {}", w.a)),
+        ("idempotency-key", "k".into()),
+    ];
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let body = json!({ "item_id": "coupon-10" });
+    let res = w
+        .app
+        .call_with(
+            Method::POST,
+            "/api/mall/redeem",
+            &headers,
+            None,
+            Some(&body),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    let mall = res.json()["coupon"]["id"].clone();
+    // Registration's two coupons and the mall's expire at 12:00, the award at 11:00.
+    let all = wallet(&w, "").await;
+    let keys: Vec<(String, String)> = all
+        .iter()
+        .map(|c| {
+            (
+                c["valid_until"].as_str().unwrap().into(),
+                c["id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "by expiry, then id");
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0]["id"], json!(coupon));
+    assert!(all.iter().all(|c| c["status"] == "available"));
+    assert!(all.iter().any(|c| c["id"] == mall && c["source"] == "mall"));
+
+    let res = w.post_order(&with_coupon("SO-2", &coupon)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    let used = wallet(&w, "?status=used").await;
+    assert_eq!(used.len(), 1);
+    assert_eq!(used[0]["used_order_id"], "SO-2");
+    assert_eq!(wallet(&w, "?status=available").await.len(), 3);
+
+    w.app.set_now("2027-04-09T11:30:00+08:00");
+    w.login_again().await;
+    assert!(wallet(&w, "?status=expired").await.is_empty());
+    w.app.set_now("2027-04-09T12:00:00+08:00");
+    let expired = wallet(&w, "?status=expired").await;
+    assert_eq!(expired.len(), 3);
+    assert!(expired.iter().any(|c| c["id"] == mall));
+    assert!(wallet(&w, "?status=available").await.is_empty());
+    for bad in ["?status=all", "?status=", "?other=1"] {
+        w.app
+            .call(
+                Method::GET,
+                &format!("/api/me/coupons{bad}"),
+                Some(&w.a),
+                None,
+            )
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, "invalid_status");
+    }
+    w.app
+        .call(Method::GET, "/api/me/coupons", None, None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+}
