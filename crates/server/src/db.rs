@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod coupons;
+pub mod invites;
 pub mod ledger;
 pub mod mall;
 pub mod members;

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod invites;
 pub mod mall;
 pub mod me;
 pub mod orders;
@@ -25,6 +26,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(me::router())
         .merge(orders::router())
         .merge(mall::router())
+        .merge(invites::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

@@ -46,7 +46,8 @@ async fn issue(
     Ok(done.rows_affected() == 1)
 }
 
-async fn grant(
+/// Issues a rule's coupon under `key` (see [`issue`]).
+pub async fn grant(
     tx: &mut Tx<'_>,
     program: &Program,
     member_id: &str,

@@ -9,6 +9,7 @@ mod coupons;
 mod crash;
 mod demo;
 mod helpers;
+mod invites;
 mod jobs;
 mod mall;
 mod me;
