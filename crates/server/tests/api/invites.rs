@@ -68,6 +68,24 @@ async fn an_invite_rewards_both_and_the_third_adds_the_bonus() {
         (json!(3), json!(true))
     );
     assert_eq!(p["invites_to_bonus"], 0);
+    // Both sides' exports list the invite, without the other member's id.
+    let export = w
+        .app
+        .call(Method::GET, "/api/me/export", Some(&w.a), None)
+        .await
+        .json();
+    assert_eq!(export["invites"].as_array().unwrap().len(), 3);
+    assert_eq!(export["invites"][0]["as"], "inviter");
+    assert_eq!(export["invites"][0]["inviter_rewarded"], true);
+    let (invitee, token) = &invitees[0];
+    let export = w
+        .app
+        .call(Method::GET, "/api/me/export", Some(token), None)
+        .await
+        .json();
+    assert_eq!(export["invites"][0]["as"], "invitee");
+    assert!(!export.to_string().contains(&a));
+    assert!(export.to_string().contains(invitee.as_str()));
 }
 
 #[tokio::test]

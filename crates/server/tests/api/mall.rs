@@ -174,6 +174,13 @@ async fn a_coupon_item_debits_points_fills_the_wallet_and_replays() {
     let res = redeem(&app, Some(&token), Some("k-6"), &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     assert_eq!(res.json()["points_balance_after"], 0);
+    let export = app
+        .call(Method::GET, "/api/me/export", Some(&token), None)
+        .await
+        .json();
+    let redemptions = export["mall_redemptions"].as_array().unwrap();
+    assert_eq!(redemptions.len(), 6);
+    assert_eq!(redemptions[0], answer);
 }
 
 /// (session, Idempotency-Key, body, expected status, expected code)
