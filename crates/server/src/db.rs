@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod mall;
 pub mod members;
 pub mod orders;
+pub mod staff;
 
 use std::time::Duration;
 

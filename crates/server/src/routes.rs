@@ -8,6 +8,7 @@ pub mod me;
 pub mod orders;
 pub mod program;
 pub mod quote;
+pub mod staff;
 pub mod static_files;
 
 use axum::Router;
@@ -27,6 +28,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(orders::router())
         .merge(mall::router())
         .merge(invites::router())
+        .merge(staff::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

@@ -171,8 +171,9 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?;
     let key = format!("invite:invitee:{member_id}");
-    let invitee_rewarded =
-        grant(&mut tx, program, member_id, &i.reward, "invite", &key, now).await?;
+    let invitee_rewarded = grant(&mut tx, program, member_id, &i.reward, "invite", &key, now)
+        .await?
+        .is_some();
     if reward.rewarded {
         let key = format!("invite:inviter:{member_id}");
         grant(&mut tx, program, &inviter, &i.reward, "invite", &key, now).await?;

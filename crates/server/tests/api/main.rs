@@ -18,5 +18,6 @@ mod program;
 mod quote;
 mod security;
 mod serve;
+mod staff;
 mod static_files;
 mod support;
