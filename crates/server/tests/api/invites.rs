@@ -154,3 +154,35 @@ async fn the_yearly_cap_and_bad_accepts() {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     assert_eq!(res.json()["inviter_rewarded"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twelve_concurrent_acceptances_reward_the_inviter_ten_times_and_one_bonus() {
+    let w = std::sync::Arc::new(world(NOW).await);
+    let a = w.id(&w.a).await;
+    let code = progress(&w, &w.a).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invitees = members_with(&w.app, 12, 0, "regular").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (_, token) in invitees {
+        let (w, code) = (w.clone(), code.clone());
+        tasks.spawn(async move { accept(&w, &token, &code).await.json() });
+    }
+    let answers = tasks.join_all().await;
+    assert!(
+        answers.iter().all(|r| r["inviter_rewarded"].is_boolean()),
+        "{answers:?}"
+    );
+    let rewarded = answers
+        .iter()
+        .filter(|r| r["inviter_rewarded"] == true)
+        .count();
+    let bonuses = answers
+        .iter()
+        .filter(|r| r["inviter_bonus"] == true)
+        .count();
+    assert_eq!((rewarded, bonuses), (10, 1));
+    assert_eq!(invite_coupons(&w, &a, "2000").await, 10);
+    assert_eq!(invite_coupons(&w, &a, "5000").await, 1);
+}
