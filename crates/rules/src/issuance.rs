@@ -16,6 +16,17 @@ pub struct Issuance {
     pub first_order: Grant,
     pub monthly: MonthlyGrant,
     pub birthday: Grant,
+    /// What staff may grant by hand (each grant audited): a menu, so that every amount
+    /// stays program data.
+    pub staff: Vec<StaffGrant>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffGrant {
+    pub id: String,
+    pub title: Text,
+    pub coupon: CouponTemplate,
 }
 
 /// A coupon given by a rule: its title in the wallet and the coupon.
@@ -68,6 +79,19 @@ impl Program {
             template.kind.validate().map_err(|m| (at("kind"), m))?;
             if template.valid_days <= 0 {
                 return Err((at("valid_days"), "must be positive"));
+            }
+        }
+        for (n, g) in i.staff.iter().enumerate() {
+            let at = |f: &str| format!("coupon_issuance.staff[{n}].{f}");
+            if g.id.is_empty() || i.staff[..n].iter().any(|o| o.id == g.id) {
+                return Err((at("id"), "must be non-empty and unique"));
+            }
+            g.coupon
+                .kind
+                .validate()
+                .map_err(|m| (at("coupon.kind"), m))?;
+            if g.coupon.valid_days <= 0 {
+                return Err((at("coupon.valid_days"), "must be positive"));
             }
         }
         if self.tier(&i.monthly.min_tier).is_none() {

@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod coupon;
+pub mod invites;
 pub mod issuance;
 pub mod ledger;
 pub mod mall;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::MonthDay;
 use crate::coupon::CouponKind;
+use crate::invites::Invites;
 use crate::issuance::Issuance;
 use crate::mall::Mall;
 use crate::money::Fen;
@@ -50,6 +51,7 @@ pub struct Program {
     pub mall: Mall,
     /// Coupons issued by rule (PROGRAM.md §4).
     pub coupon_issuance: Issuance,
+    pub invites: Invites,
 }
 
 /// Keeping a tier, and joining.
@@ -256,6 +258,8 @@ impl Program {
         self.validate_mall()
             .map_err(|(field, m)| invalid(field, m))?;
         self.validate_issuance()
+            .map_err(|(field, m)| invalid(field, m))?;
+        self.validate_invites()
             .map_err(|(field, m)| invalid(field, m))?;
         let md = &self.member_discount.member_day;
         ensure(

@@ -11,10 +11,12 @@
 
 pub mod auth;
 pub mod coupons;
+pub mod invites;
 pub mod ledger;
 pub mod mall;
 pub mod members;
 pub mod orders;
+pub mod staff;
 
 use std::time::Duration;
 

@@ -2,11 +2,13 @@
 
 pub mod auth;
 pub mod demo;
+pub mod invites;
 pub mod mall;
 pub mod me;
 pub mod orders;
 pub mod program;
 pub mod quote;
+pub mod staff;
 pub mod static_files;
 
 use axum::Router;
@@ -25,6 +27,8 @@ pub fn api_router() -> Router<AppState> {
         .merge(me::router())
         .merge(orders::router())
         .merge(mall::router())
+        .merge(invites::router())
+        .merge(staff::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

@@ -10,10 +10,10 @@ use rules::Program;
 use super::Tx;
 use crate::clock::random_token;
 
-/// Issues one coupon valid from `from` unless `issue_key` was issued before; true when
+/// Issues one coupon valid from `from` unless `issue_key` was issued before; its id when
 /// this call issued it.
 #[allow(clippy::too_many_arguments)] // each is one fact of the coupon
-async fn issue(
+pub async fn issue(
     tx: &mut Tx<'_>,
     program: &Program,
     member_id: &str,
@@ -22,16 +22,17 @@ async fn issue(
     source: &str,
     issue_key: &str,
     from: &DateTime<FixedOffset>,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<String>> {
     // Coupon times in the program's offset, like every other coupon's.
     let from = from.with_timezone(&program.offset());
     let until = from + Days::new(template.valid_days as u64);
+    let id = format!("c_{}", random_token(12));
     let done = sqlx::query(
         "INSERT INTO coupons (id, member_id, kind, title, source, valid_from, valid_until, \
            first_order_only, created_at, issue_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
     )
-    .bind(format!("c_{}", random_token(12)))
+    .bind(&id)
     .bind(member_id)
     .bind(serde_json::to_string(&template.kind)?)
     .bind(&title.zh)
@@ -43,10 +44,11 @@ async fn issue(
     .bind(issue_key)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok((done.rows_affected() == 1).then_some(id))
 }
 
-async fn grant(
+/// Issues a rule's coupon under `key` (see [`issue`]).
+pub async fn grant(
     tx: &mut Tx<'_>,
     program: &Program,
     member_id: &str,
@@ -54,7 +56,7 @@ async fn grant(
     source: &str,
     key: &str,
     from: &DateTime<FixedOffset>,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Option<String>> {
     issue(
         tx, program, member_id, &g.title, &g.coupon, source, key, from,
     )
@@ -121,12 +123,12 @@ pub async fn on_date(
             tx, program, member_id, &m.title, &m.coupon, "monthly", &key, &from,
         )
         .await?;
-        issued.monthly += u64::from(new);
+        issued.monthly += u64::from(new.is_some());
     }
     if birthday.is_some_and(|b| program.birthday_coupon_due(b, date)) {
         let key = format!("birthday:{}:{member_id}", date.year());
         let new = grant(tx, program, member_id, &i.birthday, "birthday", &key, &from).await?;
-        issued.birthday += u64::from(new);
+        issued.birthday += u64::from(new.is_some());
     }
     Ok(issued)
 }

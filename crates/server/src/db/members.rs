@@ -279,6 +279,8 @@ async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
         "DELETE FROM milestones_held WHERE member_id = $1",
         "DELETE FROM checkins WHERE member_id = $1",
         "DELETE FROM mall_redemptions WHERE member_id = $1",
+        "DELETE FROM invites WHERE invitee_id = $1 OR inviter_id = $1",
+        "DELETE FROM audit_log WHERE member_id = $1 OR actor_id = $1",
         "DELETE FROM sessions WHERE member_id = $1",
         "DELETE FROM coupons WHERE member_id = $1",
         "DELETE FROM members WHERE id = $1",

@@ -34,7 +34,15 @@ async fn redeem(
     headers: HeaderMap,
     ApiJson(req): ApiJson<RedeemRequest>,
 ) -> Result<Response, ApiError> {
-    let key = headers
+    let key = idempotency_key(&headers)?;
+    let now = state.clock.now();
+    let recorded = mall::redeem(&state.db, &state.program.program, &me.id, key, &req, &now).await?;
+    Ok(answer(recorded))
+}
+
+/// The request's `Idempotency-Key` header: missing → 400 `idempotency_key_required`.
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
         .get("idempotency-key")
         .ok_or_else(|| {
             ApiError::reject(
@@ -44,8 +52,5 @@ async fn redeem(
             )
         })?
         .to_str()
-        .map_err(|_| mall::check_key("").unwrap_err())?;
-    let now = state.clock.now();
-    let recorded = mall::redeem(&state.db, &state.program.program, &me.id, key, &req, &now).await?;
-    Ok(answer(recorded))
+        .map_err(|_| mall::check_key("").unwrap_err())
 }

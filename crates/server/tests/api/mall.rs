@@ -5,12 +5,11 @@
 use std::sync::{Arc, Barrier};
 
 use axum::http::{Method, StatusCode};
-use member_center::db::ledger::{self, EntryKind, Source};
-use member_center::db::{auth as store, members};
 use rules::Program;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, Options, TestApp};
+use crate::support::members_with;
 
 const NOW: &str = "2027-03-10T12:00:00+08:00";
 
@@ -37,47 +36,6 @@ async fn app() -> TestApp {
         ..Default::default()
     })
     .await
-}
-
-/// `n` registered members of `tier` with `points` each: (member id, session token).
-async fn members_with(app: &TestApp, n: usize, points: i64, tier: &str) -> Vec<(String, String)> {
-    let program = &app.state.program.program;
-    let now = app.state.clock.now();
-    let mut out = vec![];
-    // Phones unique across calls within a test.
-    let first = app.scalar("SELECT COUNT(*) FROM members", &[]).await as usize;
-    let mut tx = app.state.db.begin().await.unwrap();
-    for i in 0..n {
-        let phone = format!("+86137{:08}", first + i);
-        let id = members::register(&mut tx, program, &phone, "member", "v", &now)
-            .await
-            .unwrap();
-        sqlx::query("UPDATE members SET tier = $1 WHERE id = $2")
-            .bind(tier)
-            .bind(&id)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
-        let source = Source::default();
-        ledger::credit(
-            &mut tx,
-            program,
-            &id,
-            EntryKind::Opening,
-            points,
-            &now,
-            source,
-        )
-        .await
-        .unwrap();
-        let ms = member_center::clock::ms(&now);
-        let token = store::create_session(&mut tx, &id, ms, ms + 60 * 86_400_000)
-            .await
-            .unwrap();
-        out.push((id, token));
-    }
-    tx.commit().await.unwrap();
-    out
 }
 
 async fn redeem(
@@ -216,6 +174,13 @@ async fn a_coupon_item_debits_points_fills_the_wallet_and_replays() {
     let res = redeem(&app, Some(&token), Some("k-6"), &body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     assert_eq!(res.json()["points_balance_after"], 0);
+    let export = app
+        .call(Method::GET, "/api/me/export", Some(&token), None)
+        .await
+        .json();
+    let redemptions = export["mall_redemptions"].as_array().unwrap();
+    assert_eq!(redemptions.len(), 6);
+    assert_eq!(redemptions[0], answer);
 }
 
 /// (session, Idempotency-Key, body, expected status, expected code)

@@ -3,6 +3,9 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use member_center::db::ledger::{self, EntryKind, Source};
+use member_center::db::{auth as store, members};
+
 use crate::helpers::{TestApp, TestResponse};
 
 pub const PHONE_A: &str = "13900000001";
@@ -116,4 +119,50 @@ impl World {
         self.a = self.app.login(PHONE_A).await;
         self.b = self.app.login(PHONE_B).await;
     }
+}
+
+/// `n` registered members of `tier` with `points` each: (member id, session token).
+pub async fn members_with(
+    app: &TestApp,
+    n: usize,
+    points: i64,
+    tier: &str,
+) -> Vec<(String, String)> {
+    let program = &app.state.program.program;
+    let now = app.state.clock.now();
+    let mut out = vec![];
+    // Phones unique across calls within a test.
+    let first = app.scalar("SELECT COUNT(*) FROM members", &[]).await as usize;
+    let mut tx = app.state.db.begin().await.unwrap();
+    for i in 0..n {
+        let phone = format!("+86137{:08}", first + i);
+        let id = members::register(&mut tx, program, &phone, "member", "v", &now)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE members SET tier = $1 WHERE id = $2")
+            .bind(tier)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let source = Source::default();
+        ledger::credit(
+            &mut tx,
+            program,
+            &id,
+            EntryKind::Opening,
+            points,
+            &now,
+            source,
+        )
+        .await
+        .unwrap();
+        let ms = member_center::clock::ms(&now);
+        let token = store::create_session(&mut tx, &id, ms, ms + 60 * 86_400_000)
+            .await
+            .unwrap();
+        out.push((id, token));
+    }
+    tx.commit().await.unwrap();
+    out
 }

@@ -79,6 +79,34 @@ pub async fn get(
         }))
     })
     .collect::<anyhow::Result<_>>()?;
+    // Redemptions as answered; invites without the other member's id (their data).
+    let redemptions: Vec<Value> = sqlx::query(
+        "SELECT response FROM mall_redemptions WHERE member_id = $1 ORDER BY at_ms, id",
+    )
+    .bind(&me.id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| Ok(serde_json::from_str(&r.try_get::<String, _>(0)?)?))
+    .collect::<anyhow::Result<_>>()?;
+    let invites: Vec<Value> = sqlx::query(
+        "SELECT CASE WHEN inviter_id = $1 THEN 'inviter' ELSE 'invitee' END, year, \
+           CAST(CASE WHEN rewarded THEN 1 ELSE 0 END AS BIGINT), at_ms FROM invites \
+         WHERE inviter_id = $1 OR invitee_id = $1 ORDER BY at_ms, invitee_id",
+    )
+    .bind(&me.id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| -> anyhow::Result<Value> {
+        Ok(json!({
+            "as": r.try_get::<String, _>(0)?,
+            "year": r.try_get::<i64, _>(1)?,
+            "inviter_rewarded": r.try_get::<i64, _>(2)? != 0,
+            "at": from_ms(r.try_get(3)?, offset),
+        }))
+    })
+    .collect::<anyhow::Result<_>>()?;
     let ledger = ledger::entries(db, program, &me.id, None, None, i64::MAX).await?;
     // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
     // read here too.
@@ -106,6 +134,8 @@ pub async fn get(
         "points_ledger": ledger,
         "coupons": coupons,
         "checkins": checkins,
+        "mall_redemptions": redemptions,
+        "invites": invites,
     });
     Ok((
         [(

@@ -1,0 +1,191 @@
+//! Invites in storage: a member's code, their progress this year, and accepting a code at
+//! registration. Acceptance locks both members (in id order, so two crossing acceptances
+//! cannot deadlock) and counts the inviter's rewarded invites under that lock, so the
+//! yearly cap and the bonus hold under concurrent acceptances too.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Datelike, FixedOffset};
+use rules::Program;
+use serde::Serialize;
+
+use super::coupons::grant;
+use super::{lock_member, members, Db};
+use crate::clock::{ms, random_token};
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub code: String,
+    /// Relative to the app: `/?invite=CODE`.
+    pub link: String,
+    pub year: i32,
+    pub rewarded_this_year: i64,
+    pub max_rewarded_per_year: i64,
+    pub bonus_at_invite: i64,
+    pub bonus_earned: bool,
+    /// Rewarded invites still needed for this year's bonus (0 once earned).
+    pub invites_to_bonus: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Accepted {
+    pub inviter_rewarded: bool,
+    pub inviter_bonus: bool,
+    /// The invitee's reward coupon was put in their wallet.
+    pub invitee_rewarded: bool,
+}
+
+async fn rewarded_in(
+    conn: &mut sqlx::AnyConnection,
+    inviter: &str,
+    year: i32,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM invites \
+         WHERE inviter_id = $1 AND year = $2 AND rewarded = TRUE",
+    )
+    .bind(inviter)
+    .bind(i64::from(year))
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// The member's code (made at the first ask) and this year's progress.
+pub async fn progress(
+    db: &Db,
+    program: &Program,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> Result<Progress, ApiError> {
+    let mut conn = db.acquire().await?;
+    // A fresh code only where none is set: a concurrent first ask keeps the first code.
+    sqlx::query("UPDATE members SET invite_code = $1 WHERE id = $2 AND invite_code IS NULL")
+        .bind(random_token(6))
+        .bind(member_id)
+        .execute(&mut *conn)
+        .await?;
+    let code: Option<String> = sqlx::query_scalar(
+        "SELECT invite_code FROM members WHERE id = $1 AND deleted_at_ms IS NULL",
+    )
+    .bind(member_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    let code = code.ok_or_else(ApiError::unauthorized)?;
+    let year = program.local_date(now).year();
+    let rewarded = rewarded_in(&mut conn, member_id, year).await?;
+    let i = &program.invites;
+    Ok(Progress {
+        link: format!("/?invite={code}"),
+        code,
+        year,
+        rewarded_this_year: rewarded,
+        max_rewarded_per_year: i.max_rewarded_per_year,
+        bonus_at_invite: i.bonus_at_invite,
+        bonus_earned: rewarded >= i.bonus_at_invite,
+        invites_to_bonus: (i.bonus_at_invite - rewarded).max(0),
+    })
+}
+
+/// The invitee `member_id` accepts `code` (see the module's comment).
+pub async fn accept(
+    db: &Db,
+    program: &Program,
+    member_id: &str,
+    code: &str,
+    now: &DateTime<FixedOffset>,
+) -> Result<Accepted, ApiError> {
+    let inviter: String = sqlx::query_scalar(
+        "SELECT id FROM members WHERE invite_code = $1 AND deleted_at_ms IS NULL",
+    )
+    .bind(code)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| {
+        ApiError::reject(
+            StatusCode::NOT_FOUND,
+            "invite_not_found",
+            "no such invite code",
+        )
+    })?;
+    if inviter == member_id {
+        return Err(ApiError::invalid(
+            "invite_self",
+            "a member cannot accept their own invite",
+        ));
+    }
+    let mut tx = db.begin().await?;
+    let (first, second) = if inviter.as_str() < member_id {
+        (inviter.as_str(), member_id)
+    } else {
+        (member_id, inviter.as_str())
+    };
+    for id in [first, second] {
+        if !lock_member(&mut tx, id).await? {
+            return Err(if id == member_id {
+                ApiError::unauthorized()
+            } else {
+                ApiError::reject(
+                    StatusCode::NOT_FOUND,
+                    "invite_not_found",
+                    "no such invite code",
+                )
+            });
+        }
+    }
+    let done: i64 =
+        sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM invites WHERE invitee_id = $1")
+            .bind(member_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if done > 0 {
+        return Err(ApiError::conflict(
+            "invite_already_accepted",
+            "this member has already accepted an invite",
+        ));
+    }
+    let me = members::get(&mut *tx, member_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let i = &program.invites;
+    if ms(now) - me.created_at_ms > i.accept_within_days * 86_400_000 {
+        return Err(ApiError::invalid(
+            "invite_too_late",
+            format!(
+                "an invite is accepted within {} days of registration",
+                i.accept_within_days
+            ),
+        ));
+    }
+    let year = program.local_date(now).year();
+    let reward = program.inviter_reward(rewarded_in(&mut tx, &inviter, year).await?);
+    sqlx::query(
+        "INSERT INTO invites (invitee_id, inviter_id, year, rewarded, at_ms) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(member_id)
+    .bind(&inviter)
+    .bind(i64::from(year))
+    .bind(reward.rewarded)
+    .bind(ms(now))
+    .execute(&mut *tx)
+    .await?;
+    let key = format!("invite:invitee:{member_id}");
+    let invitee_rewarded = grant(&mut tx, program, member_id, &i.reward, "invite", &key, now)
+        .await?
+        .is_some();
+    if reward.rewarded {
+        let key = format!("invite:inviter:{member_id}");
+        grant(&mut tx, program, &inviter, &i.reward, "invite", &key, now).await?;
+    }
+    if reward.bonus {
+        let key = format!("invite_bonus:{year}:{inviter}");
+        grant(&mut tx, program, &inviter, &i.bonus, "invite", &key, now).await?;
+    }
+    tx.commit().await?;
+    Ok(Accepted {
+        inviter_rewarded: reward.rewarded,
+        inviter_bonus: reward.bonus,
+        invitee_rewarded,
+    })
+}

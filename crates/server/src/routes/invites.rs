@@ -1,0 +1,47 @@
+//! `GET /api/me/invite` (the member's code, link and this year's progress) and
+//! `POST /api/invites/accept` (`{"code"}`, by the newly registered invitee).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+
+use crate::auth::AuthMember;
+use crate::db::invites::{self, Accepted, Progress};
+use crate::error::ApiError;
+use crate::extract::ApiJson;
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/me/invite", get(progress))
+        .route("/invites/accept", post(accept))
+}
+
+async fn progress(
+    State(state): State<AppState>,
+    me: AuthMember,
+) -> Result<Json<Progress>, ApiError> {
+    let now = state.clock.now();
+    Ok(Json(
+        invites::progress(&state.db, &state.program.program, &me.id, &now).await?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Accept {
+    code: String,
+}
+
+async fn accept(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiJson(body): ApiJson<Accept>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let now = state.clock.now();
+    let accepted =
+        invites::accept(&state.db, &state.program.program, &me.id, &body.code, &now).await?;
+    Ok((StatusCode::CREATED, Json(accepted)))
+}
