@@ -257,6 +257,29 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send("GET", path, None).await?)
 }
 
+/// `GET /api/me/invite`: the member's invite code and this year's progress.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Invite {
+    pub code: String,
+    /// Relative to the app (`/?invite=CODE`).
+    pub link: String,
+    pub rewarded_this_year: i64,
+    pub max_rewarded_per_year: i64,
+    pub bonus_earned: bool,
+    /// Rewarded invites still needed for this year's bonus (0 once earned).
+    pub invites_to_bonus: i64,
+}
+
+pub async fn invite() -> Result<Invite, ApiError> {
+    decode(send("GET", "/me/invite", None).await?)
+}
+
+/// Accepts the invite of the link the shopper arrived by, after their first login.
+pub async fn accept_invite(code: &str) -> Result<(), ApiError> {
+    let body = format!("{{\"code\":{}}}", quoted(code));
+    send("POST", "/invites/accept", Some(body)).await.map(drop)
+}
+
 /// The wallet's coupons of one status (`available`, `used`, `expired`).
 pub async fn coupons(status: &str) -> Result<Wallet, ApiError> {
     decode(send("GET", &format!("/me/coupons?status={status}"), None).await?)

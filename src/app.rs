@@ -43,6 +43,7 @@ pub fn App() -> impl IntoView {
             Route::Profile => LazyScreen::Profile,
             Route::Mall => LazyScreen::Mall,
             Route::Wallet => LazyScreen::Wallet,
+            Route::Invite => LazyScreen::Invite,
         };
         EitherOf4::D(view! { <Lazy screen data /> })
     };

@@ -16,7 +16,7 @@ use send_wrapper::SendWrapper;
 
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
-use crate::pages::{MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage};
+use crate::pages::{InvitePage, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage};
 use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
@@ -60,6 +60,11 @@ fn wallet(data: Loaded) -> ScreenResult {
     Ok(view! { <WalletPage data /> }.into_any())
 }
 
+#[wasm_split(invite, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn invite(data: Loaded) -> ScreenResult {
+    Ok(view! { <InvitePage data /> }.into_any())
+}
+
 /// The screens that load on demand. One plain function type (not a generic) so that the
 /// loading and retry view below is compiled once.
 #[derive(Clone, Copy)]
@@ -70,6 +75,7 @@ pub enum LazyScreen {
     Profile,
     Mall,
     Wallet,
+    Invite,
 }
 
 impl LazyScreen {
@@ -81,6 +87,7 @@ impl LazyScreen {
             LazyScreen::Profile => Box::pin(profile(data)),
             LazyScreen::Mall => Box::pin(mall(data)),
             LazyScreen::Wallet => Box::pin(wallet(data)),
+            LazyScreen::Invite => Box::pin(invite(data)),
         }
     }
 }

@@ -27,5 +27,23 @@ fn main() {
     if let Some(boot) = leptos::prelude::document().get_element_by_id("boot") {
         boot.remove();
     }
+    remember_invite();
     leptos::mount::mount_to_body(app::App);
+}
+
+/// An invite link (`/?invite=CODE`): the code is kept for the login that follows.
+fn remember_invite() {
+    let search = leptos::prelude::window()
+        .location()
+        .search()
+        .unwrap_or_default();
+    let code = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("invite="));
+    if let Some(code) =
+        code.filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        storage::set_invite(code);
+    }
 }

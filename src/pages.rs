@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod home;
+mod invite;
 mod login;
 mod mall;
 mod not_found;
@@ -11,6 +12,7 @@ mod profile;
 mod wallet;
 
 pub use home::Home;
+pub use invite::InvitePage;
 pub use login::Login;
 pub use mall::MallPage;
 pub use not_found::NotFound;

@@ -21,6 +21,7 @@ pub enum Route {
     Profile,
     Mall,
     Wallet,
+    Invite,
     /// Any other path.
     NotFound,
 }
@@ -37,6 +38,7 @@ impl Route {
             "/profile" => Route::Profile,
             "/mall" => Route::Mall,
             "/coupons" => Route::Wallet,
+            "/invite" => Route::Invite,
             _ => Route::NotFound,
         }
     }
@@ -52,6 +54,7 @@ impl Route {
             Route::Profile => "/profile",
             Route::Mall => "/mall",
             Route::Wallet => "/coupons",
+            Route::Invite => "/invite",
         }
     }
 }

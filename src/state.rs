@@ -94,6 +94,16 @@ impl AppState {
         self.data.set(None);
         let data = self.data;
         leptos::task::spawn_local(async move {
+            // Arrived by an invite link: accepted now, before the data (and the wallet
+            // with the invite's coupon) is fetched. A refusal (an old member, too late,
+            // one's own code) means nothing to accept: forgotten; a network error: kept
+            // for the next login.
+            if let Some(code) = storage::invite() {
+                match api::accept_invite(&code).await {
+                    Err(e) if e.status == 0 => {}
+                    _ => storage::clear_invite(),
+                }
+            }
             let loaded = fetch().await;
             let saved = loaded
                 .as_ref()

@@ -3,6 +3,7 @@
 
 const LANG_KEY: &str = "mc.lang";
 const PERSONA_KEY: &str = "mc.persona";
+const INVITE_KEY: &str = "mc.invite";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -32,4 +33,20 @@ pub fn persona() -> Option<String> {
 
 pub fn set_persona(id: &str) {
     set(PERSONA_KEY, id);
+}
+
+/// The invite code of the link the shopper arrived by (`/?invite=CODE`), kept until
+/// their login accepts it.
+pub fn invite() -> Option<String> {
+    get(INVITE_KEY)
+}
+
+pub fn set_invite(code: &str) {
+    set(INVITE_KEY, code);
+}
+
+pub fn clear_invite() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(INVITE_KEY);
+    }
 }

@@ -101,6 +101,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
                     {cta(Route::Points, "nav-points", |l| td_string!(l, me.nav_points), |l| td_string!(l, me.nav_points_hint))}
                     {cta(Route::Profile, "nav-profile", |l| td_string!(l, me.nav_profile), |l| td_string!(l, me.nav_profile_hint))}
                     {cta(Route::Wallet, "nav-wallet", |l| td_string!(l, me.nav_wallet), |l| td_string!(l, me.nav_wallet_hint))}
+                    {cta(Route::Invite, "nav-invite", |l| td_string!(l, me.nav_invite), |l| td_string!(l, me.nav_invite_hint))}
                     {cta(Route::Mall, "nav-mall", |l| td_string!(l, me.nav_mall), |l| td_string!(l, me.nav_mall_hint))}
                 </nav>
             }

@@ -544,3 +544,62 @@ async fn member_redeems_a_mall_coupon() {
 
     browser.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn an_invite_link_rewards_the_friend_who_joins_and_the_inviter() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let login = LoginPage(client);
+    let token = login.log_in(&server.base_url, "13800000002").await;
+    click(client, "nav-invite").await;
+    let invite = server.get_json_as("/api/me/invite", &token);
+    let code = invite["code"].as_str().unwrap().to_string();
+    eventually("the invite code", || async {
+        (text(client, "invite-code").await == code).then_some(())
+    })
+    .await;
+    let link = format!("{}{}", server.base_url, invite["link"].as_str().unwrap());
+    assert_eq!(text(client, "invite-link").await, link);
+    let qr: Value = client
+        .execute(
+            "return document.querySelector('[data-testid=invite-qr] svg') !== null;",
+            vec![],
+        )
+        .await
+        .expect("the QR code");
+    assert_eq!(qr, true, "the QR code is drawn");
+    assert_eq!(int_attr(client, "invite-progress", "data-value").await, 0);
+    click(client, "invite-copy").await;
+    let copied = eventually("the copy's result", || async {
+        attr(client, "invite-copied", "data-code")
+            .await
+            .filter(|c| !c.is_empty())
+    })
+    .await;
+    assert!(copied == "copied" || copied == "copy_failed", "{copied}");
+    let shot = browser.screenshot("invite").await;
+    println!("screenshot: {}", shot.display());
+
+    // A friend opens the link on another phone (no session here: the inviter's stays
+    // valid for the checks below) and joins: both get the invite reward.
+    client.delete_all_cookies().await.expect("a new visitor");
+    client.goto(&link).await.expect("open the invite link");
+    find(client, "nav-login").await;
+    let friend = login.log_in(&server.base_url, "13900000077").await;
+    let wallet = eventually("the friend's invite coupon", || async {
+        let wallet = server.get_json_as("/api/me/coupons?status=available", &friend);
+        let has = wallet["coupons"]
+            .as_array()?
+            .iter()
+            .any(|c| c["source"] == "invite");
+        has.then_some(wallet)
+    })
+    .await;
+    assert!(wallet["coupons"].as_array().unwrap().len() >= 2);
+    let progress = server.get_json_as("/api/me/invite", &token);
+    assert_eq!(progress["rewarded_this_year"], 1);
+
+    browser.close().await;
+}

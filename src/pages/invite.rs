@@ -1,0 +1,124 @@
+use leptos::either::Either;
+use leptos::prelude::*;
+use qrcode::render::svg;
+use qrcode::QrCode;
+use rules::program::Text;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::{self, Invite};
+use crate::components::TopBar;
+use crate::i18n::*;
+use crate::labels::{fill, login_error};
+use crate::pages::points::need_login;
+use crate::state::Loaded;
+use crate::text::{dyn_text, flag, lang, tr};
+
+/// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
+/// crate) and a copy button, and this year's progress toward the bonus.
+#[component]
+pub fn InvitePage(data: Loaded) -> impl IntoView {
+    let rules = data.program.invites.clone();
+    let content = match data.me {
+        Some(_) => Either::Left(
+            view! { <InviteContent reward=rules.reward.title bonus=rules.bonus.title /> },
+        ),
+        None => Either::Right(need_login()),
+    };
+    view! {
+        <TopBar back=true>{tr!(invite.title)}</TopBar>
+        <main class="page page--invite">{content}</main>
+    }
+}
+
+#[component]
+fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
+    let locale = lang();
+    let invite = RwSignal::new(None::<Invite>);
+    let error = RwSignal::new(None::<String>);
+    // "copied", "copy_failed" or nothing.
+    let copied = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move {
+        match api::invite().await {
+            Ok(i) => invite.set(Some(i)),
+            Err(e) => error.set(Some(e.code)),
+        }
+    });
+    let intro = dyn_text(move || {
+        let l = locale.get();
+        fill(
+            td_string!(l, invite.intro),
+            &[("reward", reward.get(l.as_str()))],
+        )
+    });
+    let card = move || {
+        invite.get().map(|i| {
+            let url = absolute(&i.link);
+            let qr = qr_svg(&url);
+            let (n, max) = (i.rewarded_this_year.to_string(), i.max_rewarded_per_year.to_string());
+            let to_bonus = i.invites_to_bonus.to_string();
+            let bonus = bonus.clone();
+            let bonus_line = dyn_text(move || {
+                let l = locale.get();
+                fill(td_string!(l, invite.to_bonus), &[("n", &to_bonus), ("bonus", bonus.get(l.as_str()))])
+            });
+            let link = url.clone();
+            let copy = move |_| {
+                let link = link.clone();
+                leptos::task::spawn_local(async move {
+                    let done = JsFuture::from(window().navigator().clipboard().write_text(&link)).await;
+                    copied.set(Some(if done.is_ok() { "copied" } else { "copy_failed" }.into()));
+                });
+            };
+            view! {
+                <section class="card invite">
+                    <p class="invite__label">{tr!(invite.code)}</p>
+                    <p class="invite__code" data-testid="invite-code">{i.code.clone()}</p>
+                    <div class="invite__qr" role="img" aria-label=tr!(invite.qr_label) data-testid="invite-qr" inner_html=qr></div>
+                    <p class="invite__link" data-testid="invite-link">{url}</p>
+                    <button type="button" class="button button--primary" data-testid="invite-copy" on:click=copy>
+                        {tr!(invite.copy)}
+                    </button>
+                    <p class="hint" role="status" data-testid="invite-copied" data-code=dyn_text(move || copied.get().unwrap_or_default())>
+                        {dyn_text(move || match copied.get().as_deref() {
+                            Some("copied") => td_string!(locale.get(), invite.copied).to_string(),
+                            Some(_) => td_string!(locale.get(), invite.copy_failed).to_string(),
+                            None => String::new(),
+                        })}
+                    </p>
+                </section>
+                <section class="card">
+                    <p data-testid="invite-progress" data-value=i.rewarded_this_year>
+                        {dyn_text(move || fill(td_string!(locale.get(), invite.progress), &[("n", &n), ("max", &max)]))}
+                    </p>
+                    <p class="hint" data-testid="invite-to-bonus" data-value=i.invites_to_bonus hidden=i.bonus_earned>{bonus_line}</p>
+                    <p class="hint" hidden=!i.bonus_earned>{tr!(invite.bonus_earned)}</p>
+                </section>
+            }
+        })
+    };
+    view! {
+        <p class="intro">{intro}</p>
+        <p class="card notice notice--error" role="alert" data-testid="invite-error" hidden=flag(move || error.with(Option::is_none))>
+            {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+        </p>
+        {card}
+    }
+}
+
+/// The link as shoppers share it: this site's origin and the server's path.
+fn absolute(link: &str) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{link}")
+}
+
+/// The QR code of `text` as SVG markup (the crate's renderer; dark modules on white).
+fn qr_svg(text: &str) -> String {
+    match QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
