@@ -1,6 +1,7 @@
 //! The API's throughput and latency over real HTTP on SQLite (`cargo xtask bench`, or
-//! `cargo bench -p member-center --bench api --profile server`): order ingestion and
-//! `GET /api/me`, each next to a bare axum handler measured in the same run, so the figures
+//! `cargo bench -p member-center --bench api --profile server`): order ingestion,
+//! `GET /api/me` and points-mall redemptions of one item by every client at once, each
+//! next to a bare axum handler measured in the same run, so the figures
 //! say what the database and the rules cost on top of HTTP itself. Clients and server share
 //! the machine's cores; the figures are for comparison, not capacity planning.
 
@@ -18,6 +19,8 @@ use serde_json::{json, Value};
 const CLIENTS: usize = 16;
 const MEMBERS: usize = 20;
 const REQUESTS_PER_CLIENT: usize = 250;
+/// The mall item every client redeems: 1 point, stock for every request, no limit.
+const BENCH_ITEM: &str = "bench-sticker";
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -29,7 +32,13 @@ fn main() {
     let (base, bare, key, tokens) = runtime.block_on(setup(&url));
 
     let bare_figure = measure("bare axum handler (GET, JSON)", |_, _| {
-        (ureq::http::Method::GET, format!("{bare}/"), None, None)
+        (
+            ureq::http::Method::GET,
+            format!("{bare}/"),
+            None,
+            None,
+            None,
+        )
     });
     let counter = Arc::new(AtomicUsize::new(0));
     let paid = chrono::Utc::now().fixed_offset().to_rfc3339();
@@ -45,7 +54,13 @@ fn main() {
             "points": 0
         });
         let url = format!("{base}/api/v1/orders");
-        (ureq::http::Method::POST, url, Some(key.clone()), Some(body))
+        (
+            ureq::http::Method::POST,
+            url,
+            Some(key.clone()),
+            Some(body),
+            None,
+        )
     });
     let me = measure("GET /api/me", |client, _| {
         let token = tokens[client % MEMBERS].clone();
@@ -54,9 +69,26 @@ fn main() {
             format!("{base}/api/me"),
             Some(token),
             None,
+            None,
         )
     });
-    for figure in [bare_figure, orders, me] {
+    // After the orders, every member has points; all clients redeem the same item, so
+    // every redemption contends for its stock row (and SQLite's one writer).
+    let redeemed = AtomicUsize::new(0);
+    let redemptions = measure(
+        "mall redemption, one item (POST /api/mall/redeem)",
+        |client, _| {
+            let n = redeemed.fetch_add(1, Ordering::Relaxed);
+            (
+                ureq::http::Method::POST,
+                format!("{base}/api/mall/redeem"),
+                Some(tokens[client % MEMBERS].clone()),
+                Some(json!({ "item_id": BENCH_ITEM })),
+                Some(format!("bench-{n:08}")),
+            )
+        },
+    );
+    for figure in [bare_figure, orders, me, redemptions] {
         println!("{figure}");
     }
 }
@@ -87,7 +119,17 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
     let (_, key) = db::auth::create_api_key(&pool, "bench", ms(&now))
         .await
         .expect("key");
-    let state = AppState::new(Program::default_program(), pool);
+    let mut program = Program::default_program();
+    program.mall.items.push(
+        serde_json::from_value(json!({
+            "id": BENCH_ITEM,
+            "title": { "zh": "压测贴纸", "en": "Bench sticker" },
+            "points": 1,
+            "stock": CLIENTS * REQUESTS_PER_CLIENT
+        }))
+        .expect("a mall item"),
+    );
+    let state = AppState::new(program, pool);
     let app = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(member_center::serve(app, state, std::future::pending()));
@@ -98,7 +140,14 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
     (base, bare_url, key, tokens)
 }
 
-type Request = (ureq::http::Method, String, Option<String>, Option<Value>);
+/// Method, URL, bearer token or API key, JSON body, `Idempotency-Key`.
+type Request = (
+    ureq::http::Method,
+    String,
+    Option<String>,
+    Option<Value>,
+    Option<String>,
+);
 
 /// `CLIENTS` threads, each with a keep-alive connection, send `REQUESTS_PER_CLIENT`
 /// requests one after another; every answer must be 2xx. Returns the figure line.
@@ -115,9 +164,9 @@ fn measure(name: &str, make: impl Fn(usize, usize) -> Request + Sync) -> String 
                         .into();
                     (0..REQUESTS_PER_CLIENT)
                         .map(|i| {
-                            let (method, url, bearer, body) = make(client, i);
+                            let (method, url, bearer, body, key) = make(client, i);
                             let t = Instant::now();
-                            let status = send(&agent, method, &url, bearer, body);
+                            let status = send(&agent, method, &url, bearer, body, key);
                             assert!((200..300).contains(&status), "{url}: {status}");
                             t.elapsed()
                         })
@@ -147,6 +196,7 @@ fn send(
     url: &str,
     bearer: Option<String>,
     body: Option<Value>,
+    key: Option<String>,
 ) -> u16 {
     let auth = bearer.map(|t| format!("Bearer {t}"));
     let result = match (method, body) {
@@ -154,6 +204,9 @@ fn send(
             let mut req = agent.post(url);
             if let Some(a) = &auth {
                 req = req.header("Authorization", a);
+            }
+            if let Some(k) = &key {
+                req = req.header("Idempotency-Key", k);
             }
             req.send_json(&body)
         }
