@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::{DataGate, Remount};
 use crate::i18n::*;
-use crate::lazy_screens::{Lazy, LazyScreen};
+use crate::lazy_screens::{self, Lazy, LoadScreen};
 use crate::pages::{Home, Login, NotFound};
 use crate::route::{provide_router, Route};
 use crate::state::{AppState, Loaded};
@@ -33,19 +33,19 @@ pub fn App() -> impl IntoView {
     // A screen gets the data as it is when it is built; one gate for all screens (one
     // keyed `For` instead of one per screen: wasm size).
     let screen = |(route, data): (Route, Loaded)| {
-        let screen = match route {
+        let screen: LoadScreen = match route {
             Route::Home => return EitherOf4::A(view! { <Home data /> }),
             Route::Login => return EitherOf4::B(view! { <Login data /> }),
             Route::NotFound => return EitherOf4::C(view! { <NotFound /> }),
-            Route::Preview => LazyScreen::Preview,
-            Route::Privacy => LazyScreen::Privacy,
-            Route::Points => LazyScreen::Points,
-            Route::Profile => LazyScreen::Profile,
-            Route::Mall => LazyScreen::Mall,
-            Route::Wallet => LazyScreen::Wallet,
-            Route::Invite => LazyScreen::Invite,
+            Route::Preview => |data| Box::pin(lazy_screens::preview(data)),
+            Route::Privacy => |data| Box::pin(lazy_screens::privacy(data)),
+            Route::Points => |data| Box::pin(lazy_screens::points(data)),
+            Route::Profile => |data| Box::pin(lazy_screens::profile(data)),
+            Route::Mall => |data| Box::pin(lazy_screens::mall(data)),
+            Route::Wallet => |data| Box::pin(lazy_screens::wallet(data)),
+            Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
         };
-        EitherOf4::D(view! { <Lazy screen data /> })
+        EitherOf4::D(view! { <Lazy load=screen data /> })
     };
     let current = move || Some(route.get()).zip(state.loaded());
     view! {

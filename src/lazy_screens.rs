@@ -28,82 +28,60 @@ impl From<SplitLoaderError> for ScreenLoadFailed {
     }
 }
 
-type ScreenResult = Result<AnyView, ScreenLoadFailed>;
+pub type ScreenResult = Result<AnyView, ScreenLoadFailed>;
 
 #[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn preview(data: Loaded) -> ScreenResult {
+pub fn preview(data: Loaded) -> ScreenResult {
     Ok(view! { <PreviewPage data /> }.into_any())
 }
 
 #[wasm_split(privacy, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn privacy(data: Loaded) -> ScreenResult {
+pub fn privacy(data: Loaded) -> ScreenResult {
     Ok(view! { <Privacy data /> }.into_any())
 }
 
 #[wasm_split(points, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn points(data: Loaded) -> ScreenResult {
+pub fn points(data: Loaded) -> ScreenResult {
     Ok(view! { <PointsPage data /> }.into_any())
 }
 
 #[wasm_split(profile, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn profile(data: Loaded) -> ScreenResult {
+pub fn profile(data: Loaded) -> ScreenResult {
     Ok(view! { <Profile data /> }.into_any())
 }
 
 #[wasm_split(mall, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn mall(data: Loaded) -> ScreenResult {
+pub fn mall(data: Loaded) -> ScreenResult {
     Ok(view! { <MallPage data /> }.into_any())
 }
 
 #[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn wallet(data: Loaded) -> ScreenResult {
+pub fn wallet(data: Loaded) -> ScreenResult {
     Ok(view! { <WalletPage data /> }.into_any())
 }
 
 #[wasm_split(invite, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn invite(data: Loaded) -> ScreenResult {
+pub fn invite(data: Loaded) -> ScreenResult {
     Ok(view! { <InvitePage data /> }.into_any())
 }
 
-/// The screens that load on demand. One plain function type (not a generic) so that the
+/// How a lazily loaded screen is fetched and built: one of the functions above, boxed
+/// (`|data| Box::pin(points(data))`). One plain function type, not a generic, so that the
 /// loading and retry view below is compiled once.
-#[derive(Clone, Copy)]
-pub enum LazyScreen {
-    Preview,
-    Privacy,
-    Points,
-    Profile,
-    Mall,
-    Wallet,
-    Invite,
-}
+pub type LoadScreen = fn(Loaded) -> Pin<Box<dyn Future<Output = ScreenResult>>>;
 
-impl LazyScreen {
-    fn load(self, data: Loaded) -> Pin<Box<dyn Future<Output = ScreenResult>>> {
-        match self {
-            LazyScreen::Preview => Box::pin(preview(data)),
-            LazyScreen::Privacy => Box::pin(privacy(data)),
-            LazyScreen::Points => Box::pin(points(data)),
-            LazyScreen::Profile => Box::pin(profile(data)),
-            LazyScreen::Mall => Box::pin(mall(data)),
-            LazyScreen::Wallet => Box::pin(wallet(data)),
-            LazyScreen::Invite => Box::pin(invite(data)),
-        }
-    }
-}
-
-/// Shows `screen`: a spinner while its module is fetched (usually one round trip), then
+/// Shows the screen `load` gives: a spinner while its module is fetched (usually one round trip), then
 /// the screen. If the fetch fails, a message and a retry button that reloads the page:
 /// the URL names the screen, and the page's own files come from the cache.
 #[component]
-pub fn Lazy(screen: LazyScreen, data: Loaded) -> impl IntoView {
+pub fn Lazy(load: LoadScreen, data: Loaded) -> impl IntoView {
     let fetched = RwSignal::new(false);
     let loading = || loading_screen(|l| td_string!(l, app.screen_loading));
     // The browser is single-threaded; `Suspend` asks for `Send` futures. No `Suspense`
     // around it (its machinery is kilobytes of wasm): the spinner shows until the module
     // is there.
     let screen = Suspend::new(SendWrapper::new(async move {
-        let result = screen.load(data).await;
+        let result = load(data).await;
         fetched.set(true);
         match result {
             Ok(view) => Either::Left(view),
