@@ -37,13 +37,7 @@ fn remember_invite() {
         .location()
         .search()
         .unwrap_or_default();
-    let code = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("invite="));
-    if let Some(code) =
-        code.filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_alphanumeric()))
-    {
+    if let Some(code) = route::invite_code(&search) {
         storage::set_invite(code);
     }
 }

@@ -59,6 +59,22 @@ impl Route {
     }
 }
 
+/// The invite code of an invite link's query (`?invite=CODE`), if it has a well-formed
+/// one. Codes are upper case letters and digits; older ones were base64url, so `-` and
+/// `_` pass too.
+pub fn invite_code(search: &str) -> Option<&str> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("invite="))
+        .filter(|code| {
+            (4..=32).contains(&code.len())
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// The current route, in the context.
 #[derive(Clone, Copy)]
 struct Current(RwSignal<Route>);
@@ -130,8 +146,27 @@ mod tests {
             Route::Privacy,
             Route::Points,
             Route::Profile,
+            Route::Mall,
+            Route::Wallet,
+            Route::Invite,
         ] {
             assert_eq!(Route::from_path(route.path()), route);
         }
+    }
+
+    #[test]
+    fn invite_codes_of_links() {
+        assert_eq!(invite_code("?invite=K7M2Q9XA"), Some("K7M2Q9XA"));
+        assert_eq!(invite_code("?utm=x&invite=K7M2Q9XA&y=1"), Some("K7M2Q9XA"));
+        assert_eq!(
+            invite_code("?invite=aB-_9xYz"),
+            Some("aB-_9xYz"),
+            "older codes"
+        );
+        assert_eq!(invite_code(""), None);
+        assert_eq!(invite_code("?invite="), None);
+        assert_eq!(invite_code("?invite=%3Cscript%3E"), None);
+        assert_eq!(invite_code("?invite=a b"), None);
+        assert_eq!(invite_code(&format!("?invite={}", "A".repeat(33))), None);
     }
 }

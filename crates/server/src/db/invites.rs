@@ -10,8 +10,22 @@ use serde::Serialize;
 
 use super::coupons::grant;
 use super::{lock_member, members, Db};
-use crate::clock::{ms, random_token};
+use crate::clock::ms;
 use crate::error::ApiError;
+
+/// Invite codes are read aloud, typed from a poster and put in links as they are: upper
+/// case letters and digits without the look-alikes 0/O and 1/I/L (Crockford's choice),
+/// nothing a URL would escape. 8 of 31 symbols: 8.5 × 10¹¹ codes.
+const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+const CODE_LENGTH: usize = 8;
+
+fn new_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LENGTH)
+        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Progress {
@@ -60,7 +74,7 @@ pub async fn progress(
     let mut conn = db.acquire().await?;
     // A fresh code only where none is set: a concurrent first ask keeps the first code.
     sqlx::query("UPDATE members SET invite_code = $1 WHERE id = $2 AND invite_code IS NULL")
-        .bind(random_token(6))
+        .bind(new_code())
         .bind(member_id)
         .execute(&mut *conn)
         .await?;
@@ -95,10 +109,13 @@ pub async fn accept(
     code: &str,
     now: &DateTime<FixedOffset>,
 ) -> Result<Accepted, ApiError> {
+    // Typed by hand, a code may come in lower case; codes made before the readable
+    // alphabet are mixed case, so the code as given matches too.
     let inviter: String = sqlx::query_scalar(
-        "SELECT id FROM members WHERE invite_code = $1 AND deleted_at_ms IS NULL",
+        "SELECT id FROM members WHERE invite_code IN ($1, $2) AND deleted_at_ms IS NULL",
     )
     .bind(code)
+    .bind(code.trim().to_ascii_uppercase())
     .fetch_optional(db)
     .await?
     .ok_or_else(|| {
