@@ -3,16 +3,13 @@
 //! code of its own, so the UI can always say something precise.
 
 use chrono::{DateTime, FixedOffset};
-use leptos::prelude::window;
+use gloo_net::http::{Method, RequestBuilder};
 use rules::program::Text;
 use rules::quote::MemberSnapshot;
 use rules::Program;
 use rules::{Coupon, CouponKind};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, RequestInit, Response};
 
 /// Where the API lives. The app may later be served under a base path.
 const API_BASE: &str = "/api";
@@ -201,7 +198,7 @@ pub async fn me() -> Result<Me, ApiError> {
 
 pub async fn send_code(phone: &str) -> Result<CodeSent, ApiError> {
     let body = format!("{{\"phone\":{}}}", quoted(phone));
-    decode(send("POST", "/auth/otp", Some(body)).await?)
+    decode(send(Method::POST, "/auth/otp", Some(body)).await?)
 }
 
 pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(), ApiError> {
@@ -211,25 +208,27 @@ pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(),
         quoted(code),
         quoted(consent_version)
     );
-    send("POST", "/auth/login", Some(body)).await.map(drop)
+    send(Method::POST, "/auth/login", Some(body))
+        .await
+        .map(drop)
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    send("POST", "/auth/logout", None).await.map(drop)
+    send(Method::POST, "/auth/logout", None).await.map(drop)
 }
 
 pub async fn delete_me() -> Result<(), ApiError> {
-    send("DELETE", "/me", None).await.map(drop)
+    send(Method::DELETE, "/me", None).await.map(drop)
 }
 
 /// `PATCH /api/me` with one field (`birthday`, `locale`).
 pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
     let body = format!("{{{}:{}}}", quoted(field), quoted(value));
-    send("PATCH", "/me", Some(body)).await.map(drop)
+    send(Method::PATCH, "/me", Some(body)).await.map(drop)
 }
 
 pub async fn checkin() -> Result<CheckedIn, ApiError> {
-    decode(send("POST", "/me/checkin", None).await?)
+    decode(send(Method::POST, "/me/checkin", None).await?)
 }
 
 /// A page of the ledger, newest first; `kind` is `earn`, `spend` or empty for all.
@@ -254,7 +253,7 @@ pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
 /// `GET {API_BASE}{path}`, the answer read as JSON. Generic only in the decoding: the
 /// request is made by one non-generic function for every type.
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(send("GET", path, None).await?)
+    decode(send(Method::GET, path, None).await?)
 }
 
 /// `GET /api/me/invite`: the member's invite code and this year's progress.
@@ -271,23 +270,25 @@ pub struct Invite {
 }
 
 pub async fn invite() -> Result<Invite, ApiError> {
-    decode(send("GET", "/me/invite", None).await?)
+    decode(send(Method::GET, "/me/invite", None).await?)
 }
 
 /// Accepts the invite of the link the shopper arrived by, after their first login.
 pub async fn accept_invite(code: &str) -> Result<(), ApiError> {
     let body = format!("{{\"code\":{}}}", quoted(code));
-    send("POST", "/invites/accept", Some(body)).await.map(drop)
+    send(Method::POST, "/invites/accept", Some(body))
+        .await
+        .map(drop)
 }
 
 /// The wallet's coupons of one status (`available`, `used`, `expired`).
 pub async fn coupons(status: &str) -> Result<Wallet, ApiError> {
-    decode(send("GET", &format!("/me/coupons?status={status}"), None).await?)
+    decode(send(Method::GET, &format!("/me/coupons?status={status}"), None).await?)
 }
 
 /// The points mall for the logged-in member, each item with whether they may redeem it.
 pub async fn mall() -> Result<Catalog, ApiError> {
-    decode(send("GET", "/mall", None).await?)
+    decode(send(Method::GET, "/mall", None).await?)
 }
 
 /// Redeems one unit of an item. `key` is the same for every retry of one redemption, so
@@ -296,7 +297,7 @@ pub async fn redeem(item_id: &str, key: &str) -> Result<Redeemed, ApiError> {
     let body = format!("{{\"item_id\":{}}}", quoted(item_id));
     decode(
         send_with(
-            "POST",
+            Method::POST,
             "/mall/redeem",
             Some(body),
             Some(("Idempotency-Key", key)),
@@ -321,46 +322,40 @@ fn bad_response(status: u16, message: String) -> ApiError {
 /// `{method} {API_BASE}{path}` with `fetch` (the session cookie goes along, same
 /// origin), a JSON body if any: a 2xx answer's status and body (empty for 204), or the
 /// error.
-async fn send(method: &str, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+async fn send(method: Method, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
     send_with(method, path, body, None).await
 }
 
 /// [`send`] with one more request header (`Idempotency-Key`).
 async fn send_with(
-    method: &str,
+    method: Method,
     path: &str,
     body: Option<String>,
     header: Option<(&str, &str)>,
 ) -> Result<(u16, String), ApiError> {
-    let network = |e: JsValue| ApiError {
+    let network = |e: gloo_net::Error| ApiError {
         status: 0,
         code: "network".into(),
-        message: js_message(e),
+        message: e.to_string(),
         retry_after: 0,
     };
-    let init = RequestInit::new();
-    init.set_method(method);
-    let headers = Headers::new().map_err(network)?;
-    headers
-        .append("Accept", "application/json")
-        .map_err(network)?;
-    if let Some(body) = body {
-        headers
-            .append("Content-Type", "application/json")
-            .map_err(network)?;
-        init.set_body(&JsValue::from_str(&body));
-    }
+    let mut request = RequestBuilder::new(&format!("{API_BASE}{path}"))
+        .method(method)
+        .header("Accept", "application/json");
     if let Some((name, value)) = header {
-        headers.append(name, value).map_err(network)?;
+        request = request.header(name, value);
     }
-    init.set_headers(&headers);
-    let url = format!("{API_BASE}{path}");
-    let response: Response = JsFuture::from(window().fetch_with_str_and_init(&url, &init))
-        .await
-        .and_then(JsCast::dyn_into)
-        .map_err(network)?;
+    let request = match body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body),
+        None => request.build(),
+    }
+    .map_err(network)?;
+    let response = request.send().await.map_err(network)?;
     let status = response.status();
-    let body = read_text(&response).await;
+    // `None` when the body cannot be read.
+    let body = response.text().await.ok();
     if !response.ok() {
         return Err(
             match body.as_deref().map(serde_json::from_str::<ErrorBody>) {
@@ -371,8 +366,6 @@ async fn send_with(
                     retry_after: response
                         .headers()
                         .get("Retry-After")
-                        .ok()
-                        .flatten()
                         .and_then(|s| s.trim().parse().ok())
                         .unwrap_or(0),
                 },
@@ -382,18 +375,4 @@ async fn send_with(
     }
     let body = body.ok_or_else(|| bad_response(status, "unreadable body".into()))?;
     Ok((status, body))
-}
-
-/// The body as text, or `None` when it cannot be read.
-async fn read_text(response: &Response) -> Option<String> {
-    let text = JsFuture::from(response.text().ok()?).await.ok()?;
-    text.as_string()
-}
-
-/// What a JS exception says (`TypeError: Failed to fetch`).
-fn js_message(error: JsValue) -> String {
-    match error.dyn_into::<js_sys::Error>() {
-        Ok(error) => String::from(error.to_string()),
-        Err(other) => other.as_string().unwrap_or_else(|| "fetch failed".into()),
-    }
 }
