@@ -85,7 +85,7 @@ pub struct Wallet {
 pub struct WalletCoupon {
     pub id: String,
     pub kind: CouponKind,
-    pub title: String,
+    pub title: Text,
     /// How it was issued: `welcome`, `first_order`, `monthly`, `birthday`, `invite`,
     /// `mall`, `campaign`, `staff`.
     pub source: String,

@@ -3,11 +3,15 @@
 //! server charges orders with.
 
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use leptos::prelude::*;
 use rules::money::{parse_yuan, Fen};
 use rules::quote::{
     Cart, CartLine, CouponChoice, MemberSnapshot, PointsChoice, QuoteInput, QuoteOptions,
 };
 use rules::{Program, Quote};
+use serde::{Deserialize, Serialize};
+
+use crate::storage;
 
 /// The categories the editor offers (ids as the program names them; `fresh` and
 /// `special` get no member discount in the default program).
@@ -21,7 +25,7 @@ pub const CATEGORIES: [&str; 6] = [
 ];
 
 /// One extra cart line as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineDraft {
     /// Stable key for the list, never reused.
     pub key: u32,
@@ -41,8 +45,9 @@ impl LineDraft {
     }
 }
 
-/// Everything the shopper typed or chose on the preview screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Everything the shopper typed or chose on the preview screen; kept in the tab's
+/// sessionStorage as JSON so a reload keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
     /// The main amount ("what if I spend ¥X"): one line of quantity 1.
     pub amount: String,
@@ -64,6 +69,23 @@ impl Default for Draft {
             use_points: false,
         }
     }
+}
+
+/// Keeps the preview's draft in the tab (sessionStorage) while a screen that edits it
+/// is shown: restores the saved draft into an untouched one (after a page load), then
+/// saves every change. Called by those screens, not at start: the JSON writer then
+/// lives in their wasm modules, not in the first screen's.
+pub fn keep_in_tab(draft: RwSignal<Draft>) {
+    if draft.with_untracked(|d| *d == Draft::default()) {
+        if let Some(saved) = storage::preview().and_then(|j| serde_json::from_str(&j).ok()) {
+            draft.set(saved);
+        }
+    }
+    Effect::new(move |_| {
+        if let Ok(json) = draft.with(serde_json::to_string) {
+            storage::set_preview(&json);
+        }
+    });
 }
 
 /// What is wrong with the typed text (positions of extra lines are 1-based).

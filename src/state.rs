@@ -5,6 +5,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use rules::quote::CouponChoice;
 use rules::Program;
 
 use crate::api::{self, ApiError, DemoMember, Me};
@@ -81,6 +82,14 @@ impl AppState {
         self.data.get_untracked().and_then(Result::ok)
     }
 
+    /// After a logout or the account's deletion: the draft (with a coupon of theirs,
+    /// maybe) goes with the member, and everything is fetched again.
+    pub fn leave(self) {
+        self.preview.set(Draft::default());
+        storage::clear_preview();
+        self.reload();
+    }
+
     /// Fetches everything again (after login, logout, a change), showing the loading
     /// state meanwhile so no screen shows the previous member.
     pub fn reload(self) {
@@ -91,6 +100,9 @@ impl AppState {
     /// After a login: fetches everything again, then shows the language the member chose
     /// before (maybe on another device) instead of this device's.
     pub fn reload_after_login(self, locale: RwSignal<Locale>) {
+        // A coupon chosen in the preview was someone else's (a demo member's).
+        self.preview.update(|d| d.coupon = CouponChoice::Auto);
+        storage::clear_preview();
         self.data.set(None);
         let data = self.data;
         leptos::task::spawn_local(async move {

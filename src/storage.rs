@@ -4,9 +4,15 @@
 const LANG_KEY: &str = "mc.lang";
 const PERSONA_KEY: &str = "mc.persona";
 const INVITE_KEY: &str = "mc.invite";
+const PREVIEW_KEY: &str = "mc.preview";
 
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The tab's storage: kept across reloads, gone with the tab.
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
 }
 
 fn get(key: &str) -> Option<String> {
@@ -48,5 +54,23 @@ pub fn set_invite(code: &str) {
 pub fn clear_invite() {
     if let Some(storage) = local_storage() {
         let _ = storage.remove_item(INVITE_KEY);
+    }
+}
+
+/// The preview's draft (JSON), for this tab only: a what-if cart is not worth keeping
+/// once the tab is closed, nor for the next person on a shared phone.
+pub fn preview() -> Option<String> {
+    session_storage()?.get_item(PREVIEW_KEY).ok().flatten()
+}
+
+pub fn set_preview(json: &str) {
+    if let Some(storage) = session_storage() {
+        let _ = storage.set_item(PREVIEW_KEY, json);
+    }
+}
+
+pub fn clear_preview() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(PREVIEW_KEY);
     }
 }

@@ -7,7 +7,7 @@ use rules::Quote;
 use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
-use crate::preview_model::{now_rfc3339, preview, DraftProblem, Preview};
+use crate::preview_model::{keep_in_tab, now_rfc3339, preview, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
 use crate::text::{lang, tr};
 
@@ -30,6 +30,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     let program = data.program.clone();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
     let draft = state.preview;
+    keep_in_tab(draft);
     let result = {
         let program = program.clone();
         Memo::new(move |_| {

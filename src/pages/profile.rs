@@ -73,7 +73,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
             }
         });
     };
-    let leave = AppState::reload;
+    let leave = AppState::leave;
     let set_locale = move |next: Locale| {
         storage::set_lang(next.as_str());
         locale.set(next);

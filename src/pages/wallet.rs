@@ -14,7 +14,7 @@ use crate::display::zhe;
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
 use crate::pages::points::need_login;
-use crate::preview_model::{now_rfc3339, preview, Preview};
+use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
@@ -49,6 +49,8 @@ enum Fit {
 fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
+    // The fit hints are for the preview's cart, also after a page load.
+    keep_in_tab(state.preview);
     let navigate = navigator();
     let tab = RwSignal::new(0i64);
     let coupons = RwSignal::new(None::<Vec<WalletCoupon>>);
@@ -105,6 +107,8 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
                 &[("date", &last_day)],
             )
         });
+        let title = c.title.clone();
+        let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
         let source = c.source.clone();
         let source = dyn_text(move || source_text(locale.get(), &source).to_string());
         let id = c.id.clone();
@@ -117,7 +121,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
                     <span class="coupon__rule">{rule}</span>
                 </div>
                 <div class="coupon__body">
-                    <p class="coupon__title">{c.title.clone()}</p>
+                    <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>{title}</p>
                     <p class="coupon__meta">{valid}" · "{source}</p>
                     <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
                 </div>

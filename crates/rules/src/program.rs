@@ -189,6 +189,8 @@ pub struct Expiry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirstOrderAward {
+    /// The awarded coupon's title in the wallet.
+    pub title: Text,
     pub min_earn_base_fen: Fen,
     pub coupon: CouponKind,
     pub valid_days: i64,

@@ -3,6 +3,7 @@
 //! time. Seeded on every start, resetting them to this state; never duplicated.
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
+use rules::program::Text;
 use rules::{Coupon, CouponKind, Program, TierId};
 
 use crate::db::members::{self, Member, NewMember, WalletCoupon};
@@ -107,24 +108,28 @@ fn wallet(
     let next_month = month_start
         .checked_add_months(Months::new(1))
         .expect("in range");
-    let coupon = |key: &str, kind, from, until, title: &str, source: &str| WalletCoupon {
-        coupon: Coupon {
-            id: format!("{member_id}-{key}"),
-            kind,
-            valid_from: midnight(from),
-            valid_until: midnight(until),
-            first_order_only: false,
-        },
-        title: title.to_owned(),
-        source: source.to_owned(),
-    };
+    let coupon =
+        |key: &str, kind, from, until, (zh, en): (&str, &str), source: &str| WalletCoupon {
+            coupon: Coupon {
+                id: format!("{member_id}-{key}"),
+                kind,
+                valid_from: midnight(from),
+                valid_until: midnight(until),
+                first_order_only: false,
+            },
+            title: Text {
+                zh: zh.to_owned(),
+                en: en.to_owned(),
+            },
+            source: source.to_owned(),
+        };
     let mut coupons = vec![
         coupon(
             "welcome",
             CouponKind::NoThreshold { off_fen: 1_000 },
             days_back(5),
             days_ahead(25),
-            "¥10 无门槛券",
+            ("¥10 无门槛券", "¥10 coupon"),
             "welcome",
         ),
         coupon(
@@ -135,7 +140,7 @@ fn wallet(
             },
             days_back(1),
             days_ahead(14),
-            "9折券 最高减¥20",
+            ("9折券 最高减¥20", "10% off, up to ¥20"),
             "campaign",
         ),
         coupon(
@@ -143,7 +148,7 @@ fn wallet(
             CouponKind::NoThreshold { off_fen: 500 },
             days_back(45),
             days_back(15),
-            "¥5 无门槛券",
+            ("¥5 无门槛券", "¥5 coupon"),
             "mall",
         ),
     ];
@@ -156,7 +161,7 @@ fn wallet(
             },
             month_start,
             next_month,
-            "满100减15 会员月券",
+            ("满100减15 会员月券", "Monthly: ¥15 off ¥100"),
             "monthly",
         ));
     }
@@ -166,7 +171,7 @@ fn wallet(
             CouponKind::NoThreshold { off_fen: 5_000 },
             today,
             next_month,
-            "生日礼包 ¥50 无门槛券",
+            ("生日礼包 ¥50 无门槛券", "¥50 birthday coupon"),
             "birthday",
         ));
     }

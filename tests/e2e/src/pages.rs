@@ -10,14 +10,15 @@ fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
-/// Polls `check` until it gives a value, or panics with `what` after 15 s. The app
-/// renders asynchronously (wasm start, fetches), so every read waits for its state.
+/// Polls `check` until it gives a value, or panics with `what` after 30 s. The app
+/// renders asynchronously (wasm start, fetches), so every read waits for its state; the
+/// wait is long because CI machines can be slow, and costs nothing when all is well.
 pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = Instant::now() + Duration::from_secs(15);
+    let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(value) = check().await {
             return value;

@@ -475,6 +475,17 @@ async fn member_redeems_a_mall_coupon() {
     let shot = browser.screenshot("wallet").await;
     println!("screenshot: {}", shot.display());
 
+    // The card's title is in the language of the screen, both from the server.
+    let title = format!("coupon-title-{redeemed_id}");
+    assert_eq!(text(client, &title).await, redeemed["title"]["zh"]);
+    click(client, "lang-switch").await;
+    let en = redeemed["title"]["en"].as_str().unwrap().to_string();
+    eventually("the English title", || async {
+        (text(client, &title).await == en).then_some(())
+    })
+    .await;
+    click(client, "lang-switch").await;
+
     // A preview cart of ¥63: each coupon says whether it fits, and how much more a
     // threshold needs, as the rules say for that cart.
     let preview = PreviewPage(client);
@@ -496,12 +507,9 @@ async fn member_redeems_a_mall_coupon() {
     let base = rules::quote(&program, &no_coupon)
         .expect("a quote")
         .after_discount_fen;
-    // In the app (a page load would start without the preview's cart).
+    // A page load of its own: the preview's cart is kept in the tab across loads.
     client
-        .execute(
-            "history.pushState(null, '', '/coupons'); dispatchEvent(new PopStateEvent('popstate'));",
-            vec![],
-        )
+        .goto(&format!("{}/coupons", server.base_url))
         .await
         .expect("open the wallet");
     for c in wallet["coupons"].as_array().unwrap() {
@@ -541,6 +549,16 @@ async fn member_redeems_a_mall_coupon() {
     .await;
     let shot = browser.screenshot("preview-with-coupon").await;
     println!("screenshot: {}", shot.display());
+    // A reload keeps the cart and the chosen coupon.
+    client.refresh().await.expect("reload");
+    eventually("the same cart and coupon after a reload", || async {
+        let json = attr(client, "quote-input", "data-json").await?;
+        let input: QuoteInput = serde_json::from_str(&json).ok()?;
+        (input.options.coupon == CouponChoice::Id(redeemed_id.clone())
+            && input.cart.lines.first()?.unit_price_fen == 6300)
+            .then_some(())
+    })
+    .await;
 
     browser.close().await;
 }

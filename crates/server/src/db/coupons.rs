@@ -10,6 +10,15 @@ use rules::Program;
 use super::Tx;
 use crate::clock::random_token;
 
+/// A stored coupon's title: `title` and `title_en`, which coupons issued before it
+/// existed lack (their English is the Chinese title, as they showed before).
+pub fn stored_title(zh: String, en: Option<String>) -> Text {
+    Text {
+        en: en.unwrap_or_else(|| zh.clone()),
+        zh,
+    }
+}
+
 /// Issues one coupon valid from `from` unless `issue_key` was issued before; its id when
 /// this call issued it.
 #[allow(clippy::too_many_arguments)] // each is one fact of the coupon
@@ -28,14 +37,15 @@ pub async fn issue(
     let until = from + Days::new(template.valid_days as u64);
     let id = format!("c_{}", random_token(12));
     let done = sqlx::query(
-        "INSERT INTO coupons (id, member_id, kind, title, source, valid_from, valid_until, \
-           first_order_only, created_at, issue_key) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
+           valid_until, first_order_only, created_at, issue_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(member_id)
     .bind(serde_json::to_string(&template.kind)?)
     .bind(&title.zh)
+    .bind(&title.en)
     .bind(source)
     .bind(from.to_rfc3339())
     .bind(until.to_rfc3339())

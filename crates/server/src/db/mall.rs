@@ -7,6 +7,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Days, FixedOffset};
 use rules::mall::{Ineligible, MallItem, MallState};
+use rules::program::Text;
 use rules::{Coupon, CouponKind, Program};
 use serde::{Deserialize, Serialize};
 
@@ -40,7 +41,7 @@ pub struct Redeemed {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IssuedCoupon {
     pub id: String,
-    pub title: String,
+    pub title: Text,
     pub kind: CouponKind,
     pub valid_from: DateTime<FixedOffset>,
     pub valid_until: DateTime<FixedOffset>,
@@ -277,7 +278,7 @@ async fn take(
             let now = &now.with_timezone(&program.offset());
             let issued = IssuedCoupon {
                 id: format!("c_{}", random_token(12)),
-                title: item.title.zh.clone(),
+                title: item.title.clone(),
                 kind: template.kind.clone(),
                 valid_from: *now,
                 valid_until: *now + Days::new(template.valid_days as u64),

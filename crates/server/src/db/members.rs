@@ -3,6 +3,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use rules::program::Text;
 use rules::quote::MemberSnapshot;
 use rules::{Coupon, CouponKind, Program, TierId};
 use serde::Serialize;
@@ -40,7 +41,7 @@ pub struct NewMember {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WalletCoupon {
     pub coupon: Coupon,
-    pub title: String,
+    pub title: Text,
     pub source: String,
 }
 
@@ -374,14 +375,15 @@ pub async fn insert_coupon(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO coupons (id, member_id, kind, title, source, valid_from, valid_until, \
-           first_order_only, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
+           valid_until, first_order_only, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(&c.coupon.id)
     .bind(member_id)
     .bind(serde_json::to_string(&c.coupon.kind)?)
-    .bind(&c.title)
+    .bind(&c.title.zh)
+    .bind(&c.title.en)
     .bind(&c.source)
     .bind(c.coupon.valid_from.to_rfc3339())
     .bind(c.coupon.valid_until.to_rfc3339())

@@ -312,7 +312,7 @@ async fn charge(
     if let Some(applied) = &quote.coupon {
         use_coupon(tx, member_id, &applied.id, &req.order_id, now).await?;
     }
-    for (i, award) in quote.coupons_awarded.iter().enumerate() {
+    for award in &quote.coupons_awarded {
         let coupon = WalletCoupon {
             coupon: rules::Coupon {
                 id: format!("c_{}", random_token(12)),
@@ -321,7 +321,7 @@ async fn charge(
                 valid_until: *paid_at + Days::new(program.first_order_award.valid_days as u64),
                 first_order_only: false,
             },
-            title: format!("{} #{}", award.source, i + 1),
+            title: program.first_order_award.title.clone(),
             source: award.source.clone(),
         };
         members::insert_coupon(tx, member_id, &coupon, now).await?;

@@ -178,3 +178,43 @@ async fn the_wallet_by_status_sorted_by_expiry() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
 }
+
+/// Every coupon carries its title in both languages from the program, whatever issued it;
+/// one stored before titles had English shows its Chinese title in both.
+#[tokio::test]
+async fn the_wallet_titles_come_in_both_languages() {
+    let w = world(NOW).await;
+    let award = awarded_coupon(&w).await;
+    let program: Value =
+        serde_json::from_str(include_str!("../../../rules/program/default.json")).unwrap();
+    let title_of = |id: &str, all: &[Value]| {
+        all.iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["title"].clone())
+            .unwrap()
+    };
+    let all = wallet(&w, "").await;
+    assert_eq!(
+        title_of(&award, &all),
+        program["first_order_award"]["title"]
+    );
+    let welcome = all.iter().find(|c| c["source"] == "welcome").unwrap();
+    assert_eq!(
+        welcome["title"],
+        program["coupon_issuance"]["welcome"]["title"]
+    );
+    assert!(all
+        .iter()
+        .all(|c| c["title"]["zh"].is_string() && c["title"]["en"].is_string()));
+
+    sqlx::query("UPDATE coupons SET title_en = NULL WHERE id = $1")
+        .bind(&award)
+        .execute(&w.app.state.db)
+        .await
+        .unwrap();
+    let zh = program["first_order_award"]["title"]["zh"].clone();
+    assert_eq!(
+        title_of(&award, &wallet(&w, "").await),
+        json!({ "zh": zh, "en": zh })
+    );
+}

@@ -8,11 +8,13 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, FixedOffset};
+use rules::program::Text;
 use rules::CouponKind;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 
 use crate::auth::AuthMember;
+use crate::db::coupons::stored_title as title;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -39,7 +41,7 @@ pub struct Wallet {
 struct WalletEntry {
     id: String,
     kind: CouponKind,
-    title: String,
+    title: Text,
     /// welcome, first_order, monthly, birthday, invite, mall, campaign, staff
     source: String,
     valid_from: DateTime<FixedOffset>,
@@ -74,7 +76,8 @@ pub async fn get(
     let now = state.clock.now();
     let rows = sqlx::query(
         "SELECT id, kind, title, source, valid_from, valid_until, \
-           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT), used_at, used_order_id \
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT), used_at, used_order_id, \
+           title_en \
          FROM coupons WHERE member_id = $1",
     )
     .bind(&me.id)
@@ -101,7 +104,7 @@ pub async fn get(
         }
         coupons.push(WalletEntry {
             kind,
-            title: r.try_get(2)?,
+            title: title(r.try_get(2)?, r.try_get(9)?),
             source: r.try_get(3)?,
             valid_from: time(r.try_get(4)?)?,
             valid_until,

@@ -8,6 +8,7 @@ use sqlx::Row as _;
 
 use crate::auth::AuthMember;
 use crate::clock::from_ms;
+use crate::db::coupons::stored_title as title;
 use crate::db::{ledger, members};
 use crate::error::ApiError;
 use crate::AppState;
@@ -43,7 +44,7 @@ pub async fn get(
     })
     .collect::<anyhow::Result<_>>()?;
     let coupons: Vec<Value> = sqlx::query(
-        "SELECT id, kind, title, source, valid_from, valid_until, used_at FROM coupons \
+        "SELECT id, kind, title, source, valid_from, valid_until, used_at, title_en FROM coupons \
          WHERE member_id = $1 ORDER BY valid_until, id",
     )
     .bind(&me.id)
@@ -55,7 +56,7 @@ pub async fn get(
         Ok(json!({
             "id": r.try_get::<String, _>(0)?,
             "kind": serde_json::from_str::<Value>(&kind)?,
-            "title": r.try_get::<String, _>(2)?,
+            "title": title(r.try_get(2)?, r.try_get(7)?),
             "source": r.try_get::<String, _>(3)?,
             "valid_from": r.try_get::<String, _>(4)?,
             "valid_until": r.try_get::<String, _>(5)?,
