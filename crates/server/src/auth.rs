@@ -35,6 +35,9 @@ pub struct AuthPolicy {
     /// Per phone: codes per day, which bounds the guesses against one phone at
     /// `max_attempts` × this a day whatever the number of addresses guessing.
     pub codes_per_phone_per_day: u32,
+    /// Per member: invite codes tried per hour. An account accepts one invite, within
+    /// days of registering; this keeps a script from walking the code space with it.
+    pub invite_tries_per_member_per_hour: u32,
 }
 
 impl Default for AuthPolicy {
@@ -47,16 +50,18 @@ impl Default for AuthPolicy {
             codes_per_ip_per_hour: 20,
             logins_per_ip_per_hour: 60,
             codes_per_phone_per_day: 10,
+            invite_tries_per_member_per_hour: 10,
         }
     }
 }
 
-/// In-memory per-IP and per-phone limiters (GCRA). They start afresh when the server
+/// In-memory per-IP, per-phone and per-member limiters (GCRA). They start afresh when the server
 /// restarts; the per-phone resend interval is kept in the database.
 pub struct IpLimits {
     codes: DefaultKeyedRateLimiter<IpAddr>,
     logins: DefaultKeyedRateLimiter<IpAddr>,
     phone_codes: DefaultKeyedRateLimiter<String>,
+    invite_tries: DefaultKeyedRateLimiter<String>,
 }
 
 impl IpLimits {
@@ -72,6 +77,7 @@ impl IpLimits {
             codes: RateLimiter::keyed(per_hour(policy.codes_per_ip_per_hour)),
             logins: RateLimiter::keyed(per_hour(policy.logins_per_ip_per_hour)),
             phone_codes: RateLimiter::keyed(per_day(policy.codes_per_phone_per_day)),
+            invite_tries: RateLimiter::keyed(per_hour(policy.invite_tries_per_member_per_hour)),
         })
     }
 
@@ -89,6 +95,15 @@ impl IpLimits {
             "too many codes for this phone today; try again later",
         );
         check(&self.phone_codes, &phone.to_owned(), refusal)
+    }
+
+    /// One invite code tried by a member, right or wrong.
+    pub fn check_invite_try(&self, member_id: &str) -> Result<(), ApiError> {
+        let refusal = (
+            "too_many_attempts",
+            "too many invite codes tried; try again later",
+        );
+        check(&self.invite_tries, &member_id.to_owned(), refusal)
     }
 }
 

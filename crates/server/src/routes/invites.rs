@@ -40,6 +40,7 @@ async fn accept(
     me: AuthMember,
     ApiJson(body): ApiJson<Accept>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    state.ip_limits.check_invite_try(&me.id)?;
     let now = state.clock.now();
     let accepted =
         invites::accept(&state.db, &state.program.program, &me.id, &body.code, &now).await?;

@@ -126,6 +126,36 @@ async fn codes_are_readable_link_safe_and_typed_in_any_case() {
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
 }
 
+/// Guessing codes is limited per member (10 tries an hour by default): the 11th try is
+/// refused with 429 and `Retry-After` even with the right code, and changes nothing;
+/// another member is not held up.
+#[tokio::test]
+async fn code_guessing_is_limited_per_member() {
+    let w = world(NOW).await;
+    let code = progress(&w, &w.a).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let fresh = members_with(&w.app, 2, 0, "regular").await;
+    let (guesser, other) = (&fresh[0].1, &fresh[1].1);
+    for n in 0..10 {
+        accept(&w, guesser, &format!("WRONG{n:03}"))
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "invite_not_found");
+    }
+    let res = accept(&w, guesser, &code).await;
+    res.assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    assert!(
+        res.header(axum::http::header::RETRY_AFTER)
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(w.app.scalar("SELECT COUNT(*) FROM invites", &[]).await, 0);
+    let res = accept(&w, other, &code).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+}
+
 #[tokio::test]
 async fn the_yearly_cap_and_bad_accepts() {
     let w = world(NOW).await;
