@@ -203,6 +203,30 @@ pub fn best_coupon<'a>(
         })
 }
 
+/// The coupons of a wallet that a quote at `at` is given: those valid at `at` (a wallet
+/// keeps its used-up and expired coupons for the member to see, and a member collects
+/// monthly, mall and invite coupons for years), earliest expiry first, at most `max`, so a
+/// long-standing member's order is never refused for the size of their wallet. A coupon the
+/// shopper named is kept whatever its state, so that the quote says exactly why it cannot
+/// be used (`coupon_expired`, not "not found").
+pub fn quotable_wallet(
+    mut wallet: Vec<Coupon>,
+    at: &DateTime<FixedOffset>,
+    named: Option<&str>,
+    max: usize,
+) -> Vec<Coupon> {
+    let is_named = |c: &Coupon| named == Some(c.id.as_str());
+    wallet.retain(|c| is_named(c) || (c.valid_from <= *at && *at < c.valid_until));
+    wallet.sort_by(|a, b| {
+        is_named(b)
+            .cmp(&is_named(a))
+            .then(a.valid_until.cmp(&b.valid_until))
+            .then(a.id.as_bytes().cmp(b.id.as_bytes()))
+    });
+    wallet.truncate(max);
+    wallet
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,5 +339,55 @@ mod tests {
             },
         )];
         assert!(best_coupon(&wallet, &at("2026-01-10T00:00:00+08:00"), false, 5).is_none());
+    }
+
+    #[test]
+    fn a_quote_is_given_the_coupons_valid_then_earliest_expiry_first() {
+        let c = |id: &str, from: &str, until: &str| Coupon {
+            valid_from: at(from),
+            valid_until: at(until),
+            ..coupon(id, CouponKind::NoThreshold { off_fen: 100 })
+        };
+        let wallet = vec![
+            c(
+                "late",
+                "2026-01-01T00:00:00+08:00",
+                "2026-12-01T00:00:00+08:00",
+            ),
+            c(
+                "expired",
+                "2025-01-01T00:00:00+08:00",
+                "2025-02-01T00:00:00+08:00",
+            ),
+            c(
+                "soon",
+                "2026-01-01T00:00:00+08:00",
+                "2026-03-01T00:00:00+08:00",
+            ),
+            c(
+                "future",
+                "2026-06-01T00:00:00+08:00",
+                "2026-07-01T00:00:00+08:00",
+            ),
+        ];
+        let now = at("2026-02-01T00:00:00+08:00");
+        let ids = |w: Vec<Coupon>| w.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(quotable_wallet(wallet.clone(), &now, None, 200)),
+            ["soon", "late"]
+        );
+        assert_eq!(
+            ids(quotable_wallet(wallet.clone(), &now, None, 1)),
+            ["soon"]
+        );
+        // Named: kept whatever its state, and first, so the cap never drops it.
+        assert_eq!(
+            ids(quotable_wallet(wallet.clone(), &now, Some("expired"), 2)),
+            ["expired", "soon"]
+        );
+        assert_eq!(
+            ids(quotable_wallet(wallet, &now, Some("late"), 1)),
+            ["late"]
+        );
     }
 }

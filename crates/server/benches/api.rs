@@ -108,7 +108,7 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
         let id = member_center::cli::create_user(&pool, "member", &phone(i))
             .await
             .expect("member");
-        let mut tx = pool.begin().await.expect("tx");
+        let mut tx = member_center::db::begin_write(&pool).await.expect("tx");
         let expires = ms(&now) + 3_600_000;
         let token = db::auth::create_session(&mut tx, &id, ms(&now), expires)
             .await

@@ -126,23 +126,51 @@ fn check<K: std::hash::Hash + Eq + Clone>(
     })
 }
 
-/// The client's address (the socket's peer; a proxy in front should be configured to
-/// keep it). Requests without one (in-process tests) count as 127.0.0.1.
-pub fn client_ip(parts: &Parts) -> IpAddr {
-    parts
+/// The client's address: the socket's peer, or — when the peer is one of the trusted
+/// reverse proxies (`--trusted-proxy`) — the address that proxy put in `X-Forwarded-For`.
+/// The header is read from the right, past any trusted proxies: the first other address is
+/// the one the nearest trusted proxy saw; what lies further left was written by the client
+/// and proves nothing. From any other peer the header is ignored, so nobody picks their own
+/// budget. Requests without a peer (in-process tests) count as 127.0.0.1.
+pub fn client_ip(parts: &Parts, trusted_proxies: &[IpAddr]) -> IpAddr {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |c| c.0.ip());
+    if !trusted_proxies.contains(&peer) {
+        return peer;
+    }
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted_proxies.contains(&ip) => continue,
+            Ok(ip) => return ip,
+            // Garbage in the chain: nothing left of it can be trusted; the proxy is the
+            // client as far as the limits know.
+            Err(_) => return peer,
+        }
+    }
+    peer
 }
 
-/// The client's address as an extractor.
+/// The client's address as an extractor (see [`client_ip`]).
 pub struct ClientIp(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(client_ip(parts)))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.trusted_proxies)))
     }
 }
 
@@ -252,5 +280,36 @@ mod tests {
         assert_eq!(session_token(&h), Some("xyz"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic xyz"));
         assert_eq!(session_token(&h), Some("abc"));
+    }
+
+    #[test]
+    fn the_forwarded_client_counts_only_behind_a_trusted_proxy() {
+        let parts = |peer: &str, forwarded: Option<&str>| {
+            let mut req = axum::http::Request::builder();
+            if let Some(f) = forwarded {
+                req = req.header("x-forwarded-for", f);
+            }
+            let (mut parts, ()) = req.body(()).unwrap().into_parts();
+            let peer: SocketAddr = format!("{peer}:1234").parse().unwrap();
+            parts.extensions.insert(ConnectInfo(peer));
+            parts
+        };
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        let cases = [
+            ("10.0.0.1", Some("198.51.100.7"), "198.51.100.7"),
+            ("10.0.0.1", Some("1.2.3.4, 198.51.100.7"), "198.51.100.7"),
+            ("10.0.0.1", Some("198.51.100.7, 10.0.0.2"), "198.51.100.7"),
+            ("10.0.0.1", Some("nonsense"), "10.0.0.1"),
+            ("10.0.0.1", None, "10.0.0.1"),
+            ("192.0.2.5", Some("198.51.100.7"), "192.0.2.5"),
+        ];
+        for (peer, forwarded, expected) in cases {
+            assert_eq!(
+                client_ip(&parts(peer, forwarded), &proxies),
+                ip(expected),
+                "{peer} {forwarded:?}"
+            );
+        }
     }
 }

@@ -72,6 +72,10 @@ pub enum JobsCommand {
     Run {
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
+        /// Accept a date after today (tests and rehearsals only: the run expires points and
+        /// drops tiers as of that date, for real).
+        #[arg(long)]
+        allow_future: bool,
         #[arg(long)]
         program: Option<PathBuf>,
         #[command(flatten)]
@@ -112,6 +116,10 @@ pub struct ServeArgs {
     /// Origins allowed to embed the app in a frame, e.g. "https://shop.example".
     #[arg(long)]
     pub frame_ancestors: Option<FrameAncestors>,
+    /// A reverse proxy in front of the server (repeat for a chain): from this peer, the
+    /// client's address for the login limits is taken from `X-Forwarded-For`.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Parses the command line and runs it; errors are printed with their causes.
@@ -161,11 +169,23 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             println!("API key {id} ({name}); shown once, keep it secret:\n{key}");
             Ok(())
         }
-        Command::Jobs(JobsCommand::Run { date, program, db }) => {
+        Command::Jobs(JobsCommand::Run {
+            date,
+            allow_future,
+            program,
+            db,
+        }) => {
             let program = load_program(program.as_deref())?;
-            let pool = open(&db).await?;
             let today = program.local_date(&chrono::Utc::now().fixed_offset());
-            let report = crate::jobs::run(&pool, &program, date.unwrap_or(today)).await?;
+            let date = date.unwrap_or(today);
+            if date > today && !allow_future {
+                anyhow::bail!(
+                    "--date {date} is after today ({today}): the run would expire points and \
+                     drop tiers as of that date now; pass --allow-future only to rehearse"
+                );
+            }
+            let pool = open(&db).await?;
+            let report = crate::jobs::run(&pool, &program, date).await?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
@@ -189,7 +209,7 @@ pub async fn create_user(pool: &db::Db, role: &str, phone: &str) -> anyhow::Resu
     let phone = phone_e164(phone)?;
     let program = Program::default_program();
     let now = chrono::Utc::now().fixed_offset();
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let id = match db::members::id_by_phone(&mut *tx, &phone).await? {
         Some(id) => {
             sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
@@ -217,7 +237,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut state = AppState::new(program, db)
         .with_dev_codes(args.dev_codes)
         .with_demo(args.demo)
-        .with_frame_ancestors(args.frame_ancestors.unwrap_or_default());
+        .with_frame_ancestors(args.frame_ancestors.unwrap_or_default())
+        .with_trusted_proxies(args.trusted_proxies);
     if let Some(site) = site {
         state = state.with_site(site);
     }

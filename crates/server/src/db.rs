@@ -4,10 +4,14 @@
 //! cast back to BIGINT (PostgreSQL's `SUM` is NUMERIC). Only the schema's few differences
 //! (identity columns) live in two migration folders.
 //!
-//! Concurrency: every write transaction starts by writing the row it is about the member's
-//! (see [`lock_member`]). In PostgreSQL that takes the row lock; in SQLite the first write
-//! takes the database's write lock before anything is read, so a deferred transaction can
-//! never fail to upgrade. Either way, two writes for one member run one after the other.
+//! Concurrency: every write transaction is opened by [`begin_write`] and then writes the row
+//! of the member it is about first (see [`lock_member`]). In PostgreSQL that takes the row
+//! lock. In SQLite `begin_write` takes the database's write lock at `BEGIN` (`BEGIN
+//! IMMEDIATE`, waiting up to the busy timeout): a deferred transaction that reads before it
+//! writes (a login looks the phone up first) cannot upgrade once another writer has
+//! committed, and SQLite answers `database is locked` at once instead of waiting. Either
+//! way, two writes for one member run one after the other. (`Pool::begin` is refused by
+//! clippy, see `clippy.toml`.)
 
 pub mod auth;
 pub mod coupons;
@@ -16,6 +20,7 @@ pub mod ledger;
 pub mod mall;
 pub mod members;
 pub mod orders;
+pub mod phone_claims;
 pub mod staff;
 
 use std::time::Duration;
@@ -134,6 +139,16 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         Backend::Postgres => &POSTGRES_MIGRATOR,
     };
     migrator.run(db).await.context("database migration failed")
+}
+
+/// Opens a write transaction (see the module's comment): `BEGIN IMMEDIATE` on SQLite, a
+/// plain `BEGIN` on PostgreSQL, whose row locks do the ordering.
+pub async fn begin_write(db: &Db) -> Result<Tx<'static>, sqlx::Error> {
+    match backend(db) {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        #[allow(clippy::disallowed_methods)] // the one place a plain BEGIN is right
+        Backend::Postgres => db.begin().await,
+    }
 }
 
 /// Serializes writes about one member (see the module's comment). Returns false when the

@@ -20,6 +20,9 @@ pub enum ApiError {
     /// message only describes the client's own input, so it is safe to return.
     #[error("{0}")]
     InvalidRequest(String),
+    /// 400: a path parameter does not decode (invalid UTF-8, the wrong type).
+    #[error("the path is not valid: {0}")]
+    InvalidPath(String),
     /// 415: the body is not declared as JSON.
     #[error("the body must be JSON, sent with `Content-Type: application/json`")]
     UnsupportedMediaType,
@@ -56,7 +59,9 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::InvalidJson(_) | ApiError::InvalidBody => StatusCode::BAD_REQUEST,
+            ApiError::InvalidJson(_) | ApiError::InvalidBody | ApiError::InvalidPath(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ApiError::InvalidRequest(_) | ApiError::Quote(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -71,6 +76,7 @@ impl ApiError {
         match self {
             ApiError::InvalidJson(_) => "invalid_json",
             ApiError::InvalidBody => "invalid_body",
+            ApiError::InvalidPath(_) => "invalid_path",
             ApiError::InvalidRequest(_) => "invalid_request",
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",

@@ -31,7 +31,7 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
             .fetch_all(db)
             .await?;
     for id in &ids {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, id).await? {
             continue;
         }
@@ -56,7 +56,7 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
     report.evaluation = Some(eval_date);
     let eval_at = program.local_midnight(eval_date);
     for id in &ids {
-        let mut tx = db.begin().await?;
+        let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, id).await? {
             continue;
         }

@@ -20,13 +20,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderValue;
+use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::Router;
 use rules::Program;
 use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -56,6 +57,8 @@ pub struct AppState {
     pub ip_limits: Arc<IpLimits>,
     /// Demo/dev mode: one-time codes are logged and returned as `dev_code`.
     pub dev_codes: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `auth::client_ip`).
+    pub trusted_proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             ip_limits: IpLimits::new(&auth),
             auth: Arc::new(auth),
             dev_codes: false,
+            trusted_proxies: Arc::new([]),
         }
     }
 
@@ -99,6 +103,11 @@ impl AppState {
 
     pub fn with_site(mut self, site: Site) -> AppState {
         self.site = Some(Arc::new(site));
+        self
+    }
+
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> AppState {
+        self.trusted_proxies = proxies.into();
         self
     }
 
@@ -136,8 +145,14 @@ pub fn app(state: AppState) -> Router {
         state.site.as_deref().map(Site::inline_hashes),
         &state.frame_ancestors,
     );
+    // Answers of the API are about one member, or short-lived: no cache keeps them unless
+    // the route says otherwise (`/api/program` is revalidated by its ETag).
+    let api = routes::api_router().layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
     let router = Router::new()
-        .nest("/api", routes::api_router())
+        .nest("/api", api)
         .fallback(routes::static_files::serve);
     let router = headers.apply(router.with_state(state));
     router

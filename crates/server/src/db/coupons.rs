@@ -7,6 +7,7 @@ use rules::mall::CouponTemplate;
 use rules::program::Text;
 use rules::Program;
 
+use super::phone_claims::{self, Claim};
 use super::Tx;
 use crate::clock::random_token;
 
@@ -73,13 +74,18 @@ pub async fn grant(
     .await
 }
 
-/// The welcome and first-order coupons, in the registration's transaction.
+/// The welcome and first-order coupons, in the registration's transaction: once per phone
+/// (an account deleted and registered again with its phone gets none).
 pub async fn at_registration(
     tx: &mut Tx<'_>,
     program: &Program,
     member_id: &str,
+    phone: &str,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
+    if !phone_claims::claim(tx, phone, Claim::Registration, now).await? {
+        return Ok(());
+    }
     let i = &program.coupon_issuance;
     let welcome_key = format!("welcome:{member_id}");
     grant(

@@ -9,6 +9,7 @@ use rules::Program;
 use serde::Serialize;
 
 use super::coupons::grant;
+use super::phone_claims::{self, Claim};
 use super::{lock_member, members, Db};
 use crate::clock::ms;
 use crate::error::ApiError;
@@ -131,7 +132,7 @@ pub async fn accept(
             "a member cannot accept their own invite",
         ));
     }
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let (first, second) = if inviter.as_str() < member_id {
         (inviter.as_str(), member_id)
     } else {
@@ -156,14 +157,16 @@ pub async fn accept(
             .fetch_one(&mut *tx)
             .await?;
     if done > 0 {
-        return Err(ApiError::conflict(
-            "invite_already_accepted",
-            "this member has already accepted an invite",
-        ));
+        return Err(already_accepted());
     }
     let me = members::get(&mut *tx, member_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
+    // Once per phone: an account deleted and registered again has accepted this one.
+    let phone = me.phone.as_deref().ok_or_else(ApiError::unauthorized)?;
+    if !phone_claims::claim(&mut tx, phone, Claim::Invited, now).await? {
+        return Err(already_accepted());
+    }
     let i = &program.invites;
     if ms(now) - me.created_at_ms > i.accept_within_days * 86_400_000 {
         return Err(ApiError::invalid(
@@ -205,4 +208,11 @@ pub async fn accept(
         inviter_bonus: reward.bonus,
         invitee_rewarded,
     })
+}
+
+fn already_accepted() -> ApiError {
+    ApiError::conflict(
+        "invite_already_accepted",
+        "this member (or this phone, under an earlier account) has already accepted an invite",
+    )
 }

@@ -192,12 +192,14 @@ pub async fn redeem(
     })?;
     let hash = request_hash(req);
     let id = format!("{member_id}:{key}");
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if !lock_member(&mut tx, member_id).await? {
         return Err(ApiError::unauthorized());
     }
     let conflict = "idempotency_conflict";
-    if let Some(answer) = stored_answer(&mut tx, "mall_redemptions", conflict, &id, &hash).await? {
+    if let Some(answer) =
+        stored_answer(&mut *tx, "mall_redemptions", conflict, &id, &[&hash]).await?
+    {
         return Ok(Recorded {
             answer,
             replayed: true,

@@ -224,11 +224,15 @@ fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
 }
 
 /// The member as the quote sees them at `at` (trailing spend up to `at`), with the balance
-/// as it stands at `now` (unrecorded expiry subtracted).
+/// as it stands at `now` (unrecorded expiry subtracted) and the coupons a quote at `at` is
+/// given ([`rules::coupon::quotable_wallet`]: those valid then, and `named`, the coupon the
+/// order names).
 pub async fn snapshot(
     conn: &mut sqlx::AnyConnection,
+    program: &Program,
     member: &MemberRow,
     at: &DateTime<FixedOffset>,
+    named: Option<&str>,
 ) -> anyhow::Result<MemberSnapshot> {
     let spend = trailing_spend(&mut *conn, &member.id, ms(&window_start(at)), ms(at)).await?;
     let expired = ledger::expired_unrecorded(&mut *conn, &member.id, ms(at)).await?;
@@ -239,7 +243,12 @@ pub async fn snapshot(
         points_balance: member.points_balance - expired,
         birthday: member.birthday,
         first_order: member.first_order,
-        coupons: unused_coupons(&mut *conn, &member.id).await?,
+        coupons: rules::coupon::quotable_wallet(
+            unused_coupons(&mut *conn, &member.id).await?,
+            at,
+            named,
+            program.limits.max_coupons,
+        ),
     })
 }
 
@@ -253,7 +262,7 @@ pub async fn replace_demo_members(
     members: &[NewMember],
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE")
         .fetch_all(&mut *tx)
         .await?;
@@ -412,7 +421,7 @@ pub async fn demo_members(
         };
         let mut conn = db.acquire().await?;
         members.push(Member {
-            snapshot: snapshot(&mut conn, &row, now).await?,
+            snapshot: snapshot(&mut conn, program, &row, now, None).await?,
             id: row.id,
             nickname: row.nickname,
         });

@@ -98,6 +98,42 @@ pub(crate) fn request_hash<T: Serialize>(req: &T) -> String {
     sha256_hex(&[&bytes])
 }
 
+/// What makes two order requests the same order: the member as parsed (a phone in
+/// E.164), the paid instant (not the offset it was written in), the cart and the
+/// shopper's choices. A shop resending an order with the phone spelled `+86 138…` or the
+/// time in UTC is replaying it, not conflicting with it.
+#[derive(Serialize)]
+struct OrderIdentity<'a> {
+    order_id: &'a str,
+    member_id: Option<&'a str>,
+    phone: Option<&'a str>,
+    paid_at_ms: i64,
+    lines: &'a [CartLine],
+    shipping_fen: i64,
+    coupon: &'a CouponChoice,
+    points: PointsChoice,
+}
+
+/// The hashes a stored order of this request may carry: the parsed identity's, and the
+/// request bytes' (orders recorded before identities were compared).
+fn order_hashes(
+    req: &OrderRequest,
+    phone: Option<&Phone>,
+    paid_at: &DateTime<FixedOffset>,
+) -> [String; 2] {
+    let identity = OrderIdentity {
+        order_id: &req.order_id,
+        member_id: req.member_id.as_deref(),
+        phone: phone.map(Phone::as_str),
+        paid_at_ms: ms(paid_at),
+        lines: &req.lines,
+        shipping_fen: req.shipping_fen,
+        coupon: &req.coupon,
+        points: req.points,
+    };
+    [request_hash(&identity), request_hash(req)]
+}
+
 /// Records an order (see the module's comment). `now` is the server's clock.
 pub async fn record_order(
     db: &Db,
@@ -112,6 +148,18 @@ pub async fn record_order(
             "paid_at must be an RFC 3339 time with an offset",
         )
     })?;
+    let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
+    let hashes = order_hashes(req, phone.as_ref(), &paid_at);
+    let accepted = [hashes[0].as_str(), hashes[1].as_str()];
+    // A replay gets the stored answer before anything about today is checked: the member
+    // may have deleted their account since, the paid time may be older than 30 days now.
+    let conflict = "order_conflict";
+    if let Some(answer) = stored_answer(db, "orders", conflict, &req.order_id, &accepted).await? {
+        return Ok(Recorded {
+            answer,
+            replayed: true,
+        });
+    }
     let earliest = *now - Days::new(PAID_AT_MAX_AGE_DAYS);
     let latest = *now + chrono::Duration::minutes(PAID_AT_SKEW_MINUTES);
     if paid_at < earliest || paid_at > latest {
@@ -120,24 +168,23 @@ pub async fn record_order(
             "paid_at must be within the last 30 days and not in the future",
         ));
     }
-    let hash = request_hash(req);
     // A concurrent first insert of the same id by another member path loses the race with
     // a unique violation; the retry then finds the stored order.
     for _ in 0..2 {
-        let member_id = resolve_member(db, req).await?;
-        let mut tx = db.begin().await?;
+        let member_id = resolve_member(db, req, phone.as_ref()).await?;
+        let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, &member_id).await? {
             return Err(member_not_found());
         }
         if let Some(answer) =
-            stored_answer(&mut tx, "orders", "order_conflict", &req.order_id, &hash).await?
+            stored_answer(&mut *tx, "orders", conflict, &req.order_id, &accepted).await?
         {
             return Ok(Recorded {
                 answer,
                 replayed: true,
             });
         }
-        match charge(&mut tx, program, req, &member_id, &paid_at, now, &hash).await {
+        match charge(&mut tx, program, req, &member_id, &paid_at, now, &hashes[0]).await {
             Ok(answer) => {
                 tx.commit().await?;
                 return Ok(Recorded {
@@ -150,7 +197,7 @@ pub async fn record_order(
         }
     }
     Err(ApiError::conflict(
-        "order_conflict",
+        conflict,
         "the order id was recorded concurrently; retry",
     ))
 }
@@ -163,15 +210,16 @@ fn member_not_found() -> ApiError {
     )
 }
 
-async fn resolve_member(db: &Db, req: &OrderRequest) -> Result<String, ApiError> {
-    match (&req.member_id, &req.phone) {
+async fn resolve_member(
+    db: &Db,
+    req: &OrderRequest,
+    phone: Option<&Phone>,
+) -> Result<String, ApiError> {
+    match (&req.member_id, phone) {
         (Some(id), None) => Ok(id.clone()),
-        (None, Some(phone)) => {
-            let phone = Phone::parse(phone)?;
-            members::id_by_phone(db, phone.as_str())
-                .await?
-                .ok_or_else(member_not_found)
-        }
+        (None, Some(phone)) => members::id_by_phone(db, phone.as_str())
+            .await?
+            .ok_or_else(member_not_found),
         _ => Err(ApiError::invalid(
             "invalid_member",
             "name the member by exactly one of member_id and phone",
@@ -179,21 +227,26 @@ async fn resolve_member(db: &Db, req: &OrderRequest) -> Result<String, ApiError>
     }
 }
 
-/// The stored answer for an id, if the same request was recorded before; a conflict if the
-/// id was recorded with another body.
-pub(crate) async fn stored_answer<T: serde::de::DeserializeOwned>(
-    tx: &mut Tx<'_>,
+/// The stored answer for an id, if the same request was recorded before (its stored hash
+/// is one of `hashes`); a conflict if the id was recorded with another body.
+pub(crate) async fn stored_answer<'e, T, E>(
+    db: E,
     table: &str,
     conflict_code: &'static str,
     id: &str,
-    hash: &str,
-) -> Result<Option<T>, ApiError> {
+    hashes: &[&str],
+) -> Result<Option<T>, ApiError>
+where
+    T: serde::de::DeserializeOwned,
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let sql = format!("SELECT request_sha256, response FROM {table} WHERE id = $1");
-    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(&mut **tx).await? else {
+    let Some(row) = sqlx::query(&sql).bind(id).fetch_optional(db).await? else {
         return Ok(None);
     };
-    let (stored_hash, response): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-    if stored_hash != hash {
+    let stored_hash: String = row.try_get("request_sha256")?;
+    let response: String = row.try_get("response")?;
+    if !hashes.contains(&stored_hash.as_str()) {
         return Err(ApiError::conflict(
             conflict_code,
             format!("`{id}` was already recorded with a different body"),
@@ -218,7 +271,11 @@ async fn charge(
     let member = members::get(&mut **tx, member_id)
         .await?
         .ok_or_else(member_not_found)?;
-    let snapshot = members::snapshot(tx, &member, paid_at).await?;
+    let named = match &req.coupon {
+        CouponChoice::Id(id) => Some(id.as_str()),
+        _ => None,
+    };
+    let snapshot = members::snapshot(tx, program, &member, paid_at, named).await?;
     let input = QuoteInput {
         now: paid_at.to_rfc3339(),
         member: snapshot,
@@ -326,13 +383,25 @@ async fn charge(
         };
         members::insert_coupon(tx, member_id, &coupon, now).await?;
     }
+    // Upgrades are immediate and follow the trailing spend as soon as it is known: an order
+    // reported late (paid before orders already recorded) may make today's trailing spend
+    // reach a tier that its own quote, priced as of its paid time, did not see.
+    let as_of = (*now).max(*paid_at);
+    let spend_now = members::trailing_spend(
+        &mut **tx,
+        member_id,
+        ms(&members::window_start(&as_of)),
+        ms(&as_of),
+    )
+    .await?;
+    let tier = program.tier_after(&quote.tier_after, spend_now);
     // An upgrade starts the downgrade count afresh: "below" was about the old tier.
     sqlx::query(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
            below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
            updated_at = $3 WHERE id = $4",
     )
-    .bind(quote.tier_after.as_str())
+    .bind(tier.as_str())
     .bind(quote.lifetime_spend_after_fen)
     .bind(now.to_rfc3339())
     .bind(member_id)
@@ -431,14 +500,20 @@ pub async fn record_refund(
         .ok_or_else(|| {
             ApiError::reject(StatusCode::NOT_FOUND, "order_not_found", "no such order")
         })?;
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     // A deleted member's orders can still be refunded: lock the row whatever its state.
     sqlx::query("UPDATE members SET lock_version = lock_version + 1 WHERE id = $1")
         .bind(&member_id)
         .execute(&mut *tx)
         .await?;
-    if let Some(answer) =
-        stored_answer(&mut tx, "refunds", "refund_conflict", &req.refund_id, &hash).await?
+    if let Some(answer) = stored_answer(
+        &mut *tx,
+        "refunds",
+        "refund_conflict",
+        &req.refund_id,
+        &[&hash],
+    )
+    .await?
     {
         return Ok(Recorded {
             answer,

@@ -88,12 +88,12 @@ pub async fn grant_coupon(
     };
     let hash = request_hash(req);
     let id = format!("{actor}:{key}");
-    let mut tx = db.begin().await?;
+    let mut tx = crate::db::begin_write(db).await?;
     if !lock_member(&mut tx, &member_id).await? {
         return Err(member_not_found());
     }
     let conflict = "idempotency_conflict";
-    if let Some(answer) = stored_answer(&mut tx, "audit_log", conflict, &id, &hash).await? {
+    if let Some(answer) = stored_answer(&mut *tx, "audit_log", conflict, &id, &[&hash]).await? {
         return Ok(Recorded {
             answer,
             replayed: true,

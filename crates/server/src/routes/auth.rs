@@ -140,7 +140,7 @@ async fn login(
         return Err(wrong());
     }
     let program = &state.program.program;
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     let existing = members::id_by_phone(&mut *tx, phone.as_str()).await?;
     let consented =
         body.consent_version.as_deref() == Some(&program.membership.privacy_notice_version);
@@ -163,7 +163,8 @@ async fn login(
             let version = &program.membership.privacy_notice_version;
             let id = members::register(&mut tx, program, phone.as_str(), "member", version, &now)
                 .await?;
-            crate::db::coupons::at_registration(&mut tx, program, &id, &now).await?;
+            crate::db::coupons::at_registration(&mut tx, program, &id, phone.as_str(), &now)
+                .await?;
             id
         }
     };

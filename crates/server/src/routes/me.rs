@@ -1,8 +1,7 @@
 //! `/api/me…`: the logged-in member's own data, and nobody else's: every query here is keyed
 //! by the session's member id, never by an id from the request.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +14,7 @@ use crate::clock::ms;
 use crate::db::ledger::{self, Direction, Entry, EntryKind, Source};
 use crate::db::{lock_member, members};
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 
 mod coupons;
@@ -55,9 +54,8 @@ const MAX_PAGE: i64 = 100;
 async fn points(
     State(state): State<AppState>,
     me: AuthMember,
-    query: Result<Query<PointsQuery>, QueryRejection>,
+    ApiQuery(q): ApiQuery<PointsQuery>,
 ) -> Result<Json<PointsPage>, ApiError> {
-    let Query(q) = query.map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid(
@@ -98,7 +96,7 @@ async fn checkin(
     let program = &state.program.program;
     let now = state.clock.now();
     let today = program.local_date(&now);
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !lock_member(&mut tx, &me.id).await? {
         return Err(ApiError::unauthorized());
     }
@@ -198,7 +196,7 @@ async fn update(
             "a birthday is a past date after 1900",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !lock_member(&mut tx, &me.id).await? {
         return Err(ApiError::unauthorized());
     }
@@ -232,7 +230,7 @@ async fn update(
 /// and orders stay, tied to an anonymous id, for the shop's accounts.
 async fn delete(State(state): State<AppState>, me: AuthMember) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = crate::db::begin_write(&state.db).await?;
     if !lock_member(&mut tx, &me.id).await? {
         return Err(ApiError::unauthorized());
     }

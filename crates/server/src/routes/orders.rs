@@ -2,7 +2,7 @@
 //! reports paid orders and refunds. 201 with the recorded answer; a retry of the same
 //! request answers the same body with 200 and `Idempotent-Replayed: true`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::auth::ShopKey;
 use crate::db::orders::{self, OrderRequest, Recorded, RefundRequest};
 use crate::error::ApiError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiPath};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,7 +34,7 @@ async fn record_order(
 async fn record_refund(
     State(state): State<AppState>,
     _shop: ShopKey,
-    Path(order_id): Path<String>,
+    ApiPath(order_id): ApiPath<String>,
     ApiJson(req): ApiJson<RefundRequest>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();

@@ -62,6 +62,8 @@ pub struct Options {
     pub auth_policy: Option<member_center::auth::AuthPolicy>,
     /// The program (default: the shipped one).
     pub program: Option<Program>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -86,6 +88,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .with_demo(options.demo)
     .with_dev_codes(!options.no_dev_codes)
     .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
+    state = state.with_trusted_proxies(options.trusted_proxies);
     if let Some(policy) = options.auth_policy {
         state = state.with_auth_policy(policy);
     }

@@ -16,6 +16,7 @@ mod me;
 mod orders;
 mod program;
 mod quote;
+mod reliability;
 mod security;
 mod serve;
 mod staff;

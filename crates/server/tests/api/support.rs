@@ -133,7 +133,7 @@ pub async fn members_with(
     let mut out = vec![];
     // Phones unique across calls within a test.
     let first = app.scalar("SELECT COUNT(*) FROM members", &[]).await as usize;
-    let mut tx = app.state.db.begin().await.unwrap();
+    let mut tx = member_center::db::begin_write(&app.state.db).await.unwrap();
     for i in 0..n {
         let phone = format!("+86137{:08}", first + i);
         let id = members::register(&mut tx, program, &phone, "member", "v", &now)

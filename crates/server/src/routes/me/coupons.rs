@@ -3,8 +3,7 @@
 //! past validity), available (the rest, not-yet-valid ones included). Without `status`,
 //! every coupon. Sorted by what expires first (then id).
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, FixedOffset};
@@ -16,6 +15,7 @@ use sqlx::Row as _;
 use crate::auth::AuthMember;
 use crate::db::coupons::stored_title as title;
 use crate::error::ApiError;
+use crate::extract::ApiQuery;
 use crate::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,9 +63,12 @@ fn bad_status() -> ApiError {
 pub async fn get(
     State(state): State<AppState>,
     me: AuthMember,
-    query: Result<Query<WalletQuery>, QueryRejection>,
+    query: Result<ApiQuery<WalletQuery>, ApiError>,
 ) -> Result<Json<Wallet>, ApiError> {
-    let Query(q) = query.map_err(|_| bad_status())?;
+    let ApiQuery(q) = query.map_err(|e| match e.code() {
+        "invalid_characters" => e,
+        _ => bad_status(),
+    })?;
     let wanted = match q.status.as_deref() {
         None => None,
         Some("available") => Some(Status::Available),

@@ -74,7 +74,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     let member = members::get(&mut *conn, member_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let snapshot = members::snapshot(&mut conn, &member, &now).await?;
+    let snapshot = members::snapshot(&mut conn, program, &member, &now, None).await?;
     let spend = snapshot.qualifying_spend_fen;
     let warn_until = now + Days::new(program.points.expiry.warn_days.max(0) as u64);
     let points_expiring = ledger::expiring(&mut *conn, member_id, ms(&now), ms(&warn_until))
