@@ -155,7 +155,91 @@ pub enum CouponProblem {
     },
 }
 
+/// A wallet coupon's state at a time, as the wallet's tabs and counts show it. (Wire enum:
+/// the API sends it by its serde name.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponStatus {
+    Available,
+    Used,
+    Expired,
+}
+
+/// How a coupon came into the wallet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CouponSource {
+    Welcome,
+    FirstOrder,
+    Monthly,
+    Birthday,
+    Invite,
+    Mall,
+    Campaign,
+    Staff,
+}
+
+impl CouponSource {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CouponSource::Welcome => "welcome",
+            CouponSource::FirstOrder => "first_order",
+            CouponSource::Monthly => "monthly",
+            CouponSource::Birthday => "birthday",
+            CouponSource::Invite => "invite",
+            CouponSource::Mall => "mall",
+            CouponSource::Campaign => "campaign",
+            CouponSource::Staff => "staff",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<CouponSource> {
+        [
+            CouponSource::Welcome,
+            CouponSource::FirstOrder,
+            CouponSource::Monthly,
+            CouponSource::Birthday,
+            CouponSource::Invite,
+            CouponSource::Mall,
+            CouponSource::Campaign,
+            CouponSource::Staff,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+    }
+}
+
+/// The status at `now` of a coupon valid until `valid_until`: used (whenever it was),
+/// else expired from `valid_until` on, else available — a coupon not valid yet is
+/// available: the wallet lists it with the day it starts.
+pub fn coupon_status(
+    used: bool,
+    valid_until: &DateTime<FixedOffset>,
+    now: &DateTime<FixedOffset>,
+) -> CouponStatus {
+    if used {
+        CouponStatus::Used
+    } else if now >= valid_until {
+        CouponStatus::Expired
+    } else {
+        CouponStatus::Available
+    }
+}
+
 impl Coupon {
+    /// Whether the coupon may be used at `now` at all (valid_from ≤ now < valid_until),
+    /// and if not, why.
+    pub fn validity(&self, now: &DateTime<FixedOffset>) -> Result<(), CouponProblem> {
+        if *now < self.valid_from {
+            Err(CouponProblem::NotYetValid)
+        } else if *now >= self.valid_until {
+            Err(CouponProblem::Expired)
+        } else {
+            Ok(())
+        }
+    }
+
     /// The saving on an amount (after member discount), or why the coupon is unusable.
     pub fn check(
         &self,
@@ -163,12 +247,7 @@ impl Coupon {
         first_order: bool,
         amount_fen: Fen,
     ) -> Result<Fen, CouponProblem> {
-        if *now < self.valid_from {
-            return Err(CouponProblem::NotYetValid);
-        }
-        if *now >= self.valid_until {
-            return Err(CouponProblem::Expired);
-        }
+        self.validity(now)?;
         if self.first_order_only && !first_order {
             return Err(CouponProblem::FirstOrderOnly);
         }
@@ -216,7 +295,7 @@ pub fn quotable_wallet(
     max: usize,
 ) -> Vec<Coupon> {
     let is_named = |c: &Coupon| named == Some(c.id.as_str());
-    wallet.retain(|c| is_named(c) || (c.valid_from <= *at && *at < c.valid_until));
+    wallet.retain(|c| is_named(c) || c.validity(at).is_ok());
     wallet.sort_by(|a, b| {
         is_named(b)
             .cmp(&is_named(a))
@@ -389,5 +468,25 @@ mod tests {
             ids(quotable_wallet(wallet, &now, Some("late"), 1)),
             ["late"]
         );
+    }
+
+    #[test]
+    fn status_at_a_time() {
+        let until = at("2026-02-01T00:00:00+08:00");
+        let before = at("2026-01-31T23:59:59+08:00");
+        assert_eq!(
+            coupon_status(false, &until, &before),
+            CouponStatus::Available
+        );
+        assert_eq!(coupon_status(false, &until, &until), CouponStatus::Expired);
+        assert_eq!(coupon_status(true, &until, &before), CouponStatus::Used);
+        assert_eq!(coupon_status(true, &until, &until), CouponStatus::Used);
+        let c = coupon("a", CouponKind::NoThreshold { off_fen: 100 });
+        assert_eq!(
+            c.validity(&at("2025-12-31T23:59:59+08:00")),
+            Err(CouponProblem::NotYetValid)
+        );
+        assert_eq!(c.validity(&before), Ok(()));
+        assert_eq!(c.validity(&until), Err(CouponProblem::Expired));
     }
 }

@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod mall;
 pub mod membership;
 pub mod money;
+pub mod phone;
 pub mod points;
 pub mod program;
 pub mod quote;

@@ -43,12 +43,8 @@ impl Program {
             0
         };
         let lifetime_after = lifetime_before_fen + earn_base_fen.max(0);
-        let milestone_bonus = rules
-            .milestones
-            .iter()
-            .filter(|m| {
-                lifetime_before_fen < m.lifetime_spend_fen && m.lifetime_spend_fen <= lifetime_after
-            })
+        let milestone_bonus = self
+            .milestones_crossed(lifetime_before_fen, lifetime_after)
             .map(|m| m.points)
             .sum();
         PointsEarned {
@@ -59,6 +55,19 @@ impl Program {
             milestone_bonus,
             total: tier_points + campaign_bonus + order_bonus + milestone_bonus,
         }
+    }
+
+    /// The lifetime-spend milestones a move from `before` to `after` crosses: each is
+    /// reached once, when lifetime spend first comes to its threshold.
+    pub fn milestones_crossed(
+        &self,
+        before_fen: Fen,
+        after_fen: Fen,
+    ) -> impl Iterator<Item = &crate::program::Milestone> {
+        self.points
+            .milestones
+            .iter()
+            .filter(move |m| before_fen < m.lifetime_spend_fen && m.lifetime_spend_fen <= after_fen)
     }
 
     /// The points campaign running on a local date, if any (the first listed wins).
@@ -112,6 +121,35 @@ impl Program {
             streak_day,
             points: rules.daily_points + bonus,
         })
+    }
+}
+
+/// Where a member's check-in streak stands today, as the points screen shows it. (Wire
+/// body: `GET /api/me`'s `checkin`.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StreakState {
+    pub checked_in_today: bool,
+    /// The streak's current day (0 when it is broken).
+    pub streak_day: u32,
+}
+
+impl Program {
+    /// The streak on `today` after the last check-in (`last`, with its streak day): alive
+    /// when that was today, or yesterday without completing a streak — after a completed
+    /// one the next check-in starts at day 1, so the streak shown is already 0.
+    pub fn streak_state(&self, today: NaiveDate, last: Option<(NaiveDate, u32)>) -> StreakState {
+        let days = self.points.checkin.streak_days;
+        let alive = last.is_some_and(|(date, day)| {
+            date == today || (date.succ_opt() == Some(today) && day < days)
+        });
+        StreakState {
+            checked_in_today: last.is_some_and(|(date, _)| date == today),
+            streak_day: if alive {
+                last.map_or(0, |(_, day)| day)
+            } else {
+                0
+            },
+        }
     }
 }
 
@@ -177,5 +215,23 @@ mod tests {
         assert_eq!(p.points_cash_cap(12345), 6100);
         assert_eq!(p.points_cash_cap(199), 0);
         assert_eq!(p.points_cash_cap(-5), 0);
+    }
+
+    #[test]
+    fn the_streak_shown_today() {
+        let p = Program::default_program();
+        let days = p.points.checkin.streak_days;
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let today = d("2026-03-10");
+        let state = |last| p.streak_state(today, last);
+        assert_eq!(state(None).streak_day, 0);
+        assert!(state(Some((today, 3))).checked_in_today);
+        assert_eq!(state(Some((today, 3))).streak_day, 3);
+        assert_eq!(state(Some((d("2026-03-09"), 3))).streak_day, 3);
+        assert!(!state(Some((d("2026-03-09"), 3))).checked_in_today);
+        assert_eq!(state(Some((d("2026-03-08"), 3))).streak_day, 0);
+        // Yesterday completed a streak: the next check-in starts again at day 1.
+        assert_eq!(state(Some((d("2026-03-09"), days))).streak_day, 0);
+        assert_eq!(state(Some((today, days))).streak_day, days);
     }
 }

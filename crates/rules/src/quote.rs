@@ -157,7 +157,7 @@ pub struct AppliedCoupon {
 /// A coupon the order earns; the server issues it with the program's validity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AwardedCoupon {
-    pub source: String,
+    pub source: crate::coupon::CouponSource,
     pub kind: CouponKind,
 }
 
@@ -275,7 +275,7 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
     let award = &program.first_order_award;
     let coupons_awarded = if member.first_order && earn_base_fen >= award.min_earn_base_fen {
         vec![AwardedCoupon {
-            source: "first_order".into(),
+            source: crate::coupon::CouponSource::FirstOrder,
             kind: award.coupon.clone(),
         }]
     } else {

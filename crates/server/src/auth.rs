@@ -17,6 +17,7 @@ use crate::clock::ms;
 use crate::db::auth as store;
 use crate::error::ApiError;
 use crate::AppState;
+use contract::ErrorCode;
 
 pub const SESSION_COOKIE: &str = "mc_session";
 
@@ -91,7 +92,7 @@ impl IpLimits {
 
     pub fn check_phone_code(&self, phone: &str) -> Result<(), ApiError> {
         let refusal = (
-            "too_many_codes",
+            ErrorCode::TooManyCodes,
             "too many codes for this phone today; try again later",
         );
         check(&self.phone_codes, &phone.to_owned(), refusal)
@@ -100,7 +101,7 @@ impl IpLimits {
     /// One invite code tried by a member, right or wrong.
     pub fn check_invite_try(&self, member_id: &str) -> Result<(), ApiError> {
         let refusal = (
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             "too many invite codes tried; try again later",
         );
         check(&self.invite_tries, &member_id.to_owned(), refusal)
@@ -108,8 +109,8 @@ impl IpLimits {
 }
 
 /// The code and message of a refusal by a per-address limit.
-const FROM_ADDRESS: (&str, &str) = (
-    "too_many_requests",
+const FROM_ADDRESS: (ErrorCode, &str) = (
+    ErrorCode::TooManyRequests,
     "too many requests from this address; try again later",
 );
 
@@ -118,7 +119,7 @@ const FROM_ADDRESS: (&str, &str) = (
 fn check<K: std::hash::Hash + Eq + Clone>(
     limiter: &DefaultKeyedRateLimiter<K>,
     key: &K,
-    (code, message): (&'static str, &'static str),
+    (code, message): (ErrorCode, &'static str),
 ) -> Result<(), ApiError> {
     limiter.check_key(key).map_err(|not_until| {
         let wait = not_until.wait_time_from(DefaultClock::default().now());
@@ -219,7 +220,7 @@ pub fn clear_session_cookie_header() -> HeaderValue {
 #[derive(Debug, Clone)]
 pub struct AuthMember {
     pub id: String,
-    pub role: String,
+    pub role: contract::auth::Role,
 }
 
 impl FromRequestParts<AppState> for AuthMember {
@@ -231,6 +232,8 @@ impl FromRequestParts<AppState> for AuthMember {
         let (id, role) = store::session_member(&state.db, token, now)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        let role = contract::auth::Role::parse(&role)
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored role `{role}`")))?;
         Ok(AuthMember { id, role })
     }
 }
@@ -248,7 +251,7 @@ impl FromRequestParts<AppState> for ShopKey {
         let refused = || {
             ApiError::reject(
                 StatusCode::UNAUTHORIZED,
-                "invalid_api_key",
+                ErrorCode::InvalidApiKey,
                 "send a valid API key as `Authorization: Bearer <key>`",
             )
         };

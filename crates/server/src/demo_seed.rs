@@ -121,7 +121,7 @@ fn wallet(
                 zh: zh.to_owned(),
                 en: en.to_owned(),
             },
-            source: source.to_owned(),
+            source: rules::coupon::CouponSource::parse(source).expect("a seed coupon's source"),
         };
     let mut coupons = vec![
         coupon(
@@ -211,7 +211,10 @@ mod tests {
         // The gold member's birthday is today, in the program's zone (+08:00: Nov 23).
         assert_eq!(members[2].birthday.unwrap().month(), 11);
         assert_eq!(members[2].birthday.unwrap().day(), 23);
-        assert!(members[2].coupons.iter().any(|c| c.source == "birthday"));
+        assert!(members[2]
+            .coupons
+            .iter()
+            .any(|c| c.source == rules::coupon::CouponSource::Birthday));
     }
 
     #[test]
@@ -255,7 +258,7 @@ mod tests {
         let monthly = members[1]
             .coupons
             .iter()
-            .find(|c| c.source == "monthly")
+            .find(|c| c.source == rules::coupon::CouponSource::Monthly)
             .unwrap();
         // 20:00Z on Dec 31 is already Jan 1 in Shanghai.
         assert_eq!(

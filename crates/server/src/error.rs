@@ -5,8 +5,10 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use contract::error::ErrorDetail;
+use contract::ErrorBody;
+use contract::ErrorCode;
 use rules::QuoteError;
-use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -38,7 +40,7 @@ pub enum ApiError {
     #[error("{message}")]
     Rejected {
         status: StatusCode,
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after_s: Option<u64>,
     },
@@ -72,25 +74,25 @@ impl ApiError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::InvalidJson(_) => "invalid_json",
-            ApiError::InvalidBody => "invalid_body",
-            ApiError::InvalidPath(_) => "invalid_path",
-            ApiError::InvalidRequest(_) => "invalid_request",
-            ApiError::UnsupportedMediaType => "unsupported_media_type",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::Quote(e) => e.code(),
-            ApiError::Rejected { code, .. } => code,
-            ApiError::NotFound => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::Database(_) | ApiError::Internal(_) => "internal",
+            ApiError::InvalidJson(_) => ErrorCode::InvalidJson,
+            ApiError::InvalidBody => ErrorCode::InvalidBody,
+            ApiError::InvalidPath(_) => ErrorCode::InvalidPath,
+            ApiError::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::Quote(e) => ErrorCode::of_quote(e),
+            ApiError::Rejected { code, .. } => *code,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Database(_) | ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 }
 
 impl ApiError {
-    pub fn reject(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn reject(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::Rejected {
             status,
             code,
@@ -103,27 +105,23 @@ impl ApiError {
     pub fn unauthorized() -> ApiError {
         ApiError::reject(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "log in first: no valid session",
         )
     }
 
     /// 422 with a stable code: the request breaks a rule.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::reject(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     /// 409 with a stable code: the request conflicts with what is stored.
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError::reject(StatusCode::CONFLICT, code, message)
     }
 
     /// 429 with a stable code and when to try again.
-    pub fn too_many(
-        code: &'static str,
-        message: impl Into<String>,
-        retry_after_s: u64,
-    ) -> ApiError {
+    pub fn too_many(code: ErrorCode, message: impl Into<String>, retry_after_s: u64) -> ApiError {
         ApiError::Rejected {
             status: StatusCode::TOO_MANY_REQUESTS,
             code,
@@ -142,14 +140,20 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
-        let body = json!({ "error": { "code": self.code(), "message": message } });
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code(),
+                message,
+            },
+        };
+        let body = serde_json::to_string(&body).expect("an error body serializes");
         let mut response = (
             status,
             [(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),
             )],
-            body.to_string(),
+            body,
         )
             .into_response();
         if let ApiError::Rejected {
@@ -195,6 +199,6 @@ mod tests {
     fn quote_errors_keep_their_code() {
         let err = ApiError::from(QuoteError::CouponExpired);
         assert_eq!(err.status(), StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(err.code(), "coupon_expired");
+        assert_eq!(err.code(), ErrorCode::CouponExpired);
     }
 }

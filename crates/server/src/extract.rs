@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::ApiError;
+use contract::ErrorCode;
 
 /// The request body as JSON of type `T`.
 #[derive(Debug)]
@@ -74,7 +75,7 @@ fn holds_control_characters(value: &Value) -> bool {
 /// 422 `invalid_characters`: where the control character was found.
 fn control_characters(where_: &str) -> ApiError {
     ApiError::invalid(
-        "invalid_characters",
+        ErrorCode::InvalidCharacters,
         format!("{where_} holds a control character (such as NUL)"),
     )
 }
@@ -129,7 +130,7 @@ where
             }
         }
         let Query(value) = Query::<T>::try_from_uri(&parts.uri)
-            .map_err(|e| ApiError::invalid("invalid_query", e.body_text()))?;
+            .map_err(|e| ApiError::invalid(ErrorCode::InvalidQuery, e.body_text()))?;
         Ok(ApiQuery(value))
     }
 }
@@ -172,11 +173,11 @@ mod tests {
     #[test]
     fn syntax_and_shape_are_told_apart() {
         let syntax = parse::<Vec<i64>>(b"[1,").unwrap_err();
-        assert_eq!(syntax.code(), "invalid_json");
+        assert_eq!(syntax.code().as_str(), "invalid_json");
         let shape = parse::<Vec<i64>>(b"[\"a\"]").unwrap_err();
-        assert_eq!(shape.code(), "invalid_request");
+        assert_eq!(shape.code().as_str(), "invalid_request");
         let huge = parse::<Vec<i64>>(b"[99999999999999999999999]").unwrap_err();
-        assert_eq!(huge.code(), "invalid_request");
+        assert_eq!(huge.code().as_str(), "invalid_request");
     }
 
     #[test]
@@ -188,7 +189,7 @@ mod tests {
             r#"["\u009f"]"#,
         ] {
             let err = parse::<Value>(body.as_bytes()).unwrap_err();
-            assert_eq!(err.code(), "invalid_characters", "{body}");
+            assert_eq!(err.code().as_str(), "invalid_characters", "{body}");
         }
         // Free text may break lines.
         assert!(parse::<Value>(br#"{"reason": "late\r\n\tparcel"}"#).is_ok());

@@ -10,6 +10,7 @@ use rules::Program;
 use super::phone_claims::{self, Claim};
 use super::Tx;
 use crate::clock::random_token;
+use rules::coupon::CouponSource;
 
 /// A stored coupon's title: `title` and `title_en`, which coupons issued before it
 /// existed lack (their English is the Chinese title, as they showed before).
@@ -29,7 +30,7 @@ pub async fn issue(
     member_id: &str,
     title: &Text,
     template: &CouponTemplate,
-    source: &str,
+    source: CouponSource,
     issue_key: &str,
     from: &DateTime<FixedOffset>,
 ) -> anyhow::Result<Option<String>> {
@@ -47,7 +48,7 @@ pub async fn issue(
     .bind(serde_json::to_string(&template.kind)?)
     .bind(&title.zh)
     .bind(&title.en)
-    .bind(source)
+    .bind(source.as_str())
     .bind(from.to_rfc3339())
     .bind(until.to_rfc3339())
     .bind(template.first_order_only)
@@ -64,7 +65,7 @@ pub async fn grant(
     program: &Program,
     member_id: &str,
     g: &Grant,
-    source: &str,
+    source: CouponSource,
     key: &str,
     from: &DateTime<FixedOffset>,
 ) -> anyhow::Result<Option<String>> {
@@ -93,7 +94,7 @@ pub async fn at_registration(
         program,
         member_id,
         &i.welcome,
-        "welcome",
+        CouponSource::Welcome,
         &welcome_key,
         now,
     )
@@ -104,7 +105,7 @@ pub async fn at_registration(
         program,
         member_id,
         &i.first_order,
-        "first_order",
+        CouponSource::FirstOrder,
         &first_key,
         now,
     )
@@ -136,14 +137,30 @@ pub async fn on_date(
         let m = &i.monthly;
         let key = format!("monthly:{}-{:02}:{member_id}", date.year(), date.month());
         let new = issue(
-            tx, program, member_id, &m.title, &m.coupon, "monthly", &key, &from,
+            tx,
+            program,
+            member_id,
+            &m.title,
+            &m.coupon,
+            CouponSource::Monthly,
+            &key,
+            &from,
         )
         .await?;
         issued.monthly += u64::from(new.is_some());
     }
     if birthday.is_some_and(|b| program.birthday_coupon_due(b, date)) {
         let key = format!("birthday:{}:{member_id}", date.year());
-        let new = grant(tx, program, member_id, &i.birthday, "birthday", &key, &from).await?;
+        let new = grant(
+            tx,
+            program,
+            member_id,
+            &i.birthday,
+            CouponSource::Birthday,
+            &key,
+            &from,
+        )
+        .await?;
         issued.birthday += u64::from(new.is_some());
     }
     Ok(issued)

@@ -5,14 +5,15 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, FixedOffset};
+pub use contract::invites::{Accepted, Progress};
 use rules::Program;
-use serde::Serialize;
 
 use super::coupons::grant;
 use super::phone_claims::{self, Claim};
 use super::{lock_member, members, Db};
 use crate::clock::ms;
 use crate::error::ApiError;
+use contract::ErrorCode;
 
 /// Invite codes are read aloud, typed from a poster and put in links as they are: upper
 /// case letters and digits without the look-alikes 0/O and 1/I/L (Crockford's choice),
@@ -26,28 +27,6 @@ fn new_code() -> String {
     (0..CODE_LENGTH)
         .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
         .collect()
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Progress {
-    pub code: String,
-    /// Relative to the app: `/?invite=CODE`.
-    pub link: String,
-    pub year: i32,
-    pub rewarded_this_year: i64,
-    pub max_rewarded_per_year: i64,
-    pub bonus_at_invite: i64,
-    pub bonus_earned: bool,
-    /// Rewarded invites still needed for this year's bonus (0 once earned).
-    pub invites_to_bonus: i64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Accepted {
-    pub inviter_rewarded: bool,
-    pub inviter_bonus: bool,
-    /// The invitee's reward coupon was put in their wallet.
-    pub invitee_rewarded: bool,
 }
 
 async fn rewarded_in(
@@ -122,13 +101,13 @@ pub async fn accept(
     .ok_or_else(|| {
         ApiError::reject(
             StatusCode::NOT_FOUND,
-            "invite_not_found",
+            ErrorCode::InviteNotFound,
             "no such invite code",
         )
     })?;
     if inviter == member_id {
         return Err(ApiError::invalid(
-            "invite_self",
+            ErrorCode::InviteSelf,
             "a member cannot accept their own invite",
         ));
     }
@@ -145,7 +124,7 @@ pub async fn accept(
             } else {
                 ApiError::reject(
                     StatusCode::NOT_FOUND,
-                    "invite_not_found",
+                    ErrorCode::InviteNotFound,
                     "no such invite code",
                 )
             });
@@ -170,7 +149,7 @@ pub async fn accept(
     let i = &program.invites;
     if ms(now) - me.created_at_ms > i.accept_within_days * 86_400_000 {
         return Err(ApiError::invalid(
-            "invite_too_late",
+            ErrorCode::InviteTooLate,
             format!(
                 "an invite is accepted within {} days of registration",
                 i.accept_within_days
@@ -191,16 +170,42 @@ pub async fn accept(
     .execute(&mut *tx)
     .await?;
     let key = format!("invite:invitee:{member_id}");
-    let invitee_rewarded = grant(&mut tx, program, member_id, &i.reward, "invite", &key, now)
-        .await?
-        .is_some();
+    let invitee_rewarded = grant(
+        &mut tx,
+        program,
+        member_id,
+        &i.reward,
+        rules::coupon::CouponSource::Invite,
+        &key,
+        now,
+    )
+    .await?
+    .is_some();
     if reward.rewarded {
         let key = format!("invite:inviter:{member_id}");
-        grant(&mut tx, program, &inviter, &i.reward, "invite", &key, now).await?;
+        grant(
+            &mut tx,
+            program,
+            &inviter,
+            &i.reward,
+            rules::coupon::CouponSource::Invite,
+            &key,
+            now,
+        )
+        .await?;
     }
     if reward.bonus {
         let key = format!("invite_bonus:{year}:{inviter}");
-        grant(&mut tx, program, &inviter, &i.bonus, "invite", &key, now).await?;
+        grant(
+            &mut tx,
+            program,
+            &inviter,
+            &i.bonus,
+            rules::coupon::CouponSource::Invite,
+            &key,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Accepted {
@@ -212,7 +217,7 @@ pub async fn accept(
 
 fn already_accepted() -> ApiError {
     ApiError::conflict(
-        "invite_already_accepted",
+        ErrorCode::InviteAlreadyAccepted,
         "this member (or this phone, under an earlier account) has already accepted an invite",
     )
 }

@@ -5,52 +5,12 @@
 use chrono::{DateTime, FixedOffset};
 use rules::ledger::{self, Lot};
 use rules::Program;
-use serde::Serialize;
 use sqlx::Row as _;
+
+pub use contract::points::{Direction, Entry, EntryKind};
 
 use super::Tx;
 use crate::clock::ms;
-
-/// Stable names of ledger entries (the API shows them; the app translates them).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EntryKind {
-    /// Tier points of an order.
-    Earn,
-    CampaignBonus,
-    OrderBonus,
-    MilestoneBonus,
-    Checkin,
-    /// Points returned by a refund of an order that used them as cash.
-    RefundReturn,
-    /// The balance a demo member starts with.
-    Opening,
-    /// Points used as cash by an order.
-    PointsUsed,
-    RefundTakeBack,
-    MilestoneTakeBack,
-    /// Points spent on a points-mall redemption.
-    Mall,
-    Expire,
-}
-
-impl EntryKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryKind::Earn => "earn",
-            EntryKind::CampaignBonus => "campaign_bonus",
-            EntryKind::OrderBonus => "order_bonus",
-            EntryKind::MilestoneBonus => "milestone_bonus",
-            EntryKind::Checkin => "checkin",
-            EntryKind::RefundReturn => "refund_return",
-            EntryKind::Opening => "opening",
-            EntryKind::PointsUsed => "points_used",
-            EntryKind::RefundTakeBack => "refund_take_back",
-            EntryKind::MilestoneTakeBack => "milestone_take_back",
-            EntryKind::Expire => "expire",
-            EntryKind::Mall => "mall",
-        }
-    }
-}
 
 /// Where an entry comes from, for the history screen and the export.
 #[derive(Debug, Clone, Copy, Default)]
@@ -225,27 +185,6 @@ async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>>
         .collect()
 }
 
-/// One ledger entry as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    pub id: i64,
-    pub kind: String,
-    pub points: i64,
-    pub balance_after: i64,
-    pub order_id: Option<String>,
-    pub at: DateTime<FixedOffset>,
-}
-
-/// Which entries a history page shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Credits.
-    Earn,
-    /// Debits.
-    Spend,
-}
-
 /// Entries newest first, before the entry id `before` (the cursor), at most `limit`.
 pub async fn entries(
     db: &super::Db,
@@ -274,7 +213,11 @@ pub async fn entries(
         .map(|r| {
             Ok(Entry {
                 id: r.try_get(0)?,
-                kind: r.try_get(1)?,
+                kind: {
+                    let name: String = r.try_get(1)?;
+                    EntryKind::parse(&name)
+                        .ok_or_else(|| anyhow::anyhow!("unknown ledger entry kind `{name}`"))?
+                },
                 points: r.try_get(2)?,
                 balance_after: r.try_get(3)?,
                 order_id: r.try_get(4)?,

@@ -6,10 +6,9 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Days, FixedOffset};
+pub use contract::mall::{Catalog, CatalogItem, IssuedCoupon, RedeemRequest, Redeemed};
 use rules::mall::{Ineligible, MallItem, MallState};
-use rules::program::Text;
-use rules::{Coupon, CouponKind, Program};
-use serde::{Deserialize, Serialize};
+use rules::{Coupon, Program};
 
 use super::ledger::{self, EntryKind, Source};
 use super::members::{self, WalletCoupon};
@@ -17,56 +16,7 @@ use super::orders::{request_hash, stored_answer, Recorded};
 use super::{lock_member, Db, Tx};
 use crate::clock::{ms, random_token};
 use crate::error::ApiError;
-
-/// `POST /api/mall/redeem`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RedeemRequest {
-    pub item_id: String,
-}
-
-/// The answer to a redemption (stored, and replayed as it is).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Redeemed {
-    /// The request's Idempotency-Key.
-    pub redemption_id: String,
-    pub item_id: String,
-    pub points: i64,
-    pub points_balance_after: i64,
-    /// For a coupon item: the coupon now in the wallet.
-    pub coupon: Option<IssuedCoupon>,
-    pub redeemed_at: DateTime<FixedOffset>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IssuedCoupon {
-    pub id: String,
-    pub title: Text,
-    pub kind: CouponKind,
-    pub valid_from: DateTime<FixedOffset>,
-    pub valid_until: DateTime<FixedOffset>,
-}
-
-/// `GET /api/mall`: the catalog as this member sees it now.
-#[derive(Debug, Clone, Serialize)]
-pub struct Catalog {
-    pub points_balance: i64,
-    pub items: Vec<CatalogItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CatalogItem {
-    #[serde(flatten)]
-    pub item: MallItem,
-    /// Units left; null for an unlimited stock.
-    pub remaining: Option<i64>,
-    /// Units this member redeemed in the limit's current period (month or ever).
-    pub redeemed_in_period: i64,
-    pub eligible: bool,
-    /// Why not, when not eligible: `tier_too_low`, `out_of_stock`, `limit_reached`,
-    /// `insufficient_points`.
-    pub reason: Option<&'static str>,
-}
+use contract::ErrorCode;
 
 /// Idempotency keys: 1 to 64 of `A–Z a–z 0–9 - _ . :` (UUIDs fit).
 pub fn check_key(key: &str) -> Result<(), ApiError> {
@@ -79,7 +29,7 @@ pub fn check_key(key: &str) -> Result<(), ApiError> {
     } else {
         Err(ApiError::reject(
             StatusCode::BAD_REQUEST,
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`",
         ))
     }
@@ -113,7 +63,7 @@ pub async fn catalog(
             remaining: item.stock.map(|s| (s - sold).max(0)),
             redeemed_in_period: redeemed,
             eligible: verdict.is_ok(),
-            reason: verdict.err().map(Ineligible::code),
+            reason: verdict.err(),
         });
     }
     Ok(Catalog {
@@ -170,7 +120,7 @@ fn refused(why: Ineligible) -> ApiError {
             "the per-member limit for this item is reached",
         ),
     };
-    ApiError::reject(status, why.code(), message)
+    ApiError::reject(status, ErrorCode::of_ineligible(why), message)
 }
 
 /// Redeems one unit of an item (see the module's comment).
@@ -186,7 +136,7 @@ pub async fn redeem(
     let item = program.mall_item(&req.item_id).ok_or_else(|| {
         ApiError::reject(
             StatusCode::NOT_FOUND,
-            "item_not_found",
+            ErrorCode::ItemNotFound,
             "no mall item with that id",
         )
     })?;
@@ -196,7 +146,7 @@ pub async fn redeem(
     if !lock_member(&mut tx, member_id).await? {
         return Err(ApiError::unauthorized());
     }
-    let conflict = "idempotency_conflict";
+    let conflict = ErrorCode::IdempotencyConflict;
     if let Some(answer) =
         stored_answer(&mut *tx, "mall_redemptions", conflict, &id, &[&hash]).await?
     {
@@ -294,7 +244,7 @@ async fn take(
                     first_order_only: template.first_order_only,
                 },
                 title: issued.title.clone(),
-                source: "mall".to_owned(),
+                source: rules::coupon::CouponSource::Mall,
             };
             members::insert_coupon(tx, member_id, &wallet, now).await?;
             Some(issued)

@@ -6,21 +6,13 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::program::Text;
 use rules::quote::MemberSnapshot;
 use rules::{Coupon, CouponKind, Program, TierId};
-use serde::Serialize;
 use sqlx::Row as _;
 
 use super::ledger::{self, EntryKind, Source};
+pub use contract::demo::DemoMember as Member;
+
 use super::{Db, Tx};
 use crate::clock::{ms, random_token};
-
-/// A stored member as the API shows them: who they are and the quote's snapshot of them
-/// (the app previews quotes from `snapshot` directly).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Member {
-    pub id: String,
-    pub nickname: String,
-    pub snapshot: MemberSnapshot,
-}
 
 /// A member as written by the demo seed.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,7 +34,7 @@ pub struct NewMember {
 pub struct WalletCoupon {
     pub coupon: Coupon,
     pub title: Text,
-    pub source: String,
+    pub source: rules::coupon::CouponSource,
 }
 
 impl NewMember {
@@ -67,7 +59,7 @@ pub struct MemberRow {
     pub id: String,
     pub phone: Option<String>,
     pub nickname: String,
-    pub role: String,
+    pub role: contract::auth::Role,
     pub locale: Option<String>,
     pub tier: TierId,
     pub lifetime_spend_fen: i64,
@@ -94,7 +86,10 @@ fn member_row(r: &super::Row) -> anyhow::Result<MemberRow> {
         id: r.try_get(0)?,
         phone: r.try_get(1)?,
         nickname: r.try_get(2)?,
-        role: r.try_get(3)?,
+        role: {
+            let name: String = r.try_get(3)?;
+            contract::auth::Role::parse(&name).with_context(|| format!("stored role `{name}`"))?
+        },
         locale: r.try_get(4)?,
         tier: TierId(r.try_get(5)?),
         lifetime_spend_fen: r.try_get(6)?,
@@ -393,7 +388,7 @@ pub async fn insert_coupon(
     .bind(serde_json::to_string(&c.coupon.kind)?)
     .bind(&c.title.zh)
     .bind(&c.title.en)
-    .bind(&c.source)
+    .bind(c.source.as_str())
     .bind(c.coupon.valid_from.to_rfc3339())
     .bind(c.coupon.valid_until.to_rfc3339())
     .bind(c.coupon.first_order_only)

@@ -6,8 +6,8 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, Days, FixedOffset};
 use rules::quote::{Cart, CartLine, CouponChoice, PointsChoice, QuoteInput, QuoteOptions};
-use rules::{Program, Quote};
-use serde::{Deserialize, Serialize};
+use rules::Program;
+use serde::Serialize;
 use sqlx::Row as _;
 
 use super::ledger::{self, EntryKind, Source};
@@ -16,60 +16,13 @@ use super::{is_unique_violation, lock_member, Db, Tx};
 use crate::clock::{ms, random_token, sha256_hex};
 use crate::error::ApiError;
 use crate::phone::Phone;
+use contract::ErrorCode;
 
 /// How far a paid time may be ahead of the server's clock (clock skew), and how old.
 const PAID_AT_SKEW_MINUTES: i64 = 5;
 const PAID_AT_MAX_AGE_DAYS: u64 = 30;
 
-/// `POST /api/v1/orders`: a paid order as the shop reports it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OrderRequest {
-    pub order_id: String,
-    /// The member, by id or by phone (exactly one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// RFC 3339 with an offset.
-    pub paid_at: String,
-    pub lines: Vec<CartLine>,
-    pub shipping_fen: i64,
-    /// The shopper's choice: `auto`, `none` or a coupon id.
-    pub coupon: CouponChoice,
-    /// The shopper's choice: a number of points or `max`.
-    pub points: PointsChoice,
-}
-
-/// The answer: the order as recorded, with the quote it was charged by.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OrderRecorded {
-    pub order_id: String,
-    pub member_id: String,
-    pub paid_at: DateTime<FixedOffset>,
-    pub quote: Quote,
-}
-
-/// `POST /api/v1/orders/{id}/refund`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RefundRequest {
-    pub refund_id: String,
-    pub amount_fen: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct RefundRecorded {
-    pub refund_id: String,
-    pub order_id: String,
-    pub amount_fen: i64,
-    /// All refunds of the order so far, this one included.
-    pub refunded_fen: i64,
-    pub points_taken_back: i64,
-    pub points_returned: i64,
-    pub milestone_points_taken_back: i64,
-    pub points_balance_after: i64,
-}
+pub use contract::orders::{OrderRecorded, OrderRequest, RefundRecorded, RefundRequest};
 
 /// A recorded answer, and whether it is a replay of an earlier identical request.
 pub struct Recorded<T> {
@@ -78,7 +31,7 @@ pub struct Recorded<T> {
 }
 
 /// Shop ids: 1 to 64 of `A–Z a–z 0–9 - _ . :`.
-fn check_shop_id(id: &str, code: &'static str, what: &str) -> Result<(), ApiError> {
+fn check_shop_id(id: &str, code: ErrorCode, what: &str) -> Result<(), ApiError> {
     let ok = (1..=64).contains(&id.len())
         && id
             .bytes()
@@ -141,10 +94,10 @@ pub async fn record_order(
     req: &OrderRequest,
     now: &DateTime<FixedOffset>,
 ) -> Result<Recorded<OrderRecorded>, ApiError> {
-    check_shop_id(&req.order_id, "invalid_order_id", "order_id")?;
+    check_shop_id(&req.order_id, ErrorCode::InvalidOrderId, "order_id")?;
     let paid_at = DateTime::parse_from_rfc3339(&req.paid_at).map_err(|_| {
         ApiError::invalid(
-            "invalid_time",
+            ErrorCode::InvalidTime,
             "paid_at must be an RFC 3339 time with an offset",
         )
     })?;
@@ -153,7 +106,7 @@ pub async fn record_order(
     let accepted = [hashes[0].as_str(), hashes[1].as_str()];
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
-    let conflict = "order_conflict";
+    let conflict = ErrorCode::OrderConflict;
     if let Some(answer) = stored_answer(db, "orders", conflict, &req.order_id, &accepted).await? {
         return Ok(Recorded {
             answer,
@@ -164,7 +117,7 @@ pub async fn record_order(
     let latest = *now + chrono::Duration::minutes(PAID_AT_SKEW_MINUTES);
     if paid_at < earliest || paid_at > latest {
         return Err(ApiError::invalid(
-            "paid_at_out_of_range",
+            ErrorCode::PaidAtOutOfRange,
             "paid_at must be within the last 30 days and not in the future",
         ));
     }
@@ -205,7 +158,7 @@ pub async fn record_order(
 fn member_not_found() -> ApiError {
     ApiError::reject(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "member_not_found",
+        ErrorCode::MemberNotFound,
         "no member with that id or phone",
     )
 }
@@ -221,7 +174,7 @@ async fn resolve_member(
             .await?
             .ok_or_else(member_not_found),
         _ => Err(ApiError::invalid(
-            "invalid_member",
+            ErrorCode::InvalidMember,
             "name the member by exactly one of member_id and phone",
         )),
     }
@@ -232,7 +185,7 @@ async fn resolve_member(
 pub(crate) async fn stored_answer<'e, T, E>(
     db: E,
     table: &str,
-    conflict_code: &'static str,
+    conflict_code: ErrorCode,
     id: &str,
     hashes: &[&str],
 ) -> Result<Option<T>, ApiError>
@@ -351,20 +304,16 @@ async fn charge(
     ] {
         ledger::credit(tx, program, member_id, kind, points, paid_at, source).await?;
     }
-    for m in &program.points.milestones {
-        let crossed = member.lifetime_spend_fen < m.lifetime_spend_fen
-            && m.lifetime_spend_fen <= quote.lifetime_spend_after_fen;
-        if crossed {
-            sqlx::query(
-                "INSERT INTO milestones_held (member_id, lifetime_spend_fen, points) \
-                 VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            )
-            .bind(member_id)
-            .bind(m.lifetime_spend_fen)
-            .bind(m.points)
-            .execute(&mut **tx)
-            .await?;
-        }
+    for m in program.milestones_crossed(member.lifetime_spend_fen, quote.lifetime_spend_after_fen) {
+        sqlx::query(
+            "INSERT INTO milestones_held (member_id, lifetime_spend_fen, points) \
+             VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(member_id)
+        .bind(m.lifetime_spend_fen)
+        .bind(m.points)
+        .execute(&mut **tx)
+        .await?;
     }
     if let Some(applied) = &quote.coupon {
         use_coupon(tx, member_id, &applied.id, &req.order_id, now).await?;
@@ -462,7 +411,7 @@ async fn give_back_coupon(
 }
 
 fn coupon_used_error() -> ApiError {
-    ApiError::conflict("coupon_used", "the coupon has already been used")
+    ApiError::conflict(ErrorCode::CouponUsed, "the coupon has already been used")
 }
 
 async fn coupon_used(tx: &mut Tx<'_>, member_id: &str, coupon_id: &str) -> sqlx::Result<bool> {
@@ -485,10 +434,10 @@ pub async fn record_refund(
     req: &RefundRequest,
     now: &DateTime<FixedOffset>,
 ) -> Result<Recorded<RefundRecorded>, ApiError> {
-    check_shop_id(&req.refund_id, "invalid_refund_id", "refund_id")?;
+    check_shop_id(&req.refund_id, ErrorCode::InvalidRefundId, "refund_id")?;
     if req.amount_fen <= 0 {
         return Err(ApiError::invalid(
-            "invalid_amount",
+            ErrorCode::InvalidAmount,
             "amount_fen must be positive",
         ));
     }
@@ -498,7 +447,11 @@ pub async fn record_refund(
         .fetch_optional(db)
         .await?
         .ok_or_else(|| {
-            ApiError::reject(StatusCode::NOT_FOUND, "order_not_found", "no such order")
+            ApiError::reject(
+                StatusCode::NOT_FOUND,
+                ErrorCode::OrderNotFound,
+                "no such order",
+            )
         })?;
     let mut tx = crate::db::begin_write(db).await?;
     // A deleted member's orders can still be refunded: lock the row whatever its state.
@@ -509,7 +462,7 @@ pub async fn record_refund(
     if let Some(answer) = stored_answer(
         &mut *tx,
         "refunds",
-        "refund_conflict",
+        ErrorCode::RefundConflict,
         &req.refund_id,
         &[&hash],
     )
@@ -554,7 +507,7 @@ async fn refund(
     ];
     if req.amount_fen > base - refunded {
         return Err(ApiError::invalid(
-            "refund_exceeds_order",
+            ErrorCode::RefundExceedsOrder,
             format!(
                 "at most {} fen of this order can still be refunded",
                 base - refunded

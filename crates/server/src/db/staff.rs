@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset};
+pub use contract::staff::{GrantRequest, Granted};
 use rules::Program;
-use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::coupons::issue;
@@ -14,36 +14,12 @@ use super::{lock_member, members, Db};
 use crate::clock::ms;
 use crate::error::ApiError;
 use crate::phone::Phone;
-
-/// `POST /api/staff/coupons`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GrantRequest {
-    /// The member, by id or by phone (exactly one).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// An id of the program's `coupon_issuance.staff`.
-    pub grant_id: String,
-    /// Why: kept in the audit log.
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Granted {
-    pub member_id: String,
-    pub grant_id: String,
-    pub coupon_id: String,
-    pub reason: String,
-    pub granted_by: String,
-    pub at: DateTime<FixedOffset>,
-}
+use contract::ErrorCode;
 
 const REASON_MAX_CHARS: usize = 200;
 
 fn member_not_found() -> ApiError {
-    ApiError::invalid("member_not_found", "no member with that id or phone")
+    ApiError::invalid(ErrorCode::MemberNotFound, "no member with that id or phone")
 }
 
 pub async fn grant_coupon(
@@ -63,14 +39,14 @@ pub async fn grant_coupon(
         .ok_or_else(|| {
             ApiError::reject(
                 StatusCode::NOT_FOUND,
-                "grant_not_found",
+                ErrorCode::GrantNotFound,
                 "no staff grant with that id",
             )
         })?;
     let reason = req.reason.trim();
     if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
         return Err(ApiError::invalid(
-            "reason_required",
+            ErrorCode::ReasonRequired,
             format!("a reason of 1 to {REASON_MAX_CHARS} characters is required"),
         ));
     }
@@ -81,7 +57,7 @@ pub async fn grant_coupon(
             .ok_or_else(member_not_found)?,
         _ => {
             return Err(ApiError::invalid(
-                "invalid_member",
+                ErrorCode::InvalidMember,
                 "name the member by exactly one of member_id and phone",
             ))
         }
@@ -92,7 +68,7 @@ pub async fn grant_coupon(
     if !lock_member(&mut tx, &member_id).await? {
         return Err(member_not_found());
     }
-    let conflict = "idempotency_conflict";
+    let conflict = ErrorCode::IdempotencyConflict;
     if let Some(answer) = stored_answer(&mut *tx, "audit_log", conflict, &id, &[&hash]).await? {
         return Ok(Recorded {
             answer,
@@ -106,7 +82,7 @@ pub async fn grant_coupon(
         &member_id,
         &grant.title,
         &grant.coupon,
-        "staff",
+        rules::coupon::CouponSource::Staff,
         &issue_key,
         now,
     )

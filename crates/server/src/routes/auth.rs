@@ -6,9 +6,8 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use chrono::{DateTime, FixedOffset};
+use contract::auth::{CodeRequest, CodeSent, LoggedIn, LoginRequest};
 use rand::Rng;
-use serde::{Deserialize, Serialize};
 
 use crate::auth::{self, ClientIp};
 use crate::clock::ms;
@@ -17,27 +16,13 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::phone::Phone;
 use crate::AppState;
+use contract::ErrorCode;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/otp", post(send_code))
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CodeRequest {
-    phone: String,
-}
-
-#[derive(Debug, Serialize)]
-struct CodeSent {
-    expires_in_s: u64,
-    resend_after_s: u64,
-    /// Only in demo/dev mode: the code itself (it is also in the server's log).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    dev_code: Option<String>,
 }
 
 async fn send_code(
@@ -53,7 +38,7 @@ async fn send_code(
         if ms(&now) < next {
             let wait = ((next - ms(&now)) / 1000).max(1) as u64;
             return Err(ApiError::too_many(
-                "code_sent_recently",
+                ErrorCode::CodeSentRecently,
                 "a code was sent to this phone less than a minute ago",
                 wait,
             ));
@@ -77,29 +62,6 @@ async fn send_code(
     Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LoginRequest {
-    phone: String,
-    code: String,
-    /// The privacy notice's version the shopper agreed to; required to register.
-    #[serde(default)]
-    consent_version: Option<String>,
-    /// Web-views: answer the token in the body (for `Authorization: Bearer`) instead of
-    /// setting the cookie.
-    #[serde(default)]
-    bearer: bool,
-}
-
-#[derive(Debug, Serialize)]
-struct LoggedIn {
-    member_id: String,
-    registered: bool,
-    expires_at: DateTime<FixedOffset>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    token: Option<String>,
-}
-
 async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -111,17 +73,26 @@ async fn login(
     // the member's tries.
     let code = body.code.trim();
     if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ApiError::invalid("invalid_code", "a code is 6 digits"));
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidCode,
+            "a code is 6 digits",
+        ));
     }
     let now = state.clock.now();
-    let wrong = || ApiError::reject(StatusCode::UNAUTHORIZED, "code_invalid", "wrong code");
+    let wrong = || {
+        ApiError::reject(
+            StatusCode::UNAUTHORIZED,
+            ErrorCode::CodeInvalid,
+            "wrong code",
+        )
+    };
     let pending = store::pending_code(&state.db, phone.as_str())
         .await?
         .ok_or_else(wrong)?;
     if pending.expires_at_ms <= ms(&now) {
         return Err(ApiError::reject(
             StatusCode::UNAUTHORIZED,
-            "code_expired",
+            ErrorCode::CodeExpired,
             "the code has expired; request a new one",
         ));
     }
@@ -130,7 +101,7 @@ async fn login(
         .ok_or_else(wrong)?;
     if tries > state.auth.max_attempts {
         return Err(ApiError::too_many(
-            "too_many_attempts",
+            ErrorCode::TooManyAttempts,
             "too many wrong codes; request a new one",
             state.auth.resend_after.as_secs(),
         ));
@@ -146,7 +117,7 @@ async fn login(
         body.consent_version.as_deref() == Some(&program.membership.privacy_notice_version);
     if existing.is_none() && !consented {
         return Err(ApiError::invalid(
-            "consent_required",
+            ErrorCode::ConsentRequired,
             format!(
                 "registering needs consent to the privacy notice, version {}",
                 program.membership.privacy_notice_version

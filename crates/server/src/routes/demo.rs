@@ -4,20 +4,14 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
+pub use contract::demo::DemoMembers;
 
 use crate::db;
-use crate::db::members::Member;
 use crate::error::ApiError;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/demo/members", get(members))
-}
-
-#[derive(Debug, Serialize)]
-pub struct DemoMembers {
-    pub members: Vec<Member>,
 }
 
 async fn members(State(state): State<AppState>) -> Result<Json<DemoMembers>, ApiError> {

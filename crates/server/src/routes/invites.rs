@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use contract::invites::AcceptRequest as Accept;
 
 use crate::auth::AuthMember;
 use crate::db::invites::{self, Accepted, Progress};
@@ -27,12 +27,6 @@ async fn progress(
     Ok(Json(
         invites::progress(&state.db, &state.program.program, &me.id, &now).await?,
     ))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Accept {
-    code: String,
 }
 
 async fn accept(

@@ -15,6 +15,7 @@ use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::routes::orders::answer;
 use crate::AppState;
+use contract::ErrorCode;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,7 +48,7 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<&str, ApiError> {
         .ok_or_else(|| {
             ApiError::reject(
                 StatusCode::BAD_REQUEST,
-                "idempotency_key_required",
+                ErrorCode::IdempotencyKeyRequired,
                 "send an Idempotency-Key header (e.g. a UUID) so that a retry has one effect",
             )
         })?

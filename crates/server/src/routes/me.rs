@@ -7,15 +7,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
+use contract::me::{CheckedIn, Update};
+use contract::points::{PointsPage, PointsQuery};
 
 use crate::auth::{clear_session_cookie_header, AuthMember};
 use crate::clock::ms;
-use crate::db::ledger::{self, Direction, Entry, EntryKind, Source};
+use crate::db::ledger::{self, Entry, EntryKind, Source};
 use crate::db::{lock_member, members};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
+use contract::ErrorCode;
 
 mod coupons;
 mod export;
@@ -32,21 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/me/export", get(export::get))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PointsQuery {
-    cursor: Option<i64>,
-    limit: Option<i64>,
-    kind: Option<Direction>,
-}
-
-#[derive(Debug, Serialize)]
-struct PointsPage {
-    entries: Vec<Entry>,
-    /// Pass as `cursor` for the next (older) page; null on the last page.
-    next_cursor: Option<i64>,
-}
-
 const DEFAULT_PAGE: i64 = 20;
 const MAX_PAGE: i64 = 100;
 
@@ -59,13 +46,13 @@ async fn points(
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ApiError::invalid(
-            "invalid_limit",
+            ErrorCode::InvalidLimit,
             format!("limit must be 1 to {MAX_PAGE}"),
         ));
     }
     if q.cursor.is_some_and(|c| c <= 0) {
         return Err(ApiError::invalid(
-            "invalid_cursor",
+            ErrorCode::InvalidCursor,
             "cursor must be positive",
         ));
     }
@@ -78,14 +65,6 @@ async fn points(
         entries,
         next_cursor,
     }))
-}
-
-#[derive(Debug, Serialize)]
-struct CheckedIn {
-    date: NaiveDate,
-    streak_day: u32,
-    points: i64,
-    points_balance: i64,
 }
 
 /// `POST /api/me/checkin`: once per local day; the streak's last day adds the bonus.
@@ -105,9 +84,9 @@ async fn checkin(
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let last = member.checkin_date.map(|d| (d, member.checkin_streak));
-    let done = program
-        .checkin(today, last)
-        .ok_or_else(|| ApiError::conflict("already_checked_in", "already checked in today"))?;
+    let done = program.checkin(today, last).ok_or_else(|| {
+        ApiError::conflict(ErrorCode::AlreadyCheckedIn, "already checked in today")
+    })?;
     sqlx::query(
         "INSERT INTO checkins (member_id, local_date, streak_day, points) VALUES ($1, $2, $3, $4)",
     )
@@ -149,16 +128,6 @@ async fn checkin(
     ))
 }
 
-/// `PATCH /api/me`: what a member may change about themselves.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Update {
-    nickname: Option<String>,
-    locale: Option<String>,
-    /// Settable once.
-    birthday: Option<NaiveDate>,
-}
-
 const NICKNAME_MAX_CHARS: usize = 20;
 
 async fn update(
@@ -171,7 +140,7 @@ async fn update(
         let n = nickname.trim().chars().count();
         if n == 0 || n > NICKNAME_MAX_CHARS || nickname.chars().any(char::is_control) {
             return Err(ApiError::invalid(
-                "invalid_nickname",
+                ErrorCode::InvalidNickname,
                 format!("a nickname has 1 to {NICKNAME_MAX_CHARS} characters"),
             ));
         }
@@ -182,7 +151,7 @@ async fn update(
         .is_some_and(|l| !matches!(l, "zh" | "en"))
     {
         return Err(ApiError::invalid(
-            "invalid_locale",
+            ErrorCode::InvalidLocale,
             "locale is `zh` or `en`",
         ));
     }
@@ -192,7 +161,7 @@ async fn update(
         .is_some_and(|b| b > today || b < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"))
     {
         return Err(ApiError::invalid(
-            "invalid_birthday",
+            ErrorCode::InvalidBirthday,
             "a birthday is a past date after 1900",
         ));
     }
@@ -206,7 +175,7 @@ async fn update(
     if let (Some(new), Some(old)) = (update.birthday, member.birthday) {
         if new != old {
             return Err(ApiError::conflict(
-                "birthday_already_set",
+                ErrorCode::BirthdayAlreadySet,
                 "the birthday can be set only once",
             ));
         }

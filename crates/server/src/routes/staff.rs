@@ -15,6 +15,7 @@ use crate::extract::ApiJson;
 use crate::routes::mall::idempotency_key;
 use crate::routes::orders::answer;
 use crate::AppState;
+use contract::ErrorCode;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/staff/coupons", post(grant))
@@ -26,10 +27,10 @@ async fn grant(
     headers: HeaderMap,
     ApiJson(req): ApiJson<GrantRequest>,
 ) -> Result<Response, ApiError> {
-    if !matches!(me.role.as_str(), "staff" | "admin") {
+    if !me.role.is_staff() {
         return Err(ApiError::reject(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             "staff only",
         ));
     }

@@ -167,7 +167,7 @@ fn yuan_off(id: &str, off_fen: i64, from: &str, until: &str) -> WalletCoupon {
             zh: "测试券".into(),
             en: "Test coupon".into(),
         },
-        source: "staff".into(),
+        source: rules::coupon::CouponSource::Staff,
     }
 }
 

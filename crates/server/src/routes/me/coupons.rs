@@ -6,10 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use chrono::{DateTime, FixedOffset};
-use rules::program::Text;
-use rules::CouponKind;
-use serde::{Deserialize, Serialize};
+use chrono::DateTime;
 use sqlx::Row as _;
 
 use crate::auth::AuthMember;
@@ -17,45 +14,14 @@ use crate::db::coupons::stored_title as title;
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::AppState;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Available,
-    Used,
-    Expired,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WalletQuery {
-    status: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Wallet {
-    coupons: Vec<WalletEntry>,
-}
-
-#[derive(Debug, Serialize)]
-struct WalletEntry {
-    id: String,
-    kind: CouponKind,
-    title: Text,
-    /// welcome, first_order, monthly, birthday, invite, mall, campaign, staff
-    source: String,
-    valid_from: DateTime<FixedOffset>,
-    valid_until: DateTime<FixedOffset>,
-    first_order_only: bool,
-    status: Status,
-    used_at: Option<DateTime<FixedOffset>>,
-    used_order_id: Option<String>,
-}
+pub use contract::coupons::{CouponSource, Wallet, WalletCoupon, WalletQuery};
+use contract::ErrorCode;
+use rules::coupon::coupon_status;
 
 fn bad_status() -> ApiError {
     ApiError::reject(
         StatusCode::BAD_REQUEST,
-        "invalid_status",
+        ErrorCode::InvalidStatus,
         "status is `available`, `used` or `expired`",
     )
 }
@@ -66,16 +32,10 @@ pub async fn get(
     query: Result<ApiQuery<WalletQuery>, ApiError>,
 ) -> Result<Json<Wallet>, ApiError> {
     let ApiQuery(q) = query.map_err(|e| match e.code() {
-        "invalid_characters" => e,
+        ErrorCode::InvalidCharacters => e,
         _ => bad_status(),
     })?;
-    let wanted = match q.status.as_deref() {
-        None => None,
-        Some("available") => Some(Status::Available),
-        Some("used") => Some(Status::Used),
-        Some("expired") => Some(Status::Expired),
-        Some(_) => return Err(bad_status()),
-    };
+    let wanted = q.status;
     let now = state.clock.now();
     let rows = sqlx::query(
         "SELECT id, kind, title, source, valid_from, valid_until, \
@@ -97,18 +57,16 @@ pub async fn get(
         let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
         let valid_until = time(r.try_get(5)?)?;
         let used_at = r.try_get::<Option<String>, _>(7)?.map(time).transpose()?;
-        let status = match used_at {
-            Some(_) => Status::Used,
-            None if valid_until <= now => Status::Expired,
-            None => Status::Available,
-        };
+        let status = coupon_status(used_at.is_some(), &valid_until, &now);
         if wanted.is_some_and(|w| w != status) {
             continue;
         }
-        coupons.push(WalletEntry {
+        let source: String = r.try_get(3)?;
+        let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
+        coupons.push(WalletCoupon {
             kind,
             title: title(r.try_get(2)?, r.try_get(9)?),
-            source: r.try_get(3)?,
+            source,
             valid_from: time(r.try_get(4)?)?,
             valid_until,
             first_order_only: r.try_get::<i64, _>(6)? != 0,

@@ -3,12 +3,9 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use rules::membership::Retention;
-use rules::quote::MemberSnapshot;
-use rules::tier::NextTier;
-use rules::TierId;
-use serde::Serialize;
+use chrono::{DateTime, Days, FixedOffset};
+pub use contract::me::{CouponCounts, Expiring, Summary};
+use rules::coupon::{coupon_status, CouponStatus};
 
 use crate::auth::AuthMember;
 use crate::clock::{from_ms, ms};
@@ -16,51 +13,6 @@ use crate::db::{ledger, members};
 use crate::error::ApiError;
 use crate::phone::mask;
 use crate::AppState;
-
-#[derive(Debug, Serialize)]
-pub struct Summary {
-    pub id: String,
-    pub nickname: String,
-    /// `138****1234`.
-    pub phone_masked: Option<String>,
-    pub role: String,
-    pub locale: Option<String>,
-    pub birthday: Option<NaiveDate>,
-    pub tier: TierId,
-    pub qualifying_spend_fen: i64,
-    pub lifetime_spend_fen: i64,
-    pub next_tier: Option<NextTier>,
-    /// For a member whose spend is below the tier it holds: what keeps it, by when.
-    pub retention: Option<Retention>,
-    pub points_balance: i64,
-    pub points_expiring: Option<Expiring>,
-    pub coupons: CouponCounts,
-    pub checkin: CheckinState,
-    /// The member as the quote sees them now: the preview prices with exactly this.
-    pub snapshot: MemberSnapshot,
-    pub now: DateTime<FixedOffset>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Expiring {
-    pub points: i64,
-    /// The first instant at which (the first of) these points are gone.
-    pub at: DateTime<FixedOffset>,
-}
-
-#[derive(Debug, Serialize, Default)]
-pub struct CouponCounts {
-    pub available: i64,
-    pub used: i64,
-    pub expired: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CheckinState {
-    pub checked_in_today: bool,
-    /// The streak's current day (0 when it is broken).
-    pub streak_day: u32,
-}
 
 pub async fn get(State(state): State<AppState>, me: AuthMember) -> Result<Json<Summary>, ApiError> {
     Ok(Json(build(&state, &me.id).await?))
@@ -94,18 +46,12 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         None
     };
     let coupons = coupon_counts(&mut conn, member_id, &now).await?;
-    let checked_in_today = member.checkin_date == Some(today);
-    // Yesterday's check-in keeps the streak going, unless it completed one: then the
-    // next check-in starts at day 1, so the streak shown is already 0.
-    let completed = member.checkin_streak >= program.points.checkin.streak_days;
-    let streak_alive = member
-        .checkin_date
-        .is_some_and(|d| d == today || (d.succ_opt() == Some(today) && !completed));
+    let last_checkin = member.checkin_date.map(|d| (d, member.checkin_streak));
     Ok(Summary {
         id: member.id.clone(),
         nickname: member.nickname.clone(),
         phone_masked: member.phone.as_deref().map(mask),
-        role: member.role.clone(),
+        role: member.role,
         locale: member.locale.clone(),
         birthday: member.birthday,
         tier: member.tier.clone(),
@@ -116,14 +62,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         points_balance: snapshot.points_balance,
         points_expiring,
         coupons,
-        checkin: CheckinState {
-            checked_in_today,
-            streak_day: if streak_alive {
-                member.checkin_streak
-            } else {
-                0
-            },
-        },
+        checkin: program.streak_state(today, last_checkin),
         snapshot,
         now,
     })
@@ -145,12 +84,10 @@ async fn coupon_counts(
         let used: Option<String> = row.try_get(0)?;
         let until: String = row.try_get(1)?;
         let until = DateTime::parse_from_rfc3339(&until)?;
-        if used.is_some() {
-            counts.used += 1;
-        } else if until <= *now {
-            counts.expired += 1;
-        } else {
-            counts.available += 1;
+        match coupon_status(used.is_some(), &until, now) {
+            CouponStatus::Used => counts.used += 1,
+            CouponStatus::Expired => counts.expired += 1,
+            CouponStatus::Available => counts.available += 1,
         }
     }
     Ok(counts)

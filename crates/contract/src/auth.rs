@@ -1,0 +1,78 @@
+//! `POST /api/auth/otp`, `POST /api/auth/login`, and the roles an account may have.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::AllVariants;
+
+/// What an account may do: every account is a member; staff and admin also reach the
+/// staff endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Member,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.iter().copied().find(|r| r.as_str() == name)
+    }
+
+    /// Staff and admin: the staff endpoints.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Staff | Role::Admin)
+    }
+}
+
+impl AllVariants for Role {
+    const ALL: &'static [Role] = &[Role::Member, Role::Staff, Role::Admin];
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodeRequest {
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeSent {
+    pub expires_in_s: u64,
+    pub resend_after_s: u64,
+    /// Only in demo/dev mode: the code itself (it is also in the server's log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dev_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub phone: String,
+    pub code: String,
+    /// The privacy notice's version the shopper agreed to; required to register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<String>,
+    /// Web-views: answer the token in the body (for `Authorization: Bearer`) instead of
+    /// setting the cookie.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bearer: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedIn {
+    pub member_id: String,
+    pub registered: bool,
+    pub expires_at: DateTime<FixedOffset>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+}

@@ -1,0 +1,90 @@
+//! `GET /api/me/coupons`: the wallet.
+
+use chrono::{DateTime, FixedOffset};
+use rules::program::Text;
+use rules::CouponKind;
+use serde::{Deserialize, Serialize};
+
+use crate::AllVariants;
+
+/// A coupon's state at a time (the rules decide: `rules::coupon::coupon_status`).
+pub use rules::coupon::CouponStatus;
+
+impl AllVariants for CouponStatus {
+    const ALL: &'static [CouponStatus] = &[
+        CouponStatus::Available,
+        CouponStatus::Used,
+        CouponStatus::Expired,
+    ];
+}
+
+/// How a coupon came into the wallet (defined with the rules, which award some).
+pub use rules::coupon::CouponSource;
+
+impl AllVariants for CouponSource {
+    const ALL: &'static [CouponSource] = &[
+        CouponSource::Welcome,
+        CouponSource::FirstOrder,
+        CouponSource::Monthly,
+        CouponSource::Birthday,
+        CouponSource::Invite,
+        CouponSource::Mall,
+        CouponSource::Campaign,
+        CouponSource::Staff,
+    ];
+}
+
+/// `?status=available|used|expired`; none: every coupon.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalletQuery {
+    pub status: Option<CouponStatus>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Wallet {
+    /// What expires first first.
+    pub coupons: Vec<WalletCoupon>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WalletCoupon {
+    pub id: String,
+    pub kind: CouponKind,
+    pub title: Text,
+    pub source: CouponSource,
+    pub valid_from: DateTime<FixedOffset>,
+    pub valid_until: DateTime<FixedOffset>,
+    pub first_order_only: bool,
+    /// As of the answer.
+    pub status: CouponStatus,
+    pub used_at: Option<DateTime<FixedOffset>>,
+    pub used_order_id: Option<String>,
+}
+
+impl WalletCoupon {
+    /// The rules' view of it, to ask whether it fits a cart.
+    pub fn rules_coupon(&self) -> rules::Coupon {
+        rules::Coupon {
+            id: self.id.clone(),
+            kind: self.kind.clone(),
+            valid_from: self.valid_from,
+            valid_until: self.valid_until,
+            first_order_only: self.first_order_only,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_their_serde_names() {
+        for s in CouponSource::ALL {
+            let json = serde_json::to_string(s).unwrap();
+            assert_eq!(json, format!("\"{}\"", s.as_str()));
+            assert_eq!(CouponSource::parse(s.as_str()), Some(*s));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! `GET /api/me`, `PATCH /api/me`, `POST /api/me/checkin`.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rules::membership::Retention;
+use rules::quote::MemberSnapshot;
+use rules::tier::NextTier;
+use rules::TierId;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+
+/// The home screen's numbers, computed at request time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    pub nickname: String,
+    /// `138****1234`.
+    pub phone_masked: Option<String>,
+    pub role: Role,
+    /// The language the member chose (`zh`, `en`), on any device.
+    pub locale: Option<String>,
+    pub birthday: Option<NaiveDate>,
+    pub tier: TierId,
+    pub qualifying_spend_fen: i64,
+    pub lifetime_spend_fen: i64,
+    pub next_tier: Option<NextTier>,
+    /// For a member whose spend is below the tier it holds: what keeps it, by when.
+    pub retention: Option<Retention>,
+    pub points_balance: i64,
+    pub points_expiring: Option<Expiring>,
+    pub coupons: CouponCounts,
+    pub checkin: CheckinState,
+    /// The member as the quote sees them now: the preview prices with exactly this.
+    pub snapshot: MemberSnapshot,
+    pub now: DateTime<FixedOffset>,
+}
+
+/// Points that expire soon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Expiring {
+    pub points: i64,
+    /// The first instant at which (the first of) these points are gone.
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CouponCounts {
+    pub available: i64,
+    pub used: i64,
+    pub expired: i64,
+}
+
+/// Where the check-in streak stands today (the rules decide: `Program::streak_state`).
+pub use rules::points::StreakState as CheckinState;
+
+/// `PATCH /api/me`: what a member may change about themselves. (No `#[serde(default)]`:
+/// with it serde would read a JSON array as this struct.)
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Update {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nickname: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Settable once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<NaiveDate>,
+}
+
+/// `POST /api/me/checkin`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckedIn {
+    pub date: NaiveDate,
+    pub streak_day: u32,
+    pub points: i64,
+    pub points_balance: i64,
+}

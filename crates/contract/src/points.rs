@@ -1,0 +1,123 @@
+//! `GET /api/me/points`: the points ledger, newest first.
+
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+
+use crate::AllVariants;
+
+/// What a ledger entry is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// Tier points of an order.
+    Earn,
+    CampaignBonus,
+    OrderBonus,
+    MilestoneBonus,
+    Checkin,
+    /// Points returned by a refund of an order that used them as cash.
+    RefundReturn,
+    /// The balance a demo member starts with.
+    Opening,
+    /// Points used as cash by an order.
+    PointsUsed,
+    RefundTakeBack,
+    MilestoneTakeBack,
+    /// Points spent on a points-mall redemption.
+    Mall,
+    Expire,
+}
+
+impl EntryKind {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Earn => "earn",
+            EntryKind::CampaignBonus => "campaign_bonus",
+            EntryKind::OrderBonus => "order_bonus",
+            EntryKind::MilestoneBonus => "milestone_bonus",
+            EntryKind::Checkin => "checkin",
+            EntryKind::RefundReturn => "refund_return",
+            EntryKind::Opening => "opening",
+            EntryKind::PointsUsed => "points_used",
+            EntryKind::RefundTakeBack => "refund_take_back",
+            EntryKind::MilestoneTakeBack => "milestone_take_back",
+            EntryKind::Mall => "mall",
+            EntryKind::Expire => "expire",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(name: &str) -> Option<EntryKind> {
+        EntryKind::ALL.iter().copied().find(|k| k.as_str() == name)
+    }
+}
+
+impl AllVariants for EntryKind {
+    const ALL: &'static [EntryKind] = &[
+        EntryKind::Earn,
+        EntryKind::CampaignBonus,
+        EntryKind::OrderBonus,
+        EntryKind::MilestoneBonus,
+        EntryKind::Checkin,
+        EntryKind::RefundReturn,
+        EntryKind::Opening,
+        EntryKind::PointsUsed,
+        EntryKind::RefundTakeBack,
+        EntryKind::MilestoneTakeBack,
+        EntryKind::Mall,
+        EntryKind::Expire,
+    ];
+}
+
+/// Which entries a history page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Credits.
+    Earn,
+    /// Debits.
+    Spend,
+}
+
+/// `?cursor=&limit=&kind=earn|spend`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointsQuery {
+    pub cursor: Option<i64>,
+    pub limit: Option<i64>,
+    pub kind: Option<Direction>,
+}
+
+/// One ledger entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: i64,
+    pub kind: EntryKind,
+    pub points: i64,
+    pub balance_after: i64,
+    pub order_id: Option<String>,
+    pub at: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsPage {
+    pub entries: Vec<Entry>,
+    /// Pass as `cursor` for the next (older) page; null on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_is_its_serde_name() {
+        for kind in EntryKind::ALL {
+            let json = serde_json::to_string(kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(EntryKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(EntryKind::parse("other"), None);
+    }
+}
