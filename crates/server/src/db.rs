@@ -14,7 +14,9 @@
 //! clippy, see `clippy.toml`.)
 
 pub mod auth;
+pub mod checkins;
 pub mod coupons;
+pub mod export;
 pub mod invites;
 pub mod ledger;
 pub mod mall;

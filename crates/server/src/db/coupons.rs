@@ -10,7 +10,9 @@ use rules::Program;
 use super::phone_claims::{self, Claim};
 use super::Tx;
 use crate::clock::random_token;
-use rules::coupon::CouponSource;
+use contract::coupons::{CouponStatus, WalletCoupon};
+use contract::me::CouponCounts;
+use rules::coupon::{coupon_status, CouponSource};
 
 /// A stored coupon's title: `title` and `title_en`, which coupons issued before it
 /// existed lack (their English is the Chinese title, as they showed before).
@@ -164,4 +166,81 @@ pub async fn on_date(
         issued.birthday += u64::from(new.is_some());
     }
     Ok(issued)
+}
+
+/// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
+pub async fn wallet(
+    db: &super::Db,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+    wanted: Option<CouponStatus>,
+) -> Result<Vec<WalletCoupon>, crate::error::ApiError> {
+    use crate::error::ApiError;
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "SELECT id, kind, title, source, valid_from, valid_until, \
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT), used_at, used_order_id, \
+           title_en \
+         FROM coupons WHERE member_id = $1",
+    )
+    .bind(member_id)
+    .fetch_all(db)
+    .await?;
+    let mut coupons = vec![];
+    for r in rows {
+        let id: String = r.try_get(0)?;
+        let bad = |what: &str, e: &dyn std::fmt::Display| {
+            ApiError::Internal(anyhow::anyhow!("coupon {id}: {what}: {e}"))
+        };
+        let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
+        let kind: String = r.try_get(1)?;
+        let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
+        let valid_until = time(r.try_get(5)?)?;
+        let used_at = r.try_get::<Option<String>, _>(7)?.map(time).transpose()?;
+        let status = coupon_status(used_at.is_some(), &valid_until, now);
+        if wanted.is_some_and(|w| w != status) {
+            continue;
+        }
+        let source: String = r.try_get(3)?;
+        let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
+        coupons.push(WalletCoupon {
+            kind,
+            title: stored_title(r.try_get(2)?, r.try_get(9)?),
+            source,
+            valid_from: time(r.try_get(4)?)?,
+            valid_until,
+            first_order_only: r.try_get::<i64, _>(6)? != 0,
+            status,
+            used_at,
+            used_order_id: r.try_get(8)?,
+            id,
+        });
+    }
+    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+    Ok(coupons)
+}
+
+/// Counts by status at `now` (`rules::coupon::coupon_status`).
+pub async fn counts(
+    conn: &mut sqlx::AnyConnection,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<CouponCounts> {
+    use sqlx::Row as _;
+    let rows = sqlx::query("SELECT used_at, valid_until FROM coupons WHERE member_id = $1")
+        .bind(member_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut counts = CouponCounts::default();
+    for row in rows {
+        let used: Option<String> = row.try_get(0)?;
+        let until: String = row.try_get(1)?;
+        let until = DateTime::parse_from_rfc3339(&until)?;
+        match coupon_status(used.is_some(), &until, now) {
+            CouponStatus::Used => counts.used += 1,
+            CouponStatus::Expired => counts.expired += 1,
+            CouponStatus::Available => counts.available += 1,
+        }
+    }
+    Ok(counts)
 }

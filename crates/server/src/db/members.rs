@@ -11,8 +11,10 @@ use sqlx::Row as _;
 use super::ledger::{self, EntryKind, Source};
 pub use contract::demo::DemoMember as Member;
 
-use super::{Db, Tx};
+use super::{lock_member, Db, Tx};
 use crate::clock::{ms, random_token};
+use crate::error::ApiError;
+use contract::ErrorCode;
 
 /// A member as written by the demo seed.
 #[derive(Debug, Clone, PartialEq)]
@@ -424,4 +426,79 @@ pub async fn demo_members(
     // Unknown tiers (a program edited since seeding) sort last rather than failing.
     members.sort_by_key(|m| program.tier_rank(&m.snapshot.tier).unwrap_or(usize::MAX));
     Ok(members)
+}
+
+/// Applies a validated `PATCH /api/me` in one transaction after the member's lock: the
+/// birthday is set once (the same date again is no change).
+pub async fn update_profile(
+    db: &Db,
+    member_id: &str,
+    update: &contract::me::Update,
+    now: &DateTime<FixedOffset>,
+) -> Result<(), ApiError> {
+    let mut tx = super::begin_write(db).await?;
+    if !lock_member(&mut tx, member_id).await? {
+        return Err(ApiError::unauthorized());
+    }
+    let member = get(&mut *tx, member_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    if let (Some(new), Some(old)) = (update.birthday, member.birthday) {
+        if new != old {
+            return Err(ApiError::conflict(
+                ErrorCode::BirthdayAlreadySet,
+                "the birthday can be set only once",
+            ));
+        }
+    }
+    sqlx::query(
+        "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
+           birthday = COALESCE(birthday, $3), updated_at = $4 WHERE id = $5",
+    )
+    .bind(update.nickname.as_deref().map(str::trim))
+    .bind(update.locale.as_deref())
+    .bind(update.birthday.map(|b| b.to_string()))
+    .bind(now.to_rfc3339())
+    .bind(member_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Erases a member's personal data and ends every session, in one transaction: the phone,
+/// nickname, birthday and language go, unused coupons and pending codes too. The ledger
+/// and orders stay, tied to the now anonymous id, for the shop's accounts.
+pub async fn erase(db: &Db, member_id: &str, now: &DateTime<FixedOffset>) -> Result<(), ApiError> {
+    let mut tx = super::begin_write(db).await?;
+    if !lock_member(&mut tx, member_id).await? {
+        return Err(ApiError::unauthorized());
+    }
+    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(
+        "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
+           deleted_at_ms = $1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(ms(&now))
+    .bind(now.to_rfc3339())
+    .bind(member_id)
+    .execute(&mut *tx)
+    .await?;
+    for sql in [
+        "DELETE FROM sessions WHERE member_id = $1",
+        "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
+    ] {
+        sqlx::query(sql).bind(member_id).execute(&mut *tx).await?;
+    }
+    if let Some(phone) = phone {
+        sqlx::query("DELETE FROM otp_codes WHERE phone = $1")
+            .bind(phone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

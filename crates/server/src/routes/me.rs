@@ -11,9 +11,8 @@ use contract::me::{CheckedIn, Update};
 use contract::points::{PointsPage, PointsQuery};
 
 use crate::auth::{clear_session_cookie_header, AuthMember};
-use crate::clock::ms;
-use crate::db::ledger::{self, Entry, EntryKind, Source};
-use crate::db::{lock_member, members};
+use crate::db::ledger::{self, Entry};
+use crate::db::{checkins, members};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -72,60 +71,9 @@ async fn checkin(
     State(state): State<AppState>,
     me: AuthMember,
 ) -> Result<(StatusCode, Json<CheckedIn>), ApiError> {
-    let program = &state.program.program;
     let now = state.clock.now();
-    let today = program.local_date(&now);
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    if !lock_member(&mut tx, &me.id).await? {
-        return Err(ApiError::unauthorized());
-    }
-    ledger::expire_due(&mut tx, program, &me.id, &now).await?;
-    let member = members::get(&mut *tx, &me.id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let last = member.checkin_date.map(|d| (d, member.checkin_streak));
-    let done = program.checkin(today, last).ok_or_else(|| {
-        ApiError::conflict(ErrorCode::AlreadyCheckedIn, "already checked in today")
-    })?;
-    sqlx::query(
-        "INSERT INTO checkins (member_id, local_date, streak_day, points) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&me.id)
-    .bind(today.to_string())
-    .bind(i64::from(done.streak_day))
-    .bind(done.points)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE members SET checkin_date = $1, checkin_streak = $2 WHERE id = $3")
-        .bind(today.to_string())
-        .bind(i64::from(done.streak_day))
-        .bind(&me.id)
-        .execute(&mut *tx)
-        .await?;
-    ledger::credit(
-        &mut tx,
-        program,
-        &me.id,
-        EntryKind::Checkin,
-        done.points,
-        &now,
-        Source::default(),
-    )
-    .await?;
-    let balance: i64 = sqlx::query_scalar("SELECT points_balance FROM members WHERE id = $1")
-        .bind(&me.id)
-        .fetch_one(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(CheckedIn {
-            date: today,
-            streak_day: done.streak_day,
-            points: done.points,
-            points_balance: balance,
-        }),
-    ))
+    let done = checkins::check_in(&state.db, &state.program.program, &me.id, &now).await?;
+    Ok((StatusCode::CREATED, Json(done)))
 }
 
 const NICKNAME_MAX_CHARS: usize = 20;
@@ -165,70 +113,14 @@ async fn update(
             "a birthday is a past date after 1900",
         ));
     }
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    if !lock_member(&mut tx, &me.id).await? {
-        return Err(ApiError::unauthorized());
-    }
-    let member = members::get(&mut *tx, &me.id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    if let (Some(new), Some(old)) = (update.birthday, member.birthday) {
-        if new != old {
-            return Err(ApiError::conflict(
-                ErrorCode::BirthdayAlreadySet,
-                "the birthday can be set only once",
-            ));
-        }
-    }
-    sqlx::query(
-        "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
-           birthday = COALESCE(birthday, $3), updated_at = $4 WHERE id = $5",
-    )
-    .bind(update.nickname.as_deref().map(str::trim))
-    .bind(update.locale.as_deref())
-    .bind(update.birthday.map(|b| b.to_string()))
-    .bind(now.to_rfc3339())
-    .bind(&me.id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
+    members::update_profile(&state.db, &me.id, &update, &now).await?;
     Ok(Json(summary::build(&state, &me.id).await?))
 }
 
 /// `DELETE /api/me`: erases the member's personal data and ends every session. The ledger
 /// and orders stay, tied to an anonymous id, for the shop's accounts.
 async fn delete(State(state): State<AppState>, me: AuthMember) -> Result<Response, ApiError> {
-    let now = state.clock.now();
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    if !lock_member(&mut tx, &me.id).await? {
-        return Err(ApiError::unauthorized());
-    }
-    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
-        .bind(&me.id)
-        .fetch_one(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
-           deleted_at_ms = $1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(ms(&now))
-    .bind(now.to_rfc3339())
-    .bind(&me.id)
-    .execute(&mut *tx)
-    .await?;
-    for sql in [
-        "DELETE FROM sessions WHERE member_id = $1",
-        "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
-    ] {
-        sqlx::query(sql).bind(&me.id).execute(&mut *tx).await?;
-    }
-    if let Some(phone) = phone {
-        sqlx::query("DELETE FROM otp_codes WHERE phone = $1")
-            .bind(phone)
-            .execute(&mut *tx)
-            .await?;
-    }
-    tx.commit().await?;
+    members::erase(&state.db, &me.id, &state.clock.now()).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, clear_session_cookie_header())],

@@ -3,148 +3,18 @@
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use serde_json::{json, Value};
-use sqlx::any::AnyRow;
-use sqlx::Row as _;
 
 use crate::auth::AuthMember;
-use crate::clock::from_ms;
-use crate::db::coupons::stored_title as title;
-use crate::db::{ledger, members, Db};
+use crate::db::export;
 use crate::error::ApiError;
 use crate::AppState;
-
-/// The member's rows of a query (its `$1` is the member's id), each as JSON.
-async fn rows(
-    db: &Db,
-    member_id: &str,
-    sql: &str,
-    to_json: impl Fn(&AnyRow) -> anyhow::Result<Value>,
-) -> anyhow::Result<Vec<Value>> {
-    sqlx::query(sql)
-        .bind(member_id)
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(to_json)
-        .collect()
-}
 
 pub async fn get(
     State(state): State<AppState>,
     me: AuthMember,
 ) -> Result<impl IntoResponse, ApiError> {
-    let program = &state.program.program;
-    let offset = program.offset();
-    let db = &state.db;
-    let member = members::get(db, &me.id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    let orders = rows(
-        db,
-        &me.id,
-        "SELECT id, paid_at_ms, earn_base_fen, payable_fen, refunded_fen, quote FROM orders \
-         WHERE member_id = $1 ORDER BY paid_at_ms, id",
-        |r| {
-            let quote: String = r.try_get(5)?;
-            Ok(json!({
-                "order_id": r.try_get::<String, _>(0)?,
-                "paid_at": from_ms(r.try_get(1)?, offset),
-                "earn_base_fen": r.try_get::<i64, _>(2)?,
-                "payable_fen": r.try_get::<i64, _>(3)?,
-                "refunded_fen": r.try_get::<i64, _>(4)?,
-                "quote": serde_json::from_str::<Value>(&quote)?,
-            }))
-        },
-    )
-    .await?;
-    let coupons = rows(
-        db,
-        &me.id,
-        "SELECT id, kind, title, source, valid_from, valid_until, used_at, title_en FROM coupons \
-         WHERE member_id = $1 ORDER BY valid_until, id",
-        |r| {
-            let kind: String = r.try_get(1)?;
-            Ok(json!({
-                "id": r.try_get::<String, _>(0)?,
-                "kind": serde_json::from_str::<Value>(&kind)?,
-                "title": title(r.try_get(2)?, r.try_get(7)?),
-                "source": r.try_get::<String, _>(3)?,
-                "valid_from": r.try_get::<String, _>(4)?,
-                "valid_until": r.try_get::<String, _>(5)?,
-                "used_at": r.try_get::<Option<String>, _>(6)?,
-            }))
-        },
-    )
-    .await?;
-    let checkins = rows(
-        db,
-        &me.id,
-        "SELECT local_date, streak_day, points FROM checkins WHERE member_id = $1 \
-         ORDER BY local_date",
-        |r| {
-            Ok(json!({
-                "date": r.try_get::<String, _>(0)?,
-                "streak_day": r.try_get::<i64, _>(1)?,
-                "points": r.try_get::<i64, _>(2)?,
-            }))
-        },
-    )
-    .await?;
-    // Redemptions as answered; invites without the other member's id (their data).
-    let redemptions = rows(
-        db,
-        &me.id,
-        "SELECT response FROM mall_redemptions WHERE member_id = $1 ORDER BY at_ms, id",
-        |r| Ok(serde_json::from_str(&r.try_get::<String, _>(0)?)?),
-    )
-    .await?;
-    let invites = rows(
-        db,
-        &me.id,
-        "SELECT CASE WHEN inviter_id = $1 THEN 'inviter' ELSE 'invitee' END, year, \
-           CAST(CASE WHEN rewarded THEN 1 ELSE 0 END AS BIGINT), at_ms FROM invites \
-         WHERE inviter_id = $1 OR invitee_id = $1 ORDER BY at_ms, invitee_id",
-        |r| {
-            Ok(json!({
-                "as": r.try_get::<String, _>(0)?,
-                "year": r.try_get::<i64, _>(1)?,
-                "inviter_rewarded": r.try_get::<i64, _>(2)? != 0,
-                "at": from_ms(r.try_get(3)?, offset),
-            }))
-        },
-    )
-    .await?;
-    let ledger = ledger::entries(db, program, &me.id, None, None, i64::MAX).await?;
-    // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
-    // read here too.
     let now = state.clock.now();
-    let expired = ledger::expired_unrecorded(db, &me.id, crate::clock::ms(&now)).await?;
-    let document = json!({
-        "exported_at": now.with_timezone(&offset),
-        "member": {
-            "id": member.id,
-            "phone": member.phone,
-            "nickname": member.nickname,
-            "role": member.role,
-            "locale": member.locale,
-            "birthday": member.birthday,
-            "tier": member.tier,
-            "lifetime_spend_fen": member.lifetime_spend_fen,
-            "points_balance": member.points_balance - expired,
-            "registered_at": from_ms(member.created_at_ms, offset),
-            "privacy_consent": {
-                "version": member.consent_version,
-                "at": member.consent_at_ms.map(|at| from_ms(at, offset)),
-            },
-        },
-        "orders": orders,
-        "points_ledger": ledger,
-        "coupons": coupons,
-        "checkins": checkins,
-        "mall_redemptions": redemptions,
-        "invites": invites,
-    });
+    let document = export::document(&state.db, &state.program.program, &me.id, &now).await?;
     Ok((
         [(
             header::CONTENT_DISPOSITION,

@@ -3,9 +3,8 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Days, FixedOffset};
-pub use contract::me::{CouponCounts, Expiring, Summary};
-use rules::coupon::{coupon_status, CouponStatus};
+use chrono::Days;
+pub use contract::me::{Expiring, Summary};
 
 use crate::auth::AuthMember;
 use crate::clock::{from_ms, ms};
@@ -45,7 +44,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     } else {
         None
     };
-    let coupons = coupon_counts(&mut conn, member_id, &now).await?;
+    let coupons = crate::db::coupons::counts(&mut conn, member_id, &now).await?;
     let last_checkin = member.checkin_date.map(|d| (d, member.checkin_streak));
     Ok(Summary {
         id: member.id.clone(),
@@ -66,29 +65,4 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         snapshot,
         now,
     })
-}
-
-/// Counts by status, derived from now: used, expired (unused and past validity), available.
-async fn coupon_counts(
-    conn: &mut sqlx::AnyConnection,
-    member_id: &str,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<CouponCounts> {
-    use sqlx::Row as _;
-    let rows = sqlx::query("SELECT used_at, valid_until FROM coupons WHERE member_id = $1")
-        .bind(member_id)
-        .fetch_all(&mut *conn)
-        .await?;
-    let mut counts = CouponCounts::default();
-    for row in rows {
-        let used: Option<String> = row.try_get(0)?;
-        let until: String = row.try_get(1)?;
-        let until = DateTime::parse_from_rfc3339(&until)?;
-        match coupon_status(used.is_some(), &until, now) {
-            CouponStatus::Used => counts.used += 1,
-            CouponStatus::Expired => counts.expired += 1,
-            CouponStatus::Available => counts.available += 1,
-        }
-    }
-    Ok(counts)
 }
