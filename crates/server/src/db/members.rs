@@ -482,7 +482,7 @@ pub async fn erase(db: &Db, member_id: &str, now: &DateTime<FixedOffset>) -> Res
         "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
            deleted_at_ms = $1, updated_at = $2 WHERE id = $3",
     )
-    .bind(ms(&now))
+    .bind(ms(now))
     .bind(now.to_rfc3339())
     .bind(member_id)
     .execute(&mut *tx)

@@ -328,7 +328,7 @@ async fn charge(
                 first_order_only: false,
             },
             title: program.first_order_award.title.clone(),
-            source: award.source.clone(),
+            source: award.source,
         };
         members::insert_coupon(tx, member_id, &coupon, now).await?;
     }
