@@ -6,10 +6,9 @@ use rules::program::Text;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};
-use crate::components::TopBar;
+use crate::components::{need_login, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 

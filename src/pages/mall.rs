@@ -3,10 +3,9 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::TopBar;
+use crate::components::{need_login, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};

@@ -5,11 +5,10 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Entry, Me};
-use crate::components::TopBar;
+use crate::components::{expiring_notice, need_login, TopBar};
+use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::{fill, login_error, points_kind};
-use crate::pages::home::{date_of, expiring_notice};
-use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
@@ -29,18 +28,6 @@ pub fn PointsPage(data: Loaded) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(points.title)}</TopBar>
         <main class="page page--points">{content}</main>
-    }
-}
-
-/// For member screens opened logged out: a way to the login.
-pub fn need_login() -> impl IntoView {
-    view! {
-        <section class="card notice" data-testid="need-login">
-            <p>{tr!(login.need_login)}</p>
-            <a href=Route::Login.path() class="button button--primary" data-testid="nav-login" on:click=follow(Route::Login)>
-                {tr!(login.nav_login)}
-            </a>
-        </section>
     }
 }
 

@@ -4,10 +4,9 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, Me};
-use crate::components::TopBar;
+use crate::components::{need_login, TopBar};
 use crate::i18n::*;
 use crate::labels::login_error;
-use crate::pages::points::need_login;
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;

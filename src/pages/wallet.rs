@@ -9,11 +9,10 @@ use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
 use crate::api::{self, Me, WalletCoupon};
-use crate::components::TopBar;
+use crate::components::{need_login, TopBar};
 use crate::display::zhe;
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
