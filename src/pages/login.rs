@@ -3,7 +3,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::TopBar;
+use crate::components::{Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
 use crate::route::{follow, navigator, Route};
@@ -40,11 +40,12 @@ fn LoginForm(data: Loaded) -> impl IntoView {
     let phone = RwSignal::new(None::<String>);
     let code = RwSignal::new(None::<String>);
     let consent = RwSignal::new(false);
-    // The error code shown, and the seconds until a new code may be asked for.
-    let error = RwSignal::new(None::<String>);
+    // The requests (error code shown, busy), and the seconds until a new code may be
+    // asked for.
+    let requests = Loader::new();
+    let (error, busy) = (requests.error, requests.busy);
     let wait = RwSignal::new(0i64);
     let dev_code = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
     let navigate = navigator();
     if let Ok(timer) = set_interval_with_handle(
         move || {
@@ -56,12 +57,11 @@ fn LoginForm(data: Loaded) -> impl IntoView {
     ) {
         on_cleanup(move || timer.clear());
     }
-    let fail = move |e: api::ApiError| {
+    // A refusal that says when to try again starts the countdown.
+    let note_wait = move |e: &api::ApiError| {
         if e.retry_after > 0 {
             wait.set(e.retry_after.into());
         }
-        error.set(Some(e.code));
-        busy.set(false);
     };
     let get_code = move |_| {
         let number = phone.get_untracked().unwrap_or_default().trim().to_string();
@@ -70,16 +70,10 @@ fn LoginForm(data: Loaded) -> impl IntoView {
             return;
         }
         error.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::send_code(&number).await {
-                Ok(sent) => {
-                    wait.set(sent.resend_after_s.into());
-                    dev_code.set(sent.dev_code);
-                    busy.set(false);
-                }
-                Err(e) => fail(e),
-            }
+        let request = async move { api::send_code(&number).await.inspect_err(note_wait) };
+        requests.run(request, move |sent| {
+            wait.set(sent.resend_after_s.into());
+            dev_code.set(sent.dev_code);
         });
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -100,16 +94,15 @@ fn LoginForm(data: Loaded) -> impl IntoView {
             return;
         }
         error.set(None);
-        busy.set(true);
         let version = version.clone();
-        leptos::task::spawn_local(async move {
-            match api::login(&number, &digits, &version).await {
-                Ok(()) => {
-                    state.reload_after_login(locale);
-                    navigate(Route::Home);
-                }
-                Err(e) => fail(e),
-            }
+        let request = async move {
+            api::login(&number, &digits, &version)
+                .await
+                .inspect_err(note_wait)
+        };
+        requests.run(request, move |()| {
+            state.reload_after_login(locale);
+            navigate(Route::Home);
         });
     };
     let code_button = dyn_text(move || match wait.get() {

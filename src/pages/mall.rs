@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::{need_login, TopBar};
+use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
 use crate::route::{follow, Route};
@@ -37,19 +37,14 @@ fn MallContent() -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let catalog = RwSignal::new(None::<Catalog>);
-    let error = RwSignal::new(None::<String>);
+    let catalog_loader = Loader::new();
+    let error = catalog_loader.error;
+    let redeem = Loader::sharing(error);
+    let busy = redeem.busy;
     let pending = RwSignal::new(None::<Pending>);
-    let busy = RwSignal::new(false);
     // The balance after the last redemption, and whether it gave a coupon.
     let done = RwSignal::new(None::<(i64, bool)>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::mall().await {
-                Ok(c) => catalog.set(Some(c)),
-                Err(e) => error.set(Some(e.code)),
-            }
-        });
-    };
+    let load = move || catalog_loader.run(api::mall(), move |c| catalog.set(Some(c)));
     load();
     let open = move |item: CatalogItem| {
         error.set(None);
@@ -59,26 +54,19 @@ fn MallContent() -> impl IntoView {
             key: idempotency_key(),
         }));
     };
+    // A refusal leaves the sheet open with the reason; a retry (same key) is safe.
     let confirm = move |_| {
         let Some(Pending { item, key }) = pending.get_untracked() else {
             return;
         };
-        busy.set(true);
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::redeem(&item.id, &key).await {
-                Ok(r) => {
-                    pending.set(None);
-                    done.set(Some((r.points_balance_after, r.coupon.is_some())));
-                    // The catalog (stock, limits, what is affordable) and home follow.
-                    load();
-                    state.load();
-                }
-                // A refusal leaves the sheet open with the reason; a retry (same key)
-                // is safe.
-                Err(e) => error.set(Some(e.code)),
-            }
-            busy.set(false);
+        let request = async move { api::redeem(&item.id, &key).await };
+        redeem.run(request, move |r| {
+            pending.set(None);
+            done.set(Some((r.points_balance_after, r.coupon.is_some())));
+            // The catalog (stock, limits, what is affordable) and home follow.
+            load();
+            state.load();
         });
     };
     let item_card = move |item: CatalogItem| {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Entry, Me};
-use crate::components::{expiring_notice, need_login, TopBar};
+use crate::components::{expiring_notice, need_login, Loader, TopBar};
 use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::{fill, login_error, points_kind};
@@ -42,57 +42,43 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
     let checked = RwSignal::new(me.checkin.checked_in_today);
     // The points the check-in gave, 0 before.
     let done = RwSignal::new(0i64);
-    let error = RwSignal::new(None::<String>);
     // The history: entries shown, the next page's cursor (0: none), the filter (an
-    // index of `FILTERS`).
+    // index of `FILTERS`). A load supersedes the one under way (another filter chosen).
+    let history = Loader::new();
+    let error = history.error;
     let entries = RwSignal::new(Vec::<Entry>::new());
     let cursor = RwSignal::new(0i64);
     let filter = RwSignal::new(0i64);
-    let loading = RwSignal::new(false);
+    let loading = history.busy;
     let load = move |more: bool| {
-        let chosen = filter.get_untracked();
-        let kind = FILTERS[chosen as usize];
+        let kind = FILTERS[filter.get_untracked() as usize];
         let from = if more {
             Some(cursor.get_untracked())
         } else {
             None
         };
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match api::points(kind, from).await {
-                Ok(page) => {
-                    // An answer for a filter no longer chosen is dropped.
-                    if filter.get_untracked() == chosen {
-                        entries.update(|e| {
-                            if !more {
-                                e.clear();
-                            }
-                            e.extend(page.entries);
-                        });
-                        cursor.set(page.next_cursor.unwrap_or(0));
-                    }
+        history.run(api::points(kind, from), move |page| {
+            entries.update(|e| {
+                if !more {
+                    e.clear();
                 }
-                Err(e) => error.set(Some(e.code)),
-            }
-            loading.set(false);
+                e.extend(page.entries);
+            });
+            cursor.set(page.next_cursor.unwrap_or(0));
         });
     };
     load(false);
+    let checkin = Loader::sharing(error);
     let check_in = move |_| {
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::checkin().await {
-                Ok(c) => {
-                    balance.set(c.points_balance);
-                    checked.set(true);
-                    streak_day.set(c.streak_day.into());
-                    done.set(c.points);
-                    // Home shows the new balance; the history shows the new entry.
-                    state.load();
-                    load(false);
-                }
-                Err(e) => error.set(Some(e.code)),
-            }
+        checkin.run(api::checkin(), move |c| {
+            balance.set(c.points_balance);
+            checked.set(true);
+            streak_day.set(c.streak_day.into());
+            done.set(c.points);
+            // Home shows the new balance; the history shows the new entry.
+            state.load();
+            load(false);
         });
     };
     let expiring = me.points_expiring.as_ref().map(expiring_notice);

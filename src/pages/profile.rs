@@ -4,7 +4,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, Me};
-use crate::components::{need_login, TopBar};
+use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::login_error;
 use crate::route::{navigator, Route};
@@ -30,8 +30,8 @@ pub fn Profile(data: Loaded) -> impl IntoView {
 fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let requests = Loader::new();
+    let (error, busy) = (requests.error, requests.busy);
     let confirming = RwSignal::new(false);
     let birthday = RwSignal::new(None::<String>);
     // What the server has, updated on save: this screen is not rebuilt when the data
@@ -44,31 +44,27 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     // or `delete` / `logout` (the data reloaded, back home); on failure its message.
     let act = move |action: &'static str, then: fn(AppState)| {
         error.set(None);
-        busy.set(true);
         let value = match action {
             "nickname" => nickname.get_untracked(),
             _ => birthday.get_untracked().unwrap_or_default(),
         };
-        leptos::task::spawn_local(async move {
-            let done = match action {
+        let request = async move {
+            match action {
                 "nickname" | "birthday" => api::update_me(action, &value).await,
                 "delete" => api::delete_me().await,
                 _ => api::logout().await,
-            };
-            busy.set(false);
-            match done {
-                Ok(()) => {
-                    match action {
-                        "birthday" => saved_birthday.set(Some(value)),
-                        "nickname" => saved_nickname.set(value.trim().to_owned()),
-                        _ => {}
-                    }
-                    then(state);
-                    if matches!(action, "delete" | "logout") {
-                        navigate(Route::Home);
-                    }
-                }
-                Err(e) => error.set(Some(e.code)),
+            }
+            .map(|()| value)
+        };
+        requests.run(request, move |saved| {
+            match action {
+                "birthday" => saved_birthday.set(Some(saved)),
+                "nickname" => saved_nickname.set(saved.trim().to_owned()),
+                _ => {}
+            }
+            then(state);
+            if matches!(action, "delete" | "logout") {
+                navigate(Route::Home);
             }
         });
     };

@@ -9,7 +9,7 @@ use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
 use crate::api::{self, Me, WalletCoupon};
-use crate::components::{need_login, TopBar};
+use crate::components::{need_login, Loader, TopBar};
 use crate::display::zhe;
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
@@ -53,20 +53,14 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
     let navigate = navigator();
     let tab = RwSignal::new(0i64);
     let coupons = RwSignal::new(None::<Vec<WalletCoupon>>);
-    let error = RwSignal::new(None::<String>);
+    // A load supersedes the one under way: an answer for a tab no longer chosen is
+    // dropped.
+    let loader = Loader::new();
+    let error = loader.error;
     let load = move || {
-        let status = TABS[tab.get_untracked() as usize];
         coupons.set(None);
-        leptos::task::spawn_local(async move {
-            match api::coupons(status).await {
-                // An answer for a tab no longer chosen is dropped.
-                Ok(w) if TABS[tab.get_untracked() as usize] == status => {
-                    coupons.set(Some(w.coupons))
-                }
-                Ok(_) => {}
-                Err(e) => error.set(Some(e.code)),
-            }
-        });
+        let status = TABS[tab.get_untracked() as usize];
+        loader.run(api::coupons(status), move |w| coupons.set(Some(w.coupons)));
     };
     load();
     let snapshot = &me.snapshot;
