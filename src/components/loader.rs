@@ -19,7 +19,7 @@ pub struct Loader {
     /// clears it.
     pub error: RwSignal<Option<String>>,
     /// Requests started: an answer is the latest one's when this has not moved since.
-    started: StoredValue<u64>,
+    started: RwSignal<i64>,
 }
 
 impl Loader {
@@ -32,7 +32,7 @@ impl Loader {
         Loader {
             busy: RwSignal::new(false),
             error,
-            started: StoredValue::new(0),
+            started: RwSignal::new(0),
         }
     }
 
@@ -57,16 +57,16 @@ impl Loader {
         });
     }
 
-    fn start(self) -> u64 {
+    fn start(self) -> i64 {
         self.busy.set(true);
-        self.started.update_value(|n| *n += 1);
-        self.started.get_value()
+        self.started.update(|n| *n += 1);
+        self.started.get_untracked()
     }
 
     /// Whether the answer to request `ticket` is to be used: it is the latest, and the
     /// screen is still there. Then the loader is no longer busy.
-    fn finish(self, ticket: u64) -> bool {
-        let latest = self.started.try_get_value() == Some(ticket);
+    fn finish(self, ticket: i64) -> bool {
+        let latest = self.started.try_get_untracked() == Some(ticket);
         if latest {
             self.busy.try_set(false);
         }
