@@ -1,5 +1,5 @@
 //! Small pure helpers that turn the program's integers into what the screens show:
-//! numbers for screen readers, CSS percentages and colours. No floats anywhere.
+//! numbers for screen readers, CSS percentages and colours, dates. No floats anywhere.
 
 use chrono::{DateTime, FixedOffset};
 use rules::money::Fen;
@@ -34,6 +34,11 @@ pub fn mix(hex: &str, toward_white: bool, percent: u32) -> Option<String> {
         out.push_str(&format!("{mixed:02x}"));
     }
     Some(out)
+}
+
+/// The date part of an RFC 3339 instant or a date: `2027-01-01`.
+pub fn date_of(at: &str) -> String {
+    at.get(..10).unwrap_or(at).to_string()
 }
 
 /// Coupons in the wallet that can be used at `now` (valid_from ≤ now < valid_until).
@@ -94,6 +99,13 @@ mod tests {
         assert_eq!(mix("#808080", false, 50).as_deref(), Some("#404040"));
         assert_eq!(mix("blue", false, 10), None);
         assert_eq!(mix("#12345", false, 10), None);
+    }
+
+    #[test]
+    fn dates_of_instants() {
+        assert_eq!(date_of("2027-01-01T00:00:00+08:00"), "2027-01-01");
+        assert_eq!(date_of("2027-01-01"), "2027-01-01");
+        assert_eq!(date_of("2027"), "2027");
     }
 
     #[test]

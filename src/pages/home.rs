@@ -1,8 +1,11 @@
 use leptos::prelude::*;
-use rules::money::{format_yuan, group_thousands};
+use rules::money::format_yuan;
 
-use crate::api::{DemoMember, Expiring, Me};
-use crate::components::{MemberCard, Perks, PersonaSwitcher, Remount, TierProgress, TopBar};
+use crate::api::{DemoMember, Me};
+use crate::components::{
+    expiring_notice, MemberCard, Perks, PersonaSwitcher, Remount, TierProgress, TopBar,
+};
+use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::route::{follow, Route};
@@ -23,7 +26,7 @@ pub fn Home(data: Loaded) -> impl IntoView {
 }
 
 /// A link to a screen styled as a call to action: title, hint, arrow.
-pub fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoView {
+fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoView {
     view! {
         <a href=to.path() class="cta" data-testid=testid on:click=follow(to)>
             <span class="cta__text">
@@ -34,23 +37,6 @@ pub fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoV
                 <path d="M9 5l7 7-7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
             </svg>
         </a>
-    }
-}
-
-/// The date part of an RFC 3339 instant or a date: `2027-01-01`.
-pub fn date_of(at: &str) -> String {
-    at.get(..10).unwrap_or(at).to_string()
-}
-
-/// "N points expire on {date}".
-pub fn expiring_notice(e: &Expiring) -> impl IntoView {
-    let locale = lang();
-    let points = group_thousands(e.points);
-    let date = date_of(&e.at);
-    view! {
-        <p class="expiring" data-testid="points-expiring" data-value=e.points>
-            {dyn_text(move || fill(td_string!(locale.get(), me.expiring), &[("points", &points), ("date", &date)]))}
-        </p>
     }
 }
 

@@ -6,10 +6,9 @@ use rules::program::Text;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};
-use crate::components::TopBar;
+use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -34,15 +33,11 @@ pub fn InvitePage(data: Loaded) -> impl IntoView {
 fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     let locale = lang();
     let invite = RwSignal::new(None::<Invite>);
-    let error = RwSignal::new(None::<String>);
+    let loader = Loader::new();
+    let error = loader.error;
     // "copied", "copy_failed" or nothing.
     let copied = RwSignal::new(None::<String>);
-    leptos::task::spawn_local(async move {
-        match api::invite().await {
-            Ok(i) => invite.set(Some(i)),
-            Err(e) => error.set(Some(e.code)),
-        }
-    });
+    loader.run(api::invite(), move |i| invite.set(Some(i)));
     let intro = dyn_text(move || {
         let l = locale.get();
         fill(

@@ -3,7 +3,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::TopBar;
+use crate::components::{Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
 use crate::route::{follow, navigator, Route};
@@ -30,113 +30,103 @@ pub fn Login(data: Loaded) -> impl IntoView {
     }
 }
 
+/// The form's state. Signals of types the app already has (`Option<String>`, `i64`,
+/// `bool`): each new signal type compiles its own copy of the reactive machinery (wasm
+/// size).
+#[derive(Clone, Copy)]
+struct Form {
+    phone: RwSignal<Option<String>>,
+    code: RwSignal<Option<String>>,
+    consent: RwSignal<bool>,
+    /// The requests: the error code shown, busy.
+    requests: Loader,
+    /// The seconds until a new code may be asked for.
+    wait: RwSignal<i64>,
+    /// The code, shown in demo mode (the server returns it; there is no SMS gateway).
+    dev_code: RwSignal<Option<String>>,
+}
+
+impl Form {
+    /// The phone number typed, trimmed.
+    fn number(self) -> String {
+        self.phone
+            .get_untracked()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+
+    /// After a refusal that says when to try again, the countdown starts.
+    fn note_wait(self, e: &api::ApiError) {
+        if e.retry_after > 0 {
+            self.wait.set(e.retry_after.into());
+        }
+    }
+}
+
+/// What is wrong with the form before it is sent (an error code), if anything.
+fn form_problem(number: &str, digits: &str, consent: bool) -> Option<&'static str> {
+    if !valid_phone(number) {
+        Some("invalid_phone")
+    } else if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        Some("invalid_code")
+    } else if !consent {
+        Some("consent_required")
+    } else {
+        None
+    }
+}
+
 #[component]
 fn LoginForm(data: Loaded) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let version = data.program.membership.privacy_notice_version.clone();
-    // Signals of types the app already has (`Option<String>`, `i64`, `bool`): each new
-    // signal type compiles its own copy of the reactive machinery (wasm size).
-    let phone = RwSignal::new(None::<String>);
-    let code = RwSignal::new(None::<String>);
-    let consent = RwSignal::new(false);
-    // The error code shown, and the seconds until a new code may be asked for.
-    let error = RwSignal::new(None::<String>);
-    let wait = RwSignal::new(0i64);
-    let dev_code = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    let form = Form {
+        phone: RwSignal::new(None),
+        code: RwSignal::new(None),
+        consent: RwSignal::new(false),
+        requests: Loader::new(),
+        wait: RwSignal::new(0),
+        dev_code: RwSignal::new(None),
+    };
+    let Loader { error, busy, .. } = form.requests;
     let navigate = navigator();
-    if let Ok(timer) = set_interval_with_handle(
-        move || {
-            if wait.get_untracked() > 0 {
-                wait.update(|w| *w -= 1);
-            }
-        },
-        Duration::from_secs(1),
-    ) {
-        on_cleanup(move || timer.clear());
-    }
-    let fail = move |e: api::ApiError| {
-        if e.retry_after > 0 {
-            wait.set(e.retry_after.into());
-        }
-        error.set(Some(e.code));
-        busy.set(false);
-    };
-    let get_code = move |_| {
-        let number = phone.get_untracked().unwrap_or_default().trim().to_string();
-        if !valid_phone(&number) {
-            error.set(Some("invalid_phone".into()));
-            return;
-        }
-        error.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            match api::send_code(&number).await {
-                Ok(sent) => {
-                    wait.set(sent.resend_after_s.into());
-                    dev_code.set(sent.dev_code);
-                    busy.set(false);
-                }
-                Err(e) => fail(e),
-            }
-        });
-    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let number = phone.get_untracked().unwrap_or_default().trim().to_string();
-        let digits = code.get_untracked().unwrap_or_default().trim().to_string();
-        let problem = if !valid_phone(&number) {
-            "invalid_phone"
-        } else if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            "invalid_code"
-        } else if !consent.get_untracked() {
-            "consent_required"
-        } else {
-            ""
-        };
-        if !problem.is_empty() {
+        let number = form.number();
+        let digits = form
+            .code
+            .get_untracked()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if let Some(problem) = form_problem(&number, &digits, form.consent.get_untracked()) {
             error.set(Some(problem.into()));
             return;
         }
         error.set(None);
-        busy.set(true);
         let version = version.clone();
-        leptos::task::spawn_local(async move {
-            match api::login(&number, &digits, &version).await {
-                Ok(()) => {
-                    state.reload_after_login(locale);
-                    navigate(Route::Home);
-                }
-                Err(e) => fail(e),
-            }
+        let request = async move {
+            api::login(&number, &digits, &version)
+                .await
+                .inspect_err(|e| form.note_wait(e))
+        };
+        form.requests.run(request, move |()| {
+            state.reload_after_login(locale);
+            navigate(Route::Home);
         });
     };
-    let code_button = dyn_text(move || match wait.get() {
-        0 => td_string!(locale.get(), login.get_code).to_string(),
-        s => fill(
-            td_string!(locale.get(), login.resend_in),
-            &[("s", &s.to_string())],
-        ),
-    });
     let error_code = dyn_text(move || error.get().unwrap_or_default());
     let error_text = dyn_text(move || {
         error.with(|code| match code {
             Some(code) => fill(
                 login_error(locale.get(), code),
-                &[("s", &wait.get().to_string())],
+                &[("s", &form.wait.get().to_string())],
             ),
             None => String::new(),
         })
     });
-    let dev = dyn_text(move || dev_code.get().unwrap_or_default());
-    let dev_text = dyn_text(move || {
-        fill(
-            td_string!(locale.get(), login.dev_code),
-            &[("code", &dev.get())],
-        )
-    });
-    let code_disabled = flag(move || busy.get() || wait.get() > 0);
     view! {
         <p class="intro">{tr!(login.intro)}</p>
         <form class="card form" on:submit=submit novalidate=true>
@@ -144,26 +134,12 @@ fn LoginForm(data: Loaded) -> impl IntoView {
                 <span class="field__label">{tr!(login.phone_label)}</span>
                 <input class="input" data-testid="login-phone" type="tel" inputmode="numeric"
                     autocomplete="tel-national" maxlength="11" placeholder=tr!(login.phone_placeholder)
-                    on:input=move |ev| phone.set(Some(event_target_value(&ev))) />
+                    on:input=move |ev| form.phone.set(Some(event_target_value(&ev))) />
             </label>
-            <label class="field">
-                <span class="field__label">{tr!(login.code_label)}</span>
-                <span class="code-row">
-                    <input class="input" data-testid="login-code" type="text" inputmode="numeric"
-                        autocomplete="one-time-code" maxlength="6" placeholder=tr!(login.code_placeholder)
-                        on:input=move |ev| code.set(Some(event_target_value(&ev))) />
-                    <button type="button" class="button button--ghost" data-testid="get-code"
-                        disabled=code_disabled on:click=get_code>
-                        {code_button}
-                    </button>
-                </span>
-            </label>
-            <p class="hint dev-code" data-testid="dev-code" data-value=dev hidden=flag(move || dev_code.with(Option::is_none))>
-                {dev_text}
-            </p>
+            <CodeField form />
             <label class="consent">
                 <input type="checkbox" data-testid="login-consent"
-                    on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                    on:change=move |ev| form.consent.set(event_target_checked(&ev)) />
                 <span>
                     {tr!(login.consent_before)}
                     <a href=Route::Privacy.path() data-testid="privacy-link" on:click=follow(Route::Privacy)>
@@ -182,9 +158,77 @@ fn LoginForm(data: Loaded) -> impl IntoView {
     }
 }
 
+/// The code field, the button that asks for a code (then counts down until another may
+/// be asked for), and the code itself in demo mode.
+#[component]
+fn CodeField(form: Form) -> impl IntoView {
+    let locale = lang();
+    let Form { wait, dev_code, .. } = form;
+    let Loader { error, busy, .. } = form.requests;
+    if let Ok(timer) = set_interval_with_handle(
+        move || {
+            if wait.get_untracked() > 0 {
+                wait.update(|w| *w -= 1);
+            }
+        },
+        Duration::from_secs(1),
+    ) {
+        on_cleanup(move || timer.clear());
+    }
+    let get_code = move |_| {
+        let number = form.number();
+        if !valid_phone(&number) {
+            error.set(Some("invalid_phone".into()));
+            return;
+        }
+        error.set(None);
+        let request = async move {
+            api::send_code(&number)
+                .await
+                .inspect_err(|e| form.note_wait(e))
+        };
+        form.requests.run(request, move |sent| {
+            wait.set(sent.resend_after_s.into());
+            dev_code.set(sent.dev_code);
+        });
+    };
+    let code_button = dyn_text(move || match wait.get() {
+        0 => td_string!(locale.get(), login.get_code).to_string(),
+        s => fill(
+            td_string!(locale.get(), login.resend_in),
+            &[("s", &s.to_string())],
+        ),
+    });
+    let dev = dyn_text(move || dev_code.get().unwrap_or_default());
+    let dev_text = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), login.dev_code),
+            &[("code", &dev.get())],
+        )
+    });
+    let code_disabled = flag(move || busy.get() || wait.get() > 0);
+    view! {
+        <label class="field">
+            <span class="field__label">{tr!(login.code_label)}</span>
+            <span class="code-row">
+                <input class="input" data-testid="login-code" type="text" inputmode="numeric"
+                    autocomplete="one-time-code" maxlength="6" placeholder=tr!(login.code_placeholder)
+                    on:input=move |ev| form.code.set(Some(event_target_value(&ev))) />
+                <button type="button" class="button button--ghost" data-testid="get-code"
+                    disabled=code_disabled on:click=get_code>
+                    {code_button}
+                </button>
+            </span>
+        </label>
+        <p class="hint dev-code" data-testid="dev-code" data-value=dev hidden=flag(move || dev_code.with(Option::is_none))>
+            {dev_text}
+        </p>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::valid_phone;
+    use super::{form_problem, valid_phone};
 
     #[test]
     fn mainland_mobile_numbers() {
@@ -194,5 +238,26 @@ mod tests {
         assert!(!valid_phone("1380000000"));
         assert!(!valid_phone("138000000011"));
         assert!(!valid_phone("1380000000a"));
+    }
+
+    #[test]
+    fn the_form_is_checked_in_order() {
+        assert_eq!(
+            form_problem("1380000000", "123456", true),
+            Some("invalid_phone")
+        );
+        assert_eq!(
+            form_problem("13800000001", "12345", true),
+            Some("invalid_code")
+        );
+        assert_eq!(
+            form_problem("13800000001", "12345a", true),
+            Some("invalid_code")
+        );
+        assert_eq!(
+            form_problem("13800000001", "123456", false),
+            Some("consent_required")
+        );
+        assert_eq!(form_problem("13800000001", "123456", true), None);
     }
 }

@@ -3,10 +3,9 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::TopBar;
+use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
@@ -33,85 +32,81 @@ struct Pending {
     key: String,
 }
 
-#[component]
-fn MallContent() -> impl IntoView {
-    let locale = lang();
-    let state = expect_context::<AppState>();
-    let catalog = RwSignal::new(None::<Catalog>);
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(None::<Pending>);
-    let busy = RwSignal::new(false);
-    // The balance after the last redemption, and whether it gave a coupon.
-    let done = RwSignal::new(None::<(i64, bool)>);
-    let load = move || {
-        leptos::task::spawn_local(async move {
-            match api::mall().await {
-                Ok(c) => catalog.set(Some(c)),
-                Err(e) => error.set(Some(e.code)),
-            }
-        });
-    };
-    load();
-    let open = move |item: CatalogItem| {
-        error.set(None);
-        done.set(None);
-        pending.set(Some(Pending {
+/// The screen's state: the catalog and its loads, the redemption (whose errors show with
+/// the catalog's), the sheet, and what the last redemption gave.
+#[derive(Clone, Copy)]
+struct Mall {
+    catalog: RwSignal<Option<Catalog>>,
+    catalog_loader: Loader,
+    redeem: Loader,
+    pending: RwSignal<Option<Pending>>,
+    /// The balance after the last redemption, and whether it gave a coupon.
+    done: RwSignal<Option<(i64, bool)>>,
+}
+
+impl Mall {
+    fn new() -> Mall {
+        let catalog_loader = Loader::new();
+        Mall {
+            catalog: RwSignal::new(None),
+            catalog_loader,
+            redeem: Loader::sharing(catalog_loader.error),
+            pending: RwSignal::new(None),
+            done: RwSignal::new(None),
+        }
+    }
+
+    fn load(self) {
+        let catalog = self.catalog;
+        self.catalog_loader
+            .run(api::mall(), move |c| catalog.set(Some(c)));
+    }
+
+    /// Opens the sheet for `item`, with a new key.
+    fn open(self, item: CatalogItem) {
+        self.redeem.error.set(None);
+        self.done.set(None);
+        self.pending.set(Some(Pending {
             item,
             key: idempotency_key(),
         }));
-    };
-    let confirm = move |_| {
-        let Some(Pending { item, key }) = pending.get_untracked() else {
+    }
+
+    /// Redeems the item of the sheet. A refusal leaves the sheet open with the reason; a
+    /// retry (same key) is safe.
+    fn confirm(self, state: AppState) {
+        let Some(Pending { item, key }) = self.pending.get_untracked() else {
             return;
         };
-        busy.set(true);
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::redeem(&item.id, &key).await {
-                Ok(r) => {
-                    pending.set(None);
-                    done.set(Some((r.points_balance_after, r.coupon.is_some())));
-                    // The catalog (stock, limits, what is affordable) and home follow.
-                    load();
-                    state.load();
-                }
-                // A refusal leaves the sheet open with the reason; a retry (same key)
-                // is safe.
-                Err(e) => error.set(Some(e.code)),
-            }
-            busy.set(false);
+        self.redeem.error.set(None);
+        let request = async move { api::redeem(&item.id, &key).await };
+        self.redeem.run(request, move |r| {
+            self.pending.set(None);
+            self.done
+                .set(Some((r.points_balance_after, r.coupon.is_some())));
+            // The catalog (stock, limits, what is affordable) and home follow.
+            self.load();
+            state.load();
         });
-    };
-    let item_card = move |item: CatalogItem| {
-        let title = item.title.clone();
-        let name = move || title.get(locale.get().as_str()).to_string();
-        let price = item.points;
-        let remaining = item.remaining;
-        let reason = item.reason.clone().unwrap_or_default();
-        let reason_code = reason.clone();
-        let eligible = item.eligible;
-        let testid = format!("mall-item-{}", item.id);
-        view! {
-            <li class="mall-item" data-testid=testid data-eligible=eligible.to_string() data-reason=reason_code>
-                <p class="mall-item__title">{dyn_text(name)}</p>
-                <p class="mall-item__price">
-                    {dyn_text(move || fill(td_string!(locale.get(), mall.price), &[("points", &group_thousands(price))]))}
-                </p>
-                <p class="mall-item__stock" hidden=remaining.is_none()>
-                    {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &remaining.unwrap_or(0).to_string())]))}
-                </p>
-                <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason_text(locale.get(), &reason).to_string())}</p>
-                <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
-                    data-testid=format!("mall-redeem-{}", item.id)
-                    on:click=move |_| open(item.clone())>
-                    {tr!(mall.redeem)}
-                </button>
-            </li>
-        }
-    };
+    }
+}
+
+#[component]
+fn MallContent() -> impl IntoView {
+    let locale = lang();
+    let mall = Mall::new();
+    mall.load();
+    let Mall {
+        catalog,
+        pending,
+        done,
+        ..
+    } = mall;
+    let error = mall.redeem.error;
     let grid = move || {
         catalog.get().map(|c| {
             let empty = c.items.is_empty();
+            let card = move |item| item_card(mall, item);
             view! {
                 <section class="card balance">
                     <p class="balance__label">{tr!(mall.balance)}</p>
@@ -120,30 +115,10 @@ fn MallContent() -> impl IntoView {
                     </p>
                 </section>
                 <p class="card notice" hidden=!empty>{tr!(mall.empty)}</p>
-                <ul class="mall-grid">{c.items.into_iter().map(item_card).collect_view()}</ul>
+                <ul class="mall-grid">{c.items.into_iter().map(card).collect_view()}</ul>
             }
         })
     };
-    let sheet_text = dyn_text(move || {
-        pending.with(|p| match p {
-            Some(p) => fill(
-                td_string!(locale.get(), mall.confirm_text),
-                &[
-                    ("points", &group_thousands(p.item.points)),
-                    ("item", p.item.title.get(locale.get().as_str())),
-                ],
-            ),
-            None => String::new(),
-        })
-    });
-    let after_text = dyn_text(move || {
-        let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
-        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.points));
-        fill(
-            td_string!(locale.get(), mall.balance_after),
-            &[("points", &group_thousands(balance - price))],
-        )
-    });
     let done_text = dyn_text(move || {
         let balance = done.get().map_or(0, |d| d.0);
         fill(
@@ -177,6 +152,76 @@ fn MallContent() -> impl IntoView {
             {error_text}
         </p>
         {grid}
+        <ConfirmSheet mall error_code error_text />
+    }
+}
+
+/// An item of the catalog: title, price, stock left, why it can't be redeemed, the
+/// button that opens the sheet.
+fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
+    let locale = lang();
+    let title = item.title.clone();
+    let name = move || title.get(locale.get().as_str()).to_string();
+    let price = item.points;
+    let remaining = item.remaining;
+    let reason = item.reason.clone().unwrap_or_default();
+    let reason_code = reason.clone();
+    let eligible = item.eligible;
+    let testid = format!("mall-item-{}", item.id);
+    view! {
+        <li class="mall-item" data-testid=testid data-eligible=eligible.to_string() data-reason=reason_code>
+            <p class="mall-item__title">{dyn_text(name)}</p>
+            <p class="mall-item__price">
+                {dyn_text(move || fill(td_string!(locale.get(), mall.price), &[("points", &group_thousands(price))]))}
+            </p>
+            <p class="mall-item__stock" hidden=remaining.is_none()>
+                {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &remaining.unwrap_or(0).to_string())]))}
+            </p>
+            <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason_text(locale.get(), &reason).to_string())}</p>
+            <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
+                data-testid=format!("mall-redeem-{}", item.id)
+                on:click=move |_| mall.open(item.clone())>
+                {tr!(mall.redeem)}
+            </button>
+        </li>
+    }
+}
+
+/// The confirmation sheet: what is redeemed for how many points, the balance after, the
+/// refusal when there is one.
+#[component]
+fn ConfirmSheet(
+    mall: Mall,
+    error_code: Signal<String>,
+    error_text: Signal<String>,
+) -> impl IntoView {
+    let locale = lang();
+    let state = expect_context::<AppState>();
+    let Mall {
+        catalog, pending, ..
+    } = mall;
+    let error = mall.redeem.error;
+    let sheet_text = dyn_text(move || {
+        pending.with(|p| match p {
+            Some(p) => fill(
+                td_string!(locale.get(), mall.confirm_text),
+                &[
+                    ("points", &group_thousands(p.item.points)),
+                    ("item", p.item.title.get(locale.get().as_str())),
+                ],
+            ),
+            None => String::new(),
+        })
+    });
+    let after_text = dyn_text(move || {
+        let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
+        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.points));
+        fill(
+            td_string!(locale.get(), mall.balance_after),
+            &[("points", &group_thousands(balance - price))],
+        )
+    });
+    view! {
         <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="mall-sheet-title" data-testid="mall-sheet"
             hidden=flag(move || pending.with(Option::is_none))>
             <div class="sheet__panel">
@@ -187,7 +232,8 @@ fn MallContent() -> impl IntoView {
                     hidden=flag(move || error.with(Option::is_none))>
                     {error_text}
                 </p>
-                <button type="button" class="button button--primary" data-testid="mall-confirm" disabled=busy on:click=confirm>
+                <button type="button" class="button button--primary" data-testid="mall-confirm" disabled=mall.redeem.busy
+                    on:click=move |_| mall.confirm(state)>
                     {tr!(mall.confirm)}
                 </button>
                 <button type="button" class="button button--ghost" on:click=move |_| pending.set(None)>

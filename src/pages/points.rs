@@ -5,11 +5,10 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 
 use crate::api::{self, Entry, Me};
-use crate::components::TopBar;
+use crate::components::{expiring_notice, need_login, Loader, TopBar};
+use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::{fill, login_error, points_kind};
-use crate::pages::home::{date_of, expiring_notice};
-use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
@@ -32,83 +31,89 @@ pub fn PointsPage(data: Loaded) -> impl IntoView {
     }
 }
 
-/// For member screens opened logged out: a way to the login.
-pub fn need_login() -> impl IntoView {
-    view! {
-        <section class="card notice" data-testid="need-login">
-            <p>{tr!(login.need_login)}</p>
-            <a href=Route::Login.path() class="button button--primary" data-testid="nav-login" on:click=follow(Route::Login)>
-                {tr!(login.nav_login)}
-            </a>
-        </section>
+/// The history: the entries shown, the next page's cursor (0: none), the filter (an
+/// index of `FILTERS`). Signals of types the app already has (`i64`, `bool`,
+/// `Option<String>`): each new signal type compiles its own copy of the reactive
+/// machinery (wasm size).
+#[derive(Clone, Copy)]
+struct History {
+    /// A load supersedes the one under way (another filter chosen, the check-in's entry).
+    loader: Loader,
+    entries: RwSignal<Vec<Entry>>,
+    cursor: RwSignal<i64>,
+    filter: RwSignal<i64>,
+}
+
+impl History {
+    /// Loads the first page of the chosen filter, or (`more`) the next one.
+    fn load(self, more: bool) {
+        let kind = FILTERS[self.filter.get_untracked() as usize];
+        let from = if more {
+            Some(self.cursor.get_untracked())
+        } else {
+            None
+        };
+        self.loader.run(api::points(kind, from), move |page| {
+            self.entries.update(|e| {
+                if !more {
+                    e.clear();
+                }
+                e.extend(page.entries);
+            });
+            self.cursor.set(page.next_cursor.unwrap_or(0));
+        });
     }
 }
 
 #[component]
 fn PointsContent(me: Arc<Me>) -> impl IntoView {
+    let balance = RwSignal::new(me.points_balance);
+    let history = History {
+        loader: Loader::new(),
+        entries: RwSignal::new(Vec::new()),
+        cursor: RwSignal::new(0),
+        filter: RwSignal::new(0),
+    };
+    history.load(false);
+    let expiring = me.points_expiring.as_ref().map(expiring_notice);
+    view! {
+        <section class="card balance">
+            <span class="balance__label">{tr!(points.balance)}</span>
+            <strong class="balance__value" data-testid="points-page-balance" data-value=dyn_text(move || balance.get().to_string())>
+                {dyn_text(move || group_thousands(balance.get()))}
+            </strong>
+            {expiring}
+        </section>
+        <CheckIn me balance history />
+        <HistoryList history />
+    }
+}
+
+/// The daily check-in: the streak, the button, what it gave; the balance and the
+/// history follow it.
+#[component]
+fn CheckIn(me: Arc<Me>, balance: RwSignal<i64>, history: History) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
-    // Signals of types the app already has (`i64`, `bool`, `Option<String>`): each new
-    // signal type compiles its own copy of the reactive machinery (wasm size).
-    let balance = RwSignal::new(me.points_balance);
     let streak_day = RwSignal::new(i64::from(me.checkin.streak_day));
     let checked = RwSignal::new(me.checkin.checked_in_today);
     // The points the check-in gave, 0 before.
     let done = RwSignal::new(0i64);
-    let error = RwSignal::new(None::<String>);
-    // The history: entries shown, the next page's cursor (0: none), the filter (an
-    // index of `FILTERS`).
-    let entries = RwSignal::new(Vec::<Entry>::new());
-    let cursor = RwSignal::new(0i64);
-    let filter = RwSignal::new(0i64);
-    let loading = RwSignal::new(false);
-    let load = move |more: bool| {
-        let chosen = filter.get_untracked();
-        let kind = FILTERS[chosen as usize];
-        let from = if more {
-            Some(cursor.get_untracked())
-        } else {
-            None
-        };
-        loading.set(true);
-        leptos::task::spawn_local(async move {
-            match api::points(kind, from).await {
-                Ok(page) => {
-                    // An answer for a filter no longer chosen is dropped.
-                    if filter.get_untracked() == chosen {
-                        entries.update(|e| {
-                            if !more {
-                                e.clear();
-                            }
-                            e.extend(page.entries);
-                        });
-                        cursor.set(page.next_cursor.unwrap_or(0));
-                    }
-                }
-                Err(e) => error.set(Some(e.code)),
-            }
-            loading.set(false);
-        });
-    };
-    load(false);
+    // Its errors show with the history's.
+    let error = history.loader.error;
+    let checkin = Loader::sharing(error);
     let check_in = move |_| {
         error.set(None);
-        leptos::task::spawn_local(async move {
-            match api::checkin().await {
-                Ok(c) => {
-                    balance.set(c.points_balance);
-                    checked.set(true);
-                    streak_day.set(c.streak_day.into());
-                    done.set(c.points);
-                    // Home shows the new balance; the history shows the new entry.
-                    state.load();
-                    load(false);
-                }
-                Err(e) => error.set(Some(e.code)),
-            }
+        checkin.run(api::checkin(), move |c| {
+            balance.set(c.points_balance);
+            checked.set(true);
+            streak_day.set(c.streak_day.into());
+            done.set(c.points);
+            // Home shows the new balance; the history shows the new entry.
+            state.load();
+            history.load(false);
         });
     };
-    let expiring = me.points_expiring.as_ref().map(expiring_notice);
     let days = (1..=STREAK_DAYS)
         .map(|n| {
             let label = dyn_text(move || fill(td_string!(locale.get(), points.day), &[("n", &n.to_string())]));
@@ -118,34 +123,8 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
             }
         })
         .collect_view();
-    let tab = move |index: i64, key: Key| {
-        let name = if index == 0 {
-            "all"
-        } else {
-            FILTERS[index as usize]
-        };
-        view! {
-            <button type="button" class="tab" data-testid=format!("points-filter-{name}")
-                aria-pressed=dyn_text(move || (filter.get() == index).to_string())
-                on:click=move |_| {
-                    if filter.get_untracked() != index {
-                        filter.set(index);
-                        load(false);
-                    }
-                }>
-                {message(key)}
-            </button>
-        }
-    };
     let streak = dyn_text(move || streak_day.get().to_string());
     view! {
-        <section class="card balance">
-            <span class="balance__label">{tr!(points.balance)}</span>
-            <strong class="balance__value" data-testid="points-page-balance" data-value=dyn_text(move || balance.get().to_string())>
-                {dyn_text(move || group_thousands(balance.get()))}
-            </strong>
-            {expiring}
-        </section>
         <section class="card checkin">
             <h2 class="card__title">{tr!(points.checkin_title)}</h2>
             <ol class="streak" data-testid="streak" data-value=streak>{days}</ol>
@@ -166,6 +145,41 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
                 {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
             </p>
         </section>
+    }
+}
+
+/// The history with its filters and paging.
+#[component]
+fn HistoryList(history: History) -> impl IntoView {
+    let History {
+        loader,
+        entries,
+        cursor,
+        filter,
+    } = history;
+    let loading = loader.busy;
+    let tab = move |index: i64, key: Key| {
+        let name = if index == 0 {
+            "all"
+        } else {
+            FILTERS[index as usize]
+        };
+        view! {
+            <button type="button" class="tab" data-testid=format!("points-filter-{name}")
+                aria-pressed=dyn_text(move || (filter.get() == index).to_string())
+                on:click=move |_| {
+                    if filter.get_untracked() != index {
+                        filter.set(index);
+                        history.load(false);
+                    }
+                }>
+                {message(key)}
+            </button>
+        }
+    };
+    // The rows, built anew when a page arrives; only their text follows the language.
+    let rows = move || entries.get().into_iter().map(entry_row).collect_view();
+    view! {
         <section class="card history">
             <h2 class="card__title">{tr!(points.history)}</h2>
             <div class="tabs" role="group">
@@ -173,89 +187,71 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
                 {tab(1, |l| td_string!(l, points.earn))}
                 {tab(2, |l| td_string!(l, points.spend))}
             </div>
-            <ul class="entries" data-testid="points-history" aria-busy=dyn_text(move || loading.get().to_string())
-                inner_html=dyn_text(move || entries.with(|e| rows_html(locale.get(), e)))>
+            <ul class="entries" data-testid="points-history" aria-busy=dyn_text(move || loading.get().to_string())>
+                {rows}
             </ul>
             <p class="hint" data-testid="points-empty" hidden=flag(move || loading.get() || !entries.with(Vec::is_empty))>
                 {tr!(points.empty)}
             </p>
             <button type="button" class="button button--ghost" data-testid="points-more"
-                hidden=flag(move || cursor.get() == 0) disabled=loading on:click=move |_| load(true)>
+                hidden=flag(move || cursor.get() == 0) disabled=loading on:click=move |_| history.load(true)>
                 {tr!(points.more)}
             </button>
         </section>
     }
 }
 
-/// Text for HTML: `&`, `<`, `>`, `"` escaped.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// One entry of the history: what and when, the points (signed) and the balance after.
+fn entry_row(entry: Entry) -> impl IntoView {
+    let locale = lang();
+    let Entry {
+        kind,
+        points,
+        balance_after,
+        at,
+    } = entry;
+    let class = if points < 0 {
+        "entry__points entry__points--minus"
+    } else {
+        "entry__points"
+    };
+    let label = kind.clone();
+    let label = dyn_text(move || points_kind(locale.get(), &label).to_string());
+    let after = group_thousands(balance_after);
+    let after = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), points.balance_after),
+            &[("n", &after)],
+        )
+    });
+    view! {
+        <li class="entry" data-testid="points-entry" data-kind=kind data-points=points>
+            <span class="entry__what">
+                <span class="entry__kind">{label}</span>
+                <span class="entry__date">{date_of(&at)}</span>
+            </span>
+            <span class="entry__amount">
+                <strong class=class>{signed(points)}</strong>
+                <span class="entry__after">{after}</span>
+            </span>
+        </li>
+    }
 }
 
-/// The history's rows as HTML. The list is rebuilt as a whole when a page arrives or
-/// the language changes: as markup it costs a few hundred bytes of wasm, where a keyed
-/// `For` of a view per entry cost several kB (a new item type compiles its own diffing
-/// and view code).
-fn rows_html(locale: Locale, entries: &[Entry]) -> String {
-    let mut html = String::new();
-    for e in entries {
-        let sign = if e.points > 0 { "+" } else { "" };
-        let minus = if e.points < 0 {
-            " entry__points--minus"
-        } else {
-            ""
-        };
-        let after = fill(
-            td_string!(locale, points.balance_after),
-            &[("n", &group_thousands(e.balance_after))],
-        );
-        html += &format!(
-            "<li class=\"entry\" data-testid=\"points-entry\" data-kind=\"{kind}\" data-points=\"{points}\">\
-             <span class=\"entry__what\"><span class=\"entry__kind\">{label}</span>\
-             <span class=\"entry__date\">{date}</span></span>\
-             <span class=\"entry__amount\"><strong class=\"entry__points{minus}\">{sign}{amount}</strong>\
-             <span class=\"entry__after\">{after}</span></span></li>",
-            kind = escape(&e.kind),
-            points = e.points,
-            label = escape(points_kind(locale, &e.kind)),
-            date = escape(&date_of(&e.at)),
-            amount = group_thousands(e.points),
-            after = escape(&after),
-        );
-    }
-    html
+/// Points with their sign and thousands separators: `+2,000`, `-1,200`, `0`.
+fn signed(points: i64) -> String {
+    let sign = if points > 0 { "+" } else { "" };
+    format!("{sign}{}", group_thousands(points))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::signed;
 
     #[test]
-    fn history_rows_are_escaped_markup() {
-        let entries = [
-            Entry {
-                kind: "points_used".into(),
-                points: -1200,
-                balance_after: 800,
-                at: "2026-11-23T10:00:00+08:00".into(),
-            },
-            Entry {
-                kind: "<b>".into(),
-                points: 2000,
-                balance_after: 2000,
-                at: "2026-11-01T10:00:00+08:00".into(),
-            },
-        ];
-        let html = rows_html(Locale::zh, &entries);
-        assert!(html.contains("data-kind=\"points_used\" data-points=\"-1200\""));
-        assert!(html.contains(">-1,200</strong>"));
-        assert!(html.contains(">+2,000</strong>"));
-        assert!(html.contains("2026-11-23"));
-        assert!(html.contains("data-kind=\"&lt;b&gt;\""));
-        assert!(!html.contains("<b>"));
-        assert_eq!(html.matches("<li ").count(), 2);
+    fn points_with_their_sign() {
+        assert_eq!(signed(2000), "+2,000");
+        assert_eq!(signed(-1200), "-1,200");
+        assert_eq!(signed(0), "0");
     }
 }

@@ -1,13 +1,14 @@
-use chrono::Utc;
+use chrono::{FixedOffset, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::quote::{CouponChoice, QuoteInput};
 use rules::Quote;
 
+use crate::api::DemoMember;
 use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
-use crate::preview_model::{keep_in_tab, now_rfc3339, preview, DraftProblem, Preview};
+use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
 use crate::text::{lang, tr};
 
@@ -43,32 +44,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         Some(Preview::Invalid(p)) => Some(p),
         _ => None,
     });
-    let amount_invalid = move || problem.get() == Some(DraftProblem::Amount);
-    let amount_message = move || {
-        if amount_invalid() {
-            td_string!(locale.get(), preview.amount_invalid)
-        } else {
-            td_string!(locale.get(), preview.amount_hint)
-        }
-    };
     let offset = program.offset();
-    let coupons = move || {
-        let locale = locale.get();
-        let now = Utc::now().with_timezone(&offset);
-        member.get().map(|m| {
-            m.snapshot
-                .coupons
-                .iter()
-                .map(|c| {
-                    let label = labels::coupon_option(locale, c, &now);
-                    let chosen =
-                        draft.with_untracked(|d| d.coupon == CouponChoice::Id(c.id.clone()));
-                    view! { <option value=c.id.clone() selected=chosen>{label}</option> }
-                })
-                .collect_view()
-        })
-    };
-    let set_coupon = move |value: String| draft.update(|d| d.coupon = CouponChoice::from(value));
     // The result, built anew for every new quote (a few dozen nodes).
     let generation = StoredValue::new(0u64);
     let outcome = move || {
@@ -100,6 +76,26 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         // The quote input as JSON, for the end-to-end test to send the same input to the server.
         <div hidden data-testid="quote-input" data-json=input_json></div>
         <p class="intro">{tr!(preview.intro)}</p>
+        <AmountCard draft problem />
+        <Remount each=outcome key=|(g, _): &(u64, Outcome)| *g children=show />
+        <OptionsCard draft member offset />
+        <CartEditor draft problem />
+    }
+}
+
+/// The amount and its category, with the hint or what is wrong with the amount.
+#[component]
+fn AmountCard(draft: RwSignal<Draft>, problem: Signal<Option<DraftProblem>>) -> impl IntoView {
+    let locale = lang();
+    let amount_invalid = move || problem.get() == Some(DraftProblem::Amount);
+    let amount_message = move || {
+        if amount_invalid() {
+            td_string!(locale.get(), preview.amount_invalid)
+        } else {
+            td_string!(locale.get(), preview.amount_hint)
+        }
+    };
+    view! {
         <section class="card amount">
             <label class="amount__label" for="preview-amount">{tr!(preview.amount_label)}</label>
             <div class="amount__row" class:amount__row--invalid=amount_invalid>
@@ -128,7 +124,36 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 {amount_message}
             </p>
         </section>
-        <Remount each=outcome key=|(g, _): &(u64, Outcome)| *g children=show />
+    }
+}
+
+/// The coupon to use (automatic, none, or one of the member's) and whether to pay with
+/// points.
+#[component]
+fn OptionsCard(
+    draft: RwSignal<Draft>,
+    member: Memo<Option<DemoMember>>,
+    offset: FixedOffset,
+) -> impl IntoView {
+    let locale = lang();
+    let coupons = move || {
+        let locale = locale.get();
+        let now = Utc::now().with_timezone(&offset);
+        member.get().map(|m| {
+            m.snapshot
+                .coupons
+                .iter()
+                .map(|c| {
+                    let label = labels::coupon_option(locale, c, &now);
+                    let chosen =
+                        draft.with_untracked(|d| d.coupon == CouponChoice::Id(c.id.clone()));
+                    view! { <option value=c.id.clone() selected=chosen>{label}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let set_coupon = move |value: String| draft.update(|d| d.coupon = CouponChoice::from(value));
+    view! {
         <section class="card options">
             <h2 class="card__title">{tr!(preview.options_title)}</h2>
             <label class="field">
@@ -156,7 +181,6 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
             </fieldset>
             <p class="hint">{tr!(preview.points_rule)}</p>
         </section>
-        <CartEditor draft problem />
     }
 }
 

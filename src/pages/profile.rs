@@ -4,10 +4,9 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, Me};
-use crate::components::TopBar;
+use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::login_error;
-use crate::pages::points::need_login;
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;
@@ -27,70 +26,84 @@ pub fn Profile(data: Loaded) -> impl IntoView {
     }
 }
 
+/// The fields that are edited here, and what the server has of them (updated on save:
+/// this screen is not rebuilt when the data reloads).
+#[derive(Clone, Copy)]
+struct Fields {
+    nickname: RwSignal<String>,
+    saved_nickname: RwSignal<String>,
+    /// The birthday chosen, not yet saved.
+    birthday: RwSignal<Option<String>>,
+    saved_birthday: RwSignal<Option<String>>,
+}
+
 #[component]
 fn ProfileContent(me: Arc<Me>) -> impl IntoView {
-    let locale = lang();
     let state = expect_context::<AppState>();
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let confirming = RwSignal::new(false);
-    let birthday = RwSignal::new(None::<String>);
-    // What the server has, updated on save: this screen is not rebuilt when the data
-    // reloads.
-    let saved_birthday = RwSignal::new(me.birthday.clone());
-    let nickname = RwSignal::new(me.nickname.clone());
-    let saved_nickname = RwSignal::new(me.nickname.clone());
+    let requests = Loader::new();
+    let busy = requests.busy;
+    let fields = Fields {
+        nickname: RwSignal::new(me.nickname.clone()),
+        saved_nickname: RwSignal::new(me.nickname.clone()),
+        birthday: RwSignal::new(None),
+        saved_birthday: RwSignal::new(me.birthday.clone()),
+    };
     let navigate = navigator();
-    // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded),
-    // or `delete` / `logout` (the data reloaded, back home); on failure its message.
+    // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded
+    // by `then`), or `delete` / `logout` (`then` leaves, back home); on failure its
+    // message.
     let act = move |action: &'static str, then: fn(AppState)| {
-        error.set(None);
-        busy.set(true);
+        requests.error.set(None);
         let value = match action {
-            "nickname" => nickname.get_untracked(),
-            _ => birthday.get_untracked().unwrap_or_default(),
+            "nickname" => fields.nickname.get_untracked(),
+            _ => fields.birthday.get_untracked().unwrap_or_default(),
         };
-        leptos::task::spawn_local(async move {
-            let done = match action {
+        let request = async move {
+            match action {
                 "nickname" | "birthday" => api::update_me(action, &value).await,
                 "delete" => api::delete_me().await,
                 _ => api::logout().await,
-            };
-            busy.set(false);
-            match done {
-                Ok(()) => {
-                    match action {
-                        "birthday" => saved_birthday.set(Some(value)),
-                        "nickname" => saved_nickname.set(value.trim().to_owned()),
-                        _ => {}
-                    }
-                    then(state);
-                    if matches!(action, "delete" | "logout") {
-                        navigate(Route::Home);
-                    }
-                }
-                Err(e) => error.set(Some(e.code)),
+            }
+            .map(|()| value)
+        };
+        requests.run(request, move |saved| {
+            match action {
+                "birthday" => fields.saved_birthday.set(Some(saved)),
+                "nickname" => fields.saved_nickname.set(saved.trim().to_owned()),
+                _ => {}
+            }
+            then(state);
+            if matches!(action, "delete" | "logout") {
+                navigate(Route::Home);
             }
         });
     };
     let leave = AppState::leave;
-    let set_locale = move |next: Locale| {
-        storage::set_lang(next.as_str());
-        locale.set(next);
-        // Remembered for the member too (messages, later visits); a failure is harmless.
-        leptos::task::spawn_local(async move {
-            let _ = api::update_me("locale", next.as_str()).await;
-        });
-    };
-    let lang_button = move |to: Locale, name: &'static str| {
-        view! {
-            <button type="button" class="tab" data-testid=format!("profile-lang-{}", to.as_str())
-                aria-pressed=dyn_text(move || (locale.get() == to).to_string())
-                on:click=move |_| set_locale(to)>
-                {name}
-            </button>
-        }
-    };
+    view! {
+        <ProfileDetails phone=me.phone_masked.clone().unwrap_or_default() fields requests act />
+        <LanguageChoice />
+        <AccountData busy act />
+        <button type="button" class="button button--primary" data-testid="logout"
+            disabled=busy on:click=move |_| act("logout", leave)>
+            {tr!(profile.logout)}
+        </button>
+    }
+}
+
+/// Nickname, masked phone and birthday (set once), with the error of the last action.
+#[component]
+fn ProfileDetails<A>(phone: String, fields: Fields, requests: Loader, act: A) -> impl IntoView
+where
+    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
+{
+    let locale = lang();
+    let Fields {
+        nickname,
+        saved_nickname,
+        birthday,
+        saved_birthday,
+    } = fields;
+    let Loader { error, busy, .. } = requests;
     let birthday_field = move || match saved_birthday.get() {
         Some(date) => {
             let shown = date.clone();
@@ -129,7 +142,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
                 </div>
                 <div class="row">
                     <dt>{tr!(profile.phone)}</dt>
-                    <dd data-testid="profile-phone">{me.phone_masked.clone().unwrap_or_default()}</dd>
+                    <dd data-testid="profile-phone">{phone}</dd>
                 </div>
                 <div class="row row--wrap">
                     <dt>{tr!(profile.birthday)}</dt>
@@ -142,6 +155,31 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
                 {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
             </p>
         </section>
+    }
+}
+
+/// The language, for this device and saved for the member.
+#[component]
+fn LanguageChoice() -> impl IntoView {
+    let locale = lang();
+    let set_locale = move |next: Locale| {
+        storage::set_lang(next.as_str());
+        locale.set(next);
+        // Remembered for the member too (messages, later visits); a failure is harmless.
+        leptos::task::spawn_local(async move {
+            let _ = api::update_me("locale", next.as_str()).await;
+        });
+    };
+    let lang_button = move |to: Locale, name: &'static str| {
+        view! {
+            <button type="button" class="tab" data-testid=format!("profile-lang-{}", to.as_str())
+                aria-pressed=dyn_text(move || (locale.get() == to).to_string())
+                on:click=move |_| set_locale(to)>
+                {name}
+            </button>
+        }
+    };
+    view! {
         <section class="card">
             <h2 class="card__title">{tr!(profile.language)}</h2>
             <div class="tabs" role="group">
@@ -149,6 +187,17 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
                 {lang_button(Locale::en, "English")}
             </div>
         </section>
+    }
+}
+
+/// The member's data: the export, and the account's deletion (confirmed first).
+#[component]
+fn AccountData<A>(busy: RwSignal<bool>, act: A) -> impl IntoView
+where
+    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
+{
+    let confirming = RwSignal::new(false);
+    view! {
         <section class="card actions">
             <h2 class="card__title">{tr!(profile.data)}</h2>
             <a class="button button--ghost" href="/api/me/export" download="member-data.json" data-testid="profile-export">
@@ -161,7 +210,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
             <div class="confirm" role="alertdialog" aria-labelledby="delete-warning" hidden=flag(move || !confirming.get())>
                 <p id="delete-warning" class="notice notice--error">{tr!(profile.delete_warning)}</p>
                 <button type="button" class="button button--danger" data-testid="profile-delete-confirm"
-                    disabled=busy on:click=move |_| act("delete", leave)>
+                    disabled=busy on:click=move |_| act("delete", AppState::leave)>
                     {tr!(profile.delete_confirm)}
                 </button>
                 <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>
@@ -169,9 +218,5 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
                 </button>
             </div>
         </section>
-        <button type="button" class="button button--primary" data-testid="logout"
-            disabled=busy on:click=move |_| act("logout", leave)>
-            {tr!(profile.logout)}
-        </button>
     }
 }

@@ -9,11 +9,10 @@ use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
 use crate::api::{self, Me, WalletCoupon};
-use crate::components::TopBar;
+use crate::components::{need_login, Loader, TopBar};
 use crate::display::zhe;
 use crate::i18n::*;
 use crate::labels::{fill, login_error};
-use crate::pages::points::need_login;
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
@@ -54,20 +53,14 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
     let navigate = navigator();
     let tab = RwSignal::new(0i64);
     let coupons = RwSignal::new(None::<Vec<WalletCoupon>>);
-    let error = RwSignal::new(None::<String>);
+    // A load supersedes the one under way: an answer for a tab no longer chosen is
+    // dropped.
+    let loader = Loader::new();
+    let error = loader.error;
     let load = move || {
-        let status = TABS[tab.get_untracked() as usize];
         coupons.set(None);
-        leptos::task::spawn_local(async move {
-            match api::coupons(status).await {
-                // An answer for a tab no longer chosen is dropped.
-                Ok(w) if TABS[tab.get_untracked() as usize] == status => {
-                    coupons.set(Some(w.coupons))
-                }
-                Ok(_) => {}
-                Err(e) => error.set(Some(e.code)),
-            }
-        });
+        let status = TABS[tab.get_untracked() as usize];
+        loader.run(api::coupons(status), move |w| coupons.set(Some(w.coupons)));
     };
     load();
     let snapshot = &me.snapshot;
@@ -90,47 +83,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             }
             _ => None,
         };
-        let fit_code = fit.map(fit_code).unwrap_or_default();
-        let fit_text = dyn_text(move || fit.map(|f| fit_text(locale.get(), f)).unwrap_or_default());
-        let kind = c.kind.clone();
-        let amount = dyn_text(move || amount_text(locale.get(), &kind));
-        let kind = c.kind.clone();
-        let rule = dyn_text(move || rule_text(locale.get(), &kind));
-        // The last instant of validity is the day before `valid_until` when that is a
-        // midnight: shown as that day.
-        let last_day = (c.valid_until - Duration::seconds(1))
-            .date_naive()
-            .to_string();
-        let valid = dyn_text(move || {
-            fill(
-                td_string!(locale.get(), wallet.valid_until),
-                &[("date", &last_day)],
-            )
-        });
-        let title = c.title.clone();
-        let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
-        let source = c.source.clone();
-        let source = dyn_text(move || source_text(locale.get(), &source).to_string());
-        let id = c.id.clone();
-        let usable = c.status == "available";
-        view! {
-            <li class="coupon" class:coupon--off=!usable data-testid=format!("coupon-{}", c.id)
-                data-status=c.status.clone() data-fit=fit_code>
-                <div class="coupon__value">
-                    <span class="coupon__amount">{amount}</span>
-                    <span class="coupon__rule">{rule}</span>
-                </div>
-                <div class="coupon__body">
-                    <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>{title}</p>
-                    <p class="coupon__meta">{valid}" · "{source}</p>
-                    <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
-                </div>
-                <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
-                    on:click=move |_| use_coupon(id.clone())>
-                    {tr!(wallet.use_coupon)}
-                </button>
-            </li>
-        }
+        coupon_card(c, fit, use_coupon)
     };
     let list = move || {
         coupons.get().map(|list| {
@@ -167,6 +120,57 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
         </p>
         {list}
+    }
+}
+
+/// A coupon as a ticket: value and threshold on the left; title, last valid day, source
+/// and whether it fits the preview's cart on the right; "use" for an available one.
+fn coupon_card(
+    c: WalletCoupon,
+    fit: Option<Fit>,
+    use_coupon: impl Fn(String) + Copy + 'static,
+) -> impl IntoView {
+    let locale = lang();
+    let fit_code = fit.map(fit_code).unwrap_or_default();
+    let fit_text = dyn_text(move || fit.map(|f| fit_text(locale.get(), f)).unwrap_or_default());
+    let kind = c.kind.clone();
+    let amount = dyn_text(move || amount_text(locale.get(), &kind));
+    let kind = c.kind.clone();
+    let rule = dyn_text(move || rule_text(locale.get(), &kind));
+    // The last instant of validity is the day before `valid_until` when that is a
+    // midnight: shown as that day.
+    let last_day = (c.valid_until - Duration::seconds(1))
+        .date_naive()
+        .to_string();
+    let valid = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), wallet.valid_until),
+            &[("date", &last_day)],
+        )
+    });
+    let title = c.title.clone();
+    let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
+    let source = c.source.clone();
+    let source = dyn_text(move || source_text(locale.get(), &source).to_string());
+    let id = c.id.clone();
+    let usable = c.status == "available";
+    view! {
+        <li class="coupon" class:coupon--off=!usable data-testid=format!("coupon-{}", c.id)
+            data-status=c.status.clone() data-fit=fit_code>
+            <div class="coupon__value">
+                <span class="coupon__amount">{amount}</span>
+                <span class="coupon__rule">{rule}</span>
+            </div>
+            <div class="coupon__body">
+                <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>{title}</p>
+                <p class="coupon__meta">{valid}" · "{source}</p>
+                <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
+            </div>
+            <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
+                on:click=move |_| use_coupon(id.clone())>
+                {tr!(wallet.use_coupon)}
+            </button>
+        </li>
     }
 }
 

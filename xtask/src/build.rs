@@ -32,8 +32,8 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 pub fn build(ws: &Workspace) -> Result {
-    if !ws.root.join("Trunk.toml").exists() || !ws.root.join("web/index.html").exists() {
-        return Err("no Trunk.toml or web/index.html: nothing to build".into());
+    if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
+        return Err("no Trunk.toml or index.html: nothing to build".into());
     }
     trunk_page(ws)?;
     let wasm = cargo_wasm(ws)?;
@@ -82,8 +82,8 @@ pub fn build(ws: &Workspace) -> Result {
     inject_loader(&ws.dist().join("index.html"), &names)
 }
 
-/// `trunk build --release --offline`: the page without the wasm (index.html has no
-/// `rel="rust"` link). Trunk must never download a tool.
+/// `trunk build --release --offline`: the page without the wasm (index.html's
+/// `rel="rust"` link has `data-trunk-skip`). Trunk must never download a tool.
 fn trunk_page(ws: &Workspace) -> Result {
     let mut trunk = Command::new("trunk");
     trunk
@@ -212,10 +212,13 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
 
 /// Puts the start of the app into dist/index.html: preloads for what the first screen
 /// needs (the main JS and the loader it imports, the main wasm) and the inline module
-/// that starts it. The server hashes inline scripts into its CSP at startup.
+/// that starts it, at the end of `<head>`; the `rel="rust"` link Trunk skipped and left
+/// there is taken out. The server hashes inline scripts into its CSP at startup.
 fn inject_loader(index: &Path, names: &Published) -> Result {
     let html =
         fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = without_skipped_link(&html)
+        .ok_or_else(|| format!("{} has no skipped rel=rust link", index.display()))?;
     let Published { js, wasm, loader } = names;
     let head = format!(
         "<link rel=modulepreload href=/{js}>\
@@ -232,6 +235,31 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     }
     let html = html.replacen("</head>", &head, 1);
     fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+/// The page without the `<link data-trunk rel=rust data-trunk-skip …>` Trunk leaves in
+/// it (the element around the first `data-trunk-skip`); `None` when there is none.
+fn without_skipped_link(html: &str) -> Option<String> {
+    let at = html.find("data-trunk-skip")?;
+    let start = html[..at].rfind("<link")?;
+    let end = at + html[at..].find('>')? + 1;
+    Some(format!("{}{}", &html[..start], &html[end..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_skipped_link;
+
+    #[test]
+    fn the_skipped_rust_link_is_taken_out() {
+        let html = "<title>t</title><link data-trunk data-trunk-id=0 data-trunk-skip rel=rust>\
+                    <link href=/main.css rel=stylesheet></head>";
+        assert_eq!(
+            without_skipped_link(html).as_deref(),
+            Some("<title>t</title><link href=/main.css rel=stylesheet></head>")
+        );
+        assert_eq!(without_skipped_link("<link href=/main.css></head>"), None);
+    }
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
