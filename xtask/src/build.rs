@@ -246,6 +246,15 @@ fn without_skipped_link(html: &str) -> Option<String> {
     Some(format!("{}{}", &html[..start], &html[end..]))
 }
 
+fn read(path: &Path) -> Result<Vec<u8>> {
+    fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::without_skipped_link;
@@ -260,13 +269,4 @@ mod tests {
         );
         assert_eq!(without_skipped_link("<link href=/main.css></head>"), None);
     }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
 }
