@@ -2,14 +2,21 @@
 //! `{"error": {"code", "message"}}` body; a network failure or an unreadable body gets a
 //! code of its own, so the UI can always say something precise.
 
-use chrono::{DateTime, FixedOffset};
+use contract::error::ErrorBody;
+pub use contract::ErrorCode;
 use gloo_net::http::{Method, RequestBuilder};
-use rules::program::Text;
-use rules::quote::MemberSnapshot;
 use rules::Program;
-use rules::{Coupon, CouponKind};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::Serialize;
+
+// The API's bodies, as the contract defines them for the server and the app alike.
+pub use contract::auth::CodeSent;
+pub use contract::coupons::{CouponStatus, Wallet, WalletCoupon};
+pub use contract::demo::DemoMember;
+pub use contract::invites::Progress as Invite;
+pub use contract::mall::{Catalog, CatalogItem, Redeemed};
+pub use contract::me::{CheckedIn, Expiring, Summary as Me};
+pub use contract::points::{Entry, PointsPage as EntryPage};
 
 /// Where the API lives. The app may later be served under a base path.
 const API_BASE: &str = "/api";
@@ -18,8 +25,8 @@ const API_BASE: &str = "/api";
 pub struct ApiError {
     /// HTTP status, or 0 when no answer came back.
     pub status: u16,
-    /// The server's snake_case code, or `network` / `bad_response`.
-    pub code: String,
+    /// The server's code, or the app's own `network` / `bad_response`.
+    pub code: ErrorCode,
     pub message: String,
     /// Seconds from a `Retry-After` header (a 429's wait), 0 when none.
     pub retry_after: u32,
@@ -31,165 +38,13 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    code: String,
-    message: String,
-}
-
-/// A demo member of `GET /api/demo/members`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct DemoMember {
-    pub id: String,
-    pub nickname: String,
-    pub snapshot: MemberSnapshot,
-}
-
-#[derive(Deserialize)]
-struct DemoMembers {
-    members: Vec<DemoMember>,
-}
-
 pub async fn program() -> Result<Program, ApiError> {
     get_json("/program").await
 }
 
-/// The logged-in member, `GET /api/me` (401 when not logged in).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Me {
-    pub id: String,
-    pub nickname: String,
-    pub phone_masked: Option<String>,
-    pub birthday: Option<String>,
-    /// The language the member chose (`zh`, `en`), on any device.
-    pub locale: Option<String>,
-    pub retention: Option<Retention>,
-    pub points_balance: i64,
-    pub points_expiring: Option<Expiring>,
-    pub checkin: Checkin,
-    pub snapshot: MemberSnapshot,
-}
-
-/// `GET /api/me/coupons`: the wallet, what expires first first.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Wallet {
-    pub coupons: Vec<WalletCoupon>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct WalletCoupon {
-    pub id: String,
-    pub kind: CouponKind,
-    pub title: Text,
-    /// How it was issued: `welcome`, `first_order`, `monthly`, `birthday`, `invite`,
-    /// `mall`, `campaign`, `staff`.
-    pub source: String,
-    pub valid_from: DateTime<FixedOffset>,
-    pub valid_until: DateTime<FixedOffset>,
-    pub first_order_only: bool,
-    /// `available`, `used` or `expired`, as of the answer.
-    pub status: String,
-}
-
-impl WalletCoupon {
-    /// The rules' view of it, to ask whether it fits a cart.
-    pub fn rules_coupon(&self) -> Coupon {
-        Coupon {
-            id: self.id.clone(),
-            kind: self.kind.clone(),
-            valid_from: self.valid_from,
-            valid_until: self.valid_until,
-            first_order_only: self.first_order_only,
-        }
-    }
-}
-
-/// `GET /api/mall`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Catalog {
-    pub points_balance: i64,
-    pub items: Vec<CatalogItem>,
-}
-
-/// A mall item as the member sees it (the fields the screen shows).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct CatalogItem {
-    pub id: String,
-    pub title: Text,
-    pub points: i64,
-    /// Units left to anyone; none: unlimited.
-    pub remaining: Option<i64>,
-    pub eligible: bool,
-    /// Why not, when not eligible: `insufficient_points`, `out_of_stock`, …
-    pub reason: Option<String>,
-}
-
-/// `POST /api/mall/redeem`'s answer.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Redeemed {
-    pub points_balance_after: i64,
-    /// The coupon put in the wallet, for a coupon item.
-    pub coupon: Option<serde::de::IgnoredAny>,
-}
-
-/// What keeps the member's tier: `gap_fen` more spend by the date `by`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Retention {
-    pub gap_fen: i64,
-    pub by: String,
-}
-
-/// Points that expire soon; `at` is an RFC 3339 instant (its date is shown).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Expiring {
-    pub points: i64,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-pub struct Checkin {
-    pub checked_in_today: bool,
-    pub streak_day: u32,
-}
-
-/// `POST /api/auth/otp`'s answer.
-#[derive(Deserialize)]
-pub struct CodeSent {
-    pub resend_after_s: u32,
-    pub dev_code: Option<String>,
-}
-
-/// `POST /api/me/checkin`'s answer.
-#[derive(Deserialize)]
-pub struct CheckedIn {
-    pub streak_day: u32,
-    pub points: i64,
-    pub points_balance: i64,
-}
-
-/// One entry of the points ledger.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Entry {
-    pub kind: String,
-    pub points: i64,
-    pub balance_after: i64,
-    pub at: String,
-}
-
-#[derive(Deserialize)]
-pub struct EntryPage {
-    pub entries: Vec<Entry>,
-    pub next_cursor: Option<i64>,
-}
-
-/// A JSON string literal.
-fn quoted(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+/// A request body as JSON.
+fn json<T: Serialize>(body: &T) -> Option<String> {
+    serde_json::to_string(body).ok()
 }
 
 pub async fn me() -> Result<Me, ApiError> {
@@ -197,18 +52,20 @@ pub async fn me() -> Result<Me, ApiError> {
 }
 
 pub async fn send_code(phone: &str) -> Result<CodeSent, ApiError> {
-    let body = format!("{{\"phone\":{}}}", quoted(phone));
-    decode(send(Method::POST, "/auth/otp", Some(body)).await?)
+    let body = contract::auth::CodeRequest {
+        phone: phone.to_owned(),
+    };
+    decode(send(Method::POST, "/auth/otp", json(&body)).await?)
 }
 
 pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(), ApiError> {
-    let body = format!(
-        "{{\"phone\":{},\"code\":{},\"consent_version\":{}}}",
-        quoted(phone),
-        quoted(code),
-        quoted(consent_version)
-    );
-    send(Method::POST, "/auth/login", Some(body))
+    let body = contract::auth::LoginRequest {
+        phone: phone.to_owned(),
+        code: code.to_owned(),
+        consent_version: Some(consent_version.to_owned()),
+        bearer: false,
+    };
+    send(Method::POST, "/auth/login", json(&body))
         .await
         .map(drop)
 }
@@ -221,10 +78,23 @@ pub async fn delete_me() -> Result<(), ApiError> {
     send(Method::DELETE, "/me", None).await.map(drop)
 }
 
-/// `PATCH /api/me` with one field (`birthday`, `locale`).
+/// `PATCH /api/me` with one field: `nickname`, `locale` or `birthday` (`YYYY-MM-DD`).
 pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
-    let body = format!("{{{}:{}}}", quoted(field), quoted(value));
-    send(Method::PATCH, "/me", Some(body)).await.map(drop)
+    let mut update = contract::me::Update::default();
+    match field {
+        "nickname" => update.nickname = Some(value.to_owned()),
+        "locale" => update.locale = Some(value.to_owned()),
+        _ => {
+            let date = value.parse().map_err(|_| ApiError {
+                status: 0,
+                code: ErrorCode::InvalidBirthday,
+                message: format!("`{value}` is not a date"),
+                retry_after: 0,
+            })?;
+            update.birthday = Some(date);
+        }
+    }
+    send(Method::PATCH, "/me", json(&update)).await.map(drop)
 }
 
 pub async fn checkin() -> Result<CheckedIn, ApiError> {
@@ -245,7 +115,7 @@ pub async fn points(kind: &str, cursor: Option<i64>) -> Result<EntryPage, ApiErr
 }
 
 pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
-    get_json::<DemoMembers>("/demo/members")
+    get_json::<contract::demo::DemoMembers>("/demo/members")
         .await
         .map(|m| m.members)
 }
@@ -256,33 +126,23 @@ async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None).await?)
 }
 
-/// `GET /api/me/invite`: the member's invite code and this year's progress.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct Invite {
-    pub code: String,
-    /// Relative to the app (`/?invite=CODE`).
-    pub link: String,
-    pub rewarded_this_year: i64,
-    pub max_rewarded_per_year: i64,
-    pub bonus_earned: bool,
-    /// Rewarded invites still needed for this year's bonus (0 once earned).
-    pub invites_to_bonus: i64,
-}
-
 pub async fn invite() -> Result<Invite, ApiError> {
     decode(send(Method::GET, "/me/invite", None).await?)
 }
 
 /// Accepts the invite of the link the shopper arrived by, after their first login.
 pub async fn accept_invite(code: &str) -> Result<(), ApiError> {
-    let body = format!("{{\"code\":{}}}", quoted(code));
-    send(Method::POST, "/invites/accept", Some(body))
+    let body = contract::invites::AcceptRequest {
+        code: code.to_owned(),
+    };
+    send(Method::POST, "/invites/accept", json(&body))
         .await
         .map(drop)
 }
 
-/// The wallet's coupons of one status (`available`, `used`, `expired`).
-pub async fn coupons(status: &str) -> Result<Wallet, ApiError> {
+/// The wallet's coupons of one status.
+pub async fn coupons(status: CouponStatus) -> Result<Wallet, ApiError> {
+    let status = status.as_str();
     decode(send(Method::GET, &format!("/me/coupons?status={status}"), None).await?)
 }
 
@@ -294,12 +154,14 @@ pub async fn mall() -> Result<Catalog, ApiError> {
 /// Redeems one unit of an item. `key` is the same for every retry of one redemption, so
 /// the server applies it once.
 pub async fn redeem(item_id: &str, key: &str) -> Result<Redeemed, ApiError> {
-    let body = format!("{{\"item_id\":{}}}", quoted(item_id));
+    let body = contract::mall::RedeemRequest {
+        item_id: item_id.to_owned(),
+    };
     decode(
         send_with(
             Method::POST,
             "/mall/redeem",
-            Some(body),
+            json(&body),
             Some(("Idempotency-Key", key)),
         )
         .await?,
@@ -313,7 +175,7 @@ fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiEr
 fn bad_response(status: u16, message: String) -> ApiError {
     ApiError {
         status,
-        code: "bad_response".into(),
+        code: ErrorCode::BadResponse,
         message,
         retry_after: 0,
     }
@@ -335,7 +197,7 @@ async fn send_with(
 ) -> Result<(u16, String), ApiError> {
     let network = |e: gloo_net::Error| ApiError {
         status: 0,
-        code: "network".into(),
+        code: ErrorCode::Network,
         message: e.to_string(),
         retry_after: 0,
     };

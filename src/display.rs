@@ -37,16 +37,14 @@ pub fn mix(hex: &str, toward_white: bool, percent: u32) -> Option<String> {
 }
 
 /// The date part of an RFC 3339 instant or a date: `2027-01-01`.
-pub fn date_of(at: &str) -> String {
-    at.get(..10).unwrap_or(at).to_string()
+pub fn date_of(at: impl std::fmt::Display) -> String {
+    let at = at.to_string();
+    at.get(..10).unwrap_or(&at).to_string()
 }
 
-/// Coupons in the wallet that can be used at `now` (valid_from ≤ now < valid_until).
+/// Coupons in the wallet that can be used at `now` (`Coupon::validity`).
 pub fn usable_coupons(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
-    coupons
-        .iter()
-        .filter(|c| c.valid_from <= *now && *now < c.valid_until)
-        .count()
+    coupons.iter().filter(|c| c.validity(now).is_ok()).count()
 }
 
 /// A percent off in the Chinese 折 convention: 10% off → `9`, 15% off → `8.5`.

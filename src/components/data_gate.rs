@@ -40,7 +40,7 @@ where
         Phase::Loading => EitherOf3::A(loading_screen(|l| td_string!(l, app.loading))),
         Phase::Failed(err) => EitherOf3::B(failed_screen(
             |l| td_string!(l, app.load_failed),
-            err.code,
+            err.code.as_str().to_owned(),
             move || state.load(),
         )),
         Phase::Ready(data) => EitherOf3::C(children(data)),

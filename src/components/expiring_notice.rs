@@ -11,7 +11,7 @@ use crate::text::{dyn_text, lang};
 pub fn expiring_notice(e: &Expiring) -> impl IntoView {
     let locale = lang();
     let points = group_thousands(e.points);
-    let date = date_of(&e.at);
+    let date = date_of(e.at);
     view! {
         <p class="expiring" data-testid="points-expiring" data-value=e.points>
             {dyn_text(move || fill(td_string!(locale.get(), me.expiring), &[("points", &points), ("date", &date)]))}

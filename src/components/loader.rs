@@ -15,8 +15,8 @@ use crate::api::ApiError;
 pub struct Loader {
     /// Whether a request is under way (for `disabled`, `aria-busy`).
     pub busy: RwSignal<bool>,
-    /// The code of the last error (`ApiError::code`), shown by the screen, which also
-    /// clears it.
+    /// The code of the last error (`ApiError::code`'s wire name: a signal type the app
+    /// already has), shown by the screen with `labels::error_of`, which also clears it.
     pub error: RwSignal<Option<String>>,
     /// Requests started: an answer is the latest one's when this has not moved since.
     started: RwSignal<i64>,
@@ -50,7 +50,7 @@ impl Loader {
                 match answer {
                     Ok(value) => done(value),
                     Err(e) => {
-                        self.error.try_set(Some(e.code));
+                        self.error.try_set(Some(e.code.as_str().to_owned()));
                     }
                 }
             }

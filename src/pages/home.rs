@@ -45,7 +45,7 @@ fn member_notices(me: &Me) -> impl IntoView {
     let locale = lang();
     let retention = me.retention.clone().map(|r| {
         let gap = format_yuan(r.gap_fen);
-        let by = date_of(&r.by);
+        let by = date_of(r.by);
         view! {
             <p class="card notice notice--warn" data-testid="retention" data-value=r.gap_fen>
                 {dyn_text(move || fill(td_string!(locale.get(), me.retention), &[("gap", &gap)]))}

@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::api::{self, Invite};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::{fill, login_error};
+use crate::labels::{error_of, fill};
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -94,7 +94,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     view! {
         <p class="intro">{intro}</p>
         <p class="card notice notice--error" role="alert" data-testid="invite-error" hidden=flag(move || error.with(Option::is_none))>
-            {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+            {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
         </p>
         {card}
     }

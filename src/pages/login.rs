@@ -5,18 +5,14 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::{Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::{fill, login_error};
+use crate::labels::{error_of, fill};
 use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 
-/// A mainland mobile number: 11 digits, `1[3-9]…`.
+/// A number the server accepts (the rules' one parser, `rules::phone`).
 fn valid_phone(phone: &str) -> bool {
-    let b = phone.as_bytes();
-    b.len() == 11
-        && b.iter().all(u8::is_ascii_digit)
-        && b[0] == b'1'
-        && (b'3'..=b'9').contains(&b[1])
+    rules::phone::parse_mobile(phone).is_some()
 }
 
 /// Login with phone + one-time code; the consent to the privacy notice is required.
@@ -121,7 +117,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
     let error_text = dyn_text(move || {
         error.with(|code| match code {
             Some(code) => fill(
-                login_error(locale.get(), code),
+                error_of(locale.get(), Some(code)),
                 &[("s", &form.wait.get().to_string())],
             ),
             None => String::new(),
@@ -188,7 +184,7 @@ fn CodeField(form: Form) -> impl IntoView {
                 .inspect_err(|e| form.note_wait(e))
         };
         form.requests.run(request, move |sent| {
-            wait.set(sent.resend_after_s.into());
+            wait.set(i64::try_from(sent.resend_after_s).unwrap_or(i64::MAX));
             dev_code.set(sent.dev_code);
         });
     };
@@ -230,14 +226,12 @@ fn CodeField(form: Form) -> impl IntoView {
 mod tests {
     use super::{form_problem, valid_phone};
 
+    /// The app accepts exactly what the server accepts: the rules' shared list.
     #[test]
-    fn mainland_mobile_numbers() {
-        assert!(valid_phone("13800000001"));
-        assert!(valid_phone("19912345678"));
-        assert!(!valid_phone("12800000001"));
-        assert!(!valid_phone("1380000000"));
-        assert!(!valid_phone("138000000011"));
-        assert!(!valid_phone("1380000000a"));
+    fn the_numbers_the_server_accepts() {
+        for (text, e164) in rules::phone::EXAMPLES {
+            assert_eq!(valid_phone(text), e164.is_some(), "{text:?}");
+        }
     }
 
     #[test]

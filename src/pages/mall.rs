@@ -5,7 +5,7 @@ use rules::money::group_thousands;
 use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::{fill, login_error};
+use crate::labels::{error_of, fill, ineligible};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
@@ -79,7 +79,7 @@ impl Mall {
             return;
         };
         self.redeem.error.set(None);
-        let request = async move { api::redeem(&item.id, &key).await };
+        let request = async move { api::redeem(&item.item.id, &key).await };
         self.redeem.run(request, move |r| {
             self.pending.set(None);
             self.done
@@ -127,18 +127,8 @@ fn MallContent() -> impl IntoView {
         )
     });
     let error_code = dyn_text(move || error.get().unwrap_or_default());
-    let error_text = dyn_text(move || {
-        error.with(|code| {
-            let code = code.as_deref().unwrap_or_default();
-            match code {
-                "insufficient_points" | "out_of_stock" | "limit_reached" | "tier_too_low" => {
-                    reason_text(locale.get(), code)
-                }
-                _ => login_error(locale.get(), code),
-            }
-            .to_string()
-        })
-    });
+    let error_text =
+        dyn_text(move || error.with(|code| error_of(locale.get(), code.as_deref()).to_string()));
     view! {
         <p class="card notice notice--success" role="status" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
             {done_text}
@@ -160,14 +150,14 @@ fn MallContent() -> impl IntoView {
 /// button that opens the sheet.
 fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
     let locale = lang();
-    let title = item.title.clone();
+    let title = item.item.title.clone();
     let name = move || title.get(locale.get().as_str()).to_string();
-    let price = item.points;
+    let price = item.item.points;
     let remaining = item.remaining;
-    let reason = item.reason.clone().unwrap_or_default();
-    let reason_code = reason.clone();
+    let reason = item.reason;
+    let reason_code = reason.map_or("", |r| r.code());
     let eligible = item.eligible;
-    let testid = format!("mall-item-{}", item.id);
+    let testid = format!("mall-item-{}", item.item.id);
     view! {
         <li class="mall-item" data-testid=testid data-eligible=eligible.to_string() data-reason=reason_code>
             <p class="mall-item__title">{dyn_text(name)}</p>
@@ -177,9 +167,9 @@ fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
             <p class="mall-item__stock" hidden=remaining.is_none()>
                 {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &remaining.unwrap_or(0).to_string())]))}
             </p>
-            <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason_text(locale.get(), &reason).to_string())}</p>
+            <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason.map_or("", |r| ineligible(locale.get(), r)).to_string())}</p>
             <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
-                data-testid=format!("mall-redeem-{}", item.id)
+                data-testid=format!("mall-redeem-{}", item.item.id)
                 on:click=move |_| mall.open(item.clone())>
                 {tr!(mall.redeem)}
             </button>
@@ -206,8 +196,8 @@ fn ConfirmSheet(
             Some(p) => fill(
                 td_string!(locale.get(), mall.confirm_text),
                 &[
-                    ("points", &group_thousands(p.item.points)),
-                    ("item", p.item.title.get(locale.get().as_str())),
+                    ("points", &group_thousands(p.item.item.points)),
+                    ("item", p.item.item.title.get(locale.get().as_str())),
                 ],
             ),
             None => String::new(),
@@ -215,7 +205,7 @@ fn ConfirmSheet(
     });
     let after_text = dyn_text(move || {
         let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
-        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.points));
+        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.item.points));
         fill(
             td_string!(locale.get(), mall.balance_after),
             &[("points", &group_thousands(balance - price))],
@@ -241,17 +231,6 @@ fn ConfirmSheet(
                 </button>
             </div>
         </div>
-    }
-}
-
-/// Why an item can't be redeemed, in words.
-fn reason_text(locale: Locale, code: &str) -> &'static str {
-    match code {
-        "insufficient_points" => td_string!(locale, mall.reason.insufficient_points),
-        "out_of_stock" => td_string!(locale, mall.reason.out_of_stock),
-        "limit_reached" => td_string!(locale, mall.reason.limit_reached),
-        "tier_too_low" => td_string!(locale, mall.reason.tier_too_low),
-        _ => "",
     }
 }
 

@@ -8,21 +8,20 @@ use crate::api::{self, Entry, Me};
 use crate::components::{expiring_notice, need_login, Loader, TopBar};
 use crate::display::date_of;
 use crate::i18n::*;
-use crate::labels::{fill, login_error, points_kind};
+use crate::labels::{error_of, fill, points_kind};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
 /// The history's filters: all, earned, spent (the API's `kind`).
 const FILTERS: [&str; 3] = ["", "earn", "spend"];
 
-/// Days of the check-in streak; the last one adds the bonus.
-const STREAK_DAYS: u32 = 7;
-
 /// The member's points: balance, what expires soon, the daily check-in and the history.
 #[component]
 pub fn PointsPage(data: Loaded) -> impl IntoView {
+    // The streak's length is the program's (`points.checkin.streak_days`).
+    let streak_days = data.program.points.checkin.streak_days;
     let content = match data.me {
-        Some(me) => Either::Left(view! { <PointsContent me /> }),
+        Some(me) => Either::Left(view! { <PointsContent me streak_days /> }),
         None => Either::Right(need_login()),
     };
     view! {
@@ -66,7 +65,7 @@ impl History {
 }
 
 #[component]
-fn PointsContent(me: Arc<Me>) -> impl IntoView {
+fn PointsContent(me: Arc<Me>, streak_days: u32) -> impl IntoView {
     let balance = RwSignal::new(me.points_balance);
     let history = History {
         loader: Loader::new(),
@@ -84,7 +83,7 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
             </strong>
             {expiring}
         </section>
-        <CheckIn me balance history />
+        <CheckIn me balance history streak_days />
         <HistoryList history />
     }
 }
@@ -92,7 +91,12 @@ fn PointsContent(me: Arc<Me>) -> impl IntoView {
 /// The daily check-in: the streak, the button, what it gave; the balance and the
 /// history follow it.
 #[component]
-fn CheckIn(me: Arc<Me>, balance: RwSignal<i64>, history: History) -> impl IntoView {
+fn CheckIn(
+    me: Arc<Me>,
+    balance: RwSignal<i64>,
+    history: History,
+    streak_days: u32,
+) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let streak_day = RwSignal::new(i64::from(me.checkin.streak_day));
@@ -114,7 +118,7 @@ fn CheckIn(me: Arc<Me>, balance: RwSignal<i64>, history: History) -> impl IntoVi
             history.load(false);
         });
     };
-    let days = (1..=STREAK_DAYS)
+    let days = (1..=streak_days)
         .map(|n| {
             let label = dyn_text(move || fill(td_string!(locale.get(), points.day), &[("n", &n.to_string())]));
             view! {
@@ -142,7 +146,7 @@ fn CheckIn(me: Arc<Me>, balance: RwSignal<i64>, history: History) -> impl IntoVi
             </p>
             <p class="field-msg field-msg--error" role="alert" data-testid="points-error"
                 data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
-                {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+                {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
             </p>
         </section>
     }
@@ -209,14 +213,14 @@ fn entry_row(entry: Entry) -> impl IntoView {
         points,
         balance_after,
         at,
+        ..
     } = entry;
     let class = if points < 0 {
         "entry__points entry__points--minus"
     } else {
         "entry__points"
     };
-    let label = kind.clone();
-    let label = dyn_text(move || points_kind(locale.get(), &label).to_string());
+    let label = dyn_text(move || points_kind(locale.get(), kind).to_string());
     let after = group_thousands(balance_after);
     let after = dyn_text(move || {
         fill(
@@ -225,10 +229,10 @@ fn entry_row(entry: Entry) -> impl IntoView {
         )
     });
     view! {
-        <li class="entry" data-testid="points-entry" data-kind=kind data-points=points>
+        <li class="entry" data-testid="points-entry" data-kind=kind.as_str() data-points=points>
             <span class="entry__what">
                 <span class="entry__kind">{label}</span>
-                <span class="entry__date">{date_of(&at)}</span>
+                <span class="entry__date">{date_of(at)}</span>
             </span>
             <span class="entry__amount">
                 <strong class=class>{signed(points)}</strong>

@@ -5,6 +5,7 @@ use rules::quote::{CouponChoice, QuoteInput};
 use rules::Quote;
 
 use crate::api::DemoMember;
+use crate::api::ErrorCode;
 use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
 use crate::labels;
@@ -62,7 +63,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         }),
         Outcome::Refused(code) => Either::Right(view! {
             <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
-                {move || labels::quote_error(locale.get(), code)}
+                {move || labels::error_text(locale.get(), ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))}
             </p>
         }),
     };

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::{self, Me};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::login_error;
+use crate::labels::error_of;
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;
@@ -46,7 +46,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
         nickname: RwSignal::new(me.nickname.clone()),
         saved_nickname: RwSignal::new(me.nickname.clone()),
         birthday: RwSignal::new(None),
-        saved_birthday: RwSignal::new(me.birthday.clone()),
+        saved_birthday: RwSignal::new(me.birthday.map(|d| d.to_string())),
     };
     let navigate = navigator();
     // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded
@@ -152,7 +152,7 @@ where
             <p class="hint">{tr!(profile.birthday_hint)}</p>
             <p class="field-msg field-msg--error" role="alert" data-testid="profile-error"
                 data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
-                {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+                {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
             </p>
         </section>
     }

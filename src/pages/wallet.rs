@@ -8,18 +8,22 @@ use rules::money::{format_yuan, format_yuan_exact, Fen};
 use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
-use crate::api::{self, Me, WalletCoupon};
+use crate::api::{self, CouponStatus, Me, WalletCoupon};
 use crate::components::{need_login, Loader, TopBar};
 use crate::display::zhe;
 use crate::i18n::*;
-use crate::labels::{fill, login_error};
+use crate::labels::{coupon_source, coupon_status, error_of, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, message, tr, Key};
+use crate::text::{dyn_text, flag, lang, tr};
 
 /// The wallet's tabs: the API's `status`.
-const TABS: [&str; 3] = ["available", "used", "expired"];
+const TABS: [CouponStatus; 3] = [
+    CouponStatus::Available,
+    CouponStatus::Used,
+    CouponStatus::Expired,
+];
 
 /// The coupon wallet: available, used and expired coupons, what expires first first; for
 /// each available one, whether it fits the preview's cart (and how much more it needs),
@@ -74,8 +78,8 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
         navigate(Route::Preview);
     };
     let card = move |c: WalletCoupon| {
-        let fit = match (c.status.as_str(), base) {
-            ("available", Some(amount)) => {
+        let fit = match (c.status, base) {
+            (CouponStatus::Available, Some(amount)) => {
                 Some(match c.rules_coupon().check(&now, first_order, amount) {
                     Ok(saving) => Fit::Saves(saving),
                     Err(problem) => Fit::Not(problem),
@@ -94,9 +98,10 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             }
         })
     };
-    let tab_button = move |index: i64, key: Key| {
+    let tab_button = move |index: i64| {
+        let status = TABS[index as usize];
         view! {
-            <button type="button" class="tab" data-testid=format!("wallet-tab-{}", TABS[index as usize])
+            <button type="button" class="tab" data-testid=format!("wallet-tab-{}", TABS[index as usize].as_str())
                 aria-pressed=dyn_text(move || (tab.get() == index).to_string())
                 on:click=move |_| {
                     if tab.get_untracked() != index {
@@ -104,20 +109,20 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
                         load();
                     }
                 }>
-                {message(key)}
+                {dyn_text(move || coupon_status(locale.get(), status).to_string())}
             </button>
         }
     };
     view! {
         <div class="tabs" role="group">
-            {tab_button(0, |l| td_string!(l, wallet.tabs.available))}
-            {tab_button(1, |l| td_string!(l, wallet.tabs.used))}
-            {tab_button(2, |l| td_string!(l, wallet.tabs.expired))}
+            {tab_button(0)}
+            {tab_button(1)}
+            {tab_button(2)}
         </div>
         <p class="hint" hidden=base.is_some()>{tr!(wallet.fit_hint)}</p>
         <p class="card notice notice--error" role="alert" data-testid="wallet-error"
             hidden=flag(move || error.with(Option::is_none))>
-            {dyn_text(move || error.with(|c| login_error(locale.get(), c.as_deref().unwrap_or_default()).to_string()))}
+            {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
         </p>
         {list}
     }
@@ -150,13 +155,13 @@ fn coupon_card(
     });
     let title = c.title.clone();
     let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
-    let source = c.source.clone();
-    let source = dyn_text(move || source_text(locale.get(), &source).to_string());
+    let source = c.source;
+    let source = dyn_text(move || coupon_source(locale.get(), source).to_string());
     let id = c.id.clone();
-    let usable = c.status == "available";
+    let usable = c.status == CouponStatus::Available;
     view! {
         <li class="coupon" class:coupon--off=!usable data-testid=format!("coupon-{}", c.id)
-            data-status=c.status.clone() data-fit=fit_code>
+            data-status=c.status.as_str() data-fit=fit_code>
             <div class="coupon__value">
                 <span class="coupon__amount">{amount}</span>
                 <span class="coupon__rule">{rule}</span>
@@ -254,18 +259,5 @@ fn fit_text(locale: Locale, fit: Fit) -> String {
         }
         Fit::Not(CouponProblem::NotYetValid) => td_string!(locale, wallet.fit_not_yet).to_string(),
         Fit::Not(CouponProblem::Expired) => td_string!(locale, wallet.fit_expired).to_string(),
-    }
-}
-
-fn source_text(locale: Locale, source: &str) -> &'static str {
-    match source {
-        "welcome" => td_string!(locale, wallet.source.welcome),
-        "first_order" => td_string!(locale, wallet.source.first_order),
-        "monthly" => td_string!(locale, wallet.source.monthly),
-        "birthday" => td_string!(locale, wallet.source.birthday),
-        "invite" => td_string!(locale, wallet.source.invite),
-        "mall" => td_string!(locale, wallet.source.mall),
-        "staff" => td_string!(locale, wallet.source.staff),
-        _ => td_string!(locale, wallet.source.campaign),
     }
 }

@@ -32,6 +32,14 @@ macro_rules! error_codes {
                     $(ErrorCode::$variant => $name,)*
                 }
             }
+
+            /// The code of a wire name.
+            pub fn parse(name: &str) -> Option<ErrorCode> {
+                match name {
+                    $($name => Some(ErrorCode::$variant),)*
+                    _ => None,
+                }
+            }
         }
 
         impl AllVariants for ErrorCode {

@@ -210,6 +210,17 @@ impl CouponSource {
     }
 }
 
+impl CouponStatus {
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CouponStatus::Available => "available",
+            CouponStatus::Used => "used",
+            CouponStatus::Expired => "expired",
+        }
+    }
+}
+
 /// The status at `now` of a coupon valid until `valid_until`: used (whenever it was),
 /// else expired from `valid_until` on, else available — a coupon not valid yet is
 /// available: the wallet lists it with the day it starts.

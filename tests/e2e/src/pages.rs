@@ -256,6 +256,20 @@ impl PointsPage<'_> {
         int_attr(self.0, "points-page-balance", "data-value").await
     }
 
+    /// The name shown for the newest entry's kind.
+    pub async fn first_kind_label(&self) -> String {
+        let label = self
+            .0
+            .execute(
+                "const k = document.querySelector('[data-testid=points-entry] .entry__kind');\
+                 return k ? k.textContent : '';",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        label.as_str().unwrap_or_default().trim().to_string()
+    }
+
     /// The history as (kind, points), newest first.
     pub async fn entries(&self) -> Vec<(String, i64)> {
         let rows = self

@@ -486,6 +486,31 @@ async fn member_redeems_a_mall_coupon() {
     .await;
     click(client, "lang-switch").await;
 
+    // The redemption in the points history: named as such in both languages (it was
+    // "other" while the app matched the server's entry kinds by hand).
+    client
+        .goto(&format!("{}/points", server.base_url))
+        .await
+        .expect("open the points screen");
+    let points = PointsPage(client);
+    eventually("the redemption in the history", || async {
+        let entries = points.entries().await;
+        (entries.first().map(|e| e.0.as_str()) == Some("mall")).then_some(())
+    })
+    .await;
+    eventually("its name in Chinese", || async {
+        (points.first_kind_label().await == "积分商城兑换").then_some(())
+    })
+    .await;
+    click(client, "lang-switch").await;
+    eventually("its name in English", || async {
+        (points.first_kind_label().await == "Mall redemption").then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("points-mall-entry-en").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "lang-switch").await;
+
     // A preview cart of ¥63: each coupon says whether it fits, and how much more a
     // threshold needs, as the rules say for that cart.
     let preview = PreviewPage(client);
