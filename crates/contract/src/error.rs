@@ -20,7 +20,7 @@ macro_rules! error_codes {
     ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
         /// Every error code the API answers with, and the two the app gives a request that
         /// got no answer it could read. On the wire, its name (`as_str`). Serde by hand
-        /// through `as_str` and `parse`: the derive compiles two more tables of the 70
+        /// through `as_str` and `parse`: the derive compiles two more tables of the 69
         /// names into the browser's first screen.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum ErrorCode {
