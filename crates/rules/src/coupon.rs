@@ -194,19 +194,20 @@ impl CouponSource {
         }
     }
 
+    /// Every source, in the order they are declared.
+    pub const ALL: [CouponSource; 8] = [
+        CouponSource::Welcome,
+        CouponSource::FirstOrder,
+        CouponSource::Monthly,
+        CouponSource::Birthday,
+        CouponSource::Invite,
+        CouponSource::Mall,
+        CouponSource::Campaign,
+        CouponSource::Staff,
+    ];
+
     pub fn parse(name: &str) -> Option<CouponSource> {
-        [
-            CouponSource::Welcome,
-            CouponSource::FirstOrder,
-            CouponSource::Monthly,
-            CouponSource::Birthday,
-            CouponSource::Invite,
-            CouponSource::Mall,
-            CouponSource::Campaign,
-            CouponSource::Staff,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == name)
+        CouponSource::ALL.into_iter().find(|s| s.as_str() == name)
     }
 }
 
