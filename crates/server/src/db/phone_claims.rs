@@ -67,8 +67,17 @@ async fn phone_key(tx: &mut Tx<'_>, phone: &str) -> anyhow::Result<String> {
         .collect())
 }
 
-/// A named random secret (256 bits), made at its first use and kept.
+/// A named random secret (256 bits), made at its first use and kept. (Made under
+/// `ON CONFLICT DO NOTHING` and read back, so two first uses at once agree on one.)
 async fn secret(tx: &mut Tx<'_>, name: &str) -> anyhow::Result<String> {
+    let read = "SELECT value FROM server_secrets WHERE name = $1";
+    let stored: Option<String> = sqlx::query_scalar(read)
+        .bind(name)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if let Some(value) = stored {
+        return Ok(value);
+    }
     sqlx::query(
         "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
     )
@@ -76,10 +85,8 @@ async fn secret(tx: &mut Tx<'_>, name: &str) -> anyhow::Result<String> {
     .bind(random_token(32))
     .execute(&mut **tx)
     .await?;
-    Ok(
-        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
-            .bind(name)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
+    Ok(sqlx::query_scalar(read)
+        .bind(name)
+        .fetch_one(&mut **tx)
+        .await?)
 }
