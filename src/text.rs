@@ -10,7 +10,7 @@
 //! instantiated once for all strings instead of once per string (wasm size).
 
 use leptos::prelude::*;
-use rules::program::Text;
+use rules::Text;
 
 use crate::i18n::*;
 

@@ -2,8 +2,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use leptos::prelude::*;
-use rules::program::Text;
 use rules::Program;
+use rules::Text;
 
 use crate::api::DemoMember;
 use crate::display::{mix, rate, usable_coupons};
@@ -14,7 +14,7 @@ use rules::money::group_thousands;
 #[component]
 pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
     let snapshot = &member.snapshot;
-    let tier = program.tier(&snapshot.tier).cloned();
+    let tier = program.tiers.by_id(&snapshot.tier).cloned();
     let color = tier
         .as_ref()
         .map_or_else(|| "#7b8494".to_string(), |t| t.color.clone());

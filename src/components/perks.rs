@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use rules::program::Text;
+use rules::Text;
 use rules::{Program, TierId};
 
 use crate::text::{local, tr};
@@ -10,7 +10,7 @@ use crate::text::{local, tr};
 /// cumulative.
 #[component]
 pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
-    let rank = program.tier_rank(&tier).unwrap_or(0);
+    let rank = program.tiers.rank(&tier).unwrap_or(0);
     let own: Vec<Text> = program
         .tiers
         .get(rank)

@@ -3,9 +3,9 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::format_yuan_exact;
-use rules::program::Text;
 use rules::quote::MemberDiscountKind;
 use rules::quote::QuoteInput;
+use rules::Text;
 use rules::{Program, Quote};
 
 use crate::display::rate;
@@ -23,11 +23,12 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let q = quote;
     let minus = |fen: i64| format!("-{}", format_yuan_exact(fen));
     let rate_text = program
-        .tier(&held)
+        .tiers
+        .by_id(&held)
         .map(|t| rate(t.points_rate_percent))
         .unwrap_or_default();
-    let upgraded = program.tier_rank(&q.tier_after) > program.tier_rank(&held);
-    let tier_after = program.tier(&q.tier_after).map_or_else(
+    let upgraded = program.tiers.rank(&q.tier_after) > program.tiers.rank(&held);
+    let tier_after = program.tiers.by_id(&q.tier_after).map_or_else(
         || Text {
             zh: q.tier_after.to_string(),
             en: q.tier_after.to_string(),
@@ -87,7 +88,9 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let prompt = {
         let program = program.clone();
         move || match &next {
-            Some(n) => program.next_tier_prompt(n, locale.get().as_str()),
+            Some(n) => program
+                .prompts
+                .next_tier_text(&program.tiers, n, locale.get().as_str()),
             None => td_string!(locale.get(), quote.top_tier).to_string(),
         }
     };

@@ -20,9 +20,9 @@ use crate::text::{lang, local, tr};
 pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl IntoView {
     let locale = lang();
     let top = program.tiers.last().map_or(0, |t| t.threshold_fen);
-    let next = program.next_tier(&tier, spend_fen);
-    let fill_width = percent_css(program.progress_basis_points(spend_fen));
-    let color = program.tier(&tier).map(|t| t.color.clone());
+    let next = program.tiers.next(&tier, spend_fen);
+    let fill_width = percent_css(program.tiers.progress_basis_points(spend_fen));
+    let color = program.tiers.by_id(&tier).map(|t| t.color.clone());
 
     let valuetext = {
         let (program, next) = (program.clone(), next.clone());
@@ -30,7 +30,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
             let current = locale.get();
             let lang = current.as_str();
             let spend = format_yuan(spend_fen);
-            let next_tier = next.as_ref().and_then(|n| program.tier(&n.tier));
+            let next_tier = next.as_ref().and_then(|n| program.tiers.by_id(&n.tier));
             match next_tier {
                 Some(t) => fill(
                     td_string!(current, home.valuetext),
@@ -41,7 +41,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
                     ],
                 ),
                 None => {
-                    let name = program.tier(&tier).map_or("", |t| t.name.get(lang));
+                    let name = program.tiers.by_id(&tier).map_or("", |t| t.name.get(lang));
                     fill(
                         td_string!(current, home.valuetext_top),
                         &[("spend", spend.as_str()), ("tier", name)],
@@ -54,7 +54,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
     let marks = program
         .tiers
         .iter()
-        .zip(program.tier_marks_basis_points())
+        .zip(program.tiers.marks_basis_points())
         .map(|(t, (_, bp))| {
             let name = t.name.clone();
             let reached = spend_fen >= t.threshold_fen;
@@ -77,7 +77,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
     let prompt = match next {
         Some(n) => Either::Left(view! {
             <p class="prompt" data-testid="next-tier-prompt">
-                {move || program.next_tier_prompt(&n, locale.get().as_str())}
+                {move || program.prompts.next_tier_text(&program.tiers, &n, locale.get().as_str())}
             </p>
         }),
         None => Either::Right(view! {

@@ -2,7 +2,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use qrcode::render::svg;
 use qrcode::QrCode;
-use rules::program::Text;
+use rules::Text;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};

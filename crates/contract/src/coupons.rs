@@ -1,8 +1,8 @@
 //! `GET /api/me/coupons`: the wallet.
 
 use chrono::{DateTime, FixedOffset};
-use rules::program::Text;
 use rules::CouponKind;
+use rules::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::AllVariants;

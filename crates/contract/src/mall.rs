@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, FixedOffset};
 use rules::mall::MallItem;
-use rules::program::Text;
 use rules::CouponKind;
+use rules::Text;
 use serde::{Deserialize, Serialize};
 
 use crate::AllVariants;

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 
-use crate::program::Program;
+use crate::validate::{ensure, ProgramError};
 
 /// A day of the year without the year (for yearly campaigns).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -22,23 +22,32 @@ impl MonthDay {
         }
     }
 
-    pub(crate) fn validate(&self) -> Result<(), &'static str> {
+    pub(crate) fn validate(&self) -> Result<(), ProgramError> {
         // 2024 is a leap year, so Feb 29 counts as a real day.
-        NaiveDate::from_ymd_opt(2024, self.month, self.day)
-            .map(|_| ())
-            .ok_or("must be a real month and day")
+        ensure(
+            NaiveDate::from_ymd_opt(2024, self.month, self.day).is_some(),
+            "",
+            "must be a real month and day",
+        )
     }
 }
 
-impl Program {
-    /// The program's time zone as a chrono offset.
+/// The program's time zone as a fixed offset: calendar rules use local dates, and the
+/// default zone (Asia/Shanghai) has no daylight saving.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeZone {
+    pub name: String,
+    pub utc_offset_minutes: i32,
+}
+
+impl TimeZone {
+    /// The zone as a chrono offset.
     pub fn offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.time_zone.utc_offset_minutes * 60)
-            .expect("validated: within ±14 hours")
+        FixedOffset::east_opt(self.utc_offset_minutes * 60).expect("validated: within ±14 hours")
     }
 
-    /// Local 00:00 of a date in the program's time zone: where local days, years and
-    /// evaluation dates begin.
+    /// Local 00:00 of a date: where local days, years and evaluation dates begin.
     pub fn local_midnight(&self, date: NaiveDate) -> DateTime<FixedOffset> {
         date.and_time(NaiveTime::MIN)
             .and_local_timezone(self.offset())
@@ -46,9 +55,17 @@ impl Program {
             .expect("a fixed offset has exactly one local midnight")
     }
 
-    /// The local date of an instant in the program's time zone.
+    /// The local date of an instant.
     pub fn local_date(&self, instant: &DateTime<FixedOffset>) -> NaiveDate {
         instant.with_timezone(&self.offset()).date_naive()
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), ProgramError> {
+        ensure(
+            self.utc_offset_minutes.unsigned_abs() <= 14 * 60,
+            "utc_offset_minutes",
+            "must be within ±14 hours",
+        )
     }
 }
 

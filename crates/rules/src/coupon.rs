@@ -4,6 +4,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 
 use crate::money::{percent_of, Fen};
+use crate::validate::{ensure, ProgramError};
 
 /// JSON: `{"type": "threshold", "min_spend_fen": 20000, "off_fen": 3000}`. Read through
 /// [`KindFields`] rather than serde's internally tagged derive, which buffers the object
@@ -47,24 +48,52 @@ impl CouponKind {
         saving.min(amount_fen).max(0)
     }
 
-    /// Refuses amounts and percents that make no sense, with the reason.
-    pub fn validate(&self) -> Result<(), &'static str> {
+    /// Refuses amounts and percents that make no sense, naming the field.
+    pub fn validate(&self) -> Result<(), ProgramError> {
         match self {
-            CouponKind::NoThreshold { off_fen } if *off_fen <= 0 => Err("off_fen must be positive"),
+            CouponKind::NoThreshold { off_fen } => {
+                ensure(*off_fen > 0, "off_fen", "must be positive")
+            }
             CouponKind::Threshold {
                 min_spend_fen,
                 off_fen,
-            } if *off_fen <= 0 || *min_spend_fen < 0 => {
-                Err("off_fen must be positive and min_spend_fen not negative")
+            } => {
+                ensure(*off_fen > 0, "off_fen", "must be positive")?;
+                ensure(*min_spend_fen >= 0, "min_spend_fen", "must not be negative")
             }
             CouponKind::Percent {
                 percent_off,
                 max_off_fen,
-            } if !(1..=100).contains(percent_off) || max_off_fen.is_some_and(|m| m <= 0) => {
-                Err("percent_off must be 1 to 100 and max_off_fen positive")
+            } => {
+                ensure(
+                    (1..=100).contains(percent_off),
+                    "percent_off",
+                    "must be 1 to 100",
+                )?;
+                ensure(
+                    max_off_fen.is_none_or(|m| m > 0),
+                    "max_off_fen",
+                    "must be positive",
+                )
             }
-            _ => Ok(()),
         }
+    }
+}
+
+/// A coupon to issue: its kind and how long it is valid from issuance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CouponTemplate {
+    pub kind: CouponKind,
+    pub valid_days: i64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_order_only: bool,
+}
+
+impl CouponTemplate {
+    pub(crate) fn validate(&self) -> Result<(), ProgramError> {
+        self.kind.validate().map_err(|e| e.within("kind"))?;
+        ensure(self.valid_days > 0, "valid_days", "must be positive")
     }
 }
 
@@ -89,15 +118,24 @@ enum KindTag {
     Percent,
 }
 
-impl TryFrom<KindFields> for CouponKind {
-    type Error = String;
+/// A coupon kind's JSON with a field missing, or with a field of another kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum CouponKindError {
+    #[error("missing field `{0}`")]
+    MissingField(&'static str),
+    #[error("unknown field `{0}`")]
+    UnknownField(&'static str),
+}
 
-    fn try_from(f: KindFields) -> Result<Self, String> {
-        fn required<T>(value: Option<T>, name: &str) -> Result<T, String> {
-            value.ok_or_else(|| format!("missing field `{name}`"))
+impl TryFrom<KindFields> for CouponKind {
+    type Error = CouponKindError;
+
+    fn try_from(f: KindFields) -> Result<Self, CouponKindError> {
+        fn required<T>(value: Option<T>, name: &'static str) -> Result<T, CouponKindError> {
+            value.ok_or(CouponKindError::MissingField(name))
         }
-        let foreign = |name: &str, present: bool| match present {
-            true => Err(format!("unknown field `{name}`")),
+        let foreign = |name: &'static str, present: bool| match present {
+            true => Err(CouponKindError::UnknownField(name)),
             false => Ok(()),
         };
         Ok(match f.kind {
@@ -143,16 +181,18 @@ pub struct Coupon {
 }
 
 /// Why a coupon can't be used for an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum CouponProblem {
+    #[error("the coupon is not valid yet")]
     NotYetValid,
+    #[error("the coupon has expired")]
     Expired,
+    #[error("the coupon is for a first order only")]
     FirstOrderOnly,
     /// The order (after member discount) is `missing_fen` short of the threshold.
-    BelowThreshold {
-        missing_fen: Fen,
-    },
+    #[error("the order is {missing_fen} fen short of the coupon's threshold")]
+    BelowThreshold { missing_fen: Fen },
 }
 
 /// A wallet coupon's state at a time, as the wallet's tabs and counts show it. (Wire enum:

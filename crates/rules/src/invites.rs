@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::issuance::Grant;
-use crate::program::Program;
+use crate::validate::{ensure, ProgramError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,36 +27,29 @@ pub struct InviterReward {
     pub bonus: bool,
 }
 
-impl Program {
+impl Invites {
     /// The inviter's reward for an invite accepted after `rewarded_this_year` rewarded
     /// invites in the same calendar year.
     pub fn inviter_reward(&self, rewarded_this_year: i64) -> InviterReward {
-        let i = &self.invites;
-        let rewarded = rewarded_this_year < i.max_rewarded_per_year;
+        let rewarded = rewarded_this_year < self.max_rewarded_per_year;
         InviterReward {
             rewarded,
-            bonus: rewarded && rewarded_this_year + 1 == i.bonus_at_invite,
+            bonus: rewarded && rewarded_this_year + 1 == self.bonus_at_invite,
         }
     }
 
-    pub(crate) fn validate_invites(&self) -> Result<(), (String, &'static str)> {
-        let i = &self.invites;
-        for (name, g) in [("reward", &i.reward), ("bonus", &i.bonus)] {
-            let at = |f: &str| format!("invites.{name}.coupon.{f}");
-            g.coupon.kind.validate().map_err(|m| (at("kind"), m))?;
-            if g.coupon.valid_days <= 0 {
-                return Err((at("valid_days"), "must be positive"));
-            }
+    pub(crate) fn validate(&self) -> Result<(), ProgramError> {
+        for (name, g) in [("reward", &self.reward), ("bonus", &self.bonus)] {
+            g.coupon
+                .validate()
+                .map_err(|e| e.within(&format!("{name}.coupon")))?;
         }
-        let positive = [
-            ("bonus_at_invite", i.bonus_at_invite),
-            ("max_rewarded_per_year", i.max_rewarded_per_year),
-            ("accept_within_days", i.accept_within_days),
-        ];
-        for (name, value) in positive {
-            if value <= 0 {
-                return Err((format!("invites.{name}"), "must be positive"));
-            }
+        for (name, value) in [
+            ("bonus_at_invite", self.bonus_at_invite),
+            ("max_rewarded_per_year", self.max_rewarded_per_year),
+            ("accept_within_days", self.accept_within_days),
+        ] {
+            ensure(value > 0, name, "must be positive")?;
         }
         Ok(())
     }
@@ -65,11 +58,12 @@ impl Program {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::Program;
 
     #[test]
     fn the_third_adds_the_bonus_and_the_eleventh_gives_nothing() {
         let p = Program::default_program();
-        let r = |n| p.inviter_reward(n);
+        let r = |n| p.invites.inviter_reward(n);
         assert_eq!(
             r(0),
             InviterReward {

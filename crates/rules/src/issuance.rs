@@ -1,13 +1,16 @@
 //! Coupons issued by rule (PROGRAM.md §4): welcome and first-order at registration, the
 //! monthly coupon for a tier and up on a day of the month, the birthday coupon on the
-//! birthday. What and when is decided here; storage keys each issuance so it happens once.
+//! birthday, and the coupon a first order earns. What and when is decided here; storage
+//! keys each issuance so it happens once.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::mall::CouponTemplate;
-use crate::program::{Program, Text};
-use crate::tier::TierId;
+use crate::coupon::{CouponKind, CouponTemplate};
+use crate::money::Fen;
+use crate::text::Text;
+use crate::tier::{TierId, Tiers};
+use crate::validate::{ensure, ensure_day_of_month, ProgramError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -48,71 +51,80 @@ pub struct MonthlyGrant {
     pub day_of_month: u32,
 }
 
-impl Program {
+/// The coupon an order earns when it is the member's first and large enough (the quote
+/// shows it; the server issues it with the order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirstOrderAward {
+    /// The awarded coupon's title in the wallet.
+    pub title: Text,
+    pub min_earn_base_fen: Fen,
+    pub coupon: CouponKind,
+    pub valid_days: i64,
+}
+
+impl Issuance {
     /// Whether a member of `tier` gets the monthly coupon on local date `date`.
-    pub fn monthly_coupon_due(&self, tier: &TierId, date: NaiveDate) -> bool {
-        let m = &self.coupon_issuance.monthly;
-        let held = self.tier_rank(tier);
-        date.day() == m.day_of_month && held.is_some() && held >= self.tier_rank(&m.min_tier)
+    pub fn monthly_due(&self, tiers: &Tiers, tier: &TierId, date: NaiveDate) -> bool {
+        date.day() == self.monthly.day_of_month && tiers.at_least(tier, &self.monthly.min_tier)
     }
 
-    /// Whether `date` is the member's birthday for the birthday coupon. A Feb 29 birthday
-    /// is celebrated on Feb 28 in years without a Feb 29 (once a year, never skipped).
-    pub fn birthday_coupon_due(&self, birthday: NaiveDate, date: NaiveDate) -> bool {
-        let (month, day) = (birthday.month(), birthday.day());
-        if (month, day) == (date.month(), date.day()) {
-            return true;
-        }
-        let leap = NaiveDate::from_ymd_opt(date.year(), 2, 29).is_some();
-        (month, day) == (2, 29) && !leap && (date.month(), date.day()) == (2, 28)
-    }
-
-    pub(crate) fn validate_issuance(&self) -> Result<(), (String, &'static str)> {
-        let i = &self.coupon_issuance;
+    pub(crate) fn validate(&self, tiers: &Tiers) -> Result<(), ProgramError> {
         for (name, template) in [
-            ("welcome", &i.welcome.coupon),
-            ("first_order", &i.first_order.coupon),
-            ("monthly", &i.monthly.coupon),
-            ("birthday", &i.birthday.coupon),
+            ("welcome", &self.welcome.coupon),
+            ("first_order", &self.first_order.coupon),
+            ("monthly", &self.monthly.coupon),
+            ("birthday", &self.birthday.coupon),
         ] {
-            let at = |f: &str| format!("coupon_issuance.{name}.coupon.{f}");
-            template.kind.validate().map_err(|m| (at("kind"), m))?;
-            if template.valid_days <= 0 {
-                return Err((at("valid_days"), "must be positive"));
-            }
-        }
-        for (n, g) in i.staff.iter().enumerate() {
-            let at = |f: &str| format!("coupon_issuance.staff[{n}].{f}");
-            if g.id.is_empty() || i.staff[..n].iter().any(|o| o.id == g.id) {
-                return Err((at("id"), "must be non-empty and unique"));
-            }
-            g.coupon
-                .kind
+            template
                 .validate()
-                .map_err(|m| (at("coupon.kind"), m))?;
-            if g.coupon.valid_days <= 0 {
-                return Err((at("coupon.valid_days"), "must be positive"));
-            }
+                .map_err(|e| e.within(&format!("{name}.coupon")))?;
         }
-        if self.tier(&i.monthly.min_tier).is_none() {
-            return Err((
-                "coupon_issuance.monthly.min_tier".into(),
-                "must be a tier of the program",
-            ));
+        for (n, g) in self.staff.iter().enumerate() {
+            let at = |f: &str| format!("staff[{n}].{f}");
+            ensure(
+                !g.id.is_empty() && !self.staff[..n].iter().any(|o| o.id == g.id),
+                at("id"),
+                "must be non-empty and unique",
+            )?;
+            g.coupon.validate().map_err(|e| e.within(&at("coupon")))?;
         }
-        if !(1..=28).contains(&i.monthly.day_of_month) {
-            return Err((
-                "coupon_issuance.monthly.day_of_month".into(),
-                "must be 1 to 28 so that every month has it",
-            ));
-        }
-        Ok(())
+        ensure(
+            tiers.by_id(&self.monthly.min_tier).is_some(),
+            "monthly.min_tier",
+            "must be a tier of the program",
+        )?;
+        ensure_day_of_month(self.monthly.day_of_month, "monthly.day_of_month")
     }
+}
+
+impl FirstOrderAward {
+    pub(crate) fn validate(&self) -> Result<(), ProgramError> {
+        ensure(
+            self.min_earn_base_fen >= 0,
+            "min_earn_base_fen",
+            "must not be negative",
+        )?;
+        ensure(self.valid_days > 0, "valid_days", "must be positive")?;
+        self.coupon.validate().map_err(|e| e.within("coupon"))
+    }
+}
+
+/// Whether `date` is the member's birthday for the birthday coupon. A Feb 29 birthday is
+/// celebrated on Feb 28 in years without a Feb 29 (once a year, never skipped).
+pub fn birthday_due(birthday: NaiveDate, date: NaiveDate) -> bool {
+    let (month, day) = (birthday.month(), birthday.day());
+    if (month, day) == (date.month(), date.day()) {
+        return true;
+    }
+    let leap = NaiveDate::from_ymd_opt(date.year(), 2, 29).is_some();
+    (month, day) == (2, 29) && !leap && (date.month(), date.day()) == (2, 28)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::Program;
 
     fn date(s: &str) -> NaiveDate {
         s.parse().unwrap()
@@ -122,23 +134,34 @@ mod tests {
     fn monthly_for_silver_and_up_on_the_first() {
         let p = Program::default_program();
         let first = date("2027-03-01");
-        assert!(!p.monthly_coupon_due(&TierId::from("regular"), first));
-        assert!(p.monthly_coupon_due(&TierId::from("silver"), first));
-        assert!(p.monthly_coupon_due(&TierId::from("diamond"), first));
-        assert!(!p.monthly_coupon_due(&TierId::from("gold"), date("2027-03-02")));
-        assert!(!p.monthly_coupon_due(&TierId::from("unknown"), first));
+        assert!(!p
+            .coupon_issuance
+            .monthly_due(&p.tiers, &TierId::from("regular"), first));
+        assert!(p
+            .coupon_issuance
+            .monthly_due(&p.tiers, &TierId::from("silver"), first));
+        assert!(p
+            .coupon_issuance
+            .monthly_due(&p.tiers, &TierId::from("diamond"), first));
+        assert!(!p.coupon_issuance.monthly_due(
+            &p.tiers,
+            &TierId::from("gold"),
+            date("2027-03-02")
+        ));
+        assert!(!p
+            .coupon_issuance
+            .monthly_due(&p.tiers, &TierId::from("unknown"), first));
     }
 
     #[test]
     fn feb_29_birthdays_on_feb_28_in_common_years() {
-        let p = Program::default_program();
         let leapling = date("2000-02-29");
-        assert!(p.birthday_coupon_due(leapling, date("2027-02-28")));
-        assert!(!p.birthday_coupon_due(leapling, date("2027-03-01")));
-        assert!(p.birthday_coupon_due(leapling, date("2028-02-29")));
-        assert!(!p.birthday_coupon_due(leapling, date("2028-02-28")));
+        assert!(birthday_due(leapling, date("2027-02-28")));
+        assert!(!birthday_due(leapling, date("2027-03-01")));
+        assert!(birthday_due(leapling, date("2028-02-29")));
+        assert!(!birthday_due(leapling, date("2028-02-28")));
         let ordinary = date("1990-07-14");
-        assert!(p.birthday_coupon_due(ordinary, date("2027-07-14")));
-        assert!(!p.birthday_coupon_due(ordinary, date("2027-07-15")));
+        assert!(birthday_due(ordinary, date("2027-07-14")));
+        assert!(!birthday_due(ordinary, date("2027-07-15")));
     }
 }

@@ -3,10 +3,7 @@
 //! the cumulative pro-rata take-back of a refund. The server stores lots and entries; what
 //! happens to them is decided here, so it is tested without a database.
 
-use chrono::{DateTime, FixedOffset};
-
 use crate::money::Fen;
-use crate::program::Program;
 
 /// What is left of one credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,14 +93,6 @@ pub fn refund_points(
     }
 }
 
-impl Program {
-    /// When points credited at `at` expire: local 00:00 on January 1 of the earning year
-    /// plus the program's years plus one (PROGRAM.md: the end of Dec 31 of Y+1).
-    pub fn points_expire_at(&self, at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
-        self.local_midnight(self.points_expiry_date(self.local_date(at)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,16 +163,5 @@ mod tests {
         );
         assert!(seen.windows(2).all(|w| w[0].taken_back <= w[1].taken_back));
         assert_eq!(refund_points(10, 10, 0, 0).taken_back, 0);
-    }
-
-    #[test]
-    fn points_expire_on_january_first_after_next_year_local() {
-        let p = Program::default_program();
-        // 2026-12-31 20:00 UTC is already 2027-01-01 in Shanghai: earned in 2027.
-        let at = DateTime::parse_from_rfc3339("2026-12-31T20:00:00Z").unwrap();
-        assert_eq!(
-            p.points_expire_at(&at).to_rfc3339(),
-            "2029-01-01T00:00:00+08:00"
-        );
     }
 }

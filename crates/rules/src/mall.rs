@@ -4,9 +4,11 @@
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::coupon::CouponKind;
-use crate::program::{Program, Text};
-use crate::tier::TierId;
+use crate::calendar::TimeZone;
+use crate::coupon::CouponTemplate;
+use crate::text::Text;
+use crate::tier::{TierId, Tiers};
+use crate::validate::{ensure, ProgramError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,23 +52,17 @@ pub enum LimitPeriod {
     Lifetime,
 }
 
-/// A coupon to issue: its kind and how long it is valid from issuance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CouponTemplate {
-    pub kind: CouponKind,
-    pub valid_days: i64,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub first_order_only: bool,
-}
-
 /// Why a member can't redeem an item now; the code is the API's stable reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum Ineligible {
+    #[error("the item is for a higher tier")]
     TierTooLow,
+    #[error("the item is out of stock")]
     OutOfStock,
+    #[error("the member has redeemed this item as often as its limit allows")]
     LimitReached,
+    #[error("not enough points")]
     InsufficientPoints,
 }
 
@@ -93,25 +89,78 @@ pub struct MallState<'a> {
     pub redeemed_in_period: i64,
 }
 
-impl Program {
-    pub fn mall_item(&self, id: &str) -> Option<&MallItem> {
-        self.mall.items.iter().find(|i| i.id == id)
+impl Mall {
+    pub fn item(&self, id: &str) -> Option<&MallItem> {
+        self.items.iter().find(|i| i.id == id)
     }
 
+    /// Refuses malformed or duplicate ids, prices outside 1..=`max_points_balance`,
+    /// negative stock or limits, tiers the program lacks and invalid coupons.
+    pub(crate) fn validate(
+        &self,
+        tiers: &Tiers,
+        max_points_balance: i64,
+    ) -> Result<(), ProgramError> {
+        for (i, item) in self.items.iter().enumerate() {
+            let at = |f: &str| format!("items[{i}].{f}");
+            let id_ok = (1..=64).contains(&item.id.len())
+                && item
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b));
+            ensure(
+                id_ok,
+                at("id"),
+                "must be 1 to 64 lowercase letters, digits, '-' or '_'",
+            )?;
+            ensure(
+                !self.items[..i].iter().any(|o| o.id == item.id),
+                at("id"),
+                "is used by another item",
+            )?;
+            ensure(
+                item.points > 0 && item.points <= max_points_balance,
+                at("points"),
+                "must be positive and within max_points_balance",
+            )?;
+            ensure(
+                item.stock.is_none_or(|s| s >= 0),
+                at("stock"),
+                "must not be negative",
+            )?;
+            ensure(
+                item.limit.as_ref().is_none_or(|l| l.count >= 1),
+                at("limit.count"),
+                "must be at least 1",
+            )?;
+            ensure(
+                item.min_tier
+                    .as_ref()
+                    .is_none_or(|t| tiers.by_id(t).is_some()),
+                at("min_tier"),
+                "must be a tier of the program",
+            )?;
+            if let Some(c) = &item.coupon {
+                c.validate().map_err(|e| e.within(&at("coupon")))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl MallItem {
     /// Whether the member may redeem one unit now; the first reason that applies, checked
     /// in a fixed order (tier, stock, limit, points) so the answer is stable.
-    pub fn mall_eligibility(&self, item: &MallItem, s: &MallState) -> Result<(), Ineligible> {
-        if let Some(min) = &item.min_tier {
-            // An unknown tier held (a program edited since) ranks below every tier.
-            let held = self.tier_rank(s.tier);
-            if held.is_none() || held < self.tier_rank(min) {
+    pub fn eligibility(&self, tiers: &Tiers, s: &MallState) -> Result<(), Ineligible> {
+        if let Some(min) = &self.min_tier {
+            if !tiers.at_least(s.tier, min) {
                 return Err(Ineligible::TierTooLow);
             }
         }
-        if item.stock.is_some_and(|stock| s.sold >= stock) {
+        if self.stock.is_some_and(|stock| s.sold >= stock) {
             return Err(Ineligible::OutOfStock);
         }
-        if item
+        if self
             .limit
             .as_ref()
             .is_some_and(|l| s.redeemed_in_period >= l.count)
@@ -119,7 +168,7 @@ impl Program {
             return Err(Ineligible::LimitReached);
         }
         // A redemption needs a sufficient non-negative balance (PROGRAM.md §2).
-        if s.balance < item.points {
+        if s.balance < self.points {
             return Err(Ineligible::InsufficientPoints);
         }
         Ok(())
@@ -127,70 +176,27 @@ impl Program {
 
     /// Where the limit's current period starts at `now` (local 00:00 of the 1st for a
     /// monthly limit); none when the item has no limit or a lifetime one.
-    pub fn mall_period_start(
+    pub fn period_start(
         &self,
-        item: &MallItem,
+        zone: &TimeZone,
         now: &DateTime<FixedOffset>,
     ) -> Option<DateTime<FixedOffset>> {
-        match item.limit.as_ref()?.period {
+        match self.limit.as_ref()?.period {
             LimitPeriod::Lifetime => None,
             LimitPeriod::Month => {
-                let today = self.local_date(now);
+                let today = zone.local_date(now);
                 let first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1)
                     .expect("the 1st exists in every month");
-                Some(self.local_midnight(first))
+                Some(zone.local_midnight(first))
             }
         }
-    }
-
-    pub(crate) fn validate_mall(&self) -> Result<(), (String, &'static str)> {
-        for (i, item) in self.mall.items.iter().enumerate() {
-            let at = |f: &str| format!("mall.items[{i}].{f}");
-            let id_ok = (1..=64).contains(&item.id.len())
-                && item
-                    .id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_".contains(&b));
-            if !id_ok {
-                return Err((
-                    at("id"),
-                    "must be 1 to 64 lowercase letters, digits, '-' or '_'",
-                ));
-            }
-            if self.mall.items[..i].iter().any(|o| o.id == item.id) {
-                return Err((at("id"), "is used by another item"));
-            }
-            if item.points <= 0 || item.points > self.limits.max_points_balance {
-                return Err((
-                    at("points"),
-                    "must be positive and within max_points_balance",
-                ));
-            }
-            if item.stock.is_some_and(|s| s < 0) {
-                return Err((at("stock"), "must not be negative"));
-            }
-            if item.limit.as_ref().is_some_and(|l| l.count < 1) {
-                return Err((at("limit.count"), "must be at least 1"));
-            }
-            if let Some(min) = &item.min_tier {
-                if self.tier(min).is_none() {
-                    return Err((at("min_tier"), "must be a tier of the program"));
-                }
-            }
-            if let Some(c) = &item.coupon {
-                c.kind.validate().map_err(|m| (at("coupon.kind"), m))?;
-                if c.valid_days <= 0 {
-                    return Err((at("coupon.valid_days"), "must be positive"));
-                }
-            }
-        }
-        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::Program;
 
     fn state(tier: &TierId, balance: i64, sold: i64, redeemed: i64) -> MallState<'_> {
         MallState {
@@ -216,7 +222,7 @@ mod tests {
                 "hot-spring"
             ]
         );
-        let spa = p.mall_item("hot-spring").unwrap();
+        let spa = p.mall.item("hot-spring").unwrap();
         assert_eq!((spa.points, spa.stock), (20_000, Some(20)));
         assert_eq!(spa.min_tier, Some(TierId::from("diamond")));
     }
@@ -224,9 +230,9 @@ mod tests {
     #[test]
     fn reasons_in_a_stable_order() {
         let p = Program::default_program();
-        let spa = p.mall_item("hot-spring").unwrap();
+        let spa = p.mall.item("hot-spring").unwrap();
         let (gold, diamond) = (TierId::from("gold"), TierId::from("diamond"));
-        let check = |s: MallState| p.mall_eligibility(spa, &s);
+        let check = |s: MallState| spa.eligibility(&p.tiers, &s);
         assert_eq!(check(state(&gold, 0, 20, 1)), Err(Ineligible::TierTooLow));
         assert_eq!(
             check(state(&diamond, 0, 20, 1)),
@@ -241,11 +247,11 @@ mod tests {
             Err(Ineligible::InsufficientPoints)
         );
         assert_eq!(check(state(&diamond, 20_000, 19, 0)), Ok(()));
-        let coupon = p.mall_item("coupon-10").unwrap();
+        let coupon = p.mall.item("coupon-10").unwrap();
         let regular = TierId::from("regular");
         // Unlimited stock: any number sold.
         assert_eq!(
-            p.mall_eligibility(coupon, &state(&regular, 500, 1 << 40, 4)),
+            coupon.eligibility(&p.tiers, &state(&regular, 500, 1 << 40, 4)),
             Ok(())
         );
     }
@@ -253,13 +259,16 @@ mod tests {
     #[test]
     fn monthly_limits_start_on_the_local_first() {
         let p = Program::default_program();
-        let coupon = p.mall_item("coupon-10").unwrap();
+        let coupon = p.mall.item("coupon-10").unwrap();
         // 2027-03-31 23:30 UTC is April 1 in Shanghai.
         let now = DateTime::parse_from_rfc3339("2027-03-31T23:30:00Z").unwrap();
-        let start = p.mall_period_start(coupon, &now).unwrap();
+        let start = coupon.period_start(&p.time_zone, &now).unwrap();
         assert_eq!(start.to_rfc3339(), "2027-04-01T00:00:00+08:00");
         assert_eq!(
-            p.mall_period_start(p.mall_item("tote-bag").unwrap(), &now),
+            p.mall
+                .item("tote-bag")
+                .unwrap()
+                .period_start(&p.time_zone, &now),
             None
         );
     }

@@ -231,7 +231,8 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
     validate_member(program, &input.member)?;
     let member = &input.member;
     let tier = program
-        .tier(&member.tier)
+        .tiers
+        .by_id(&member.tier)
         .ok_or(QuoteError::InvalidMember("unknown tier"))?;
     let today = program.local_date(&now);
 
@@ -260,18 +261,22 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
     let after_coupon_fen = after_discount_fen - coupon_saving;
 
     let points_used = points_to_use(program, input, after_coupon_fen)?;
-    let points_offset_fen = program.points_to_fen(points_used);
+    let points_offset_fen = program.points.as_fen(points_used);
     let shipping_fen = if tier.free_shipping {
         0
     } else {
         input.cart.shipping_fen
     };
     let earn_base_fen = after_coupon_fen - points_offset_fen;
-    let points = program.points_for_order(tier, earn_base_fen, today, member.lifetime_spend_fen);
+    let points = program
+        .points
+        .for_order(tier, earn_base_fen, today, member.lifetime_spend_fen);
 
     let qualifying_spend_after_fen = member.qualifying_spend_fen + earn_base_fen;
-    let tier_after = program.tier_after(&member.tier, qualifying_spend_after_fen);
-    let next_tier = program.next_tier(&tier_after, qualifying_spend_after_fen);
+    let tier_after = program
+        .tiers
+        .after(&member.tier, qualifying_spend_after_fen);
+    let next_tier = program.tiers.next(&tier_after, qualifying_spend_after_fen);
     let award = &program.first_order_award;
     let coupons_awarded = if member.first_order && earn_base_fen >= award.min_earn_base_fen {
         vec![AwardedCoupon {
@@ -328,7 +333,7 @@ fn member_discount(
         .member
         .birthday
         .filter(|b| b.month() == today.month())
-        .and_then(|_| program.tier(&input.member.tier))
+        .and_then(|_| program.tiers.by_id(&input.member.tier))
         .map(|tier| MemberDiscount {
             kind: MemberDiscountKind::BirthdayMonth,
             fen: percent_of(eligible_fen, tier.birthday_month_discount_percent),
@@ -349,7 +354,7 @@ fn points_to_use(
 ) -> Result<i64, QuoteError> {
     let step = program.points.as_cash.step_points;
     let balance = input.member.points_balance;
-    let cap = program.points_cash_cap(amount_fen);
+    let cap = program.points.cash_cap(amount_fen);
     match input.options.points {
         PointsChoice::Keyword(PointsKeyword::Max) => {
             let affordable = balance.max(0) - balance.max(0) % step;
@@ -398,7 +403,7 @@ fn validate_cart(program: &Program, cart: &Cart) -> Result<(), QuoteError> {
 fn validate_member(program: &Program, member: &MemberSnapshot) -> Result<(), QuoteError> {
     let limits = &program.limits;
     let bad = QuoteError::InvalidMember;
-    if program.tier(&member.tier).is_none() {
+    if program.tiers.by_id(&member.tier).is_none() {
         return Err(bad("unknown tier"));
     }
     let spend_ok = |fen: Fen| (0..=limits.max_member_spend_fen).contains(&fen);

@@ -157,9 +157,9 @@ proptest! {
         prop_assert!(q.points_used == 0 || q.points_used <= input.member.points_balance);
         prop_assert!(q.points_offset_fen * 2 <= q.after_discount_fen - coupon);
         // The tier never drops because of an order; the gap to the next one is positive.
-        let rank = |t: &TierId| program.tier_rank(t).unwrap();
+        let rank = |t: &TierId| program.tiers.rank(t).unwrap();
         prop_assert!(rank(&q.tier_after) >= rank(&input.member.tier));
-        prop_assert!(program.tier(&q.tier_after).unwrap().threshold_fen <= q.qualifying_spend_after_fen
+        prop_assert!(program.tiers.by_id(&q.tier_after).unwrap().threshold_fen <= q.qualifying_spend_after_fen
             || q.tier_after == input.member.tier);
         if let Some(next) = &q.next_tier {
             prop_assert!(next.gap_fen > 0, "gap {} for {:?}", next.gap_fen, next);

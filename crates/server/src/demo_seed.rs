@@ -3,7 +3,7 @@
 //! time. Seeded on every start, resetting them to this state; never duplicated.
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
-use rules::program::Text;
+use rules::Text;
 use rules::{Coupon, CouponKind, Program, TierId};
 
 use crate::db::members::{self, Member, NewMember, WalletCoupon};
@@ -195,13 +195,14 @@ mod tests {
         assert_eq!(tiers, ["regular", "silver", "gold", "diamond"]);
         let silver = &members[1];
         let next = program
-            .next_tier(&silver.tier, silver.qualifying_spend_fen)
+            .tiers
+            .next(&silver.tier, silver.qualifying_spend_fen)
             .unwrap();
         assert_eq!(next.gap_fen, 12_345);
         for m in &members {
             // Each sits in its own tier's range, so the card and the data agree.
             assert_eq!(
-                program.tier_for_spend(m.qualifying_spend_fen).id,
+                program.tiers.for_spend(m.qualifying_spend_fen).id,
                 m.tier,
                 "{}",
                 m.id

@@ -83,7 +83,12 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
             ms(&eval_at),
         )
         .await?;
-        let e = program.evaluate_downgrade(&member.tier, spend, member.below_count);
+        let e = program.membership.downgrade.evaluate(
+            &program.tiers,
+            &member.tier,
+            spend,
+            member.below_count,
+        );
         apply(&mut tx, id, &e.tier, e.below_count, eval_date).await?;
         tx.commit().await?;
         report.members_evaluated += 1;

@@ -40,7 +40,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
         let snapshot: MemberSnapshot =
             serde_json::from_value(member["snapshot"].clone()).expect("snapshot");
         home.choose_persona(id).await;
-        let tier = program.tier(&snapshot.tier).expect("tier");
+        let tier = program.tiers.by_id(&snapshot.tier).expect("tier");
         eventually(&format!("tier name of {id}"), || async {
             (home.tier_name().await.trim() == tier.name.zh).then_some(())
         })
@@ -58,9 +58,12 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
             !progress.text.is_empty(),
             "{id}: the bar has a spoken value"
         );
-        match program.next_tier(&snapshot.tier, snapshot.qualifying_spend_fen) {
+        match program
+            .tiers
+            .next(&snapshot.tier, snapshot.qualifying_spend_fen)
+        {
             Some(next) => {
-                home.wait_prompt(&program.next_tier_prompt(&next, "zh"))
+                home.wait_prompt(&program.prompts.next_tier_text(&program.tiers, &next, "zh"))
                     .await;
             }
             None => assert_eq!(tier.id, program.tiers.last().unwrap().id),

@@ -27,7 +27,7 @@ pub async fn check_in(
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let last = member.checkin_date.map(|d| (d, member.checkin_streak));
-    let done = program.checkin(today, last).ok_or_else(|| {
+    let done = program.points.checkin(today, last).ok_or_else(|| {
         ApiError::conflict(ErrorCode::AlreadyCheckedIn, "already checked in today")
     })?;
     sqlx::query(

@@ -2,10 +2,10 @@
 //! storage (`coupons.issue_key`): a registration or a job run twice issues nothing twice.
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
+use rules::coupon::CouponTemplate;
 use rules::issuance::Grant;
-use rules::mall::CouponTemplate;
-use rules::program::Text;
 use rules::Program;
+use rules::Text;
 
 use super::phone_claims::{self, Claim};
 use super::Tx;
@@ -135,7 +135,10 @@ pub async fn on_date(
     let i = &program.coupon_issuance;
     let from = program.local_midnight(date);
     let mut issued = Issued::default();
-    if program.monthly_coupon_due(tier, date) {
+    if program
+        .coupon_issuance
+        .monthly_due(&program.tiers, tier, date)
+    {
         let m = &i.monthly;
         let key = format!("monthly:{}-{:02}:{member_id}", date.year(), date.month());
         let new = issue(
@@ -151,7 +154,7 @@ pub async fn on_date(
         .await?;
         issued.monthly += u64::from(new.is_some());
     }
-    if birthday.is_some_and(|b| program.birthday_coupon_due(b, date)) {
+    if birthday.is_some_and(|b| rules::issuance::birthday_due(b, date)) {
         let key = format!("birthday:{}:{member_id}", date.year());
         let new = grant(
             tx,

@@ -157,7 +157,9 @@ pub async fn accept(
         ));
     }
     let year = program.local_date(now).year();
-    let reward = program.inviter_reward(rewarded_in(&mut tx, &inviter, year).await?);
+    let reward = program
+        .invites
+        .inviter_reward(rewarded_in(&mut tx, &inviter, year).await?);
     sqlx::query(
         "INSERT INTO invites (invitee_id, inviter_id, year, rewarded, at_ms) \
          VALUES ($1, $2, $3, $4, $5)",

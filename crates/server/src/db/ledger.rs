@@ -43,7 +43,7 @@ pub async fn credit(
         .bind(member_id)
         .bind(entry_id)
         .bind(c.opens_lot)
-        .bind(ms(&program.points_expire_at(at)))
+        .bind(ms(&program.points.expire_at(&program.time_zone, at)))
         .execute(&mut **tx)
         .await?;
     }

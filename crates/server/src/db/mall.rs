@@ -57,7 +57,7 @@ pub async fn catalog(
             sold,
             redeemed_in_period: redeemed,
         };
-        let verdict = program.mall_eligibility(item, &state);
+        let verdict = item.eligibility(&program.tiers, &state);
         items.push(CatalogItem {
             item: item.clone(),
             remaining: item.stock.map(|s| (s - sold).max(0)),
@@ -90,8 +90,8 @@ async fn redeemed_in_period(
     if item.limit.is_none() {
         return Ok(0);
     }
-    let since = program
-        .mall_period_start(item, now)
+    let since = item
+        .period_start(&program.time_zone, now)
         .map_or(i64::MIN, |s| ms(&s));
     sqlx::query_scalar(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM mall_redemptions \
@@ -133,7 +133,7 @@ pub async fn redeem(
     now: &DateTime<FixedOffset>,
 ) -> Result<Recorded<Redeemed>, ApiError> {
     check_key(key)?;
-    let item = program.mall_item(&req.item_id).ok_or_else(|| {
+    let item = program.mall.item(&req.item_id).ok_or_else(|| {
         ApiError::reject(
             StatusCode::NOT_FOUND,
             ErrorCode::ItemNotFound,
@@ -196,7 +196,7 @@ async fn take(
         sold: sold(tx, &item.id).await?,
         redeemed_in_period: redeemed_in_period(tx, program, item, member_id, now).await?,
     };
-    program.mall_eligibility(item, &state).map_err(refused)?;
+    item.eligibility(&program.tiers, &state).map_err(refused)?;
     if let Some(stock) = item.stock {
         // The read above may be stale (PostgreSQL, read committed): this conditional
         // UPDATE is what decides, re-checked under the row's lock.

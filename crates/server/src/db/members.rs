@@ -3,8 +3,8 @@
 
 use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use rules::program::Text;
 use rules::quote::MemberSnapshot;
+use rules::Text;
 use rules::{Coupon, CouponKind, Program, TierId};
 use sqlx::Row as _;
 
@@ -424,7 +424,7 @@ pub async fn demo_members(
         });
     }
     // Unknown tiers (a program edited since seeding) sort last rather than failing.
-    members.sort_by_key(|m| program.tier_rank(&m.snapshot.tier).unwrap_or(usize::MAX));
+    members.sort_by_key(|m| program.tiers.rank(&m.snapshot.tier).unwrap_or(usize::MAX));
     Ok(members)
 }
 

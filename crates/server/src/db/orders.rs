@@ -304,7 +304,10 @@ async fn charge(
     ] {
         ledger::credit(tx, program, member_id, kind, points, paid_at, source).await?;
     }
-    for m in program.milestones_crossed(member.lifetime_spend_fen, quote.lifetime_spend_after_fen) {
+    for m in program
+        .points
+        .milestones_crossed(member.lifetime_spend_fen, quote.lifetime_spend_after_fen)
+    {
         sqlx::query(
             "INSERT INTO milestones_held (member_id, lifetime_spend_fen, points) \
              VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -343,7 +346,7 @@ async fn charge(
         ms(&as_of),
     )
     .await?;
-    let tier = program.tier_after(&quote.tier_after, spend_now);
+    let tier = program.tiers.after(&quote.tier_after, spend_now);
     // An upgrade starts the downgrade count afresh: "below" was about the old tier.
     sqlx::query(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \

@@ -162,7 +162,7 @@ async fn a_thousand_orders_sent_twice_by_fifty_clients_are_recorded_once() {
         // The tier follows today's trailing spend as soon as it is known: an order recorded
         // after a later-paid one may lift the member past what its own quote saw.
         let spend_now: i64 = recorded.iter().map(|(_, fen)| fen).sum();
-        snapshot.tier = program.tier_after(&expected.tier_after, spend_now);
+        snapshot.tier = program.tiers.after(&expected.tier_after, spend_now);
         snapshot.lifetime_spend_fen = expected.lifetime_spend_after_fen;
         snapshot.points_balance = expected.points_balance_after;
         snapshot.first_order = false;

@@ -53,7 +53,8 @@ async fn one_member_per_tier_in_tier_order_with_usable_snapshots() {
     // The example: silver is ¥123.45 short of gold.
     let silver: MemberSnapshot = serde_json::from_value(members[1]["snapshot"].clone()).unwrap();
     let next = program
-        .next_tier(&silver.tier, silver.qualifying_spend_fen)
+        .tiers
+        .next(&silver.tier, silver.qualifying_spend_fen)
         .unwrap();
     assert_eq!(next.gap_fen, 12_345);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::http::{header, Method, StatusCode};
 use chrono::{DateTime, Days, FixedOffset};
 use member_center::db::members::{self, WalletCoupon};
-use rules::program::Text;
+use rules::Text;
 use rules::{Coupon, CouponKind};
 use serde_json::{json, Value};
 

@@ -34,13 +34,25 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
             points,
             at: from_ms(at, program.offset()),
         });
-    let threshold = program.tier(&member.tier).map_or(0, |t| t.threshold_fen);
+    let threshold = program
+        .tiers
+        .by_id(&member.tier)
+        .map_or(0, |t| t.threshold_fen);
     let retention = if spend < threshold {
-        let by = program.drop_evaluation(today, member.below_count);
+        let by = program
+            .membership
+            .downgrade
+            .drop_evaluation(today, member.below_count);
         let from = members::window_start(&program.local_midnight(by));
         let spend_then =
             members::trailing_spend(&mut *conn, member_id, ms(&from), ms(&now)).await?;
-        program.retention(&member.tier, member.below_count, today, spend_then)
+        program.membership.downgrade.retention(
+            &program.tiers,
+            &member.tier,
+            member.below_count,
+            today,
+            spend_then,
+        )
     } else {
         None
     };
@@ -56,12 +68,12 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         tier: member.tier.clone(),
         qualifying_spend_fen: spend,
         lifetime_spend_fen: member.lifetime_spend_fen,
-        next_tier: program.next_tier(&member.tier, spend),
+        next_tier: program.tiers.next(&member.tier, spend),
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,
         coupons,
-        checkin: program.streak_state(today, last_checkin),
+        checkin: program.points.streak_state(today, last_checkin),
         snapshot,
         now,
     })
