@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use rules::Program;
 use tracing_subscriber::EnvFilter;
 
-use crate::db::members::Member;
+use crate::db::demo::Member;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
 use crate::{db, demo_seed, AppState};
@@ -212,11 +212,7 @@ pub async fn create_user(pool: &db::Db, role: &str, phone: &str) -> anyhow::Resu
     let mut tx = db::begin_write(pool).await?;
     let id = match db::members::id_by_phone(&mut *tx, &phone).await? {
         Some(id) => {
-            sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
-                .bind(role)
-                .bind(&id)
-                .execute(&mut *tx)
-                .await?;
+            db::members::set_role(&mut tx, &id, role).await?;
             id
         }
         None => {

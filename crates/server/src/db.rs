@@ -13,9 +13,12 @@
 //! way, two writes for one member run one after the other. (`Pool::begin` is refused by
 //! clippy, see `clippy.toml`.)
 
+pub mod answers;
+pub mod audit;
 pub mod auth;
 pub mod checkins;
 pub mod coupons;
+pub mod demo;
 pub mod export;
 pub mod invites;
 pub mod ledger;
@@ -23,7 +26,6 @@ pub mod mall;
 pub mod members;
 pub mod orders;
 pub mod phone_claims;
-pub mod staff;
 
 use std::time::Duration;
 
@@ -164,6 +166,16 @@ pub async fn lock_member(tx: &mut Tx<'_>, member_id: &str) -> Result<bool, sqlx:
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Like [`lock_member`], whatever the member's state: a deleted member's orders can still
+/// be refunded.
+pub async fn lock_member_row(tx: &mut Tx<'_>, member_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE members SET lock_version = lock_version + 1 WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// True when `e` is a unique or primary-key violation (a concurrent insert won).

@@ -6,7 +6,8 @@ use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
 use rules::Text;
 use rules::{Coupon, CouponKind, Program, TierId};
 
-use crate::db::members::{self, Member, NewMember, WalletCoupon};
+use crate::db::demo::{self, Member, NewMember};
+use crate::db::members::WalletCoupon;
 use crate::db::Db;
 
 /// Seeds the demo members and returns them as `/api/demo/members` shows them.
@@ -15,8 +16,8 @@ pub async fn seed(
     program: &Program,
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<Member>> {
-    members::replace_demo_members(db, program, &demo_members(program, now), now).await?;
-    members::demo_members(db, program, &now).await
+    demo::replace_demo_members(db, program, &demo_members(program, now), now).await?;
+    demo::demo_members(db, program, &now).await
 }
 
 /// The hand-picked figures for the default program's tiers: (trailing spend, lifetime

@@ -8,7 +8,10 @@ use axum::response::{IntoResponse, Response};
 use contract::error::ErrorDetail;
 use contract::ErrorBody;
 use contract::ErrorCode;
+use rules::mall::Ineligible;
 use rules::QuoteError;
+
+use crate::workflows::{Failure, Record, Refusal, ShopId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -127,6 +130,78 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: Some(retry_after_s),
+        }
+    }
+}
+
+/// The one place a workflow's refusal gets its HTTP status and stable code.
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> ApiError {
+        use StatusCode as S;
+        let (status, code) = match &refusal {
+            Refusal::NotLoggedIn => (S::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Refusal::InvalidPhone => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidPhone),
+            Refusal::MemberNotFound => (S::UNPROCESSABLE_ENTITY, ErrorCode::MemberNotFound),
+            Refusal::MemberNamedTwice => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidMember),
+            Refusal::InvalidShopId(ShopId::Order) => {
+                (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidOrderId)
+            }
+            Refusal::InvalidShopId(ShopId::Refund) => {
+                (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRefundId)
+            }
+            Refusal::InvalidIdempotencyKey => (S::BAD_REQUEST, ErrorCode::InvalidIdempotencyKey),
+            Refusal::DifferentBody { record, .. } => (
+                S::CONFLICT,
+                match record {
+                    Record::Order => ErrorCode::OrderConflict,
+                    Record::Refund => ErrorCode::RefundConflict,
+                    Record::Keyed => ErrorCode::IdempotencyConflict,
+                },
+            ),
+            Refusal::RecordedConcurrently => (S::CONFLICT, ErrorCode::OrderConflict),
+            Refusal::InvalidPaidAt => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidTime),
+            Refusal::PaidAtOutOfRange { .. } => {
+                (S::UNPROCESSABLE_ENTITY, ErrorCode::PaidAtOutOfRange)
+            }
+            Refusal::CouponUsed => (S::CONFLICT, ErrorCode::CouponUsed),
+            Refusal::OrderNotFound => (S::NOT_FOUND, ErrorCode::OrderNotFound),
+            Refusal::InvalidAmount => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidAmount),
+            Refusal::RefundExceedsOrder { .. } => {
+                (S::UNPROCESSABLE_ENTITY, ErrorCode::RefundExceedsOrder)
+            }
+            Refusal::ItemNotFound => (S::NOT_FOUND, ErrorCode::ItemNotFound),
+            // What the member could change (tier, points) is the request's; what others
+            // used up (stock, the limit) conflicts with stored state.
+            Refusal::Ineligible(why) => (
+                match why {
+                    Ineligible::TierTooLow | Ineligible::InsufficientPoints => {
+                        S::UNPROCESSABLE_ENTITY
+                    }
+                    Ineligible::OutOfStock | Ineligible::LimitReached => S::CONFLICT,
+                },
+                ErrorCode::of_ineligible(*why),
+            ),
+            Refusal::AlreadyCheckedIn => (S::CONFLICT, ErrorCode::AlreadyCheckedIn),
+            Refusal::InviteNotFound => (S::NOT_FOUND, ErrorCode::InviteNotFound),
+            Refusal::InviteSelf => (S::UNPROCESSABLE_ENTITY, ErrorCode::InviteSelf),
+            Refusal::InviteTooLate { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::InviteTooLate),
+            Refusal::InviteAlreadyAccepted => (S::CONFLICT, ErrorCode::InviteAlreadyAccepted),
+            Refusal::BirthdayAlreadySet => (S::CONFLICT, ErrorCode::BirthdayAlreadySet),
+            Refusal::GrantNotFound => (S::NOT_FOUND, ErrorCode::GrantNotFound),
+            Refusal::ReasonRequired { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::ReasonRequired),
+            Refusal::GrantAlreadyIssued => (S::CONFLICT, ErrorCode::IdempotencyConflict),
+        };
+        ApiError::reject(status, code, refusal.to_string())
+    }
+}
+
+impl From<Failure> for ApiError {
+    fn from(failure: Failure) -> ApiError {
+        match failure {
+            Failure::Refused(refusal) => refusal.into(),
+            Failure::Quote(e) => e.into(),
+            Failure::Storage(e) => e.into(),
+            Failure::Internal(e) => e.into(),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
 
 use chrono::{Datelike as _, NaiveDate};
-use rules::{Program, TierId};
+use rules::Program;
 use serde::Serialize;
 
 use crate::clock::ms;
@@ -26,10 +26,7 @@ pub struct JobReport {
 pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
     let at = program.local_midnight(date);
     let mut report = JobReport::default();
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM members WHERE deleted_at_ms IS NULL ORDER BY id")
-            .fetch_all(db)
-            .await?;
+    let ids = members::active_ids(db).await?;
     for id in &ids {
         let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, id).await? {
@@ -68,12 +65,10 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         if member.created_at_ms > ms(&eval_at) {
             continue;
         }
-        let last: Option<String> =
-            sqlx::query_scalar("SELECT last_evaluation FROM members WHERE id = $1")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if last.is_some_and(|l| l.as_str() >= eval_date.to_string().as_str()) {
+        if members::last_evaluation(&mut tx, id)
+            .await?
+            .is_some_and(|last| last >= eval_date)
+        {
             continue;
         }
         let spend = members::trailing_spend(
@@ -89,29 +84,10 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
             spend,
             member.below_count,
         );
-        apply(&mut tx, id, &e.tier, e.below_count, eval_date).await?;
+        members::set_evaluation(&mut tx, id, &e.tier, e.below_count, eval_date).await?;
         tx.commit().await?;
         report.members_evaluated += 1;
         report.tiers_dropped += u64::from(e.dropped);
     }
     Ok(report)
-}
-
-async fn apply(
-    tx: &mut crate::db::Tx<'_>,
-    id: &str,
-    tier: &TierId,
-    below_count: u32,
-    eval_date: NaiveDate,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "UPDATE members SET tier = $1, below_count = $2, last_evaluation = $3 WHERE id = $4",
-    )
-    .bind(tier.as_str())
-    .bind(i64::from(below_count))
-    .bind(eval_date.to_string())
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }

@@ -14,6 +14,7 @@ pub mod jobs;
 pub mod phone;
 pub mod routes;
 pub mod security;
+pub mod workflows;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -1,7 +1,6 @@
 //! Mainland China mobile numbers (+86, 11 digits starting 13–19): the login identity.
 
-use crate::error::ApiError;
-use contract::ErrorCode;
+use crate::workflows::Refusal;
 
 /// A valid mainland mobile number, kept in E.164 (`+8613812341234`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,14 +8,11 @@ pub struct Phone(String);
 
 impl Phone {
     /// Accepts `13812341234`, `+86 138 1234 1234`, `86-138-1234-1234`; refuses anything
-    /// else with 422 `invalid_phone`.
-    pub fn parse(text: &str) -> Result<Phone, ApiError> {
-        rules::phone::parse_mobile(text).map(Phone).ok_or_else(|| {
-            ApiError::invalid(
-                ErrorCode::InvalidPhone,
-                "a mainland China mobile number has 11 digits and starts with 13 to 19",
-            )
-        })
+    /// else ([`Refusal::InvalidPhone`]: 422 `invalid_phone`).
+    pub fn parse(text: &str) -> Result<Phone, Refusal> {
+        rules::phone::parse_mobile(text)
+            .map(Phone)
+            .ok_or(Refusal::InvalidPhone)
     }
 
     pub fn as_str(&self) -> &str {
@@ -43,7 +39,7 @@ mod tests {
         for (text, expected) in rules::phone::EXAMPLES {
             match (Phone::parse(text), expected) {
                 (Ok(phone), Some(e164)) => assert_eq!(phone.as_str(), *e164),
-                (Err(e), None) => assert_eq!(e.code(), ErrorCode::InvalidPhone),
+                (Err(e), None) => assert_eq!(e, Refusal::InvalidPhone),
                 (got, _) => panic!("{text:?}: {got:?}"),
             }
         }

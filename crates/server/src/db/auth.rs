@@ -38,11 +38,11 @@ where
     .await?;
     row.map(|r| {
         Ok(PendingCode {
-            salt: r.try_get(0)?,
-            code_sha256: r.try_get(1)?,
-            sent_at_ms: r.try_get(2)?,
-            expires_at_ms: r.try_get(3)?,
-            attempts: r.try_get(4)?,
+            salt: r.try_get("salt")?,
+            code_sha256: r.try_get("code_sha256")?,
+            sent_at_ms: r.try_get("sent_at_ms")?,
+            expires_at_ms: r.try_get("expires_at_ms")?,
+            attempts: r.try_get("attempts")?,
         })
     })
     .transpose()
@@ -125,14 +125,15 @@ pub async fn session_member(
     now_ms: i64,
 ) -> anyhow::Result<Option<(String, String)>> {
     let row = sqlx::query(
-        "SELECT m.id, m.role FROM sessions s JOIN members m ON m.id = s.member_id \
+        "SELECT m.id AS member_id, m.role AS role FROM sessions s JOIN members m ON m.id = s.member_id \
          WHERE s.token_sha256 = $1 AND s.expires_at_ms > $2 AND m.deleted_at_ms IS NULL",
     )
     .bind(sha256_hex(&[token.as_bytes()]))
     .bind(now_ms)
     .fetch_optional(db)
     .await?;
-    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+    row.map(|r| Ok((r.try_get("member_id")?, r.try_get("role")?)))
+        .transpose()
 }
 
 pub async fn delete_session(db: &Db, token: &str) -> anyhow::Result<()> {

@@ -171,19 +171,76 @@ pub async fn on_date(
     Ok(issued)
 }
 
+/// Marks a coupon used by an order; false when it is not this member's unused coupon (a
+/// concurrent order used it first).
+pub async fn mark_used(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    coupon_id: &str,
+    order_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE coupons SET used_at = $1, used_order_id = $2 \
+         WHERE id = $3 AND member_id = $4 AND used_at IS NULL",
+    )
+    .bind(now.to_rfc3339())
+    .bind(order_id)
+    .bind(coupon_id)
+    .bind(member_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether this member has used this coupon.
+pub async fn is_used(tx: &mut Tx<'_>, member_id: &str, coupon_id: &str) -> sqlx::Result<bool> {
+    let used: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM coupons \
+         WHERE id = $1 AND member_id = $2 AND used_at IS NOT NULL",
+    )
+    .bind(coupon_id)
+    .bind(member_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(used > 0)
+}
+
+/// A coupon an order used, with the end of its validity.
+#[derive(Debug, sqlx::FromRow)]
+pub struct UsedCoupon {
+    pub id: String,
+    pub valid_until: String,
+}
+
+pub async fn used_by_order(tx: &mut Tx<'_>, order_id: &str) -> sqlx::Result<Vec<UsedCoupon>> {
+    sqlx::query_as("SELECT id, valid_until FROM coupons WHERE used_order_id = $1")
+        .bind(order_id)
+        .fetch_all(&mut **tx)
+        .await
+}
+
+/// Makes a used coupon unused again (its order was refunded in whole).
+pub async fn release(tx: &mut Tx<'_>, coupon_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE coupons SET used_at = NULL, used_order_id = NULL WHERE id = $1")
+        .bind(coupon_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
 pub async fn wallet(
     db: &super::Db,
     member_id: &str,
     now: &DateTime<FixedOffset>,
     wanted: Option<CouponStatus>,
-) -> Result<Vec<WalletCoupon>, crate::error::ApiError> {
-    use crate::error::ApiError;
+) -> anyhow::Result<Vec<WalletCoupon>> {
     use sqlx::Row as _;
     let rows = sqlx::query(
         "SELECT id, kind, title, source, valid_from, valid_until, \
-           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT), used_at, used_order_id, \
-           title_en \
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only, \
+           used_at, used_order_id, title_en \
          FROM coupons WHERE member_id = $1",
     )
     .bind(member_id)
@@ -191,31 +248,33 @@ pub async fn wallet(
     .await?;
     let mut coupons = vec![];
     for r in rows {
-        let id: String = r.try_get(0)?;
-        let bad = |what: &str, e: &dyn std::fmt::Display| {
-            ApiError::Internal(anyhow::anyhow!("coupon {id}: {what}: {e}"))
-        };
+        let id: String = r.try_get("id")?;
+        let bad =
+            |what: &str, e: &dyn std::fmt::Display| anyhow::anyhow!("coupon {id}: {what}: {e}");
         let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
-        let kind: String = r.try_get(1)?;
+        let kind: String = r.try_get("kind")?;
         let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
-        let valid_until = time(r.try_get(5)?)?;
-        let used_at = r.try_get::<Option<String>, _>(7)?.map(time).transpose()?;
+        let valid_until = time(r.try_get("valid_until")?)?;
+        let used_at = r
+            .try_get::<Option<String>, _>("used_at")?
+            .map(time)
+            .transpose()?;
         let status = coupon_status(used_at.is_some(), &valid_until, now);
         if wanted.is_some_and(|w| w != status) {
             continue;
         }
-        let source: String = r.try_get(3)?;
+        let source: String = r.try_get("source")?;
         let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
         coupons.push(WalletCoupon {
             kind,
-            title: stored_title(r.try_get(2)?, r.try_get(9)?),
+            title: stored_title(r.try_get("title")?, r.try_get("title_en")?),
             source,
-            valid_from: time(r.try_get(4)?)?,
+            valid_from: time(r.try_get("valid_from")?)?,
             valid_until,
-            first_order_only: r.try_get::<i64, _>(6)? != 0,
+            first_order_only: r.try_get::<i64, _>("first_order_only")? != 0,
             status,
             used_at,
-            used_order_id: r.try_get(8)?,
+            used_order_id: r.try_get("used_order_id")?,
             id,
         });
     }
@@ -236,8 +295,8 @@ pub async fn counts(
         .await?;
     let mut counts = CouponCounts::default();
     for row in rows {
-        let used: Option<String> = row.try_get(0)?;
-        let until: String = row.try_get(1)?;
+        let used: Option<String> = row.try_get("used_at")?;
+        let until: String = row.try_get("valid_until")?;
         let until = DateTime::parse_from_rfc3339(&until)?;
         match coupon_status(used.is_some(), &until, now) {
             CouponStatus::Used => counts.used += 1,

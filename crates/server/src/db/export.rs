@@ -7,7 +7,6 @@ use sqlx::Row as _;
 use super::coupons::stored_title as title;
 use super::{ledger, members, Db};
 use crate::clock::from_ms;
-use crate::error::ApiError;
 use chrono::{DateTime, FixedOffset};
 use rules::Program;
 
@@ -29,30 +28,30 @@ async fn rows(
 
 /// The member's data at `now`: who they are (with the balance as `/api/me` shows it),
 /// orders, the ledger, coupons, check-ins, mall redemptions as answered, and invites
-/// without the other member's id (their data).
+/// without the other member's id (their data). None for a member who is gone.
 pub async fn document(
     db: &Db,
     program: &Program,
     member_id: &str,
     now: &DateTime<FixedOffset>,
-) -> Result<Value, ApiError> {
+) -> anyhow::Result<Option<Value>> {
     let offset = program.offset();
-    let member = members::get(db, member_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
+    let Some(member) = members::get(db, member_id).await? else {
+        return Ok(None);
+    };
     let orders = rows(
         db,
         member_id,
         "SELECT id, paid_at_ms, earn_base_fen, payable_fen, refunded_fen, quote FROM orders \
          WHERE member_id = $1 ORDER BY paid_at_ms, id",
         |r| {
-            let quote: String = r.try_get(5)?;
+            let quote: String = r.try_get("quote")?;
             Ok(json!({
-                "order_id": r.try_get::<String, _>(0)?,
-                "paid_at": from_ms(r.try_get(1)?, offset),
-                "earn_base_fen": r.try_get::<i64, _>(2)?,
-                "payable_fen": r.try_get::<i64, _>(3)?,
-                "refunded_fen": r.try_get::<i64, _>(4)?,
+                "order_id": r.try_get::<String, _>("id")?,
+                "paid_at": from_ms(r.try_get("paid_at_ms")?, offset),
+                "earn_base_fen": r.try_get::<i64, _>("earn_base_fen")?,
+                "payable_fen": r.try_get::<i64, _>("payable_fen")?,
+                "refunded_fen": r.try_get::<i64, _>("refunded_fen")?,
                 "quote": serde_json::from_str::<Value>(&quote)?,
             }))
         },
@@ -64,15 +63,15 @@ pub async fn document(
         "SELECT id, kind, title, source, valid_from, valid_until, used_at, title_en FROM coupons \
          WHERE member_id = $1 ORDER BY valid_until, id",
         |r| {
-            let kind: String = r.try_get(1)?;
+            let kind: String = r.try_get("kind")?;
             Ok(json!({
-                "id": r.try_get::<String, _>(0)?,
+                "id": r.try_get::<String, _>("id")?,
                 "kind": serde_json::from_str::<Value>(&kind)?,
-                "title": title(r.try_get(2)?, r.try_get(7)?),
-                "source": r.try_get::<String, _>(3)?,
-                "valid_from": r.try_get::<String, _>(4)?,
-                "valid_until": r.try_get::<String, _>(5)?,
-                "used_at": r.try_get::<Option<String>, _>(6)?,
+                "title": title(r.try_get("title")?, r.try_get("title_en")?),
+                "source": r.try_get::<String, _>("source")?,
+                "valid_from": r.try_get::<String, _>("valid_from")?,
+                "valid_until": r.try_get::<String, _>("valid_until")?,
+                "used_at": r.try_get::<Option<String>, _>("used_at")?,
             }))
         },
     )
@@ -84,9 +83,9 @@ pub async fn document(
          ORDER BY local_date",
         |r| {
             Ok(json!({
-                "date": r.try_get::<String, _>(0)?,
-                "streak_day": r.try_get::<i64, _>(1)?,
-                "points": r.try_get::<i64, _>(2)?,
+                "date": r.try_get::<String, _>("local_date")?,
+                "streak_day": r.try_get::<i64, _>("streak_day")?,
+                "points": r.try_get::<i64, _>("points")?,
             }))
         },
     )
@@ -96,21 +95,22 @@ pub async fn document(
         db,
         member_id,
         "SELECT response FROM mall_redemptions WHERE member_id = $1 ORDER BY at_ms, id",
-        |r| Ok(serde_json::from_str(&r.try_get::<String, _>(0)?)?),
+        |r| Ok(serde_json::from_str(&r.try_get::<String, _>("response")?)?),
     )
     .await?;
     let invites = rows(
         db,
         member_id,
-        "SELECT CASE WHEN inviter_id = $1 THEN 'inviter' ELSE 'invitee' END, year, \
-           CAST(CASE WHEN rewarded THEN 1 ELSE 0 END AS BIGINT), at_ms FROM invites \
+        "SELECT CASE WHEN inviter_id = $1 THEN 'inviter' ELSE 'invitee' END AS side, year, \
+           CAST(CASE WHEN rewarded THEN 1 ELSE 0 END AS BIGINT) AS rewarded, at_ms \
+         FROM invites \
          WHERE inviter_id = $1 OR invitee_id = $1 ORDER BY at_ms, invitee_id",
         |r| {
             Ok(json!({
-                "as": r.try_get::<String, _>(0)?,
-                "year": r.try_get::<i64, _>(1)?,
-                "inviter_rewarded": r.try_get::<i64, _>(2)? != 0,
-                "at": from_ms(r.try_get(3)?, offset),
+                "as": r.try_get::<String, _>("side")?,
+                "year": r.try_get::<i64, _>("year")?,
+                "inviter_rewarded": r.try_get::<i64, _>("rewarded")? != 0,
+                "at": from_ms(r.try_get("at_ms")?, offset),
             }))
         },
     )
@@ -119,7 +119,7 @@ pub async fn document(
     // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
     // read here too.
     let expired = ledger::expired_unrecorded(db, member_id, crate::clock::ms(now)).await?;
-    Ok(json!({
+    Ok(Some(json!({
         "exported_at": now.with_timezone(&offset),
         "member": {
             "id": member.id,
@@ -143,5 +143,5 @@ pub async fn document(
         "checkins": checkins,
         "mall_redemptions": redemptions,
         "invites": invites,
-    }))
+    })))
 }

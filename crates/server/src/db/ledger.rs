@@ -105,8 +105,11 @@ pub async fn expire_due(
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
-        let (id, remaining, expires): (i64, i64, i64) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        let (id, remaining, expires): (i64, i64, i64) = (
+            row.try_get("id")?,
+            row.try_get("remaining")?,
+            row.try_get("expires_at_ms")?,
+        );
         sqlx::query("UPDATE point_lots SET remaining = 0 WHERE id = $1")
             .bind(id)
             .execute(&mut **tx)
@@ -163,7 +166,7 @@ async fn balance_and_debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<(i
         .bind(member_id)
         .fetch_one(&mut **tx)
         .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
+    Ok((row.try_get("points_balance")?, row.try_get("points_debt")?))
 }
 
 async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>> {
@@ -177,9 +180,9 @@ async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>>
     rows.iter()
         .map(|r| {
             Ok(Lot {
-                id: r.try_get(0)?,
-                remaining: r.try_get(1)?,
-                expires_at_ms: r.try_get(2)?,
+                id: r.try_get("id")?,
+                remaining: r.try_get("remaining")?,
+                expires_at_ms: r.try_get("expires_at_ms")?,
             })
         })
         .collect()
@@ -212,16 +215,16 @@ pub async fn entries(
     rows.iter()
         .map(|r| {
             Ok(Entry {
-                id: r.try_get(0)?,
+                id: r.try_get("id")?,
                 kind: {
-                    let name: String = r.try_get(1)?;
+                    let name: String = r.try_get("kind")?;
                     EntryKind::parse(&name)
                         .ok_or_else(|| anyhow::anyhow!("unknown ledger entry kind `{name}`"))?
                 },
-                points: r.try_get(2)?,
-                balance_after: r.try_get(3)?,
-                order_id: r.try_get(4)?,
-                at: crate::clock::from_ms(r.try_get(5)?, program.offset()),
+                points: r.try_get("points")?,
+                balance_after: r.try_get("balance_after")?,
+                order_id: r.try_get("order_id")?,
+                at: crate::clock::from_ms(r.try_get("at_ms")?, program.offset()),
             })
         })
         .collect()
@@ -254,7 +257,8 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT), MIN(expires_at_ms) \
+        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) AS points, \
+           MIN(expires_at_ms) AS first_expiry \
          FROM point_lots \
          WHERE member_id = $1 AND remaining > 0 AND expires_at_ms > $2 AND expires_at_ms <= $3",
     )
@@ -263,7 +267,7 @@ where
     .bind(until_ms)
     .fetch_one(db)
     .await?;
-    let points: i64 = row.try_get(0)?;
-    let at: Option<i64> = row.try_get(1)?;
+    let points: i64 = row.try_get("points")?;
+    let at: Option<i64> = row.try_get("first_expiry")?;
     Ok(at.filter(|_| points > 0).map(|at| (points, at)))
 }

@@ -8,28 +8,10 @@ use rules::Text;
 use rules::{Coupon, CouponKind, Program, TierId};
 use sqlx::Row as _;
 
-use super::ledger::{self, EntryKind, Source};
-pub use contract::demo::DemoMember as Member;
+use super::ledger;
 
-use super::{lock_member, Db, Tx};
+use super::{Db, Tx};
 use crate::clock::{ms, random_token};
-use crate::error::ApiError;
-use contract::ErrorCode;
-
-/// A member as written by the demo seed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewMember {
-    pub id: String,
-    pub phone: Option<String>,
-    pub nickname: String,
-    pub tier: TierId,
-    pub qualifying_spend_fen: i64,
-    pub lifetime_spend_fen: i64,
-    pub points_balance: i64,
-    pub birthday: Option<NaiveDate>,
-    pub first_order: bool,
-    pub coupons: Vec<WalletCoupon>,
-}
 
 /// A coupon in a wallet: what the quote needs, plus what the wallet screen shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,21 +19,6 @@ pub struct WalletCoupon {
     pub coupon: Coupon,
     pub title: Text,
     pub source: rules::coupon::CouponSource,
-}
-
-impl NewMember {
-    /// The member as the quote sees them.
-    pub fn snapshot(&self) -> MemberSnapshot {
-        MemberSnapshot {
-            tier: self.tier.clone(),
-            qualifying_spend_fen: self.qualifying_spend_fen,
-            lifetime_spend_fen: self.lifetime_spend_fen,
-            points_balance: self.points_balance,
-            birthday: self.birthday,
-            first_order: self.first_order,
-            coupons: self.coupons.iter().map(|c| c.coupon.clone()).collect(),
-        }
-    }
 }
 
 /// The stored columns of a member that are not computed from orders. (Booleans are read
@@ -77,7 +44,8 @@ pub struct MemberRow {
 }
 
 const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
-    points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT), below_count, checkin_date, checkin_streak, \
+    points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT) AS first_order, \
+    below_count, checkin_date, checkin_streak, \
     consent_version, consent_at_ms, created_at_ms";
 
 fn member_row(r: &super::Row) -> anyhow::Result<MemberRow> {
@@ -85,25 +53,25 @@ fn member_row(r: &super::Row) -> anyhow::Result<MemberRow> {
         Ok(text.map(|t| t.parse::<NaiveDate>()).transpose()?)
     };
     Ok(MemberRow {
-        id: r.try_get(0)?,
-        phone: r.try_get(1)?,
-        nickname: r.try_get(2)?,
+        id: r.try_get("id")?,
+        phone: r.try_get("phone")?,
+        nickname: r.try_get("nickname")?,
         role: {
-            let name: String = r.try_get(3)?;
+            let name: String = r.try_get("role")?;
             contract::auth::Role::parse(&name).with_context(|| format!("stored role `{name}`"))?
         },
-        locale: r.try_get(4)?,
-        tier: TierId(r.try_get(5)?),
-        lifetime_spend_fen: r.try_get(6)?,
-        points_balance: r.try_get(7)?,
-        birthday: date(r.try_get(8)?).context("stored birthday")?,
-        first_order: r.try_get::<i64, _>(9)? != 0,
-        below_count: u32::try_from(r.try_get::<i64, _>(10)?).unwrap_or(0),
-        checkin_date: date(r.try_get(11)?).context("stored check-in date")?,
-        checkin_streak: u32::try_from(r.try_get::<i64, _>(12)?).unwrap_or(0),
-        consent_version: r.try_get(13)?,
-        consent_at_ms: r.try_get(14)?,
-        created_at_ms: r.try_get(15)?,
+        locale: r.try_get("locale")?,
+        tier: TierId(r.try_get("tier")?),
+        lifetime_spend_fen: r.try_get("lifetime_spend_fen")?,
+        points_balance: r.try_get("points_balance")?,
+        birthday: date(r.try_get("birthday")?).context("stored birthday")?,
+        first_order: r.try_get::<i64, _>("first_order")? != 0,
+        below_count: u32::try_from(r.try_get::<i64, _>("below_count")?).unwrap_or(0),
+        checkin_date: date(r.try_get("checkin_date")?).context("stored check-in date")?,
+        checkin_streak: u32::try_from(r.try_get::<i64, _>("checkin_streak")?).unwrap_or(0),
+        consent_version: r.try_get("consent_version")?,
+        consent_at_ms: r.try_get("consent_at_ms")?,
+        created_at_ms: r.try_get("created_at_ms")?,
     })
 }
 
@@ -194,8 +162,8 @@ where
 {
     let rows = sqlx::query(
         "SELECT id, kind, valid_from, valid_until, \
-           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) FROM coupons \
-         WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
+           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only \
+         FROM coupons WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
     )
     .bind(member_id)
     .fetch_all(db)
@@ -204,18 +172,18 @@ where
 }
 
 fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
-    let id: String = r.try_get(0)?;
+    let id: String = r.try_get("id")?;
     let at = |text: String| {
         DateTime::parse_from_rfc3339(&text).with_context(|| format!("coupon {id}: time"))
     };
-    let kind: String = r.try_get(1)?;
+    let kind: String = r.try_get("kind")?;
     let kind: CouponKind =
         serde_json::from_str(&kind).with_context(|| format!("coupon {id}: kind"))?;
     Ok(Coupon {
         kind,
-        valid_from: at(r.try_get(2)?)?,
-        valid_until: at(r.try_get(3)?)?,
-        first_order_only: r.try_get::<i64, _>(4)? != 0,
+        valid_from: at(r.try_get("valid_from")?)?,
+        valid_until: at(r.try_get("valid_until")?)?,
+        first_order_only: r.try_get::<i64, _>("first_order_only")? != 0,
         id,
     })
 }
@@ -249,130 +217,6 @@ pub async fn snapshot(
     })
 }
 
-/// Makes the demo members exactly `members`, in one transaction: each is removed with
-/// everything it had and inserted in its seed state, with two seed orders that make its
-/// trailing and lifetime spend, an opening points balance and a fresh wallet. Demo members
-/// no longer seeded are removed. Running it again never duplicates anything.
-pub async fn replace_demo_members(
-    db: &Db,
-    program: &Program,
-    members: &[NewMember],
-    now: DateTime<FixedOffset>,
-) -> anyhow::Result<()> {
-    let mut tx = crate::db::begin_write(db).await?;
-    let existing: Vec<String> = sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE")
-        .fetch_all(&mut *tx)
-        .await?;
-    for id in existing {
-        delete_with_history(&mut tx, &id).await?;
-    }
-    for m in members {
-        insert_demo_member(&mut tx, program, m, &now)
-            .await
-            .with_context(|| format!("seeding member {}", m.id))?;
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Removes a member row and every row that refers to it (demo members only: a real
-/// member's ledger is kept, anonymized, by account deletion).
-async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
-    for sql in [
-        "DELETE FROM point_lots WHERE member_id = $1",
-        "DELETE FROM points_ledger WHERE member_id = $1",
-        "DELETE FROM refunds WHERE order_id IN (SELECT id FROM orders WHERE member_id = $1)",
-        "DELETE FROM orders WHERE member_id = $1",
-        "DELETE FROM milestones_held WHERE member_id = $1",
-        "DELETE FROM checkins WHERE member_id = $1",
-        "DELETE FROM mall_redemptions WHERE member_id = $1",
-        "DELETE FROM invites WHERE invitee_id = $1 OR inviter_id = $1",
-        "DELETE FROM audit_log WHERE member_id = $1 OR actor_id = $1",
-        "DELETE FROM sessions WHERE member_id = $1",
-        "DELETE FROM coupons WHERE member_id = $1",
-        "DELETE FROM members WHERE id = $1",
-    ] {
-        sqlx::query(sql).bind(id).execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-async fn insert_demo_member(
-    tx: &mut Tx<'_>,
-    program: &Program,
-    m: &NewMember,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO members (id, phone, nickname, tier, lifetime_spend_fen, birthday, \
-           first_order, is_demo, consent_version, consent_at_ms, created_at_ms, created_at, \
-           updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9, $10, $10)",
-    )
-    .bind(&m.id)
-    .bind(&m.phone)
-    .bind(&m.nickname)
-    .bind(m.tier.as_str())
-    .bind(m.lifetime_spend_fen)
-    .bind(m.birthday.map(|d| d.to_string()))
-    .bind(m.first_order)
-    .bind(&program.membership.privacy_notice_version)
-    .bind(ms(now))
-    .bind(now.to_rfc3339())
-    .execute(&mut **tx)
-    .await?;
-    // Spend lives in orders: one recent order makes the trailing spend, one older than the
-    // window the rest of the lifetime spend.
-    let recent = *now - Days::new(20);
-    let old = *now - Days::new(400);
-    let older_part = m.lifetime_spend_fen - m.qualifying_spend_fen;
-    for (key, at, fen) in [
-        ("recent", recent, m.qualifying_spend_fen),
-        ("old", old, older_part),
-    ] {
-        if fen > 0 {
-            seed_order(tx, &format!("{}-seed-{key}", m.id), &m.id, &at, fen, now).await?;
-        }
-    }
-    ledger::credit(
-        tx,
-        program,
-        &m.id,
-        EntryKind::Opening,
-        m.points_balance,
-        now,
-        Source::default(),
-    )
-    .await?;
-    for c in &m.coupons {
-        insert_coupon(tx, &m.id, c, now).await?;
-    }
-    Ok(())
-}
-
-async fn seed_order(
-    tx: &mut Tx<'_>,
-    order_id: &str,
-    member_id: &str,
-    paid_at: &DateTime<FixedOffset>,
-    fen: i64,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
-           payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
-         VALUES ($1, $2, 'seed', $3, $4, $4, 0, 0, '{}', '{}', $5)",
-    )
-    .bind(order_id)
-    .bind(member_id)
-    .bind(ms(paid_at))
-    .bind(fen)
-    .bind(ms(now))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Puts a coupon in a member's wallet.
 pub async fn insert_coupon(
     tx: &mut Tx<'_>,
@@ -401,56 +245,14 @@ pub async fn insert_coupon(
     Ok(())
 }
 
-/// The demo members with their snapshots at `now`, in tier order (then id).
-pub async fn demo_members(
-    db: &Db,
-    program: &Program,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<Vec<Member>> {
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE ORDER BY id")
-            .fetch_all(db)
-            .await?;
-    let mut members = vec![];
-    for id in ids {
-        let Some(row) = get(db, &id).await? else {
-            continue;
-        };
-        let mut conn = db.acquire().await?;
-        members.push(Member {
-            snapshot: snapshot(&mut conn, program, &row, now, None).await?,
-            id: row.id,
-            nickname: row.nickname,
-        });
-    }
-    // Unknown tiers (a program edited since seeding) sort last rather than failing.
-    members.sort_by_key(|m| program.tiers.rank(&m.snapshot.tier).unwrap_or(usize::MAX));
-    Ok(members)
-}
-
-/// Applies a validated `PATCH /api/me` in one transaction after the member's lock: the
-/// birthday is set once (the same date again is no change).
-pub async fn update_profile(
-    db: &Db,
+/// Writes a profile update: nickname and language when given, the birthday only where
+/// none is set (the caller refuses a change).
+pub async fn apply_profile(
+    tx: &mut Tx<'_>,
     member_id: &str,
     update: &contract::me::Update,
     now: &DateTime<FixedOffset>,
-) -> Result<(), ApiError> {
-    let mut tx = super::begin_write(db).await?;
-    if !lock_member(&mut tx, member_id).await? {
-        return Err(ApiError::unauthorized());
-    }
-    let member = get(&mut *tx, member_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    if let (Some(new), Some(old)) = (update.birthday, member.birthday) {
-        if new != old {
-            return Err(ApiError::conflict(
-                ErrorCode::BirthdayAlreadySet,
-                "the birthday can be set only once",
-            ));
-        }
-    }
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
            birthday = COALESCE(birthday, $3), updated_at = $4 WHERE id = $5",
@@ -460,23 +262,22 @@ pub async fn update_profile(
     .bind(update.birthday.map(|b| b.to_string()))
     .bind(now.to_rfc3339())
     .bind(member_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Erases a member's personal data and ends every session, in one transaction: the phone,
-/// nickname, birthday and language go, unused coupons and pending codes too. The ledger
-/// and orders stay, tied to the now anonymous id, for the shop's accounts.
-pub async fn erase(db: &Db, member_id: &str, now: &DateTime<FixedOffset>) -> Result<(), ApiError> {
-    let mut tx = super::begin_write(db).await?;
-    if !lock_member(&mut tx, member_id).await? {
-        return Err(ApiError::unauthorized());
-    }
+/// Erases a member's personal data and ends every session: the phone, nickname, birthday
+/// and language go, unused coupons and pending codes too. The ledger and orders stay, tied
+/// to the now anonymous id, for the shop's accounts.
+pub async fn erase_personal_data(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> sqlx::Result<()> {
     let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
         .bind(member_id)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
     sqlx::query(
         "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
@@ -485,20 +286,122 @@ pub async fn erase(db: &Db, member_id: &str, now: &DateTime<FixedOffset>) -> Res
     .bind(ms(now))
     .bind(now.to_rfc3339())
     .bind(member_id)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
     for sql in [
         "DELETE FROM sessions WHERE member_id = $1",
         "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
     ] {
-        sqlx::query(sql).bind(member_id).execute(&mut *tx).await?;
+        sqlx::query(sql).bind(member_id).execute(&mut **tx).await?;
     }
     if let Some(phone) = phone {
         sqlx::query("DELETE FROM otp_codes WHERE phone = $1")
             .bind(phone)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    tx.commit().await?;
+    Ok(())
+}
+
+/// After an order: the tier it leads to, the new lifetime spend, and no longer a first
+/// order. An upgrade starts the downgrade count afresh: "below" was about the old tier.
+pub async fn after_order(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    tier: &TierId,
+    lifetime_spend_fen: i64,
+    now: &DateTime<FixedOffset>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
+           below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
+           updated_at = $3 WHERE id = $4",
+    )
+    .bind(tier.as_str())
+    .bind(lifetime_spend_fen)
+    .bind(now.to_rfc3339())
+    .bind(member_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Lowers lifetime spend by a refund; the lifetime spend after it.
+pub async fn reduce_lifetime_spend(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    refund_fen: i64,
+    now: &DateTime<FixedOffset>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE members SET lifetime_spend_fen = lifetime_spend_fen - $1, updated_at = $2 \
+         WHERE id = $3 RETURNING lifetime_spend_fen",
+    )
+    .bind(refund_fen)
+    .bind(now.to_rfc3339())
+    .bind(member_id)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The member's stored points balance (what an answer reports after a write).
+pub async fn points_balance<'e, E>(db: E, member_id: &str) -> sqlx::Result<i64>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    sqlx::query_scalar("SELECT points_balance FROM members WHERE id = $1")
+        .bind(member_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Every member not deleted, by id.
+pub async fn active_ids(db: &Db) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM members WHERE deleted_at_ms IS NULL ORDER BY id")
+        .fetch_all(db)
+        .await
+}
+
+/// The date of the last downgrade evaluation applied to the member.
+pub async fn last_evaluation(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+) -> anyhow::Result<Option<NaiveDate>> {
+    let last: Option<String> =
+        sqlx::query_scalar("SELECT last_evaluation FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    last.map(|d| d.parse())
+        .transpose()
+        .context("stored last evaluation")
+}
+
+/// Stores a downgrade evaluation's outcome.
+pub async fn set_evaluation(
+    tx: &mut Tx<'_>,
+    member_id: &str,
+    tier: &TierId,
+    below_count: u32,
+    date: NaiveDate,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE members SET tier = $1, below_count = $2, last_evaluation = $3 WHERE id = $4",
+    )
+    .bind(tier.as_str())
+    .bind(i64::from(below_count))
+    .bind(date.to_string())
+    .bind(member_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_role(tx: &mut Tx<'_>, member_id: &str, role: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE members SET role = $1 WHERE id = $2")
+        .bind(role)
+        .bind(member_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

@@ -19,6 +19,6 @@ async fn members(State(state): State<AppState>) -> Result<Json<DemoMembers>, Api
         return Err(ApiError::NotFound);
     }
     let now = state.clock.now();
-    let members = db::members::demo_members(&state.db, &state.program.program, &now).await?;
+    let members = db::demo::demo_members(&state.db, &state.program.program, &now).await?;
     Ok(Json(DemoMembers { members }))
 }

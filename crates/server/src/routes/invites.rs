@@ -8,9 +8,9 @@ use axum::{Json, Router};
 use contract::invites::AcceptRequest as Accept;
 
 use crate::auth::AuthMember;
-use crate::db::invites::{self, Accepted, Progress};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::workflows::invites::{self, Accepted, Progress};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -10,10 +10,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 
 use crate::auth::AuthMember;
-use crate::db::mall::{self, Catalog, RedeemRequest};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::routes::orders::answer;
+use crate::workflows::mall::{self, Catalog, RedeemRequest};
 use crate::AppState;
 use contract::ErrorCode;
 
@@ -53,5 +53,5 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<&str, ApiError> {
             )
         })?
         .to_str()
-        .map_err(|_| mall::check_key("").unwrap_err())
+        .map_err(|_| crate::workflows::Refusal::InvalidIdempotencyKey.into())
 }

@@ -12,9 +12,9 @@ use contract::points::{PointsPage, PointsQuery};
 
 use crate::auth::{clear_session_cookie_header, AuthMember};
 use crate::db::ledger::{self, Entry};
-use crate::db::{checkins, members};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::workflows::{checkins, profile};
 use crate::AppState;
 use contract::ErrorCode;
 
@@ -113,14 +113,14 @@ async fn update(
             "a birthday is a past date after 1900",
         ));
     }
-    members::update_profile(&state.db, &me.id, &update, &now).await?;
+    profile::update(&state.db, &me.id, &update, &now).await?;
     Ok(Json(summary::build(&state, &me.id).await?))
 }
 
 /// `DELETE /api/me`: erases the member's personal data and ends every session. The ledger
 /// and orders stay, tied to an anonymous id, for the shop's accounts.
 async fn delete(State(state): State<AppState>, me: AuthMember) -> Result<Response, ApiError> {
-    members::erase(&state.db, &me.id, &state.clock.now()).await?;
+    profile::erase(&state.db, &me.id, &state.clock.now()).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(header::SET_COOKIE, clear_session_cookie_header())],

@@ -10,9 +10,11 @@ use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::auth::ShopKey;
-use crate::db::orders::{self, OrderRequest, Recorded, RefundRequest};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
+use crate::workflows::orders::{self, OrderRequest};
+use crate::workflows::refunds::{self, RefundRequest};
+use crate::workflows::Recorded;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -39,7 +41,7 @@ async fn record_refund(
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
     let recorded =
-        orders::record_refund(&state.db, &state.program.program, &order_id, &req, &now).await?;
+        refunds::record_refund(&state.db, &state.program.program, &order_id, &req, &now).await?;
     Ok(answer(recorded))
 }
 

@@ -9,11 +9,11 @@ use axum::routing::post;
 use axum::Router;
 
 use crate::auth::AuthMember;
-use crate::db::staff::{self, GrantRequest};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::routes::mall::idempotency_key;
 use crate::routes::orders::answer;
+use crate::workflows::staff::{self, GrantRequest};
 use crate::AppState;
 use contract::ErrorCode;
 

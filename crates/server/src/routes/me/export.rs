@@ -14,7 +14,9 @@ pub async fn get(
     me: AuthMember,
 ) -> Result<impl IntoResponse, ApiError> {
     let now = state.clock.now();
-    let document = export::document(&state.db, &state.program.program, &me.id, &now).await?;
+    let document = export::document(&state.db, &state.program.program, &me.id, &now)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
     Ok((
         [(
             header::CONTENT_DISPOSITION,

@@ -1,0 +1,91 @@
+//! Staff actions, each audited: granting a coupon from the program's staff menu. The audit
+//! row is written in the grant's transaction and doubles as its idempotency record.
+
+use chrono::{DateTime, FixedOffset};
+pub use contract::staff::{GrantRequest, Granted};
+use rules::coupon::CouponSource;
+use rules::Program;
+use serde_json::json;
+
+use super::{check_key, replay, request_hash, MemberNamed, Outcome, Record, Recorded, Refusal};
+use crate::clock::ms;
+use crate::db::answers::{self, AnswerTable};
+use crate::db::audit::{self, AuditEntry};
+use crate::db::coupons::issue;
+use crate::db::{lock_member, Db};
+use crate::phone::Phone;
+
+const REASON_MAX_CHARS: usize = 200;
+
+pub async fn grant_coupon(
+    db: &Db,
+    program: &Program,
+    actor: &str,
+    key: &str,
+    req: &GrantRequest,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Recorded<Granted>> {
+    check_key(key)?;
+    let grant = program
+        .coupon_issuance
+        .staff
+        .iter()
+        .find(|g| g.id == req.grant_id)
+        .ok_or(Refusal::GrantNotFound)?;
+    let reason = req.reason.trim();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
+        return Err(Refusal::ReasonRequired {
+            max_chars: REASON_MAX_CHARS,
+        }
+        .into());
+    }
+    let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
+    let member_id = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?
+        .resolve(db)
+        .await?;
+    let hash = request_hash(req);
+    let id = format!("{actor}:{key}");
+    let mut tx = crate::db::begin_write(db).await?;
+    if !lock_member(&mut tx, &member_id).await? {
+        return Err(Refusal::MemberNotFound.into());
+    }
+    let stored = answers::stored(&mut *tx, AnswerTable::AuditLog, &id).await?;
+    if let Some(replayed) = replay(stored, Record::Keyed, &id, &[&hash])? {
+        return Ok(replayed);
+    }
+    let issue_key = format!("staff:{id}");
+    let coupon_id = issue(
+        &mut tx,
+        program,
+        &member_id,
+        &grant.title,
+        &grant.coupon,
+        CouponSource::Staff,
+        &issue_key,
+        now,
+    )
+    .await?
+    .ok_or(Refusal::GrantAlreadyIssued)?;
+    let answer = Granted {
+        member_id: member_id.clone(),
+        grant_id: grant.id.clone(),
+        coupon_id: coupon_id.clone(),
+        reason: reason.to_owned(),
+        granted_by: actor.to_owned(),
+        at: *now,
+    };
+    let detail = json!({ "grant_id": grant.id, "reason": reason, "coupon_id": coupon_id });
+    let entry = AuditEntry {
+        id: &id,
+        actor_id: actor,
+        action: "coupon_grant",
+        member_id: &member_id,
+        request_sha256: &hash,
+        detail_json: detail.to_string(),
+        response_json: serde_json::to_string(&answer).map_err(anyhow::Error::from)?,
+        at_ms: ms(now),
+    };
+    audit::insert(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(Recorded::new(answer))
+}
