@@ -7,7 +7,7 @@ use rules::Coupon;
 
 /// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
 pub fn yuan_number(fen: Fen) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
+    let sign = if fen.is_negative() { "-" } else { "" };
     let abs = fen.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
@@ -73,11 +73,11 @@ mod tests {
 
     #[test]
     fn yuan_numbers_for_screen_readers() {
-        assert_eq!(yuan_number(187655), "1876.55");
-        assert_eq!(yuan_number(500000), "5000.00");
-        assert_eq!(yuan_number(0), "0.00");
-        assert_eq!(yuan_number(5), "0.05");
-        assert_eq!(yuan_number(-320), "-3.20");
+        assert_eq!(yuan_number(Fen(187655)), "1876.55");
+        assert_eq!(yuan_number(Fen(500000)), "5000.00");
+        assert_eq!(yuan_number(Fen(0)), "0.00");
+        assert_eq!(yuan_number(Fen(5)), "0.05");
+        assert_eq!(yuan_number(Fen(-320)), "-3.20");
     }
 
     #[test]
@@ -123,7 +123,9 @@ mod tests {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
         let coupon = |id: &str, from: &str, until: &str| Coupon {
             id: id.into(),
-            kind: rules::CouponKind::NoThreshold { off_fen: 1000 },
+            kind: rules::CouponKind::NoThreshold {
+                off_fen: rules::Fen(1000),
+            },
             valid_from: at(from),
             valid_until: at(until),
             first_order_only: false,

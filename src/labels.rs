@@ -247,16 +247,18 @@ mod tests {
     #[test]
     fn coupon_kinds_in_both_languages() {
         let threshold = CouponKind::Threshold {
-            min_spend_fen: 10000,
-            off_fen: 1500,
+            min_spend_fen: rules::Fen(10000),
+            off_fen: rules::Fen(1500),
         };
         assert_eq!(coupon_kind(Locale::zh, &threshold), "满100减15");
         assert_eq!(coupon_kind(Locale::en, &threshold), "¥15 off ¥100+");
-        let free = CouponKind::NoThreshold { off_fen: 1000 };
+        let free = CouponKind::NoThreshold {
+            off_fen: rules::Fen(1000),
+        };
         assert_eq!(coupon_kind(Locale::zh, &free), "10元无门槛券");
         let pct = CouponKind::Percent {
             percent_off: 15,
-            max_off_fen: Some(5000),
+            max_off_fen: Some(rules::Fen(5000)),
         };
         assert_eq!(coupon_kind(Locale::zh, &pct), "8.5折券（最高减50元）");
         assert_eq!(coupon_kind(Locale::en, &pct), "15% off (up to ¥50)");
@@ -267,7 +269,9 @@ mod tests {
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
         let coupon = Coupon {
             id: "c".into(),
-            kind: CouponKind::NoThreshold { off_fen: 500 },
+            kind: CouponKind::NoThreshold {
+                off_fen: rules::Fen(500),
+            },
             valid_from: at("2026-03-01T00:00:00+08:00"),
             valid_until: at("2026-04-01T00:00:00+08:00"),
             first_order_only: false,

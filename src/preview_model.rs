@@ -8,7 +8,7 @@ use rules::money::{parse_yuan, Fen};
 use rules::quote::{
     Cart, CartLine, CouponChoice, MemberSnapshot, PointsChoice, QuoteInput, QuoteOptions,
 };
-use rules::{Program, Quote};
+use rules::{Points, Program, Quote};
 use serde::{Deserialize, Serialize};
 
 use crate::storage;
@@ -133,7 +133,7 @@ fn parse_qty(text: &str) -> Option<i64> {
 
 fn parse_optional_yuan(text: &str) -> Option<Fen> {
     if text.trim().is_empty() {
-        Some(0)
+        Some(Fen::ZERO)
     } else {
         parse_yuan(text)
     }
@@ -182,7 +182,7 @@ pub fn build_input(
             points: if draft.use_points {
                 PointsChoice::MAX
             } else {
-                PointsChoice::Amount(0)
+                PointsChoice::Amount(Points::ZERO)
             },
         },
     })
@@ -209,9 +209,9 @@ mod tests {
     fn silver() -> MemberSnapshot {
         MemberSnapshot {
             tier: "silver".into(),
-            qualifying_spend_fen: 187655,
-            lifetime_spend_fen: 187655,
-            points_balance: 2000,
+            qualifying_spend_fen: rules::Fen(187655),
+            lifetime_spend_fen: rules::Fen(187655),
+            points_balance: rules::Points(2000),
             birthday: None,
             first_order: false,
             coupons: vec![],
@@ -244,12 +244,12 @@ mod tests {
         assert_eq!(input.now, NOW);
         assert_eq!(input.member, silver());
         assert_eq!(input.cart.lines.len(), 1);
-        assert_eq!(input.cart.lines[0].unit_price_fen, 123456);
+        assert_eq!(input.cart.lines[0].unit_price_fen, rules::Fen(123456));
         assert_eq!(input.cart.lines[0].qty, 1);
         assert_eq!(input.cart.lines[0].category, "apparel");
-        assert_eq!(input.cart.shipping_fen, 0);
+        assert_eq!(input.cart.shipping_fen, rules::Fen(0));
         assert_eq!(input.options.coupon, CouponChoice::Auto);
-        assert_eq!(input.options.points, PointsChoice::Amount(0));
+        assert_eq!(input.options.points, PointsChoice::Amount(Points::ZERO));
     }
 
     #[test]
@@ -276,8 +276,8 @@ mod tests {
         d.shipping = "8".into();
         let input = build_input(&d, &m, NOW.into()).unwrap();
         let total: Fen = input.cart.lines.iter().map(|l| l.total_fen()).sum();
-        assert_eq!(total, 1000 + 500 + 1000);
-        assert_eq!(input.cart.shipping_fen, 800);
+        assert_eq!(total, rules::Fen(1000 + 500 + 1000));
+        assert_eq!(input.cart.shipping_fen, rules::Fen(800));
         let skus: Vec<_> = input.cart.lines.iter().map(|l| l.sku.as_str()).collect();
         assert_eq!(skus, ["preview-1", "preview-2", "preview-3"]);
     }
@@ -291,7 +291,7 @@ mod tests {
         d.lines[0].category = "fresh".into();
         let input = build_input(&d, &silver(), NOW.into()).unwrap();
         assert_eq!(input.cart.lines.len(), 1);
-        assert_eq!(input.cart.lines[0].total_fen(), 29850);
+        assert_eq!(input.cart.lines[0].total_fen(), rules::Fen(29850));
         assert_eq!(input.cart.lines[0].category, "fresh");
     }
 
@@ -307,8 +307,8 @@ mod tests {
         assert_eq!(**quote, rules::quote(&program, input).unwrap());
         assert_eq!(input.options.points, PointsChoice::MAX);
         // Silver, ¥123.45 reaches exactly gold's ¥2,000 unless points pay part of it.
-        assert_eq!(quote.subtotal_fen, 12345);
-        assert!(quote.points_used > 0);
+        assert_eq!(quote.subtotal_fen, rules::Fen(12345));
+        assert!(quote.points_used.is_positive());
         assert_eq!(p.input(), Some(&**input));
     }
 

@@ -13,7 +13,7 @@ pub fn expiring_notice(e: &Expiring) -> impl IntoView {
     let points = group_thousands(e.points);
     let date = date_of(e.at);
     view! {
-        <p class="expiring" data-testid="points-expiring" data-value=e.points>
+        <p class="expiring" data-testid="points-expiring" data-value=e.points.get()>
             {dyn_text(move || fill(td_string!(locale.get(), me.expiring), &[("points", &points), ("date", &date)]))}
         </p>
     }

@@ -55,7 +55,7 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
             <dl class="member-card__stats">
                 <div class="member-card__stat">
                     <dt>{tr!(home.points)}</dt>
-                    <dd data-testid="points-balance" data-value=snapshot.points_balance>
+                    <dd data-testid="points-balance" data-value=snapshot.points_balance.get()>
                         {group_thousands(snapshot.points_balance)}
                     </dd>
                 </div>

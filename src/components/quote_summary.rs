@@ -6,7 +6,7 @@ use rules::money::format_yuan_exact;
 use rules::quote::MemberDiscountKind;
 use rules::quote::QuoteInput;
 use rules::Text;
-use rules::{Program, Quote};
+use rules::{Fen, Points, Program, Quote};
 
 use crate::display::rate;
 use crate::i18n::*;
@@ -21,7 +21,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let held = input.member.tier.clone();
     let locale = lang();
     let q = quote;
-    let minus = |fen: i64| format!("-{}", format_yuan_exact(fen));
+    let minus = |fen: Fen| format!("-{}", format_yuan_exact(fen));
     let rate_text = program
         .tiers
         .by_id(&held)
@@ -62,7 +62,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
         }
     });
     let points_used = q.points_used;
-    let points = (points_used > 0).then(|| {
+    let points = points_used.is_positive().then(|| {
         view! {
             <div class="row row--saving">
                 <dt>{move || fill(td_string!(locale.get(), quote.points_offset), &[("points", &group_thousands(points_used))])}</dt>
@@ -71,13 +71,13 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
         }
     });
     // "Free for your tier" only when the tier waived a fee; no fee is just ¥0.00.
-    let shipping = if q.shipping_fen == 0 && input.cart.shipping_fen > 0 {
+    let shipping = if q.shipping_fen == Fen::ZERO && input.cart.shipping_fen.is_positive() {
         Either::Left(view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> })
     } else {
         Either::Right(view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> })
     };
     let p = q.points;
-    let plus = |value: i64| format!("+{}", group_thousands(value));
+    let plus = |value: Points| format!("+{}", group_thousands(value));
     let awarded = q.coupons_awarded.first().map(|a| {
         let kind = a.kind.clone();
         view! {
@@ -98,7 +98,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
         <section class="card summary" aria-live="polite">
             <div class="payable">
                 <span class="payable__label">{tr!(quote.payable)}</span>
-                <strong class="payable__value" data-testid="quote-payable" data-value=q.payable_fen>
+                <strong class="payable__value" data-testid="quote-payable" data-value=q.payable_fen.get()>
                     {format_yuan_exact(q.payable_fen)}
                 </strong>
             </div>
@@ -113,20 +113,20 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
         <section class="card earn">
             <div class="earn__head">
                 <span class="earn__label">{tr!(quote.points_title)}</span>
-                <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=p.total>{p.total}</span></strong>
+                <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=p.total.get()>{p.total.get()}</span></strong>
             </div>
             <dl class="rows rows--small">
                 <div class="row">
                     <dt>{move || fill(td_string!(locale.get(), quote.tier_points), &[("rate", &rate_text)])}</dt>
                     <dd>{plus(p.tier_points)}</dd>
                 </div>
-                <div class="row" class:row--zero=p.campaign_bonus == 0>
+                <div class="row" class:row--zero=p.campaign_bonus == Points::ZERO>
                     <dt>{tr!(quote.campaign_bonus)}</dt><dd>{plus(p.campaign_bonus)}</dd>
                 </div>
-                <div class="row" class:row--zero=p.order_bonus == 0>
+                <div class="row" class:row--zero=p.order_bonus == Points::ZERO>
                     <dt>{tr!(quote.order_bonus)}</dt><dd>{plus(p.order_bonus)}</dd>
                 </div>
-                <div class="row" class:row--zero=p.milestone_bonus == 0>
+                <div class="row" class:row--zero=p.milestone_bonus == Points::ZERO>
                     <dt>{tr!(quote.milestone_bonus)}</dt><dd>{plus(p.milestone_bonus)}</dd>
                 </div>
                 <div class="row row--muted"><dt>{tr!(quote.balance_after)}</dt><dd>{group_thousands(q.points_balance_after)}</dd></div>

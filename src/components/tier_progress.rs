@@ -19,7 +19,7 @@ use crate::text::{lang, local, tr};
 #[component]
 pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl IntoView {
     let locale = lang();
-    let top = program.tiers.last().map_or(0, |t| t.threshold_fen);
+    let top = program.tiers.last().map_or(Fen::ZERO, |t| t.threshold_fen);
     let next = program.tiers.next(&tier, spend_fen);
     let fill_width = percent_css(program.tiers.progress_basis_points(spend_fen));
     let color = program.tiers.by_id(&tier).map(|t| t.color.clone());
@@ -98,7 +98,7 @@ pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl
                 aria-label=tr!(home.progress_label)
                 aria-valuemin="0"
                 aria-valuemax=yuan_number(top)
-                aria-valuenow=yuan_number(spend_fen.clamp(0, top))
+                aria-valuenow=yuan_number(spend_fen.clamp(Fen::ZERO, top))
                 aria-valuetext=valuetext
             >
                 <div class="progress__track">

@@ -47,7 +47,7 @@ fn member_notices(me: &Me) -> impl IntoView {
         let gap = format_yuan(r.gap_fen);
         let by = date_of(r.by);
         view! {
-            <p class="card notice notice--warn" data-testid="retention" data-value=r.gap_fen>
+            <p class="card notice notice--warn" data-testid="retention" data-value=r.gap_fen.get()>
                 {dyn_text(move || fill(td_string!(locale.get(), me.retention), &[("gap", &gap)]))}
                 " "
                 <span data-testid="retention-by">{dyn_text(move || fill(td_string!(locale.get(), me.retention_by), &[("date", &by)]))}</span>

@@ -1,6 +1,7 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::group_thousands;
+use rules::Points;
 
 use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{need_login, Loader, TopBar};
@@ -41,7 +42,7 @@ struct Mall {
     redeem: Loader,
     pending: RwSignal<Option<Pending>>,
     /// The balance after the last redemption, and whether it gave a coupon.
-    done: RwSignal<Option<(i64, bool)>>,
+    done: RwSignal<Option<(Points, bool)>>,
 }
 
 impl Mall {
@@ -110,7 +111,7 @@ fn MallContent() -> impl IntoView {
             view! {
                 <section class="card balance">
                     <p class="balance__label">{tr!(mall.balance)}</p>
-                    <p class="balance__value" data-testid="mall-balance" data-value=c.points_balance>
+                    <p class="balance__value" data-testid="mall-balance" data-value=c.points_balance.get()>
                         {group_thousands(c.points_balance)}
                     </p>
                 </section>
@@ -120,7 +121,7 @@ fn MallContent() -> impl IntoView {
         })
     };
     let done_text = dyn_text(move || {
-        let balance = done.get().map_or(0, |d| d.0);
+        let balance = done.get().map_or(Points::ZERO, |d| d.0);
         fill(
             td_string!(locale.get(), mall.done),
             &[("points", &group_thousands(balance))],
@@ -204,8 +205,8 @@ fn ConfirmSheet(
         })
     });
     let after_text = dyn_text(move || {
-        let balance = catalog.with(|c| c.as_ref().map_or(0, |c| c.points_balance));
-        let price = pending.with(|p| p.as_ref().map_or(0, |p| p.item.item.points));
+        let balance = catalog.with(|c| c.as_ref().map_or(Points::ZERO, |c| c.points_balance));
+        let price = pending.with(|p| p.as_ref().map_or(Points::ZERO, |p| p.item.item.points));
         fill(
             td_string!(locale.get(), mall.balance_after),
             &[("points", &group_thousands(balance - price))],

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::group_thousands;
+use rules::Points;
 
 use crate::api::{self, Entry, Me};
 use crate::components::{expiring_notice, need_login, Loader, TopBar};
@@ -93,7 +94,7 @@ fn PointsContent(me: Arc<Me>, streak_days: u32) -> impl IntoView {
 #[component]
 fn CheckIn(
     me: Arc<Me>,
-    balance: RwSignal<i64>,
+    balance: RwSignal<Points>,
     history: History,
     streak_days: u32,
 ) -> impl IntoView {
@@ -102,7 +103,7 @@ fn CheckIn(
     let streak_day = RwSignal::new(i64::from(me.checkin.streak_day));
     let checked = RwSignal::new(me.checkin.checked_in_today);
     // The points the check-in gave, 0 before.
-    let done = RwSignal::new(0i64);
+    let done = RwSignal::new(Points::ZERO);
     // Its errors show with the history's.
     let error = history.loader.error;
     let checkin = Loader::sharing(error);
@@ -141,7 +142,7 @@ fn CheckIn(
                     td_string!(locale.get(), points.checkin)
                 }.to_string())}
             </button>
-            <p class="field-msg" role="status" data-testid="checkin-done" hidden=flag(move || done.get() == 0)>
+            <p class="field-msg" role="status" data-testid="checkin-done" hidden=flag(move || done.get() == Points::ZERO)>
                 {dyn_text(move || fill(td_string!(locale.get(), points.checkin_done), &[("points", &done.get().to_string())]))}
             </p>
             <p class="field-msg field-msg--error" role="alert" data-testid="points-error"
@@ -215,7 +216,7 @@ fn entry_row(entry: Entry) -> impl IntoView {
         at,
         ..
     } = entry;
-    let class = if points < 0 {
+    let class = if points.is_negative() {
         "entry__points entry__points--minus"
     } else {
         "entry__points"
@@ -229,7 +230,7 @@ fn entry_row(entry: Entry) -> impl IntoView {
         )
     });
     view! {
-        <li class="entry" data-testid="points-entry" data-kind=kind.as_str() data-points=points>
+        <li class="entry" data-testid="points-entry" data-kind=kind.as_str() data-points=points.get()>
             <span class="entry__what">
                 <span class="entry__kind">{label}</span>
                 <span class="entry__date">{date_of(at)}</span>
@@ -243,19 +244,20 @@ fn entry_row(entry: Entry) -> impl IntoView {
 }
 
 /// Points with their sign and thousands separators: `+2,000`, `-1,200`, `0`.
-fn signed(points: i64) -> String {
-    let sign = if points > 0 { "+" } else { "" };
+fn signed(points: Points) -> String {
+    let sign = if points.is_positive() { "+" } else { "" };
     format!("{sign}{}", group_thousands(points))
 }
 
 #[cfg(test)]
 mod tests {
     use super::signed;
+    use rules::Points;
 
     #[test]
     fn points_with_their_sign() {
-        assert_eq!(signed(2000), "+2,000");
-        assert_eq!(signed(-1200), "-1,200");
-        assert_eq!(signed(0), "0");
+        assert_eq!(signed(Points(2000)), "+2,000");
+        assert_eq!(signed(Points(-1200)), "-1,200");
+        assert_eq!(signed(Points(0)), "0");
     }
 }

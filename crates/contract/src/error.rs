@@ -223,10 +223,18 @@ mod tests {
             Q::CouponExpired,
             Q::CouponNotYetValid,
             Q::CouponFirstOrderOnly,
-            Q::CouponBelowThreshold { missing_fen: 1 },
-            Q::PointsNotWholeStep { step: 100 },
-            Q::PointsExceedBalance { balance: 1 },
-            Q::PointsExceedCap { cap: 1 },
+            Q::CouponBelowThreshold {
+                missing_fen: rules::Fen(1),
+            },
+            Q::PointsNotWholeStep {
+                step: rules::Points(100),
+            },
+            Q::PointsExceedBalance {
+                balance: rules::Points(1),
+            },
+            Q::PointsExceedCap {
+                cap: rules::Points(1),
+            },
         ] {
             assert_eq!(ErrorCode::of_quote(&e).as_str(), e.code());
         }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use rules::mall::MallItem;
 use rules::CouponKind;
+use rules::Points;
 use rules::Text;
 use serde::{Deserialize, Serialize};
 
@@ -33,8 +34,8 @@ pub struct Redeemed {
     /// The request's Idempotency-Key.
     pub redemption_id: String,
     pub item_id: String,
-    pub points: i64,
-    pub points_balance_after: i64,
+    pub points: Points,
+    pub points_balance_after: Points,
     /// For a coupon item: the coupon now in the wallet.
     pub coupon: Option<IssuedCoupon>,
     pub redeemed_at: DateTime<FixedOffset>,
@@ -52,7 +53,7 @@ pub struct IssuedCoupon {
 /// The catalog as this member sees it now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
-    pub points_balance: i64,
+    pub points_balance: Points,
     pub items: Vec<CatalogItem>,
 }
 

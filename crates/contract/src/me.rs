@@ -5,6 +5,7 @@ use rules::membership::Retention;
 use rules::quote::MemberSnapshot;
 use rules::tier::NextTier;
 use rules::TierId;
+use rules::{Fen, Points};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
@@ -21,12 +22,12 @@ pub struct Summary {
     pub locale: Option<String>,
     pub birthday: Option<NaiveDate>,
     pub tier: TierId,
-    pub qualifying_spend_fen: i64,
-    pub lifetime_spend_fen: i64,
+    pub qualifying_spend_fen: Fen,
+    pub lifetime_spend_fen: Fen,
     pub next_tier: Option<NextTier>,
     /// For a member whose spend is below the tier it holds: what keeps it, by when.
     pub retention: Option<Retention>,
-    pub points_balance: i64,
+    pub points_balance: Points,
     pub points_expiring: Option<Expiring>,
     pub coupons: CouponCounts,
     pub checkin: CheckinState,
@@ -38,7 +39,7 @@ pub struct Summary {
 /// Points that expire soon.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expiring {
-    pub points: i64,
+    pub points: Points,
     /// The first instant at which (the first of) these points are gone.
     pub at: DateTime<FixedOffset>,
 }
@@ -72,6 +73,6 @@ pub struct Update {
 pub struct CheckedIn {
     pub date: NaiveDate,
     pub streak_day: u32,
-    pub points: i64,
-    pub points_balance: i64,
+    pub points: Points,
+    pub points_balance: Points,
 }

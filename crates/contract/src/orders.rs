@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset};
 use rules::quote::{CartLine, CouponChoice, PointsChoice};
 use rules::Quote;
+use rules::{Fen, Points};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/orders`: a paid order as the shop reports it.
@@ -18,7 +19,7 @@ pub struct OrderRequest {
     /// RFC 3339 with an offset.
     pub paid_at: String,
     pub lines: Vec<CartLine>,
-    pub shipping_fen: i64,
+    pub shipping_fen: Fen,
     /// The shopper's choice: `auto`, `none` or a coupon id.
     pub coupon: CouponChoice,
     /// The shopper's choice: a number of points or `max`.
@@ -39,18 +40,18 @@ pub struct OrderRecorded {
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
     pub refund_id: String,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundRecorded {
     pub refund_id: String,
     pub order_id: String,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     /// All refunds of the order so far, this one included.
-    pub refunded_fen: i64,
-    pub points_taken_back: i64,
-    pub points_returned: i64,
-    pub milestone_points_taken_back: i64,
-    pub points_balance_after: i64,
+    pub refunded_fen: Fen,
+    pub points_taken_back: Points,
+    pub points_returned: Points,
+    pub milestone_points_taken_back: Points,
+    pub points_balance_after: Points,
 }

@@ -1,6 +1,7 @@
 //! `GET /api/me/points`: the points ledger, newest first.
 
 use chrono::{DateTime, FixedOffset};
+use rules::Points;
 use serde::{Deserialize, Serialize};
 
 use crate::AllVariants;
@@ -94,8 +95,8 @@ pub struct PointsQuery {
 pub struct Entry {
     pub id: i64,
     pub kind: EntryKind,
-    pub points: i64,
-    pub balance_after: i64,
+    pub points: Points,
+    pub balance_after: Points,
     pub order_id: Option<String>,
     pub at: DateTime<FixedOffset>,
 }

@@ -29,7 +29,7 @@ impl CouponKind {
     pub fn min_spend_fen(&self) -> Fen {
         match self {
             CouponKind::Threshold { min_spend_fen, .. } => *min_spend_fen,
-            CouponKind::NoThreshold { .. } | CouponKind::Percent { .. } => 0,
+            CouponKind::NoThreshold { .. } | CouponKind::Percent { .. } => Fen::ZERO,
         }
     }
 
@@ -45,21 +45,25 @@ impl CouponKind {
                 max_off_fen.map_or(off, |cap| off.min(cap))
             }
         };
-        saving.min(amount_fen).max(0)
+        saving.min(amount_fen).max(Fen::ZERO)
     }
 
     /// Refuses amounts and percents that make no sense, naming the field.
     pub fn validate(&self) -> Result<(), ProgramError> {
         match self {
             CouponKind::NoThreshold { off_fen } => {
-                ensure(*off_fen > 0, "off_fen", "must be positive")
+                ensure(off_fen.is_positive(), "off_fen", "must be positive")
             }
             CouponKind::Threshold {
                 min_spend_fen,
                 off_fen,
             } => {
-                ensure(*off_fen > 0, "off_fen", "must be positive")?;
-                ensure(*min_spend_fen >= 0, "min_spend_fen", "must not be negative")
+                ensure(off_fen.is_positive(), "off_fen", "must be positive")?;
+                ensure(
+                    !min_spend_fen.is_negative(),
+                    "min_spend_fen",
+                    "must not be negative",
+                )
             }
             CouponKind::Percent {
                 percent_off,
@@ -71,7 +75,7 @@ impl CouponKind {
                     "must be 1 to 100",
                 )?;
                 ensure(
-                    max_off_fen.is_none_or(|m| m > 0),
+                    max_off_fen.is_none_or(Fen::is_positive),
                     "max_off_fen",
                     "must be positive",
                 )
@@ -324,7 +328,7 @@ pub fn best_coupon<'a>(
     wallet
         .iter()
         .filter_map(|c| match c.check(now, first_order, amount_fen) {
-            Ok(saving) if saving > 0 => Some((c, saving)),
+            Ok(saving) if saving.is_positive() => Some((c, saving)),
             _ => None,
         })
         .min_by(|(a, sa), (b, sb)| {
@@ -379,14 +383,14 @@ mod tests {
     #[test]
     fn kinds_read_and_write_the_same_json() {
         for kind in [
-            CouponKind::NoThreshold { off_fen: 500 },
+            CouponKind::NoThreshold { off_fen: Fen(500) },
             CouponKind::Threshold {
-                min_spend_fen: 20_000,
-                off_fen: 3_000,
+                min_spend_fen: Fen(20_000),
+                off_fen: Fen(3_000),
             },
             CouponKind::Percent {
                 percent_off: 10,
-                max_off_fen: Some(5_000),
+                max_off_fen: Some(Fen(5_000)),
             },
             CouponKind::Percent {
                 percent_off: 5,
@@ -401,7 +405,7 @@ mod tests {
             );
         }
         assert_eq!(
-            serde_json::to_value(CouponKind::NoThreshold { off_fen: 500 }).unwrap(),
+            serde_json::to_value(CouponKind::NoThreshold { off_fen: Fen(500) }).unwrap(),
             serde_json::json!({"type": "no_threshold", "off_fen": 500})
         );
     }
@@ -430,17 +434,17 @@ mod tests {
 
     #[test]
     fn validity_window_is_half_open() {
-        let c = coupon("a", CouponKind::NoThreshold { off_fen: 500 });
+        let c = coupon("a", CouponKind::NoThreshold { off_fen: Fen(500) });
         assert_eq!(
-            c.check(&at("2026-01-01T00:00:00+08:00"), false, 100),
-            Ok(100)
+            c.check(&at("2026-01-01T00:00:00+08:00"), false, Fen(100)),
+            Ok(Fen(100))
         );
         assert_eq!(
-            c.check(&at("2026-02-01T00:00:00+08:00"), false, 1000),
+            c.check(&at("2026-02-01T00:00:00+08:00"), false, Fen(1000)),
             Err(CouponProblem::Expired)
         );
         assert_eq!(
-            c.check(&at("2025-12-31T15:59:59Z"), false, 1000),
+            c.check(&at("2025-12-31T15:59:59Z"), false, Fen(1000)),
             Err(CouponProblem::NotYetValid)
         );
     }
@@ -450,13 +454,15 @@ mod tests {
         let c = coupon(
             "t",
             CouponKind::Threshold {
-                min_spend_fen: 10000,
-                off_fen: 1500,
+                min_spend_fen: Fen(10000),
+                off_fen: Fen(1500),
             },
         );
         assert_eq!(
-            c.check(&at("2026-01-10T00:00:00+08:00"), false, 6300),
-            Err(CouponProblem::BelowThreshold { missing_fen: 3700 })
+            c.check(&at("2026-01-10T00:00:00+08:00"), false, Fen(6300)),
+            Err(CouponProblem::BelowThreshold {
+                missing_fen: Fen(3700)
+            })
         );
     }
 
@@ -469,7 +475,7 @@ mod tests {
                 max_off_fen: None,
             },
         )];
-        assert!(best_coupon(&wallet, &at("2026-01-10T00:00:00+08:00"), false, 5).is_none());
+        assert!(best_coupon(&wallet, &at("2026-01-10T00:00:00+08:00"), false, Fen(5)).is_none());
     }
 
     #[test]
@@ -477,7 +483,7 @@ mod tests {
         let c = |id: &str, from: &str, until: &str| Coupon {
             valid_from: at(from),
             valid_until: at(until),
-            ..coupon(id, CouponKind::NoThreshold { off_fen: 100 })
+            ..coupon(id, CouponKind::NoThreshold { off_fen: Fen(100) })
         };
         let wallet = vec![
             c(
@@ -533,7 +539,7 @@ mod tests {
         assert_eq!(coupon_status(false, &until, &until), CouponStatus::Expired);
         assert_eq!(coupon_status(true, &until, &before), CouponStatus::Used);
         assert_eq!(coupon_status(true, &until, &until), CouponStatus::Used);
-        let c = coupon("a", CouponKind::NoThreshold { off_fen: 100 });
+        let c = coupon("a", CouponKind::NoThreshold { off_fen: Fen(100) });
         assert_eq!(
             c.validity(&at("2025-12-31T23:59:59+08:00")),
             Err(CouponProblem::NotYetValid)

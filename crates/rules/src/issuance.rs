@@ -101,7 +101,7 @@ impl Issuance {
 impl FirstOrderAward {
     pub(crate) fn validate(&self) -> Result<(), ProgramError> {
         ensure(
-            self.min_earn_base_fen >= 0,
+            !self.min_earn_base_fen.is_negative(),
             "min_earn_base_fen",
             "must not be negative",
         )?;

@@ -3,13 +3,13 @@
 //! the cumulative pro-rata take-back of a refund. The server stores lots and entries; what
 //! happens to them is decided here, so it is tested without a database.
 
-use crate::money::Fen;
+use crate::units::{Fen, Points};
 
 /// What is left of one credit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lot {
     pub id: i64,
-    pub remaining: i64,
+    pub remaining: Points,
     /// Unix milliseconds of the first instant the lot is expired.
     pub expires_at_ms: i64,
 }
@@ -18,22 +18,22 @@ pub struct Lot {
 /// covered (added to the member's debt).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Debit {
-    pub lots: Vec<(i64, i64)>,
-    pub shortfall: i64,
+    pub lots: Vec<(i64, Points)>,
+    pub shortfall: Points,
 }
 
 /// Spends `points` (≥ 0) from the open lots, earliest expiry first (then oldest lot).
 /// Lots already expired at `now_ms` are not spent: expiry takes them.
-pub fn debit(lots: &[Lot], points: i64, now_ms: i64) -> Debit {
+pub fn debit(lots: &[Lot], points: Points, now_ms: i64) -> Debit {
     let mut open: Vec<&Lot> = lots
         .iter()
-        .filter(|l| l.remaining > 0 && l.expires_at_ms > now_ms)
+        .filter(|l| l.remaining.is_positive() && l.expires_at_ms > now_ms)
         .collect();
     open.sort_by_key(|l| (l.expires_at_ms, l.id));
-    let mut left = points.max(0);
+    let mut left = points.max(Points::ZERO);
     let mut touched = vec![];
     for lot in open {
-        if left == 0 {
+        if left == Points::ZERO {
             break;
         }
         let take = left.min(lot.remaining);
@@ -49,15 +49,15 @@ pub fn debit(lots: &[Lot], points: i64, now_ms: i64) -> Debit {
 /// A credit's effect: the part that repays the debt, and the part that opens a new lot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credit {
-    pub repaid: i64,
-    pub opens_lot: i64,
+    pub repaid: Points,
+    pub opens_lot: Points,
 }
 
-pub fn credit(debt: i64, points: i64) -> Credit {
-    let repaid = points.clamp(0, debt.max(0));
+pub fn credit(debt: Points, points: Points) -> Credit {
+    let repaid = points.clamp(Points::ZERO, debt.max(Points::ZERO));
     Credit {
         repaid,
-        opens_lot: points.max(0) - repaid,
+        opens_lot: points.max(Points::ZERO) - repaid,
     }
 }
 
@@ -67,26 +67,26 @@ pub fn credit(debt: i64, points: i64) -> Credit {
 /// floor(used × R / base) returned. A full refund takes back and returns exactly all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RefundPoints {
-    pub taken_back: i64,
-    pub returned: i64,
+    pub taken_back: Points,
+    pub returned: Points,
 }
 
 pub fn refund_points(
-    refundable_points: i64,
-    points_used: i64,
+    refundable_points: Points,
+    points_used: Points,
     earn_base_fen: Fen,
     refunded_fen: Fen,
 ) -> RefundPoints {
-    if earn_base_fen <= 0 {
+    if !earn_base_fen.is_positive() {
         return RefundPoints {
-            taken_back: 0,
-            returned: 0,
+            taken_back: Points::ZERO,
+            returned: Points::ZERO,
         };
     }
-    let r = refunded_fen.clamp(0, earn_base_fen) as i128;
-    let base = earn_base_fen as i128;
+    let r = refunded_fen.clamp(Fen::ZERO, earn_base_fen).get() as i128;
+    let base = earn_base_fen.get() as i128;
     // i128: points × fen can pass i64 at the program's limits.
-    let share = |points: i64| (points.max(0) as i128 * r / base) as i64;
+    let share = |points: Points| Points((points.get().max(0) as i128 * r / base) as i64);
     RefundPoints {
         taken_back: share(refundable_points),
         returned: share(points_used),
@@ -100,7 +100,7 @@ mod tests {
     fn lot(id: i64, remaining: i64, expires_at_ms: i64) -> Lot {
         Lot {
             id,
-            remaining,
+            remaining: Points(remaining),
             expires_at_ms,
         }
     }
@@ -109,36 +109,36 @@ mod tests {
     fn debit_spends_earliest_expiry_first_and_leaves_a_shortfall() {
         let lots = [lot(1, 100, 300), lot(2, 50, 200), lot(3, 70, 50)];
         // Lot 3 has expired at now = 100: not spendable.
-        let d = debit(&lots, 120, 100);
-        assert_eq!(d.lots, vec![(2, 0), (1, 30)]);
-        assert_eq!(d.shortfall, 0);
-        let d = debit(&lots, 200, 100);
-        assert_eq!(d.lots, vec![(2, 0), (1, 0)]);
-        assert_eq!(d.shortfall, 50);
-        assert_eq!(debit(&lots, 0, 100), Debit::default());
+        let d = debit(&lots, Points(120), 100);
+        assert_eq!(d.lots, vec![(2, Points(0)), (1, Points(30))]);
+        assert_eq!(d.shortfall, Points(0));
+        let d = debit(&lots, Points(200), 100);
+        assert_eq!(d.lots, vec![(2, Points(0)), (1, Points(0))]);
+        assert_eq!(d.shortfall, Points(50));
+        assert_eq!(debit(&lots, Points(0), 100), Debit::default());
     }
 
     #[test]
     fn credits_repay_debt_first() {
         assert_eq!(
-            credit(30, 100),
+            credit(Points(30), Points(100)),
             Credit {
-                repaid: 30,
-                opens_lot: 70
+                repaid: Points(30),
+                opens_lot: Points(70)
             }
         );
         assert_eq!(
-            credit(300, 100),
+            credit(Points(300), Points(100)),
             Credit {
-                repaid: 100,
-                opens_lot: 0
+                repaid: Points(100),
+                opens_lot: Points(0)
             }
         );
         assert_eq!(
-            credit(0, 5),
+            credit(Points(0), Points(5)),
             Credit {
-                repaid: 0,
-                opens_lot: 5
+                repaid: Points(0),
+                opens_lot: Points(5)
             }
         );
     }
@@ -146,22 +146,23 @@ mod tests {
     #[test]
     fn refunds_are_cumulative_and_whole_refunds_exact() {
         // P = 301 points, 500 used, on a ¥300.07 base refunded in three parts.
-        let parts = [10_001, 10_003, 10_003];
-        let mut r = 0;
+        let parts = [Fen(10_001), Fen(10_003), Fen(10_003)];
+        let mut r = Fen::ZERO;
         let mut seen = vec![];
         for part in parts {
             r += part;
-            seen.push(refund_points(301, 500, 30_007, r));
+            seen.push(refund_points(Points(301), Points(500), Fen(30_007), r));
         }
-        assert_eq!(seen[0].taken_back, 301 * 10_001 / 30_007);
+        assert_eq!(seen[0].taken_back, Points(301 * 10_001 / 30_007));
         assert_eq!(
             seen[2],
             RefundPoints {
-                taken_back: 301,
-                returned: 500
+                taken_back: Points(301),
+                returned: Points(500)
             }
         );
         assert!(seen.windows(2).all(|w| w[0].taken_back <= w[1].taken_back));
-        assert_eq!(refund_points(10, 10, 0, 0).taken_back, 0);
+        let none = refund_points(Points(10), Points(10), Fen::ZERO, Fen::ZERO);
+        assert_eq!(none.taken_back, Points::ZERO);
     }
 }

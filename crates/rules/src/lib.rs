@@ -4,7 +4,7 @@
 //! Nothing here does I/O or reads the clock: "now" is always an argument. Money is integer
 //! fen, points are integers, rates are integer percents.
 //!
-//! Layers, each importing only those above it: `validate`, `text`, `money`, `calendar`,
+//! Layers, each importing only those above it: `validate`, `units`, `text`, `money`, `calendar`,
 //! `phone` (leaves) → `coupon`, `tier`, `limits`, `discount` → `points`, `membership`,
 //! `mall`, `issuance`, `invites`, `ledger` (each concept holds its settings and rules) →
 //! `program` (gathers the settings, validates the whole) → `quote` (prices an order with
@@ -26,11 +26,13 @@ pub mod program;
 pub mod quote;
 pub mod text;
 pub mod tier;
+pub mod units;
 pub mod validate;
 
 pub use coupon::{Coupon, CouponKind};
-pub use money::Fen;
 pub use program::{Program, ProgramError};
 pub use quote::{quote, Quote, QuoteError, QuoteInput};
 pub use text::Text;
 pub use tier::TierId;
+pub use units::Fen;
+pub use units::Points;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::money::Fen;
+use crate::units::{Fen, Points};
 use crate::validate::{ensure, ProgramError};
 
 /// Bounds on a quote's input: every product the quote computes stays inside `i64`.
@@ -15,7 +15,7 @@ pub struct Limits {
     /// Bound on a unit price, the shipping fee and the cart's subtotal.
     pub max_amount_fen: Fen,
     pub max_member_spend_fen: Fen,
-    pub max_points_balance: i64,
+    pub max_points_balance: Points,
     pub max_coupons: usize,
 }
 
@@ -30,17 +30,19 @@ impl Limits {
         ensure(self.max_quantity > 0, "max_quantity", "must be positive")?;
         // Bounds chosen so that amount × 100 (a percent) × lines cannot overflow i64.
         ensure(
-            self.max_amount_fen > 0 && self.max_amount_fen <= 1_000_000_000_000,
+            self.max_amount_fen.is_positive() && self.max_amount_fen <= Fen(1_000_000_000_000),
             "max_amount_fen",
             "must be from 1 to 10^12",
         )?;
         ensure(
-            self.max_member_spend_fen > 0 && self.max_member_spend_fen <= 1_000_000_000_000_000,
+            self.max_member_spend_fen.is_positive()
+                && self.max_member_spend_fen <= Fen(1_000_000_000_000_000),
             "max_member_spend_fen",
             "must be from 1 to 10^15",
         )?;
         ensure(
-            self.max_points_balance > 0 && self.max_points_balance <= 1_000_000_000_000_000,
+            self.max_points_balance.is_positive()
+                && self.max_points_balance <= Points(1_000_000_000_000_000),
             "max_points_balance",
             "must be from 1 to 10^15",
         )

@@ -8,6 +8,7 @@ use crate::calendar::TimeZone;
 use crate::coupon::CouponTemplate;
 use crate::text::Text;
 use crate::tier::{TierId, Tiers};
+use crate::units::Points;
 use crate::validate::{ensure, ProgramError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,7 +23,7 @@ pub struct MallItem {
     pub id: String,
     pub title: Text,
     /// The price in points.
-    pub points: i64,
+    pub points: Points,
     /// Units for sale in all; none = unlimited.
     #[serde(default)]
     pub stock: Option<i64>,
@@ -82,7 +83,7 @@ impl Ineligible {
 pub struct MallState<'a> {
     pub tier: &'a TierId,
     /// The spendable balance now (unrecorded expiry subtracted); may be negative (a debt).
-    pub balance: i64,
+    pub balance: Points,
     /// Units of the item sold so far, to anyone.
     pub sold: i64,
     /// Units this member redeemed in the limit's current period.
@@ -99,7 +100,7 @@ impl Mall {
     pub(crate) fn validate(
         &self,
         tiers: &Tiers,
-        max_points_balance: i64,
+        max_points_balance: Points,
     ) -> Result<(), ProgramError> {
         for (i, item) in self.items.iter().enumerate() {
             let at = |f: &str| format!("items[{i}].{f}");
@@ -119,7 +120,7 @@ impl Mall {
                 "is used by another item",
             )?;
             ensure(
-                item.points > 0 && item.points <= max_points_balance,
+                item.points.is_positive() && item.points <= max_points_balance,
                 at("points"),
                 "must be positive and within max_points_balance",
             )?;
@@ -201,7 +202,7 @@ mod tests {
     fn state(tier: &TierId, balance: i64, sold: i64, redeemed: i64) -> MallState<'_> {
         MallState {
             tier,
-            balance,
+            balance: Points(balance),
             sold,
             redeemed_in_period: redeemed,
         }
@@ -223,7 +224,7 @@ mod tests {
             ]
         );
         let spa = p.mall.item("hot-spring").unwrap();
-        assert_eq!((spa.points, spa.stock), (20_000, Some(20)));
+        assert_eq!((spa.points, spa.stock), (Points(20_000), Some(20)));
         assert_eq!(spa.min_tier, Some(TierId::from("diamond")));
     }
 

@@ -75,7 +75,7 @@ impl Downgrade {
         spend_fen: Fen,
         below_count: u32,
     ) -> Evaluation {
-        let threshold = tiers.by_id(held).map_or(0, |t| t.threshold_fen);
+        let threshold = tiers.by_id(held).map_or(Fen::ZERO, |t| t.threshold_fen);
         if spend_fen >= threshold {
             return Evaluation {
                 tier: held.clone(),
@@ -166,7 +166,7 @@ mod tests {
             let e = p
                 .membership
                 .downgrade
-                .evaluate(&p.tiers, &gold, 10_000, count);
+                .evaluate(&p.tiers, &gold, Fen(10_000), count);
             assert_eq!(
                 (e.tier.as_str(), e.below_count, e.dropped),
                 ("gold", i, false)
@@ -176,7 +176,7 @@ mod tests {
         let e = p
             .membership
             .downgrade
-            .evaluate(&p.tiers, &gold, 10_000, count);
+            .evaluate(&p.tiers, &gold, Fen(10_000), count);
         // One step: silver, although the spend only reaches regular.
         assert_eq!(
             (e.tier.as_str(), e.below_count, e.dropped),
@@ -190,12 +190,12 @@ mod tests {
         let e = p
             .membership
             .downgrade
-            .evaluate(&p.tiers, &TierId::from("gold"), 200_000, 5);
+            .evaluate(&p.tiers, &TierId::from("gold"), Fen(200_000), 5);
         assert_eq!((e.tier.as_str(), e.below_count), ("gold", 0));
         let e = p
             .membership
             .downgrade
-            .evaluate(&p.tiers, &TierId::from("regular"), 0, 9);
+            .evaluate(&p.tiers, &TierId::from("regular"), Fen(0), 9);
         assert_eq!((e.tier.as_str(), e.dropped), ("regular", false));
     }
 
@@ -205,10 +205,16 @@ mod tests {
         let r = p
             .membership
             .downgrade
-            .retention(&p.tiers, &TierId::from("gold"), 2, d("2026-11-23"), 150_000)
+            .retention(
+                &p.tiers,
+                &TierId::from("gold"),
+                2,
+                d("2026-11-23"),
+                Fen(150_000),
+            )
             .unwrap();
         // Evaluations Dec 1, Jan 1, Feb 1, Mar 1: the 4th more below (2 + 4 = 6) drops.
-        assert_eq!((r.gap_fen, r.by), (50_000, d("2027-03-01")));
+        assert_eq!((r.gap_fen, r.by), (Fen(50_000), d("2027-03-01")));
         assert_eq!(
             p.membership.downgrade.drop_evaluation(d("2026-12-01"), 5),
             d("2027-01-01")
@@ -216,12 +222,24 @@ mod tests {
         assert!(p
             .membership
             .downgrade
-            .retention(&p.tiers, &TierId::from("gold"), 0, d("2026-11-23"), 200_000)
+            .retention(
+                &p.tiers,
+                &TierId::from("gold"),
+                0,
+                d("2026-11-23"),
+                Fen(200_000)
+            )
             .is_none());
         assert!(p
             .membership
             .downgrade
-            .retention(&p.tiers, &TierId::from("regular"), 0, d("2026-11-23"), 0)
+            .retention(
+                &p.tiers,
+                &TierId::from("regular"),
+                0,
+                d("2026-11-23"),
+                Fen(0)
+            )
             .is_none());
     }
 }

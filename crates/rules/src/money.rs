@@ -1,18 +1,16 @@
 //! Money in integer fen (分) and its display. ¥1 = 100 fen; no floating point anywhere.
 
-/// An amount of money in fen. Plain `i64`: the quote validates its inputs against the
-/// program's limits, so every product computed from them stays far inside `i64`.
-pub type Fen = i64;
+pub use crate::units::Fen;
 
 /// `floor(amount × percent / 100)` for non-negative amounts: "rounded down" to the fen.
 pub fn percent_of(amount: Fen, percent: i64) -> Fen {
-    amount * percent / 100
+    amount.percent(percent)
 }
 
 /// Formats fen as yuan for people: `¥100` for whole yuan, `¥99.50` otherwise,
 /// `-¥3.20` for negatives. Shown to the fen, never rounded.
 pub fn format_yuan(fen: Fen) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
+    let sign = if fen.is_negative() { "-" } else { "" };
     let abs = fen.unsigned_abs();
     let (yuan, cents) = (abs / 100, abs % 100);
     let yuan = group_thousands(yuan as i64);
@@ -25,7 +23,7 @@ pub fn format_yuan(fen: Fen) -> String {
 
 /// Like [`format_yuan`] but always with two decimals (`¥100.00`): for receipts and totals.
 pub fn format_yuan_exact(fen: Fen) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
+    let sign = if fen.is_negative() { "-" } else { "" };
     let abs = fen.unsigned_abs();
     format!(
         "{sign}¥{}.{:02}",
@@ -36,7 +34,11 @@ pub fn format_yuan_exact(fen: Fen) -> String {
 
 /// Groups an integer's digits by thousands: `-1234567` → `-1,234,567`. For points and
 /// amounts alike, so the app and the prompts group numbers the same way.
-pub fn group_thousands(n: i64) -> String {
+pub fn group_thousands(n: impl Into<i64>) -> String {
+    group_digits(n.into())
+}
+
+fn group_digits(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {
@@ -85,7 +87,7 @@ pub fn parse_yuan(text: &str) -> Option<Fen> {
     } else {
         format!("{frac:0<2}").parse().ok()?
     };
-    whole.checked_mul(100)?.checked_add(frac)
+    whole.checked_mul(100)?.checked_add(frac).map(Fen)
 }
 
 #[cfg(test)]
@@ -94,14 +96,14 @@ mod tests {
 
     #[test]
     fn formats_to_the_fen() {
-        assert_eq!(format_yuan(12345), "¥123.45");
-        assert_eq!(format_yuan(9950), "¥99.50");
-        assert_eq!(format_yuan(10000), "¥100");
-        assert_eq!(format_yuan(123456789), "¥1,234,567.89");
-        assert_eq!(format_yuan(-320), "-¥3.20");
-        assert_eq!(format_yuan(0), "¥0");
-        assert_eq!(format_yuan_exact(10000), "¥100.00");
-        assert_eq!(format_yuan_exact(5), "¥0.05");
+        assert_eq!(format_yuan(Fen(12345)), "¥123.45");
+        assert_eq!(format_yuan(Fen(9950)), "¥99.50");
+        assert_eq!(format_yuan(Fen(10000)), "¥100");
+        assert_eq!(format_yuan(Fen(123456789)), "¥1,234,567.89");
+        assert_eq!(format_yuan(Fen(-320)), "-¥3.20");
+        assert_eq!(format_yuan(Fen(0)), "¥0");
+        assert_eq!(format_yuan_exact(Fen(10000)), "¥100.00");
+        assert_eq!(format_yuan_exact(Fen(5)), "¥0.05");
     }
 
     #[test]
@@ -116,10 +118,10 @@ mod tests {
 
     #[test]
     fn parses_typed_yuan() {
-        assert_eq!(parse_yuan("123"), Some(12300));
-        assert_eq!(parse_yuan("123.4"), Some(12340));
-        assert_eq!(parse_yuan("¥1,234.05"), Some(123405));
-        assert_eq!(parse_yuan(".5"), Some(50));
+        assert_eq!(parse_yuan("123"), Some(Fen(12300)));
+        assert_eq!(parse_yuan("123.4"), Some(Fen(12340)));
+        assert_eq!(parse_yuan("¥1,234.05"), Some(Fen(123405)));
+        assert_eq!(parse_yuan(".5"), Some(Fen(50)));
         assert_eq!(parse_yuan("1.234"), None);
         assert_eq!(parse_yuan("-1"), None);
         assert_eq!(parse_yuan("abc"), None);
@@ -129,7 +131,7 @@ mod tests {
 
     #[test]
     fn percent_rounds_down() {
-        assert_eq!(percent_of(59800, 10), 5980);
-        assert_eq!(percent_of(999, 5), 49);
+        assert_eq!(percent_of(Fen(59800), 10), Fen(5980));
+        assert_eq!(percent_of(Fen(999), 5), Fen(49));
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{MonthDay, TimeZone};
 use crate::money::Fen;
 use crate::tier::Tier;
+use crate::units::Points;
 use crate::validate::{ensure, ensure_percent, ProgramError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,32 +40,32 @@ pub struct Campaign {
 #[serde(deny_unknown_fields)]
 pub struct OrderBonus {
     pub min_earn_base_fen: Fen,
-    pub points: i64,
+    pub points: Points,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     pub lifetime_spend_fen: Fen,
-    pub points: i64,
+    pub points: Points,
 }
 
 /// The daily check-in: points a day, and a bonus on the last day of a streak.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckinRules {
-    pub daily_points: i64,
+    pub daily_points: Points,
     pub streak_days: u32,
-    pub streak_bonus_points: i64,
+    pub streak_bonus_points: Points,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointsAsCash {
     /// 100 points = ¥1.
-    pub points_per_yuan: i64,
+    pub points_per_yuan: Points,
     /// Points are used in whole steps of this many.
-    pub step_points: i64,
+    pub step_points: Points,
     /// At most this percent of the amount left after member discount and coupon.
     pub max_percent_of_amount: i64,
 }
@@ -81,13 +82,13 @@ pub struct Expiry {
 /// What one order earns, item by item (PROGRAM.md §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PointsEarned {
-    /// Whole yuan of the earn base.
-    pub base: i64,
-    pub tier_points: i64,
-    pub campaign_bonus: i64,
-    pub order_bonus: i64,
-    pub milestone_bonus: i64,
-    pub total: i64,
+    /// One per `fen_per_point` of the earn base (one per whole yuan).
+    pub base: Points,
+    pub tier_points: Points,
+    pub campaign_bonus: Points,
+    pub order_bonus: Points,
+    pub milestone_bonus: Points,
+    pub total: Points,
 }
 
 impl PointsRules {
@@ -101,17 +102,18 @@ impl PointsRules {
         date: NaiveDate,
         lifetime_before_fen: Fen,
     ) -> PointsEarned {
-        let base = earn_base_fen.max(0) / self.fen_per_point;
-        let tier_points = base * tier.points_rate_percent / 100;
+        let earn_base_fen = earn_base_fen.max(Fen::ZERO);
+        let base = Points(earn_base_fen.get() / self.fen_per_point.get());
+        let tier_points = base.percent(tier.points_rate_percent);
         let campaign_bonus = self
             .campaign_on(date)
-            .map_or(0, |c| base * (c.rate_percent - 100) / 100);
+            .map_or(Points::ZERO, |c| base.percent(c.rate_percent - 100));
         let order_bonus = if earn_base_fen >= self.order_bonus.min_earn_base_fen {
             self.order_bonus.points
         } else {
-            0
+            Points::ZERO
         };
-        let lifetime_after = lifetime_before_fen + earn_base_fen.max(0);
+        let lifetime_after = lifetime_before_fen + earn_base_fen;
         let milestone_bonus = self
             .milestones_crossed(lifetime_before_fen, lifetime_after)
             .map(|m| m.points)
@@ -146,16 +148,19 @@ impl PointsRules {
 
     /// The most points usable as cash on an amount (after member discount and coupon):
     /// at most the program's percent of it, in whole yuan, in whole steps.
-    pub fn cash_cap(&self, amount_fen: Fen) -> i64 {
+    pub fn cash_cap(&self, amount_fen: Fen) -> Points {
         let cash = &self.as_cash;
-        let cap_yuan = amount_fen.max(0) * cash.max_percent_of_amount / 100 / 100;
-        let cap_points = cap_yuan * cash.points_per_yuan;
-        cap_points - cap_points % cash.step_points
+        let cap_yuan = amount_fen
+            .max(Fen::ZERO)
+            .percent(cash.max_percent_of_amount)
+            .get()
+            / 100;
+        (cash.points_per_yuan * cap_yuan).round_down_to(cash.step_points)
     }
 
     /// What points used as cash are worth, in fen (100 points = ¥1 by default).
-    pub fn as_fen(&self, points: i64) -> Fen {
-        points * 100 / self.as_cash.points_per_yuan
+    pub fn as_fen(&self, points: Points) -> Fen {
+        Fen(points.get() * 100 / self.as_cash.points_per_yuan.get())
     }
 
     /// The local date on which points credited on `credited` have expired: they expire at
@@ -186,7 +191,7 @@ impl PointsRules {
         let bonus = if streak_day == rules.streak_days {
             rules.streak_bonus_points
         } else {
-            0
+            Points::ZERO
         };
         Some(Checkin {
             streak_day,
@@ -213,7 +218,11 @@ impl PointsRules {
     }
 
     pub(crate) fn validate(&self) -> Result<(), ProgramError> {
-        ensure(self.fen_per_point > 0, "fen_per_point", "must be positive")?;
+        ensure(
+            self.fen_per_point.is_positive(),
+            "fen_per_point",
+            "must be positive",
+        )?;
         for (i, c) in self.campaigns.iter().enumerate() {
             let at = |f: &str| format!("campaigns[{i}].{f}");
             c.from.validate().map_err(|e| e.within(&at("from")))?;
@@ -230,19 +239,20 @@ impl PointsRules {
             )?;
         }
         ensure(
-            self.order_bonus.min_earn_base_fen >= 0 && self.order_bonus.points >= 0,
+            !self.order_bonus.min_earn_base_fen.is_negative()
+                && !self.order_bonus.points.is_negative(),
             "order_bonus",
             "must not be negative",
         )?;
         for (i, m) in self.milestones.iter().enumerate() {
             let at = format!("milestones[{i}]");
             ensure(
-                m.points >= 0,
+                !m.points.is_negative(),
                 format!("{at}.points"),
                 "must not be negative",
             )?;
             let above_previous = match i {
-                0 => m.lifetime_spend_fen > 0,
+                0 => m.lifetime_spend_fen.is_positive(),
                 _ => m.lifetime_spend_fen > self.milestones[i - 1].lifetime_spend_fen,
             };
             ensure(
@@ -253,19 +263,20 @@ impl PointsRules {
         }
         let cash = &self.as_cash;
         ensure(
-            cash.points_per_yuan > 0,
+            cash.points_per_yuan.is_positive(),
             "as_cash.points_per_yuan",
             "must be positive",
         )?;
         ensure(
-            cash.step_points > 0 && cash.step_points % cash.points_per_yuan == 0,
+            cash.step_points.is_positive()
+                && cash.step_points.get() % cash.points_per_yuan.get() == 0,
             "as_cash.step_points",
             "must be a positive multiple of points_per_yuan (whole yuan per step)",
         )?;
         ensure_percent(cash.max_percent_of_amount, "as_cash.max_percent_of_amount")?;
         let checkin = &self.checkin;
         ensure(
-            checkin.daily_points >= 0 && checkin.streak_bonus_points >= 0,
+            !checkin.daily_points.is_negative() && !checkin.streak_bonus_points.is_negative(),
             "checkin",
             "points must not be negative",
         )?;
@@ -301,7 +312,7 @@ pub struct StreakState {
 pub struct Checkin {
     /// 1 to the program's streak length; after the last day the next starts again at 1.
     pub streak_day: u32,
-    pub points: i64,
+    pub points: Points,
 }
 
 #[cfg(test)]
@@ -321,7 +332,7 @@ mod tests {
         for day in 1..=9 {
             let today = d(&format!("2026-03-{day:02}"));
             let c = p.points.checkin(today, last).unwrap();
-            got.push((c.streak_day, c.points));
+            got.push((c.streak_day, c.points.get()));
             last = Some((today, c.streak_day));
         }
         assert_eq!(
@@ -356,9 +367,9 @@ mod tests {
     #[test]
     fn cash_cap_whole_yuan_and_steps() {
         let p = Program::default_program();
-        assert_eq!(p.points.cash_cap(12345), 6100);
-        assert_eq!(p.points.cash_cap(199), 0);
-        assert_eq!(p.points.cash_cap(-5), 0);
+        assert_eq!(p.points.cash_cap(Fen(12345)), Points(6100));
+        assert_eq!(p.points.cash_cap(Fen(199)), Points(0));
+        assert_eq!(p.points.cash_cap(Fen(-5)), Points(0));
     }
 
     #[test]

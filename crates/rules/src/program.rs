@@ -119,7 +119,7 @@ mod tests {
     fn default_program_is_valid() {
         let p = Program::default_program();
         assert_eq!(p.tiers.len(), 4);
-        assert_eq!(p.tiers[2].threshold_fen, 200000);
+        assert_eq!(p.tiers[2].threshold_fen, crate::Fen(200000));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::money::{percent_of, Fen};
 use crate::points::PointsEarned;
 use crate::program::Program;
 use crate::tier::{NextTier, TierId};
+use crate::units::Points;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +34,7 @@ pub struct MemberSnapshot {
     pub qualifying_spend_fen: Fen,
     pub lifetime_spend_fen: Fen,
     /// May be negative (a debt left by a refund).
-    pub points_balance: i64,
+    pub points_balance: Points,
     pub birthday: Option<NaiveDate>,
     pub first_order: bool,
     pub coupons: Vec<Coupon>,
@@ -101,7 +102,7 @@ impl From<CouponChoice> for String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum PointsChoice {
-    Amount(i64),
+    Amount(Points),
     Keyword(PointsKeyword),
 }
 
@@ -121,13 +122,13 @@ pub struct Quote {
     pub member_discount: Option<MemberDiscount>,
     pub after_discount_fen: Fen,
     pub coupon: Option<AppliedCoupon>,
-    pub points_used: i64,
+    pub points_used: Points,
     pub points_offset_fen: Fen,
     pub shipping_fen: Fen,
     pub earn_base_fen: Fen,
     pub payable_fen: Fen,
     pub points: PointsEarned,
-    pub points_balance_after: i64,
+    pub points_balance_after: Points,
     pub qualifying_spend_after_fen: Fen,
     pub lifetime_spend_after_fen: Fen,
     pub tier_after: TierId,
@@ -183,11 +184,11 @@ pub enum QuoteError {
     #[error("the order is {missing_fen} fen short of the coupon's threshold")]
     CouponBelowThreshold { missing_fen: Fen },
     #[error("points are used in whole steps of {step}")]
-    PointsNotWholeStep { step: i64 },
+    PointsNotWholeStep { step: Points },
     #[error("not enough points: the balance is {balance}")]
-    PointsExceedBalance { balance: i64 },
+    PointsExceedBalance { balance: Points },
     #[error("at most {cap} points can be used on this order")]
-    PointsExceedCap { cap: i64 },
+    PointsExceedCap { cap: Points },
 }
 
 impl QuoteError {
@@ -238,7 +239,7 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
 
     let subtotal_fen: Fen = input.cart.lines.iter().map(CartLine::total_fen).sum();
     let member_discount = member_discount(program, input, today);
-    let after_discount_fen = subtotal_fen - member_discount.map_or(0, |d| d.fen);
+    let after_discount_fen = subtotal_fen - member_discount.map_or(Fen::ZERO, |d| d.fen);
 
     let coupon = match &input.options.coupon {
         CouponChoice::None => None,
@@ -257,13 +258,13 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
             Some((c, c.check(&now, member.first_order, after_discount_fen)?))
         }
     };
-    let coupon_saving = coupon.map_or(0, |(_, s)| s);
+    let coupon_saving = coupon.map_or(Fen::ZERO, |(_, s)| s);
     let after_coupon_fen = after_discount_fen - coupon_saving;
 
     let points_used = points_to_use(program, input, after_coupon_fen)?;
     let points_offset_fen = program.points.as_fen(points_used);
     let shipping_fen = if tier.free_shipping {
-        0
+        Fen::ZERO
     } else {
         input.cart.shipping_fen
     };
@@ -343,7 +344,7 @@ fn member_discount(
         (Some(m), _) => Some(m),
         (None, b) => b,
     };
-    best.filter(|d| d.fen > 0)
+    best.filter(|d| d.fen.is_positive())
 }
 
 /// Points used as cash on what is left after discount and coupon.
@@ -351,20 +352,21 @@ fn points_to_use(
     program: &Program,
     input: &QuoteInput,
     amount_fen: Fen,
-) -> Result<i64, QuoteError> {
+) -> Result<Points, QuoteError> {
     let step = program.points.as_cash.step_points;
     let balance = input.member.points_balance;
     let cap = program.points.cash_cap(amount_fen);
     match input.options.points {
         PointsChoice::Keyword(PointsKeyword::Max) => {
-            let affordable = balance.max(0) - balance.max(0) % step;
-            Ok(cap.min(affordable))
+            Ok(cap.min(balance.max(Points::ZERO).round_down_to(step)))
         }
-        PointsChoice::Amount(0) => Ok(0),
-        PointsChoice::Amount(n) if n < 0 => {
+        PointsChoice::Amount(Points::ZERO) => Ok(Points::ZERO),
+        PointsChoice::Amount(n) if n.is_negative() => {
             Err(QuoteError::InvalidOptions("points must not be negative"))
         }
-        PointsChoice::Amount(n) if n % step != 0 => Err(QuoteError::PointsNotWholeStep { step }),
+        PointsChoice::Amount(n) if n.round_down_to(step) != n => {
+            Err(QuoteError::PointsNotWholeStep { step })
+        }
         PointsChoice::Amount(n) if n > balance => Err(QuoteError::PointsExceedBalance { balance }),
         PointsChoice::Amount(n) if n > cap => Err(QuoteError::PointsExceedCap { cap }),
         PointsChoice::Amount(n) => Ok(n),
@@ -380,12 +382,12 @@ fn validate_cart(program: &Program, cart: &Cart) -> Result<(), QuoteError> {
     if cart.lines.len() > limits.max_cart_lines {
         return Err(bad("too many lines"));
     }
-    let mut subtotal: Fen = 0;
+    let mut subtotal = Fen::ZERO;
     for line in &cart.lines {
         if line.qty <= 0 || line.qty > limits.max_quantity {
             return Err(bad("a quantity is not between 1 and the limit"));
         }
-        if line.unit_price_fen < 0 || line.unit_price_fen > limits.max_amount_fen {
+        if line.unit_price_fen.is_negative() || line.unit_price_fen > limits.max_amount_fen {
             return Err(bad("a unit price is negative or over the limit"));
         }
         // Both factors are bounded above, so this product fits comfortably in i64.
@@ -394,7 +396,7 @@ fn validate_cart(program: &Program, cart: &Cart) -> Result<(), QuoteError> {
             return Err(bad("the subtotal is over the limit"));
         }
     }
-    if cart.shipping_fen < 0 || cart.shipping_fen > limits.max_amount_fen {
+    if cart.shipping_fen.is_negative() || cart.shipping_fen > limits.max_amount_fen {
         return Err(bad("the shipping fee is negative or over the limit"));
     }
     Ok(())
@@ -406,7 +408,7 @@ fn validate_member(program: &Program, member: &MemberSnapshot) -> Result<(), Quo
     if program.tiers.by_id(&member.tier).is_none() {
         return Err(bad("unknown tier"));
     }
-    let spend_ok = |fen: Fen| (0..=limits.max_member_spend_fen).contains(&fen);
+    let spend_ok = |fen: Fen| (Fen::ZERO..=limits.max_member_spend_fen).contains(&fen);
     if !spend_ok(member.qualifying_spend_fen) || !spend_ok(member.lifetime_spend_fen) {
         return Err(bad("a spend is negative or over the limit"));
     }

@@ -142,7 +142,8 @@ impl Tiers {
         for (i, pair) in self.0.windows(2).enumerate() {
             let (low, high) = (pair[0].threshold_fen, pair[1].threshold_fen);
             if fen < high {
-                let within = (fen.max(low) - low) as i128 * width as i128 / (high - low) as i128;
+                let within =
+                    (fen.max(low) - low).get() as i128 * width as i128 / (high - low).get() as i128;
                 return i as i64 * width + within as i64;
             }
         }
@@ -178,7 +179,7 @@ impl Tiers {
             )?;
             if i == 0 {
                 ensure(
-                    tier.threshold_fen == 0,
+                    tier.threshold_fen == Fen::ZERO,
                     at("threshold_fen"),
                     "the first tier's must be 0",
                 )?;
@@ -250,12 +251,12 @@ mod tests {
     #[test]
     fn prompt_in_both_languages() {
         let p = Program::default_program();
-        let next = p.tiers.next(&"silver".into(), 187655).unwrap();
+        let next = p.tiers.next(&"silver".into(), Fen(187655)).unwrap();
         assert_eq!(
             next,
             NextTier {
                 tier: "gold".into(),
-                gap_fen: 12345
+                gap_fen: Fen(12345)
             }
         );
         assert_eq!(
@@ -266,23 +267,26 @@ mod tests {
             p.prompts.next_tier_text(&p.tiers, &next, "en"),
             "¥123.45 more to Gold: unlock free express shipping"
         );
-        assert_eq!(p.tiers.next(&"diamond".into(), 0), None);
+        assert_eq!(p.tiers.next(&"diamond".into(), Fen(0)), None);
     }
 
     #[test]
     fn tiers_by_spend() {
         let p = Program::default_program();
-        assert_eq!(p.tiers.for_spend(49999).id.as_str(), "regular");
-        assert_eq!(p.tiers.for_spend(50000).id.as_str(), "silver");
-        assert_eq!(p.tiers.after(&"gold".into(), 0).as_str(), "gold");
-        assert_eq!(p.tiers.after(&"regular".into(), 600000).as_str(), "diamond");
+        assert_eq!(p.tiers.for_spend(Fen(49999)).id.as_str(), "regular");
+        assert_eq!(p.tiers.for_spend(Fen(50000)).id.as_str(), "silver");
+        assert_eq!(p.tiers.after(&"gold".into(), Fen(0)).as_str(), "gold");
+        assert_eq!(
+            p.tiers.after(&"regular".into(), Fen(600000)).as_str(),
+            "diamond"
+        );
         // Three equal steps: 0 | ¥500 | ¥2,000 | ¥5,000.
-        assert_eq!(p.tiers.progress_basis_points(0), 0);
-        assert_eq!(p.tiers.progress_basis_points(25000), 1666);
-        assert_eq!(p.tiers.progress_basis_points(50000), 3333);
-        assert_eq!(p.tiers.progress_basis_points(350000), 3333 * 2 + 1666);
-        assert_eq!(p.tiers.progress_basis_points(500000), 10000);
-        assert_eq!(p.tiers.progress_basis_points(900000), 10000);
+        assert_eq!(p.tiers.progress_basis_points(Fen(0)), 0);
+        assert_eq!(p.tiers.progress_basis_points(Fen(25000)), 1666);
+        assert_eq!(p.tiers.progress_basis_points(Fen(50000)), 3333);
+        assert_eq!(p.tiers.progress_basis_points(Fen(350000)), 3333 * 2 + 1666);
+        assert_eq!(p.tiers.progress_basis_points(Fen(500000)), 10000);
+        assert_eq!(p.tiers.progress_basis_points(Fen(900000)), 10000);
         let marks: Vec<i64> = p
             .tiers
             .marks_basis_points()

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate};
 use member_rules::quote::{
     Cart, CartLine, CouponChoice, MemberSnapshot, PointsChoice, QuoteOptions,
 };
-use member_rules::{quote, Coupon, CouponKind, Program, QuoteInput, TierId};
+use member_rules::{quote, Coupon, CouponKind, Fen, Points, Program, QuoteInput, TierId};
 use proptest::prelude::*;
 
 const CATEGORIES: [&str; 5] = ["apparel", "electronics", "fresh", "special", "beauty"];
@@ -26,15 +26,17 @@ fn instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
 
 fn coupon_kind() -> impl Strategy<Value = CouponKind> {
     prop_oneof![
-        (1i64..20_000).prop_map(|off_fen| CouponKind::NoThreshold { off_fen }),
+        (1i64..20_000).prop_map(|off_fen| CouponKind::NoThreshold {
+            off_fen: Fen(off_fen)
+        }),
         (0i64..100_000, 1i64..20_000).prop_map(|(min_spend_fen, off_fen)| CouponKind::Threshold {
-            min_spend_fen,
-            off_fen
+            min_spend_fen: Fen(min_spend_fen),
+            off_fen: Fen(off_fen),
         }),
         (1i64..=100, prop::option::of(1i64..50_000)).prop_map(|(percent_off, max_off_fen)| {
             CouponKind::Percent {
                 percent_off,
-                max_off_fen,
+                max_off_fen: max_off_fen.map(Fen),
             }
         }),
     ]
@@ -73,9 +75,9 @@ fn member(program: &Program) -> impl Strategy<Value = MemberSnapshot> {
             |(tier, qualifying, extra_lifetime, balance, birthday, first_order, coupons)| {
                 MemberSnapshot {
                     tier,
-                    qualifying_spend_fen: qualifying,
-                    lifetime_spend_fen: qualifying + extra_lifetime,
-                    points_balance: balance,
+                    qualifying_spend_fen: Fen(qualifying),
+                    lifetime_spend_fen: Fen(qualifying + extra_lifetime),
+                    points_balance: Points(balance),
                     birthday: birthday.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
                     first_order,
                     coupons,
@@ -93,12 +95,12 @@ fn cart() -> impl Strategy<Value = Cart> {
         .prop_map(|(category, unit_price_fen, qty)| CartLine {
             sku: format!("sku-{category}"),
             category: category.into(),
-            unit_price_fen,
+            unit_price_fen: Fen(unit_price_fen),
             qty,
         });
     (prop::collection::vec(line, 1..6), 0i64..3_000).prop_map(|(lines, shipping_fen)| Cart {
         lines,
-        shipping_fen,
+        shipping_fen: Fen(shipping_fen),
     })
 }
 
@@ -119,7 +121,7 @@ fn input(program: &Program) -> impl Strategy<Value = QuoteInput> {
                 _ => CouponChoice::Auto,
             };
             let points = points.map_or(PointsChoice::MAX, |hundreds| {
-                PointsChoice::Amount(hundreds * 100)
+                PointsChoice::Amount(Points(hundreds * 100))
             });
             QuoteInput {
                 now: now.to_rfc3339(),
@@ -137,24 +139,24 @@ proptest! {
     fn quote_laws(input in input(&Program::default_program())) {
         let program = Program::default_program();
         let Ok(q) = quote(&program, &input) else { return Ok(()) };
-        let member_discount = q.member_discount.map_or(0, |d| d.fen);
-        let coupon = q.coupon.as_ref().map_or(0, |c| c.saving_fen);
+        let member_discount = q.member_discount.map_or(Fen::ZERO, |d| d.fen);
+        let coupon = q.coupon.as_ref().map_or(Fen::ZERO, |c| c.saving_fen);
 
         // Savings never exceed the subtotal, and every step is non-negative.
-        prop_assert!(member_discount >= 0 && coupon >= 0 && q.points_offset_fen >= 0);
+        prop_assert!(member_discount >= Fen::ZERO && coupon >= Fen::ZERO && q.points_offset_fen >= Fen::ZERO);
         prop_assert!(member_discount + coupon + q.points_offset_fen <= q.subtotal_fen);
         prop_assert_eq!(q.earn_base_fen, q.subtotal_fen - member_discount - coupon - q.points_offset_fen);
         // Payable covers at least the shipping charged.
-        prop_assert!(q.payable_fen >= q.shipping_fen && q.shipping_fen >= 0);
+        prop_assert!(q.payable_fen >= q.shipping_fen && q.shipping_fen >= Fen::ZERO);
         prop_assert!(q.shipping_fen <= input.cart.shipping_fen);
         // Points earned are never negative, and add up.
         let p = q.points;
-        prop_assert!(p.base >= 0 && p.tier_points >= 0 && p.campaign_bonus >= 0);
+        prop_assert!(p.base >= Points::ZERO && p.tier_points >= Points::ZERO && p.campaign_bonus >= Points::ZERO);
         prop_assert_eq!(p.total, p.tier_points + p.campaign_bonus + p.order_bonus + p.milestone_bonus);
         prop_assert_eq!(q.points_balance_after, input.member.points_balance - q.points_used + p.total);
         // Points used are whole steps, within the balance and the cap.
-        prop_assert!(q.points_used >= 0 && q.points_used % 100 == 0);
-        prop_assert!(q.points_used == 0 || q.points_used <= input.member.points_balance);
+        prop_assert!(q.points_used >= Points::ZERO && q.points_used.get() % 100 == 0);
+        prop_assert!(q.points_used == Points::ZERO || q.points_used <= input.member.points_balance);
         prop_assert!(q.points_offset_fen * 2 <= q.after_discount_fen - coupon);
         // The tier never drops because of an order; the gap to the next one is positive.
         let rank = |t: &TierId| program.tiers.rank(t).unwrap();
@@ -162,7 +164,7 @@ proptest! {
         prop_assert!(program.tiers.by_id(&q.tier_after).unwrap().threshold_fen <= q.qualifying_spend_after_fen
             || q.tier_after == input.member.tier);
         if let Some(next) = &q.next_tier {
-            prop_assert!(next.gap_fen > 0, "gap {} for {:?}", next.gap_fen, next);
+            prop_assert!(next.gap_fen > Fen::ZERO, "gap {} for {:?}", next.gap_fen, next);
             prop_assert_eq!(rank(&next.tier), rank(&q.tier_after) + 1);
         } else {
             prop_assert_eq!(rank(&q.tier_after), program.tiers.len() - 1);
@@ -182,7 +184,7 @@ proptest! {
         max_input.options.points = PointsChoice::MAX;
         let Ok(max) = quote(&program, &max_input) else { return Ok(()) };
         let mut explicit = input;
-        explicit.options.points = PointsChoice::Amount(max.points_used + 100);
+        explicit.options.points = PointsChoice::Amount(max.points_used + Points(100));
         prop_assert!(quote(&program, &explicit).is_err());
         explicit.options.points = PointsChoice::Amount(max.points_used);
         prop_assert_eq!(quote(&program, &explicit).unwrap().payable_fen, max.payable_fen);

@@ -4,7 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use member_rules::money::{format_yuan, parse_yuan, percent_of};
-use member_rules::{quote, Program, QuoteInput};
+use member_rules::{quote, Fen, Program, QuoteInput};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 #[path = "vectors.rs"]
@@ -34,9 +34,9 @@ fn default_program_is_valid() {
 #[wasm_bindgen_test]
 fn money_is_exact_in_wasm() {
     // i64 arithmetic must not go through f64 anywhere on the way to the browser.
-    assert_eq!(percent_of(9_999_999_999, 95), 9_499_999_999);
-    assert_eq!(parse_yuan("¥1,234.50"), Some(123_450));
-    assert_eq!(format_yuan(123_450), "¥1,234.50");
+    assert_eq!(percent_of(Fen(9_999_999_999), 95), Fen(9_499_999_999));
+    assert_eq!(parse_yuan("¥1,234.50"), Some(Fen(123_450)));
+    assert_eq!(format_yuan(Fen(123_450)), "¥1,234.50");
 }
 
 #[wasm_bindgen_test]

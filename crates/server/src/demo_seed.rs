@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
 use rules::Text;
-use rules::{Coupon, CouponKind, Program, TierId};
+use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
 
 use crate::db::demo::{self, Member, NewMember};
 use crate::db::members::WalletCoupon;
@@ -75,10 +75,11 @@ pub fn demo_members(program: &Program, now: DateTime<FixedOffset>) -> Vec<NewMem
 
 /// The preferred figures when they fit the tier's spend range (an edited program may have
 /// moved the thresholds); otherwise the middle of the range.
-fn figures(program: &Program, tier: &TierId, low: i64, high: Option<i64>) -> (i64, i64, i64) {
+fn figures(program: &Program, tier: &TierId, low: Fen, high: Option<Fen>) -> (Fen, Fen, Points) {
+    let (low, high) = (low.get(), high.map(Fen::get));
     let fits = |spend: i64| spend >= low && high.is_none_or(|h| spend < h);
-    match preferred_figures(tier.as_str()) {
-        Some(f) if fits(f.0) && f.1 <= program.limits.max_member_spend_fen => f,
+    let (spend, lifetime, points) = match preferred_figures(tier.as_str()) {
+        Some(f) if fits(f.0) && f.1 <= program.limits.max_member_spend_fen.get() => f,
         _ => {
             let spend = match high {
                 Some(h) => low + (h - low) / 2,
@@ -86,7 +87,8 @@ fn figures(program: &Program, tier: &TierId, low: i64, high: Option<i64>) -> (i6
             };
             (spend, spend * 2 + 12_300, spend / 100)
         }
-    }
+    };
+    (Fen(spend), Fen(lifetime), Points(points))
 }
 
 /// A birthday `months_ahead` months from today's month, on the 12th (every month has one).
@@ -127,7 +129,9 @@ fn wallet(
     let mut coupons = vec![
         coupon(
             "welcome",
-            CouponKind::NoThreshold { off_fen: 1_000 },
+            CouponKind::NoThreshold {
+                off_fen: Fen(1_000),
+            },
             days_back(5),
             days_ahead(25),
             ("¥10 无门槛券", "¥10 coupon"),
@@ -137,7 +141,7 @@ fn wallet(
             "percent",
             CouponKind::Percent {
                 percent_off: 10,
-                max_off_fen: Some(2_000),
+                max_off_fen: Some(Fen(2_000)),
             },
             days_back(1),
             days_ahead(14),
@@ -146,7 +150,7 @@ fn wallet(
         ),
         coupon(
             "expired",
-            CouponKind::NoThreshold { off_fen: 500 },
+            CouponKind::NoThreshold { off_fen: Fen(500) },
             days_back(45),
             days_back(15),
             ("¥5 无门槛券", "¥5 coupon"),
@@ -157,8 +161,8 @@ fn wallet(
         coupons.push(coupon(
             "monthly",
             CouponKind::Threshold {
-                min_spend_fen: 10_000,
-                off_fen: 1_500,
+                min_spend_fen: Fen(10_000),
+                off_fen: Fen(1_500),
             },
             month_start,
             next_month,
@@ -169,7 +173,9 @@ fn wallet(
     if birthday.is_some_and(|b| (b.month(), b.day()) == (today.month(), today.day())) {
         coupons.push(coupon(
             "birthday",
-            CouponKind::NoThreshold { off_fen: 5_000 },
+            CouponKind::NoThreshold {
+                off_fen: Fen(5_000),
+            },
             today,
             next_month,
             ("生日礼包 ¥50 无门槛券", "¥50 birthday coupon"),
@@ -199,7 +205,7 @@ mod tests {
             .tiers
             .next(&silver.tier, silver.qualifying_spend_fen)
             .unwrap();
-        assert_eq!(next.gap_fen, 12_345);
+        assert_eq!(next.gap_fen, Fen(12_345));
         for m in &members {
             // Each sits in its own tier's range, so the card and the data agree.
             assert_eq!(
@@ -231,10 +237,10 @@ mod tests {
                     lines: vec![CartLine {
                         sku: "A1".into(),
                         category: "apparel".into(),
-                        unit_price_fen: 12_345,
+                        unit_price_fen: Fen(12_345),
                         qty: 1,
                     }],
-                    shipping_fen: 1_000,
+                    shipping_fen: Fen(1_000),
                 },
                 options: QuoteOptions {
                     coupon: CouponChoice::Auto,

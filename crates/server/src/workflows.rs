@@ -55,7 +55,7 @@ pub enum Refusal {
     #[error("amount_fen must be positive")]
     InvalidAmount,
     #[error("at most {refundable_fen} fen of this order can still be refunded")]
-    RefundExceedsOrder { refundable_fen: i64 },
+    RefundExceedsOrder { refundable_fen: rules::Fen },
     #[error("no mall item with that id")]
     ItemNotFound,
     #[error("{}", ineligible_text(*.0))]

@@ -7,11 +7,11 @@ use e2e::pages::{
 };
 use e2e::{Browser, Server};
 use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
-use rules::Program;
+use rules::{Fen, Program};
 use serde_json::Value;
 
-fn yuan_number(fen: i64) -> String {
-    format!("{}.{:02}", fen / 100, fen % 100)
+fn yuan_number(fen: Fen) -> String {
+    format!("{}.{:02}", fen.get() / 100, fen.get() % 100)
 }
 
 #[tokio::test]
@@ -84,8 +84,8 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     let input_json = eventually("the quoted input for ¥1,234.56", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
-        let subtotal: i64 = input.cart.lines.iter().map(|l| l.total_fen()).sum();
-        (subtotal == 123456).then_some(json)
+        let subtotal: Fen = input.cart.lines.iter().map(|l| l.total_fen()).sum();
+        (subtotal == Fen(123456)).then_some(json)
     })
     .await;
     let input: Value = serde_json::from_str(&input_json).unwrap();
@@ -99,7 +99,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     assert_eq!(preview.points_total().await, points);
     assert_eq!(
         preview.payable_text().await.trim(),
-        rules::money::format_yuan_exact(payable)
+        rules::money::format_yuan_exact(Fen(payable))
     );
     let silver: MemberSnapshot = serde_json::from_value(
         members.iter().find(|m| m["id"] == "demo-silver").unwrap()["snapshot"].clone(),
@@ -176,7 +176,7 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
         me["points_balance"].as_i64().unwrap()
     );
     let top = program.tiers.last().unwrap().threshold_fen;
-    let spend = me["qualifying_spend_fen"].as_i64().unwrap();
+    let spend = Fen(me["qualifying_spend_fen"].as_i64().unwrap());
     assert_eq!(home.progress().await.now, yuan_number(spend.min(top)));
     assert!(
         !shown(client, "persona-switcher").await,
@@ -525,7 +525,7 @@ async fn member_redeems_a_mall_coupon() {
     let input: QuoteInput = eventually("the quote input", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
-        (input.cart.lines.first()?.unit_price_fen == 6300).then_some(input)
+        (input.cart.lines.first()?.unit_price_fen == Fen(6300)).then_some(input)
     })
     .await;
     let program: Program =
@@ -542,7 +542,7 @@ async fn member_redeems_a_mall_coupon() {
         .expect("open the wallet");
     for c in wallet["coupons"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap();
-        let min = c["kind"]["min_spend_fen"].as_i64().unwrap_or(0);
+        let min = Fen(c["kind"]["min_spend_fen"].as_i64().unwrap_or(0));
         let fit = eventually("a coupon's fit", || async {
             attr(client, &format!("coupon-{id}"), "data-fit").await
         })
@@ -583,8 +583,8 @@ async fn member_redeems_a_mall_coupon() {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
         (input.options.coupon == CouponChoice::Id(redeemed_id.clone())
-            && input.cart.lines.first()?.unit_price_fen == 6300)
-            .then_some(())
+            && input.cart.lines.first()?.unit_price_fen == Fen(6300))
+        .then_some(())
     })
     .await;
 

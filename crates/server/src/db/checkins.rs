@@ -2,6 +2,7 @@
 //! and streak day on their row (what the next check-in is decided from).
 
 use chrono::NaiveDate;
+use rules::Points;
 
 use super::Tx;
 
@@ -11,7 +12,7 @@ pub async fn record(
     member_id: &str,
     date: NaiveDate,
     streak_day: u32,
-    points: i64,
+    points: Points,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO checkins (member_id, local_date, streak_day, points) VALUES ($1, $2, $3, $4)",

@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 pub use contract::demo::DemoMember as Member;
 use rules::quote::MemberSnapshot;
-use rules::{Program, TierId};
+use rules::{Fen, Points, Program, TierId};
 
 use super::ledger::{self, EntryKind, Source};
 use super::members::{get, insert_coupon, snapshot, WalletCoupon};
@@ -19,9 +19,9 @@ pub struct NewMember {
     pub phone: Option<String>,
     pub nickname: String,
     pub tier: TierId,
-    pub qualifying_spend_fen: i64,
-    pub lifetime_spend_fen: i64,
-    pub points_balance: i64,
+    pub qualifying_spend_fen: Fen,
+    pub lifetime_spend_fen: Fen,
+    pub points_balance: Points,
     pub birthday: Option<NaiveDate>,
     pub first_order: bool,
     pub coupons: Vec<WalletCoupon>,
@@ -123,7 +123,7 @@ async fn insert_demo_member(
         ("recent", recent, m.qualifying_spend_fen),
         ("old", old, older_part),
     ] {
-        if fen > 0 {
+        if fen.is_positive() {
             seed_order(tx, &format!("{}-seed-{key}", m.id), &m.id, &at, fen, now).await?;
         }
     }
@@ -148,7 +148,7 @@ async fn seed_order(
     order_id: &str,
     member_id: &str,
     paid_at: &DateTime<FixedOffset>,
-    fen: i64,
+    fen: Fen,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
     sqlx::query(

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use rules::ledger::{self, Lot};
-use rules::Program;
+use rules::{Points, Program};
 use sqlx::Row as _;
 
 pub use contract::points::{Direction, Entry, EntryKind};
@@ -25,17 +25,17 @@ pub async fn credit(
     program: &Program,
     member_id: &str,
     kind: EntryKind,
-    points: i64,
+    points: Points,
     at: &DateTime<FixedOffset>,
     source: Source<'_>,
 ) -> anyhow::Result<()> {
-    if points <= 0 {
+    if !points.is_positive() {
         return Ok(());
     }
     let (_, debt) = balance_and_debt(tx, member_id).await?;
     let c = ledger::credit(debt, points);
     let entry_id = append(tx, member_id, kind, points, at, source).await?;
-    if c.opens_lot > 0 {
+    if c.opens_lot.is_positive() {
         sqlx::query(
             "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
              VALUES ($1, $2, $3, $4)",
@@ -51,7 +51,7 @@ pub async fn credit(
 }
 
 /// Moves the member's debt by `delta` (the balance itself moves with each entry).
-async fn add_debt(tx: &mut Tx<'_>, member_id: &str, delta: i64) -> anyhow::Result<()> {
+async fn add_debt(tx: &mut Tx<'_>, member_id: &str, delta: Points) -> anyhow::Result<()> {
     sqlx::query("UPDATE members SET points_debt = points_debt + $1 WHERE id = $2")
         .bind(delta)
         .bind(member_id)
@@ -66,11 +66,11 @@ pub async fn debit(
     tx: &mut Tx<'_>,
     member_id: &str,
     kind: EntryKind,
-    points: i64,
+    points: Points,
     at: &DateTime<FixedOffset>,
     source: Source<'_>,
 ) -> anyhow::Result<()> {
-    if points <= 0 {
+    if !points.is_positive() {
         return Ok(());
     }
     let lots = open_lots(tx, member_id).await?;
@@ -105,7 +105,7 @@ pub async fn expire_due(
     .fetch_all(&mut **tx)
     .await?;
     for row in rows {
-        let (id, remaining, expires): (i64, i64, i64) = (
+        let (id, remaining, expires): (i64, Points, i64) = (
             row.try_get("id")?,
             row.try_get("remaining")?,
             row.try_get("expires_at_ms")?,
@@ -133,11 +133,11 @@ async fn append(
     tx: &mut Tx<'_>,
     member_id: &str,
     kind: EntryKind,
-    points: i64,
+    points: Points,
     at: &DateTime<FixedOffset>,
     source: Source<'_>,
 ) -> anyhow::Result<i64> {
-    let balance: i64 = sqlx::query_scalar(
+    let balance: Points = sqlx::query_scalar(
         "UPDATE members SET points_balance = points_balance + $1 WHERE id = $2 \
          RETURNING points_balance",
     )
@@ -161,7 +161,7 @@ async fn append(
     Ok(id)
 }
 
-async fn balance_and_debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<(i64, i64)> {
+async fn balance_and_debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<(Points, Points)> {
     let row = sqlx::query("SELECT points_balance, points_debt FROM members WHERE id = $1")
         .bind(member_id)
         .fetch_one(&mut **tx)
@@ -232,7 +232,11 @@ pub async fn entries(
 
 /// Points of open lots that have expired at `now_ms` but are not yet recorded as expired
 /// (the job has not run): subtracted on read so nothing depends on the job's timing.
-pub async fn expired_unrecorded<'e, E>(db: E, member_id: &str, now_ms: i64) -> anyhow::Result<i64>
+pub async fn expired_unrecorded<'e, E>(
+    db: E,
+    member_id: &str,
+    now_ms: i64,
+) -> anyhow::Result<Points>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -252,7 +256,7 @@ pub async fn expiring<'e, E>(
     member_id: &str,
     now_ms: i64,
     until_ms: i64,
-) -> anyhow::Result<Option<(i64, i64)>>
+) -> anyhow::Result<Option<(Points, i64)>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -267,7 +271,7 @@ where
     .bind(until_ms)
     .fetch_one(db)
     .await?;
-    let points: i64 = row.try_get("points")?;
+    let points: Points = row.try_get("points")?;
     let at: Option<i64> = row.try_get("first_expiry")?;
-    Ok(at.filter(|_| points > 0).map(|at| (points, at)))
+    Ok(at.filter(|_| points.is_positive()).map(|at| (points, at)))
 }

@@ -2,6 +2,8 @@
 //! UPDATE so that stock holds under concurrent redemptions) and redemptions, each stored
 //! with its answer under the member's Idempotency-Key.
 
+use rules::Points;
+
 use super::Tx;
 
 /// Units of an item sold so far, to anyone.
@@ -55,7 +57,7 @@ pub struct NewRedemption<'a> {
     pub member_id: &'a str,
     pub item_id: &'a str,
     pub request_sha256: &'a str,
-    pub points: i64,
+    pub points: Points,
     pub coupon_id: Option<&'a str>,
     pub response_json: String,
     pub at_ms: i64,

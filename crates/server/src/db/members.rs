@@ -5,7 +5,7 @@ use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::quote::MemberSnapshot;
 use rules::Text;
-use rules::{Coupon, CouponKind, Program, TierId};
+use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
 use sqlx::Row as _;
 
 use super::ledger;
@@ -31,8 +31,8 @@ pub struct MemberRow {
     pub role: contract::auth::Role,
     pub locale: Option<String>,
     pub tier: TierId,
-    pub lifetime_spend_fen: i64,
-    pub points_balance: i64,
+    pub lifetime_spend_fen: Fen,
+    pub points_balance: Points,
     pub birthday: Option<NaiveDate>,
     pub first_order: bool,
     pub below_count: u32,
@@ -135,7 +135,7 @@ pub async fn trailing_spend<'e, E>(
     member_id: &str,
     from_ms: i64,
     at_ms: i64,
-) -> anyhow::Result<i64>
+) -> anyhow::Result<Fen>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -309,7 +309,7 @@ pub async fn after_order(
     tx: &mut Tx<'_>,
     member_id: &str,
     tier: &TierId,
-    lifetime_spend_fen: i64,
+    lifetime_spend_fen: Fen,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -330,9 +330,9 @@ pub async fn after_order(
 pub async fn reduce_lifetime_spend(
     tx: &mut Tx<'_>,
     member_id: &str,
-    refund_fen: i64,
+    refund_fen: Fen,
     now: &DateTime<FixedOffset>,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<Fen> {
     sqlx::query_scalar(
         "UPDATE members SET lifetime_spend_fen = lifetime_spend_fen - $1, updated_at = $2 \
          WHERE id = $3 RETURNING lifetime_spend_fen",
@@ -345,7 +345,7 @@ pub async fn reduce_lifetime_spend(
 }
 
 /// The member's stored points balance (what an answer reports after a write).
-pub async fn points_balance<'e, E>(db: E, member_id: &str) -> sqlx::Result<i64>
+pub async fn points_balance<'e, E>(db: E, member_id: &str) -> sqlx::Result<Points>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {

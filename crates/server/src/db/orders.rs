@@ -2,6 +2,8 @@
 //! reads and updates, refund rows, and the lifetime-spend milestones a member holds (a
 //! refund that takes lifetime spend back below one takes its bonus back).
 
+use rules::{Fen, Points};
+
 use super::{Db, Tx};
 
 /// An order as recorded.
@@ -10,11 +12,11 @@ pub struct NewOrder<'a> {
     pub member_id: &'a str,
     pub request_sha256: &'a str,
     pub paid_at_ms: i64,
-    pub earn_base_fen: i64,
-    pub payable_fen: i64,
+    pub earn_base_fen: Fen,
+    pub payable_fen: Fen,
     /// The points a refund may take back: what the order earned but its milestones.
-    pub refundable_points: i64,
-    pub points_used: i64,
+    pub refundable_points: Points,
+    pub points_used: Points,
     pub coupon_id: Option<&'a str>,
     pub quote_json: String,
     pub response_json: String,
@@ -56,12 +58,12 @@ pub async fn member_of(db: &Db, order_id: &str) -> sqlx::Result<Option<String>> 
 /// What refunds of an order have taken so far, and what they are computed from.
 #[derive(Debug, sqlx::FromRow)]
 pub struct RefundState {
-    pub earn_base_fen: i64,
-    pub refunded_fen: i64,
-    pub refundable_points: i64,
-    pub points_used: i64,
-    pub points_taken_back: i64,
-    pub points_returned: i64,
+    pub earn_base_fen: Fen,
+    pub refunded_fen: Fen,
+    pub refundable_points: Points,
+    pub points_used: Points,
+    pub points_taken_back: Points,
+    pub points_returned: Points,
 }
 
 pub async fn refund_state(tx: &mut Tx<'_>, order_id: &str) -> sqlx::Result<RefundState> {
@@ -78,9 +80,9 @@ pub async fn refund_state(tx: &mut Tx<'_>, order_id: &str) -> sqlx::Result<Refun
 pub async fn set_refunded(
     tx: &mut Tx<'_>,
     order_id: &str,
-    refunded_fen: i64,
-    points_taken_back: i64,
-    points_returned: i64,
+    refunded_fen: Fen,
+    points_taken_back: Points,
+    points_returned: Points,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE orders SET refunded_fen = $1, points_taken_back = $2, points_returned = $3 \
@@ -100,7 +102,7 @@ pub struct NewRefund<'a> {
     pub id: &'a str,
     pub order_id: &'a str,
     pub request_sha256: &'a str,
-    pub amount_fen: i64,
+    pub amount_fen: Fen,
     pub response_json: String,
     pub at_ms: i64,
 }
@@ -124,8 +126,8 @@ pub async fn insert_refund(tx: &mut Tx<'_>, r: &NewRefund<'_>) -> sqlx::Result<(
 /// A lifetime-spend milestone a member has reached, with the bonus it gave.
 #[derive(Debug, sqlx::FromRow)]
 pub struct HeldMilestone {
-    pub lifetime_spend_fen: i64,
-    pub points: i64,
+    pub lifetime_spend_fen: Fen,
+    pub points: Points,
 }
 
 /// Records a milestone reached (once: reaching it again after a refund adds no row).
@@ -150,7 +152,7 @@ pub async fn hold_milestone(
 pub async fn milestones_above(
     tx: &mut Tx<'_>,
     member_id: &str,
-    lifetime_spend_fen: i64,
+    lifetime_spend_fen: Fen,
 ) -> sqlx::Result<Vec<HeldMilestone>> {
     sqlx::query_as(
         "SELECT lifetime_spend_fen, points FROM milestones_held \
@@ -165,7 +167,7 @@ pub async fn milestones_above(
 pub async fn release_milestone(
     tx: &mut Tx<'_>,
     member_id: &str,
-    lifetime_spend_fen: i64,
+    lifetime_spend_fen: Fen,
 ) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM milestones_held WHERE member_id = $1 AND lifetime_spend_fen = $2")
         .bind(member_id)

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Days, FixedOffset};
 use rules::quote::{Cart, CartLine, CouponChoice, PointsChoice, QuoteInput, QuoteOptions};
-use rules::{Program, Quote, QuoteError};
+use rules::{Fen, Program, Quote, QuoteError};
 use serde::Serialize;
 
 use super::{is_client_id, replay, request_hash, Failure, MemberNamed, Outcome};
@@ -35,7 +35,7 @@ struct OrderIdentity<'a> {
     phone: Option<&'a str>,
     paid_at_ms: i64,
     lines: &'a [CartLine],
-    shipping_fen: i64,
+    shipping_fen: Fen,
     coupon: &'a CouponChoice,
     points: PointsChoice,
 }

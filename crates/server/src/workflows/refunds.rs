@@ -5,7 +5,7 @@
 //! Idempotent by the shop's refund id.
 
 use chrono::{DateTime, FixedOffset};
-use rules::Program;
+use rules::{Points, Program};
 
 use super::{is_client_id, replay, request_hash, Outcome, Record, Recorded, Refusal, ShopId};
 use crate::clock::ms;
@@ -27,7 +27,7 @@ pub async fn record_refund(
     if !is_client_id(&req.refund_id) {
         return Err(Refusal::InvalidShopId(ShopId::Refund).into());
     }
-    if req.amount_fen <= 0 {
+    if !req.amount_fen.is_positive() {
         return Err(Refusal::InvalidAmount.into());
     }
     let hash = request_hash(&(order_id, req));
@@ -111,7 +111,7 @@ async fn refund(
     orders::set_refunded(tx, order_id, total, due.taken_back, due.returned).await?;
     let lifetime = members::reduce_lifetime_spend(tx, member_id, req.amount_fen, now).await?;
     // Milestones now above lifetime spend: their whole bonus goes back.
-    let mut milestone_points = 0;
+    let mut milestone_points = Points::ZERO;
     for lost in orders::milestones_above(tx, member_id, lifetime).await? {
         milestone_points += lost.points;
         ledger::debit(

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rules::quote::{Cart, CartLine, CouponChoice, PointsChoice, QuoteInput, QuoteOptions};
-use rules::{Program, Quote, TierId};
+use rules::{Fen, Points, Program, Quote, TierId};
 use serde_json::Value;
 use sqlx::Row as _;
 
@@ -127,7 +127,7 @@ async fn a_thousand_orders_sent_twice_by_fifty_clients_are_recorded_once() {
     let mut snapshot: rules::quote::MemberSnapshot = serde_json::from_value(member).unwrap();
     snapshot.tier = TierId::from("regular");
     // Trailing spend is at each order's paid time: only earlier-recorded orders paid by then.
-    let mut recorded: Vec<(i64, i64)> = vec![];
+    let mut recorded: Vec<(i64, Fen)> = vec![];
     for row in rows {
         let id: String = row.try_get(0).unwrap();
         let paid_ms: i64 = row.try_get(1).unwrap();
@@ -137,7 +137,7 @@ async fn a_thousand_orders_sent_twice_by_fifty_clients_are_recorded_once() {
         snapshot.qualifying_spend_fen = recorded
             .iter()
             .filter(|(at, _)| *at <= paid_ms)
-            .map(|(_, fen)| fen)
+            .map(|(_, fen)| *fen)
             .sum();
         let input = QuoteInput {
             now: paid.to_rfc3339(),
@@ -146,14 +146,14 @@ async fn a_thousand_orders_sent_twice_by_fifty_clients_are_recorded_once() {
                 lines: vec![CartLine {
                     sku: "SKU-1".into(),
                     category: "apparel".into(),
-                    unit_price_fen: 1_999 + (i as i64 * 7_919) % 150_000,
+                    unit_price_fen: Fen(1_999 + (i as i64 * 7_919) % 150_000),
                     qty: 1,
                 }],
-                shipping_fen: 1_000,
+                shipping_fen: Fen(1_000),
             },
             options: QuoteOptions {
                 coupon: CouponChoice::None,
-                points: PointsChoice::Amount(0),
+                points: PointsChoice::Amount(Points::ZERO),
             },
         };
         let expected = rules::quote(&program, &input).unwrap();
@@ -161,12 +161,12 @@ async fn a_thousand_orders_sent_twice_by_fifty_clients_are_recorded_once() {
         recorded.push((paid_ms, expected.earn_base_fen));
         // The tier follows today's trailing spend as soon as it is known: an order recorded
         // after a later-paid one may lift the member past what its own quote saw.
-        let spend_now: i64 = recorded.iter().map(|(_, fen)| fen).sum();
+        let spend_now: Fen = recorded.iter().map(|(_, fen)| *fen).sum();
         snapshot.tier = program.tiers.after(&expected.tier_after, spend_now);
         snapshot.lifetime_spend_fen = expected.lifetime_spend_after_fen;
         snapshot.points_balance = expected.points_balance_after;
         snapshot.first_order = false;
     }
-    assert_eq!(me["points_balance"], snapshot.points_balance);
+    assert_eq!(me["points_balance"], snapshot.points_balance.get());
     assert_eq!(me["tier"], snapshot.tier.as_str());
 }

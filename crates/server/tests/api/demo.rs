@@ -56,7 +56,7 @@ async fn one_member_per_tier_in_tier_order_with_usable_snapshots() {
         .tiers
         .next(&silver.tier, silver.qualifying_spend_fen)
         .unwrap();
-    assert_eq!(next.gap_fen, 12_345);
+    assert_eq!(next.gap_fen, rules::Fen(12_345));
 }
 
 #[tokio::test]

@@ -155,6 +155,7 @@ async fn logins_while_orders_are_written_never_answer_5xx() {
 }
 
 fn yuan_off(id: &str, off_fen: i64, from: &str, until: &str) -> WalletCoupon {
+    let off_fen = rules::Fen(off_fen);
     WalletCoupon {
         coupon: Coupon {
             id: id.to_owned(),
@@ -459,7 +460,7 @@ async fn jobs_refuse_a_future_date_unless_allowed() {
             &program,
             &id,
             member_center::db::ledger::EntryKind::Opening,
-            500,
+            rules::Points(500),
             &now,
             Default::default(),
         )

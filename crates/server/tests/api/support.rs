@@ -151,7 +151,7 @@ pub async fn members_with(
             program,
             &id,
             EntryKind::Opening,
-            points,
+            rules::Points(points),
             &now,
             source,
         )

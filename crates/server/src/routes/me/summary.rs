@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::Days;
 pub use contract::me::{Expiring, Summary};
+use rules::Fen;
 
 use crate::auth::AuthMember;
 use crate::clock::{from_ms, ms};
@@ -37,7 +38,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     let threshold = program
         .tiers
         .by_id(&member.tier)
-        .map_or(0, |t| t.threshold_fen);
+        .map_or(Fen::ZERO, |t| t.threshold_fen);
     let retention = if spend < threshold {
         let by = program
             .membership
