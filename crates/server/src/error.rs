@@ -140,6 +140,15 @@ impl From<Refusal> for ApiError {
         use StatusCode as S;
         let (status, code) = match &refusal {
             Refusal::NotLoggedIn => (S::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Refusal::WrongCode => (S::UNAUTHORIZED, ErrorCode::CodeInvalid),
+            Refusal::CodeExpired => (S::UNAUTHORIZED, ErrorCode::CodeExpired),
+            Refusal::TooManyAttempts { retry_after_s } => {
+                let retry = *retry_after_s;
+                return ApiError::too_many(ErrorCode::TooManyAttempts, refusal.to_string(), retry);
+            }
+            Refusal::ConsentRequired { .. } => {
+                (S::UNPROCESSABLE_ENTITY, ErrorCode::ConsentRequired)
+            }
             Refusal::InvalidPhone => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidPhone),
             Refusal::MemberNotFound => (S::UNPROCESSABLE_ENTITY, ErrorCode::MemberNotFound),
             Refusal::MemberNamedTwice => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidMember),

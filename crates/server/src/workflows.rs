@@ -7,6 +7,7 @@
 
 pub mod checkins;
 pub mod invites;
+pub mod login;
 pub mod mall;
 pub mod orders;
 pub mod profile;
@@ -29,6 +30,14 @@ pub enum Refusal {
     /// The session's member is gone (erased since the session was made).
     #[error("log in first: no valid session")]
     NotLoggedIn,
+    #[error("wrong code")]
+    WrongCode,
+    #[error("the code has expired; request a new one")]
+    CodeExpired,
+    #[error("too many wrong codes; request a new one")]
+    TooManyAttempts { retry_after_s: u64 },
+    #[error("registering needs consent to the privacy notice, version {version}")]
+    ConsentRequired { version: String },
     #[error("a mainland China mobile number has 11 digits and starts with 13 to 19")]
     InvalidPhone,
     #[error("no member with that id or phone")]

@@ -11,10 +11,11 @@ use rand::Rng;
 
 use crate::auth::{self, ClientIp};
 use crate::clock::ms;
-use crate::db::{auth as store, members};
+use crate::db::auth as store;
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::phone::Phone;
+use crate::workflows::login;
 use crate::AppState;
 use contract::ErrorCode;
 
@@ -79,74 +80,16 @@ async fn login(
         ));
     }
     let now = state.clock.now();
-    let wrong = || {
-        ApiError::reject(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::CodeInvalid,
-            "wrong code",
-        )
-    };
-    let pending = store::pending_code(&state.db, phone.as_str())
-        .await?
-        .ok_or_else(wrong)?;
-    if pending.expires_at_ms <= ms(&now) {
-        return Err(ApiError::reject(
-            StatusCode::UNAUTHORIZED,
-            ErrorCode::CodeExpired,
-            "the code has expired; request a new one",
-        ));
-    }
-    let tries = store::count_attempt(&state.db, phone.as_str())
-        .await?
-        .ok_or_else(wrong)?;
-    if tries > state.auth.max_attempts {
-        return Err(ApiError::too_many(
-            ErrorCode::TooManyAttempts,
-            "too many wrong codes; request a new one",
-            state.auth.resend_after.as_secs(),
-        ));
-    }
-    let hash = store::code_hash(&pending.salt, phone.as_str(), code);
-    if hash != pending.code_sha256 {
-        return Err(wrong());
-    }
     let program = &state.program.program;
-    let mut tx = crate::db::begin_write(&state.db).await?;
-    let existing = members::id_by_phone(&mut *tx, phone.as_str()).await?;
-    let consented =
-        body.consent_version.as_deref() == Some(&program.membership.privacy_notice_version);
-    if existing.is_none() && !consented {
-        return Err(ApiError::invalid(
-            ErrorCode::ConsentRequired,
-            format!(
-                "registering needs consent to the privacy notice, version {}",
-                program.membership.privacy_notice_version
-            ),
-        ));
-    }
-    if !store::consume_code(&mut tx, phone.as_str(), &pending.code_sha256).await? {
-        return Err(wrong());
-    }
-    let registered = existing.is_none();
-    let member_id = match existing {
-        Some(id) => id,
-        None => {
-            let version = &program.membership.privacy_notice_version;
-            let id = members::register(&mut tx, program, phone.as_str(), "member", version, &now)
-                .await?;
-            crate::db::coupons::at_registration(&mut tx, program, &id, phone.as_str(), &now)
-                .await?;
-            id
-        }
-    };
+    let consent = body.consent_version.as_deref();
+    let signed_in =
+        login::sign_in(&state.db, program, &state.auth, &phone, code, consent, &now).await?;
+    let token = signed_in.token;
     let ttl = state.auth.session_ttl;
-    let expires = now + chrono::Duration::from_std(ttl).map_err(anyhow::Error::from)?;
-    let token = store::create_session(&mut tx, &member_id, ms(&now), ms(&expires)).await?;
-    tx.commit().await?;
     let answer = LoggedIn {
-        member_id,
-        registered,
-        expires_at: expires,
+        member_id: signed_in.member_id,
+        registered: signed_in.registered,
+        expires_at: signed_in.expires_at,
         token: body.bearer.then(|| token.clone()),
     };
     let mut response = Json(answer).into_response();

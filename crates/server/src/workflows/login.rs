@@ -1,0 +1,84 @@
+//! Signing in with a phone and its one-time code. The first sign-in registers the member
+//! (with consent to the privacy notice, and the registration coupons); every sign-in
+//! consumes the code and opens a session, in one transaction.
+
+use chrono::{DateTime, FixedOffset};
+use rules::Program;
+
+use super::{Outcome, Refusal};
+use crate::auth::AuthPolicy;
+use crate::clock::ms;
+use crate::db::{auth as store, coupons, members, Db};
+use crate::phone::Phone;
+
+/// A session opened by a sign-in; the token is given to the client once.
+pub struct SignedIn {
+    pub member_id: String,
+    /// True at the member's first sign-in.
+    pub registered: bool,
+    pub token: String,
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+/// Checks `code` (6 digits, already checked for shape) against the phone's pending code
+/// and signs in (see the module's comment). A wrong code counts a try.
+pub async fn sign_in(
+    db: &Db,
+    program: &Program,
+    policy: &AuthPolicy,
+    phone: &Phone,
+    code: &str,
+    consent_version: Option<&str>,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<SignedIn> {
+    let pending = store::pending_code(db, phone.as_str())
+        .await?
+        .ok_or(Refusal::WrongCode)?;
+    if pending.expires_at_ms <= ms(now) {
+        return Err(Refusal::CodeExpired.into());
+    }
+    let tries = store::count_attempt(db, phone.as_str())
+        .await?
+        .ok_or(Refusal::WrongCode)?;
+    if tries > policy.max_attempts {
+        return Err(Refusal::TooManyAttempts {
+            retry_after_s: policy.resend_after.as_secs(),
+        }
+        .into());
+    }
+    if store::code_hash(&pending.salt, phone.as_str(), code) != pending.code_sha256 {
+        return Err(Refusal::WrongCode.into());
+    }
+    let notice = &program.membership.privacy_notice_version;
+    let mut tx = crate::db::begin_write(db).await?;
+    let existing = members::id_by_phone(&mut *tx, phone.as_str()).await?;
+    if existing.is_none() && consent_version != Some(notice.as_str()) {
+        return Err(Refusal::ConsentRequired {
+            version: notice.clone(),
+        }
+        .into());
+    }
+    if !store::consume_code(&mut tx, phone.as_str(), &pending.code_sha256).await? {
+        return Err(Refusal::WrongCode.into());
+    }
+    let registered = existing.is_none();
+    let member_id = match existing {
+        Some(id) => id,
+        None => {
+            let phone = phone.as_str();
+            let id = members::register(&mut tx, program, phone, "member", notice, now).await?;
+            coupons::at_registration(&mut tx, program, &id, phone, now).await?;
+            id
+        }
+    };
+    let ttl = chrono::Duration::from_std(policy.session_ttl).map_err(anyhow::Error::from)?;
+    let expires_at = *now + ttl;
+    let token = store::create_session(&mut tx, &member_id, ms(now), ms(&expires_at)).await?;
+    tx.commit().await?;
+    Ok(SignedIn {
+        member_id,
+        registered,
+        token,
+        expires_at,
+    })
+}
