@@ -24,17 +24,12 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
-/// Yuan without the sign, for phrases like 满100减15: `10000` → `100`, `9950` → `99.50`.
-pub fn yuan_plain(fen: Fen) -> String {
-    format_yuan(fen).replacen('¥', "", 1)
-}
-
-/// A coupon described by its kind: `满100减15` / `¥15 off ¥100+`.
+/// A coupon described by its kind: `满¥100.00减¥15.00` / `¥15.00 off ¥100.00+`.
 pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
     match kind {
         CouponKind::NoThreshold { off_fen } => fill(
             td_string!(locale, coupon_kind.no_threshold),
-            &[("off", &yuan_plain(*off_fen))],
+            &[("off", &format_yuan(*off_fen))],
         ),
         CouponKind::Threshold {
             min_spend_fen,
@@ -42,8 +37,8 @@ pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
         } => fill(
             td_string!(locale, coupon_kind.threshold),
             &[
-                ("min", &yuan_plain(*min_spend_fen)),
-                ("off", &yuan_plain(*off_fen)),
+                ("min", &format_yuan(*min_spend_fen)),
+                ("off", &format_yuan(*off_fen)),
             ],
         ),
         CouponKind::Percent {
@@ -54,7 +49,7 @@ pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
                 None => td_string!(locale, coupon_kind.percent),
                 Some(_) => td_string!(locale, coupon_kind.percent_capped),
             };
-            let cap = max_off_fen.map(yuan_plain).unwrap_or_default();
+            let cap = max_off_fen.map(format_yuan).unwrap_or_default();
             fill(
                 template,
                 &[
@@ -250,18 +245,18 @@ mod tests {
             min_spend_fen: rules::Fen(10000),
             off_fen: rules::Fen(1500),
         };
-        assert_eq!(coupon_kind(Locale::zh, &threshold), "满100减15");
-        assert_eq!(coupon_kind(Locale::en, &threshold), "¥15 off ¥100+");
+        assert_eq!(coupon_kind(Locale::zh, &threshold), "满¥100.00减¥15.00");
+        assert_eq!(coupon_kind(Locale::en, &threshold), "¥15.00 off ¥100.00+");
         let free = CouponKind::NoThreshold {
             off_fen: rules::Fen(1000),
         };
-        assert_eq!(coupon_kind(Locale::zh, &free), "10元无门槛券");
+        assert_eq!(coupon_kind(Locale::zh, &free), "¥10.00无门槛券");
         let pct = CouponKind::Percent {
             percent_off: 15,
             max_off_fen: Some(rules::Fen(5000)),
         };
-        assert_eq!(coupon_kind(Locale::zh, &pct), "8.5折券（最高减50元）");
-        assert_eq!(coupon_kind(Locale::en, &pct), "15% off (up to ¥50)");
+        assert_eq!(coupon_kind(Locale::zh, &pct), "8.5折券（最高减¥50.00）");
+        assert_eq!(coupon_kind(Locale::en, &pct), "15% off (up to ¥50.00)");
     }
 
     #[test]
@@ -277,14 +272,14 @@ mod tests {
             first_order_only: false,
         };
         let label = |now: &str| coupon_option(Locale::zh, &coupon, &at(now));
-        assert_eq!(label("2026-03-10T10:00:00+08:00"), "5元无门槛券");
-        assert_eq!(label("2026-04-01T00:00:00+08:00"), "5元无门槛券（已过期）");
+        assert_eq!(label("2026-03-10T10:00:00+08:00"), "¥5.00无门槛券");
+        assert_eq!(label("2026-04-01T00:00:00+08:00"), "¥5.00无门槛券（已过期）");
         assert_eq!(
             label("2026-02-28T23:59:59+08:00"),
-            "5元无门槛券（未到使用时间）"
+            "¥5.00无门槛券（未到使用时间）"
         );
         let en = coupon_option(Locale::en, &coupon, &at("2026-05-01T00:00:00+08:00"));
-        assert_eq!(en, "¥5 off, no minimum (expired)");
+        assert_eq!(en, "¥5.00 off, no minimum (expired)");
     }
 
     /// Every variant of every wire enum the app shows, serialized as the server sends it,

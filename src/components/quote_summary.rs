@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::money::format_yuan_exact;
+use rules::money::format_yuan;
 use rules::quote::MemberDiscountKind;
 use rules::quote::QuoteInput;
 use rules::Text;
@@ -21,7 +21,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let held = input.member.tier.clone();
     let locale = lang();
     let q = quote;
-    let minus = |fen: Fen| format!("-{}", format_yuan_exact(fen));
+    let minus = |fen: Fen| format!("-{}", format_yuan(fen));
     let rate_text = program
         .tiers
         .by_id(&held)
@@ -74,7 +74,7 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
     let shipping = if q.shipping_fen == Fen::ZERO && input.cart.shipping_fen.is_positive() {
         Either::Left(view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> })
     } else {
-        Either::Right(view! { <dd>{format_yuan_exact(q.shipping_fen)}</dd> })
+        Either::Right(view! { <dd>{format_yuan(q.shipping_fen)}</dd> })
     };
     let p = q.points;
     let plus = |value: Points| format!("+{}", group_thousands(value));
@@ -99,11 +99,11 @@ pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> i
             <div class="payable">
                 <span class="payable__label">{tr!(quote.payable)}</span>
                 <strong class="payable__value" data-testid="quote-payable" data-value=q.payable_fen.get()>
-                    {format_yuan_exact(q.payable_fen)}
+                    {format_yuan(q.payable_fen)}
                 </strong>
             </div>
             <dl class="rows">
-                <div class="row"><dt>{tr!(quote.subtotal)}</dt><dd>{format_yuan_exact(q.subtotal_fen)}</dd></div>
+                <div class="row"><dt>{tr!(quote.subtotal)}</dt><dd>{format_yuan(q.subtotal_fen)}</dd></div>
                 {discount}
                 {coupon}
                 {points}

@@ -166,7 +166,7 @@ fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
                 {dyn_text(move || fill(td_string!(locale.get(), mall.price), &[("points", &group_thousands(price))]))}
             </p>
             <p class="mall-item__stock" hidden=remaining.is_none()>
-                {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &remaining.unwrap_or(0).to_string())]))}
+                {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &group_thousands(remaining.unwrap_or(0)))]))}
             </p>
             <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason.map_or("", |r| ineligible(locale.get(), r)).to_string())}</p>
             <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible

@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
-use rules::money::{format_yuan, format_yuan_exact, Fen};
+use rules::money::{format_yuan, Fen};
 use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
@@ -252,7 +252,7 @@ fn fit_text(locale: Locale, fit: Fit) -> String {
         ),
         Fit::Not(CouponProblem::BelowThreshold { missing_fen }) => fill(
             td_string!(locale, wallet.fit_below),
-            &[("missing", &format_yuan_exact(missing_fen))],
+            &[("missing", &format_yuan(missing_fen))],
         ),
         Fit::Not(CouponProblem::FirstOrderOnly) => {
             td_string!(locale, wallet.fit_first_order).to_string()

@@ -7,22 +7,10 @@ pub fn percent_of(amount: Fen, percent: i64) -> Fen {
     amount.percent(percent)
 }
 
-/// Formats fen as yuan for people: `¥100` for whole yuan, `¥99.50` otherwise,
-/// `-¥3.20` for negatives. Shown to the fen, never rounded.
+/// The one way a sum of money is shown: `¥` and the yuan grouped by thousands with two
+/// decimals, to the fen and never rounded — `¥3,200.00`, `¥99.50`, `-¥3.20`. Round sums get
+/// their decimals too, so that two amounts side by side never read in two styles.
 pub fn format_yuan(fen: Fen) -> String {
-    let sign = if fen.is_negative() { "-" } else { "" };
-    let abs = fen.unsigned_abs();
-    let (yuan, cents) = (abs / 100, abs % 100);
-    let yuan = group_thousands(yuan as i64);
-    if cents == 0 {
-        format!("{sign}¥{yuan}")
-    } else {
-        format!("{sign}¥{yuan}.{cents:02}")
-    }
-}
-
-/// Like [`format_yuan`] but always with two decimals (`¥100.00`): for receipts and totals.
-pub fn format_yuan_exact(fen: Fen) -> String {
     let sign = if fen.is_negative() { "-" } else { "" };
     let abs = fen.unsigned_abs();
     format!(
@@ -98,12 +86,12 @@ mod tests {
     fn formats_to_the_fen() {
         assert_eq!(format_yuan(Fen(12345)), "¥123.45");
         assert_eq!(format_yuan(Fen(9950)), "¥99.50");
-        assert_eq!(format_yuan(Fen(10000)), "¥100");
+        assert_eq!(format_yuan(Fen(10000)), "¥100.00");
+        assert_eq!(format_yuan(Fen(320000)), "¥3,200.00");
         assert_eq!(format_yuan(Fen(123456789)), "¥1,234,567.89");
         assert_eq!(format_yuan(Fen(-320)), "-¥3.20");
-        assert_eq!(format_yuan(Fen(0)), "¥0");
-        assert_eq!(format_yuan_exact(Fen(10000)), "¥100.00");
-        assert_eq!(format_yuan_exact(Fen(5)), "¥0.05");
+        assert_eq!(format_yuan(Fen(0)), "¥0.00");
+        assert_eq!(format_yuan(Fen(5)), "¥0.05");
     }
 
     #[test]

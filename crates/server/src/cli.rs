@@ -275,7 +275,7 @@ fn print_demo_members(members: &[Member]) {
             m.id,
             m.nickname,
             s.tier,
-            rules::money::format_yuan_exact(s.qualifying_spend_fen),
+            rules::money::format_yuan(s.qualifying_spend_fen),
             s.points_balance
         );
     }

@@ -134,7 +134,7 @@ fn wallet(
             },
             days_back(5),
             days_ahead(25),
-            ("¥10 无门槛券", "¥10 coupon"),
+            ("¥10.00 无门槛券", "¥10.00 coupon"),
             "welcome",
         ),
         coupon(
@@ -145,7 +145,7 @@ fn wallet(
             },
             days_back(1),
             days_ahead(14),
-            ("9折券 最高减¥20", "10% off, up to ¥20"),
+            ("9折券 最高减¥20.00", "10% off, up to ¥20.00"),
             "campaign",
         ),
         coupon(
@@ -153,7 +153,7 @@ fn wallet(
             CouponKind::NoThreshold { off_fen: Fen(500) },
             days_back(45),
             days_back(15),
-            ("¥5 无门槛券", "¥5 coupon"),
+            ("¥5.00 无门槛券", "¥5.00 coupon"),
             "mall",
         ),
     ];
@@ -166,7 +166,7 @@ fn wallet(
             },
             month_start,
             next_month,
-            ("满100减15 会员月券", "Monthly: ¥15 off ¥100"),
+            ("满100减15 会员月券", "Monthly: ¥15.00 off ¥100.00"),
             "monthly",
         ));
     }
@@ -178,7 +178,7 @@ fn wallet(
             },
             today,
             next_month,
-            ("生日礼包 ¥50 无门槛券", "¥50 birthday coupon"),
+            ("生日礼包 ¥50.00 无门槛券", "¥50.00 birthday coupon"),
             "birthday",
         ));
     }

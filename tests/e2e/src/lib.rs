@@ -185,8 +185,20 @@ impl Browser {
             .expect("close the browser");
     }
 
-    /// Saves a screenshot under `tests/artifacts/` (kept by CI as a test artifact).
+    /// Saves a screenshot under `tests/artifacts/` (kept by CI as a test artifact), after
+    /// checking that every sum of money on the screen is written the one way
+    /// ([`money_format_problems`]): each screen the tests look at is checked.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let text = self
+            .client
+            .execute("return document.body.innerText", vec![])
+            .await
+            .expect("the page's text");
+        let problems = money_format_problems(text.as_str().unwrap_or_default());
+        assert!(
+            problems.is_empty(),
+            "{name}: money not written as ¥1,234.56: {problems:?}"
+        );
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
         std::fs::create_dir_all(&dir).expect("artifacts dir");
         let path = dir.join(format!("{name}-{}x{}.png", VIEWPORT.0, VIEWPORT.1));
@@ -214,5 +226,69 @@ impl TempDir {
 impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Sums of money in `text` that break the app's one format (`rules::money::format_yuan`:
+/// `¥`, yuan grouped by thousands, two decimals): `¥3,200`, `¥1234.50`, `10元`. A `¥` not
+/// followed by a digit (`¥X` in a hint) is no amount.
+pub fn money_format_problems(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut problems = vec![];
+    for (i, c) in chars.iter().enumerate() {
+        let number = |from: usize| -> String {
+            chars[from..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit() || **c == ',' || **c == '.')
+                .collect::<String>()
+                .trim_end_matches(['.', ','])
+                .to_owned()
+        };
+        match c {
+            '¥' | '￥' => {
+                let amount = number(i + 1);
+                if !amount.is_empty() && !is_formatted_yuan(&amount) {
+                    problems.push(format!("¥{amount}"));
+                }
+            }
+            '元' if i > 0 && chars[i - 1].is_ascii_digit() => {
+                let start = (0..i)
+                    .rev()
+                    .take_while(|&j| chars[j].is_ascii_digit() || chars[j] == '.')
+                    .last()
+                    .unwrap_or(i);
+                problems.push(chars[start..=i].iter().collect());
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// `1,234.56`, `0.05`: digits grouped by three with commas, and exactly two decimals.
+fn is_formatted_yuan(amount: &str) -> bool {
+    let Some((whole, cents)) = amount.split_once('.') else {
+        return false;
+    };
+    let groups: Vec<&str> = whole.split(',').collect();
+    cents.len() == 2
+        && cents.bytes().all(|b| b.is_ascii_digit())
+        && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups[0].len() <= 3
+        && groups[1..].iter().all(|g| g.len() == 3)
+        && (groups[0] != "0" || groups.len() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money_format_problems;
+
+    #[test]
+    fn money_in_one_format() {
+        assert!(money_format_problems("还差¥123.45，已消费 ¥1,876.55 共 -¥3.20 ¥X").is_empty());
+        assert_eq!(
+            money_format_problems("¥3,200 和 ¥1234.50，满¥100减¥15.0，10元券，¥0.5"),
+            ["¥3,200", "¥1234.50", "¥100", "¥15.0", "10元", "¥0.5"]
+        );
     }
 }

@@ -99,7 +99,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     assert_eq!(preview.points_total().await, points);
     assert_eq!(
         preview.payable_text().await.trim(),
-        rules::money::format_yuan_exact(Fen(payable))
+        rules::money::format_yuan(Fen(payable))
     );
     let silver: MemberSnapshot = serde_json::from_value(
         members.iter().find(|m| m["id"] == "demo-silver").unwrap()["snapshot"].clone(),
@@ -558,7 +558,7 @@ async fn member_redeems_a_mall_coupon() {
         } else if min > base {
             assert_eq!(fit, "coupon_below_threshold", "{c}");
             let text = text(client, &format!("coupon-fit-{id}")).await;
-            let missing = rules::money::format_yuan_exact(min - base);
+            let missing = rules::money::format_yuan(min - base);
             assert_eq!(text, format!("再买{missing}可用"));
         } else {
             assert_eq!(fit, "ok", "{c}");
