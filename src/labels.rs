@@ -7,7 +7,7 @@ use contract::mall::Ineligible;
 use contract::points::EntryKind;
 use contract::ErrorCode;
 use rules::coupon::CouponProblem;
-use rules::money::{format_yuan, Fen};
+use rules::money::format_yuan;
 use rules::{Coupon, CouponKind};
 
 use crate::display::zhe;
@@ -273,7 +273,10 @@ mod tests {
         };
         let label = |now: &str| coupon_option(Locale::zh, &coupon, &at(now));
         assert_eq!(label("2026-03-10T10:00:00+08:00"), "¥5.00无门槛券");
-        assert_eq!(label("2026-04-01T00:00:00+08:00"), "¥5.00无门槛券（已过期）");
+        assert_eq!(
+            label("2026-04-01T00:00:00+08:00"),
+            "¥5.00无门槛券（已过期）"
+        );
         assert_eq!(
             label("2026-02-28T23:59:59+08:00"),
             "¥5.00无门槛券（未到使用时间）"

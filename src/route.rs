@@ -75,55 +75,129 @@ pub fn invite_code(search: &str) -> Option<&str> {
         })
 }
 
-/// The current route, in the context.
+/// The current route, and how many in-app steps lie behind it in the browser's history
+/// (0 when the app was opened at this entry: "back" would leave the app).
 #[derive(Clone, Copy)]
-struct Current(RwSignal<Route>);
+struct Current {
+    route: RwSignal<Route>,
+    depth: StoredValue<u32>,
+}
 
 fn location_route() -> Route {
     let path = window().location().pathname().unwrap_or_default();
     Route::from_path(&path)
 }
 
+/// The in-app depth a history entry was pushed with (its state), 0 for one the app did
+/// not push.
+fn entry_depth(state: JsValue) -> u32 {
+    state.as_f64().map_or(0, |d| d as u32)
+}
+
 /// Starts routing: the route of the address the app was opened at, kept in step with
 /// the browser's back and forward buttons. Returns the current route (a signal).
 pub fn provide_router() -> ReadSignal<Route> {
     let route = RwSignal::new(location_route());
+    let state = window()
+        .history()
+        .and_then(|h| h.state())
+        .unwrap_or(JsValue::NULL);
+    let depth = StoredValue::new(entry_depth(state));
     // Lives as long as the app: the handle is not kept.
-    let _ = window_event_listener(ev::popstate, move |_| route.set(location_route()));
-    provide_context(Current(route));
+    let _ = window_event_listener(ev::popstate, move |ev| {
+        depth.set_value(entry_depth(ev.state()));
+        route.set(location_route());
+    });
+    provide_context(Current { route, depth });
     route.read_only()
+}
+
+/// The route shown now.
+pub fn current_route() -> Route {
+    expect_context::<Current>().route.get_untracked()
+}
+
+/// The click handler of the top bar's back arrow: back in the browser's history when the
+/// previous entry is a screen of the app (the preview opened from the wallet goes back to
+/// the wallet), else home (a deep link has nothing of the app behind it).
+pub fn back() -> impl Fn(MouseEvent) + Copy + 'static {
+    let current = expect_context::<Current>();
+    move |ev: MouseEvent| {
+        if current.depth.get_value() == 0 {
+            return follow_in(current, Route::Home, None)(ev);
+        }
+        ev.prevent_default();
+        if let Ok(history) = window().history() {
+            let _ = history.back();
+        }
+    }
+}
+
+/// The address of the login screen asked for by `from`, to come back to after logging in.
+pub fn login_path(from: Route) -> String {
+    format!("{}?next={}", Route::Login.path(), from.path())
+}
+
+/// Where a login goes when done: the screen that asked for it (`?next=`), else home.
+pub fn after_login() -> Route {
+    let search = window().location().search().unwrap_or_default();
+    let next = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("next="))
+        .map_or(Route::Home, Route::from_path);
+    match next {
+        Route::Login | Route::NotFound => Route::Home,
+        route => route,
+    }
+}
+
+/// The click handler of the link to the login screen asked for by `from`.
+pub fn follow_login(from: Route) -> impl Fn(MouseEvent) + Copy + 'static {
+    follow_in(expect_context::<Current>(), Route::Login, Some(from))
 }
 
 /// The click handler of an in-app link `<a href=to.path()>`: shows the route without a
 /// page load, unless the shopper asked for a new tab or window (modifier keys, middle
 /// button), which the browser then does with the real address.
 pub fn follow(to: Route) -> impl Fn(MouseEvent) + Copy + 'static {
-    let route = expect_context::<Current>().0;
+    follow_in(expect_context::<Current>(), to, None)
+}
+
+fn follow_in(
+    current: Current,
+    to: Route,
+    login_from: Option<Route>,
+) -> impl Fn(MouseEvent) + Copy + 'static {
     move |ev: MouseEvent| {
         let modified = ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key();
         if ev.default_prevented() || ev.button() != 0 || modified {
             return;
         }
         ev.prevent_default();
-        go(route, to);
+        go(current, to, login_from.map(login_path));
     }
 }
 
 /// Shows a route from code (after login, logout…), as a link would. Get it while the
 /// component is built: async tasks have no context to look the router up in.
 pub fn navigator() -> impl Fn(Route) + Copy + Send + Sync + 'static {
-    let route = expect_context::<Current>().0;
-    move |to| go(route, to)
+    let current = expect_context::<Current>();
+    move |to| go(current, to, None)
 }
 
-fn go(route: RwSignal<Route>, to: Route) {
-    if route.get_untracked() == to {
+/// Pushes `to` (at `url` when it carries a query) as one more in-app step.
+fn go(current: Current, to: Route, url: Option<String>) {
+    if current.route.get_untracked() == to {
         return;
     }
+    let depth = current.depth.get_value() + 1;
     if let Ok(history) = window().history() {
-        let _ = history.push_state_with_url(&JsValue::NULL, "", Some(to.path()));
+        let url = url.as_deref().unwrap_or(to.path());
+        let _ = history.push_state_with_url(&JsValue::from(depth), "", Some(url));
     }
-    route.set(to);
+    current.depth.set_value(depth);
+    current.route.set(to);
     window().scroll_to_with_x_and_y(0.0, 0.0);
 }
 

@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
 use crate::components::LangSwitch;
-use crate::route::{follow, Route};
+use crate::route::{back as go_back, Route};
 use crate::text::tr;
 
 /// The bar on top of every screen: an optional way back, the title, the language switch.
 #[component]
 pub fn TopBar(
-    /// Shows a back link to the home screen.
+    /// Shows a back arrow: back in history within the app, else to the home screen.
     #[prop(optional)]
     back: bool,
     /// The title.
@@ -19,7 +19,7 @@ pub fn TopBar(
                 {back
                     .then(|| {
                         view! {
-                            <a href=Route::Home.path() class="top-bar__back" aria-label=tr!(preview.back) on:click=follow(Route::Home)>
+                            <a href=Route::Home.path() class="top-bar__back" data-testid="back" aria-label=tr!(preview.back) on:click=go_back()>
                                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                                     <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                                 </svg>

@@ -6,11 +6,11 @@ use rules::Text;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};
-use crate::components::{need_login, Loader, TopBar};
+use crate::components::{error_notice, need_login, Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::{error_of, fill};
+use crate::labels::fill;
 use crate::state::Loaded;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::text::{dyn_text, lang, tr};
 
 /// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
 /// crate) and a copy button, and this year's progress toward the bonus.
@@ -37,7 +37,8 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     let error = loader.error;
     // "copied", "copy_failed" or nothing.
     let copied = RwSignal::new(None::<String>);
-    loader.run(api::invite(), move |i| invite.set(Some(i)));
+    let load = move || loader.run(api::invite(), move |i| invite.set(Some(i)));
+    load();
     let intro = dyn_text(move || {
         let l = locale.get();
         fill(
@@ -93,9 +94,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     };
     view! {
         <p class="intro">{intro}</p>
-        <p class="card notice notice--error" role="alert" data-testid="invite-error" hidden=flag(move || error.with(Option::is_none))>
-            {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
-        </p>
+        {error_notice("invite-error", error, load)}
         {card}
     }
 }

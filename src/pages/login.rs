@@ -6,7 +6,7 @@ use crate::api;
 use crate::components::{Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_of, fill};
-use crate::route::{follow, navigator, Route};
+use crate::route::{after_login, follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -110,7 +110,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
         };
         form.requests.run(request, move |()| {
             state.reload_after_login(locale);
-            navigate(Route::Home);
+            navigate(after_login());
         });
     };
     let error_code = dyn_text(move || error.get().unwrap_or_default());

@@ -80,7 +80,14 @@ impl Mall {
             return;
         };
         self.redeem.error.set(None);
-        let request = async move { api::redeem(&item.item.id, &key).await };
+        let request = async move {
+            let answer = api::redeem(&item.item.id, &key).await;
+            if answer.is_err() {
+                // What was refused (points, stock, a limit) shows as it is now.
+                self.load();
+            }
+            answer
+        };
         self.redeem.run(request, move |r| {
             self.pending.set(None);
             self.done

@@ -11,6 +11,7 @@ use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;
 use crate::text::{dyn_text, flag, lang, tr};
+use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
 
 /// The member's profile: nickname, phone, birthday (set once), language, data export,
 /// account deletion (confirmed first) and logout.
@@ -124,20 +125,32 @@ where
             </dd>
         }),
     };
+    // Counted as people count characters, the server's rule: nothing is cut while typing.
+    let nickname_wrong = move || nickname.with(|n| check_nickname(n).is_err());
     view! {
         <section class="card">
             <dl class="rows profile">
                 <div class="row row--wrap">
                     <dt>{tr!(profile.nickname)}</dt>
                     <dd class="inline-edit">
-                        <input class="input" type="text" maxlength="20" data-testid="profile-nickname"
-                            aria-label=tr!(profile.nickname) prop:value=nickname.get_untracked()
+                        <input class="input" type="text" data-testid="profile-nickname"
+                            aria-label=tr!(profile.nickname) aria-describedby="nickname-count nickname-error"
+                            aria-invalid=dyn_text(move || nickname_wrong().to_string())
+                            prop:value=nickname.get_untracked()
                             on:input=move |ev| nickname.set(event_target_value(&ev)) />
                         <button type="button" class="button button--ghost" data-testid="profile-nickname-save"
-                            disabled=flag(move || busy.get() || nickname.with(|n| saved_nickname.with(|s| n.trim() == s)))
+                            disabled=flag(move || busy.get() || nickname_wrong() || nickname.with(|n| saved_nickname.with(|s| n.trim() == s)))
                             on:click=move |_| act("nickname", |s| s.load())>
                             {tr!(profile.nickname_save)}
                         </button>
+                        <span id="nickname-count" class="field-count" data-testid="profile-nickname-count"
+                            class:field-count--over=nickname_wrong>
+                            {dyn_text(move || format!("{}/{NICKNAME_MAX_CHARS}", nickname.with(|n| nickname_length(n))))}
+                        </span>
+                        <span id="nickname-error" class="field-msg field-msg--error" data-testid="profile-nickname-error"
+                            hidden=flag(move || !nickname_wrong())>
+                            {tr!(profile.nickname_invalid)}
+                        </span>
                     </dd>
                 </div>
                 <div class="row">

@@ -9,14 +9,14 @@ use rules::quote::CouponChoice;
 use rules::{CouponKind, Program};
 
 use crate::api::{self, CouponStatus, Me, WalletCoupon};
-use crate::components::{need_login, Loader, TopBar};
+use crate::components::{error_notice, need_login, Loader, TopBar};
 use crate::display::zhe;
 use crate::i18n::*;
-use crate::labels::{coupon_source, coupon_status, error_of, fill};
+use crate::labels::{coupon_source, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::text::{dyn_text, lang, tr};
 
 /// The wallet's tabs: the API's `status`.
 const TABS: [CouponStatus; 3] = [
@@ -120,10 +120,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             {tab_button(2)}
         </div>
         <p class="hint" hidden=base.is_some()>{tr!(wallet.fit_hint)}</p>
-        <p class="card notice notice--error" role="alert" data-testid="wallet-error"
-            hidden=flag(move || error.with(Option::is_none))>
-            {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
-        </p>
+        {error_notice("wallet-error", error, load)}
         {list}
     }
 }

@@ -5,7 +5,7 @@
 //! fen, points are integers, rates are integer percents.
 //!
 //! Layers, each importing only those above it: `validate`, `units`, `text`, `money`, `calendar`,
-//! `phone` (leaves) → `coupon`, `tier`, `limits`, `discount` → `points`, `membership`,
+//! `phone`, `profile` (leaves) → `coupon`, `tier`, `limits`, `discount` → `points`, `membership`,
 //! `mall`, `issuance`, `invites`, `ledger` (each concept holds its settings and rules) →
 //! `program` (gathers the settings, validates the whole) → `quote` (prices an order with
 //! the whole program). `tests/layers.rs` fails on an import that closes a circle.
@@ -22,6 +22,7 @@ pub mod membership;
 pub mod money;
 pub mod phone;
 pub mod points;
+pub mod profile;
 pub mod program;
 pub mod quote;
 pub mod text;

@@ -273,7 +273,9 @@ fn is_formatted_yuan(amount: &str) -> bool {
     let groups: Vec<&str> = whole.split(',').collect();
     cents.len() == 2
         && cents.bytes().all(|b| b.is_ascii_digit())
-        && groups.iter().all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
+        && groups
+            .iter()
+            .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()))
         && groups[0].len() <= 3
         && groups[1..].iter().all(|g| g.len() == 3)
         && (groups[0] != "0" || groups.len() == 1)

@@ -292,6 +292,43 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
         .await
         .expect("open profile");
 
+    // Nickname: counted as people count characters, and said before saving. (Typed by a
+    // script: ChromeDriver cannot type characters outside the BMP.)
+    let type_nickname = |text: String| async move {
+        client
+            .execute(
+                "const i = document.querySelector('[data-testid=profile-nickname]');\
+                 i.value = arguments[0]; i.dispatchEvent(new Event('input', {bubbles: true}));",
+                vec![Value::String(text)],
+            )
+            .await
+            .expect("type a nickname");
+    };
+    let family = "👨\u{200d}👩\u{200d}👧";
+    type_nickname(family.repeat(21)).await;
+    eventually("21 of 20 characters, refused before saving", || async {
+        let count = text(client, "profile-nickname-count").await;
+        let disabled = attr(client, "profile-nickname-save", "disabled").await;
+        (count == "21/20" && disabled.is_some() && shown(client, "profile-nickname-error").await)
+            .then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("profile-nickname-too-long").await;
+    println!("screenshot: {}", shot.display());
+    type_nickname(family.repeat(20)).await;
+    eventually("20 of 20 characters, allowed", || async {
+        let count = text(client, "profile-nickname-count").await;
+        let disabled = attr(client, "profile-nickname-save", "disabled").await;
+        (count == "20/20" && disabled.is_none()).then_some(())
+    })
+    .await;
+    click(client, "profile-nickname-save").await;
+    eventually("the twenty emojis on the server, whole", || async {
+        let me = server.get_json_as("/api/me", &token);
+        (me["nickname"] == family.repeat(20).as_str()).then_some(())
+    })
+    .await;
+
     // Nickname: saved, and the server has it.
     let nickname = find(client, "profile-nickname").await;
     nickname.clear().await.expect("clear nickname");
@@ -647,5 +684,103 @@ async fn an_invite_link_rewards_the_friend_who_joins_and_the_inviter() {
     let progress = server.get_json_as("/api/me/invite", &token);
     assert_eq!(progress["rewarded_this_year"], 1);
 
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn login_returns_to_the_screen_that_asked_and_back_goes_back() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let path = || async {
+        client
+            .current_url()
+            .await
+            .expect("the address")
+            .path()
+            .to_owned()
+    };
+
+    // The wallet, logged out, asks for a login; the login comes back to the wallet.
+    client
+        .goto(&format!("{}/coupons", server.base_url))
+        .await
+        .expect("open the wallet");
+    click(client, "nav-login").await;
+    let login = LoginPage(client);
+    let code = login.request_code("13800000003").await;
+    login.fill_code_and_consent(&code).await;
+    login.submit().await;
+    eventually("the wallet after login", || async {
+        shown(client, "wallet-list").await.then_some(())
+    })
+    .await;
+    assert_eq!(path().await, "/coupons");
+
+    // A load that fails says so with a retry, which loads it.
+    client
+        .execute(
+            "const real = window.fetch; let failed = false;\
+             window.fetch = (r, o) => {\
+               const url = typeof r === 'string' ? r : r.url;\
+               if (!failed && url.includes('/api/me/coupons')) {\
+                 failed = true; return Promise.reject(new TypeError('offline'));\
+               }\
+               return real.call(window, r, o);\
+             };",
+            vec![],
+        )
+        .await
+        .expect("a network that fails once");
+    click(client, "wallet-tab-used").await;
+    eventually("the load error with a retry", || async {
+        shown(client, "wallet-error").await.then_some(())
+    })
+    .await;
+    assert_eq!(
+        attr(client, "wallet-error", "data-code").await.as_deref(),
+        Some("network")
+    );
+    let shot = browser.screenshot("wallet-load-failed").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "wallet-error-retry").await;
+    eventually("the list after the retry", || async {
+        (shown(client, "wallet-list").await && !shown(client, "wallet-error").await).then_some(())
+    })
+    .await;
+    click(client, "wallet-tab-available").await;
+
+    // The preview opened from a coupon goes back to the wallet, not home.
+    let use_id = eventually("a usable coupon", || async {
+        let id: Value = client
+            .execute(
+                "const b = [...document.querySelectorAll('[data-testid^=coupon-use-]')]\
+                 .find(b => !b.hidden); return b ? b.dataset.testid : null;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        id.as_str().map(str::to_owned)
+    })
+    .await;
+    click(client, &use_id).await;
+    eventually("the preview", || async {
+        (path().await == "/preview").then_some(())
+    })
+    .await;
+    click(client, "back").await;
+    eventually("back on the wallet", || async {
+        (path().await == "/coupons" && shown(client, "wallet-list").await).then_some(())
+    })
+    .await;
+
+    // Opened at the preview by its address, back leads home (nothing of the app behind).
+    client
+        .goto(&format!("{}/preview", server.base_url))
+        .await
+        .expect("open the preview");
+    click(client, "back").await;
+    eventually("home", || async { (path().await == "/").then_some(()) }).await;
     browser.close().await;
 }

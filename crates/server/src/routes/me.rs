@@ -76,8 +76,6 @@ async fn checkin(
     Ok((StatusCode::CREATED, Json(done)))
 }
 
-const NICKNAME_MAX_CHARS: usize = 20;
-
 async fn update(
     State(state): State<AppState>,
     me: AuthMember,
@@ -85,13 +83,8 @@ async fn update(
 ) -> Result<Json<Summary>, ApiError> {
     let now = state.clock.now();
     if let Some(nickname) = &update.nickname {
-        let n = nickname.trim().chars().count();
-        if n == 0 || n > NICKNAME_MAX_CHARS || nickname.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
-                ErrorCode::InvalidNickname,
-                format!("a nickname has 1 to {NICKNAME_MAX_CHARS} characters"),
-            ));
-        }
+        rules::profile::check_nickname(nickname)
+            .map_err(|e| ApiError::invalid(ErrorCode::InvalidNickname, e.to_string()))?;
     }
     if update
         .locale

@@ -338,6 +338,11 @@ async fn patch_validates_every_field_and_sets_the_birthday_once() {
         (json!({ "nickname": "" }), "invalid_nickname"),
         (json!({ "nickname": "   " }), "invalid_nickname"),
         (json!({ "nickname": "一".repeat(21) }), "invalid_nickname"),
+        // 21 characters as people count them, though each is five code points.
+        (
+            json!({ "nickname": "👨\u{200d}👩\u{200d}👧".repeat(21) }),
+            "invalid_nickname",
+        ),
         // Refused at the edge, like every control character but tab and line breaks.
         (json!({ "nickname": "a\u{0}b" }), "invalid_characters"),
         (json!({ "nickname": "a\nb" }), "invalid_nickname"),
@@ -601,4 +606,14 @@ async fn deleting_the_account_erases_personal_data_and_keeps_the_ledger_anonymiz
         (&b["id"], &b["nickname"]),
         (&b_before["id"], &b_before["nickname"])
     );
+}
+
+#[tokio::test]
+async fn a_nickname_is_counted_in_characters_as_people_count_them() {
+    let w = world("2026-03-10T12:00:00+08:00").await;
+    // Twenty family emojis: 100 code points, 20 characters; stored whole.
+    let family = "👨\u{200d}👩\u{200d}👧".repeat(20);
+    let res = patch(&w, &w.a, json!({ "nickname": family })).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    assert_eq!(w.me(&w.a).await["nickname"], family.as_str());
 }
