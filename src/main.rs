@@ -3,6 +3,8 @@
 mod api;
 mod app;
 mod components;
+#[cfg(test)]
+mod design_tokens;
 mod display;
 mod labels;
 mod lazy_screens;

@@ -17,9 +17,8 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
     let tier = program.tiers.by_id(&snapshot.tier).cloned();
     let color = tier
         .as_ref()
-        .map_or_else(|| "#7b8494".to_string(), |t| t.color.clone());
+        .map_or_else(|| "#5d6677".to_string(), |t| t.color.clone());
     let dark = mix(&color, false, 35).unwrap_or_else(|| color.clone());
-    let light = mix(&color, true, 22).unwrap_or_else(|| color.clone());
     let tier_name = tier.as_ref().map_or_else(
         || Text {
             zh: snapshot.tier.to_string(),
@@ -38,7 +37,6 @@ pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
             data-tier=snapshot.tier.as_str().to_string()
             style:--tier=color
             style:--tier-dark=dark
-            style:--tier-light=light
         >
             <div class="member-card__head">
                 <span class="member-card__avatar" aria-hidden="true">{initial}</span>
