@@ -305,6 +305,7 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
             .expect("type a nickname");
     };
     let family = "👨\u{200d}👩\u{200d}👧";
+    find(client, "profile-nickname").await;
     type_nickname(family.repeat(21)).await;
     eventually("21 of 20 characters, refused before saving", || async {
         let count = text(client, "profile-nickname-count").await;
