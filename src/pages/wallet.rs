@@ -16,7 +16,7 @@ use crate::labels::{coupon_source, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, lang, tr};
+use crate::text::{dyn_text, flag, lang, tr};
 
 /// The wallet's tabs: the API's `status`.
 const TABS: [CouponStatus; 3] = [
@@ -98,8 +98,14 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             }
         })
     };
+    let counts = me.coupons;
     let tab_button = move |index: i64| {
         let status = TABS[index as usize];
+        let count = match status {
+            CouponStatus::Available => counts.available,
+            CouponStatus::Used => counts.used,
+            CouponStatus::Expired => counts.expired,
+        };
         view! {
             <button type="button" class="tab" data-testid=format!("wallet-tab-{}", TABS[index as usize].as_str())
                 aria-pressed=dyn_text(move || (tab.get() == index).to_string())
@@ -110,6 +116,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
                     }
                 }>
                 {dyn_text(move || coupon_status(locale.get(), status).to_string())}
+                " " <span class="tab__count" data-testid=format!("wallet-count-{}", status.as_str())>{count}</span>
             </button>
         }
     };
@@ -119,7 +126,8 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             {tab_button(1)}
             {tab_button(2)}
         </div>
-        <p class="hint" hidden=base.is_some()>{tr!(wallet.fit_hint)}</p>
+        // The preview's hint is about coupons that can still be used.
+        <p class="hint" hidden=flag(move || base.is_some() || tab.get() != 0)>{tr!(wallet.fit_hint)}</p>
         {error_notice("wallet-error", error, load)}
         {list}
     }

@@ -513,6 +513,11 @@ async fn member_redeems_a_mall_coupon() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(shown_ids, expected, "the wallet's order is the server's");
+    assert_eq!(
+        text(client, "wallet-count-available").await,
+        expected.len().to_string(),
+        "the tab counts what it lists"
+    );
     let shot = browser.screenshot("wallet").await;
     println!("screenshot: {}", shot.display());
 
