@@ -8,7 +8,7 @@ use rules::money::{parse_yuan, Fen};
 use rules::quote::{
     Cart, CartLine, CouponChoice, MemberSnapshot, PointsChoice, QuoteInput, QuoteOptions,
 };
-use rules::{Points, Program, Quote};
+use rules::{Points, Program, Quote, QuoteError};
 use serde::{Deserialize, Serialize};
 
 use crate::storage;
@@ -106,12 +106,18 @@ pub enum Preview {
     Quoted(Box<QuoteInput>, Box<Quote>),
     /// The rules refused the input: the stable error code.
     Refused(Box<QuoteInput>, &'static str),
+    /// The coupon chosen can't be used on this cart (below its threshold, expired…): the
+    /// price without it, and why, so that the member sees both what they would pay and
+    /// what the coupon still needs.
+    WithoutCoupon(Box<QuoteInput>, Box<Quote>, QuoteError),
 }
 
 impl Preview {
     pub fn input(&self) -> Option<&QuoteInput> {
         match self {
-            Preview::Quoted(input, _) | Preview::Refused(input, _) => Some(input),
+            Preview::Quoted(input, _)
+            | Preview::Refused(input, _)
+            | Preview::WithoutCoupon(input, _, _) => Some(input),
             Preview::Invalid(_) => None,
         }
     }
@@ -194,9 +200,30 @@ pub fn preview(program: &Program, draft: &Draft, member: &MemberSnapshot, now: S
         Err(problem) => Preview::Invalid(problem),
         Ok(input) => match rules::quote(program, &input) {
             Ok(quote) => Preview::Quoted(Box::new(input), Box::new(quote)),
-            Err(err) => Preview::Refused(Box::new(input), err.code()),
+            Err(err) => match without_coupon(program, &input, &err) {
+                Some(quote) => Preview::WithoutCoupon(Box::new(input), Box::new(quote), err),
+                None => Preview::Refused(Box::new(input), err.code()),
+            },
         },
     }
+}
+
+/// The quote without the coupon the member chose, when that coupon is what was refused.
+fn without_coupon(program: &Program, input: &QuoteInput, err: &QuoteError) -> Option<Quote> {
+    let coupon_refused = matches!(
+        err,
+        QuoteError::CouponNotFound
+            | QuoteError::CouponExpired
+            | QuoteError::CouponNotYetValid
+            | QuoteError::CouponFirstOrderOnly
+            | QuoteError::CouponBelowThreshold { .. }
+    );
+    if !coupon_refused || !matches!(input.options.coupon, CouponChoice::Id(_)) {
+        return None;
+    }
+    let mut without = input.clone();
+    without.options.coupon = CouponChoice::None;
+    rules::quote(program, &without).ok()
 }
 
 #[cfg(test)]
@@ -222,6 +249,38 @@ mod tests {
         Draft {
             amount: amount.into(),
             ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn a_chosen_coupon_below_its_threshold_gives_the_price_without_it_and_the_gap() {
+        let program = Program::default_program();
+        let mut member = silver();
+        member.coupons.push(rules::Coupon {
+            id: "m".into(),
+            kind: rules::CouponKind::Threshold {
+                min_spend_fen: rules::Fen(10_000),
+                off_fen: rules::Fen(1_500),
+            },
+            valid_from: DateTime::parse_from_rfc3339("2026-03-01T00:00:00+08:00").unwrap(),
+            valid_until: DateTime::parse_from_rfc3339("2026-04-01T00:00:00+08:00").unwrap(),
+            first_order_only: false,
+        });
+        let mut d = draft("63");
+        d.coupon = CouponChoice::Id("m".into());
+        match preview(&program, &d, &member, NOW.into()) {
+            Preview::WithoutCoupon(input, quote, why) => {
+                assert_eq!(input.options.coupon, CouponChoice::Id("m".into()));
+                assert!(quote.coupon.is_none());
+                assert_eq!(quote.subtotal_fen, rules::Fen(6_300));
+                assert_eq!(
+                    why,
+                    QuoteError::CouponBelowThreshold {
+                        missing_fen: rules::Fen(10_000) - quote.after_discount_fen
+                    }
+                );
+            }
+            other => panic!("expected the price without the coupon, got {other:?}"),
         }
     }
 
@@ -318,8 +377,9 @@ mod tests {
         let mut d = draft("100");
         d.coupon = CouponChoice::Id("nope".into());
         let p = preview(&program, &d, &silver(), NOW.into());
+        // A coupon the wallet no longer has: the price without it, and why.
         assert!(
-            matches!(p, Preview::Refused(_, "coupon_not_found")),
+            matches!(p, Preview::WithoutCoupon(_, _, QuoteError::CouponNotFound)),
             "{p:?}"
         );
         let p = preview(

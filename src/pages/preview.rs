@@ -1,8 +1,9 @@
 use chrono::{FixedOffset, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
+use rules::money::format_yuan;
 use rules::quote::{CouponChoice, QuoteInput};
-use rules::Quote;
+use rules::{Quote, QuoteError};
 
 use crate::api::DemoMember;
 use crate::api::ErrorCode;
@@ -50,7 +51,8 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     let generation = StoredValue::new(0u64);
     let outcome = move || {
         let shown = match result.get()? {
-            Preview::Quoted(input, quote) => Outcome::Quote(input, quote),
+            Preview::Quoted(input, quote) => Outcome::Quote(input, quote, None),
+            Preview::WithoutCoupon(input, quote, why) => Outcome::Quote(input, quote, Some(why)),
             Preview::Refused(_, code) => Outcome::Refused(code),
             Preview::Invalid(_) => return None,
         };
@@ -58,7 +60,8 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         Some((generation.get_value(), shown))
     };
     let show = move |(_, shown): (u64, Outcome)| match shown {
-        Outcome::Quote(input, quote) => Either::Left(view! {
+        Outcome::Quote(input, quote, why) => Either::Left(view! {
+            {why.map(|why| coupon_not_used(locale, why))}
             <QuoteSummary program=program.clone() input=*input quote=*quote />
         }),
         Outcome::Refused(code) => Either::Right(view! {
@@ -188,6 +191,30 @@ fn OptionsCard(
 /// What the result area shows.
 #[derive(Clone)]
 enum Outcome {
-    Quote(Box<QuoteInput>, Box<Quote>),
+    /// A quote; when the chosen coupon could not be used, the quote without it and why.
+    Quote(Box<QuoteInput>, Box<Quote>, Option<QuoteError>),
     Refused(&'static str),
+}
+
+/// Why the chosen coupon is not in the price below: for one below its threshold, how much
+/// more it needs (`再买¥40.00可用这张券`).
+fn coupon_not_used(locale: RwSignal<Locale>, why: QuoteError) -> impl IntoView {
+    let code = why.code();
+    let text = move || {
+        let l = locale.get();
+        let reason = match why {
+            QuoteError::CouponBelowThreshold { missing_fen } => labels::fill(
+                td_string!(l, preview.coupon_gap),
+                &[("missing", &format_yuan(missing_fen))],
+            ),
+            _ => labels::error_text(l, ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))
+                .to_string(),
+        };
+        format!("{reason}{}", td_string!(l, preview.without_coupon))
+    };
+    view! {
+        <p class="card notice notice--warn" role="status" data-testid="quote-coupon-unused" data-code=code>
+            {text}
+        </p>
+    }
 }

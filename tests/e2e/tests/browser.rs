@@ -575,9 +575,9 @@ async fn member_redeems_a_mall_coupon() {
         serde_json::from_value(server.get_json("/api/program")).expect("program");
     let mut no_coupon = input.clone();
     no_coupon.options.coupon = CouponChoice::None;
-    let base = rules::quote(&program, &no_coupon)
-        .expect("a quote")
-        .after_discount_fen;
+    let without = rules::quote(&program, &no_coupon).expect("a quote");
+    let base = without.after_discount_fen;
+    let mut below_threshold = None;
     // A page load of its own: the preview's cart is kept in the tab across loads.
     client
         .goto(&format!("{}/coupons", server.base_url))
@@ -603,12 +603,37 @@ async fn member_redeems_a_mall_coupon() {
             let text = text(client, &format!("coupon-fit-{id}")).await;
             let missing = rules::money::format_yuan(min - base);
             assert_eq!(text, format!("再买{missing}可用"));
+            if c["status"] == "available" {
+                below_threshold = Some((id.to_owned(), missing));
+            }
         } else {
             assert_eq!(fit, "ok", "{c}");
         }
     }
     let shot = browser.screenshot("wallet-fit").await;
     println!("screenshot: {}", shot.display());
+
+    // "Use" on a coupon the cart does not reach: the preview names the gap and shows the
+    // price without the coupon; back returns to the wallet.
+    let (below_id, missing) = below_threshold.expect("a coupon above the ¥63 cart");
+    click(client, &format!("coupon-use-{below_id}")).await;
+    eventually("the gap and the price without the coupon", || async {
+        let code = attr(client, "quote-coupon-unused", "data-code").await?;
+        let note = text(client, "quote-coupon-unused").await;
+        let payable = attr(client, "quote-payable", "data-value").await?;
+        (code == "coupon_below_threshold"
+            && note.contains(&missing)
+            && payable == without.payable_fen.get().to_string())
+        .then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("preview-coupon-below-threshold").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "back").await;
+    eventually("back on the wallet", || async {
+        shown(client, "wallet-list").await.then_some(())
+    })
+    .await;
 
     // "Use" opens the preview with that coupon chosen.
     click(client, &format!("coupon-use-{redeemed_id}")).await;
