@@ -68,5 +68,7 @@ fn HtmlLang() -> impl IntoView {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang);
         }
+        // The tab's title in the member's language too.
+        document().set_title(td_string!(locale.get(), app.title));
     });
 }

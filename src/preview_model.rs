@@ -162,6 +162,11 @@ pub fn build_input(
         });
     }
     for (i, line) in draft.lines.iter().enumerate() {
+        // A line just added, with no price typed yet, is not an item yet: no error, and
+        // the result stays shown.
+        if line.price.trim().is_empty() {
+            continue;
+        }
         let position = i + 1;
         let price = parse_yuan(&line.price).ok_or(DraftProblem::LinePrice(position))?;
         let qty = parse_qty(&line.qty).ok_or(DraftProblem::LineQty(position))?;
@@ -323,6 +328,10 @@ mod tests {
         let mut d = draft("10");
         d.lines = vec![LineDraft::new(7), LineDraft::new(9)];
         d.lines[0].price = "5".into();
+        // A line just added, its price not typed yet, is no item and no error.
+        let input = build_input(&d, &m, NOW.into()).unwrap();
+        assert_eq!(input.cart.lines.len(), 2);
+        d.lines[1].price = "abc".into();
         assert_eq!(problem(&d), DraftProblem::LinePrice(2));
         d.lines[1].price = "5".into();
         d.lines[1].qty = "0".into();

@@ -220,9 +220,10 @@ fn ConfirmSheet(
         )
     });
     view! {
+        // A tap outside the panel closes the sheet, as in every bottom sheet.
         <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="mall-sheet-title" data-testid="mall-sheet"
-            hidden=flag(move || pending.with(Option::is_none))>
-            <div class="sheet__panel">
+            hidden=flag(move || pending.with(Option::is_none)) on:click=move |_| pending.set(None)>
+            <div class="sheet__panel" on:click=|ev| ev.stop_propagation()>
                 <h2 id="mall-sheet-title" class="card__title">{tr!(mall.confirm_title)}</h2>
                 <p>{sheet_text}</p>
                 <p class="hint">{after_text}</p>

@@ -47,6 +47,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         _ => None,
     });
     let offset = program.offset();
+    let max_amount = program.limits.max_amount_fen;
     // The result, built anew for every new quote (a few dozen nodes).
     let generation = StoredValue::new(0u64);
     let outcome = move || {
@@ -67,6 +68,11 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         Outcome::Refused(code) => Either::Right(view! {
             <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
                 {move || labels::error_text(locale.get(), ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))}
+                // An amount over the program's limit: say the limit, and what to do.
+                {(code == "invalid_cart").then(|| {
+                    let max = format_yuan(max_amount);
+                    move || labels::fill(td_string!(locale.get(), preview.over_limit), &[("max", &max)])
+                })}
             </p>
         }),
     };

@@ -79,15 +79,26 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
             }
         });
     };
-    let leave = AppState::leave;
+    // Logging out is the screen's last, quiet action, and asks first.
+    let confirming = RwSignal::new(false);
     view! {
         <ProfileDetails phone=me.phone_masked.clone().unwrap_or_default() fields requests act />
         <LanguageChoice />
         <AccountData busy act />
-        <button type="button" class="button button--primary" data-testid="logout"
-            disabled=busy on:click=move |_| act("logout", leave)>
+        <button type="button" class="button button--ghost" data-testid="logout"
+            hidden=confirming on:click=move |_| confirming.set(true)>
             {tr!(profile.logout)}
         </button>
+        <div class="confirm" role="alertdialog" aria-labelledby="logout-question" hidden=flag(move || !confirming.get())>
+            <p id="logout-question">{tr!(profile.logout_question)}</p>
+            <button type="button" class="button button--primary" data-testid="logout-confirm"
+                disabled=busy on:click=move |_| act("logout", AppState::leave)>
+                {tr!(profile.logout)}
+            </button>
+            <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>
+                {tr!(profile.cancel)}
+            </button>
+        </div>
     }
 }
 

@@ -270,6 +270,7 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
     let shot = browser.screenshot("profile").await;
     println!("screenshot: {}", shot.display());
     click(client, "logout").await;
+    click(client, "logout-confirm").await;
     find(client, "nav-login").await;
     find(client, "persona-switcher").await;
     let status = server.status_as("/api/me", &token);
@@ -390,6 +391,7 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
 
     // Log out, forget this device's language, log in again: the member's English is back.
     click(client, "logout").await;
+    click(client, "logout-confirm").await;
     find(client, "nav-login").await;
     client
         .execute("localStorage.clear();", vec![])
