@@ -129,7 +129,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
             <label class="field">
                 <span class="field__label">{tr!(login.phone_label)}</span>
                 <input class="input" data-testid="login-phone" type="tel" inputmode="numeric"
-                    autocomplete="tel-national" maxlength="11" placeholder=tr!(login.phone_placeholder)
+                    autocomplete="tel-national" maxlength="20" placeholder=tr!(login.phone_placeholder)
                     on:input=move |ev| form.phone.set(Some(event_target_value(&ev))) />
             </label>
             <CodeField form />

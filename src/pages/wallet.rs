@@ -28,6 +28,10 @@ const TABS: [CouponStatus; 3] = [
 /// The coupon wallet: available, used and expired coupons, what expires first first; for
 /// each available one, whether it fits the preview's cart (and how much more it needs),
 /// computed here by the rules, and a way to use it in the preview.
+/// An available coupon this close to its end is tagged 即将过期 (a convention of the
+/// shopping apps members know).
+const EXPIRING_SOON_DAYS: i64 = 3;
+
 #[component]
 pub fn WalletPage(data: Loaded) -> impl IntoView {
     let content = match data.me {
@@ -87,7 +91,9 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
             }
             _ => None,
         };
-        coupon_card(c, fit, use_coupon)
+        let expiring_soon = c.status == CouponStatus::Available
+            && c.valid_until - now <= Duration::days(EXPIRING_SOON_DAYS);
+        coupon_card(c, fit, expiring_soon, use_coupon)
     };
     let list = move || {
         coupons.get().map(|list| {
@@ -138,6 +144,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
 fn coupon_card(
     c: WalletCoupon,
     fit: Option<Fit>,
+    expiring_soon: bool,
     use_coupon: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     let locale = lang();
@@ -172,7 +179,12 @@ fn coupon_card(
                 <span class="coupon__rule">{rule}</span>
             </div>
             <div class="coupon__body">
-                <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>{title}</p>
+                <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>
+                    <span class="tag tag--warn" data-testid=format!("coupon-soon-{}", c.id) hidden=!expiring_soon>
+                        {tr!(wallet.expiring_soon)}
+                    </span>
+                    {title}
+                </p>
                 <p class="coupon__meta">{valid}" · "{source}</p>
                 <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
             </div>

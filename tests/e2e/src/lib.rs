@@ -133,12 +133,19 @@ impl Server {
 /// A headless Chromium behind its own chromedriver.
 pub struct Browser {
     pub client: Client,
+    /// The emulated phone's screen, CSS pixels.
+    pub viewport: (u32, u32),
     _driver: KillOnDrop,
     _profile: TempDir,
 }
 
 impl Browser {
     pub async fn start() -> Browser {
+        Browser::start_at(VIEWPORT).await
+    }
+
+    /// A browser emulating a phone of this screen size (CSS pixels).
+    pub async fn start_at(viewport: (u32, u32)) -> Browser {
         let port = free_port();
         let driver = Command::new(
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
@@ -151,7 +158,7 @@ impl Browser {
         let driver = KillOnDrop(driver);
         wait_for_port(port, "chromedriver");
         let profile = TempDir::new("e2e-chromium");
-        let (w, h) = VIEWPORT;
+        let (w, h) = viewport;
         let caps = serde_json::json!({
             "goog:chromeOptions": {
                 "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
@@ -171,6 +178,7 @@ impl Browser {
             .expect("a WebDriver session");
         Browser {
             client,
+            viewport,
             _driver: driver,
             _profile: profile,
         }
@@ -199,9 +207,27 @@ impl Browser {
             problems.is_empty(),
             "{name}: money not written as ¥1,234.56: {problems:?}"
         );
+        // Nothing wider than the screen: no sideways scrolling on a phone.
+        let overflow = self
+            .client
+            .execute(
+                "const d = document.documentElement; return d.scrollWidth - d.clientWidth;",
+                vec![],
+            )
+            .await
+            .expect("the page's width");
+        assert_eq!(
+            overflow.as_i64(),
+            Some(0),
+            "{name}: the page is wider than the {}px screen",
+            self.viewport.0
+        );
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts");
         std::fs::create_dir_all(&dir).expect("artifacts dir");
-        let path = dir.join(format!("{name}-{}x{}.png", VIEWPORT.0, VIEWPORT.1));
+        let path = dir.join(format!(
+            "{name}-{}x{}.png",
+            self.viewport.0, self.viewport.1
+        ));
         let png = self.client.screenshot().await.expect("a screenshot");
         std::fs::write(&path, png).expect("write screenshot");
         path

@@ -817,3 +817,87 @@ async fn login_returns_to_the_screen_that_asked_and_back_goes_back() {
     eventually("home", || async { (path().await == "/").then_some(()) }).await;
     browser.close().await;
 }
+
+/// Waits until the screen has its content: the page is there and nothing is loading.
+async fn settled(client: &fantoccini::Client) {
+    eventually("the screen without a spinner", || async {
+        let done: Value = client
+            .execute(
+                "return !!document.querySelector('main.page') && !document.querySelector('.loading');",
+                vec![],
+            )
+            .await
+            .ok()?;
+        done.as_bool().filter(|d| *d)
+    })
+    .await;
+}
+
+/// Opens each screen in each language and takes its screenshot (which also checks the
+/// money format and that nothing is wider than the screen).
+async fn visit_screens(browser: &Browser, base_url: &str, screens: &[(&str, &str)], who: &str) {
+    let client = &browser.client;
+    for (name, path) in screens {
+        for lang in ["zh", "en"] {
+            client
+                .goto(&format!("{base_url}{path}"))
+                .await
+                .expect("open the screen");
+            settled(client).await;
+            set_language(client, lang).await;
+            settled(client).await;
+            let shot = browser
+                .screenshot(&format!("screen-{who}-{name}-{lang}"))
+                .await;
+            println!("screenshot: {}", shot.display());
+        }
+    }
+}
+
+/// Sets the app's language with the top bar's switch.
+async fn set_language(client: &fantoccini::Client, lang: &str) {
+    let html_lang = if lang == "zh" { "zh-CN" } else { "en" };
+    for _ in 0..2 {
+        let now: Value = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .expect("the page's language");
+        if now.as_str() == Some(html_lang) {
+            return;
+        }
+        click(client, "lang-switch").await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the language did not switch to {lang}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn every_screen_in_both_languages_at_375_and_320_px() {
+    let server = Server::start_demo();
+    for viewport in [(375, 667), (320, 568)] {
+        let browser = Browser::start_at(viewport).await;
+        let client = &browser.client;
+        let guest = [
+            ("home", "/"),
+            ("login", "/login"),
+            ("privacy", "/privacy"),
+            ("wallet", "/coupons"),
+        ];
+        visit_screens(&browser, &server.base_url, &guest, "guest").await;
+        LoginPage(client)
+            .log_in(&server.base_url, "13800000002")
+            .await;
+        let member = [
+            ("home", "/"),
+            ("preview", "/preview"),
+            ("points", "/points"),
+            ("profile", "/profile"),
+            ("mall", "/mall"),
+            ("wallet", "/coupons"),
+            ("invite", "/invite"),
+        ];
+        visit_screens(&browser, &server.base_url, &member, "member").await;
+        browser.close().await;
+    }
+}
