@@ -3,13 +3,13 @@
 
 use std::str::FromStr;
 
-use leptos::either::EitherOf4;
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::components::{DataGate, Remount};
 use crate::i18n::*;
 use crate::lazy_screens::{self, Lazy, LoadScreen};
-use crate::pages::{Home, Login, NotFound};
+use crate::pages::{Home, NotFound};
 use crate::route::{provide_router, Route};
 use crate::state::{AppState, Loaded};
 use crate::storage;
@@ -28,15 +28,15 @@ pub fn App() -> impl IntoView {
     provide_context(state);
     provide_context(Lang(RwSignal::new(initial_locale())));
     let route = provide_router();
-    // An `EitherOf…` rather than `.into_any()`: the screens are only ever built (a new
+    // An `EitherOf3` rather than `.into_any()`: the screens are only ever built (a new
     // route builds a new screen), and `AnyView` would also compile each screen's rebuild.
     // A screen gets the data as it is when it is built; one gate for all screens (one
     // keyed `For` instead of one per screen: wasm size).
     let screen = |(route, data): (Route, Loaded)| {
         let screen: LoadScreen = match route {
-            Route::Home => return EitherOf4::A(view! { <Home data /> }),
-            Route::Login => return EitherOf4::B(view! { <Login data /> }),
-            Route::NotFound => return EitherOf4::C(view! { <NotFound /> }),
+            Route::Home => return EitherOf3::A(view! { <Home data /> }),
+            Route::NotFound => return EitherOf3::B(view! { <NotFound /> }),
+            Route::Login => |data| Box::pin(lazy_screens::login(data)),
             Route::Preview => |data| Box::pin(lazy_screens::preview(data)),
             Route::Privacy => |data| Box::pin(lazy_screens::privacy(data)),
             Route::Points => |data| Box::pin(lazy_screens::points(data)),
@@ -45,7 +45,7 @@ pub fn App() -> impl IntoView {
             Route::Wallet => |data| Box::pin(lazy_screens::wallet(data)),
             Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
         };
-        EitherOf4::D(view! { <Lazy load=screen data /> })
+        EitherOf3::C(view! { <Lazy load=screen data /> })
     };
     let current = move || Some(route.get()).zip(state.loaded());
     view! {

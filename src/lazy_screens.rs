@@ -1,5 +1,6 @@
 //! The screens that are not the first one live in wasm modules of their own, fetched the
-//! first time they are shown: the first screen downloads only the home and login code.
+//! first time they are shown: the first screen downloads only the home's code (the login,
+//! too, is fetched when it is shown: a member who stays logged in never needs it).
 //!
 //! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
 //! (wasm-split-cli); everything only those functions reach moves into that screen's
@@ -16,7 +17,9 @@ use send_wrapper::SendWrapper;
 
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
-use crate::pages::{InvitePage, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage};
+use crate::pages::{
+    InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage,
+};
 use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
@@ -33,6 +36,11 @@ pub type ScreenResult = Result<AnyView, ScreenLoadFailed>;
 #[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn preview(data: Loaded) -> ScreenResult {
     Ok(view! { <PreviewPage data /> }.into_any())
+}
+
+#[wasm_split(login, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn login(data: Loaded) -> ScreenResult {
+    Ok(view! { <Login data /> }.into_any())
 }
 
 #[wasm_split(privacy, wasm_split_path = ::leptos::wasm_split, fallible)]

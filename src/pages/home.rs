@@ -1,3 +1,4 @@
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use rules::money::format_yuan;
 
@@ -40,9 +41,42 @@ fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoView 
     }
 }
 
+/// One destination of the home's icon grid (金刚区): a drawn icon (one SVG path, stroked
+/// in the text colour: no icon font, nothing fetched) over its name.
+fn icon_link(to: Route, testid: &'static str, label: Key, icon: &'static str) -> impl IntoView {
+    view! {
+        <a href=to.path() class="icon-link" data-testid=testid on:click=follow(to)>
+            <svg class="icon-link__icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
+                <path d=icon fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" />
+            </svg>
+            <span class="icon-link__label">{message(label)}</span>
+        </a>
+    }
+}
+
+/// The icons of the grid, 24×24, drawn for this app.
+const ICON_POINTS: &str = "M12 4a8 8 0 1 0 0 16a8 8 0 1 0 0-16M9 12h6M12 9v6";
+const ICON_WALLET: &str = "M3 7h18v3a2 2 0 0 0 0 4v3H3v-3a2 2 0 0 0 0-4zM15 7v10";
+const ICON_MALL: &str = "M4 10h16v10H4zM3 7h18v3H3zM12 7v13M12 7C10 3 6 4 8 7M12 7c2-4 6-3 4 0";
+const ICON_INVITE: &str =
+    "M9 11a3 3 0 1 0 0-6a3 3 0 1 0 0 6M3 20c0-4 3-6 6-6s6 2 6 6M18 8v6M15 11h6";
+const ICON_PROFILE: &str = "M12 12a4 4 0 1 0 0-8a4 4 0 1 0 0 8M4 21c0-4 4-7 8-7s8 3 8 7";
+
 /// "¥X more to keep your tier, by {date}" and "N points expire on {date}", when so.
-fn member_notices(me: &Me) -> impl IntoView {
+fn member_notices(me: &Me, today: NaiveDate) -> impl IntoView {
     let locale = lang();
+    // On the member's birthday (Feb 29 on Feb 28 in other years, as the birthday coupon).
+    let birthday = me
+        .snapshot
+        .birthday
+        .filter(|b| rules::issuance::birthday_due(*b, today))
+        .map(|_| {
+            view! {
+                <p class="card notice notice--birthday" data-testid="birthday-greeting">
+                    {tr!(me.birthday_greeting)}
+                </p>
+            }
+        });
     let retention = me.retention.clone().map(|r| {
         let gap = format_yuan(r.gap_fen);
         let by = date_of(r.by);
@@ -55,7 +89,7 @@ fn member_notices(me: &Me) -> impl IntoView {
         }
     });
     let expiring = me.points_expiring.as_ref().map(expiring_notice);
-    (retention, expiring)
+    (birthday, retention, expiring)
 }
 
 #[component]
@@ -63,6 +97,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let state = expect_context::<AppState>();
     let program = data.program.clone();
     let me = data.me.clone();
+    let today = program.local_date(&chrono::Utc::now().fixed_offset());
     let top = me.is_none().then(|| {
         view! {
             <PersonaSwitcher program=data.program.clone() members=data.members.clone() />
@@ -82,13 +117,13 @@ fn HomeContent(data: Loaded) -> impl IntoView {
         let spend = m.snapshot.qualifying_spend_fen;
         let extra = me.as_ref().map(|me| {
             view! {
-                {member_notices(me)}
-                <nav class="links">
-                    {cta(Route::Points, "nav-points", |l| td_string!(l, me.nav_points), |l| td_string!(l, me.nav_points_hint))}
-                    {cta(Route::Profile, "nav-profile", |l| td_string!(l, me.nav_profile), |l| td_string!(l, me.nav_profile_hint))}
-                    {cta(Route::Wallet, "nav-wallet", |l| td_string!(l, me.nav_wallet), |l| td_string!(l, me.nav_wallet_hint))}
-                    {cta(Route::Invite, "nav-invite", |l| td_string!(l, me.nav_invite), |l| td_string!(l, me.nav_invite_hint))}
-                    {cta(Route::Mall, "nav-mall", |l| td_string!(l, me.nav_mall), |l| td_string!(l, me.nav_mall_hint))}
+                {member_notices(me, today)}
+                <nav class="card icon-grid">
+                    {icon_link(Route::Points, "nav-points", |l| td_string!(l, me.nav_points), ICON_POINTS)}
+                    {icon_link(Route::Wallet, "nav-wallet", |l| td_string!(l, me.nav_wallet), ICON_WALLET)}
+                    {icon_link(Route::Mall, "nav-mall", |l| td_string!(l, me.nav_mall), ICON_MALL)}
+                    {icon_link(Route::Invite, "nav-invite", |l| td_string!(l, me.nav_invite), ICON_INVITE)}
+                    {icon_link(Route::Profile, "nav-profile", |l| td_string!(l, me.nav_profile), ICON_PROFILE)}
                 </nav>
             }
         });

@@ -885,9 +885,12 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("wallet", "/coupons"),
         ];
         visit_screens(&browser, &server.base_url, &guest, "guest").await;
+        // The gold demo member, whose birthday is today: home greets them.
         LoginPage(client)
-            .log_in(&server.base_url, "13800000002")
+            .log_in(&server.base_url, "13800000003")
             .await;
+        find(client, "birthday-greeting").await;
+        assert!(shown(client, "birthday-greeting").await);
         let member = [
             ("home", "/"),
             ("preview", "/preview"),
