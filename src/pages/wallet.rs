@@ -159,12 +159,12 @@ fn coupon_card(
     let last_day = (c.valid_until - Duration::seconds(1))
         .date_naive()
         .to_string();
-    let valid = dyn_text(move || {
-        fill(
-            td_string!(locale.get(), wallet.valid_until),
-            &[("date", &last_day)],
-        )
-    });
+    // The date is kept whole on one line (a narrow screen would break it at a hyphen).
+    let valid = move || {
+        let template = td_string!(locale.get(), wallet.valid_until);
+        let (before, after) = template.split_once("{date}").unwrap_or((template, ""));
+        view! { {before}<span class="nowrap">{last_day.clone()}</span>{after} }
+    };
     let title = c.title.clone();
     let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
     let source = c.source;

@@ -850,6 +850,14 @@ async fn visit_screens(browser: &Browser, base_url: &str, screens: &[(&str, &str
                 .screenshot(&format!("screen-{who}-{name}-{lang}"))
                 .await;
             println!("screenshot: {}", shot.display());
+            // And the rest of the screen, one screen height down.
+            client
+                .execute("window.scrollBy(0, window.innerHeight - 80);", vec![])
+                .await
+                .expect("scroll");
+            browser
+                .screenshot(&format!("screen-{who}-{name}-{lang}-2"))
+                .await;
         }
     }
 }
