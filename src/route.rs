@@ -63,16 +63,20 @@ impl Route {
 /// one. Codes are upper case letters and digits; older ones were base64url, so `-` and
 /// `_` pass too.
 pub fn invite_code(search: &str) -> Option<&str> {
+    query_param(search, "invite").filter(|code| {
+        (4..=32).contains(&code.len())
+            && code
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// The value of `name` in a `location.search` (`?a=1&name=value`), as written.
+fn query_param<'a>(search: &'a str, name: &str) -> Option<&'a str> {
     search
         .trim_start_matches('?')
         .split('&')
-        .find_map(|pair| pair.strip_prefix("invite="))
-        .filter(|code| {
-            (4..=32).contains(&code.len())
-                && code
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The current route, and how many in-app steps lie behind it in the browser's history
@@ -140,13 +144,12 @@ pub fn login_path(from: Route) -> String {
 
 /// Where a login goes when done: the screen that asked for it (`?next=`), else home.
 pub fn after_login() -> Route {
-    let search = window().location().search().unwrap_or_default();
-    let next = search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("next="))
-        .map_or(Route::Home, Route::from_path);
-    match next {
+    next_route(&window().location().search().unwrap_or_default())
+}
+
+/// The screen a login's `?next=` names; home without one, or for the login itself.
+fn next_route(search: &str) -> Route {
+    match query_param(search, "next").map_or(Route::Home, Route::from_path) {
         Route::Login | Route::NotFound => Route::Home,
         route => route,
     }
@@ -226,6 +229,19 @@ mod tests {
         ] {
             assert_eq!(Route::from_path(route.path()), route);
         }
+    }
+
+    #[test]
+    fn a_login_returns_to_the_screen_that_asked() {
+        assert_eq!(
+            next_route(&format!("?next={}", Route::Wallet.path())),
+            Route::Wallet
+        );
+        assert_eq!(next_route("?x=1&next=/points"), Route::Points);
+        assert_eq!(next_route(""), Route::Home);
+        assert_eq!(next_route("?next=/login"), Route::Home);
+        assert_eq!(next_route("?next=https://evil.example"), Route::Home);
+        assert_eq!(next_route("?nextx=/points"), Route::Home);
     }
 
     #[test]

@@ -213,8 +213,7 @@ fn coupon_not_used(locale: RwSignal<Locale>, why: QuoteError) -> impl IntoView {
                 td_string!(l, preview.coupon_gap),
                 &[("missing", &format_yuan(missing_fen))],
             ),
-            _ => labels::error_text(l, ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))
-                .to_string(),
+            _ => labels::error_text(l, ErrorCode::of_quote(&why)).to_string(),
         };
         format!("{reason}{}", td_string!(l, preview.without_coupon))
     };
