@@ -57,13 +57,13 @@ pub enum LimitPeriod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(rename_all = "snake_case")]
 pub enum Ineligible {
-    #[error("the item is for a higher tier")]
+    #[error("this item is for a higher tier")]
     TierTooLow,
-    #[error("the item is out of stock")]
+    #[error("this item is out of stock")]
     OutOfStock,
-    #[error("the member has redeemed this item as often as its limit allows")]
+    #[error("the per-member limit for this item is reached")]
     LimitReached,
-    #[error("not enough points")]
+    #[error("not enough points for this item")]
     InsufficientPoints,
 }
 

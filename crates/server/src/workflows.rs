@@ -67,7 +67,7 @@ pub enum Refusal {
     RefundExceedsOrder { refundable_fen: rules::Fen },
     #[error("no mall item with that id")]
     ItemNotFound,
-    #[error("{}", ineligible_text(*.0))]
+    #[error(transparent)]
     Ineligible(Ineligible),
     #[error("already checked in today")]
     AlreadyCheckedIn,
@@ -89,15 +89,6 @@ pub enum Refusal {
     ReasonRequired { max_chars: usize },
     #[error("this grant was already issued")]
     GrantAlreadyIssued,
-}
-
-fn ineligible_text(why: Ineligible) -> &'static str {
-    match why {
-        Ineligible::TierTooLow => "this item is for a higher tier",
-        Ineligible::InsufficientPoints => "not enough points for this item",
-        Ineligible::OutOfStock => "this item is out of stock",
-        Ineligible::LimitReached => "the per-member limit for this item is reached",
-    }
 }
 
 /// Which id a shop sent: its order or its refund.
