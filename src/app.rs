@@ -6,7 +6,7 @@ use std::str::FromStr;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use crate::components::{DataGate, Remount};
+use crate::components::{DataGate, Remount, Toast, ToastRegion};
 use crate::i18n::*;
 use crate::lazy_screens::{self, Lazy, LoadScreen};
 use crate::pages::{Home, NotFound};
@@ -27,6 +27,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     provide_context(Lang(RwSignal::new(initial_locale())));
+    provide_context(Toast::new());
     let route = provide_router();
     // An `EitherOf3` rather than `.into_any()`: the screens are only ever built (a new
     // route builds a new screen), and `AnyView` would also compile each screen's rebuild.
@@ -53,6 +54,7 @@ pub fn App() -> impl IntoView {
         <DataGate let:_data>
             <Remount each=current key=|(route, _): &(Route, Loaded)| *route children=screen />
         </DataGate>
+        <ToastRegion />
     }
 }
 

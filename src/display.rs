@@ -42,6 +42,14 @@ pub fn date_of(at: impl std::fmt::Display) -> String {
     at.get(..10).unwrap_or(&at).to_string()
 }
 
+/// A coupon's last day of validity: the day before `valid_until` when that is a midnight
+/// (the first instant it is no longer valid), shown as that day.
+pub fn last_day(valid_until: &DateTime<FixedOffset>) -> String {
+    (*valid_until - chrono::Duration::seconds(1))
+        .date_naive()
+        .to_string()
+}
+
 /// Coupons in the wallet that can be used at `now` (`Coupon::validity`).
 pub fn usable_coupons(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
     coupons.iter().filter(|c| c.validity(now).is_ok()).count()

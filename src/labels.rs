@@ -8,9 +8,9 @@ use contract::points::EntryKind;
 use contract::ErrorCode;
 use rules::coupon::CouponProblem;
 use rules::money::format_yuan;
-use rules::{Coupon, CouponKind};
+use rules::{Coupon, CouponKind, Text};
 
-use crate::display::zhe;
+use crate::display::{last_day, zhe};
 use crate::i18n::*;
 
 /// Fills `{name}` placeholders of a translated template. (leptos_i18n's own
@@ -62,15 +62,30 @@ pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
     }
 }
 
-/// A wallet coupon for the coupon picker: its kind, and why it can't be used now if so
-/// (the rules decide: `Coupon::validity`).
-pub fn coupon_option(locale: Locale, coupon: &Coupon, now: &DateTime<FixedOffset>) -> String {
+/// A wallet coupon for the coupon picker, told apart from its neighbours: its title (when
+/// known), its value, its last day, and why it can't be used now if so (the rules decide:
+/// `Coupon::validity`).
+pub fn coupon_option(
+    locale: Locale,
+    coupon: &Coupon,
+    title: Option<&Text>,
+    now: &DateTime<FixedOffset>,
+) -> String {
     let status = match coupon.validity(now) {
         Err(CouponProblem::NotYetValid) => td_string!(locale, coupon_status.not_yet_valid),
         Err(CouponProblem::Expired) => td_string!(locale, coupon_status.expired),
         _ => "",
     };
-    format!("{}{status}", coupon_kind(locale, &coupon.kind))
+    let value = coupon_kind(locale, &coupon.kind);
+    let named = match title {
+        Some(title) => format!("{} · {value}", title.get(locale.as_str())),
+        None => value,
+    };
+    let last = fill(
+        td_string!(locale, preview.coupon_last_day),
+        &[("date", &last_day(&coupon.valid_until))],
+    );
+    format!("{named} · {last}{status}")
 }
 
 /// Any error code of the API (and the app's own two) as a sentence; `{s}` in a 429's text
@@ -271,18 +286,25 @@ mod tests {
             valid_until: at("2026-04-01T00:00:00+08:00"),
             first_order_only: false,
         };
-        let label = |now: &str| coupon_option(Locale::zh, &coupon, &at(now));
-        assert_eq!(label("2026-03-10T10:00:00+08:00"), "¥5.00无门槛券");
+        let title = Text {
+            zh: "生日礼包".into(),
+            en: "Birthday gift".into(),
+        };
+        let label = |now: &str| coupon_option(Locale::zh, &coupon, Some(&title), &at(now));
+        assert_eq!(
+            label("2026-03-10T10:00:00+08:00"),
+            "生日礼包 · ¥5.00无门槛券 · 2026-03-31到期"
+        );
         assert_eq!(
             label("2026-04-01T00:00:00+08:00"),
-            "¥5.00无门槛券（已过期）"
+            "生日礼包 · ¥5.00无门槛券 · 2026-03-31到期（已过期）"
         );
         assert_eq!(
             label("2026-02-28T23:59:59+08:00"),
-            "¥5.00无门槛券（未到使用时间）"
+            "生日礼包 · ¥5.00无门槛券 · 2026-03-31到期（未到使用时间）"
         );
-        let en = coupon_option(Locale::en, &coupon, &at("2026-05-01T00:00:00+08:00"));
-        assert_eq!(en, "¥5.00 off, no minimum (expired)");
+        let en = coupon_option(Locale::en, &coupon, None, &at("2026-05-01T00:00:00+08:00"));
+        assert_eq!(en, "¥5.00 off, no minimum · until 2026-03-31 (expired)");
     }
 
     /// Every variant of every wire enum the app shows, serialized as the server sends it,

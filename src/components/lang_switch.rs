@@ -1,20 +1,20 @@
 use leptos::prelude::*;
 
+use crate::api;
 use crate::i18n::*;
+use crate::state::AppState;
 use crate::storage;
 use crate::text::{lang, tr};
 
-/// 中文 ⇄ English, visible on every screen; the choice is remembered.
+/// 中文 ⇄ English, visible on every screen.
 #[component]
 pub fn LangSwitch() -> impl IntoView {
     let locale = lang();
     let switch = move |_| {
-        let next = match locale.get_untracked() {
+        choose_language(match locale.get_untracked() {
             Locale::zh => Locale::en,
             Locale::en => Locale::zh,
-        };
-        storage::set_lang(next.as_str());
-        locale.set(next);
+        })
     };
     view! {
         <button
@@ -26,5 +26,22 @@ pub fn LangSwitch() -> impl IntoView {
         >
             {tr!(app.lang_switch)}
         </button>
+    }
+}
+
+/// Switches the app to `next`: remembered on this device and, for a logged-in member,
+/// on the account (messages, other devices). The one way the language changes, from
+/// the top bar or the profile.
+pub fn choose_language(next: Locale) {
+    storage::set_lang(next.as_str());
+    lang().set(next);
+    let logged_in = expect_context::<AppState>()
+        .loaded()
+        .is_some_and(|data| data.me.is_some());
+    if logged_in {
+        // A failure is harmless: this device remembers it anyway.
+        leptos::task::spawn_local(async move {
+            let _ = api::update_me("locale", next.as_str()).await;
+        });
     }
 }

@@ -6,11 +6,11 @@ use rules::Text;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};
-use crate::components::{error_notice, need_login, Loader, TopBar};
+use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::state::Loaded;
-use crate::text::{dyn_text, lang, tr};
+use crate::text::{dyn_text, flag, lang, tr};
 
 /// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
 /// crate) and a copy button, and this year's progress toward the bonus.
@@ -35,8 +35,9 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     let invite = RwSignal::new(None::<Invite>);
     let loader = Loader::new();
     let error = loader.error;
-    // "copied", "copy_failed" or nothing.
-    let copied = RwSignal::new(None::<String>);
+    // The copy worked (a toast says so) or not (a lasting hint says what to do instead).
+    let copy_failed = RwSignal::new(false);
+    let toast = expect_context::<Toast>();
     let load = move || loader.run(api::invite(), move |i| invite.set(Some(i)));
     load();
     let intro = dyn_text(move || {
@@ -62,7 +63,10 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
                 let link = link.clone();
                 leptos::task::spawn_local(async move {
                     let done = JsFuture::from(window().navigator().clipboard().write_text(&link)).await;
-                    copied.set(Some(if done.is_ok() { "copied" } else { "copy_failed" }.into()));
+                    copy_failed.set(done.is_err());
+                    if done.is_ok() {
+                        toast.show(td_string!(locale.get_untracked(), invite.copied).to_owned());
+                    }
                 });
             };
             view! {
@@ -74,12 +78,8 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
                     <button type="button" class="button button--primary" data-testid="invite-copy" on:click=copy>
                         {tr!(invite.copy)}
                     </button>
-                    <p class="hint" role="status" data-testid="invite-copied" data-code=dyn_text(move || copied.get().unwrap_or_default())>
-                        {dyn_text(move || match copied.get().as_deref() {
-                            Some("copied") => td_string!(locale.get(), invite.copied).to_string(),
-                            Some(_) => td_string!(locale.get(), invite.copy_failed).to_string(),
-                            None => String::new(),
-                        })}
+                    <p class="hint" role="status" data-testid="invite-copy-failed" hidden=flag(move || !copy_failed.get())>
+                        {tr!(invite.copy_failed)}
                     </p>
                 </section>
                 <section class="card">

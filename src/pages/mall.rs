@@ -1,22 +1,25 @@
+use std::sync::Arc;
+
 use leptos::either::Either;
 use leptos::prelude::*;
+use rules::mall::{LimitPeriod, MallItem};
 use rules::money::group_thousands;
-use rules::Points;
+use rules::{Points, Program};
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::{need_login, Loader, TopBar};
+use crate::components::{need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_of, fill, ineligible};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::text::{dyn_text, flag, lang, tr, Lang};
 
 /// The points mall: the balance, every item with its price and whether the member may
 /// redeem it (and why not), a confirmation sheet, and the result.
 #[component]
 pub fn MallPage(data: Loaded) -> impl IntoView {
     let content = match data.me {
-        Some(_) => Either::Left(view! { <MallContent /> }),
+        Some(_) => Either::Left(view! { <MallContent program=data.program /> }),
         None => Either::Right(need_login()),
     };
     view! {
@@ -43,10 +46,11 @@ struct Mall {
     pending: RwSignal<Option<Pending>>,
     /// The balance after the last redemption, and whether it gave a coupon.
     done: RwSignal<Option<(Points, bool)>>,
+    toast: Toast,
 }
 
 impl Mall {
-    fn new() -> Mall {
+    fn new(toast: Toast) -> Mall {
         let catalog_loader = Loader::new();
         Mall {
             catalog: RwSignal::new(None),
@@ -54,6 +58,7 @@ impl Mall {
             redeem: Loader::sharing(catalog_loader.error),
             pending: RwSignal::new(None),
             done: RwSignal::new(None),
+            toast,
         }
     }
 
@@ -92,6 +97,10 @@ impl Mall {
             self.pending.set(None);
             self.done
                 .set(Some((r.points_balance_after, r.coupon.is_some())));
+            self.toast.show(fill(
+                td_string!(expect_context::<Lang>().0.get_untracked(), mall.done),
+                &[("points", &group_thousands(r.points_balance_after))],
+            ));
             // The catalog (stock, limits, what is affordable) and home follow.
             self.load();
             state.load();
@@ -100,9 +109,10 @@ impl Mall {
 }
 
 #[component]
-fn MallContent() -> impl IntoView {
+fn MallContent(program: Arc<Program>) -> impl IntoView {
     let locale = lang();
-    let mall = Mall::new();
+    let toast = expect_context::<Toast>();
+    let mall = Mall::new(toast);
     mall.load();
     let Mall {
         catalog,
@@ -111,10 +121,11 @@ fn MallContent() -> impl IntoView {
         ..
     } = mall;
     let error = mall.redeem.error;
+    let program = program.clone();
     let grid = move || {
         catalog.get().map(|c| {
             let empty = c.items.is_empty();
-            let card = move |item| item_card(mall, item);
+            let card = |item| item_card(mall, &program, item);
             view! {
                 <section class="card balance">
                     <p class="balance__label">{tr!(mall.balance)}</p>
@@ -138,7 +149,7 @@ fn MallContent() -> impl IntoView {
     let error_text =
         dyn_text(move || error.with(|code| error_of(locale.get(), code.as_deref()).to_string()));
     view! {
-        <p class="card notice notice--success" role="status" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
+        <p class="card notice notice--success" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
             {done_text}
             <span hidden=flag(move || !done.get().is_some_and(|d| d.1))>
                 " " {tr!(mall.done_coupon)} " "
@@ -154,9 +165,9 @@ fn MallContent() -> impl IntoView {
     }
 }
 
-/// An item of the catalog: title, price, stock left, why it can't be redeemed, the
-/// button that opens the sheet.
-fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
+/// An item of the catalog: picture, title, price (aligned across a row), its limit,
+/// stock and tier up front, why it can't be redeemed, the button that opens the sheet.
+fn item_card(mall: Mall, program: &Program, item: CatalogItem) -> impl IntoView {
     let locale = lang();
     let title = item.item.title.clone();
     let name = move || title.get(locale.get().as_str()).to_string();
@@ -166,13 +177,38 @@ fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
     let reason_code = reason.map_or("", |r| r.code());
     let eligible = item.eligible;
     let testid = format!("mall-item-{}", item.item.id);
+    let picture = item.item.image.as_deref().map(|src| {
+        view! { <img class="mall-item__picture" src=picture_src(src) alt="" loading="lazy" width="160" height="100" /> }
+    });
+    let limit = item.item.limit.clone().map(|limit| {
+        let (n, done) = (group_thousands(limit.count), group_thousands(item.redeemed_in_period));
+        let text = dyn_text(move || {
+            let template = match limit.period {
+                LimitPeriod::Month => td_string!(locale.get(), mall.limit_month),
+                LimitPeriod::Lifetime => td_string!(locale.get(), mall.limit_lifetime),
+            };
+            fill(template, &[("n", &n), ("done", &done)])
+        });
+        view! { <p class="mall-item__meta" data-testid=format!("mall-limit-{}", item.item.id)>{text}</p> }
+    });
+    let tier = item.item.min_tier.as_ref().and_then(|t| program.tiers.by_id(t)).map(|t| {
+        let tier = t.name.clone();
+        view! {
+            <p class="mall-item__meta">
+                {dyn_text(move || fill(td_string!(locale.get(), mall.min_tier), &[("tier", tier.get(locale.get().as_str()))]))}
+            </p>
+        }
+    });
     view! {
         <li class="mall-item" data-testid=testid data-eligible=eligible.to_string() data-reason=reason_code>
+            <div class="mall-item__tile">{picture}</div>
             <p class="mall-item__title">{dyn_text(name)}</p>
             <p class="mall-item__price">
                 {dyn_text(move || fill(td_string!(locale.get(), mall.price), &[("points", &group_thousands(price))]))}
             </p>
-            <p class="mall-item__stock" hidden=remaining.is_none()>
+            {limit}
+            {tier}
+            <p class="mall-item__meta" hidden=remaining.is_none()>
                 {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &group_thousands(remaining.unwrap_or(0)))]))}
             </p>
             <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason.map_or("", |r| ineligible(locale.get(), r)).to_string())}</p>
@@ -183,6 +219,24 @@ fn item_card(mall: Mall, item: CatalogItem) -> impl IntoView {
             </button>
         </li>
     }
+}
+
+/// How a redeemed item reaches the member, in `locale`.
+fn how_it_arrives(locale: Locale, item: &MallItem) -> String {
+    match (&item.coupon, &item.fulfilment) {
+        (Some(coupon), _) => fill(
+            td_string!(locale, mall.fulfil_coupon),
+            &[("days", &coupon.valid_days.to_string())],
+        ),
+        (None, Some(text)) => text.get(locale.as_str()).to_owned(),
+        (None, None) => String::new(),
+    }
+}
+
+/// A picture's address as the page loads it: a path on this site relative to the page
+/// (the app may be served under a base path, as its other files are), a URL as it is.
+fn picture_src(image: &str) -> String {
+    image.strip_prefix('/').unwrap_or(image).to_owned()
 }
 
 /// The confirmation sheet: what is redeemed for how many points, the balance after, the
@@ -211,6 +265,14 @@ fn ConfirmSheet(
             None => String::new(),
         })
     });
+    // How the item reaches the member: a coupon at once, anything else as the program says.
+    let how_text = dyn_text(move || {
+        let l = locale.get();
+        pending.with(|p| {
+            p.as_ref()
+                .map_or(String::new(), |p| how_it_arrives(l, &p.item.item))
+        })
+    });
     let after_text = dyn_text(move || {
         let balance = catalog.with(|c| c.as_ref().map_or(Points::ZERO, |c| c.points_balance));
         let price = pending.with(|p| p.as_ref().map_or(Points::ZERO, |p| p.item.item.points));
@@ -226,6 +288,7 @@ fn ConfirmSheet(
             <div class="sheet__panel" on:click=|ev| ev.stop_propagation()>
                 <h2 id="mall-sheet-title" class="card__title">{tr!(mall.confirm_title)}</h2>
                 <p>{sheet_text}</p>
+                <p class="hint" data-testid="mall-sheet-fulfilment">{how_text}</p>
                 <p class="hint">{after_text}</p>
                 <p class="field-msg field-msg--error" role="alert" data-testid="mall-sheet-error" data-code=error_code
                     hidden=flag(move || error.with(Option::is_none))>

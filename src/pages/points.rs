@@ -3,10 +3,11 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::group_thousands;
+use rules::points::CheckinRules;
 use rules::Points;
 
 use crate::api::{self, Entry, Me};
-use crate::components::{expiring_notice, need_login, Loader, TopBar};
+use crate::components::{expiring_notice, need_login, Loader, Toast, TopBar};
 use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::{error_of, fill, points_kind};
@@ -19,10 +20,10 @@ const FILTERS: [&str; 3] = ["", "earn", "spend"];
 /// The member's points: balance, what expires soon, the daily check-in and the history.
 #[component]
 pub fn PointsPage(data: Loaded) -> impl IntoView {
-    // The streak's length is the program's (`points.checkin.streak_days`).
-    let streak_days = data.program.points.checkin.streak_days;
+    // The streak's length and what each day pays are the program's.
+    let rules = data.program.points.checkin.clone();
     let content = match data.me {
-        Some(me) => Either::Left(view! { <PointsContent me streak_days /> }),
+        Some(me) => Either::Left(view! { <PointsContent me rules /> }),
         None => Either::Right(need_login()),
     };
     view! {
@@ -66,7 +67,7 @@ impl History {
 }
 
 #[component]
-fn PointsContent(me: Arc<Me>, streak_days: u32) -> impl IntoView {
+fn PointsContent(me: Arc<Me>, rules: CheckinRules) -> impl IntoView {
     let balance = RwSignal::new(me.points_balance);
     let history = History {
         loader: Loader::new(),
@@ -84,26 +85,25 @@ fn PointsContent(me: Arc<Me>, streak_days: u32) -> impl IntoView {
             </strong>
             {expiring}
         </section>
-        <CheckIn me balance history streak_days />
+        <CheckIn me balance history rules />
         <HistoryList history />
     }
 }
 
-/// The daily check-in: the streak, the button, what it gave; the balance and the
-/// history follow it.
+/// The daily check-in: the streak with what each day pays, the button, and a toast of
+/// what it gave; the balance and the history follow it.
 #[component]
 fn CheckIn(
     me: Arc<Me>,
     balance: RwSignal<Points>,
     history: History,
-    streak_days: u32,
+    rules: CheckinRules,
 ) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
+    let toast = expect_context::<Toast>();
     let streak_day = RwSignal::new(i64::from(me.checkin.streak_day));
     let checked = RwSignal::new(me.checkin.checked_in_today);
-    // The points the check-in gave, 0 before.
-    let done = RwSignal::new(Points::ZERO);
     // Its errors show with the history's.
     let error = history.loader.error;
     let checkin = Loader::sharing(error);
@@ -113,27 +113,52 @@ fn CheckIn(
             balance.set(c.points_balance);
             checked.set(true);
             streak_day.set(c.streak_day.into());
-            done.set(c.points);
+            toast.show(fill(
+                td_string!(locale.get_untracked(), points.checkin_done),
+                &[("points", &group_thousands(c.points))],
+            ));
             // Home shows the new balance; the history shows the new entry.
             state.load();
             history.load(false);
         });
     };
-    let days = (1..=streak_days)
+    let days = (1..=rules.streak_days)
         .map(|n| {
-            let label = dyn_text(move || fill(td_string!(locale.get(), points.day), &[("n", &n.to_string())]));
+            let pays = group_thousands(rules.points_on_day(n));
+            let bonus = n == rules.streak_days;
+            let label = {
+                let pays = pays.clone();
+                dyn_text(move || fill(td_string!(locale.get(), points.day), &[("n", &n.to_string()), ("points", &pays)]))
+            };
             view! {
                 <li class="streak__day" class:streak__day--on=flag(move || i64::from(n) <= streak_day.get())
-                    aria-label=label>{n}</li>
+                    class:streak__day--bonus=bonus aria-label=label>
+                    <span class="streak__n" aria-hidden="true">{n}</span>
+                    <span class="streak__pays" aria-hidden="true">"+"{pays}</span>
+                </li>
             }
         })
         .collect_view();
     let streak = dyn_text(move || streak_day.get().to_string());
+    let (days_total, bonus) = (
+        rules.streak_days.to_string(),
+        group_thousands(rules.streak_bonus_points),
+    );
+    let streak_text = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), points.streak),
+            &[
+                ("n", &streak.get()),
+                ("days", &days_total),
+                ("bonus", &bonus),
+            ],
+        )
+    });
     view! {
         <section class="card checkin">
             <h2 class="card__title">{tr!(points.checkin_title)}</h2>
             <ol class="streak" data-testid="streak" data-value=streak>{days}</ol>
-            <p class="hint">{dyn_text(move || fill(td_string!(locale.get(), points.streak), &[("n", &streak.get())]))}</p>
+            <p class="hint">{streak_text}</p>
             <button type="button" class="button button--primary" data-testid="checkin-button"
                 disabled=checked on:click=check_in>
                 {dyn_text(move || if checked.get() {
@@ -142,9 +167,6 @@ fn CheckIn(
                     td_string!(locale.get(), points.checkin)
                 }.to_string())}
             </button>
-            <p class="field-msg" role="status" data-testid="checkin-done" hidden=flag(move || done.get() == Points::ZERO)>
-                {dyn_text(move || fill(td_string!(locale.get(), points.checkin_done), &[("points", &done.get().to_string())]))}
-            </p>
             <p class="field-msg field-msg--error" role="alert" data-testid="points-error"
                 data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
                 {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}

@@ -1,18 +1,21 @@
 use chrono::{FixedOffset, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::money::format_yuan;
+use rules::coupon::CouponProblem;
+use rules::money::{format_yuan, group_thousands};
+use rules::points::PointsAsCash;
 use rules::quote::{CouponChoice, QuoteInput};
+use rules::Fen;
 use rules::{Quote, QuoteError};
 
 use crate::api::DemoMember;
 use crate::api::ErrorCode;
 use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
 use crate::i18n::*;
-use crate::labels;
+use crate::labels::{self, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
-use crate::text::{lang, tr};
+use crate::text::{dyn_text, lang, tr};
 
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
@@ -47,6 +50,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         _ => None,
     });
     let offset = program.offset();
+    let as_cash = program.points.as_cash.clone();
     let max_amount = program.limits.max_amount_fen;
     // The result, built anew for every new quote (a few dozen nodes).
     let generation = StoredValue::new(0u64);
@@ -71,7 +75,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
                 // An amount over the program's limit: say the limit, and what to do.
                 {(code == "invalid_cart").then(|| {
                     let max = format_yuan(max_amount);
-                    move || labels::fill(td_string!(locale.get(), preview.over_limit), &[("max", &max)])
+                    move || fill(td_string!(locale.get(), preview.over_limit), &[("max", &max)])
                 })}
             </p>
         }),
@@ -88,7 +92,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         <p class="intro">{tr!(preview.intro)}</p>
         <AmountCard draft problem />
         <Remount each=outcome key=|(g, _): &(u64, Outcome)| *g children=show />
-        <OptionsCard draft member offset />
+        <OptionsCard draft member offset as_cash />
         <CartEditor draft problem />
     }
 }
@@ -144,8 +148,26 @@ fn OptionsCard(
     draft: RwSignal<Draft>,
     member: Memo<Option<DemoMember>>,
     offset: FixedOffset,
+    as_cash: PointsAsCash,
 ) -> impl IntoView {
     let locale = lang();
+    // The program's rate and cap, in words.
+    let points_rule = dyn_text(move || {
+        fill(
+            td_string!(locale.get(), preview.points_rule),
+            &[
+                ("points", &group_thousands(as_cash.points_per_yuan)),
+                ("yuan", &format_yuan(Fen(100))),
+                ("percent", &as_cash.max_percent_of_amount.to_string()),
+            ],
+        )
+    });
+    // The logged-in member's coupon titles (a demo member's coupons go by their value).
+    let titles = expect_context::<AppState>()
+        .loaded()
+        .and_then(|data| data.me)
+        .map(|me| me.coupon_titles.clone())
+        .unwrap_or_default();
     let coupons = move || {
         let locale = locale.get();
         let now = Utc::now().with_timezone(&offset);
@@ -153,11 +175,17 @@ fn OptionsCard(
             m.snapshot
                 .coupons
                 .iter()
-                .map(|c| {
-                    let label = labels::coupon_option(locale, c, &now);
+                .filter_map(|c| {
                     let chosen =
                         draft.with_untracked(|d| d.coupon == CouponChoice::Id(c.id.clone()));
-                    view! { <option value=c.id.clone() selected=chosen>{label}</option> }
+                    // An expired coupon is no choice (unless it is the one already chosen,
+                    // which the result then explains).
+                    let expired = matches!(c.validity(&now), Err(CouponProblem::Expired));
+                    if expired && !chosen {
+                        return None;
+                    }
+                    let label = labels::coupon_option(locale, c, titles.get(&c.id), &now);
+                    Some(view! { <option value=c.id.clone() selected=chosen>{label}</option> })
                 })
                 .collect_view()
         })
@@ -189,7 +217,7 @@ fn OptionsCard(
                     <span>{tr!(preview.points_max)}</span>
                 </label>
             </fieldset>
-            <p class="hint">{tr!(preview.points_rule)}</p>
+            <p class="hint">{points_rule}</p>
         </section>
     }
 }

@@ -4,12 +4,11 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, Me};
-use crate::components::{need_login, Loader, TopBar};
+use crate::components::{choose_language, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::error_of;
 use crate::route::{navigator, Route};
 use crate::state::{AppState, Loaded};
-use crate::storage;
 use crate::text::{dyn_text, flag, lang, tr};
 use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
 
@@ -50,6 +49,8 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
         saved_birthday: RwSignal::new(me.birthday.map(|d| d.to_string())),
     };
     let navigate = navigator();
+    let toast = expect_context::<Toast>();
+    let locale = lang();
     // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded
     // by `then`), or `delete` / `logout` (`then` leaves, back home); on failure its
     // message.
@@ -72,6 +73,9 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
                 "birthday" => fields.saved_birthday.set(Some(saved)),
                 "nickname" => fields.saved_nickname.set(saved.trim().to_owned()),
                 _ => {}
+            }
+            if matches!(action, "nickname" | "birthday") {
+                toast.show(td_string!(locale.get_untracked(), profile.saved).to_owned());
             }
             then(state);
             if matches!(action, "delete" | "logout") {
@@ -186,19 +190,11 @@ where
 #[component]
 fn LanguageChoice() -> impl IntoView {
     let locale = lang();
-    let set_locale = move |next: Locale| {
-        storage::set_lang(next.as_str());
-        locale.set(next);
-        // Remembered for the member too (messages, later visits); a failure is harmless.
-        leptos::task::spawn_local(async move {
-            let _ = api::update_me("locale", next.as_str()).await;
-        });
-    };
     let lang_button = move |to: Locale, name: &'static str| {
         view! {
             <button type="button" class="tab" data-testid=format!("profile-lang-{}", to.as_str())
                 aria-pressed=dyn_text(move || (locale.get() == to).to_string())
-                on:click=move |_| set_locale(to)>
+                on:click=move |_| choose_language(to)>
                 {name}
             </button>
         }
@@ -221,10 +217,16 @@ where
     A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
 {
     let confirming = RwSignal::new(false);
+    let toast = expect_context::<Toast>();
+    let locale = lang();
+    // The browser saves the file without a word on a phone: say where it went.
+    let exported =
+        move |_| toast.show(td_string!(locale.get_untracked(), profile.export_started).to_owned());
     view! {
         <section class="card actions">
             <h2 class="card__title">{tr!(profile.data)}</h2>
-            <a class="button button--ghost" href="/api/me/export" download="member-data.json" data-testid="profile-export">
+            <a class="button button--ghost" href="/api/me/export" download="member-data.json" data-testid="profile-export"
+                on:click=exported>
                 {tr!(profile.export)}
             </a>
             <button type="button" class="button button--ghost button--danger-text" data-testid="profile-delete"

@@ -10,7 +10,7 @@ use rules::{CouponKind, Program};
 
 use crate::api::{self, CouponStatus, Me, WalletCoupon};
 use crate::components::{error_notice, need_login, Loader, TopBar};
-use crate::display::zhe;
+use crate::display::{last_day, zhe};
 use crate::i18n::*;
 use crate::labels::{coupon_source, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
@@ -154,11 +154,7 @@ fn coupon_card(
     let amount = dyn_text(move || amount_text(locale.get(), &kind));
     let kind = c.kind.clone();
     let rule = dyn_text(move || rule_text(locale.get(), &kind));
-    // The last instant of validity is the day before `valid_until` when that is a
-    // midnight: shown as that day.
-    let last_day = (c.valid_until - Duration::seconds(1))
-        .date_naive()
-        .to_string();
+    let last_day = last_day(&c.valid_until);
     // The date is kept whole on one line (a narrow screen would break it at a hyphen).
     let valid = move || {
         let template = td_string!(locale.get(), wallet.valid_until);

@@ -1,11 +1,13 @@
 //! `GET /api/me`, `PATCH /api/me`, `POST /api/me/checkin`.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rules::membership::Retention;
 use rules::quote::MemberSnapshot;
 use rules::tier::NextTier;
-use rules::TierId;
 use rules::{Fen, Points};
+use rules::{Text, TierId};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
@@ -33,6 +35,9 @@ pub struct Summary {
     pub checkin: CheckinState,
     /// The member as the quote sees them now: the preview prices with exactly this.
     pub snapshot: MemberSnapshot,
+    /// The titles of the snapshot's coupons, by id (the preview lists them by name).
+    #[serde(default)]
+    pub coupon_titles: BTreeMap<String, Text>,
     pub now: DateTime<FixedOffset>,
 }
 

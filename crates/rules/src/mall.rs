@@ -36,6 +36,15 @@ pub struct MallItem {
     /// A coupon item puts this coupon in the member's wallet.
     #[serde(default)]
     pub coupon: Option<CouponTemplate>,
+    /// Its picture: a path on this site (`/pictures/tote-bag.svg`, shipped in the app's
+    /// `public/`) or an `https://` URL on the operator's own host (the server allows that
+    /// origin in its CSP). None: the screen draws a plain tile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// How the item reaches the member (shipping, a call to book). Required for an item
+    /// that is not a coupon: a coupon goes to the wallet at once, anything else must say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fulfilment: Option<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,9 +153,47 @@ impl Mall {
             if let Some(c) = &item.coupon {
                 c.validate().map_err(|e| e.within(&at("coupon")))?;
             }
+            ensure(
+                item.coupon.is_some() || item.fulfilment.is_some(),
+                at("fulfilment"),
+                "is required for an item that is not a coupon (how it reaches the member)",
+            )?;
+            ensure(
+                item.image.as_deref().is_none_or(image_is_allowed),
+                at("image"),
+                "must be a path on this site (/…) or an https:// URL, without spaces, quotes or ';'",
+            )?;
         }
         Ok(())
     }
+
+    /// The origins (`https://img.example.com`) of the items' pictures hosted elsewhere,
+    /// for the server's `img-src`.
+    pub fn image_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self
+            .items
+            .iter()
+            .filter_map(|i| i.image.as_deref()?.strip_prefix("https://"))
+            .map(|rest| format!("https://{}", rest.split('/').next().unwrap_or(rest)))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+}
+
+/// A picture's address may be a same-site path or an https URL with a host; nothing that
+/// could break out of an HTML attribute or a CSP directive.
+fn image_is_allowed(image: &str) -> bool {
+    let clean = !image
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || "\"'<>;,`\\".contains(c));
+    let same_site = image.starts_with('/') && !image.starts_with("//");
+    let https_host = image
+        .strip_prefix("https://")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|host| !host.is_empty() && !host.contains('@'));
+    clean && image.len() <= 512 && (same_site || https_host)
 }
 
 impl MallItem {
@@ -272,5 +319,50 @@ mod tests {
                 .period_start(&p.time_zone, &now),
             None
         );
+    }
+
+    #[test]
+    fn pictures_stay_on_this_site_or_https_and_physical_items_say_how_they_arrive() {
+        let p = Program::default_program();
+        let tiers = &p.tiers;
+        let max = p.limits.max_points_balance;
+        let with = |image: &str| {
+            let mut mall = p.mall.clone();
+            mall.items[0].image = Some(image.to_owned());
+            mall
+        };
+        for ok in ["/mall/a.svg", "https://img.shop.example/a/b.png"] {
+            assert_eq!(with(ok).validate(tiers, max), Ok(()), "{ok}");
+        }
+        for bad in [
+            "//evil.example/a.png",
+            "http://img.shop.example/a.png",
+            "https:///a.png",
+            "https://a.example/x.png; script-src *",
+            "/a b.svg",
+            "/a\"onerror=\"x.svg",
+            "javascript:alert(1)",
+        ] {
+            let err = with(bad).validate(tiers, max).unwrap_err();
+            assert_eq!(err.field, "items[0].image", "{bad}");
+        }
+        let mut mall = with("https://img.shop.example/a/b.png");
+        mall.items[1].image = Some("https://img.shop.example/c.png".into());
+        mall.items[2].image = Some("https://cdn.shop.example:8443/t.png".into());
+        assert_eq!(
+            mall.image_origins(),
+            ["https://cdn.shop.example:8443", "https://img.shop.example"]
+        );
+        // Every physical item of the default program says how it arrives.
+        assert!(p
+            .mall
+            .items
+            .iter()
+            .all(|i| i.coupon.is_some() || i.fulfilment.is_some()));
+        let mut mall = p.mall.clone();
+        let tote = mall.items.iter_mut().find(|i| i.id == "tote-bag").unwrap();
+        tote.fulfilment = None;
+        let err = mall.validate(tiers, max).unwrap_err();
+        assert_eq!(err.field, "items[2].fulfilment");
     }
 }

@@ -59,6 +59,19 @@ pub struct CheckinRules {
     pub streak_bonus_points: Points,
 }
 
+impl CheckinRules {
+    /// What a check-in on day `day` of a streak (1-based) earns: the daily points, and on
+    /// the streak's last day its bonus too. The check-in and the streak's calendar both
+    /// read it, so what a day promises is what it pays.
+    pub fn points_on_day(&self, day: u32) -> Points {
+        if day == self.streak_days {
+            self.daily_points + self.streak_bonus_points
+        } else {
+            self.daily_points
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PointsAsCash {
@@ -188,14 +201,9 @@ impl PointsRules {
             }
             _ => 1,
         };
-        let bonus = if streak_day == rules.streak_days {
-            rules.streak_bonus_points
-        } else {
-            Points::ZERO
-        };
         Some(Checkin {
             streak_day,
-            points: rules.daily_points + bonus,
+            points: rules.points_on_day(streak_day),
         })
     }
 

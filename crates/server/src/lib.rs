@@ -145,6 +145,7 @@ pub fn app(state: AppState) -> Router {
     let headers = security::SecurityHeaders::new(
         state.site.as_deref().map(Site::inline_hashes),
         &state.frame_ancestors,
+        &state.program.program.mall.image_origins(),
     );
     // Answers of the API are about one member, or short-lived: no cache keeps them unless
     // the route says otherwise (`/api/program` is revalidated by its ETag).

@@ -74,8 +74,13 @@ pub struct SecurityHeaders {
 }
 
 impl SecurityHeaders {
-    pub fn new(inline: Option<&InlineHashes>, frame_ancestors: &FrameAncestors) -> Self {
-        let csp = content_security_policy(inline, frame_ancestors);
+    /// `image_origins`: the program's picture hosts (checked by the rules: `https://host`).
+    pub fn new(
+        inline: Option<&InlineHashes>,
+        frame_ancestors: &FrameAncestors,
+        image_origins: &[String],
+    ) -> Self {
+        let csp = content_security_policy(inline, frame_ancestors, image_origins);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("built from checked parts"),
             // Older browsers ignore frame-ancestors; X-Frame-Options can only say "self",
@@ -110,6 +115,7 @@ impl SecurityHeaders {
 pub fn content_security_policy(
     inline: Option<&InlineHashes>,
     frame_ancestors: &FrameAncestors,
+    image_origins: &[String],
 ) -> String {
     let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
     let mut style_src = vec!["'self'".to_owned()];
@@ -124,7 +130,13 @@ pub fn content_security_policy(
         format!("script-src {}", script_src.join(" ")),
         format!("style-src {}", style_src.join(" ")),
         "style-src-attr 'unsafe-inline'".to_owned(),
-        "img-src 'self' data:".to_owned(),
+        format!(
+            "img-src 'self' data:{}",
+            image_origins
+                .iter()
+                .map(|o| format!(" {o}"))
+                .collect::<String>()
+        ),
         "font-src 'self'".to_owned(),
         "connect-src 'self'".to_owned(),
         "object-src 'none'".to_owned(),
@@ -170,12 +182,13 @@ mod tests {
             styles: vec![],
         };
         let fa: FrameAncestors = "https://host.example".parse().unwrap();
-        let csp = content_security_policy(Some(&inline), &fa);
+        let csp = content_security_policy(Some(&inline), &fa, &["https://img.example".into()]);
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"));
         assert!(csp.contains("frame-ancestors 'self' https://host.example"));
-        let headers = SecurityHeaders::new(Some(&inline), &fa);
+        assert!(csp.contains("img-src 'self' data: https://img.example;"));
+        let headers = SecurityHeaders::new(Some(&inline), &fa, &[]);
         assert!(headers.x_frame_options.is_none());
-        let headers = SecurityHeaders::new(None, &FrameAncestors::default());
+        let headers = SecurityHeaders::new(None, &FrameAncestors::default(), &[]);
         assert_eq!(headers.x_frame_options.unwrap(), "SAMEORIGIN");
     }
 }

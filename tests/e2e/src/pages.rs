@@ -169,6 +169,17 @@ pub async fn shown(client: &Client, id: &str) -> bool {
     }
 }
 
+/// Waits for the toast (the app's short confirmation, `role=status`) and returns its text.
+pub async fn toast(client: &Client) -> String {
+    eventually("a toast", || async {
+        let el = client.find(Locator::Css(&testid("toast"))).await.ok()?;
+        let on = el.attr("class").await.ok()??.contains("toast--on");
+        let text = el.text().await.ok()?;
+        (on && !text.is_empty()).then_some(text)
+    })
+    .await
+}
+
 pub async fn click(client: &Client, id: &str) {
     find(client, id)
         .await

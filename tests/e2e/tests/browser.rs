@@ -2,7 +2,7 @@
 //! driven in headless Chromium at phone size.
 
 use e2e::pages::{
-    attr, click, eventually, find, int_attr, shown, text, HomePage, LoginPage, PointsPage,
+    attr, click, eventually, find, int_attr, shown, text, toast, HomePage, LoginPage, PointsPage,
     PreviewPage,
 };
 use e2e::{Browser, Server};
@@ -210,10 +210,7 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
     })
     .await;
     click(client, "checkin-button").await;
-    eventually("the check-in confirmation", || async {
-        shown(client, "checkin-done").await.then_some(())
-    })
-    .await;
+    let said = toast(client).await;
     let after = server.get_json_as("/api/me", &token);
     assert_eq!(after["checkin"]["checked_in_today"], true);
     let balance = after["points_balance"].as_i64().unwrap();
@@ -234,6 +231,11 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
     })
     .await;
     assert_eq!(shown_entries[0].1, newest["points"].as_i64().unwrap());
+    // The toast said what the check-in gave.
+    assert!(
+        said.contains(&format!("+{}", newest["points"])),
+        "toast: {said}"
+    );
     assert_eq!(shown_entries.len(), before_count + 1);
     assert_eq!(
         find(client, "checkin-button")
@@ -340,6 +342,7 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
         (server.get_json_as("/api/me", &token)["nickname"] == "小满").then_some(())
     })
     .await;
+    assert_eq!(toast(client).await, "已保存");
     eventually("nothing left to save", || async {
         let disabled = attr(client, "profile-nickname-save", "disabled").await;
         (disabled.as_deref() == Some("true")).then_some(())
@@ -368,9 +371,20 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
     );
     assert!(!shown(client, "profile-birthday-input").await);
 
-    // Language: English is remembered for the member, not only on this device.
+    // Language: English is remembered for the member, not only on this device; and so
+    // is a switch back with the top bar's switch, on any screen.
     click(client, "profile-lang-en").await;
     eventually("the language on the server", || async {
+        (server.get_json_as("/api/me", &token)["locale"] == "en").then_some(())
+    })
+    .await;
+    click(client, "lang-switch").await;
+    eventually("the top bar's choice on the server", || async {
+        (server.get_json_as("/api/me", &token)["locale"] == "zh").then_some(())
+    })
+    .await;
+    click(client, "profile-lang-en").await;
+    eventually("English again on the server", || async {
         (server.get_json_as("/api/me", &token)["locale"] == "en").then_some(())
     })
     .await;
@@ -688,13 +702,22 @@ async fn an_invite_link_rewards_the_friend_who_joins_and_the_inviter() {
     assert_eq!(qr, true, "the QR code is drawn");
     assert_eq!(int_attr(client, "invite-progress", "data-value").await, 0);
     click(client, "invite-copy").await;
-    let copied = eventually("the copy's result", || async {
-        attr(client, "invite-copied", "data-code")
+    // Headless Chromium may refuse the clipboard: then the hint to copy by hand stays.
+    let said = eventually("the copy's result", || async {
+        if shown(client, "invite-copy-failed").await {
+            return Some("copy_failed".to_owned());
+        }
+        let toast: Value = client
+            .execute(
+                "const t = document.querySelector('.toast--on'); return t ? t.textContent : null;",
+                vec![],
+            )
             .await
-            .filter(|c| !c.is_empty())
+            .ok()?;
+        toast.as_str().map(str::to_owned)
     })
     .await;
-    assert!(copied == "copied" || copied == "copy_failed", "{copied}");
+    assert!(said == "链接已复制" || said == "copy_failed", "{said}");
     let shot = browser.screenshot("invite").await;
     println!("screenshot: {}", shot.display());
 

@@ -1,6 +1,8 @@
 //! Coupons issued by rule (`rules::issuance`), each under an issue key that is unique in
 //! storage (`coupons.issue_key`): a registration or a job run twice issues nothing twice.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
 use rules::coupon::CouponTemplate;
 use rules::issuance::Grant;
@@ -280,6 +282,29 @@ pub async fn wallet(
     }
     coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
     Ok(coupons)
+}
+
+/// The titles of the member's unused coupons, by id: the preview's coupon list names
+/// each coupon as the wallet does.
+pub async fn unused_titles(
+    conn: &mut sqlx::AnyConnection,
+    member_id: &str,
+) -> anyhow::Result<BTreeMap<String, Text>> {
+    use sqlx::Row as _;
+    let rows = sqlx::query(
+        "SELECT id, title, title_en FROM coupons WHERE member_id = $1 AND used_at IS NULL",
+    )
+    .bind(member_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut titles = BTreeMap::new();
+    for r in rows {
+        titles.insert(
+            r.try_get("id")?,
+            stored_title(r.try_get("title")?, r.try_get("title_en")?),
+        );
+    }
+    Ok(titles)
 }
 
 /// Counts by status at `now` (`rules::coupon::coupon_status`).

@@ -58,6 +58,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         None
     };
     let coupons = crate::db::coupons::counts(&mut conn, member_id, &now).await?;
+    let coupon_titles = crate::db::coupons::unused_titles(&mut conn, member_id).await?;
     let last_checkin = member.checkin_date.map(|d| (d, member.checkin_streak));
     Ok(Summary {
         id: member.id.clone(),
@@ -76,6 +77,7 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         coupons,
         checkin: program.points.streak_state(today, last_checkin),
         snapshot,
+        coupon_titles,
         now,
     })
 }
