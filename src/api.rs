@@ -30,6 +30,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds from a `Retry-After` header (a 429's wait), 0 when none.
     pub retry_after: u32,
+    /// A wrong login code: the tries it still allows.
+    pub tries_left: Option<i64>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -90,6 +92,7 @@ pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
                 code: ErrorCode::InvalidBirthday,
                 message: format!("`{value}` is not a date"),
                 retry_after: 0,
+                tries_left: None,
             })?;
             update.birthday = Some(date);
         }
@@ -178,6 +181,7 @@ fn bad_response(status: u16, message: String) -> ApiError {
         code: ErrorCode::BadResponse,
         message,
         retry_after: 0,
+        tries_left: None,
     }
 }
 
@@ -200,6 +204,7 @@ async fn send_with(
         code: ErrorCode::Network,
         message: e.to_string(),
         retry_after: 0,
+        tries_left: None,
     };
     let mut request = RequestBuilder::new(&format!("{API_BASE}{path}"))
         .method(method)
@@ -230,6 +235,7 @@ async fn send_with(
                         .get("Retry-After")
                         .and_then(|s| s.trim().parse().ok())
                         .unwrap_or(0),
+                    tries_left: body.error.tries_left,
                 },
                 _ => bad_response(status, response.status_text()),
             },

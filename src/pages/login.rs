@@ -38,6 +38,8 @@ struct Form {
     requests: Loader,
     /// The seconds until a new code may be asked for.
     wait: RwSignal<i64>,
+    /// After a wrong code: the tries it still allows (-1: not known).
+    tries_left: RwSignal<i64>,
     /// The code, shown in demo mode (the server returns it; there is no SMS gateway).
     dev_code: RwSignal<Option<String>>,
 }
@@ -52,11 +54,13 @@ impl Form {
             .to_string()
     }
 
-    /// After a refusal that says when to try again, the countdown starts.
+    /// After a refusal that says when to try again, the countdown starts; after a wrong
+    /// code, the tries left are kept for the message.
     fn note_wait(self, e: &api::ApiError) {
         if e.retry_after > 0 {
             self.wait.set(e.retry_after.into());
         }
+        self.tries_left.set(e.tries_left.unwrap_or(-1));
     }
 }
 
@@ -84,6 +88,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
         consent: RwSignal::new(false),
         requests: Loader::new(),
         wait: RwSignal::new(0),
+        tries_left: RwSignal::new(-1),
         dev_code: RwSignal::new(None),
     };
     let Loader { error, busy, .. } = form.requests;
@@ -115,13 +120,25 @@ fn LoginForm(data: Loaded) -> impl IntoView {
     };
     let error_code = dyn_text(move || error.get().unwrap_or_default());
     let error_text = dyn_text(move || {
-        error.with(|code| match code {
-            Some(code) => fill(
-                error_of(locale.get(), Some(code)),
-                &[("s", &form.wait.get().to_string())],
-            ),
-            None => String::new(),
-        })
+        error
+            .with(|code| {
+                let code = code.as_deref()?;
+                let (wait, tries) = (form.wait.get(), form.tries_left.get());
+                let l = locale.get();
+                // What to do next, with the numbers that say when: the tries a wrong code
+                // leaves, the seconds a lock lasts (counting down with the code button).
+                let text = match code {
+                    "code_invalid" if tries > 0 => td_string!(l, login.code_invalid_tries),
+                    "code_invalid" if tries == 0 => error_of(l, Some("too_many_attempts")),
+                    "too_many_attempts" if wait > 0 => td_string!(l, login.too_many_attempts_wait),
+                    _ => error_of(l, Some(code)),
+                };
+                Some(fill(
+                    text,
+                    &[("s", &wait.to_string()), ("n", &tries.to_string())],
+                ))
+            })
+            .unwrap_or_default()
     });
     view! {
         <p class="intro">{tr!(login.intro)}</p>

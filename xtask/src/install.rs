@@ -13,6 +13,8 @@ use crate::{Result, Workspace};
 const TRUNK_VERSION: &str = "0.21.14";
 /// npm's binaryen, run by `xtask build` on every wasm module.
 const BINARYEN_MAJOR: &str = "132";
+/// npm's axe-core: the e2e run injects it into every screen (accessibility check).
+const AXE_VERSION: &str = "4.14.1";
 /// wasm-split-cli (crate `wasm_split_cli_support`).
 const WASM_SPLIT_VERSION: &str = "0.2.4";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -119,6 +121,25 @@ pub fn all(ws: &Workspace) -> Result {
                 .args(["--no-audit", "--no-fund", "--save-exact", &package]))
         },
     )?;
+    let axe = ws.axe_js();
+    step(
+        &format!("axe-core {AXE_VERSION} (npm, .tools/)"),
+        || {
+            let manifest = std::fs::read_to_string(axe.with_file_name("package.json")).ok()?;
+            let wanted = format!("\"version\": \"{AXE_VERSION}\"");
+            (manifest.contains(&wanted) && axe.is_file())
+                .then(|| format!("axe-core {AXE_VERSION} at {}", axe.display()))
+        },
+        || {
+            let package = format!("axe-core@{AXE_VERSION}");
+            run(Command::new("npm")
+                .arg("install")
+                .arg("--prefix")
+                .arg(ws.tools_dir())
+                .args(["--no-audit", "--no-fund", "--save-exact", &package]))
+        },
+    )?;
+
     if Path::new("/usr/bin/wasm-opt").exists() {
         println!(
             "  note: /usr/bin/wasm-opt (Debian's binaryen) is shadowed by {} on xtask's PATH",

@@ -87,6 +87,14 @@ impl Workspace {
         self.root.join(".tools")
     }
 
+    /// axe-core's browser bundle, injected into the pages by the e2e run.
+    pub fn axe_js(&self) -> PathBuf {
+        self.tools_dir()
+            .join("node_modules")
+            .join("axe-core")
+            .join("axe.min.js")
+    }
+
     pub fn tools_bin(&self) -> PathBuf {
         self.tools_dir().join("node_modules").join(".bin")
     }

@@ -130,6 +130,7 @@ pub fn all(ws: &Workspace) -> ExitCode {
         cmd.args(["--", "--ignored", "--test-threads=1"])
             .env("E2E_DIST", ws.dist())
             .env("E2E_SERVER_BIN", server_bin)
+            .env("E2E_AXE_JS", ws.axe_js())
             .env("CHROMEDRIVER", "/usr/bin/chromedriver");
         run(&mut cmd)
     });

@@ -14,6 +14,9 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: ErrorCode,
     pub message: String,
+    /// `code_invalid` at login: the wrong codes still allowed before the code is locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<i64>,
 }
 
 macro_rules! error_codes {

@@ -46,6 +46,8 @@ pub enum ApiError {
         code: ErrorCode,
         message: String,
         retry_after_s: Option<u64>,
+        /// A wrong login code: how many more tries the code allows (`tries_left`).
+        tries_left: Option<i64>,
     },
     /// 404: no such resource (also: a demo endpoint when not in demo mode).
     #[error("not found")]
@@ -101,6 +103,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: None,
+            tries_left: None,
         }
     }
 
@@ -130,6 +133,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after_s: Some(retry_after_s),
+            tries_left: None,
         }
     }
 }
@@ -140,7 +144,15 @@ impl From<Refusal> for ApiError {
         use StatusCode as S;
         let (status, code) = match &refusal {
             Refusal::NotLoggedIn => (S::UNAUTHORIZED, ErrorCode::Unauthorized),
-            Refusal::WrongCode => (S::UNAUTHORIZED, ErrorCode::CodeInvalid),
+            Refusal::WrongCode { tries_left } => {
+                return ApiError::Rejected {
+                    status: S::UNAUTHORIZED,
+                    code: ErrorCode::CodeInvalid,
+                    message: refusal.to_string(),
+                    retry_after_s: None,
+                    tries_left: *tries_left,
+                };
+            }
             Refusal::CodeExpired => (S::UNAUTHORIZED, ErrorCode::CodeExpired),
             Refusal::TooManyAttempts { retry_after_s } => {
                 let retry = *retry_after_s;
@@ -224,10 +236,15 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
+        let tries_left = match &self {
+            ApiError::Rejected { tries_left, .. } => *tries_left,
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
                 message,
+                tries_left,
             },
         };
         let body = serde_json::to_string(&body).expect("an error body serializes");

@@ -30,8 +30,10 @@ pub enum Refusal {
     /// The session's member is gone (erased since the session was made).
     #[error("log in first: no valid session")]
     NotLoggedIn,
+    /// `tries_left`: the wrong codes still allowed before this code is locked (none when
+    /// there is no code to count against).
     #[error("wrong code")]
-    WrongCode,
+    WrongCode { tries_left: Option<i64> },
     #[error("the code has expired; request a new one")]
     CodeExpired,
     #[error("too many wrong codes; request a new one")]

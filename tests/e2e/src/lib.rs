@@ -234,6 +234,52 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// The serious and critical accessibility violations axe-core finds on the page as it
+    /// is now (contrast, names, labels, ARIA, targets…), one line each: rule, impact, the
+    /// first elements. axe-core comes from `E2E_AXE_JS` (`cargo xtask install` puts it in
+    /// `.tools/`) and is injected into the page here, never shipped with the app.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let loaded: serde_json::Value = self
+            .client
+            .execute("return typeof window.axe !== 'undefined';", vec![])
+            .await
+            .expect("look for axe");
+        if loaded != serde_json::Value::Bool(true) {
+            let path = std::env::var("E2E_AXE_JS")
+                .expect("E2E_AXE_JS: axe.min.js of npm axe-core (run through `cargo xtask test`)");
+            let axe = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("read {path}: {e} (run `cargo xtask install`)"));
+            self.client
+                .execute(&format!("{axe}\nreturn true;"), vec![])
+                .await
+                .expect("inject axe-core");
+        }
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   axe.run(document, { resultTypes: ['violations'] }).then(r => done(
+                     r.violations
+                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                       .map(v => `${v.id} (${v.impact}): ${v.help} — ` +
+                         v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))
+                   ), e => done([`axe failed: ${e}`]));"#,
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// A temporary directory removed when dropped.
 pub struct TempDir(pub PathBuf);
 

@@ -857,9 +857,16 @@ async fn settled(client: &fantoccini::Client) {
 }
 
 /// Opens each screen in each language and takes its screenshot (which also checks the
-/// money format and that nothing is wider than the screen).
-async fn visit_screens(browser: &Browser, base_url: &str, screens: &[(&str, &str)], who: &str) {
+/// money format and that nothing is wider than the screen), and runs axe-core on it: the
+/// serious and critical violations found, each named by its screen.
+async fn visit_screens(
+    browser: &Browser,
+    base_url: &str,
+    screens: &[(&str, &str)],
+    who: &str,
+) -> Vec<String> {
     let client = &browser.client;
+    let mut violations = vec![];
     for (name, path) in screens {
         for lang in ["zh", "en"] {
             client
@@ -873,6 +880,14 @@ async fn visit_screens(browser: &Browser, base_url: &str, screens: &[(&str, &str
                 .screenshot(&format!("screen-{who}-{name}-{lang}"))
                 .await;
             println!("screenshot: {}", shot.display());
+            let (w, h) = browser.viewport;
+            violations.extend(
+                browser
+                    .accessibility_violations()
+                    .await
+                    .into_iter()
+                    .map(|v| format!("{who} {name} {lang} {w}x{h}: {v}")),
+            );
             // And the rest of the screen, one screen height down.
             client
                 .execute("window.scrollBy(0, window.innerHeight - 80);", vec![])
@@ -883,6 +898,7 @@ async fn visit_screens(browser: &Browser, base_url: &str, screens: &[(&str, &str
                 .await;
         }
     }
+    violations
 }
 
 /// Sets the app's language with the top bar's switch.
@@ -906,6 +922,7 @@ async fn set_language(client: &fantoccini::Client, lang: &str) {
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn every_screen_in_both_languages_at_375_and_320_px() {
     let server = Server::start_demo();
+    let mut violations = vec![];
     for viewport in [(375, 667), (320, 568)] {
         let browser = Browser::start_at(viewport).await;
         let client = &browser.client;
@@ -913,9 +930,10 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("home", "/"),
             ("login", "/login"),
             ("privacy", "/privacy"),
+            ("not-found", "/no-such-page"),
             ("wallet", "/coupons"),
         ];
-        visit_screens(&browser, &server.base_url, &guest, "guest").await;
+        violations.extend(visit_screens(&browser, &server.base_url, &guest, "guest").await);
         // The gold demo member, whose birthday is today: home greets them.
         LoginPage(client)
             .log_in(&server.base_url, "13800000003")
@@ -931,7 +949,13 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("wallet", "/coupons"),
             ("invite", "/invite"),
         ];
-        visit_screens(&browser, &server.base_url, &member, "member").await;
+        violations.extend(visit_screens(&browser, &server.base_url, &member, "member").await);
         browser.close().await;
     }
+    assert!(
+        violations.is_empty(),
+        "axe-core: {} serious or critical accessibility violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
 }

@@ -33,21 +33,28 @@ pub async fn sign_in(
 ) -> Outcome<SignedIn> {
     let pending = store::pending_code(db, phone.as_str())
         .await?
-        .ok_or(Refusal::WrongCode)?;
+        .ok_or(Refusal::WrongCode { tries_left: None })?;
     if pending.expires_at_ms <= ms(now) {
         return Err(Refusal::CodeExpired.into());
     }
     let tries = store::count_attempt(db, phone.as_str())
         .await?
-        .ok_or(Refusal::WrongCode)?;
+        .ok_or(Refusal::WrongCode { tries_left: None })?;
     if tries > policy.max_attempts {
+        // A new code may be asked for once the last one is `resend_after` old: the wait
+        // said is the time until then, so the message and the code button agree.
+        let resend_at_ms = pending.sent_at_ms + policy.resend_after.as_millis() as i64;
+        let left_ms = (resend_at_ms - ms(now)).max(0);
         return Err(Refusal::TooManyAttempts {
-            retry_after_s: policy.resend_after.as_secs(),
+            retry_after_s: (left_ms as u64).div_ceil(1000).max(1),
         }
         .into());
     }
     if store::code_hash(&pending.salt, phone.as_str(), code) != pending.code_sha256 {
-        return Err(Refusal::WrongCode.into());
+        return Err(Refusal::WrongCode {
+            tries_left: Some(policy.max_attempts - tries),
+        }
+        .into());
     }
     let notice = &program.membership.privacy_notice_version;
     let mut tx = crate::db::begin_write(db).await?;
@@ -59,7 +66,7 @@ pub async fn sign_in(
         .into());
     }
     if !store::consume_code(&mut tx, phone.as_str(), &pending.code_sha256).await? {
-        return Err(Refusal::WrongCode.into());
+        return Err(Refusal::WrongCode { tries_left: None }.into());
     }
     let registered = existing.is_none();
     let member_id = match existing {

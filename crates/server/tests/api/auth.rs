@@ -296,17 +296,26 @@ async fn five_wrong_tries_use_up_the_code_even_for_the_right_one() {
     let wrong: Vec<String> = (0..5)
         .map(|i| format!("{:06}", (code.parse::<u32>().unwrap() + 1 + i) % 1_000_000))
         .collect();
-    for guess in &wrong {
-        login(&app, with_consent(&app, PHONE_A, guess))
-            .await
-            .assert_error(StatusCode::UNAUTHORIZED, "code_invalid");
+    // Each wrong code says how many tries are left.
+    for (i, guess) in wrong.iter().enumerate() {
+        let res = login(&app, with_consent(&app, PHONE_A, guess)).await;
+        res.assert_error(StatusCode::UNAUTHORIZED, "code_invalid");
+        assert_eq!(res.json()["error"]["tries_left"], json!(4 - i));
     }
     assert_eq!(attempts(&app, "+8613900000001").await, 5);
+    // The lock lasts until a new code may be sent (a minute after the last), and says so
+    // to the second: 20 s after sending, 40 s are left.
+    app.set_now("2026-03-10T12:00:20+08:00");
     for _ in 0..2 {
         let res = login(&app, with_consent(&app, PHONE_A, &code)).await;
         res.assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
-        assert!(!res.header(header::RETRY_AFTER).is_empty());
+        assert_eq!(res.header(header::RETRY_AFTER), "40");
     }
+    let res = app
+        .post_json("/api/auth/otp", &json!({ "phone": "+86 13900000001" }))
+        .await;
+    res.assert_error(StatusCode::TOO_MANY_REQUESTS, "code_sent_recently");
+    assert_eq!(res.header(header::RETRY_AFTER), "40");
     assert_eq!(members(&app).await, 0);
     assert_eq!(sessions(&app).await, 0);
     // A new code (a minute later) starts a new count.
