@@ -16,15 +16,12 @@ pub fn LangSwitch() -> impl IntoView {
             Locale::en => Locale::zh,
         })
     };
+    // The visible name ("EN") is part of the accessible one ("EN Switch to English"): a
+    // voice-control user says what they see (WCAG 2.5.3).
     view! {
-        <button
-            type="button"
-            class="lang-switch"
-            data-testid="lang-switch"
-            aria-label=tr!(app.lang_switch_label)
-            on:click=switch
-        >
+        <button type="button" class="lang-switch" data-testid="lang-switch" on:click=switch>
             {tr!(app.lang_switch)}
+            <span class="sr-only">" " {tr!(app.lang_switch_label)}</span>
         </button>
     }
 }

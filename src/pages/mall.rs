@@ -7,12 +7,12 @@ use rules::money::group_thousands;
 use rules::{Points, Program};
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::{need_login, Loader, Toast, TopBar};
+use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_of, fill, ineligible};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr, Lang};
+use crate::text::{dyn_text, flag, lang, tr};
 
 /// The points mall: the balance, every item with its price and whether the member may
 /// redeem it (and why not), a confirmation sheet, and the result.
@@ -47,6 +47,8 @@ struct Mall {
     /// The balance after the last redemption, and whether it gave a coupon.
     done: RwSignal<Option<(Points, bool)>>,
     toast: Toast,
+    /// The language, for the toast (read when the answer comes, outside any component).
+    locale: RwSignal<Locale>,
 }
 
 impl Mall {
@@ -59,6 +61,7 @@ impl Mall {
             pending: RwSignal::new(None),
             done: RwSignal::new(None),
             toast,
+            locale: lang(),
         }
     }
 
@@ -98,7 +101,7 @@ impl Mall {
             self.done
                 .set(Some((r.points_balance_after, r.coupon.is_some())));
             self.toast.show(fill(
-                td_string!(expect_context::<Lang>().0.get_untracked(), mall.done),
+                td_string!(self.locale.get_untracked(), mall.done),
                 &[("points", &group_thousands(r.points_balance_after))],
             ));
             // The catalog (stock, limits, what is affordable) and home follow.
@@ -156,10 +159,10 @@ fn MallContent(program: Arc<Program>) -> impl IntoView {
                 <a href=Route::Wallet.path() data-testid="mall-to-wallet" on:click=follow(Route::Wallet)>{tr!(mall.to_wallet)}</a>
             </span>
         </p>
-        <p class="card notice notice--error" role="alert" data-testid="mall-error" data-code=error_code
-            hidden=flag(move || error.with(Option::is_none) || pending.with(Option::is_some))>
-            {error_text}
-        </p>
+        // A refused redemption shows in its sheet; a failed load here, with a retry.
+        <div hidden=flag(move || pending.with(Option::is_some))>
+            {error_notice("mall-error", error, move || mall.load())}
+        </div>
         {grid}
         <ConfirmSheet mall error_code error_text />
     }
@@ -181,13 +184,18 @@ fn item_card(mall: Mall, program: &Program, item: CatalogItem) -> impl IntoView 
         view! { <img class="mall-item__picture" src=picture_src(src) alt="" loading="lazy" width="160" height="100" /> }
     });
     let limit = item.item.limit.clone().map(|limit| {
-        let (n, done) = (group_thousands(limit.count), group_thousands(item.redeemed_in_period));
+        let (n, done) = (group_thousands(limit.count), item.redeemed_in_period);
         let text = dyn_text(move || {
+            let l = locale.get();
             let template = match limit.period {
-                LimitPeriod::Month => td_string!(locale.get(), mall.limit_month),
-                LimitPeriod::Lifetime => td_string!(locale.get(), mall.limit_lifetime),
+                LimitPeriod::Month => td_string!(l, mall.limit_month),
+                LimitPeriod::Lifetime => td_string!(l, mall.limit_lifetime),
             };
-            fill(template, &[("n", &n), ("done", &done)])
+            let mut text = fill(template, &[("n", &n)]);
+            if done > 0 {
+                text += &fill(td_string!(l, mall.redeemed), &[("n", &group_thousands(done))]);
+            }
+            text
         });
         view! { <p class="mall-item__meta" data-testid=format!("mall-limit-{}", item.item.id)>{text}</p> }
     });

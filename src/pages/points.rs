@@ -7,10 +7,10 @@ use rules::points::CheckinRules;
 use rules::Points;
 
 use crate::api::{self, Entry, Me};
-use crate::components::{expiring_notice, need_login, Loader, Toast, TopBar};
+use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
 use crate::display::date_of;
 use crate::i18n::*;
-use crate::labels::{error_of, fill, points_kind};
+use crate::labels::{fill, points_kind};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
@@ -167,10 +167,8 @@ fn CheckIn(
                     td_string!(locale.get(), points.checkin)
                 }.to_string())}
             </button>
-            <p class="field-msg field-msg--error" role="alert" data-testid="points-error"
-                data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
-                {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
-            </p>
+            // A failed check-in or history load, with a retry that loads what is true now.
+            {error_notice("points-error", error, move || history.load(false))}
         </section>
     }
 }
