@@ -136,8 +136,10 @@ impl AppState {
 }
 
 async fn fetch() -> Result<Loaded, ApiError> {
-    let program = api::program().await?;
-    let me = match api::me().await {
+    // Both at once (index.html preloads both while the wasm downloads).
+    let (program, me) = futures::future::join(api::program(), api::me()).await;
+    let program = program?;
+    let me = match me {
         Ok(me) => Some(Arc::new(me)),
         Err(e) if e.status == 401 => None,
         Err(e) => return Err(e),

@@ -4,14 +4,11 @@
 //! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite, next
 //! to a bare axum handler.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
-use flate2::write::GzEncoder;
-use flate2::Compression;
-
+use crate::build::{brotli_best, gzip_best};
 use crate::proc::{show, took};
 use crate::test::rules_wasm_test;
 use crate::{build, install, Result, Workspace};
@@ -118,9 +115,9 @@ fn download_size(dist: &Path) -> Result<String> {
     };
     let (lazy, first): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(on_demand);
     println!("  first screen:");
-    let (raw, gz) = size_table(dist, &first)?;
+    let (raw, gz, br) = size_table(dist, &first)?;
     println!("  screens fetched on demand:");
-    let (lazy_raw, lazy_gz) = size_table(dist, &lazy)?;
+    let (lazy_raw, lazy_gz, _) = size_table(dist, &lazy)?;
     let kb = gz as f64 / 1000.0;
     let verdict = if kb <= SIZE_TARGET_KB {
         "within"
@@ -128,9 +125,10 @@ fn download_size(dist: &Path) -> Result<String> {
         "OVER"
     };
     Ok(format!(
-        "first screen download: {kb:.1} kB gzip ({:.1} kB raw) in {} files; {verdict} the \
-         {SIZE_TARGET_KB} kB target; the other screens' modules: {:.1} kB gzip ({:.1} kB raw) \
-         in {} files, fetched on demand",
+        "first screen download: {kb:.1} kB gzip, {:.1} kB brotli ({:.1} kB raw) in {} files; \
+         {verdict} the {SIZE_TARGET_KB} kB gzip target; the other screens' modules: {:.1} kB \
+         gzip ({:.1} kB raw) in {} files, fetched on demand",
+        br as f64 / 1000.0,
         raw as f64 / 1000.0,
         first.len(),
         lazy_gz as f64 / 1000.0,
@@ -139,21 +137,24 @@ fn download_size(dist: &Path) -> Result<String> {
     ))
 }
 
-/// Prints each file's raw and gzip size and the totals; returns the totals.
-fn size_table(dist: &Path, files: &[PathBuf]) -> Result<(usize, usize)> {
-    let (mut raw_total, mut gz_total) = (0usize, 0usize);
-    println!("  {:>10}  {:>10}  file", "raw B", "gzip B");
+/// Prints each file's raw, gzip -9 and brotli 11 size (what the server sends: the
+/// build's precompressed files) and the totals; returns the totals (raw, gzip, brotli).
+fn size_table(dist: &Path, files: &[PathBuf]) -> Result<(usize, usize, usize)> {
+    let (mut raw_total, mut gz_total, mut br_total) = (0usize, 0usize, 0usize);
+    println!("  {:>10}  {:>10}  {:>10}  file", "raw B", "gzip B", "br B");
     for file in files {
         let bytes =
             std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let gz = gzip_len(&bytes)?;
+        let gz = gzip_best(&bytes)?.len();
+        let br = brotli_best(&bytes)?.len();
         raw_total += bytes.len();
         gz_total += gz;
+        br_total += br;
         let name = file.strip_prefix(dist).unwrap_or(file).display();
-        println!("  {:>10}  {:>10}  {name}", bytes.len(), gz);
+        println!("  {:>10}  {:>10}  {:>10}  {name}", bytes.len(), gz, br);
     }
-    println!("  {raw_total:>10}  {gz_total:>10}  total");
-    Ok((raw_total, gz_total))
+    println!("  {raw_total:>10}  {gz_total:>10}  {br_total:>10}  total");
+    Ok((raw_total, gz_total, br_total))
 }
 
 /// The .js, .wasm and .css files under `dir`.
@@ -173,13 +174,4 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
         }
     }
     Ok(())
-}
-
-fn gzip_len(bytes: &[u8]) -> Result<usize> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .map(|gz| gz.len())
-        .map_err(|e| format!("gzip: {e}"))
 }

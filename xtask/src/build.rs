@@ -79,7 +79,127 @@ pub fn build(ws: &Workspace) -> Result {
     }
     let hash = build_hash(&modules)?;
     let names = publish(&modules, &hash, &ws.dist())?;
-    inject_loader(&ws.dist().join("index.html"), &names)
+    inject_loader(&ws.dist().join("index.html"), &names)?;
+    service_worker(&ws.root.join("web/sw.js"), &ws.dist())?;
+    precompress(&ws.dist())
+}
+
+/// Writes dist/sw.js from its template (`web/sw.js`): the files it caches (every file of
+/// dist/ but the page, the worker and the compressed copies; the page is cached as `/`)
+/// and a version that changes with any of them, so a new build is a new worker.
+fn service_worker(template: &Path, dist: &Path) -> Result {
+    let mut files = vec![];
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for path in read_dir(&dir)? {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if !matches!(name, "index.html" | "sw.js")
+                && !name.ends_with(".br")
+                && !name.ends_with(".gz")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut hasher = DefaultHasher::new();
+    let mut urls = vec![];
+    for file in &files {
+        let relative = file.strip_prefix(dist).map_err(|e| e.to_string())?;
+        let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+        hasher.write(url.as_bytes());
+        hasher.write(&read(file)?);
+        urls.push(format!("\"{url}\""));
+    }
+    hasher.write(&read(&dist.join("index.html"))?);
+    let text = fs::read_to_string(template)
+        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
+    if !text.contains("__VERSION__") || !text.contains("__FILES__") {
+        return Err(format!(
+            "{} lacks __VERSION__ or __FILES__",
+            template.display()
+        ));
+    }
+    let worker = text
+        .replace("__VERSION__", &format!("{:016x}", hasher.finish()))
+        .replace("__FILES__", &format!("[{}]", urls.join(", ")));
+    let out = dist.join("sw.js");
+    fs::write(&out, worker).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
+/// Writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip -9) beside every file
+/// of dist/ a browser fetches compressed, for the server to send as they are (content
+/// negotiation, `ServeDir::precompressed_*`): the best ratios cost seconds once here,
+/// not on every request. index.html is served from memory by the server and compressed
+/// there.
+fn precompress(dist: &Path) -> Result {
+    const COMPRESSIBLE: [&str; 6] = ["js", "wasm", "css", "svg", "json", "webmanifest"];
+    let mut files = vec![];
+    let mut dirs = vec![dist.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for path in read_dir(&dir)? {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| COMPRESSIBLE.contains(&e))
+            {
+                files.push(path);
+            }
+        }
+    }
+    let (mut raw, mut br, mut gz) = (0, 0, 0);
+    for file in &files {
+        let bytes = read(file)?;
+        let brotli = brotli_best(&bytes)?;
+        let gzip = gzip_best(&bytes)?;
+        let with = |ext: &str| {
+            let mut name = file.clone().into_os_string();
+            name.push(ext);
+            PathBuf::from(name)
+        };
+        for (path, data) in [(with(".br"), &brotli), (with(".gz"), &gzip)] {
+            fs::write(&path, data).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        (raw, br, gz) = (raw + bytes.len(), br + brotli.len(), gz + gzip.len());
+    }
+    println!(
+        "precompressed {} files: {:.1} kB → {:.1} kB br, {:.1} kB gz",
+        files.len(),
+        raw as f64 / 1000.0,
+        br as f64 / 1000.0,
+        gz as f64 / 1000.0
+    );
+    Ok(())
+}
+
+/// Brotli at its best ratio (quality 11, 4 MiB window).
+pub fn brotli_best(bytes: &[u8]) -> Result<Vec<u8>> {
+    let mut out = vec![];
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
+        .map_err(|e| format!("brotli: {e}"))?;
+    Ok(out)
+}
+
+/// gzip -9.
+pub fn gzip_best(bytes: &[u8]) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| format!("gzip: {e}"))
 }
 
 /// `trunk build --release --offline`: the page without the wasm (index.html's
@@ -220,11 +340,19 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     let html = without_skipped_link(&html)
         .ok_or_else(|| format!("{} has no skipped rel=rust link", index.display()))?;
     let Published { js, wasm, loader } = names;
+    // The data home needs is fetched with the wasm, not after it starts: the app's own
+    // requests (same URL, mode and credentials) take these answers. The service worker
+    // is registered once the page is idle (`web/sw.js`).
     let head = format!(
         "<link rel=modulepreload href=/{js}>\
          <link rel=modulepreload href=/{loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href=/{wasm}>\
-         <script type=module>import init from '/{js}';await init({{module_or_path:'/{wasm}'}});</script>\
+         <link rel=preload as=fetch crossorigin href=/api/program>\
+         <link rel=preload as=fetch crossorigin href=/api/me>\
+         <script type=module>import init from '/{js}';\
+         if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('/sw.js'));\
+         document.readyState==='complete'?sw():addEventListener('load',sw)}}\
+         await init({{module_or_path:'/{wasm}'}});</script>\
          </head>"
     );
     if !html.contains("</head>") {

@@ -60,7 +60,12 @@ impl Site {
         };
         Ok(Site {
             // Directories are not listed nor mapped to their index.html: "/" is the app.
-            dir: ServeDir::new(dir).append_index_html_on_directories(false),
+            // The build's `.br` / `.gz` beside a file are sent to a browser that takes
+            // them (Accept-Encoding; `Vary` set): brotli 11 made once, not on the fly.
+            dir: ServeDir::new(dir)
+                .append_index_html_on_directories(false)
+                .precompressed_br()
+                .precompressed_gzip(),
             index: Bytes::from(index),
             hashes,
         })
@@ -123,6 +128,16 @@ pub async fn serve(State(state): State<AppState>, req: Request) -> Response {
     };
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // The body depends on Accept-Encoding (a precompressed file or not): caches between
+    // must key on it. ServeDir does not say so for the files it picks.
+    let varies = res.headers().get_all(header::VARY).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))
+    });
+    if !varies {
+        res.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     res
 }
 

@@ -105,6 +105,45 @@ async fn wasm_is_application_wasm_and_compressed_on_request() {
 }
 
 #[tokio::test]
+async fn the_builds_precompressed_files_are_sent_as_they_are() {
+    // Stand-ins for the build's brotli and gzip files: recognisable bytes, so the test
+    // sees that the server sent them rather than compressing on the fly.
+    let (br, gz) = (
+        b"BROTLI-11 made at build".to_vec(),
+        b"GZIP-9 made at build".to_vec(),
+    );
+    let app = spawn_with(Options {
+        dist: Some(vec![
+            ("index.html", index_html()),
+            (
+                "split_mall-0123456789abcdef.wasm",
+                b"\0asm\x01\0\0\0".repeat(300),
+            ),
+            ("split_mall-0123456789abcdef.wasm.br", br.clone()),
+            ("split_mall-0123456789abcdef.wasm.gz", gz.clone()),
+        ]),
+        ..Options::default()
+    })
+    .await;
+    let path = "/split_mall-0123456789abcdef.wasm";
+    for (accept, encoding, body) in [("br, gzip", "br", &br), ("gzip", "gzip", &gz)] {
+        let res = app.get_with(path, &[("accept-encoding", accept)]).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(res.header(header::CONTENT_ENCODING), encoding);
+        assert_eq!(&res.body, body, "{accept}");
+        assert_eq!(res.header(header::CONTENT_TYPE), "application/wasm");
+        assert_eq!(
+            res.header(header::CACHE_CONTROL),
+            "public, max-age=31536000, immutable"
+        );
+        assert!(res.header(header::VARY).contains("accept-encoding"));
+    }
+    let plain = app.get(path).await;
+    assert_eq!(plain.header(header::CONTENT_ENCODING), "");
+    assert_eq!(plain.body.len(), 8 * 300);
+}
+
+#[tokio::test]
 async fn missing_assets_stay_404_and_api_never_gets_index_html() {
     let app = spawn_site(None).await;
     let res = app.get("/member-center-app-ffffffffffffffff.js").await;
