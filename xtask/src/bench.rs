@@ -2,7 +2,9 @@
 //! the first screen, gzip -9, against 200 kB; (b) the quote's time natively, in the
 //! server's profile; (c) the same quote in wasm in headless Chromium, in the app's
 //! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite, next
-//! to a bare axum handler.
+//! to a bare axum handler; (e) the first screen in Chromium under Slow 4G and a 4×
+//! slower CPU: LCP cold and repeat, bytes and requests, keystroke → repaint
+//! (`tests/e2e/benches/first_screen.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -65,6 +67,36 @@ pub fn all(ws: &Workspace) -> Result {
         "--nocapture",
     ]);
     figures.extend(run_and_keep(&mut wasm, "quote wasm")?);
+
+    // The first screen as a slow phone gets it, from the server of a real deployment.
+    println!("\n== xtask bench: the first screen in Chromium, Slow 4G, 4x CPU ==");
+    crate::proc::run(ws.cargo().args([
+        "build",
+        "-p",
+        "member-center",
+        "--bin",
+        "member-center",
+        "--profile",
+        "server",
+    ]))?;
+    let mut screen = ws.cargo();
+    screen
+        .args([
+            "bench",
+            "-p",
+            "e2e",
+            "--bench",
+            "first_screen",
+            "--profile",
+            "server",
+        ])
+        .env("E2E_DIST", ws.dist())
+        .env(
+            "E2E_SERVER_BIN",
+            ws.target_dir.join("server").join("member-center"),
+        )
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+    figures.extend(run_and_keep(&mut screen, "first-screen:")?);
 
     println!("\n== xtask bench: figures ({}) ==", took(start.elapsed()));
     for line in figures {

@@ -5,6 +5,7 @@
 //! The tests need a built app and the server binary; `cargo xtask test` provides both
 //! through `E2E_DIST` and `E2E_SERVER_BIN`, and runs them with `--ignored`.
 
+pub mod cdp;
 pub mod pages;
 
 use std::net::TcpListener;

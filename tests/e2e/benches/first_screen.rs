@@ -1,0 +1,182 @@
+//! `cargo xtask bench`: the first screen as a shopper's phone gets it. The built app and
+//! the real server (demo mode, logged out) in headless Chromium at 375×667 under
+//! Lighthouse's mobile "Slow 4G" and a 4× slower CPU (`e2e::cdp::slow_phone`):
+//!
+//! - cold loads (a fresh profile each: no cache, no service worker): the largest
+//!   contentful paint, and the bytes on the wire (`transferSize`: compressed, with
+//!   headers) and requests made before home is interactive (its progress bar shown);
+//! - repeat loads (the same profile after the first visit installed the service worker);
+//! - the preview: one keystroke's input event to the frame after it (rAF, then a task),
+//!   50 keystrokes at 4× CPU.
+//!
+//! Figures, not assertions: every line the targets are read from starts `first-screen:`.
+
+use std::time::Duration;
+
+use e2e::cdp::{cpu_slowdown, slow_phone};
+use e2e::{Browser, Server};
+use serde_json::{json, Value};
+
+const RUNS: usize = 5;
+const KEYSTROKES: usize = 50;
+
+/// One page load's figures.
+struct Load {
+    lcp_ms: f64,
+    bytes: f64,
+    requests: usize,
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let server = Server::start_demo();
+    let home = format!("{}/", server.base_url);
+
+    let mut cold = vec![];
+    for _ in 0..RUNS {
+        let browser = Browser::start().await;
+        slow_phone(&browser.client).await;
+        cold.push(load(&browser, &home).await);
+        browser.close().await;
+    }
+
+    let browser = Browser::start().await;
+    slow_phone(&browser.client).await;
+    load(&browser, &home).await;
+    worker_ready(&browser).await;
+    let mut repeat = vec![];
+    for _ in 0..RUNS {
+        browser.client.goto("about:blank").await.expect("leave");
+        repeat.push(load(&browser, &home).await);
+    }
+    browser.close().await;
+
+    let browser = Browser::start().await;
+    let typing = keystrokes(&browser, &server.base_url).await;
+    browser.close().await;
+
+    let median = |v: Vec<f64>| percentile(v, 50);
+    let first = &cold[0];
+    println!(
+        "first-screen: cold load (Slow 4G, 4x CPU, median of {RUNS}): LCP {:.0} ms; {:.1} kB \
+         on the wire in {} requests before home is interactive",
+        median(cold.iter().map(|l| l.lcp_ms).collect()),
+        median(cold.iter().map(|l| l.bytes).collect()) / 1000.0,
+        first.requests,
+    );
+    println!(
+        "first-screen: repeat load (service worker, median of {RUNS}): LCP {:.0} ms; {:.1} kB \
+         on the wire",
+        median(repeat.iter().map(|l| l.lcp_ms).collect()),
+        median(repeat.iter().map(|l| l.bytes).collect()) / 1000.0,
+    );
+    println!(
+        "first-screen: preview keystroke to repaint (4x CPU, {KEYSTROKES} keystrokes): p50 \
+         {:.1} ms, p95 {:.1} ms",
+        percentile(typing.clone(), 50),
+        percentile(typing, 95),
+    );
+}
+
+/// Opens `url`, waits for home to be interactive, and reads the browser's own figures.
+async fn load(browser: &Browser, url: &str) -> Load {
+    let client = &browser.client;
+    client.goto(url).await.expect("open home");
+    let mut interactive = Value::Null;
+    for _ in 0..600 {
+        interactive = client
+            .execute(
+                "return document.querySelector('[role=progressbar]') ? performance.now() : null;",
+                vec![],
+            )
+            .await
+            .expect("poll home");
+        if !interactive.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(!interactive.is_null(), "home never showed its progress bar");
+    let figures = client
+        .execute_async(
+            r#"const [at, done] = arguments;
+               new PerformanceObserver((list) => {
+                 const entries = [
+                   ...performance.getEntriesByType('navigation'),
+                   ...performance.getEntriesByType('resource'),
+                 ].filter((e) => e.startTime <= at);
+                 done({
+                   lcp: list.getEntries().at(-1).startTime,
+                   bytes: entries.reduce((sum, e) => sum + e.transferSize, 0),
+                   requests: entries.length,
+                 });
+               }).observe({ type: 'largest-contentful-paint', buffered: true });"#,
+            vec![interactive],
+        )
+        .await
+        .expect("the page's timings");
+    Load {
+        lcp_ms: figures["lcp"].as_f64().expect("an LCP"),
+        bytes: figures["bytes"].as_f64().expect("bytes"),
+        requests: figures["requests"].as_u64().expect("requests") as usize,
+    }
+}
+
+/// Waits until the service worker the page registered is active (its files cached).
+async fn worker_ready(browser: &Browser) {
+    browser
+        .client
+        .execute_async(
+            "const done = arguments[0]; navigator.serviceWorker.ready.then(() => done(true));",
+            vec![],
+        )
+        .await
+        .expect("the service worker");
+}
+
+/// Times `KEYSTROKES` amounts typed into the preview at 4× CPU: from the input event to
+/// the frame after it, in ms.
+async fn keystrokes(browser: &Browser, base_url: &str) -> Vec<f64> {
+    let client = &browser.client;
+    client
+        .goto(&format!("{base_url}/preview"))
+        .await
+        .expect("open the preview");
+    e2e::pages::find(client, "preview-amount").await;
+    cpu_slowdown(client, 4).await;
+    let times = client
+        .execute_async(
+            r#"const [n, done] = arguments;
+               (async () => {
+                 const input = document.querySelector('[data-testid=preview-amount]');
+                 const times = [];
+                 for (let i = 0; i < n; i++) {
+                   const start = performance.now();
+                   input.value = `${100 + i * 37}.50`;
+                   input.dispatchEvent(new Event('input', { bubbles: true }));
+                   await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+                   times.push(performance.now() - start);
+                 }
+                 done(times);
+               })();"#,
+            vec![json!(KEYSTROKES)],
+        )
+        .await
+        .expect("the keystrokes");
+    // The last amount was quoted (the figures are of real work).
+    let payable = e2e::pages::text(client, "quote-payable").await;
+    assert!(!payable.is_empty(), "no price after typing");
+    times
+        .as_array()
+        .expect("times")
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect()
+}
+
+/// The `p`th percentile (nearest rank).
+fn percentile(mut values: Vec<f64>, p: usize) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let rank = (p * values.len()).div_ceil(100).max(1);
+    values[rank - 1]
+}
