@@ -80,12 +80,20 @@ pub async fn delete_me() -> Result<(), ApiError> {
     send(Method::DELETE, "/me", None).await.map(drop)
 }
 
-/// `PATCH /api/me` with one field: `nickname`, `locale` or `birthday` (`YYYY-MM-DD`).
+/// `PATCH /api/me {"locale": …}` for the language switch on every screen. The body is
+/// written by hand: the locale is one of the app's own two names, and serializing
+/// `contract::me::Update` here would put its serializer in the first screen's module
+/// (the profile's `update_me` stays in its own).
+pub async fn save_locale(locale: &'static str) -> Result<(), ApiError> {
+    let body = format!("{{\"locale\":\"{locale}\"}}");
+    send(Method::PATCH, "/me", Some(body)).await.map(drop)
+}
+
+/// `PATCH /api/me` with one field: `nickname` or `birthday` (`YYYY-MM-DD`).
 pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
     let mut update = contract::me::Update::default();
     match field {
         "nickname" => update.nickname = Some(value.to_owned()),
-        "locale" => update.locale = Some(value.to_owned()),
         _ => {
             let date = value.parse().map_err(|_| ApiError {
                 status: 0,

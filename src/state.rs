@@ -136,17 +136,19 @@ impl AppState {
 }
 
 async fn fetch() -> Result<Loaded, ApiError> {
-    // Both at once (index.html preloads both while the wasm downloads).
-    let (program, me) = futures::future::join(api::program(), api::me()).await;
+    // All at once (index.html preloads the first two while the wasm downloads). The demo
+    // personas are asked for too (a 404 outside demo mode): logged out they are shown,
+    // and waiting for `/api/me`'s 401 first would cost a round trip.
+    let (program, me, demo) =
+        futures::future::join3(api::program(), api::me(), api::demo_members()).await;
     let program = program?;
     let me = match me {
         Ok(me) => Some(Arc::new(me)),
         Err(e) if e.status == 401 => None,
         Err(e) => return Err(e),
     };
-    // Logged out: the demo personas, where the server has them (demo mode).
     let members = match me {
-        None => api::demo_members().await.unwrap_or_default(),
+        None => demo.unwrap_or_default(),
         Some(_) => Vec::new(),
     };
     Ok(Loaded {

@@ -38,7 +38,7 @@ pub fn choose_language(next: Locale) {
     if logged_in {
         // A failure is harmless: this device remembers it anyway.
         leptos::task::spawn_local(async move {
-            let _ = api::update_me("locale", next.as_str()).await;
+            let _ = api::save_locale(next.as_str()).await;
         });
     }
 }

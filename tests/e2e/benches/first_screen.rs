@@ -100,17 +100,22 @@ async fn load(browser: &Browser, url: &str) -> Load {
     let figures = client
         .execute_async(
             r#"const [at, done] = arguments;
-               new PerformanceObserver((list) => {
+               // Every candidate the browser reports (a paint is reported a moment after
+               // it happens, one callback at a time); the last one is the LCP.
+               const paints = [];
+               new PerformanceObserver((list) => paints.push(...list.getEntries()))
+                 .observe({ type: 'largest-contentful-paint', buffered: true });
+               setTimeout(() => {
                  const entries = [
                    ...performance.getEntriesByType('navigation'),
                    ...performance.getEntriesByType('resource'),
                  ].filter((e) => e.startTime <= at);
                  done({
-                   lcp: list.getEntries().at(-1).startTime,
+                   lcp: paints.at(-1).startTime,
                    bytes: entries.reduce((sum, e) => sum + e.transferSize, 0),
                    requests: entries.length,
                  });
-               }).observe({ type: 'largest-contentful-paint', buffered: true });"#,
+               }, 1500);"#,
             vec![interactive],
         )
         .await
