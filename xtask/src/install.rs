@@ -110,16 +110,7 @@ pub fn all(ws: &Workspace) -> Result {
             let version = out.split_whitespace().nth(2)?;
             (version == BINARYEN_MAJOR).then(|| format!("{out} at {}", wasm_opt.display()))
         },
-        || {
-            std::fs::create_dir_all(ws.tools_dir())
-                .map_err(|e| format!("cannot create {}: {e}", ws.tools_dir().display()))?;
-            let package = format!("binaryen@{BINARYEN_MAJOR}");
-            run(Command::new("npm")
-                .arg("install")
-                .arg("--prefix")
-                .arg(ws.tools_dir())
-                .args(["--no-audit", "--no-fund", "--save-exact", &package]))
-        },
+        || npm_install(ws, &format!("binaryen@{BINARYEN_MAJOR}")),
     )?;
     let axe = ws.axe_js();
     step(
@@ -130,14 +121,7 @@ pub fn all(ws: &Workspace) -> Result {
             (manifest.contains(&wanted) && axe.is_file())
                 .then(|| format!("axe-core {AXE_VERSION} at {}", axe.display()))
         },
-        || {
-            let package = format!("axe-core@{AXE_VERSION}");
-            run(Command::new("npm")
-                .arg("install")
-                .arg("--prefix")
-                .arg(ws.tools_dir())
-                .args(["--no-audit", "--no-fund", "--save-exact", &package]))
-        },
+        || npm_install(ws, &format!("axe-core@{AXE_VERSION}")),
     )?;
 
     if Path::new("/usr/bin/wasm-opt").exists() {
@@ -170,6 +154,17 @@ pub fn all(ws: &Workspace) -> Result {
 
     println!("install: all satisfied in {}", took(start.elapsed()));
     Ok(())
+}
+
+/// `npm install` of one exact package version into `.tools/` (its own `package.json`).
+fn npm_install(ws: &Workspace, package: &str) -> Result {
+    std::fs::create_dir_all(ws.tools_dir())
+        .map_err(|e| format!("cannot create {}: {e}", ws.tools_dir().display()))?;
+    run(Command::new("npm")
+        .arg("install")
+        .arg("--prefix")
+        .arg(ws.tools_dir())
+        .args(["--no-audit", "--no-fund", "--save-exact", package]))
 }
 
 /// Checks whether something is satisfied (`Some(what was found)`), and if not installs it
