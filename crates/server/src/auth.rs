@@ -3,18 +3,16 @@
 //! login.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use governor::clock::{Clock as _, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 use crate::clock::ms;
 use crate::db::auth as store;
+use crate::db::limits as store_limits;
 use crate::error::ApiError;
 use crate::AppState;
 use contract::ErrorCode;
@@ -56,55 +54,55 @@ impl Default for AuthPolicy {
     }
 }
 
-/// In-memory per-IP, per-phone and per-member limiters (GCRA). They start afresh when the server
-/// restarts; the per-phone resend interval is kept in the database.
-pub struct IpLimits {
-    codes: DefaultKeyedRateLimiter<IpAddr>,
-    logins: DefaultKeyedRateLimiter<IpAddr>,
-    phone_codes: DefaultKeyedRateLimiter<String>,
-    invite_tries: DefaultKeyedRateLimiter<String>,
+/// The per-IP, per-phone and per-member limits, counted in the database
+/// (`db::limits`) so that every server on one database shares them. Fixed windows (an
+/// hour, a day) on the server's clock: a burst across a window's end may reach twice a
+/// limit, which still bounds what a script gets per day.
+pub struct RequestLimits {
+    policy: AuthPolicy,
 }
 
-impl IpLimits {
-    pub fn new(policy: &AuthPolicy) -> Arc<IpLimits> {
-        let per_hour = |n: u32| Quota::per_hour(NonZeroU32::new(n.max(1)).expect("max(1)"));
-        let per_day = |n: u32| {
-            let n = NonZeroU32::new(n.max(1)).expect("max(1)");
-            Quota::with_period(Duration::from_secs(24 * 3600) / n.get())
-                .expect("a positive period")
-                .allow_burst(n)
-        };
-        Arc::new(IpLimits {
-            codes: RateLimiter::keyed(per_hour(policy.codes_per_ip_per_hour)),
-            logins: RateLimiter::keyed(per_hour(policy.logins_per_ip_per_hour)),
-            phone_codes: RateLimiter::keyed(per_day(policy.codes_per_phone_per_day)),
-            invite_tries: RateLimiter::keyed(per_hour(policy.invite_tries_per_member_per_hour)),
+const HOUR_MS: i64 = 3_600_000;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+impl RequestLimits {
+    pub fn new(policy: &AuthPolicy) -> Arc<RequestLimits> {
+        Arc::new(RequestLimits {
+            policy: policy.clone(),
         })
     }
 
-    pub fn check_code(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.codes, &ip, FROM_ADDRESS)
+    pub async fn check_code(&self, state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
+        let limit = (self.policy.codes_per_ip_per_hour, HOUR_MS);
+        check(state, &format!("code-ip:{ip}"), limit, FROM_ADDRESS).await
     }
 
-    pub fn check_login(&self, ip: IpAddr) -> Result<(), ApiError> {
-        check(&self.logins, &ip, FROM_ADDRESS)
+    pub async fn check_login(&self, state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
+        let limit = (self.policy.logins_per_ip_per_hour, HOUR_MS);
+        check(state, &format!("login-ip:{ip}"), limit, FROM_ADDRESS).await
     }
 
-    pub fn check_phone_code(&self, phone: &str) -> Result<(), ApiError> {
+    pub async fn check_phone_code(&self, state: &AppState, phone: &str) -> Result<(), ApiError> {
         let refusal = (
             ErrorCode::TooManyCodes,
             "too many codes for this phone today; try again later",
         );
-        check(&self.phone_codes, &phone.to_owned(), refusal)
+        let limit = (self.policy.codes_per_phone_per_day, DAY_MS);
+        check(state, &format!("code-phone:{phone}"), limit, refusal).await
     }
 
     /// One invite code tried by a member, right or wrong.
-    pub fn check_invite_try(&self, member_id: &str) -> Result<(), ApiError> {
+    pub async fn check_invite_try(
+        &self,
+        state: &AppState,
+        member_id: &str,
+    ) -> Result<(), ApiError> {
         let refusal = (
             ErrorCode::TooManyAttempts,
             "too many invite codes tried; try again later",
         );
-        check(&self.invite_tries, &member_id.to_owned(), refusal)
+        let limit = (self.policy.invite_tries_per_member_per_hour, HOUR_MS);
+        check(state, &format!("invite:{member_id}"), limit, refusal).await
     }
 }
 
@@ -114,17 +112,21 @@ const FROM_ADDRESS: (ErrorCode, &str) = (
     "too many requests from this address; try again later",
 );
 
-/// One request against a keyed limit: refused with 429, the code and message given, and
-/// `Retry-After` when the key may try again.
-fn check<K: std::hash::Hash + Eq + Clone>(
-    limiter: &DefaultKeyedRateLimiter<K>,
-    key: &K,
+/// One request against a keyed limit of `max` hits per `window_ms`: refused with 429, the
+/// code and message given, and `Retry-After` when the window ends.
+async fn check(
+    state: &AppState,
+    key: &str,
+    (max, window_ms): (u32, i64),
     (code, message): (ErrorCode, &'static str),
 ) -> Result<(), ApiError> {
-    limiter.check_key(key).map_err(|not_until| {
-        let wait = not_until.wait_time_from(DefaultClock::default().now());
-        ApiError::too_many(code, message, wait.as_secs().max(1))
-    })
+    let now = ms(&state.clock.now());
+    let (hits, ends) = store_limits::hit(&state.db, key, window_ms, now).await?;
+    if hits > i64::from(max.max(1)) {
+        let wait_s = ((ends - now).max(0) as u64).div_ceil(1000).max(1);
+        return Err(ApiError::too_many(code, message, wait_s));
+    }
+    Ok(())
 }
 
 /// The client's address: the socket's peer, or — when the peer is one of the trusted

@@ -22,6 +22,7 @@ pub mod demo;
 pub mod export;
 pub mod invites;
 pub mod ledger;
+pub mod limits;
 pub mod mall;
 pub mod members;
 pub mod orders;

@@ -1,6 +1,7 @@
 //! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
 //! for a given date): points expiry for every member, the monthly and birthday coupons due
-//! on the date, and the monthly downgrade evaluation. All are idempotent: running them twice for one date changes nothing the second time.
+//! on the date, the monthly downgrade evaluation, and forgetting the login limits' ended
+//! counting windows. All are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
 
 use chrono::{Datelike as _, NaiveDate};
@@ -8,7 +9,7 @@ use rules::Program;
 use serde::Serialize;
 
 use crate::clock::ms;
-use crate::db::{coupons, ledger, lock_member, members, Db};
+use crate::db::{coupons, ledger, limits, lock_member, members, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -20,12 +21,17 @@ pub struct JobReport {
     pub tiers_dropped: u64,
     /// Coupons issued for `date` by this run (a rerun issues none).
     pub coupons_issued: coupons::Issued,
+    /// Counting windows of the login and guessing limits that had ended, forgotten.
+    pub limit_windows_pruned: u64,
 }
 
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
 pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
     let at = program.local_midnight(date);
-    let mut report = JobReport::default();
+    let mut report = JobReport {
+        limit_windows_pruned: limits::prune(db, ms(&at)).await?,
+        ..JobReport::default()
+    };
     let ids = members::active_ids(db).await?;
     for id in &ids {
         let mut tx = crate::db::begin_write(db).await?;

@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::auth::{AuthPolicy, IpLimits};
+use crate::auth::{AuthPolicy, RequestLimits};
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::routes::static_files::Site;
@@ -55,7 +55,7 @@ pub struct AppState {
     /// "Now" for every rule; tests pin it.
     pub clock: Clock,
     pub auth: Arc<AuthPolicy>,
-    pub ip_limits: Arc<IpLimits>,
+    pub limits: Arc<RequestLimits>,
     /// Demo/dev mode: one-time codes are logged and returned as `dev_code`.
     pub dev_codes: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `auth::client_ip`).
@@ -72,7 +72,7 @@ impl AppState {
             site: None,
             frame_ancestors: FrameAncestors::default(),
             clock: Clock::system(),
-            ip_limits: IpLimits::new(&auth),
+            limits: RequestLimits::new(&auth),
             auth: Arc::new(auth),
             dev_codes: false,
             trusted_proxies: Arc::new([]),
@@ -97,7 +97,7 @@ impl AppState {
     }
 
     pub fn with_auth_policy(mut self, policy: AuthPolicy) -> AppState {
-        self.ip_limits = IpLimits::new(&policy);
+        self.limits = RequestLimits::new(&policy);
         self.auth = Arc::new(policy);
         self
     }

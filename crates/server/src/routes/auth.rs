@@ -45,8 +45,11 @@ async fn send_code(
             ));
         }
     }
-    state.ip_limits.check_code(ip)?;
-    state.ip_limits.check_phone_code(phone.as_str())?;
+    state.limits.check_code(&state, ip).await?;
+    state
+        .limits
+        .check_phone_code(&state, phone.as_str())
+        .await?;
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
     let expires = ms(&now) + policy.code_ttl.as_millis() as i64;
     store::put_code(&state.db, phone.as_str(), &code, ms(&now), expires).await?;
@@ -68,7 +71,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    state.ip_limits.check_login(ip)?;
+    state.limits.check_login(&state, ip).await?;
     let phone = Phone::parse(&body.phone)?;
     // Something that cannot be a code is bad input, not a guess: it must not use up one of
     // the member's tries.

@@ -34,7 +34,7 @@ async fn accept(
     me: AuthMember,
     ApiJson(body): ApiJson<Accept>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    state.ip_limits.check_invite_try(&me.id)?;
+    state.limits.check_invite_try(&state, &me.id).await?;
     let now = state.clock.now();
     let accepted =
         invites::accept(&state.db, &state.program.program, &me.id, &body.code, &now).await?;

@@ -534,6 +534,62 @@ async fn bad_login_input_is_refused_and_changes_nothing() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.json());
 }
 
+/// Two servers on one database count the same tries: a script alternating between them
+/// gets no more than from one. The counts are kept per window and forgotten by the jobs
+/// once the window has ended.
+#[tokio::test]
+async fn two_servers_on_one_database_share_the_limits() {
+    let one = spawn_with(Options {
+        now: Some(chrono::DateTime::parse_from_rfc3339(NOW).unwrap()),
+        auth_policy: Some(AuthPolicy {
+            logins_per_ip_per_hour: 3,
+            ..AuthPolicy::default()
+        }),
+        ..Options::default()
+    })
+    .await;
+    let two = one.second_server();
+    async fn try_login(app: &TestApp) -> TestResponse {
+        let body = json!({ "phone": "13900000031", "code": "000000" });
+        app.call_with(
+            Method::POST,
+            "/api/auth/login",
+            &[],
+            Some("10.0.2.1"),
+            Some(&body),
+        )
+        .await
+    }
+    async fn rows(app: &TestApp) -> i64 {
+        app.scalar("SELECT COUNT(*) FROM rate_counts", &[]).await
+    }
+    for app in [&one, &two, &one] {
+        assert_eq!(try_login(app).await.status, StatusCode::UNAUTHORIZED);
+    }
+    for app in [&two, &one] {
+        let res = try_login(app).await;
+        res.assert_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests");
+        // 12:00 local is 04:00 UTC: the hour's window ends in 3,600 s.
+        assert_eq!(res.header(header::RETRY_AFTER), "3600");
+    }
+    // The next hour is a new window, on both.
+    one.set_now("2026-03-10T13:00:00+08:00");
+    assert_eq!(try_login(&two).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(rows(&one).await, 2);
+    // The jobs forget the ended windows (the longest limit counts a day).
+    let program = rules::Program::default_program();
+    let db = &one.state.db;
+    member_center::jobs::run(db, &program, "2026-03-11".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(rows(&one).await, 2, "windows of the last day are kept");
+    let report = member_center::jobs::run(db, &program, "2026-03-13".parse().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.limit_windows_pruned, 2);
+    assert_eq!(rows(&two).await, 0);
+}
+
 #[tokio::test]
 async fn codes_per_phone_are_limited_per_day_whatever_the_address() {
     let app = spawn_with(Options {

@@ -117,6 +117,23 @@ pub async fn spawn_with(options: Options) -> TestApp {
     }
 }
 
+impl TestApp {
+    /// A second server on this one's database, as another `serve` process would be: its
+    /// own state in memory (nothing shared but the database), the same settings.
+    pub fn second_server(&self) -> TestApp {
+        let program = self.state.program.program.clone();
+        let state = AppState::new(program, self.state.db.clone())
+            .with_dev_codes(self.state.dev_codes)
+            .with_clock(self.state.clock.clone())
+            .with_auth_policy((*self.state.auth).clone());
+        TestApp {
+            router: app(state.clone()),
+            state,
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+}
+
 pub fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().fixed_offset()
 }

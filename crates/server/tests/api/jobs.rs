@@ -141,6 +141,8 @@ async fn six_evaluations_below_drop_gold_to_silver_and_reaching_the_threshold_re
                 monthly: 1,
                 birthday: 0
             },
+            // The world's logins a month ago (checked in the auth tests).
+            limit_windows_pruned: report.limit_windows_pruned,
         }
     );
     assert_eq!(standing(&w, &a).await, ("gold".to_owned(), 1));
