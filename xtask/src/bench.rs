@@ -1,8 +1,8 @@
 //! `cargo xtask bench`: figures, not pass/fail tests. (a) what the browser downloads for
 //! the first screen, gzip -9, against 200 kB; (b) the quote's time natively, in the
 //! server's profile; (c) the same quote in wasm in headless Chromium, in the app's
-//! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite, next
-//! to a bare axum handler; (e) the first screen in Chromium under Slow 4G and a 4×
+//! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite and on
+//! PostgreSQL, next to a bare axum handler and one with one query; (e) the first screen in Chromium under Slow 4G and a 4×
 //! slower CPU: LCP cold and repeat, bytes and requests, keystroke → repaint
 //! (`tests/e2e/benches/first_screen.rs`).
 
@@ -42,8 +42,9 @@ pub fn all(ws: &Workspace) -> Result {
     ]);
     figures.extend(run_and_keep(&mut native, "quote native")?);
 
-    println!("\n== xtask bench: the API over HTTP on SQLite (--profile server) ==");
+    println!("\n== xtask bench: the API over HTTP, SQLite and PostgreSQL (--profile server) ==");
     let mut api = ws.cargo();
+    api.env("MC_BENCH_POSTGRES_URL", crate::postgres::test_database()?);
     api.args([
         "bench",
         "-p",

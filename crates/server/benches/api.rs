@@ -2,11 +2,12 @@
 //! `cargo bench -p member-center --bench api --profile server`): order ingestion,
 //! `GET /api/me` and points-mall redemptions of one item by every client at once, each
 //! next to a bare axum handler measured in the same run, so the figures
-//! say what the database and the rules cost on top of HTTP itself. Clients and server share
-//! the machine's cores; the figures are for comparison, not capacity planning.
+//! say what the database and the rules cost on top of HTTP itself. On SQLite always, and on
+//! PostgreSQL too when `MC_BENCH_POSTGRES_URL` names a database (`cargo xtask bench` sets
+//! it; the bench works in a schema of its own). Clients and server share the machine's
+//! cores; the figures are for comparison, not capacity planning.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::routing::get;
@@ -28,10 +29,24 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let (base, bare, key, tokens) = runtime.block_on(setup(&url));
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let mut figures = bench_store(&runtime, "SQLite", &sqlite);
+    if let Ok(base) = std::env::var("MC_BENCH_POSTGRES_URL") {
+        let url = runtime.block_on(fresh_schema(&base));
+        figures.extend(bench_store(&runtime, "PostgreSQL", &url));
+    }
+    for figure in figures {
+        println!("{figure}");
+    }
+}
 
-    let bare_figure = measure("bare axum handler (GET, JSON)", |_, _| {
+/// Every figure of one store: a server of its own on a fresh database.
+fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec<String> {
+    let (base, bare, key, tokens) = runtime.block_on(setup(url));
+    let measure = |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| {
+        format!("api {name}: {} ({store})", measure(make))
+    };
+    let bare_figure = measure("bare axum handler (GET, JSON)", &|_| {
         (
             ureq::http::Method::GET,
             format!("{bare}/"),
@@ -40,9 +55,19 @@ fn main() {
             None,
         )
     });
-    let counter = Arc::new(AtomicUsize::new(0));
+    // The floor under every figure below: one round trip to the database per request.
+    let one_query = measure("bare handler, one query (SELECT 1)", &|_| {
+        (
+            ureq::http::Method::GET,
+            format!("{bare}/query"),
+            None,
+            None,
+            None,
+        )
+    });
+    let counter = AtomicUsize::new(0);
     let paid = chrono::Utc::now().fixed_offset().to_rfc3339();
-    let orders = measure("order ingestion (POST /api/v1/orders)", |client, _| {
+    let orders = measure("order ingestion (POST /api/v1/orders)", &|client| {
         let n = counter.fetch_add(1, Ordering::Relaxed);
         let body = json!({
             "order_id": format!("B-{n:07}"),
@@ -62,7 +87,7 @@ fn main() {
             None,
         )
     });
-    let me = measure("GET /api/me", |client, _| {
+    let me = measure("GET /api/me", &|client| {
         let token = tokens[client % MEMBERS].clone();
         (
             ureq::http::Method::GET,
@@ -77,7 +102,7 @@ fn main() {
     let redeemed = AtomicUsize::new(0);
     let redemptions = measure(
         "mall redemption, one item (POST /api/mall/redeem)",
-        |client, _| {
+        &|client| {
             let n = redeemed.fetch_add(1, Ordering::Relaxed);
             (
                 ureq::http::Method::POST,
@@ -88,17 +113,29 @@ fn main() {
             )
         },
     );
-    for figure in [bare_figure, orders, me, redemptions] {
-        println!("{figure}");
-    }
+    vec![bare_figure, one_query, orders, me, redemptions]
+}
+
+/// A new schema in the PostgreSQL at `base`, and the URL that works in it.
+async fn fresh_schema(base: &str) -> String {
+    let schema = format!("bench_{}", chrono::Utc::now().timestamp_millis());
+    let admin = db::connect(base).await.expect("PostgreSQL");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .expect("create schema");
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}options=-c%20search_path%3D{schema}")
 }
 
 fn phone(i: usize) -> String {
     format!("1370000{i:04}")
 }
 
-/// The app on a SQLite file with members, a shop key and a session per member; a bare
-/// axum router beside it. Returns (app URL, bare URL, key, tokens).
+/// The app on the database at `url` with members, a shop key and a session per member; a
+/// bare axum router beside it (`/`: JSON, `/query`: one query on the same database).
+/// Returns (app URL, bare URL, key, tokens).
 async fn setup(url: &str) -> (String, String, String, Vec<String>) {
     let pool = db::connect(url).await.expect("database");
     db::migrate(&pool).await.expect("migrations");
@@ -129,13 +166,24 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
         }))
         .expect("a mall item"),
     );
-    let state = AppState::new(program, pool);
+    let state = AppState::new(program, pool.clone());
     let app = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", app.local_addr().unwrap());
     tokio::spawn(member_center::serve(app, state, std::future::pending()));
     let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let bare_url = format!("http://{}", bare.local_addr().unwrap());
-    let router = Router::new().route("/", get(|| async { Json(json!({ "ok": true })) }));
+    let router = Router::new()
+        .route("/", get(|| async { Json(json!({ "ok": true })) }))
+        .route(
+            "/query",
+            get(move || async move {
+                let one: i64 = sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
+                    .fetch_one(&pool)
+                    .await
+                    .expect("SELECT 1");
+                Json(json!({ "ok": one }))
+            }),
+        );
     tokio::spawn(async move { axum::serve(bare, router).await });
     (base, bare_url, key, tokens)
 }
@@ -150,8 +198,8 @@ type Request = (
 );
 
 /// `CLIENTS` threads, each with a keep-alive connection, send `REQUESTS_PER_CLIENT`
-/// requests one after another; every answer must be 2xx. Returns the figure line.
-fn measure(name: &str, make: impl Fn(usize, usize) -> Request + Sync) -> String {
+/// requests one after another; every answer must be 2xx. Returns the figures.
+fn measure(make: &(dyn Fn(usize) -> Request + Sync)) -> String {
     let start = Instant::now();
     let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
@@ -163,8 +211,8 @@ fn measure(name: &str, make: impl Fn(usize, usize) -> Request + Sync) -> String 
                         .build()
                         .into();
                     (0..REQUESTS_PER_CLIENT)
-                        .map(|i| {
-                            let (method, url, bearer, body, key) = make(client, i);
+                        .map(|_| {
+                            let (method, url, bearer, body, key) = make(client);
                             let t = Instant::now();
                             let status = send(&agent, method, &url, bearer, body, key);
                             assert!((200..300).contains(&status), "{url}: {status}");
@@ -183,7 +231,7 @@ fn measure(name: &str, make: impl Fn(usize, usize) -> Request + Sync) -> String 
     latencies.sort_unstable();
     let n = latencies.len();
     format!(
-        "api {name}: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms ({n} requests, {CLIENTS} clients, SQLite)",
+        "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {n} requests from {CLIENTS} clients",
         n as f64 / elapsed.as_secs_f64(),
         latencies[n / 2].as_secs_f64() * 1e3,
         latencies[n * 99 / 100].as_secs_f64() * 1e3,

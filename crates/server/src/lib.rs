@@ -37,6 +37,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
+use crate::workflows::orders::group_commit::OrderWriter;
 
 /// Request bodies above this are refused with 413 `payload_too_large`; a quote with the
 /// program's largest cart and wallet stays far below it.
@@ -60,6 +61,8 @@ pub struct AppState {
     pub dev_codes: bool,
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `auth::client_ip`).
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
+    /// The shop's orders are recorded through this (group commit on SQLite).
+    pub orders: Arc<OrderWriter>,
 }
 
 impl AppState {
@@ -67,6 +70,7 @@ impl AppState {
         let auth = AuthPolicy::default();
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
+            orders: Arc::new(OrderWriter::new(db.clone())),
             db,
             demo: false,
             site: None,

@@ -232,12 +232,15 @@ pub async fn release(tx: &mut Tx<'_>, coupon_id: &str) -> sqlx::Result<()> {
 }
 
 /// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
-pub async fn wallet(
-    db: &super::Db,
+pub async fn wallet<'e, E>(
+    db: E,
     member_id: &str,
     now: &DateTime<FixedOffset>,
     wanted: Option<CouponStatus>,
-) -> anyhow::Result<Vec<WalletCoupon>> {
+) -> anyhow::Result<Vec<WalletCoupon>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     use sqlx::Row as _;
     let rows = sqlx::query(
         "SELECT id, kind, title, source, valid_from, valid_until, \
@@ -284,50 +287,25 @@ pub async fn wallet(
     Ok(coupons)
 }
 
-/// The titles of the member's unused coupons, by id: the preview's coupon list names
+/// The titles of the unused coupons of a wallet, by id: the preview's coupon list names
 /// each coupon as the wallet does.
-pub async fn unused_titles(
-    conn: &mut sqlx::AnyConnection,
-    member_id: &str,
-) -> anyhow::Result<BTreeMap<String, Text>> {
-    use sqlx::Row as _;
-    let rows = sqlx::query(
-        "SELECT id, title, title_en FROM coupons WHERE member_id = $1 AND used_at IS NULL",
-    )
-    .bind(member_id)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut titles = BTreeMap::new();
-    for r in rows {
-        titles.insert(
-            r.try_get("id")?,
-            stored_title(r.try_get("title")?, r.try_get("title_en")?),
-        );
-    }
-    Ok(titles)
+pub fn unused_titles(wallet: &[WalletCoupon]) -> BTreeMap<String, Text> {
+    wallet
+        .iter()
+        .filter(|c| c.used_at.is_none())
+        .map(|c| (c.id.clone(), c.title.clone()))
+        .collect()
 }
 
-/// Counts by status at `now` (`rules::coupon::coupon_status`).
-pub async fn counts(
-    conn: &mut sqlx::AnyConnection,
-    member_id: &str,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<CouponCounts> {
-    use sqlx::Row as _;
-    let rows = sqlx::query("SELECT used_at, valid_until FROM coupons WHERE member_id = $1")
-        .bind(member_id)
-        .fetch_all(&mut *conn)
-        .await?;
+/// A wallet's coupons counted by status (as [`wallet`] read them).
+pub fn counts(wallet: &[WalletCoupon]) -> CouponCounts {
     let mut counts = CouponCounts::default();
-    for row in rows {
-        let used: Option<String> = row.try_get("used_at")?;
-        let until: String = row.try_get("valid_until")?;
-        let until = DateTime::parse_from_rfc3339(&until)?;
-        match coupon_status(used.is_some(), &until, now) {
+    for c in wallet {
+        match c.status {
             CouponStatus::Used => counts.used += 1,
             CouponStatus::Expired => counts.expired += 1,
             CouponStatus::Available => counts.available += 1,
         }
     }
-    Ok(counts)
+    counts
 }

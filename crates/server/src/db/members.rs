@@ -8,8 +8,6 @@ use rules::Text;
 use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
 use sqlx::Row as _;
 
-use super::ledger;
-
 use super::{Db, Tx};
 use crate::clock::{ms, random_token};
 
@@ -188,8 +186,60 @@ fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
     })
 }
 
+/// The sums a member's standing at `at` needs, read in one query: the trailing spend
+/// ([`trailing_spend`] with the window ending at `at`), the points expired by `at` but not
+/// yet recorded ([`super::ledger::expired_unrecorded`]) and the points expiring in
+/// (`at`, `warn_until`] with the first of those expiries ([`super::ledger::expiring`]). One round
+/// trip instead of three: each is a hop to the database's thread, and the home screen and
+/// every order need them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sums {
+    pub trailing_spend: Fen,
+    pub expired: Points,
+    pub expiring: Option<(Points, i64)>,
+}
+
+pub async fn sums<'e, E>(
+    db: E,
+    member_id: &str,
+    at: &DateTime<FixedOffset>,
+    warn_until: &DateTime<FixedOffset>,
+) -> anyhow::Result<Sums>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let lots = "FROM point_lots WHERE member_id = $1 AND remaining > 0";
+    let sql = format!(
+        "SELECT \
+           (SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
+            WHERE member_id = $1 AND paid_at_ms > $2 AND paid_at_ms <= $3) AS trailing_spend, \
+           (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
+            AND expires_at_ms <= $3) AS expired, \
+           (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
+            AND expires_at_ms > $3 AND expires_at_ms <= $4) AS expiring, \
+           (SELECT MIN(expires_at_ms) {lots} \
+            AND expires_at_ms > $3 AND expires_at_ms <= $4) AS first_expiry"
+    );
+    let row = sqlx::query(&sql)
+        .bind(member_id)
+        .bind(ms(&window_start(at)))
+        .bind(ms(at))
+        .bind(ms(warn_until))
+        .fetch_one(db)
+        .await?;
+    let expiring: Points = row.try_get("expiring")?;
+    let first_expiry: Option<i64> = row.try_get("first_expiry")?;
+    Ok(Sums {
+        trailing_spend: row.try_get("trailing_spend")?,
+        expired: row.try_get("expired")?,
+        expiring: first_expiry
+            .filter(|_| expiring.is_positive())
+            .map(|at| (expiring, at)),
+    })
+}
+
 /// The member as the quote sees them at `at` (trailing spend up to `at`), with the balance
-/// as it stands at `now` (unrecorded expiry subtracted) and the coupons a quote at `at` is
+/// as it stands at `at` (unrecorded expiry subtracted) and the coupons a quote at `at` is
 /// given ([`rules::coupon::quotable_wallet`]: those valid then, and `named`, the coupon the
 /// order names).
 pub async fn snapshot(
@@ -199,22 +249,34 @@ pub async fn snapshot(
     at: &DateTime<FixedOffset>,
     named: Option<&str>,
 ) -> anyhow::Result<MemberSnapshot> {
-    let spend = trailing_spend(&mut *conn, &member.id, ms(&window_start(at)), ms(at)).await?;
-    let expired = ledger::expired_unrecorded(&mut *conn, &member.id, ms(at)).await?;
-    Ok(MemberSnapshot {
+    let sums = sums(&mut *conn, &member.id, at, at).await?;
+    let unused = unused_coupons(&mut *conn, &member.id).await?;
+    Ok(snapshot_of(program, member, at, named, &sums, unused))
+}
+
+/// [`snapshot`] from what was read.
+pub fn snapshot_of(
+    program: &Program,
+    member: &MemberRow,
+    at: &DateTime<FixedOffset>,
+    named: Option<&str>,
+    sums: &Sums,
+    unused_coupons: Vec<Coupon>,
+) -> MemberSnapshot {
+    MemberSnapshot {
         tier: member.tier.clone(),
-        qualifying_spend_fen: spend,
+        qualifying_spend_fen: sums.trailing_spend,
         lifetime_spend_fen: member.lifetime_spend_fen,
-        points_balance: member.points_balance - expired,
+        points_balance: member.points_balance - sums.expired,
         birthday: member.birthday,
         first_order: member.first_order,
         coupons: rules::coupon::quotable_wallet(
-            unused_coupons(&mut *conn, &member.id).await?,
+            unused_coupons,
             at,
             named,
             program.limits.max_coupons,
         ),
-    })
+    }
 }
 
 /// Puts a coupon in a member's wallet.

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::auth::ShopKey;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
-use crate::workflows::orders::{self, OrderRequest};
+use crate::workflows::orders::OrderRequest;
 use crate::workflows::refunds::{self, RefundRequest};
 use crate::workflows::Recorded;
 use crate::AppState;
@@ -29,7 +29,7 @@ async fn record_order(
     ApiJson(req): ApiJson<OrderRequest>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    let recorded = orders::record_order(&state.db, &state.program.program, &req, &now).await?;
+    let recorded = state.orders.record(&state.program, req, &now).await?;
     Ok(answer(recorded))
 }
 

@@ -3,6 +3,8 @@
 //! milestones reached, the spend and tier. Idempotent by the shop's order id: the same
 //! order again answers the stored answer; the same id with another order is refused.
 
+pub mod group_commit;
+
 use chrono::{DateTime, Days, FixedOffset};
 use rules::quote::{Cart, CartLine, CouponChoice, PointsChoice, QuoteInput, QuoteOptions};
 use rules::{Fen, Program, Quote, QuoteError};
@@ -60,26 +62,36 @@ fn order_hashes(
     [request_hash(&identity), request_hash(req)]
 }
 
-/// Records an order (see the module's comment). `now` is the server's clock.
-pub async fn record_order(
-    db: &Db,
-    program: &Program,
-    req: &OrderRequest,
-    now: &DateTime<FixedOffset>,
-) -> Outcome<Recorded<OrderRecorded>> {
+/// An order that passed every check that needs no write, its member found: ready to
+/// be written in a transaction (its own, or a batch's: [`group_commit`]).
+pub struct CheckedOrder {
+    req: OrderRequest,
+    member_id: String,
+    paid_at: DateTime<FixedOffset>,
+    /// [`order_hashes`]: the first is stored with the order.
+    hashes: [String; 2],
+}
+
+/// What [`check`] found: the stored answer of a replay, or an order to write.
+pub enum Checked {
+    Replayed(Recorded<OrderRecorded>),
+    Ready(CheckedOrder),
+}
+
+/// The checks before the write (see the module's comment). `now` is the server's clock.
+pub async fn check(db: &Db, req: OrderRequest, now: &DateTime<FixedOffset>) -> Outcome<Checked> {
     if !is_client_id(&req.order_id) {
         return Err(Refusal::InvalidShopId(ShopId::Order).into());
     }
     let paid_at = DateTime::parse_from_rfc3339(&req.paid_at).map_err(|_| Refusal::InvalidPaidAt)?;
     let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
-    let hashes = order_hashes(req, phone.as_ref(), &paid_at);
-    let accepted = [hashes[0].as_str(), hashes[1].as_str()];
-    let id = req.order_id.as_str();
+    let hashes = order_hashes(&req, phone.as_ref(), &paid_at);
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
-    let stored = answers::stored(db, AnswerTable::Orders, id).await?;
-    if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
-        return Ok(replayed);
+    let stored = answers::stored(db, AnswerTable::Orders, &req.order_id).await?;
+    let accepted = [hashes[0].as_str(), hashes[1].as_str()];
+    if let Some(replayed) = replay(stored, Record::Order, &req.order_id, &accepted)? {
+        return Ok(Checked::Replayed(replayed));
     }
     let earliest = *now - Days::new(PAID_AT_MAX_AGE_DAYS);
     let latest = *now + chrono::Duration::minutes(PAID_AT_SKEW_MINUTES);
@@ -89,29 +101,75 @@ pub async fn record_order(
         }
         .into());
     }
-    let named = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?;
+    let member_id = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?
+        .resolve(db)
+        .await?;
+    Ok(Checked::Ready(CheckedOrder {
+        req,
+        member_id,
+        paid_at,
+        hashes,
+    }))
+}
+
+/// Records an order in a transaction of its own: on PostgreSQL, whose row locks let the
+/// orders of different members commit side by side. (SQLite has one writer: orders go
+/// through [`group_commit::OrderWriter`] there.)
+pub async fn record_order(
+    db: &Db,
+    program: &Program,
+    req: OrderRequest,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Recorded<OrderRecorded>> {
+    let order = match check(db, req, now).await? {
+        Checked::Replayed(replayed) => return Ok(replayed),
+        Checked::Ready(order) => order,
+    };
     // A concurrent first insert of the same id by another member path loses the race with
     // a unique violation; the retry then finds the stored order.
     for _ in 0..2 {
-        let member_id = named.resolve(db).await?;
         let mut tx = crate::db::begin_write(db).await?;
-        if !lock_member(&mut tx, &member_id).await? {
-            return Err(Refusal::MemberNotFound.into());
-        }
-        let stored = answers::stored(&mut *tx, AnswerTable::Orders, id).await?;
-        if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
-            return Ok(replayed);
-        }
-        match charge(&mut tx, program, req, &member_id, &paid_at, now, &hashes[0]).await {
-            Ok(answer) => {
-                tx.commit().await?;
-                return Ok(Recorded::new(answer));
+        match write(&mut tx, program, &order, now).await {
+            Ok(recorded) => {
+                if !recorded.replayed {
+                    tx.commit().await?;
+                }
+                return Ok(recorded);
             }
             Err(Failure::Storage(e)) if is_unique_violation(&e) => continue,
             Err(e) => return Err(e),
         }
     }
     Err(Refusal::RecordedConcurrently.into())
+}
+
+/// Writes a checked order in `tx`; the caller commits unless the answer is a replay.
+async fn write(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    order: &CheckedOrder,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Recorded<OrderRecorded>> {
+    if !lock_member(tx, &order.member_id).await? {
+        return Err(Refusal::MemberNotFound.into());
+    }
+    let id = order.req.order_id.as_str();
+    let stored = answers::stored(&mut **tx, AnswerTable::Orders, id).await?;
+    let accepted = [order.hashes[0].as_str(), order.hashes[1].as_str()];
+    if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
+        return Ok(replayed);
+    }
+    let answer = charge(
+        tx,
+        program,
+        &order.req,
+        &order.member_id,
+        &order.paid_at,
+        now,
+        &order.hashes[0],
+    )
+    .await?;
+    Ok(Recorded::new(answer))
 }
 
 /// Prices the order with the member's state as the server holds it and records it all.

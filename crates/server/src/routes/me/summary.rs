@@ -9,10 +9,11 @@ use rules::Fen;
 
 use crate::auth::AuthMember;
 use crate::clock::{from_ms, ms};
-use crate::db::{ledger, members};
+use crate::db::{coupons, members};
 use crate::error::ApiError;
 use crate::phone::mask;
 use crate::AppState;
+use contract::coupons::WalletCoupon;
 
 pub async fn get(State(state): State<AppState>, me: AuthMember) -> Result<Json<Summary>, ApiError> {
     Ok(Json(build(&state, &me.id).await?))
@@ -26,15 +27,20 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     let member = members::get(&mut *conn, member_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    let snapshot = members::snapshot(&mut conn, program, &member, &now, None).await?;
-    let spend = snapshot.qualifying_spend_fen;
     let warn_until = now + Days::new(program.points.expiry.warn_days.max(0) as u64);
-    let points_expiring = ledger::expiring(&mut *conn, member_id, ms(&now), ms(&warn_until))
-        .await?
-        .map(|(points, at)| Expiring {
-            points,
-            at: from_ms(at, program.offset()),
-        });
+    let sums = members::sums(&mut *conn, member_id, &now, &warn_until).await?;
+    let wallet = coupons::wallet(&mut *conn, member_id, &now, None).await?;
+    let unused = wallet
+        .iter()
+        .filter(|c| c.used_at.is_none())
+        .map(WalletCoupon::rules_coupon)
+        .collect();
+    let snapshot = members::snapshot_of(program, &member, &now, None, &sums, unused);
+    let spend = snapshot.qualifying_spend_fen;
+    let points_expiring = sums.expiring.map(|(points, at)| Expiring {
+        points,
+        at: from_ms(at, program.offset()),
+    });
     let threshold = program
         .tiers
         .by_id(&member.tier)
@@ -57,8 +63,6 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
     } else {
         None
     };
-    let coupons = crate::db::coupons::counts(&mut conn, member_id, &now).await?;
-    let coupon_titles = crate::db::coupons::unused_titles(&mut conn, member_id).await?;
     let last_checkin = member.checkin_date.map(|d| (d, member.checkin_streak));
     Ok(Summary {
         id: member.id.clone(),
@@ -74,10 +78,10 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,
-        coupons,
+        coupons: coupons::counts(&wallet),
         checkin: program.points.streak_state(today, last_checkin),
         snapshot,
-        coupon_titles,
+        coupon_titles: coupons::unused_titles(&wallet),
         now,
     })
 }

@@ -1,0 +1,104 @@
+//! Group commit (`workflows::orders::group_commit`): orders written in one transaction,
+//! each in its own savepoint. A refused order changes nothing, the others are kept; the
+//! same order twice in one batch is recorded once.
+
+use member_center::workflows::orders::group_commit::write_batch;
+use member_center::workflows::orders::{check, Checked, OrderRequest};
+use member_center::workflows::{Failure, Refusal};
+use rules::QuoteError;
+use serde_json::Value;
+
+use crate::support::{order, world, PHONE_A, PHONE_B};
+
+const NOW: &str = "2026-03-10T12:00:00+08:00";
+const PAID: &str = "2026-03-10T11:00:00+08:00";
+
+#[tokio::test]
+async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones() {
+    let w = world(NOW).await;
+    let state = &w.app.state;
+    let now = state.clock.now();
+    let mut names_a_missing_coupon = order("SO-3", PHONE_A, PAID, 30_000);
+    names_a_missing_coupon["coupon"] = "c_missing".into();
+    let bodies: Vec<Value> = vec![
+        order("SO-1", PHONE_A, PAID, 123_456),
+        order("SO-2", PHONE_B, PAID, 50_000),
+        // The same order again, in the same batch: a replay of the first.
+        order("SO-1", PHONE_A, PAID, 123_456),
+        // The same id with another cart: refused.
+        order("SO-1", PHONE_A, PAID, 99_999),
+        names_a_missing_coupon,
+        // Fails after its order row is written (the trigger below): its savepoint goes.
+        order("SO-4", PHONE_B, PAID, 40_000),
+    ];
+    fail_ledger_writes_of(&w.app, "SO-4").await;
+    let mut batch = vec![];
+    for body in bodies {
+        let req: OrderRequest = serde_json::from_value(body).unwrap();
+        // Nothing is written yet, so every order passes the checks before the write.
+        match check(&state.db, req, &now).await.expect("checked") {
+            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
+            Checked::Replayed(_) => panic!("nothing is recorded yet"),
+        }
+    }
+    let answers = write_batch(&state.db, &batch).await;
+
+    let first = answers[0].as_ref().expect("SO-1 recorded");
+    assert!(!first.replayed);
+    assert_eq!(first.answer.quote.points.total.0, 1_234 + 200);
+    assert!(!answers[1].as_ref().expect("SO-2 recorded").replayed);
+    let again = answers[2].as_ref().expect("SO-1 replayed");
+    assert!(again.replayed);
+    assert_eq!(again.answer.quote, first.answer.quote);
+    assert!(matches!(
+        answers[3],
+        Err(Failure::Refused(Refusal::DifferentBody { .. }))
+    ));
+    assert!(matches!(
+        answers[4],
+        Err(Failure::Quote(QuoteError::CouponNotFound))
+    ));
+    assert!(matches!(
+        answers[5],
+        Err(Failure::Storage(_) | Failure::Internal(_))
+    ));
+
+    // What is stored is what was answered: two orders, A's ledger holds SO-1 only.
+    assert_eq!(w.app.scalar("SELECT COUNT(*) FROM orders", &[]).await, 2);
+    let me = w.me(&w.a).await;
+    assert_eq!(me["points_balance"], 1_434);
+    assert_eq!(me["lifetime_spend_fen"], 123_456);
+    assert_eq!(w.me(&w.b).await["lifetime_spend_fen"], 50_000);
+    let replay = w.post_order(&order("SO-1", PHONE_A, PAID, 123_456)).await;
+    assert_eq!(replay.header("idempotent-replayed"), "true");
+    assert_eq!(
+        replay.json()["quote"],
+        serde_json::to_value(&first.answer.quote).unwrap()
+    );
+}
+
+/// Makes every ledger write of `order_id` fail, as a full disk or a broken row would.
+async fn fail_ledger_writes_of(app: &crate::helpers::TestApp, order_id: &str) {
+    let statements = match member_center::db::backend(&app.state.db) {
+        member_center::db::Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse BEFORE INSERT ON points_ledger \
+             WHEN NEW.order_id = '{order_id}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )],
+        member_center::db::Backend::Postgres => vec![
+            format!(
+                "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN \
+                 IF NEW.order_id = '{order_id}' THEN RAISE EXCEPTION 'refused'; END IF; \
+                 RETURN NEW; END $$ LANGUAGE plpgsql"
+            ),
+            "CREATE TRIGGER refuse BEFORE INSERT ON points_ledger \
+             FOR EACH ROW EXECUTE FUNCTION refuse()"
+                .to_owned(),
+        ],
+    };
+    for sql in statements {
+        sqlx::query(&sql)
+            .execute(&app.state.db)
+            .await
+            .expect("trigger");
+    }
+}
