@@ -132,6 +132,35 @@ impl TestApp {
             _dir: tempfile::tempdir().expect("temp dir"),
         }
     }
+
+    /// This app and a [`TestApp::second_server`] served over real HTTP, as two `serve`
+    /// processes on one database with clients alternating between them. Returns their base
+    /// URLs; the servers stop when the returned [`Servers`] is dropped.
+    pub async fn serve_two(&self) -> ([String; 2], Servers) {
+        let mut bases = vec![];
+        let mut tasks = vec![];
+        for state in [self.state.clone(), self.second_server().state] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            bases.push(format!("http://{}", listener.local_addr().unwrap()));
+            tasks.push(tokio::spawn(member_center::serve(
+                listener,
+                state,
+                std::future::pending(),
+            )));
+        }
+        (bases.try_into().unwrap(), Servers(tasks))
+    }
+}
+
+/// Servers started by [`TestApp::serve_two`], stopped when dropped.
+pub struct Servers(Vec<tokio::task::JoinHandle<std::io::Result<()>>>);
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
 }
 
 pub fn now() -> chrono::DateTime<chrono::FixedOffset> {

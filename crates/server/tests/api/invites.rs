@@ -4,6 +4,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
+use crate::helpers::TestApp;
 use crate::support::{members_with, world, World};
 
 const NOW: &str = "2027-03-10T12:00:00+08:00";
@@ -18,14 +19,17 @@ async fn progress(w: &World, token: &str) -> Value {
 }
 
 async fn accept(w: &World, token: &str, code: &str) -> crate::helpers::TestResponse {
-    w.app
-        .call(
-            Method::POST,
-            "/api/invites/accept",
-            Some(token),
-            Some(&json!({ "code": code })),
-        )
-        .await
+    accept_on(&w.app, token, code).await
+}
+
+async fn accept_on(app: &TestApp, token: &str, code: &str) -> crate::helpers::TestResponse {
+    app.call(
+        Method::POST,
+        "/api/invites/accept",
+        Some(token),
+        Some(&json!({ "code": code })),
+    )
+    .await
 }
 
 async fn invite_coupons(w: &World, member_id: &str, off_fen: &str) -> i64 {
@@ -232,10 +236,15 @@ async fn twelve_concurrent_acceptances_reward_the_inviter_ten_times_and_one_bonu
         .unwrap()
         .to_owned();
     let invitees = members_with(&w.app, 12, 0, "regular").await;
+    // Half go to a second server on the same database, as to another process.
+    let second = std::sync::Arc::new(w.app.second_server());
     let mut tasks = tokio::task::JoinSet::new();
-    for (_, token) in invitees {
-        let (w, code) = (w.clone(), code.clone());
-        tasks.spawn(async move { accept(&w, &token, &code).await.json() });
+    for (i, (_, token)) in invitees.into_iter().enumerate() {
+        let (w, second, code) = (w.clone(), second.clone(), code.clone());
+        tasks.spawn(async move {
+            let app = if i % 2 == 0 { &w.app } else { &second };
+            accept_on(app, &token, &code).await.json()
+        });
     }
     let answers = tasks.join_all().await;
     assert!(

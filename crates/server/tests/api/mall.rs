@@ -286,22 +286,18 @@ async fn bad_redemptions_answer_stable_codes_and_change_nothing() {
     );
 }
 
-/// Sends every (token, key, item) at once from its own thread over real HTTP; returns
-/// (status, body) in the same order.
+/// Sends every (token, key, item) at once from its own thread over real HTTP, to two
+/// servers on the one database in turn; returns (status, body) in the same order.
 async fn race(app: &TestApp, requests: Vec<(String, String, String)>) -> Vec<(u16, String)> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/api/mall/redeem", listener.local_addr().unwrap());
-    let server = tokio::spawn(member_center::serve(
-        listener,
-        app.state.clone(),
-        std::future::pending(),
-    ));
+    let (bases, servers) = app.serve_two().await;
     let answers = tokio::task::spawn_blocking(move || {
         let start = Arc::new(Barrier::new(requests.len()));
         let threads: Vec<_> = requests
             .into_iter()
-            .map(|(token, key, item)| {
-                let (start, url) = (start.clone(), url.clone());
+            .enumerate()
+            .map(|(i, (token, key, item))| {
+                let start = start.clone();
+                let url = format!("{}/api/mall/redeem", bases[i % 2]);
                 std::thread::spawn(move || {
                     let agent: ureq::Agent = ureq::Agent::config_builder()
                         .http_status_as_error(false)
@@ -326,7 +322,7 @@ async fn race(app: &TestApp, requests: Vec<(String, String, String)>) -> Vec<(u1
     })
     .await
     .unwrap();
-    server.abort();
+    drop(servers);
     answers
 }
 
