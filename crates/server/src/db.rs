@@ -110,6 +110,9 @@ async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
         "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = 10000",
+        // Pages read through a memory map instead of copied by `pread` into each
+        // connection's cache, which every commit by another connection invalidates.
+        "PRAGMA mmap_size = 268435456",
     ] {
         conn.execute(pragma).await?;
     }
