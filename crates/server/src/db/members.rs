@@ -84,6 +84,22 @@ where
     row.as_ref().map(member_row).transpose()
 }
 
+/// The member of a session token, with the checks of `auth::session_member` (the session
+/// not expired at `now_ms`, the member not deleted): the session and the member's row in
+/// one round trip.
+pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Option<MemberRow>> {
+    let sql = format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE deleted_at_ms IS NULL AND id = \
+           (SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)"
+    );
+    let row = sqlx::query(&sql)
+        .bind(crate::clock::sha256_hex(&[token.as_bytes()]))
+        .bind(now_ms)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(member_row).transpose()
+}
+
 /// The member id of a phone (E.164), if registered.
 pub async fn id_by_phone<'e, E>(db: E, phone: &str) -> anyhow::Result<Option<String>>
 where

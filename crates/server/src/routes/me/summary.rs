@@ -7,26 +7,43 @@ use chrono::Days;
 pub use contract::me::{Expiring, Summary};
 use rules::Fen;
 
-use crate::auth::AuthMember;
+use axum::http::HeaderMap;
+
+use crate::auth::session_token;
 use crate::clock::{from_ms, ms};
+use crate::db::members::MemberRow;
 use crate::db::{coupons, members};
 use crate::error::ApiError;
 use crate::phone::mask;
 use crate::AppState;
 use contract::coupons::WalletCoupon;
 
-pub async fn get(State(state): State<AppState>, me: AuthMember) -> Result<Json<Summary>, ApiError> {
-    Ok(Json(build(&state, &me.id).await?))
+/// The session and its member are read in one query (not [`crate::auth::AuthMember`] and
+/// then the member): the home screen asks for this on every start.
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Summary>, ApiError> {
+    let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
+    let member = members::by_session(&state.db, token, ms(&state.clock.now()))
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(Json(summarize(&state, member).await?))
 }
 
 pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiError> {
+    let member = members::get(&state.db, member_id)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    summarize(state, member).await
+}
+
+async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiError> {
     let program = &state.program.program;
     let now = state.clock.now().with_timezone(&program.offset());
     let today = program.local_date(&now);
+    let member_id = member.id.as_str();
     let mut conn = state.db.acquire().await?;
-    let member = members::get(&mut *conn, member_id)
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
     let warn_until = now + Days::new(program.points.expiry.warn_days.max(0) as u64);
     let sums = members::sums(&mut *conn, member_id, &now, &warn_until).await?;
     let wallet = coupons::wallet(&mut *conn, member_id, &now, None).await?;
