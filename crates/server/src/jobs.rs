@@ -32,8 +32,9 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         limit_windows_pruned: limits::prune(db, ms(&at)).await?,
         ..JobReport::default()
     };
-    let ids = members::active_ids(db).await?;
-    for id in &ids {
+    let mut pages = MemberPages::new(db);
+    while let Some(id) = pages.next().await? {
+        let id = &id;
         let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, id).await? {
             continue;
@@ -58,7 +59,9 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
     };
     report.evaluation = Some(eval_date);
     let eval_at = program.local_midnight(eval_date);
-    for id in &ids {
+    let mut pages = MemberPages::new(db);
+    while let Some(id) = pages.next().await? {
+        let id = &id;
         let mut tx = crate::db::begin_write(db).await?;
         if !lock_member(&mut tx, id).await? {
             continue;
@@ -96,4 +99,42 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         report.tiers_dropped += u64::from(e.dropped);
     }
     Ok(report)
+}
+
+/// Every member not deleted, one at a time, read a page of ids at a time: a run's memory
+/// does not grow with the number of members. A member registered during the walk is met
+/// if their id sorts after the page being worked on (the jobs are idempotent either way).
+struct MemberPages<'a> {
+    db: &'a Db,
+    page: std::vec::IntoIter<String>,
+    last: Option<String>,
+    done: bool,
+}
+
+impl<'a> MemberPages<'a> {
+    /// Ids per page: one short query per thousand members.
+    const PAGE: i64 = 1_000;
+
+    fn new(db: &'a Db) -> MemberPages<'a> {
+        MemberPages {
+            db,
+            page: Vec::new().into_iter(),
+            last: None,
+            done: false,
+        }
+    }
+
+    async fn next(&mut self) -> anyhow::Result<Option<String>> {
+        if let Some(id) = self.page.next() {
+            return Ok(Some(id));
+        }
+        if self.done {
+            return Ok(None);
+        }
+        let page = members::active_ids_after(self.db, self.last.as_deref(), Self::PAGE).await?;
+        self.done = (page.len() as i64) < Self::PAGE;
+        self.last = page.last().cloned();
+        self.page = page.into_iter();
+        Ok(self.page.next())
+    }
 }

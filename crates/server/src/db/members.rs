@@ -433,11 +433,20 @@ where
         .await
 }
 
-/// Every member not deleted, by id.
-pub async fn active_ids(db: &Db) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT id FROM members WHERE deleted_at_ms IS NULL ORDER BY id")
-        .fetch_all(db)
-        .await
+/// Members not deleted, by id: those after `after` (from the first when none), at most
+/// `limit`. One page of a walk over every member in bounded memory (`jobs::MemberPages`).
+pub async fn active_ids_after(
+    db: &Db,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT id FROM members WHERE deleted_at_ms IS NULL AND id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
 
 /// The date of the last downgrade evaluation applied to the member.

@@ -318,3 +318,29 @@ async fn registration_issues_the_welcome_and_first_order_coupons_once() {
     let only = "SELECT COUNT(*) FROM coupons WHERE member_id = $1 AND first_order_only = TRUE";
     assert_eq!(w.app.scalar(only, &[&a]).await, 1);
 }
+
+/// The job walks the members a page of ids at a time (1,000): every member of several
+/// pages is reached once, deleted ones are not.
+#[tokio::test]
+async fn the_job_reaches_every_member_across_pages_of_ids() {
+    let w = world("2026-03-10T12:00:00+08:00").await;
+    let members = crate::support::members_with(&w.app, 2_050, 10, "regular").await;
+    sqlx::query("UPDATE members SET deleted_at_ms = 1 WHERE id = $1")
+        .bind(&members[1_500].0)
+        .execute(&w.app.state.db)
+        .await
+        .unwrap();
+    // Two years on, every opening balance has expired: one expiry entry per member left.
+    let report = run(&w, "2028-03-10").await;
+    let walked = 2 + 2_050 - 1;
+    assert_eq!(report.members_checked_for_expiry, walked);
+    let expired = w
+        .app
+        .scalar(
+            "SELECT COUNT(*) FROM points_ledger WHERE kind = 'expire' AND points = -10",
+            &[],
+        )
+        .await;
+    assert_eq!(expired, 2_050 - 1);
+    assert_eq!(report.members_evaluated, walked);
+}
