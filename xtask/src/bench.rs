@@ -2,7 +2,8 @@
 //! the first screen, gzip -9, against 200 kB; (b) the quote's time natively, in the
 //! server's profile; (c) the same quote in wasm in headless Chromium, in the app's
 //! (release) profile; (d) order ingestion and `GET /api/me` over HTTP on SQLite and on
-//! PostgreSQL, next to a bare axum handler and one with one query; (e) the first screen in Chromium under Slow 4G and a 4×
+//! PostgreSQL, next to a bare axum handler and one with one query; (d') a million members:
+//! `GET /api/me` against its figure at 1,000 and `jobs run` over all; (e) the first screen in Chromium under Slow 4G and a 4×
 //! slower CPU: LCP cold and repeat, bytes and requests, keystroke → repaint
 //! (`tests/e2e/benches/first_screen.rs`).
 
@@ -55,6 +56,21 @@ pub fn all(ws: &Workspace) -> Result {
         "server",
     ]);
     figures.extend(run_and_keep(&mut api, "api ")?);
+
+    // A million members seeded, then GET /api/me and jobs run over them (about 25 minutes
+    // on 2 cores, most of it the job; `MC_SCALE_MEMBERS` makes it smaller).
+    println!("\n== xtask bench: a million members on SQLite (--profile server) ==");
+    let mut scale = ws.cargo();
+    scale.args([
+        "bench",
+        "-p",
+        "member-center",
+        "--bench",
+        "scale",
+        "--profile",
+        "server",
+    ]);
+    figures.extend(run_and_keep(&mut scale, "scale ")?);
 
     // The app ships the release profile (opt-level "z", LTO), so time that.
     println!("\n== xtask bench: the quote, wasm in headless Chromium (--release) ==");

@@ -8,18 +8,20 @@
 //! cores; the figures are for comparison, not capacity planning.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
 
 use axum::routing::get;
 use axum::{Json, Router};
 use member_center::clock::ms;
 use member_center::{db, AppState};
 use rules::Program;
-use serde_json::{json, Value};
+use serde_json::json;
 
-const CLIENTS: usize = 16;
+#[path = "support/http.rs"]
+mod http;
+
+use http::{measure, Request, CLIENTS, REQUESTS_PER_CLIENT};
+
 const MEMBERS: usize = 20;
-const REQUESTS_PER_CLIENT: usize = 250;
 /// The mall item every client redeems: 1 point, stock for every request, no limit.
 const BENCH_ITEM: &str = "bench-sticker";
 
@@ -32,7 +34,10 @@ fn main() {
     let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
     let mut figures = bench_store(&runtime, "SQLite", &sqlite);
     if let Ok(base) = std::env::var("MC_BENCH_POSTGRES_URL") {
-        let url = runtime.block_on(fresh_schema(&base));
+        let schema = format!("bench_{}", chrono::Utc::now().timestamp_millis());
+        let url = runtime
+            .block_on(db::create_postgres_schema(&base, &schema))
+            .expect("a schema of its own");
         figures.extend(bench_store(&runtime, "PostgreSQL", &url));
     }
     for figure in figures {
@@ -116,19 +121,6 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
     vec![bare_figure, one_query, orders, me, redemptions]
 }
 
-/// A new schema in the PostgreSQL at `base`, and the URL that works in it.
-async fn fresh_schema(base: &str) -> String {
-    let schema = format!("bench_{}", chrono::Utc::now().timestamp_millis());
-    let admin = db::connect(base).await.expect("PostgreSQL");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&admin)
-        .await
-        .expect("create schema");
-    admin.close().await;
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
-}
-
 fn phone(i: usize) -> String {
     format!("1370000{i:04}")
 }
@@ -186,87 +178,4 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
         );
     tokio::spawn(async move { axum::serve(bare, router).await });
     (base, bare_url, key, tokens)
-}
-
-/// Method, URL, bearer token or API key, JSON body, `Idempotency-Key`.
-type Request = (
-    ureq::http::Method,
-    String,
-    Option<String>,
-    Option<Value>,
-    Option<String>,
-);
-
-/// `CLIENTS` threads, each with a keep-alive connection, send `REQUESTS_PER_CLIENT`
-/// requests one after another; every answer must be 2xx. Returns the figures.
-fn measure(make: &(dyn Fn(usize) -> Request + Sync)) -> String {
-    let start = Instant::now();
-    let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..CLIENTS)
-            .map(|client| {
-                let make = &make;
-                scope.spawn(move || {
-                    let agent: ureq::Agent = ureq::Agent::config_builder()
-                        .http_status_as_error(false)
-                        .build()
-                        .into();
-                    (0..REQUESTS_PER_CLIENT)
-                        .map(|_| {
-                            let (method, url, bearer, body, key) = make(client);
-                            let t = Instant::now();
-                            let status = send(&agent, method, &url, bearer, body, key);
-                            assert!((200..300).contains(&status), "{url}: {status}");
-                            t.elapsed()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("client"))
-            .collect()
-    });
-    let elapsed = start.elapsed();
-    latencies.sort_unstable();
-    let n = latencies.len();
-    format!(
-        "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {n} requests from {CLIENTS} clients",
-        n as f64 / elapsed.as_secs_f64(),
-        latencies[n / 2].as_secs_f64() * 1e3,
-        latencies[n * 99 / 100].as_secs_f64() * 1e3,
-    )
-}
-
-fn send(
-    agent: &ureq::Agent,
-    method: ureq::http::Method,
-    url: &str,
-    bearer: Option<String>,
-    body: Option<Value>,
-    key: Option<String>,
-) -> u16 {
-    let auth = bearer.map(|t| format!("Bearer {t}"));
-    let result = match (method, body) {
-        (ureq::http::Method::POST, Some(body)) => {
-            let mut req = agent.post(url);
-            if let Some(a) = &auth {
-                req = req.header("Authorization", a);
-            }
-            if let Some(k) = &key {
-                req = req.header("Idempotency-Key", k);
-            }
-            req.send_json(&body)
-        }
-        _ => {
-            let mut req = agent.get(url);
-            if let Some(a) = &auth {
-                req = req.header("Authorization", a);
-            }
-            req.call()
-        }
-    };
-    let mut res = result.expect("request");
-    let _ = res.body_mut().read_to_string();
-    res.status().as_u16()
 }

@@ -140,6 +140,20 @@ pub fn backend(db: &Db) -> Backend {
     }
 }
 
+/// A new, empty schema named `schema` in the PostgreSQL at `base`, and the URL of that
+/// database that works in it (`search_path`): a database of their own for each test and
+/// bench on one server.
+pub async fn create_postgres_schema(base: &str, schema: &str) -> anyhow::Result<String> {
+    let admin = connect(base).await?;
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&admin)
+        .await
+        .with_context(|| format!("cannot create the schema `{schema}`"))?;
+    admin.close().await;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    Ok(format!("{base}{sep}options=-c%20search_path%3D{schema}"))
+}
+
 /// Brings the schema up to date; a failed migration stops the server.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     let migrator = match backend(db) {

@@ -32,9 +32,9 @@ pub async fn credit(
     if !points.is_positive() {
         return Ok(());
     }
-    let (_, debt) = balance_and_debt(tx, member_id).await?;
+    let debt = debt(tx, member_id).await?;
     let c = ledger::credit(debt, points);
-    let entry_id = append(tx, member_id, kind, points, at, source).await?;
+    let entry_id = append(tx, member_id, kind, points, -c.repaid, at, source).await?;
     if c.opens_lot.is_positive() {
         sqlx::query(
             "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
@@ -47,16 +47,6 @@ pub async fn credit(
         .execute(&mut **tx)
         .await?;
     }
-    add_debt(tx, member_id, -c.repaid).await
-}
-
-/// Moves the member's debt by `delta` (the balance itself moves with each entry).
-async fn add_debt(tx: &mut Tx<'_>, member_id: &str, delta: Points) -> anyhow::Result<()> {
-    sqlx::query("UPDATE members SET points_debt = points_debt + $1 WHERE id = $2")
-        .bind(delta)
-        .bind(member_id)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
@@ -82,8 +72,7 @@ pub async fn debit(
             .execute(&mut **tx)
             .await?;
     }
-    add_debt(tx, member_id, d.shortfall).await?;
-    append(tx, member_id, kind, -points, at, source).await?;
+    append(tx, member_id, kind, -points, d.shortfall, at, source).await?;
     Ok(())
 }
 
@@ -120,6 +109,7 @@ pub async fn expire_due(
             member_id,
             EntryKind::Expire,
             -remaining,
+            Points(0),
             &at,
             Source::default(),
         )
@@ -128,20 +118,24 @@ pub async fn expire_due(
     Ok(())
 }
 
-/// Appends one entry and moves the materialized balance by `points`; returns the entry id.
+/// Appends one entry, moves the materialized balance by `points` and the debt by
+/// `debt_delta` (in the same statement: one round trip); returns the entry id.
+#[allow(clippy::too_many_arguments)] // each is one fact of the entry
 async fn append(
     tx: &mut Tx<'_>,
     member_id: &str,
     kind: EntryKind,
     points: Points,
+    debt_delta: Points,
     at: &DateTime<FixedOffset>,
     source: Source<'_>,
 ) -> anyhow::Result<i64> {
     let balance: Points = sqlx::query_scalar(
-        "UPDATE members SET points_balance = points_balance + $1 WHERE id = $2 \
-         RETURNING points_balance",
+        "UPDATE members SET points_balance = points_balance + $1, \
+           points_debt = points_debt + $2 WHERE id = $3 RETURNING points_balance",
     )
     .bind(points)
+    .bind(debt_delta)
     .bind(member_id)
     .fetch_one(&mut **tx)
     .await?;
@@ -161,12 +155,13 @@ async fn append(
     Ok(id)
 }
 
-async fn balance_and_debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<(Points, Points)> {
-    let row = sqlx::query("SELECT points_balance, points_debt FROM members WHERE id = $1")
-        .bind(member_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok((row.try_get("points_balance")?, row.try_get("points_debt")?))
+async fn debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Points> {
+    Ok(
+        sqlx::query_scalar("SELECT points_debt FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    )
 }
 
 async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>> {

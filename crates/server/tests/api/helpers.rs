@@ -35,14 +35,9 @@ pub async fn test_database_url(dir: &TempDir) -> String {
         Ok(base) => {
             let schema = format!("t_{}", member_center::clock::random_token(9).to_lowercase())
                 .replace('-', "_");
-            let admin = db::connect(&base).await.expect("PostgreSQL");
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin)
+            db::create_postgres_schema(&base, &schema)
                 .await
-                .expect("create schema");
-            admin.close().await;
-            let sep = if base.contains('?') { '&' } else { '?' };
-            format!("{base}{sep}options=-c%20search_path%3D{schema}")
+                .expect("a schema of its own")
         }
         Err(_) => format!("sqlite://{}", dir.path().join("test.db").display()),
     }

@@ -1,0 +1,229 @@
+//! The member center at a million members (`cargo xtask bench`, or `cargo bench -p
+//! member-center --bench scale --profile server`; `MC_SCALE_MEMBERS=20000` for a quick
+//! run). A SQLite database is seeded with that many members, each with 2 orders, 20 points
+//! ledger entries (a lot each) and a coupon — 20,000,000 ledger rows at a million — and
+//! then:
+//! - `GET /api/me` for 1,000 members spread over all of them, its p99 next to the same on a
+//!   database of 1,000 members seeded alike (the indexes should make size not matter);
+//! - `jobs run` for the 1st of a month (expiry, the monthly coupons, the downgrade
+//!   evaluation) over every member: its time, and the most anonymous memory the process
+//!   held above what it held before (the job reads members a page of ids at a time).
+
+#[path = "support/http.rs"]
+mod http;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use member_center::clock::{ms, Clock};
+use member_center::{db, AppState};
+use rules::Program;
+
+/// The members whose sessions ask for `GET /api/me`.
+const SAMPLE: usize = 1_000;
+/// Each member's ledger: 2 earns (one per order) and 18 check-ins.
+const LEDGER_PER_MEMBER: i64 = 20;
+/// The bench's "now" and the job's date: the 1st of a month, when everything runs.
+const NOW: &str = "2026-12-01T10:00:00+08:00";
+const JOB_DATE: &str = "2026-12-01";
+
+fn main() {
+    let members: i64 = std::env::var("MC_SCALE_MEMBERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut figures = vec![];
+    let mut p99s = vec![];
+    for n in [SAMPLE as i64, members] {
+        let url = format!("sqlite://{}", dir.path().join(format!("{n}.db")).display());
+        let started = Instant::now();
+        let db = runtime.block_on(seed(&url, n));
+        figures.push(format!(
+            "scale seeded {n} members, {} ledger rows: {:.0} s",
+            n * LEDGER_PER_MEMBER,
+            started.elapsed().as_secs_f64()
+        ));
+        let me = runtime.block_on(me_figures(db.clone(), n));
+        figures.push(format!("scale GET /api/me at {n} members: {me} (SQLite)"));
+        p99s.push(me.p99);
+        if n == members {
+            figures.push(runtime.block_on(job_figures(&db, n)));
+        }
+    }
+    figures.push(format!(
+        "scale GET /api/me p99 at {members} members / at {SAMPLE}: {:.2}x (target <= 1.5x)",
+        p99s[1].as_secs_f64() / p99s[0].as_secs_f64()
+    ));
+    for line in figures {
+        println!("{line}");
+    }
+}
+
+fn now() -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(NOW).unwrap()
+}
+
+/// Seeds `n` members in SQL (a recursive count, no round trip per row), ids `m_00000000`…
+async fn seed(url: &str, n: i64) -> db::Db {
+    let pool = db::connect(url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
+    let at = |s: &str| ms(&DateTime::parse_from_rfc3339(s).unwrap());
+    let created = at("2025-06-01T10:00:00+08:00");
+    let paid = [
+        at("2026-06-01T10:00:00+08:00"),
+        at("2026-09-01T10:00:00+08:00"),
+    ];
+    let lots_expire = at("2028-01-01T00:00:00+08:00");
+    let count = |rows: i64| {
+        format!(
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {rows} - 1) "
+        )
+    };
+    let statements = [
+        format!(
+            "{}INSERT INTO members (id, phone, nickname, tier, lifetime_spend_fen, \
+               points_balance, first_order, created_at, updated_at, created_at_ms, \
+               consent_version, consent_at_ms) \
+             SELECT printf('m_%08d', i), printf('+86137%08d', i), printf('会员%04d', i % 10000), \
+               'regular', 50000, 590, FALSE, '2025-06-01T10:00:00+08:00', \
+               '2025-06-01T10:00:00+08:00', {created}, 'v1', {created} FROM n",
+            count(n)
+        ),
+        format!(
+            "{}INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
+               payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
+             SELECT printf('SO-%09d', i), printf('m_%08d', i / 2), 'seed', \
+               CASE WHEN i % 2 = 0 THEN {p0} ELSE {p1} END, 25000, 25000, 250, 0, '{{}}', '{{}}', \
+               CASE WHEN i % 2 = 0 THEN {p0} ELSE {p1} END FROM n",
+            count(n * 2),
+            p0 = paid[0],
+            p1 = paid[1],
+        ),
+        format!(
+            "{}INSERT INTO points_ledger (id, member_id, kind, points, balance_after, order_id, at_ms) \
+             SELECT i + 1, printf('m_%08d', i / 20), \
+               CASE WHEN i % 20 < 2 THEN 'earn' ELSE 'checkin' END, \
+               CASE WHEN i % 20 < 2 THEN 250 ELSE 5 END, \
+               CASE WHEN i % 20 < 2 THEN 250 * (i % 20 + 1) ELSE 500 + 5 * (i % 20 - 1) END, \
+               CASE WHEN i % 20 < 2 THEN printf('SO-%09d', (i / 20) * 2 + i % 20) END, \
+               {p0} + (i % 20) * 86400000 FROM n",
+            count(n * LEDGER_PER_MEMBER),
+            p0 = paid[0],
+        ),
+        format!(
+            "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
+             SELECT member_id, id, points, {lots_expire} FROM points_ledger ORDER BY id"
+        ),
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
+           valid_until, created_at) \
+         SELECT 'c_' || substr(id, 3), id, \
+           '{\"type\":\"threshold\",\"min_spend_fen\":10000,\"off_fen\":1500}', '满100减15', \
+           '¥15 off ¥100', 'welcome', '2026-11-01T00:00:00+08:00', \
+           '2027-02-01T00:00:00+08:00', '2026-11-01T00:00:00+08:00' FROM members"
+            .to_owned(),
+    ];
+    for sql in statements {
+        sqlx::query(&sql)
+            .execute(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    sqlx::query("ANALYZE")
+        .execute(&pool)
+        .await
+        .expect("analyze");
+    pool
+}
+
+/// `GET /api/me` for `SAMPLE` members spread evenly over the `n`.
+async fn me_figures(db: db::Db, n: i64) -> http::Figures {
+    let now = now();
+    let mut tokens = vec![];
+    let mut tx = db::begin_write(&db).await.expect("tx");
+    for k in 0..SAMPLE as i64 {
+        let id = format!("m_{:08}", k * n / SAMPLE as i64);
+        let token = db::auth::create_session(&mut tx, &id, ms(&now), ms(&now) + 3_600_000)
+            .await
+            .expect("session");
+        tokens.push(token);
+    }
+    tx.commit().await.expect("commit");
+    let state = AppState::new(Program::default_program(), db).with_clock(Clock::pinned(now));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(member_center::serve(
+        listener,
+        state,
+        std::future::pending(),
+    ));
+    let figures = tokio::task::spawn_blocking(move || {
+        let next = AtomicU64::new(0);
+        http::measure(&|_| {
+            let k = next.fetch_add(1, Ordering::Relaxed) as usize % SAMPLE;
+            (
+                ureq::http::Method::GET,
+                format!("{base}/api/me"),
+                Some(tokens[k].clone()),
+                None,
+                None,
+            )
+        })
+    })
+    .await
+    .expect("clients");
+    server.abort();
+    figures
+}
+
+/// `jobs run` for `JOB_DATE` over all `n` members, with the anonymous memory it took.
+async fn job_figures(db: &db::Db, n: i64) -> String {
+    let before = anonymous_kb();
+    let peak = Arc::new(AtomicU64::new(before));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(anonymous_kb(), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let program = Program::default_program();
+    let date: NaiveDate = JOB_DATE.parse().unwrap();
+    let started = Instant::now();
+    let report = member_center::jobs::run(db, &program, date)
+        .await
+        .expect("jobs run");
+    let took = started.elapsed();
+    done.store(true, Ordering::Relaxed);
+    sampler.join().expect("sampler");
+    assert_eq!(report.members_checked_for_expiry, n as u64);
+    format!(
+        "scale jobs run over {n} members: {:.0} s ({:.0} members/s), {} evaluated, {} monthly \
+         coupons; anonymous memory +{:.1} MB at most",
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64(),
+        report.members_evaluated,
+        report.coupons_issued.monthly,
+        (peak.load(Ordering::Relaxed).saturating_sub(before)) as f64 / 1024.0,
+    )
+}
+
+/// The process's anonymous resident memory (heap, stacks), in kB: the SQLite file's memory
+/// map is not counted.
+fn anonymous_kb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("RssAnon:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

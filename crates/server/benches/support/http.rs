@@ -1,0 +1,113 @@
+//! Load over real HTTP for the benches: `CLIENTS` threads with a keep-alive connection
+//! each, and the figures of their latencies. (Included by each bench with `#[path]`.)
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const CLIENTS: usize = 16;
+pub const REQUESTS_PER_CLIENT: usize = 250;
+
+/// Method, URL, bearer token or API key, JSON body, `Idempotency-Key`.
+pub type Request = (
+    ureq::http::Method,
+    String,
+    Option<String>,
+    Option<Value>,
+    Option<String>,
+);
+
+/// Throughput and latency of one measurement.
+pub struct Figures {
+    pub per_second: f64,
+    pub p50: Duration,
+    pub p99: Duration,
+    pub requests: usize,
+}
+
+impl std::fmt::Display for Figures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, {} requests from {CLIENTS} clients",
+            self.per_second,
+            self.p50.as_secs_f64() * 1e3,
+            self.p99.as_secs_f64() * 1e3,
+            self.requests,
+        )
+    }
+}
+
+/// `CLIENTS` threads, each with a keep-alive connection, send `REQUESTS_PER_CLIENT`
+/// requests one after another (`make(client)` says which); every answer must be 2xx.
+pub fn measure(make: &(dyn Fn(usize) -> Request + Sync)) -> Figures {
+    let start = Instant::now();
+    let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..CLIENTS)
+            .map(|client| {
+                let make = &make;
+                scope.spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder()
+                        .http_status_as_error(false)
+                        .build()
+                        .into();
+                    (0..REQUESTS_PER_CLIENT)
+                        .map(|_| {
+                            let (method, url, bearer, body, key) = make(client);
+                            let t = Instant::now();
+                            let status = send(&agent, method, &url, bearer, body, key);
+                            assert!((200..300).contains(&status), "{url}: {status}");
+                            t.elapsed()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("client"))
+            .collect()
+    });
+    let elapsed = start.elapsed();
+    latencies.sort_unstable();
+    let n = latencies.len();
+    Figures {
+        per_second: n as f64 / elapsed.as_secs_f64(),
+        p50: latencies[n / 2],
+        p99: latencies[n * 99 / 100],
+        requests: n,
+    }
+}
+
+pub fn send(
+    agent: &ureq::Agent,
+    method: ureq::http::Method,
+    url: &str,
+    bearer: Option<String>,
+    body: Option<Value>,
+    key: Option<String>,
+) -> u16 {
+    let auth = bearer.map(|t| format!("Bearer {t}"));
+    let result = match (method, body) {
+        (ureq::http::Method::POST, Some(body)) => {
+            let mut req = agent.post(url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            if let Some(k) = &key {
+                req = req.header("Idempotency-Key", k);
+            }
+            req.send_json(&body)
+        }
+        _ => {
+            let mut req = agent.get(url);
+            if let Some(a) = &auth {
+                req = req.header("Authorization", a);
+            }
+            req.call()
+        }
+    };
+    let mut res = result.expect("request");
+    let _ = res.body_mut().read_to_string();
+    res.status().as_u16()
+}
