@@ -102,3 +102,40 @@ async fn fail_ledger_writes_of(app: &crate::helpers::TestApp, order_id: &str) {
             .expect("trigger");
     }
 }
+
+/// The writer task lives in the runtime that first recorded an order; if that runtime
+/// shuts down while the server's state lives on, the next order starts a new writer
+/// instead of failing for good. (SQLite only: a PostgreSQL pool's sockets belong to the
+/// first runtime too, which would fail first.)
+#[test]
+fn an_order_after_the_writers_runtime_stopped_starts_a_new_writer() {
+    if std::env::var("MC_TEST_POSTGRES_URL").is_ok() {
+        return;
+    }
+    let runtime = || {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let first = runtime();
+    let w = first.block_on(world(NOW));
+    let res = first.block_on(w.post_order(&order("SO-1", PHONE_A, PAID, 10_000)));
+    assert_eq!(
+        res.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        res.json()
+    );
+    drop(first);
+    let second = runtime();
+    let res = second.block_on(w.post_order(&order("SO-2", PHONE_A, PAID, 20_000)));
+    assert_eq!(
+        res.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        res.json()
+    );
+    let me = second.block_on(w.me(&w.a));
+    assert_eq!(me["lifetime_spend_fen"], 30_000);
+}

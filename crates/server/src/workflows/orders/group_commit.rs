@@ -12,15 +12,17 @@
 //! PostgreSQL keeps a transaction per order ([`super::record_order`]): its row locks let
 //! different members' orders commit side by side, and two servers can share it.
 
-use std::sync::{Arc, OnceLock};
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
+use futures_util::FutureExt as _;
 use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{check, record_order, write, Checked, CheckedOrder, OrderRecorded, OrderRequest};
 use crate::db::{backend, begin_write, is_unique_violation, Backend, Db};
-use crate::workflows::{Failure, Outcome, Recorded, Refusal};
+use crate::workflows::{Failure, Outcome, Recorded};
 use crate::LoadedProgram;
 
 /// The most orders one transaction holds: a batch stays short enough that the first
@@ -40,17 +42,18 @@ struct Job {
 }
 
 /// Records orders: through one writer task on SQLite, in a transaction each on
-/// PostgreSQL (see the module's comment). Cheap to share; the task starts on first use.
+/// PostgreSQL (see the module's comment). Cheap to share; the task starts on first use,
+/// and again if it has stopped (its runtime shut down while this lives on).
 pub struct OrderWriter {
     db: Db,
-    queue: OnceLock<mpsc::Sender<Job>>,
+    queue: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl OrderWriter {
     pub fn new(db: Db) -> OrderWriter {
         OrderWriter {
             db,
-            queue: OnceLock::new(),
+            queue: Mutex::new(None),
         }
     }
 
@@ -77,16 +80,22 @@ impl OrderWriter {
             reply,
         };
         let stopped = || Failure::Internal(anyhow::anyhow!("the order writer has stopped"));
-        self.queue().send(job).await.map_err(|_| stopped())?;
+        let queue = self.queue();
+        queue.send(job).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 
-    fn queue(&self) -> &mpsc::Sender<Job> {
-        self.queue.get_or_init(|| {
-            let (sender, receiver) = mpsc::channel(QUEUE);
-            tokio::spawn(run(self.db.clone(), receiver));
-            sender
-        })
+    fn queue(&self) -> mpsc::Sender<Job> {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        match &*queue {
+            Some(sender) if !sender.is_closed() => sender.clone(),
+            _ => {
+                let (sender, receiver) = mpsc::channel(QUEUE);
+                tokio::spawn(run(self.db.clone(), receiver));
+                *queue = Some(sender.clone());
+                sender
+            }
+        }
     }
 }
 
@@ -100,7 +109,8 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        // In a task of its own: a panic answers this batch's requests with an error
+        // In a task of its own: a panic outside an order's own write (which answers that
+        // order only, see `try_write_batch`) answers this batch's requests with an error
         // (their reply senders drop) and leaves the writer running.
         let db = db.clone();
         let batch = tokio::spawn(async move {
@@ -147,14 +157,22 @@ async fn try_write_batch(db: &Db, orders: &[BatchOrder]) -> Result<Vec<Answer>, 
     let mut answers = Vec::with_capacity(orders.len());
     for (order, program, now) in orders {
         let mut savepoint = tx.begin().await?;
-        let answer = match write(&mut savepoint, &program.program, order, now).await {
-            // One writer: nothing else inserts between this order's check and its write,
-            // so a unique violation is another order of this batch with the same id
-            // under another member path, which the stored-answer check did not catch.
-            Err(Failure::Storage(e)) if is_unique_violation(&e) => {
-                Err(Refusal::RecordedConcurrently.into())
-            }
-            answer => answer,
+        // A panic while writing one order (a bug in the rules for one cart, say) answers
+        // that order with an error and rolls back its savepoint; the others are kept.
+        let written = AssertUnwindSafe(write(&mut savepoint, &program.program, order, now))
+            .catch_unwind()
+            .await;
+        let answer = match written {
+            // One writer at a time (BEGIN IMMEDIATE), and the stored-answer check sees
+            // this batch's earlier orders: a unique violation here is not a concurrent
+            // order but a collision elsewhere (a generated id), our fault.
+            Ok(Err(Failure::Storage(e))) if is_unique_violation(&e) => Err(Failure::Internal(
+                anyhow::anyhow!("a unique violation while recording the order: {e}"),
+            )),
+            Ok(answer) => answer,
+            Err(_) => Err(Failure::Internal(anyhow::anyhow!(
+                "recording the order panicked"
+            ))),
         };
         match &answer {
             Ok(recorded) if !recorded.replayed => savepoint.commit().await?,
