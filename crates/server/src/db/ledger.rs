@@ -244,29 +244,3 @@ where
     .fetch_one(db)
     .await?)
 }
-
-/// Points that expire in (now, until]: the home screen's warning, with the first expiry.
-pub async fn expiring<'e, E>(
-    db: E,
-    member_id: &str,
-    now_ms: i64,
-    until_ms: i64,
-) -> anyhow::Result<Option<(Points, i64)>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let row = sqlx::query(
-        "SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) AS points, \
-           MIN(expires_at_ms) AS first_expiry \
-         FROM point_lots \
-         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms > $2 AND expires_at_ms <= $3",
-    )
-    .bind(member_id)
-    .bind(now_ms)
-    .bind(until_ms)
-    .fetch_one(db)
-    .await?;
-    let points: Points = row.try_get("points")?;
-    let at: Option<i64> = row.try_get("first_expiry")?;
-    Ok(at.filter(|_| points.is_positive()).map(|at| (points, at)))
-}

@@ -205,9 +205,9 @@ fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
 /// The sums a member's standing at `at` needs, read in one query: the trailing spend
 /// ([`trailing_spend`] with the window ending at `at`), the points expired by `at` but not
 /// yet recorded ([`super::ledger::expired_unrecorded`]) and the points expiring in
-/// (`at`, `warn_until`] with the first of those expiries ([`super::ledger::expiring`]). One round
-/// trip instead of three: each is a hop to the database's thread, and the home screen and
-/// every order need them.
+/// (`at`, `warn_until`] with the first of those expiries (the home screen's warning). One
+/// round trip instead of three: each is a hop to the database's thread, and the home
+/// screen and every order need them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sums {
     pub trailing_spend: Fen,
