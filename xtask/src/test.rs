@@ -1,7 +1,8 @@
 //! `cargo xtask test`: everything CI runs, in order, stopping at the first failure, and
 //! a closing verdict line (`xtask: N passed, M failed`) for whoever reads the log.
 
-use std::process::{Command, ExitCode};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::proc::{run, took};
@@ -107,8 +108,13 @@ pub fn all(ws: &Workspace) -> ExitCode {
     });
     suite.step("server API tests on PostgreSQL", || {
         let url = crate::postgres::test_database()?;
-        // The same integration tests as above, each in a fresh schema of this database.
-        run(cargo(&["test", "--workspace", "--test", "api"]).env("MC_TEST_POSTGRES_URL", url))
+        // The same integration tests as above, each in a fresh schema of this database:
+        // the very binary the native step built. (`cargo test --test api` would resolve
+        // the dev-dependencies' features differently and rebuild everything: 6 minutes.)
+        for binary in test_binaries(ws, |src| src.ends_with("crates/server/tests/api/main.rs"))? {
+            run(binary.command().env("MC_TEST_POSTGRES_URL", &url))?;
+        }
+        Ok(())
     });
     suite.step("rules in headless Chromium (wasm)", || {
         let mut cmd = rules_wasm_test(ws);
@@ -119,43 +125,89 @@ pub fn all(ws: &Workspace) -> ExitCode {
     // Every part exists now: a missing one is a failure, never a skip.
     suite.step("app build (Trunk page + split wasm, release)", || build(ws));
     suite.step("end-to-end (server + app in Chromium)", || {
-        // Everything with `--workspace`, as in the native tests: `-p` would resolve
-        // other features and rebuild the whole dependency tree (3+ minutes).
-        run(&mut cargo(&["test", "--workspace", "--no-run"]))?;
         let server_bin = ws.target_dir.join("debug").join("member-center");
-        let mut cmd = cargo(&["test", "--workspace"]);
-        for target in e2e_test_targets(ws)? {
-            cmd.args(["--test", &target]);
+        let e2e = ws.root.join("tests/e2e/tests");
+        let binaries = test_binaries(ws, |src| src.starts_with(&e2e))?;
+        if binaries.is_empty() {
+            return Err(format!("{} has no tests", e2e.display()));
         }
-        cmd.args(["--", "--ignored", "--test-threads=1"])
-            .env("E2E_DIST", ws.dist())
-            .env("E2E_SERVER_BIN", server_bin)
-            .env("E2E_AXE_JS", ws.axe_js())
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver");
-        run(&mut cmd)
+        for binary in binaries {
+            let mut cmd = binary.command();
+            cmd.args(["--ignored", "--test-threads=1"])
+                .env("E2E_DIST", ws.dist())
+                .env("E2E_SERVER_BIN", &server_bin)
+                .env("E2E_AXE_JS", ws.axe_js())
+                .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+            run(&mut cmd)?;
+        }
+        Ok(())
     });
 
     suite.summary(start.elapsed())
 }
 
-/// The test targets of tests/e2e (its `tests/*.rs`), selected by name so that the run
-/// can keep `--workspace`.
-fn e2e_test_targets(ws: &Workspace) -> Result<Vec<String>> {
-    let dir = ws.root.join("tests/e2e/tests");
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    let mut names: Vec<String> = entries
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            let is_rs = path.extension().is_some_and(|ext| ext == "rs");
-            is_rs.then(|| path.file_stem()?.to_str().map(str::to_owned))?
-        })
-        .collect();
-    names.sort();
-    if names.is_empty() {
-        return Err(format!("{} has no tests", dir.display()));
+/// One test executable of the workspace's `cargo test` build.
+struct TestBinary {
+    exe: PathBuf,
+    /// Its package's folder: `cargo test` runs a test there, and so do we.
+    package_dir: PathBuf,
+}
+
+impl TestBinary {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.current_dir(&self.package_dir);
+        cmd
     }
-    Ok(names)
+}
+
+/// The executables of `cargo test --workspace` (built if needed, the same artifacts as
+/// the native step's) whose source file passes `wanted`. Running them directly keeps
+/// the workspace-wide feature resolution, so nothing is compiled twice.
+fn test_binaries(ws: &Workspace, wanted: impl Fn(&Path) -> bool) -> Result<Vec<TestBinary>> {
+    let mut cmd = ws.cargo();
+    cmd.args([
+        "test",
+        "--workspace",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    let shown = crate::proc::show(&cmd);
+    println!("$ {shown}");
+    let out = cmd
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`{shown}` failed ({})", out.status));
+    }
+    let mut found = vec![];
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let (Some(exe), Some(src), Some(manifest)) = (
+            json_string(line, "executable"),
+            json_string(line, "src_path"),
+            json_string(line, "manifest_path"),
+        ) else {
+            continue;
+        };
+        if wanted(Path::new(&src)) {
+            let package_dir = Path::new(&manifest).parent().unwrap_or(&ws.root);
+            found.push(TestBinary {
+                exe: exe.into(),
+                package_dir: package_dir.to_path_buf(),
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The string value of `"key":"…"` in one line of cargo's JSON messages. Paths are the
+/// only values read, and cargo escapes nothing in them but `\\` and `"`, which a
+/// workspace path does not contain.
+fn json_string(line: &str, key: &str) -> Option<String> {
+    let start = line.find(&format!("\"{key}\":\""))? + key.len() + 4;
+    let len = line[start..].find('"')?;
+    Some(line[start..start + len].to_string())
 }
 
 /// `cargo test -p member-rules --target wasm32-unknown-unknown`, run by
