@@ -29,7 +29,7 @@ pub use member_card::MemberCard;
 pub use need_login::need_login;
 pub use perks::Perks;
 pub use persona_switcher::PersonaSwitcher;
-pub use quote_summary::QuoteSummary;
+pub use quote_summary::{Priced, QuoteSummary};
 pub use remount::Remount;
 pub use screen_state::{failed_screen, loading_screen};
 pub use tier_progress::TierProgress;

@@ -6,6 +6,7 @@ mod components;
 #[cfg(test)]
 mod design_tokens;
 mod display;
+mod idle;
 mod labels;
 mod lazy_screens;
 mod pages;

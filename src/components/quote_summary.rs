@@ -1,147 +1,209 @@
 use std::sync::Arc;
 
-use leptos::either::Either;
 use leptos::prelude::*;
-use rules::money::format_yuan;
-use rules::quote::MemberDiscountKind;
-use rules::quote::QuoteInput;
-use rules::Text;
+use rules::money::{format_yuan, group_thousands};
+use rules::quote::{MemberDiscountKind, QuoteInput};
 use rules::{Fen, Points, Program, Quote};
 
 use crate::display::rate;
 use crate::i18n::*;
 use crate::labels::{self, fill};
-use crate::text::{lang, local, tr};
-use rules::money::group_thousands;
+use crate::text::{dyn_text, flag, lang, tr};
+
+/// A quote and the input it was computed from.
+#[derive(Clone, PartialEq)]
+pub struct Priced {
+    pub input: QuoteInput,
+    pub quote: Quote,
+}
+
+impl Priced {
+    /// The tier the order moves the member up to, if it does.
+    fn upgrades(&self, program: &Program) -> bool {
+        program.tiers.rank(&self.quote.tier_after) > program.tiers.rank(&self.input.member.tier)
+    }
+
+    /// "Free for your tier" only when the tier waived a fee; no fee is just ¥0.00.
+    fn shipping_waived(&self) -> bool {
+        self.quote.shipping_fen == Fen::ZERO && self.input.cart.shipping_fen.is_positive()
+    }
+}
 
 /// The quote as the shopper reads it: savings, the payable amount (big), the points the
 /// order earns item by item, the tier after it and the new next-tier prompt.
+///
+/// Built once; a new quote only rewrites the texts and flags that changed (the preview
+/// quotes on every keystroke, and rebuilding these few dozen nodes each time cost most
+/// of a keystroke's frame on a slow phone). Hidden while there is no quote.
 #[component]
-pub fn QuoteSummary(program: Arc<Program>, input: QuoteInput, quote: Quote) -> impl IntoView {
-    let held = input.member.tier.clone();
+pub fn QuoteSummary(program: Arc<Program>, priced: Signal<Option<Priced>>) -> impl IntoView {
     let locale = lang();
-    let q = quote;
-    let minus = |fen: Fen| format!("-{}", format_yuan(fen));
-    let rate_text = program
-        .tiers
-        .by_id(&held)
-        .map(|t| rate(t.points_rate_percent))
-        .unwrap_or_default();
-    let upgraded = program.tiers.rank(&q.tier_after) > program.tiers.rank(&held);
-    let tier_after = program.tiers.by_id(&q.tier_after).map_or_else(
-        || Text {
-            zh: q.tier_after.to_string(),
-            en: q.tier_after.to_string(),
-        },
-        |t| t.name.clone(),
-    );
-    let discount = q.member_discount.map(|d| {
-        let label = match d.kind {
-            MemberDiscountKind::MemberDay => tr!(quote.member_day),
-            MemberDiscountKind::BirthdayMonth => tr!(quote.birthday_month),
-        };
-        view! { <div class="row row--saving"><dt>{label}</dt><dd>{minus(d.fen)}</dd></div> }
-    });
-    let coupon = q.coupon.clone().map(|c| {
-        let kind = input
-            .member
-            .coupons
-            .iter()
-            .find(|w| w.id == c.id)
-            .map(|w| w.kind.clone());
-        let what = move || {
-            kind.as_ref()
-                .map(|k| labels::coupon_kind(locale.get(), k))
-                .unwrap_or_default()
-        };
-        view! {
-            <div class="row row--saving">
-                <dt>{tr!(quote.coupon)} <span class="row__note">{what}</span></dt>
-                <dd>{minus(c.saving_fen)}</dd>
-            </div>
-        }
-    });
-    let points_used = q.points_used;
-    let points = points_used.is_positive().then(|| {
-        view! {
-            <div class="row row--saving">
-                <dt>{move || fill(td_string!(locale.get(), quote.points_offset), &[("points", &group_thousands(points_used))])}</dt>
-                <dd>{minus(q.points_offset_fen)}</dd>
-            </div>
-        }
-    });
-    // "Free for your tier" only when the tier waived a fee; no fee is just ¥0.00.
-    let shipping = if q.shipping_fen == Fen::ZERO && input.cart.shipping_fen.is_positive() {
-        Either::Left(view! { <dd class="muted">{tr!(quote.shipping_waived)}</dd> })
-    } else {
-        Either::Right(view! { <dd>{format_yuan(q.shipping_fen)}</dd> })
+    // Texts and flags of the quote shown (empty or false while there is none).
+    let text = move |f: fn(&Priced) -> String| {
+        dyn_text(move || priced.with(|p| p.as_ref().map(f).unwrap_or_default()))
     };
-    let p = q.points;
-    let plus = |value: Points| format!("+{}", group_thousands(value));
-    let awarded = q.coupons_awarded.first().map(|a| {
-        let kind = a.kind.clone();
-        view! {
-            <p class="award">{move || fill(td_string!(locale.get(), quote.awarded), &[("coupon", &labels::coupon_kind(locale.get(), &kind))])}</p>
+    let when =
+        move |f: fn(&Priced) -> bool| flag(move || priced.with(|p| p.as_ref().is_some_and(f)));
+    let none = flag(move || priced.with(Option::is_none));
+    let localized = move |f: fn(Locale, &Priced) -> String| {
+        dyn_text(move || {
+            let l = locale.get();
+            priced.with(|p| p.as_ref().map(|p| f(l, p)).unwrap_or_default())
+        })
+    };
+
+    let discount = localized(|l, p| match p.quote.member_discount.map(|d| d.kind) {
+        Some(MemberDiscountKind::MemberDay) => td_string!(l, quote.member_day).to_string(),
+        Some(MemberDiscountKind::BirthdayMonth) => td_string!(l, quote.birthday_month).to_string(),
+        None => String::new(),
+    });
+    let coupon_kind = localized(|l, p| {
+        let used = p.quote.coupon.as_ref().map(|c| &c.id);
+        let wallet = &p.input.member.coupons;
+        wallet
+            .iter()
+            .find(|w| Some(&w.id) == used)
+            .map(|w| labels::coupon_kind(l, &w.kind))
+            .unwrap_or_default()
+    });
+    let points_offset = localized(|l, p| {
+        let points = group_thousands(p.quote.points_used);
+        fill(td_string!(l, quote.points_offset), &[("points", &points)])
+    });
+    let shipping = localized(|l, p| {
+        if p.shipping_waived() {
+            td_string!(l, quote.shipping_waived).to_string()
+        } else {
+            format_yuan(p.quote.shipping_fen)
         }
     });
-    let next = q.next_tier.clone();
+    let awarded = localized(|l, p| {
+        let kind = p
+            .quote
+            .coupons_awarded
+            .first()
+            .map(|a| labels::coupon_kind(l, &a.kind));
+        kind.map(|k| fill(td_string!(l, quote.awarded), &[("coupon", &k)]))
+            .unwrap_or_default()
+    });
+    let tier_points = {
+        let program = program.clone();
+        dyn_text(move || {
+            let held = priced.with(|p| p.as_ref().map(|p| p.input.member.tier.clone()));
+            let tier = held.and_then(|id| program.tiers.by_id(&id));
+            let rate = tier
+                .map(|t| rate(t.points_rate_percent))
+                .unwrap_or_default();
+            fill(
+                td_string!(locale.get(), quote.tier_points),
+                &[("rate", &rate)],
+            )
+        })
+    };
+    let tier_after = {
+        let program = program.clone();
+        dyn_text(move || {
+            let id = priced.with(|p| p.as_ref().map(|p| p.quote.tier_after.clone()));
+            id.map(|id| match program.tiers.by_id(&id) {
+                Some(t) => t.name.get(locale.get().as_str()).to_string(),
+                None => id.to_string(),
+            })
+            .unwrap_or_default()
+        })
+    };
     let prompt = {
         let program = program.clone();
-        move || match &next {
-            Some(n) => program
-                .prompts
-                .next_tier_text(&program.tiers, n, locale.get().as_str()),
-            None => td_string!(locale.get(), quote.top_tier).to_string(),
-        }
+        dyn_text(move || {
+            let next = priced.with(|p| p.as_ref().map(|p| p.quote.next_tier.clone()));
+            match next {
+                Some(Some(n)) => {
+                    program
+                        .prompts
+                        .next_tier_text(&program.tiers, &n, locale.get().as_str())
+                }
+                Some(None) => td_string!(locale.get(), quote.top_tier).to_string(),
+                None => String::new(),
+            }
+        })
     };
+    let upgraded = {
+        let program = program.clone();
+        flag(move || priced.with(|p| p.as_ref().is_some_and(|p| p.upgrades(&program))))
+    };
+    let upgraded_not = flag(move || !upgraded.get());
+
     view! {
-        <section class="card summary" aria-live="polite">
+        <section class="card summary" aria-live="polite" hidden=none>
             <div class="payable">
                 <span class="payable__label">{tr!(quote.payable)}</span>
-                <strong class="payable__value" data-testid="quote-payable" data-value=q.payable_fen.get()>
-                    {format_yuan(q.payable_fen)}
+                <strong class="payable__value" data-testid="quote-payable" data-value=text(|p| p.quote.payable_fen.get().to_string())>
+                    {text(|p| format_yuan(p.quote.payable_fen))}
                 </strong>
             </div>
             <dl class="rows">
-                <div class="row"><dt>{tr!(quote.subtotal)}</dt><dd>{format_yuan(q.subtotal_fen)}</dd></div>
-                {discount}
-                {coupon}
-                {points}
-                <div class="row"><dt>{tr!(quote.shipping)}</dt>{shipping}</div>
+                <div class="row"><dt>{tr!(quote.subtotal)}</dt><dd>{text(|p| format_yuan(p.quote.subtotal_fen))}</dd></div>
+                <div class="row row--saving" hidden=when(|p| p.quote.member_discount.is_none())>
+                    <dt>{discount}</dt>
+                    <dd>{text(|p| minus(p.quote.member_discount.map_or(Fen::ZERO, |d| d.fen)))}</dd>
+                </div>
+                <div class="row row--saving" hidden=when(|p| p.quote.coupon.is_none())>
+                    <dt>{tr!(quote.coupon)} <span class="row__note">{coupon_kind}</span></dt>
+                    <dd>{text(|p| minus(p.quote.coupon.as_ref().map_or(Fen::ZERO, |c| c.saving_fen)))}</dd>
+                </div>
+                <div class="row row--saving" hidden=when(|p| !p.quote.points_used.is_positive())>
+                    <dt>{points_offset}</dt>
+                    <dd>{text(|p| minus(p.quote.points_offset_fen))}</dd>
+                </div>
+                <div class="row">
+                    <dt>{tr!(quote.shipping)}</dt>
+                    <dd class:muted=when(Priced::shipping_waived)>{shipping}</dd>
+                </div>
             </dl>
         </section>
-        <section class="card earn">
+        <section class="card earn" hidden=none>
             <div class="earn__head">
                 <span class="earn__label">{tr!(quote.points_title)}</span>
-                <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=p.total.get()>{p.total.get()}</span></strong>
+                <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=text(|p| p.quote.points.total.get().to_string())>
+                    {text(|p| p.quote.points.total.get().to_string())}
+                </span></strong>
             </div>
             <dl class="rows rows--small">
                 <div class="row">
-                    <dt>{move || fill(td_string!(locale.get(), quote.tier_points), &[("rate", &rate_text)])}</dt>
-                    <dd>{plus(p.tier_points)}</dd>
+                    <dt>{tier_points}</dt>
+                    <dd>{text(|p| plus(p.quote.points.tier_points))}</dd>
                 </div>
-                <div class="row" class:row--zero=p.campaign_bonus == Points::ZERO>
-                    <dt>{tr!(quote.campaign_bonus)}</dt><dd>{plus(p.campaign_bonus)}</dd>
+                <div class="row" class:row--zero=when(|p| p.quote.points.campaign_bonus == Points::ZERO)>
+                    <dt>{tr!(quote.campaign_bonus)}</dt><dd>{text(|p| plus(p.quote.points.campaign_bonus))}</dd>
                 </div>
-                <div class="row" class:row--zero=p.order_bonus == Points::ZERO>
-                    <dt>{tr!(quote.order_bonus)}</dt><dd>{plus(p.order_bonus)}</dd>
+                <div class="row" class:row--zero=when(|p| p.quote.points.order_bonus == Points::ZERO)>
+                    <dt>{tr!(quote.order_bonus)}</dt><dd>{text(|p| plus(p.quote.points.order_bonus))}</dd>
                 </div>
-                <div class="row" class:row--zero=p.milestone_bonus == Points::ZERO>
-                    <dt>{tr!(quote.milestone_bonus)}</dt><dd>{plus(p.milestone_bonus)}</dd>
+                <div class="row" class:row--zero=when(|p| p.quote.points.milestone_bonus == Points::ZERO)>
+                    <dt>{tr!(quote.milestone_bonus)}</dt><dd>{text(|p| plus(p.quote.points.milestone_bonus))}</dd>
                 </div>
-                <div class="row row--muted"><dt>{tr!(quote.balance_after)}</dt><dd>{group_thousands(q.points_balance_after)}</dd></div>
+                <div class="row row--muted">
+                    <dt>{tr!(quote.balance_after)}</dt><dd>{text(|p| group_thousands(p.quote.points_balance_after))}</dd>
+                </div>
             </dl>
-            {awarded}
+            <p class="award" hidden=when(|p| p.quote.coupons_awarded.is_empty())>{awarded}</p>
         </section>
-        <section class="card after" class:after--up=upgraded>
+        <section class="card after" class:after--up=upgraded hidden=none>
             <div class="after__head">
                 <span class="after__label">{tr!(quote.tier_after)}</span>
-                <strong class="after__tier" data-testid="quote-tier-after" data-value=q.tier_after.as_str().to_string()>
-                    {local(tier_after)}
+                <strong class="after__tier" data-testid="quote-tier-after" data-value=text(|p| p.quote.tier_after.as_str().to_string())>
+                    {tier_after}
                 </strong>
-                {upgraded.then(|| view! { <span class="badge">{tr!(quote.upgrade)}</span> })}
+                <span class="badge" hidden=upgraded_not>{tr!(quote.upgrade)}</span>
             </div>
             <p class="prompt" data-testid="quote-next-tier-prompt">{prompt}</p>
         </section>
     }
+}
+
+fn minus(fen: Fen) -> String {
+    format!("-{}", format_yuan(fen))
+}
+
+fn plus(points: Points) -> String {
+    format!("+{}", group_thousands(points))
 }

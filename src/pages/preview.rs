@@ -1,21 +1,20 @@
 use chrono::{FixedOffset, Utc};
-use leptos::either::Either;
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
 use rules::money::{format_yuan, group_thousands};
 use rules::points::PointsAsCash;
-use rules::quote::{CouponChoice, QuoteInput};
+use rules::quote::CouponChoice;
 use rules::Fen;
-use rules::{Quote, QuoteError};
+use rules::QuoteError;
 
 use crate::api::DemoMember;
 use crate::api::ErrorCode;
-use crate::components::{CartEditor, CategorySelect, QuoteSummary, Remount, TopBar};
+use crate::components::{CartEditor, CategorySelect, Priced, QuoteSummary, TopBar};
 use crate::i18n::*;
 use crate::labels::{self, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
 use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, lang, tr};
+use crate::text::{dyn_text, flag, lang, tr};
 
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
@@ -40,58 +39,86 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
     let result = {
         let program = program.clone();
         Memo::new(move |_| {
-            let member = member.get()?;
             let now = now_rfc3339(Utc::now(), program.offset());
-            Some(preview(&program, &draft.get(), &member.snapshot, now))
+            member.with(|member| {
+                let snapshot = &member.as_ref()?.snapshot;
+                Some(draft.with(|draft| preview(&program, draft, snapshot, now)))
+            })
         })
     };
-    let problem = Signal::derive(move || match result.get() {
-        Some(Preview::Invalid(p)) => Some(p),
-        _ => None,
+    let problem = Memo::new(move |_| {
+        result.with(|r| match r {
+            Some(Preview::Invalid(p)) => Some(*p),
+            _ => None,
+        })
     });
     let offset = program.offset();
     let as_cash = program.points.as_cash.clone();
     let max_amount = program.limits.max_amount_fen;
-    // The result, built anew for every new quote (a few dozen nodes).
-    let generation = StoredValue::new(0u64);
-    let outcome = move || {
-        let shown = match result.get()? {
-            Preview::Quoted(input, quote) => Outcome::Quote(input, quote, None),
-            Preview::WithoutCoupon(input, quote, why) => Outcome::Quote(input, quote, Some(why)),
-            Preview::Refused(_, code) => Outcome::Refused(code),
-            Preview::Invalid(_) => return None,
-        };
-        generation.update_value(|g| *g += 1);
-        Some((generation.get_value(), shown))
-    };
-    let show = move |(_, shown): (u64, Outcome)| match shown {
-        Outcome::Quote(input, quote, why) => Either::Left(view! {
-            {why.map(|why| coupon_not_used(locale, why))}
-            <QuoteSummary program=program.clone() input=*input quote=*quote />
-        }),
-        Outcome::Refused(code) => Either::Right(view! {
-            <p class="card notice notice--error" role="alert" data-testid="quote-error" data-code=code>
-                {move || labels::error_text(locale.get(), ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))}
-                // An amount over the program's limit: say the limit, and what to do.
-                {(code == "invalid_cart").then(|| {
-                    let max = format_yuan(max_amount);
-                    move || fill(td_string!(locale.get(), preview.over_limit), &[("max", &max)])
-                })}
-            </p>
-        }),
-    };
-    let input_json = move || {
-        result.with(|r| {
-            let input = r.as_ref()?.input()?;
-            Some(serde_json::to_string(input).unwrap_or_default())
+    // The result area is built once; each keystroke's quote only rewrites what changed.
+    let priced = Memo::new(move |_| {
+        result.with(|r| match r.as_ref()? {
+            Preview::Quoted(input, quote) | Preview::WithoutCoupon(input, quote, _) => {
+                Some(Priced {
+                    input: (**input).clone(),
+                    quote: (**quote).clone(),
+                })
+            }
+            _ => None,
         })
-    };
+    });
+    let unused_coupon = Memo::new(move |_| {
+        result.with(|r| match r.as_ref()? {
+            Preview::WithoutCoupon(_, _, why) => Some(why.clone()),
+            _ => None,
+        })
+    });
+    let refused = Memo::new(move |_| {
+        result.with(|r| match r.as_ref()? {
+            Preview::Refused(_, code) => Some(*code),
+            _ => None,
+        })
+    });
+    let refused_text = dyn_text(move || {
+        let Some(code) = refused.get() else {
+            return String::new();
+        };
+        let l = locale.get();
+        let mut text =
+            labels::error_text(l, ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))
+                .to_string();
+        // An amount over the program's limit: say the limit, and what to do.
+        if code == "invalid_cart" {
+            text += &fill(
+                td_string!(l, preview.over_limit),
+                &[("max", &format_yuan(max_amount))],
+            );
+        }
+        text
+    });
+    // Written when the browser is idle, not within each keystroke.
+    let input_json = RwSignal::new(None::<String>);
+    crate::idle::when_idle_after(
+        move || result.track(),
+        move || {
+            let json = result.with_untracked(|r| {
+                let input = r.as_ref()?.input()?;
+                serde_json::to_string(input).ok()
+            });
+            input_json.set(json);
+        },
+    );
     view! {
         // The quote input as JSON, for the end-to-end test to send the same input to the server.
         <div hidden data-testid="quote-input" data-json=input_json></div>
         <p class="intro">{tr!(preview.intro)}</p>
-        <AmountCard draft problem />
-        <Remount each=outcome key=|(g, _): &(u64, Outcome)| *g children=show />
+        <AmountCard draft problem=problem.into() />
+        <CouponNotUsed why=unused_coupon />
+        <p class="card notice notice--error" role="alert" data-testid="quote-error"
+            hidden=flag(move || refused.with(Option::is_none)) data-code=move || refused.get().unwrap_or_default()>
+            {refused_text}
+        </p>
+        <QuoteSummary program=program.clone() priced=priced.into() />
         <OptionsCard draft member offset as_cash />
         <CartEditor draft problem />
     }
@@ -222,19 +249,15 @@ fn OptionsCard(
     }
 }
 
-/// What the result area shows.
-#[derive(Clone)]
-enum Outcome {
-    /// A quote; when the chosen coupon could not be used, the quote without it and why.
-    Quote(Box<QuoteInput>, Box<Quote>, Option<QuoteError>),
-    Refused(&'static str),
-}
-
 /// Why the chosen coupon is not in the price below: for one below its threshold, how much
 /// more it needs (`再买¥40.00可用这张券`).
-fn coupon_not_used(locale: RwSignal<Locale>, why: QuoteError) -> impl IntoView {
-    let code = why.code();
-    let text = move || {
+#[component]
+fn CouponNotUsed(why: Memo<Option<QuoteError>>) -> impl IntoView {
+    let locale = lang();
+    let text = dyn_text(move || {
+        let Some(why) = why.get() else {
+            return String::new();
+        };
         let l = locale.get();
         let reason = match why {
             QuoteError::CouponBelowThreshold { missing_fen } => labels::fill(
@@ -244,9 +267,11 @@ fn coupon_not_used(locale: RwSignal<Locale>, why: QuoteError) -> impl IntoView {
             _ => labels::error_text(l, ErrorCode::of_quote(&why)).to_string(),
         };
         format!("{reason}{}", td_string!(l, preview.without_coupon))
-    };
+    });
     view! {
-        <p class="card notice notice--warn" role="status" data-testid="quote-coupon-unused" data-code=code>
+        <p class="card notice notice--warn" role="status" data-testid="quote-coupon-unused"
+            hidden=flag(move || why.with(Option::is_none))
+            data-code=move || why.with(|w| w.as_ref().map(QuoteError::code).unwrap_or_default())>
             {text}
         </p>
     }
