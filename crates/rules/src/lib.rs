@@ -8,11 +8,12 @@
 //! `phone`, `profile` (leaves) → `coupon`, `tier`, `limits`, `discount` → `points`, `membership`,
 //! `mall`, `issuance`, `invites`, `ledger` (each concept holds its settings and rules) →
 //! `program` (gathers the settings, validates the whole) → `quote` (prices an order with
-//! the whole program). `tests/layers.rs` fails on an import that closes a circle.
+//! the whole program), `occurrences` (the event calendar from the whole program). `tests/layers.rs` fails on an import that closes a circle.
 
 pub mod calendar;
 pub mod coupon;
 pub mod discount;
+pub mod events;
 pub mod invites;
 pub mod issuance;
 pub mod ledger;
@@ -20,6 +21,7 @@ pub mod limits;
 pub mod mall;
 pub mod membership;
 pub mod money;
+pub mod occurrences;
 pub mod phone;
 pub mod points;
 pub mod profile;

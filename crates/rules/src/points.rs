@@ -184,6 +184,11 @@ impl PointsRules {
         NaiveDate::from_ymd_opt(year, 1, 1).expect("a valid year")
     }
 
+    /// Whether points expire on local date `date` (`expiry_date` of some credit date).
+    pub fn is_expiry_date(&self, date: NaiveDate) -> bool {
+        (date.month(), date.day()) == (1, 1)
+    }
+
     /// When points credited at `at` expire: local 00:00 on January 1 of the earning year
     /// plus the program's years plus one (PROGRAM.md: the end of Dec 31 of Y+1).
     pub fn expire_at(&self, zone: &TimeZone, at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {

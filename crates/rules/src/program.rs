@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::TimeZone;
 use crate::discount::MemberDiscountRules;
+use crate::events::Events;
 use crate::invites::Invites;
 use crate::issuance::{FirstOrderAward, Issuance};
 use crate::limits::Limits;
@@ -42,6 +43,8 @@ pub struct Program {
     /// Coupons issued by rule (PROGRAM.md §4).
     pub coupon_issuance: Issuance,
     pub invites: Invites,
+    /// The event calendar's own settings (PROGRAM.md §6).
+    pub events: Events,
 }
 
 impl Program {
@@ -78,6 +81,9 @@ impl Program {
             .validate(&self.tiers)
             .map_err(within("coupon_issuance"))?;
         self.invites.validate().map_err(within("invites"))?;
+        self.events
+            .validate(&self.tiers)
+            .map_err(within("events"))?;
         self.member_discount
             .validate()
             .map_err(within("member_discount"))?;

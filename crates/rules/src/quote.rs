@@ -326,7 +326,7 @@ fn member_discount(
         .filter(|l| !rules.excluded_categories.contains(&l.category))
         .map(CartLine::total_fen)
         .sum();
-    let member_day = (today.day() == rules.member_day.day_of_month).then(|| MemberDiscount {
+    let member_day = rules.is_member_day(today).then(|| MemberDiscount {
         kind: MemberDiscountKind::MemberDay,
         fen: percent_of(eligible_fen, rules.member_day.percent_off),
     });
