@@ -139,6 +139,13 @@ error_codes! {
     InviteAlreadyAccepted = "invite_already_accepted",
     // Staff.
     GrantNotFound = "grant_not_found",
+    // The event calendar.
+    /// 400: a date that is not `YYYY-MM-DD`.
+    InvalidDate = "invalid_date",
+    /// 400: `to` before `from`, or more than 366 days.
+    InvalidRange = "invalid_range",
+    /// 404: no launch with that id in the program.
+    LaunchNotFound = "launch_not_found",
     ReasonRequired = "reason_required",
     // The app's own, never sent by the server.
     /// No answer: the network failed.

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod coupons;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod invites;
 pub mod mall;
 pub mod me;

@@ -218,17 +218,29 @@ pub fn calendar(program: &Program, member: Option<&EventMember>, range: DateRang
     }
 }
 
-/// Whether this member may buy launch `launch` at `now`: its early access has begun for
-/// their tier, or it has launched.
+/// When a member of `tier` may buy `launch`: from its early access when the tier has
+/// it, else from the launch itself.
+pub fn launch_opens_for(
+    program: &Program,
+    tier: &TierId,
+    launch: &crate::events::Launch,
+) -> DateTime<FixedOffset> {
+    let access = &program.events.early_access;
+    if program.tiers.at_least(tier, &access.min_tier) {
+        launch.launch_at - chrono::Duration::days(access.days_before)
+    } else {
+        launch.launch_at
+    }
+}
+
+/// Whether a member of `tier` may buy `launch` at `now`.
 pub fn may_buy_launch(
     program: &Program,
     tier: &TierId,
     launch: &crate::events::Launch,
     now: &DateTime<FixedOffset>,
 ) -> bool {
-    let access = &program.events.early_access;
-    let opens = launch.launch_at - chrono::Duration::days(access.days_before);
-    *now >= launch.launch_at || (*now >= opens && program.tiers.at_least(tier, &access.min_tier))
+    *now >= launch_opens_for(program, tier, launch)
 }
 
 /// `member-day-20270115`.

@@ -16,6 +16,7 @@
 pub mod answers;
 pub mod audit;
 pub mod auth;
+pub mod calendar_feeds;
 pub mod checkins;
 pub mod coupons;
 pub mod demo;

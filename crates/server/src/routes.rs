@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod demo;
+pub mod events;
 pub mod invites;
 pub mod mall;
 pub mod me;
@@ -29,6 +30,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(mall::router())
         .merge(invites::router())
         .merge(staff::router())
+        .merge(events::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

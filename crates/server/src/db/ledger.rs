@@ -244,3 +244,22 @@ where
     .fetch_one(db)
     .await?)
 }
+
+/// The member's points still held, summed by the instant they expire (earliest first):
+/// the calendar's expiry reminder and the points planner.
+pub async fn held_by_expiry(
+    db: &super::Db,
+    member_id: &str,
+    now_ms: i64,
+) -> anyhow::Result<Vec<(i64, Points)>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT expires_at_ms, CAST(SUM(remaining) AS BIGINT) FROM point_lots \
+         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms > $2 \
+         GROUP BY expires_at_ms ORDER BY expires_at_ms",
+    )
+    .bind(member_id)
+    .bind(now_ms)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(at, p)| (at, Points(p))).collect())
+}

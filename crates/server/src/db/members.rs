@@ -368,6 +368,7 @@ pub async fn erase_personal_data(
     .await?;
     for sql in [
         "DELETE FROM sessions WHERE member_id = $1",
+        "DELETE FROM calendar_feeds WHERE member_id = $1",
         "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
     ] {
         sqlx::query(sql).bind(member_id).execute(&mut **tx).await?;

@@ -8,6 +8,7 @@ mod concurrency;
 mod coupons;
 mod crash;
 mod demo;
+mod events;
 mod group_commit;
 mod helpers;
 mod invites;

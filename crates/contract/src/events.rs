@@ -1,0 +1,54 @@
+//! The event calendar: `GET /api/events?from=&to=`, the member's private feed link
+//! (`POST`/`DELETE /api/me/calendar-feed`), and the shop's early-access check
+//! (`GET /api/v1/members/{id}/early-access?launch=`). The occurrences themselves are the
+//! rules' (`rules::occurrences`).
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rules::occurrences::{Occurrence, Undated};
+use serde::{Deserialize, Serialize};
+
+/// Dates as typed (`YYYY-MM-DD`), checked by the server so that a bad one gets its own
+/// code (`invalid_date`) rather than the generic `invalid_query`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsPage {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// The program's zone: the dates are local to it.
+    pub time_zone: String,
+    /// Whether these are one member's events (with why they may not take part) or the
+    /// public ones.
+    pub personal: bool,
+    pub occurrences: Vec<Occurrence>,
+    pub undated: Vec<Undated>,
+}
+
+/// `POST /api/me/calendar-feed`: the new private link (any earlier one stops working).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedLink {
+    /// Path from the site's root; the app puts its origin (or `webcal://`) in front.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EarlyAccessQuery {
+    pub launch: Option<String>,
+}
+
+/// Whether the member may buy the launch now, for the shop's checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EarlyAccess {
+    pub member_id: String,
+    pub launch: String,
+    pub may_buy: bool,
+    /// When this member may buy: early access for their tier, else the launch.
+    pub opens_at: DateTime<FixedOffset>,
+    pub launch_at: DateTime<FixedOffset>,
+}
