@@ -13,6 +13,7 @@ use serde::Serialize;
 pub use contract::auth::CodeSent;
 pub use contract::coupons::{CouponStatus, Wallet, WalletCoupon};
 pub use contract::demo::DemoMember;
+pub use contract::events::{EventsPage, FeedLink};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
 pub use contract::me::{CheckedIn, Expiring, Summary as Me};
@@ -147,6 +148,26 @@ pub async fn accept_invite(code: &str) -> Result<(), ApiError> {
         code: code.to_owned(),
     };
     send(Method::POST, "/invites/accept", json(&body))
+        .await
+        .map(drop)
+}
+
+/// The event calendar from `from` to `to` (local dates, both included): the member's
+/// own with their session, else the public one.
+pub async fn events(
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<EventsPage, ApiError> {
+    get_json(&format!("/events?from={from}&to={to}")).await
+}
+
+/// A new private calendar feed link (the old one stops working).
+pub async fn new_feed() -> Result<FeedLink, ApiError> {
+    decode(send(Method::POST, "/me/calendar-feed", None).await?)
+}
+
+pub async fn revoke_feed() -> Result<(), ApiError> {
+    send(Method::DELETE, "/me/calendar-feed", None)
         .await
         .map(drop)
 }

@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
             Route::Mall => |data| Box::pin(lazy_screens::mall(data)),
             Route::Wallet => |data| Box::pin(lazy_screens::wallet(data)),
             Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
+            Route::Events => |data| Box::pin(lazy_screens::events(data)),
         };
         EitherOf3::C(view! { <Lazy load=screen data /> })
     };

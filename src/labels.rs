@@ -151,6 +151,9 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         | E::MethodNotAllowed
         | E::InvalidCursor
         | E::InvalidLimit
+        | E::InvalidDate
+        | E::InvalidRange
+        | E::LaunchNotFound
         | E::InvalidStatus
         | E::InvalidLocale
         | E::ReasonRequired => td_string!(locale, api_errors.bad_request),

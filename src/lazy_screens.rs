@@ -18,7 +18,7 @@ use send_wrapper::SendWrapper;
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
 use crate::pages::{
-    InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage,
+    EventsPage, InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage,
 };
 use crate::state::Loaded;
 
@@ -71,6 +71,11 @@ pub fn wallet(data: Loaded) -> ScreenResult {
 #[wasm_split(invite, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn invite(data: Loaded) -> ScreenResult {
     Ok(view! { <InvitePage data /> }.into_any())
+}
+
+#[wasm_split(events, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn events(data: Loaded) -> ScreenResult {
+    Ok(view! { <EventsPage data /> }.into_any())
 }
 
 /// How a lazily loaded screen is fetched and built: one of the functions above, boxed

@@ -12,6 +12,7 @@ mod lazy_screens;
 mod pages;
 mod preview_model;
 mod route;
+mod share;
 mod state;
 mod storage;
 mod text;

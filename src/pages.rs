@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod events;
 mod home;
 mod invite;
 mod login;
@@ -11,6 +12,7 @@ mod privacy;
 mod profile;
 mod wallet;
 
+pub use events::EventsPage;
 pub use home::Home;
 pub use invite::InvitePage;
 pub use login::Login;

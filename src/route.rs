@@ -22,6 +22,7 @@ pub enum Route {
     Mall,
     Wallet,
     Invite,
+    Events,
     /// Any other path.
     NotFound,
 }
@@ -39,6 +40,7 @@ impl Route {
             "/mall" => Route::Mall,
             "/coupons" => Route::Wallet,
             "/invite" => Route::Invite,
+            "/events" => Route::Events,
             _ => Route::NotFound,
         }
     }
@@ -55,6 +57,7 @@ impl Route {
             Route::Mall => "/mall",
             Route::Wallet => "/coupons",
             Route::Invite => "/invite",
+            Route::Events => "/events",
         }
     }
 }

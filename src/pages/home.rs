@@ -132,6 +132,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
             {extra}
             {cta(Route::Preview, "nav-preview", |l| td_string!(l, home.nav_preview), |l| td_string!(l, home.nav_preview_hint))}
+            {cta(Route::Events, "nav-events", |l| td_string!(l, home.nav_events), |l| td_string!(l, home.nav_events_hint))}
             <Perks program=program.clone() tier />
         }
     };

@@ -3,10 +3,9 @@ use leptos::prelude::*;
 use qrcode::render::svg;
 use qrcode::QrCode;
 use rules::Text;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, Invite};
-use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
+use crate::components::{error_notice, need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::state::Loaded;
@@ -37,7 +36,6 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     let error = loader.error;
     // The copy worked (a toast says so) or not (a lasting hint says what to do instead).
     let copy_failed = RwSignal::new(false);
-    let toast = expect_context::<Toast>();
     let load = move || loader.run(api::invite(), move |i| invite.set(Some(i)));
     load();
     let intro = dyn_text(move || {
@@ -49,7 +47,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     });
     let card = move || {
         invite.get().map(|i| {
-            let url = absolute(&i.link);
+            let url = crate::share::absolute(&i.link);
             let qr = qr_svg(&url);
             let (n, max) = (i.rewarded_this_year.to_string(), i.max_rewarded_per_year.to_string());
             let to_bonus = i.invites_to_bonus.to_string();
@@ -60,14 +58,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
             });
             let link = url.clone();
             let copy = move |_| {
-                let link = link.clone();
-                leptos::task::spawn_local(async move {
-                    let done = JsFuture::from(window().navigator().clipboard().write_text(&link)).await;
-                    copy_failed.set(done.is_err());
-                    if done.is_ok() {
-                        toast.show(td_string!(locale.get_untracked(), invite.copied).to_owned());
-                    }
-                });
+                crate::share::copy(link.clone(), |l| td_string!(l, invite.copied), copy_failed)
             };
             view! {
                 <section class="card invite">
@@ -100,11 +91,6 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
 }
 
 /// The link as shoppers share it: this site's origin and the server's path.
-fn absolute(link: &str) -> String {
-    let origin = window().location().origin().unwrap_or_default();
-    format!("{origin}{link}")
-}
-
 /// The QR code of `text` as SVG markup (the crate's renderer; dark modules on white).
 fn qr_svg(text: &str) -> String {
     match QrCode::new(text.as_bytes()) {

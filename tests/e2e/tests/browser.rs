@@ -932,6 +932,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("privacy", "/privacy"),
             ("not-found", "/no-such-page"),
             ("wallet", "/coupons"),
+            ("events", "/events"),
         ];
         violations.extend(visit_screens(&browser, &server.base_url, &guest, "guest").await);
         // The gold demo member, whose birthday is today: home greets them.
@@ -948,6 +949,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("mall", "/mall"),
             ("wallet", "/coupons"),
             ("invite", "/invite"),
+            ("events", "/events"),
         ];
         violations.extend(visit_screens(&browser, &server.base_url, &member, "member").await);
         browser.close().await;

@@ -144,7 +144,8 @@ async fn feed_of(state: &AppState, member: &MemberRow) -> Result<Response, ApiEr
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            (header::CACHE_CONTROL, "private, max-age=3600"),
+            // Personal, and a revoked link must stop at once: nothing keeps a copy.
+            (header::CACHE_CONTROL, "private, no-store"),
             (
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"member-events.ics\"",

@@ -177,6 +177,7 @@ fn parse_ics(res: &TestResponse) -> BTreeMap<String, (String, DatePerhapsTime)> 
         res.header(header::CONTENT_TYPE),
         "text/calendar; charset=utf-8"
     );
+    assert_eq!(res.header(header::CACHE_CONTROL), "private, no-store");
     let text = String::from_utf8(res.body.to_vec()).unwrap();
     let calendar: Calendar = text.parse().expect("the feed parses");
     calendar
