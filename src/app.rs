@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
             Route::Wallet => |data| Box::pin(lazy_screens::wallet(data)),
             Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
             Route::Events => |data| Box::pin(lazy_screens::events(data)),
+            Route::Benefits => |data| Box::pin(lazy_screens::benefits(data)),
         };
         EitherOf3::C(view! { <Lazy load=screen data /> })
     };

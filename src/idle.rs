@@ -1,12 +1,20 @@
 //! Work that follows a change but need not happen within its frame.
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 
-/// Runs `work` once the browser is idle after what `changes` reads has changed: once per
-/// burst of changes, with the latest values. For bookkeeping beside a reactive value
-/// (saving a draft, a test hook's JSON) that should not lengthen every keystroke's frame
-/// on a slow phone.
-pub fn when_idle_after(changes: impl Fn() + 'static, work: impl Fn() + Clone + 'static) {
+/// How long after a change its bookkeeping waits: a typist's next keystroke usually comes
+/// sooner, so a burst of keystrokes is saved once.
+const SETTLE: Duration = Duration::from_millis(150);
+
+/// Runs `work` shortly after what `changes` reads has changed: once per burst of changes,
+/// with the latest values. For bookkeeping beside a reactive value (saving a draft, a
+/// test hook's JSON) that should not lengthen every keystroke's frame on a slow phone.
+///
+/// A timer, not `requestIdleCallback`: a busy page can starve idle callbacks for seconds,
+/// and a saved draft or the hook must not wait on that.
+pub fn after_changes(changes: impl Fn() + 'static, work: impl Fn() + Clone + 'static) {
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
         changes();
@@ -15,9 +23,15 @@ pub fn when_idle_after(changes: impl Fn() + 'static, work: impl Fn() + Clone + '
         }
         scheduled.set_value(true);
         let work = work.clone();
-        request_idle_callback(move || {
-            scheduled.set_value(false);
-            work();
-        });
+        set_timeout(
+            move || {
+                // The screen may be gone by now (a tap that changes the value and leaves):
+                // its bookkeeping went with it, and touching its values would panic.
+                if scheduled.try_set_value(false).is_none() {
+                    work();
+                }
+            },
+            SETTLE,
+        );
     });
 }

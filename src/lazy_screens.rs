@@ -18,7 +18,8 @@ use send_wrapper::SendWrapper;
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
 use crate::pages::{
-    EventsPage, InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy, Profile, WalletPage,
+    BenefitsPage, EventsPage, InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy,
+    Profile, WalletPage,
 };
 use crate::state::Loaded;
 
@@ -76,6 +77,11 @@ pub fn invite(data: Loaded) -> ScreenResult {
 #[wasm_split(events, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn events(data: Loaded) -> ScreenResult {
     Ok(view! { <EventsPage data /> }.into_any())
+}
+
+#[wasm_split(benefits, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn benefits(data: Loaded) -> ScreenResult {
+    Ok(view! { <BenefitsPage data /> }.into_any())
 }
 
 /// How a lazily loaded screen is fetched and built: one of the functions above, boxed

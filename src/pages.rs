@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod benefits;
 mod events;
 mod home;
 mod invite;
@@ -12,6 +13,7 @@ mod privacy;
 mod profile;
 mod wallet;
 
+pub use benefits::BenefitsPage;
 pub use events::EventsPage;
 pub use home::Home;
 pub use invite::InvitePage;

@@ -73,7 +73,7 @@ impl Default for Draft {
 
 /// Keeps the preview's draft in the tab (sessionStorage) while a screen that edits it
 /// is shown: restores the saved draft into an untouched one (after a page load), then
-/// saves it after every change once the browser is idle (not within the keystroke). Called by those screens, not at start: the JSON writer then
+/// saves it shortly after each burst of changes (not within the keystroke). Called by those screens, not at start: the JSON writer then
 /// lives in their wasm modules, not in the first screen's.
 pub fn keep_in_tab(draft: RwSignal<Draft>) {
     if draft.with_untracked(|d| *d == Draft::default()) {
@@ -81,7 +81,7 @@ pub fn keep_in_tab(draft: RwSignal<Draft>) {
             draft.set(saved);
         }
     }
-    crate::idle::when_idle_after(
+    crate::idle::after_changes(
         move || draft.track(),
         move || {
             if let Ok(json) = draft.with_untracked(serde_json::to_string) {

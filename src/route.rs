@@ -23,6 +23,7 @@ pub enum Route {
     Wallet,
     Invite,
     Events,
+    Benefits,
     /// Any other path.
     NotFound,
 }
@@ -41,6 +42,7 @@ impl Route {
             "/coupons" => Route::Wallet,
             "/invite" => Route::Invite,
             "/events" => Route::Events,
+            "/benefits" => Route::Benefits,
             _ => Route::NotFound,
         }
     }
@@ -58,6 +60,7 @@ impl Route {
             Route::Wallet => "/coupons",
             Route::Invite => "/invite",
             Route::Events => "/events",
+            Route::Benefits => "/benefits",
         }
     }
 }

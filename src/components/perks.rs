@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use rules::Text;
 use rules::{Program, TierId};
 
+use crate::route::{follow, Route};
 use crate::text::{local, tr};
 
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
@@ -50,6 +51,8 @@ pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
                         </details>
                     }
                 })}
+            <a href=Route::Benefits.path() class="perks-card__more" data-testid="nav-benefits"
+                on:click=follow(Route::Benefits)>{tr!(benefits.link)}" ›"</a>
         </section>
     }
 }

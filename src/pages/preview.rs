@@ -96,9 +96,9 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
         }
         text
     });
-    // Written when the browser is idle, not within each keystroke.
+    // Written shortly after a burst of keystrokes, not within each.
     let input_json = RwSignal::new(None::<String>);
-    crate::idle::when_idle_after(
+    crate::idle::after_changes(
         move || result.track(),
         move || {
             let json = result.with_untracked(|r| {

@@ -43,7 +43,14 @@ pub struct Program {
     /// Coupons issued by rule (PROGRAM.md §4).
     pub coupon_issuance: Issuance,
     pub invites: Invites,
-    /// The event calendar's own settings (PROGRAM.md §6).
+    /// The event calendar's own settings (PROGRAM.md §6). The app reads the calendar
+    /// from `GET /api/events`, never from here, so in the browser this section is
+    /// skipped unread: its parser (five structs, chrono's weekday and time of day) would
+    /// be kilobytes of the first screen's download for nothing.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::events::skip_in_browser")
+    )]
     pub events: Events,
 }
 

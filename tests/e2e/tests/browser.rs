@@ -933,6 +933,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("not-found", "/no-such-page"),
             ("wallet", "/coupons"),
             ("events", "/events"),
+            ("benefits", "/benefits"),
         ];
         violations.extend(visit_screens(&browser, &server.base_url, &guest, "guest").await);
         // The gold demo member, whose birthday is today: home greets them.
@@ -950,6 +951,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("wallet", "/coupons"),
             ("invite", "/invite"),
             ("events", "/events"),
+            ("benefits", "/benefits"),
         ];
         violations.extend(visit_screens(&browser, &server.base_url, &member, "member").await);
         browser.close().await;

@@ -1,5 +1,6 @@
-//! The event calendar as a member uses it: months, a day's events, early access locked
-//! for a silver member, the calendar file and the private feed link.
+//! The event calendar as a member uses it (months, a day's events, early access locked
+//! for a silver member, the calendar file and the private feed link), and the tiers
+//! side by side.
 
 use chrono::{Datelike, NaiveDate};
 use e2e::pages::{attr, click, eventually, find, shown, text, LoginPage};
@@ -153,5 +154,54 @@ async fn a_silver_member_browses_the_calendar_and_takes_it_to_their_phone() {
     })
     .await;
     assert_eq!(fetch(client, &url, "omit").await["status"], 404);
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn the_benefits_page_shows_every_tier_and_the_gap_to_each() {
+    let server = Server::start_demo();
+    let program: Program =
+        serde_json::from_value(server.get_json("/api/program")).expect("program");
+    let members = server.get_json("/api/demo/members");
+    // The first persona is the one shown when none was picked.
+    let persona = &members["members"][0]["snapshot"];
+    let held = persona["tier"].as_str().unwrap();
+    let spend = persona["qualifying_spend_fen"].as_i64().unwrap();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client
+        .goto(&format!("{}/", server.base_url))
+        .await
+        .expect("home");
+    click(client, "nav-benefits").await;
+    find(client, "benefits-table").await;
+    let held_rank = program
+        .tiers
+        .iter()
+        .position(|t| t.id.as_str() == held)
+        .unwrap();
+    for (i, tier) in program.tiers.iter().enumerate() {
+        let id = tier.id.as_str();
+        let current = attr(client, &format!("benefits-tier-{id}"), "aria-current").await;
+        assert_eq!(
+            current.as_deref(),
+            (i == held_rank).then_some("true"),
+            "{id}"
+        );
+        let gap: i64 = attr(client, &format!("benefits-gap-{id}"), "data-value")
+            .await
+            .unwrap()
+            .parse()
+            .unwrap();
+        let expected = if i <= held_rank {
+            0
+        } else {
+            (tier.threshold_fen.get() - spend).max(0)
+        };
+        assert_eq!(gap, expected, "{id}");
+    }
+    let shot = browser.screenshot("benefits").await;
+    println!("screenshot: {}", shot.display());
     browser.close().await;
 }
