@@ -77,8 +77,7 @@ fn EventsContent(program: Arc<Program>, member: bool) -> impl IntoView {
     let locale = lang();
     let title = dyn_text(move || month_title(locale.get(), month.get()));
     let weekdays = move || {
-        td_string!(locale.get(), events.weekdays)
-            .split(' ')
+        weekday_names(locale.get())
             .map(|d| view! { <span class="month__weekday">{d.to_string()}</span> })
             .collect_view()
     };
@@ -121,6 +120,17 @@ fn EventsContent(program: Arc<Program>, member: bool) -> impl IntoView {
     }
 }
 
+/// The loaded page's occurrences on local day `date` (none before the page is there).
+fn of_day<'a>(
+    program: &'a Program,
+    page: &'a Option<Arc<EventsPage>>,
+    date: NaiveDate,
+) -> impl Iterator<Item = &'a Occurrence> {
+    page.iter()
+        .flat_map(|p| &p.occurrences)
+        .filter(move |o| grid::on_day(program, o, date))
+}
+
 /// `2026年12月` / `December 2026`.
 fn month_title(locale: Locale, month: NaiveDate) -> String {
     match locale {
@@ -143,11 +153,7 @@ fn day_cell(
     // (any event, any this member may join)
     let marks = Memo::new(move |_| {
         page.with(|p| {
-            let on: Vec<&Occurrence> = p
-                .iter()
-                .flat_map(|p| &p.occurrences)
-                .filter(|o| grid::on_day(&program, o, date))
-                .collect();
+            let on: Vec<&Occurrence> = of_day(&program, p, date).collect();
             (!on.is_empty(), on.iter().any(|o| o.locked.is_none()))
         })
     });
@@ -178,13 +184,16 @@ fn day_cell(
     }
 }
 
+/// The weekdays' short names, Monday first (`一` … `日`, `Mon` … `Sun`).
+fn weekday_names(locale: Locale) -> impl Iterator<Item = &'static str> {
+    td_string!(locale, events.weekdays).split(' ')
+}
+
 /// `12月15日 周二` / `Tue, Dec 15`.
 fn day_title(locale: Locale, date: NaiveDate) -> String {
     match locale {
         Locale::zh => {
-            let week = td_string!(locale, events.weekdays).split(' ');
-            let name = week
-                .clone()
+            let name = weekday_names(locale)
                 .nth(date.weekday().num_days_from_monday() as usize)
                 .unwrap_or_default();
             format!("{}月{}日 周{name}", date.month(), date.day())
@@ -201,23 +210,16 @@ fn DayList(
     page: RwSignal<Option<Arc<EventsPage>>>,
 ) -> impl IntoView {
     let locale = lang();
+    // The chosen day's events, once per change of day or page (the list and the "none"
+    // line both read it).
     let on_day = {
         let program = program.clone();
-        move || {
+        Memo::new(move |_| {
             let date = selected.get();
-            page.with(|p| {
-                p.iter()
-                    .flat_map(|p| &p.occurrences)
-                    .filter(|o| grid::on_day(&program, o, date))
-                    .cloned()
-                    .collect::<Vec<_>>()
-            })
-        }
+            page.with(|p| of_day(&program, p, date).cloned().collect::<Vec<_>>())
+        })
     };
-    let empty = {
-        let on_day = on_day.clone();
-        flag(move || page.with(Option::is_some) && on_day().is_empty())
-    };
+    let empty = flag(move || page.with(Option::is_some) && on_day.with(Vec::is_empty));
     let undated = move || page.with(|p| p.as_ref().map(|p| p.undated.clone()).unwrap_or_default());
     let item = move |o: Occurrence| event_item(&program, o);
     view! {
@@ -225,7 +227,7 @@ fn DayList(
             <h2 class="card__title">{dyn_text(move || day_title(locale.get(), selected.get()))}</h2>
             <p class="hint" hidden=flag(move || !empty.get()) data-testid="events-none">{tr!(events.none)}</p>
             <ul class="events">
-                <For each=on_day key=|o| o.uid.clone() children=item />
+                <For each=move || on_day.get() key=|o| o.uid.clone() children=item />
             </ul>
         </section>
         <For each=undated key=|u| u.event.clone() children=move |u| view! {
@@ -254,7 +256,7 @@ fn event_item(program: &Arc<Program>, o: Occurrence) -> impl IntoView {
                 "{} {} – {} {}",
                 short_date(l, first),
                 start.format("%H:%M"),
-                short_date(l, program_date(end)),
+                short_date(l, end.date_naive()),
                 end.format("%H:%M")
             ),
         }
@@ -285,11 +287,6 @@ fn event_item(program: &Arc<Program>, o: Occurrence) -> impl IntoView {
             <span class="event__lock" hidden=!is_locked data-testid="event-lock">{lock_text}</span>
         </li>
     }
-}
-
-/// The local date of an instant already in the program's offset.
-fn program_date(at: chrono::DateTime<chrono::FixedOffset>) -> NaiveDate {
-    at.date_naive()
 }
 
 /// `6月18日` / `Jun 18`.

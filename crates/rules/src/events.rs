@@ -57,6 +57,13 @@ pub struct EarlyAccess {
     pub min_tier: TierId,
 }
 
+impl EarlyAccess {
+    /// When early access to `launch` begins (for the tiers that have it).
+    pub fn opens(&self, launch: &Launch) -> DateTime<FixedOffset> {
+        launch.launch_at - chrono::Duration::days(self.days_before)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Launch {

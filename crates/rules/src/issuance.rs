@@ -64,9 +64,15 @@ pub struct FirstOrderAward {
 }
 
 impl Issuance {
+    /// Whether local date `date` is the monthly coupon's day (for the tiers that get it):
+    /// the issuance's day and the calendar's.
+    pub fn is_monthly_day(&self, date: NaiveDate) -> bool {
+        date.day() == self.monthly.day_of_month
+    }
+
     /// Whether a member of `tier` gets the monthly coupon on local date `date`.
     pub fn monthly_due(&self, tiers: &Tiers, tier: &TierId, date: NaiveDate) -> bool {
-        date.day() == self.monthly.day_of_month && tiers.at_least(tier, &self.monthly.min_tier)
+        self.is_monthly_day(date) && tiers.at_least(tier, &self.monthly.min_tier)
     }
 
     pub(crate) fn validate(&self, tiers: &Tiers) -> Result<(), ProgramError> {

@@ -111,20 +111,20 @@ pub fn calendar(program: &Program, member: Option<&EventMember>, range: DateRang
     let mut found = Found {
         zone,
         tiers: &program.tiers,
-        range,
+        from: zone.local_midnight(range.from),
+        until: range.to.succ_opt().map(|after| zone.local_midnight(after)),
         member,
         list: vec![],
     };
     let titles = &program.events.titles;
-    let day_of_month = |d: NaiveDate, day: u32| d.day() == day;
     for date in range.days() {
         if program.member_discount.is_member_day(date) {
             found.day("member-day", &titles.member_day, date, Audience::AllMembers);
         }
-        let monthly = &program.coupon_issuance.monthly;
-        if day_of_month(date, monthly.day_of_month) {
+        let issuance = &program.coupon_issuance;
+        if issuance.is_monthly_day(date) {
             let audience = Audience::MinTier {
-                tier: monthly.min_tier.clone(),
+                tier: issuance.monthly.min_tier.clone(),
             };
             found.day("monthly-coupon", &titles.monthly_coupon, date, audience);
         }
@@ -193,7 +193,7 @@ pub fn calendar(program: &Program, member: Option<&EventMember>, range: DateRang
             uid: format!("early-access-{}", launch.id),
             event: "early-access".into(),
             title,
-            start: launch.launch_at - chrono::Duration::days(access.days_before),
+            start: access.opens(launch),
             end: launch.launch_at,
             all_day: false,
             audience: Audience::MinTier {
@@ -227,20 +227,10 @@ pub fn launch_opens_for(
 ) -> DateTime<FixedOffset> {
     let access = &program.events.early_access;
     if program.tiers.at_least(tier, &access.min_tier) {
-        launch.launch_at - chrono::Duration::days(access.days_before)
+        access.opens(launch)
     } else {
         launch.launch_at
     }
-}
-
-/// Whether a member of `tier` may buy `launch` at `now`.
-pub fn may_buy_launch(
-    program: &Program,
-    tier: &TierId,
-    launch: &crate::events::Launch,
-    now: &DateTime<FixedOffset>,
-) -> bool {
-    *now >= launch_opens_for(program, tier, launch)
 }
 
 /// `member-day-20270115`.
@@ -253,7 +243,10 @@ fn uid(event: &str, date: NaiveDate) -> String {
 struct Found<'a> {
     zone: &'a TimeZone,
     tiers: &'a Tiers,
-    range: DateRange,
+    /// The range as instants: its first local midnight, and the one after its last day
+    /// (`None` at the end of chrono's calendar: nothing is kept).
+    from: DateTime<FixedOffset>,
+    until: Option<DateTime<FixedOffset>>,
     member: Option<&'a EventMember>,
     list: Vec<Occurrence>,
 }
@@ -289,11 +282,9 @@ impl Found<'_> {
     }
 
     fn push(&mut self, mut occurrence: Occurrence) {
-        let from = self.zone.local_midnight(self.range.from);
-        let Some(after) = self.range.to.succ_opt() else {
-            return;
-        };
-        let overlaps = occurrence.start < self.zone.local_midnight(after) && occurrence.end > from;
+        let overlaps = self
+            .until
+            .is_some_and(|until| occurrence.start < until && occurrence.end > self.from);
         if !overlaps {
             return;
         }

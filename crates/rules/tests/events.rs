@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use member_rules::occurrences::{
-    calendar, may_buy_launch, Audience, DateRange, EventMember, Locked,
+    calendar, launch_opens_for, Audience, DateRange, EventMember, Locked,
 };
 use member_rules::quote::{MemberDiscountKind, QuoteInput};
 use member_rules::{quote, Points, Program, TierId};
@@ -190,7 +190,7 @@ fn early_access_is_locked_below_gold_and_opens_three_days_before() {
     let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
     let gold = TierId("gold".into());
     let silver = TierId("silver".into());
-    let may = |tier: &TierId, s| may_buy_launch(&program, tier, &launch, &at(s));
+    let may = |tier: &TierId, s| at(s) >= launch_opens_for(&program, tier, &launch);
     assert!(!may(&gold, "2027-03-05T09:59:59+08:00"));
     assert!(may(&gold, "2027-03-05T10:00:00+08:00"));
     assert!(!may(&silver, "2027-03-08T09:59:59+08:00"));

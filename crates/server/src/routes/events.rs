@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{Days, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use contract::events::{EarlyAccess, EarlyAccessQuery, EventsPage, EventsQuery, FeedLink};
 use contract::ErrorCode;
 use rules::occurrences::{self, Calendar, DateRange, EventMember};
@@ -51,15 +51,15 @@ async fn list(
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Json<EventsPage>, ApiError> {
     let program = &state.program.program;
-    let today = program.time_zone.local_date(&state.clock.now());
-    let range = requested_range(&q, today)?;
+    let now = state.clock.now();
+    let range = requested_range(&q, program.time_zone.local_date(&now))?;
     // A stale or foreign cookie is no error here: the public calendar, marked as such.
     let member = match session_token(&headers) {
-        Some(token) => members::by_session(&state.db, token, ms(&state.clock.now())).await?,
+        Some(token) => members::by_session(&state.db, token, ms(&now)).await?,
         None => None,
     };
     let event_member = match &member {
-        Some(m) => Some(event_member(&state, m).await?),
+        Some(m) => Some(event_member(&state, m, &now).await?),
         None => None,
     };
     let Calendar {
@@ -113,11 +113,13 @@ fn bad(code: ErrorCode, message: impl Into<String>) -> ApiError {
 
 /// What the calendar needs of a member: tier, birthday, and the points they hold by the
 /// local date those expire.
-async fn event_member(state: &AppState, member: &MemberRow) -> Result<EventMember, ApiError> {
-    let program = &state.program.program;
-    let zone = &program.time_zone;
-    let now = state.clock.now();
-    let held = ledger::held_by_expiry(&state.db, &member.id, ms(&now)).await?;
+async fn event_member(
+    state: &AppState,
+    member: &MemberRow,
+    now: &DateTime<FixedOffset>,
+) -> Result<EventMember, ApiError> {
+    let zone = &state.program.program.time_zone;
+    let held = ledger::held_by_expiry(&state.db, &member.id, ms(now)).await?;
     let expiring = held
         .into_iter()
         .map(|(at, points)| (zone.local_date(&from_ms(at, zone.offset())), points))
@@ -132,12 +134,13 @@ async fn event_member(state: &AppState, member: &MemberRow) -> Result<EventMembe
 /// The member's feed: from a month back to a year ahead.
 async fn feed_of(state: &AppState, member: &MemberRow) -> Result<Response, ApiError> {
     let program = &state.program.program;
-    let today = program.time_zone.local_date(&state.clock.now());
+    let now = state.clock.now();
+    let today = program.time_zone.local_date(&now);
     let range = DateRange {
         from: today - Days::new(FEED_DAYS_BACK),
         to: today + Days::new(FEED_DAYS_AHEAD),
     };
-    let who = event_member(state, member).await?;
+    let who = event_member(state, member, &now).await?;
     let calendar = occurrences::calendar(program, Some(&who), range);
     let lang = member.locale.as_deref().unwrap_or("zh");
     let body = ics::render(program, &calendar.occurrences, lang);
@@ -156,8 +159,10 @@ async fn feed_of(state: &AppState, member: &MemberRow) -> Result<Response, ApiEr
         .into_response())
 }
 
-async fn own_file(State(state): State<AppState>, me: AuthMember) -> Result<Response, ApiError> {
-    let member = members::get(&state.db, &me.id)
+/// The session and its member in one query, as `GET /api/me` reads them.
+async fn own_file(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
+    let member = members::by_session(&state.db, token, ms(&state.clock.now()))
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     feed_of(&state, &member).await
@@ -189,20 +194,13 @@ async fn feed(
     State(state): State<AppState>,
     ApiPath(file): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    let unknown = || {
-        ApiError::reject(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            "no such calendar feed",
-        )
-    };
-    let token = file.strip_suffix(".ics").ok_or_else(unknown)?;
+    let token = file.strip_suffix(".ics").ok_or(ApiError::NotFound)?;
     let member_id = calendar_feeds::member_of(&state.db, token)
         .await?
-        .ok_or_else(unknown)?;
+        .ok_or(ApiError::NotFound)?;
     let member = members::get(&state.db, &member_id)
         .await?
-        .ok_or_else(unknown)?;
+        .ok_or(ApiError::NotFound)?;
     feed_of(&state, &member).await
 }
 
