@@ -108,6 +108,17 @@ pub struct PointsPage {
     pub next_cursor: Option<i64>,
 }
 
+/// `GET /api/me/points/plan`: the member's points by the date they expire, oldest first,
+/// with what each lot can still buy and the bonus-points campaigns before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsPlan {
+    /// The spendable balance now (expired points already taken off).
+    pub points_balance: Points,
+    pub lots: Vec<LotPlan>,
+}
+
+pub use rules::planner::{LotPlan, PlanCampaign, PlanItem};
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@
 //! `phone`, `profile` (leaves) → `coupon`, `tier`, `limits`, `discount` → `points`, `membership`,
 //! `mall`, `issuance`, `invites`, `ledger` (each concept holds its settings and rules) →
 //! `program` (gathers the settings, validates the whole) → `quote` (prices an order with
-//! the whole program), `occurrences` (the event calendar from the whole program). `tests/layers.rs` fails on an import that closes a circle.
+//! the whole program), `occurrences` (the event calendar from the whole program), `planner` (what expiring
+//! points can still do). `tests/layers.rs` fails on an import that closes a circle.
 
 pub mod calendar;
 pub mod coupon;
@@ -23,6 +24,7 @@ pub mod membership;
 pub mod money;
 pub mod occurrences;
 pub mod phone;
+pub mod planner;
 pub mod points;
 pub mod profile;
 pub mod program;

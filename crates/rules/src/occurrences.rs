@@ -162,9 +162,7 @@ pub fn calendar(program: &Program, member: Option<&EventMember>, range: DateRang
     }
     for year in range.years() {
         for campaign in &program.points.campaigns {
-            let first = NaiveDate::from_ymd_opt(year, campaign.from.month, campaign.from.day);
-            let last = NaiveDate::from_ymd_opt(year, campaign.to.month, campaign.to.day);
-            if let (Some(first), Some(last)) = (first, last) {
+            if let Some((first, last)) = campaign.dates_in(year) {
                 found.days(
                     &campaign.id,
                     &campaign.name,
@@ -216,6 +214,27 @@ pub fn calendar(program: &Program, member: Option<&EventMember>, range: DateRang
         occurrences,
         undated,
     }
+}
+
+/// The next `count` occurrences this member may take part in, from `now` over the next
+/// `days` local days (today included): those not over yet, by start (home's "coming up").
+pub fn upcoming(
+    program: &Program,
+    member: &EventMember,
+    now: &DateTime<FixedOffset>,
+    days: u64,
+    count: usize,
+) -> Vec<Occurrence> {
+    let from = program.time_zone.local_date(now);
+    let Some(to) = from.checked_add_days(Days::new(days.saturating_sub(1))) else {
+        return vec![];
+    };
+    calendar(program, Some(member), DateRange { from, to })
+        .occurrences
+        .into_iter()
+        .filter(|o| o.locked.is_none() && o.end > *now)
+        .take(count)
+        .collect()
 }
 
 /// When a member of `tier` may buy `launch`: from its early access when the tier has

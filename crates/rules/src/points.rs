@@ -36,6 +36,16 @@ pub struct Campaign {
     pub rate_percent: i64,
 }
 
+impl Campaign {
+    /// Its first and last local dates in `year`; none when a date does not exist that
+    /// year (a campaign set on Feb 29).
+    pub fn dates_in(&self, year: i32) -> Option<(NaiveDate, NaiveDate)> {
+        let first = NaiveDate::from_ymd_opt(year, self.from.month, self.from.day)?;
+        let last = NaiveDate::from_ymd_opt(year, self.to.month, self.to.day)?;
+        Some((first, last))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderBonus {

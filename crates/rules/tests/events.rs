@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use member_rules::occurrences::{
-    calendar, launch_opens_for, Audience, DateRange, EventMember, Locked,
+    calendar, launch_opens_for, upcoming, Audience, DateRange, EventMember, Locked,
 };
 use member_rules::quote::{MemberDiscountKind, QuoteInput};
 use member_rules::{quote, Points, Program, TierId};
@@ -251,4 +251,44 @@ fn the_calendar_and_the_quote_agree_every_day() {
         assert_eq!(campaign, q.points.campaign_bonus.is_positive(), "{d}");
         d = d.succ_opt().unwrap();
     }
+}
+
+#[test]
+fn upcoming_lists_the_next_events_a_member_may_join_from_now() {
+    let program = Program::default_program();
+    let uids = |tier: &str, now: &str, days: u64| -> Vec<String> {
+        let now = chrono::DateTime::parse_from_rfc3339(now).unwrap();
+        upcoming(&program, &member(tier, None, &[]), &now, days, 3)
+            .into_iter()
+            .map(|o| o.uid)
+            .collect()
+    };
+    // Friday 2026-12-04 20:30: the flash sale is on until 21:00.
+    let during = "2026-12-04T20:30:00+08:00";
+    assert_eq!(
+        uids("regular", during, 30),
+        [
+            "flash-sale-20261204",
+            "flash-sale-20261211",
+            "member-day-20261215"
+        ]
+    );
+    assert_eq!(
+        uids("regular", "2026-12-04T21:00:00+08:00", 30),
+        [
+            "flash-sale-20261211",
+            "member-day-20261215",
+            "flash-sale-20261218"
+        ]
+    );
+    // Early access (from Wednesday 12-09 10:00) is locked below gold, so not listed.
+    assert_eq!(
+        uids("gold", during, 30),
+        [
+            "flash-sale-20261204",
+            "early-access-winter-down-2026",
+            "flash-sale-20261211"
+        ]
+    );
+    assert_eq!(uids("gold", during, 1), ["flash-sale-20261204"]);
 }

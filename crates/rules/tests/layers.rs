@@ -75,7 +75,7 @@ fn the_modules_import_no_circle() {
 #[test]
 fn concepts_do_not_look_at_the_whole_program() {
     for (module, used) in imports() {
-        if !["program", "quote", "occurrences"].contains(&module.as_str()) {
+        if !["program", "quote", "occurrences", "planner"].contains(&module.as_str()) {
             assert!(!used.contains("program"), "{module} imports program");
         }
     }

@@ -2,7 +2,7 @@
 //! balance, a wallet) for store staff to demo perks, and listed with their snapshots.
 
 use anyhow::Context;
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate};
 pub use contract::demo::DemoMember as Member;
 use rules::quote::MemberSnapshot;
 use rules::{Fen, Points, Program, TierId};
@@ -127,16 +127,18 @@ async fn insert_demo_member(
             seed_order(tx, &format!("{}-seed-{key}", m.id), &m.id, &at, fen, now).await?;
         }
     }
-    ledger::credit(
-        tx,
-        program,
-        &m.id,
-        EntryKind::Opening,
-        m.points_balance,
-        now,
-        Source::default(),
-    )
-    .await?;
+    // About half the opening balance was earned a year ago, so it expires first: the
+    // points planner and the expiry reminder have a lot to show.
+    let year_ago = *now - Months::new(12);
+    let older = if program.points.expire_at(&program.time_zone, &year_ago) > *now {
+        Points(m.points_balance.get() / 2 / 100 * 100)
+    } else {
+        Points::ZERO
+    };
+    for (points, at) in [(older, &year_ago), (m.points_balance - older, now)] {
+        let source = Source::default();
+        ledger::credit(tx, program, &m.id, EntryKind::Opening, points, at, source).await?;
+    }
     for c in &m.coupons {
         insert_coupon(tx, &m.id, c, now).await?;
     }

@@ -2,7 +2,8 @@
 //! materialized balance and debt, all changed inside the caller's transaction (which has
 //! locked the member first). The arithmetic is `rules::ledger`'s.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rules::calendar::TimeZone;
 use rules::ledger::{self, Lot};
 use rules::{Points, Program};
 use sqlx::Row as _;
@@ -10,7 +11,7 @@ use sqlx::Row as _;
 pub use contract::points::{Direction, Entry, EntryKind};
 
 use super::Tx;
-use crate::clock::ms;
+use crate::clock::{from_ms, ms};
 
 /// Where an entry comes from, for the history screen and the export.
 #[derive(Debug, Clone, Copy, Default)]
@@ -103,7 +104,7 @@ pub async fn expire_due(
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        let at = crate::clock::from_ms(expires, program.offset());
+        let at = from_ms(expires, program.offset());
         append(
             tx,
             member_id,
@@ -219,7 +220,7 @@ pub async fn entries(
                 points: r.try_get("points")?,
                 balance_after: r.try_get("balance_after")?,
                 order_id: r.try_get("order_id")?,
-                at: crate::clock::from_ms(r.try_get("at_ms")?, program.offset()),
+                at: from_ms(r.try_get("at_ms")?, program.offset()),
             })
         })
         .collect()
@@ -245,21 +246,25 @@ where
     .await?)
 }
 
-/// The member's points still held, summed by the instant they expire (earliest first):
-/// the calendar's expiry reminder and the points planner.
+/// The member's points still held, summed by the local date on which they expire
+/// (earliest first): the calendar's expiry reminder and the points planner.
 pub async fn held_by_expiry(
     db: &super::Db,
+    zone: &TimeZone,
     member_id: &str,
-    now_ms: i64,
-) -> anyhow::Result<Vec<(i64, Points)>> {
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<Vec<(NaiveDate, Points)>> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(
         "SELECT expires_at_ms, CAST(SUM(remaining) AS BIGINT) FROM point_lots \
          WHERE member_id = $1 AND remaining > 0 AND expires_at_ms > $2 \
          GROUP BY expires_at_ms ORDER BY expires_at_ms",
     )
     .bind(member_id)
-    .bind(now_ms)
+    .bind(ms(now))
     .fetch_all(db)
     .await?;
-    Ok(rows.into_iter().map(|(at, p)| (at, Points(p))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(at, p)| (zone.local_date(&from_ms(at, zone.offset())), Points(p)))
+        .collect())
 }

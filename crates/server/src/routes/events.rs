@@ -18,7 +18,7 @@ use contract::ErrorCode;
 use rules::occurrences::{self, Calendar, DateRange, EventMember};
 
 use crate::auth::{session_token, AuthMember, ShopKey};
-use crate::clock::{from_ms, ms};
+use crate::clock::ms;
 use crate::db::members::MemberRow;
 use crate::db::{calendar_feeds, ledger, members};
 use crate::error::ApiError;
@@ -119,11 +119,7 @@ async fn event_member(
     now: &DateTime<FixedOffset>,
 ) -> Result<EventMember, ApiError> {
     let zone = &state.program.program.time_zone;
-    let held = ledger::held_by_expiry(&state.db, &member.id, ms(now)).await?;
-    let expiring = held
-        .into_iter()
-        .map(|(at, points)| (zone.local_date(&from_ms(at, zone.offset())), points))
-        .collect();
+    let expiring = ledger::held_by_expiry(&state.db, zone, &member.id, now).await?;
     Ok(EventMember {
         tier: member.tier.clone(),
         birthday: member.birthday,

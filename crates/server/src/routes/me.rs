@@ -20,6 +20,7 @@ use contract::ErrorCode;
 
 mod coupons;
 mod export;
+mod plan;
 mod summary;
 
 pub use summary::Summary;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(summary::get).patch(update).delete(delete))
         .route("/me/points", get(points))
+        .route("/me/points/plan", get(plan::get))
         .route("/me/coupons", get(coupons::get))
         .route("/me/checkin", post(checkin))
         .route("/me/export", get(export::get))

@@ -10,7 +10,7 @@ use icalendar::{Calendar, CalendarDateTime, Component, DatePerhapsTime};
 use serde_json::{json, Value};
 
 use crate::helpers::{TestApp, TestResponse};
-use crate::support::{members_with, order, world, World, PHONE_A};
+use crate::support::{members_with, order, world, World, PHONE_A, PHONE_B};
 
 /// A Monday; the spring launch's early access opens on Friday 2027-03-05 10:00.
 const NOW: &str = "2027-03-01T12:00:00+08:00";
@@ -328,4 +328,42 @@ async fn the_shop_asks_whether_a_member_may_buy_a_launch() {
     get(&w.app, &path, Some(&w.a))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "invalid_api_key");
+}
+
+fn next_uids(me: &Value) -> Vec<String> {
+    me["next_events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["uid"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn home_lists_the_next_three_events_with_the_expiry_reminder_when_points_expire() {
+    // Friday 20:30: the flash sale runs until 21:00.
+    let w = world("2026-12-04T20:30:00+08:00").await;
+    let me = w.me(&w.a).await;
+    assert_eq!(
+        next_uids(&me),
+        [
+            "flash-sale-20261204",
+            "flash-sale-20261211",
+            "member-day-20261215"
+        ]
+    );
+    assert_eq!(me["next_events"][0]["start"], "2026-12-04T20:00:00+08:00");
+    assert_eq!(me["next_events"][0]["all_day"], false);
+    assert_eq!(me["next_events"][2]["title"]["zh"], "会员日 全场95折");
+
+    // Points earned in 2025 are gone on 2027-01-01: Dec 31 is their last day.
+    let w = world("2025-06-20T12:00:00+08:00").await;
+    let res = w
+        .post_order(&order("o-1", PHONE_A, "2025-06-20T12:00:00+08:00", 30_000))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    w.app.set_now("2026-12-30T12:00:00+08:00");
+    let (a, b) = (w.app.login(PHONE_A).await, w.app.login(PHONE_B).await);
+    assert_eq!(next_uids(&w.me(&a).await)[0], "points-expiry-20261231");
+    assert_eq!(next_uids(&w.me(&b).await)[0], "flash-sale-20270101");
 }

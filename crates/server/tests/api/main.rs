@@ -16,6 +16,7 @@ mod jobs;
 mod mall;
 mod me;
 mod orders;
+mod planner;
 mod program;
 mod quote;
 mod reliability;

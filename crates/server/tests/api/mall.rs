@@ -38,7 +38,7 @@ async fn app() -> TestApp {
     .await
 }
 
-async fn redeem(
+pub(crate) async fn redeem(
     app: &TestApp,
     token: Option<&str>,
     key: Option<&str>,
