@@ -13,11 +13,11 @@ use serde::Serialize;
 pub use contract::auth::CodeSent;
 pub use contract::coupons::{CouponStatus, Wallet, WalletCoupon};
 pub use contract::demo::DemoMember;
-pub use contract::events::{EventsPage, FeedLink};
+pub use contract::events::{EventsPage, FeedLink, NextEvent};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
 pub use contract::me::{CheckedIn, Expiring, Summary as Me};
-pub use contract::points::{Entry, PointsPage as EntryPage};
+pub use contract::points::{Entry, PointsPage as EntryPage, PointsPlan};
 
 /// Where the API lives. The app may later be served under a base path.
 const API_BASE: &str = "/api";
@@ -66,11 +66,13 @@ pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(),
         phone: phone.to_owned(),
         code: code.to_owned(),
         consent_version: Some(consent_version.to_owned()),
+        store: crate::storage::join_store(),
         bearer: false,
     };
-    send(Method::POST, "/auth/login", json(&body))
-        .await
-        .map(drop)
+    send(Method::POST, "/auth/login", json(&body)).await?;
+    // Recorded if this login registered them; either way it has been used.
+    crate::storage::clear_join_store();
+    Ok(())
 }
 
 pub async fn logout() -> Result<(), ApiError> {
@@ -126,6 +128,11 @@ pub async fn points(kind: &str, cursor: Option<i64>) -> Result<EntryPage, ApiErr
     get_json(&path).await
 }
 
+/// The points planner: the member's points by expiry date, with what each lot buys.
+pub async fn points_plan() -> Result<PointsPlan, ApiError> {
+    get_json("/me/points/plan").await
+}
+
 pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
     get_json::<contract::demo::DemoMembers>("/demo/members")
         .await
@@ -159,6 +166,11 @@ pub async fn events(
     to: chrono::NaiveDate,
 ) -> Result<EventsPage, ApiError> {
     get_json(&format!("/events?from={from}&to={to}")).await
+}
+
+/// Home's next events the member may join.
+pub async fn next_events() -> Result<contract::events::NextEvents, ApiError> {
+    get_json("/me/next-events").await
 }
 
 /// A new private calendar feed link (the old one stops working).

@@ -18,8 +18,8 @@ use send_wrapper::SendWrapper;
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
 use crate::pages::{
-    BenefitsPage, EventsPage, InvitePage, Login, MallPage, PointsPage, PreviewPage, Privacy,
-    Profile, WalletPage,
+    BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
+    Privacy, Profile, WalletPage,
 };
 use crate::state::Loaded;
 
@@ -84,6 +84,13 @@ pub fn benefits(data: Loaded) -> ScreenResult {
     Ok(view! { <BenefitsPage data /> }.into_any())
 }
 
+/// Home's "coming up" card: its own module, fetched after the first paint (shown by
+/// `Lazy` with `quiet`: a card, not a screen).
+#[wasm_split(next_events, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn next_events(_data: Loaded) -> ScreenResult {
+    Ok(view! { <NextEventsCard /> }.into_any())
+}
+
 /// How a lazily loaded screen is fetched and built: one of the functions above, boxed
 /// (`|data| Box::pin(points(data))`). One plain function type, not a generic, so that the
 /// loading and retry view below is compiled once.
@@ -91,10 +98,13 @@ pub type LoadScreen = fn(Loaded) -> Pin<Box<dyn Future<Output = ScreenResult>>>;
 
 /// Shows the screen `load` gives: a spinner while its module is fetched (usually one round trip), then
 /// the screen. If the fetch fails, a message and a retry button that reloads the page:
-/// the URL names the screen, and the page's own files come from the cache.
+/// the URL names the screen, and the page's own files come from the cache. `quiet`, for
+/// a part of a screen: nothing while it loads, nothing if it fails (one component for
+/// both: its loading code is compiled once).
 #[component]
-pub fn Lazy(load: LoadScreen, data: Loaded) -> impl IntoView {
-    let fetched = RwSignal::new(false);
+pub fn Lazy(load: LoadScreen, data: Loaded, #[prop(optional)] quiet: bool) -> impl IntoView {
+    // A quiet part counts as fetched from the start: no spinner.
+    let fetched = RwSignal::new(quiet);
     let loading = || loading_screen(|l| td_string!(l, app.screen_loading));
     // The browser is single-threaded; `Suspend` asks for `Send` futures. No `Suspense`
     // around it (its machinery is kilobytes of wasm): the spinner shows until the module
@@ -104,6 +114,7 @@ pub fn Lazy(load: LoadScreen, data: Loaded) -> impl IntoView {
         fetched.set(true);
         match result {
             Ok(view) => Either::Left(view),
+            Err(ScreenLoadFailed) if quiet => Either::Left(().into_any()),
             Err(ScreenLoadFailed) => Either::Right(failed_screen(
                 |l| td_string!(l, app.screen_failed),
                 "screen_load_failed".into(),

@@ -32,6 +32,7 @@ fn main() {
         boot.remove();
     }
     remember_invite();
+    remember_join();
     leptos::mount::mount_to_body(app::App);
 }
 
@@ -43,5 +44,22 @@ fn remember_invite() {
         .unwrap_or_default();
     if let Some(code) = route::invite_code(&search) {
         storage::set_invite(code);
+    }
+}
+
+/// A store's join link (`/join?store=SH001`, its QR code at the counter): the store is
+/// kept for the login that registers the shopper, and the address becomes `/login`.
+fn remember_join() {
+    let window = leptos::prelude::window();
+    let location = window.location();
+    if location.pathname().ok().as_deref() != Some("/join") {
+        return;
+    }
+    let search = location.search().unwrap_or_default();
+    if let Some(code) = route::join_store(&search) {
+        storage::set_join_store(code);
+    }
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
     }
 }

@@ -15,7 +15,7 @@ mod wallet;
 
 pub use benefits::BenefitsPage;
 pub use events::EventsPage;
-pub use home::Home;
+pub use home::{Home, NextEventsCard};
 pub use invite::InvitePage;
 pub use login::Login;
 pub use mall::MallPage;

@@ -77,6 +77,15 @@ pub fn invite_code(search: &str) -> Option<&str> {
     })
 }
 
+/// The store code of a store's join link (`/join?store=SH001`): letters, digits, '-'
+/// (what `store create` accepts).
+pub fn join_store(search: &str) -> Option<&str> {
+    query_param(search, "store").filter(|code| {
+        (1..=16).contains(&code.len())
+            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    })
+}
+
 /// The value of `name` in a `location.search` (`?a=1&name=value`), as written.
 fn query_param<'a>(search: &'a str, name: &str) -> Option<&'a str> {
     search
@@ -248,6 +257,15 @@ mod tests {
         assert_eq!(next_route("?next=/login"), Route::Home);
         assert_eq!(next_route("?next=https://evil.example"), Route::Home);
         assert_eq!(next_route("?nextx=/points"), Route::Home);
+    }
+
+    #[test]
+    fn store_codes_of_join_links() {
+        assert_eq!(join_store("?store=SH001"), Some("SH001"));
+        assert_eq!(join_store("?x=1&store=BJ-02"), Some("BJ-02"));
+        assert_eq!(join_store("?store="), None);
+        assert_eq!(join_store("?store=SH%20001"), None);
+        assert_eq!(join_store(&format!("?store={}", "A".repeat(17))), None);
     }
 
     #[test]

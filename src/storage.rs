@@ -8,6 +8,7 @@ const LANG_KEY: &str = "mc.lang";
 const PERSONA_KEY: &str = "mc.persona";
 const INVITE_KEY: &str = "mc.invite";
 const PREVIEW_KEY: &str = "mc.preview";
+const JOIN_STORE_KEY: &str = "mc.join-store";
 
 fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -62,6 +63,20 @@ pub fn set_invite(code: &str) {
 
 pub fn clear_invite() {
     remove(local_storage(), INVITE_KEY);
+}
+
+/// The store of the join QR code the shopper came by (`/join?store=SH001`), sent with
+/// their login (which registers them) and then forgotten.
+pub fn join_store() -> Option<String> {
+    get(local_storage(), JOIN_STORE_KEY)
+}
+
+pub fn set_join_store(code: &str) {
+    set(local_storage(), JOIN_STORE_KEY, code);
+}
+
+pub fn clear_join_store() {
+    remove(local_storage(), JOIN_STORE_KEY);
 }
 
 /// The preview's draft (JSON), for this tab only: a what-if cart is not worth keeping

@@ -9,9 +9,14 @@ use crate::components::{
 use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::lazy_screens::{self, Lazy, LoadScreen};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, lang, message, tr, Key};
+
+mod next_events;
+
+pub use next_events::NextEventsCard;
 
 /// Home: the member card, the tier progress bar and prompt, the perks, the way to the
 /// preview. Logged in, the member's own data, their retention line and expiring points,
@@ -110,11 +115,17 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             </section>
         }
     });
+    let for_lazy = data.clone();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
     // The member's screen, built anew when another member is picked.
     let show = move |m: DemoMember| {
         let tier = m.snapshot.tier.clone();
         let spend = m.snapshot.qualifying_spend_fen;
+        // Fetched with its own module after the first paint (first-screen bytes).
+        let coming = me.is_some().then(|| {
+            let load: LoadScreen = |data| Box::pin(lazy_screens::next_events(data));
+            view! { <Lazy load data=for_lazy.clone() quiet=true /> }
+        });
         let extra = me.as_ref().map(|me| {
             view! {
                 {member_notices(me, today)}
@@ -133,6 +144,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             {extra}
             {cta(Route::Preview, "nav-preview", |l| td_string!(l, home.nav_preview), |l| td_string!(l, home.nav_preview_hint))}
             {cta(Route::Events, "nav-events", |l| td_string!(l, home.nav_events), |l| td_string!(l, home.nav_events_hint))}
+            {coming}
             <Perks program=program.clone() tier />
         }
     };

@@ -14,6 +14,10 @@ use crate::labels::{fill, points_kind};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
+mod planner;
+
+use planner::Planner;
+
 /// The history's filters: all, earned, spent (the API's `kind`).
 const FILTERS: [&str; 3] = ["", "earn", "spend"];
 
@@ -86,6 +90,7 @@ fn PointsContent(me: Arc<Me>, rules: CheckinRules) -> impl IntoView {
             {expiring}
         </section>
         <CheckIn me balance history rules />
+        <Planner balance />
         <HistoryList history />
     }
 }

@@ -62,6 +62,10 @@ pub struct LoginRequest {
     /// The privacy notice's version the shopper agreed to; required to register.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_version: Option<String>,
+    /// The store whose join QR code the shopper came by (`/join?store=SH001`): recorded
+    /// when this login registers them, ignored otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
     /// Web-views: answer the token in the body (for `Authorization: Bearer`) instead of
     /// setting the cookie.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

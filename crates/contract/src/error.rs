@@ -88,6 +88,8 @@ error_codes! {
     TooManyAttempts = "too_many_attempts",
     TooManyRequests = "too_many_requests",
     TooManyCodes = "too_many_codes",
+    /// 429: a staff user looked up too many members this hour.
+    TooManyLookups = "too_many_lookups",
     ConsentRequired = "consent_required",
     // The member's own data.
     InvalidNickname = "invalid_nickname",

@@ -1,10 +1,11 @@
-//! The event calendar: `GET /api/events?from=&to=`, the member's private feed link
+//! The event calendar: `GET /api/events?from=&to=`, home's `GET /api/me/next-events`, the member's private feed link
 //! (`POST`/`DELETE /api/me/calendar-feed`), and the shop's early-access check
 //! (`GET /api/v1/members/{id}/early-access?launch=`). The occurrences themselves are the
 //! rules' (`rules::occurrences`).
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rules::occurrences::{Occurrence, Undated};
+use rules::Text;
 use serde::{Deserialize, Serialize};
 
 /// Dates as typed (`YYYY-MM-DD`), checked by the server so that a bad one gets its own
@@ -27,6 +28,21 @@ pub struct EventsPage {
     pub personal: bool,
     pub occurrences: Vec<Occurrence>,
     pub undated: Vec<Undated>,
+}
+
+/// `GET /api/me/next-events`: the next events the member may join, for home.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextEvents {
+    pub events: Vec<NextEvent>,
+}
+
+/// An event coming up (`rules::occurrences::upcoming`), as home lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NextEvent {
+    pub uid: String,
+    pub title: Text,
+    pub start: DateTime<FixedOffset>,
+    pub all_day: bool,
 }
 
 /// `POST /api/me/calendar-feed`: the new private link (any earlier one stops working).

@@ -38,20 +38,7 @@ pub struct Summary {
     /// The titles of the snapshot's coupons, by id (the preview lists them by name).
     #[serde(default)]
     pub coupon_titles: BTreeMap<String, Text>,
-    /// The next events this member may take part in (at most three, within the points
-    /// expiry warning's days), for home.
-    #[serde(default)]
-    pub next_events: Vec<NextEvent>,
     pub now: DateTime<FixedOffset>,
-}
-
-/// An event coming up (`rules::occurrences::upcoming`), as home lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NextEvent {
-    pub uid: String,
-    pub title: Text,
-    pub start: DateTime<FixedOffset>,
-    pub all_day: bool,
 }
 
 /// Points that expire soon.

@@ -1,4 +1,5 @@
-//! `POST /api/staff/coupons`.
+//! Staff at the counter: `GET /api/staff/counter`, `POST /api/staff/lookup`,
+//! `POST /api/staff/coupons`; and the admin's `GET /api/admin/stores`.
 
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
@@ -25,4 +26,51 @@ pub struct Granted {
     pub reason: String,
     pub granted_by: String,
     pub at: DateTime<FixedOffset>,
+}
+
+/// A store, as staff and admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreInfo {
+    pub code: String,
+    pub name: String,
+}
+
+/// `GET /api/staff/counter`: what the counter screen shows of its staff user's store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counter {
+    pub role: crate::auth::Role,
+    /// None for an admin (or staff) without a store: no join QR code, no joins.
+    pub store: Option<StoreInfo>,
+    /// The store's join link, from the site's root: `/join?store=SH001`.
+    pub join_path: Option<String>,
+    /// Members who registered through this store's QR code since local midnight.
+    pub joined_today: i64,
+}
+
+/// `POST /api/staff/lookup`: a member by their full phone number (no partial search).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupRequest {
+    pub phone: String,
+}
+
+/// What staff may see of a member to help them: no birthday, no order history, the
+/// phone masked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberCard {
+    pub member_id: String,
+    pub phone_masked: Option<String>,
+    pub nickname: String,
+    pub tier: rules::TierId,
+    pub qualifying_spend_fen: rules::Fen,
+    pub next_tier: Option<rules::tier::NextTier>,
+    pub points_balance: rules::Points,
+    /// The coupons they can use now, what expires first first.
+    pub coupons: Vec<crate::coupons::WalletCoupon>,
+}
+
+/// `GET /api/admin/stores`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stores {
+    pub stores: Vec<StoreInfo>,
 }

@@ -134,7 +134,7 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
     let now = chrono::Utc::now().fixed_offset();
     let mut tokens = vec![];
     for i in 0..MEMBERS {
-        let id = member_center::cli::create_user(&pool, "member", &phone(i))
+        let id = member_center::cli::create_user(&pool, "member", &phone(i), None)
             .await
             .expect("member");
         let mut tx = member_center::db::begin_write(&pool).await.expect("tx");

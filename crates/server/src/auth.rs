@@ -37,6 +37,8 @@ pub struct AuthPolicy {
     /// Per member: invite codes tried per hour. An account accepts one invite, within
     /// days of registering; this keeps a script from walking the code space with it.
     pub invite_tries_per_member_per_hour: u32,
+    /// Per staff user: members looked up per hour at the counter.
+    pub lookups_per_staff_per_hour: u32,
 }
 
 impl Default for AuthPolicy {
@@ -50,6 +52,7 @@ impl Default for AuthPolicy {
             logins_per_ip_per_hour: 60,
             codes_per_phone_per_day: 10,
             invite_tries_per_member_per_hour: 10,
+            lookups_per_staff_per_hour: 60,
         }
     }
 }
@@ -103,6 +106,18 @@ impl RequestLimits {
         );
         let limit = (self.policy.invite_tries_per_member_per_hour, HOUR_MS);
         check(state, &format!("invite:{member_id}"), limit, refusal).await
+    }
+}
+
+impl RequestLimits {
+    /// One member looked up by a staff user, found or not.
+    pub async fn check_lookup(&self, state: &AppState, staff_id: &str) -> Result<(), ApiError> {
+        let refusal = (
+            ErrorCode::TooManyLookups,
+            "too many member lookups this hour; try again later",
+        );
+        let limit = (self.policy.lookups_per_staff_per_hour, HOUR_MS);
+        check(state, &format!("lookup:{staff_id}"), limit, refusal).await
     }
 }
 
@@ -238,6 +253,47 @@ impl FromRequestParts<AppState> for AuthMember {
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored role `{role}`")))?;
         Ok(AuthMember { id, role })
     }
+}
+
+/// A logged-in staff user or admin; anyone else gets 403 `forbidden`.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: String,
+    pub role: contract::auth::Role,
+}
+
+impl FromRequestParts<AppState> for StaffMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AuthMember { id, role } = AuthMember::from_request_parts(parts, state).await?;
+        if !role.is_staff() {
+            return Err(forbidden("staff only"));
+        }
+        Ok(StaffMember { id, role })
+    }
+}
+
+/// A logged-in admin; anyone else (staff included) gets 403 `forbidden`.
+#[derive(Debug, Clone)]
+pub struct AdminMember {
+    pub id: String,
+}
+
+impl FromRequestParts<AppState> for AdminMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AuthMember { id, role } = AuthMember::from_request_parts(parts, state).await?;
+        if role != contract::auth::Role::Admin {
+            return Err(forbidden("admin only"));
+        }
+        Ok(AdminMember { id })
+    }
+}
+
+fn forbidden(message: &'static str) -> ApiError {
+    ApiError::reject(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
 }
 
 /// A shop, by its API key in `Authorization: Bearer mc_…`.

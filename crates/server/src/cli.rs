@@ -31,9 +31,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Bring the database schema up to date, then exit.
     Migrate(DbArgs),
-    /// Accounts with a role: `user create --role staff --phone 13800000000`.
+    /// Accounts with a role: `user create --role staff --phone 13800000000 --store SH001`.
     #[command(subcommand)]
     User(UserCommand),
+    /// Stores: `store create --code SH001 --name 上海静安店`, `store list`.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Shops' API keys for /api/v1/*: `api-key create --name my-shop`.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
@@ -50,6 +53,28 @@ pub enum UserCommand {
         role: String,
         #[arg(long)]
         phone: String,
+        /// The store a staff account works at (`store create` first); required for staff.
+        #[arg(long, required_if_eq("role", "staff"))]
+        store: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Create a store, or rename the one with this code.
+    Create {
+        /// Letters, digits and '-', at most 16 (`SH001`): it goes into the join QR code.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Every store, one per line: code and name.
+    List {
         #[command(flatten)]
         db: DbArgs,
     },
@@ -153,13 +178,37 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve(args).await,
-        Command::User(UserCommand::Create { role, phone, db }) => {
+        Command::User(UserCommand::Create {
+            role,
+            phone,
+            store,
+            db,
+        }) => {
             let pool = open(&db).await?;
-            let id = create_user(&pool, &role, &phone).await?;
+            let id = create_user(&pool, &role, &phone, store.as_deref()).await?;
             println!(
                 "{role} account {id} for {}",
                 crate::phone::mask(&phone_e164(&phone)?)
             );
+            Ok(())
+        }
+        Command::Store(StoreCommand::Create { code, name, db }) => {
+            anyhow::ensure!(
+                db::stores::is_valid_code(&code),
+                "--code must be 1 to 16 letters, digits or '-'"
+            );
+            anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
+            let pool = open(&db).await?;
+            let now = chrono::Utc::now().fixed_offset();
+            db::stores::upsert(&pool, &code, name.trim(), crate::clock::ms(&now)).await?;
+            println!("store {code}: {}", name.trim());
+            Ok(())
+        }
+        Command::Store(StoreCommand::List { db }) => {
+            let pool = open(&db).await?;
+            for store in db::stores::list(&pool).await? {
+                println!("{}\t{}", store.code, store.name);
+            }
             Ok(())
         }
         Command::ApiKey(ApiKeyCommand::Create { name, db }) => {
@@ -204,9 +253,21 @@ fn phone_e164(phone: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
-/// Creates the account of a phone with a role, or changes the role of an existing one.
-pub async fn create_user(pool: &db::Db, role: &str, phone: &str) -> anyhow::Result<String> {
+/// Creates the account of a phone with a role, or changes the role (and the store) of an
+/// existing one. A store must exist.
+pub async fn create_user(
+    pool: &db::Db,
+    role: &str,
+    phone: &str,
+    store: Option<&str>,
+) -> anyhow::Result<String> {
     let phone = phone_e164(phone)?;
+    if let Some(code) = store {
+        anyhow::ensure!(
+            db::stores::get(pool, code).await?.is_some(),
+            "no store {code}: `store create --code {code} --name …` first"
+        );
+    }
     let program = Program::default_program();
     let now = chrono::Utc::now().fixed_offset();
     let mut tx = db::begin_write(pool).await?;
@@ -220,6 +281,7 @@ pub async fn create_user(pool: &db::Db, role: &str, phone: &str) -> anyhow::Resu
             db::members::register(&mut tx, &program, &phone, role, version, &now).await?
         }
     };
+    db::stores::assign(&mut tx, &id, store).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -28,6 +28,7 @@ pub mod mall;
 pub mod members;
 pub mod orders;
 pub mod phone_claims;
+pub mod stores;
 
 use std::time::Duration;
 

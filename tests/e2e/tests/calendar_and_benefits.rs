@@ -1,6 +1,6 @@
 //! The event calendar as a member uses it (months, a day's events, early access locked
 //! for a silver member, the calendar file and the private feed link), and the tiers
-//! side by side.
+//! side by side; home's next events and the points planner.
 
 use chrono::{Datelike, NaiveDate};
 use e2e::pages::{attr, click, eventually, find, shown, text, LoginPage};
@@ -202,6 +202,100 @@ async fn the_benefits_page_shows_every_tier_and_the_gap_to_each() {
         assert_eq!(gap, expected, "{id}");
     }
     let shot = browser.screenshot("benefits").await;
+    println!("screenshot: {}", shot.display());
+    browser.close().await;
+}
+
+/// The `data-*` attribute of every element with this test id, in document order.
+async fn attrs_of(client: &fantoccini::Client, id: &str, name: &str) -> Vec<String> {
+    let got: Value = client
+        .execute(
+            "return [...document.querySelectorAll(`[data-testid='${arguments[0]}']`)].map((e) => e.getAttribute(arguments[1]));",
+            vec![json!(id), json!(name)],
+        )
+        .await
+        .expect("read the attributes");
+    serde_json::from_value(got).expect("strings")
+}
+
+async fn scroll_to(client: &fantoccini::Client, id: &str) {
+    client
+        .execute(
+            "document.querySelector(`[data-testid='${arguments[0]}']`).scrollIntoView();",
+            vec![json!(id)],
+        )
+        .await
+        .expect("scroll");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn home_lists_the_next_events_and_the_planner_shows_what_expiring_points_buy() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let token = LoginPage(client)
+        .log_in(&server.base_url, "13800000002")
+        .await;
+
+    // Home: the next three events of `/api/me/next-events`, linking to the calendar.
+    let next = server.get_json_as("/api/me/next-events", &token);
+    let expected: Vec<String> = next["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["uid"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(expected.len(), 3, "{next}");
+    find(client, "next-events").await;
+    assert_eq!(attrs_of(client, "next-event", "data-uid").await, expected);
+    scroll_to(client, "next-events").await;
+    let shot = browser.screenshot("home-next-events").await;
+    println!("screenshot: {}", shot.display());
+
+    // The planner: the lots of `/api/me/points/plan`, oldest first, with their items.
+    let plan = server.get_json_as("/api/me/points/plan", &token);
+    let lots = plan["lots"].as_array().unwrap();
+    assert!(!lots.is_empty(), "the demo member holds points: {plan}");
+    click(client, "nav-points").await;
+    find(client, "planner").await;
+    let expires = eventually("the plan", || async {
+        let got = attrs_of(client, "planner-lot", "data-expires").await;
+        (!got.is_empty()).then_some(got)
+    })
+    .await;
+    let want: Vec<&str> = lots
+        .iter()
+        .map(|l| l["expires_on"].as_str().unwrap())
+        .collect();
+    assert_eq!(expires, want);
+    let points: Vec<i64> = lots.iter().map(|l| l["points"].as_i64().unwrap()).collect();
+    let shown_points: Vec<i64> = attrs_of(client, "planner-lot", "data-points")
+        .await
+        .iter()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(shown_points, points);
+    let items: Vec<String> = lots
+        .iter()
+        .flat_map(|l| l["items"].as_array().unwrap())
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(attrs_of(client, "planner-item", "data-id").await, items);
+
+    scroll_to(client, "planner").await;
+    let shot = browser.screenshot("planner").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "lang-switch").await;
+    eventually("English", || async {
+        let lang: Value = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .ok()?;
+        (lang == "en").then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("planner-en").await;
     println!("screenshot: {}", shot.display());
     browser.close().await;
 }

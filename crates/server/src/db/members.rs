@@ -113,6 +113,16 @@ where
     )
 }
 
+/// The member with this phone for staff: never a demo member, never an erased one.
+pub async fn real_id_by_phone(db: &super::Db, phone: &str) -> anyhow::Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL AND is_demo = FALSE",
+    )
+    .bind(phone)
+    .fetch_optional(db)
+    .await?)
+}
+
 /// Registers a member at their first login, with their consent to the privacy notice.
 pub async fn register(
     tx: &mut Tx<'_>,

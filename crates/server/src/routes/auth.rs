@@ -84,9 +84,12 @@ async fn login(
     }
     let now = state.clock.now();
     let program = &state.program.program;
-    let consent = body.consent_version.as_deref();
+    let joining = login::Joining {
+        consent_version: body.consent_version.as_deref(),
+        store: body.store.as_deref(),
+    };
     let signed_in =
-        login::sign_in(&state.db, program, &state.auth, &phone, code, consent, &now).await?;
+        login::sign_in(&state.db, program, &state.auth, &phone, code, joining, &now).await?;
     let token = signed_in.token;
     let ttl = state.auth.session_ttl;
     let answer = LoggedIn {

@@ -1,6 +1,7 @@
 //! The event calendar (PROGRAM.md §6, issue 13):
 //! - `GET /api/events?from=&to=`: a member's occurrences with why they may not take part,
 //!   or for anyone without a session the public ones;
+//! - `GET /api/me/next-events`: the next three events the member may join (home);
 //! - `GET /api/me/events.ics`: the member's events as a file for their calendar app;
 //! - `POST`/`DELETE /api/me/calendar-feed`: a private feed link to subscribe to
 //!   (`GET /api/calendar/{token}.ics`, no cookie), replaced or revoked by the member;
@@ -13,7 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use contract::events::{EarlyAccess, EarlyAccessQuery, EventsPage, EventsQuery, FeedLink};
+use contract::events::{
+    EarlyAccess, EarlyAccessQuery, EventsPage, EventsQuery, FeedLink, NextEvent, NextEvents,
+};
 use contract::ErrorCode;
 use rules::occurrences::{self, Calendar, DateRange, EventMember};
 
@@ -35,10 +38,14 @@ const DEFAULT_DAYS: u64 = 41;
 /// and ahead.
 const FEED_DAYS_BACK: u64 = 31;
 const FEED_DAYS_AHEAD: u64 = 365;
+/// Home lists this many events, looking this many days ahead (a flash sale is weekly).
+const NEXT_EVENTS: usize = 3;
+const NEXT_EVENTS_DAYS: u64 = 31;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events", get(list))
+        .route("/me/next-events", get(next_events))
         .route("/me/events.ics", get(own_file))
         .route("/me/calendar-feed", post(new_feed).delete(revoke_feed))
         .route("/calendar/{file}", get(feed))
@@ -153,6 +160,32 @@ async fn feed_of(state: &AppState, member: &MemberRow) -> Result<Response, ApiEr
         body,
     )
         .into_response())
+}
+
+/// Home asks for this after its first paint, from a module of its own: neither `/api/me`
+/// nor the first screen's code carries it.
+async fn next_events(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<NextEvents>, ApiError> {
+    let now = state.clock.now();
+    let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
+    let member = members::by_session(&state.db, token, ms(&now))
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    let program = &state.program.program;
+    let now = now.with_timezone(&program.offset());
+    let who = event_member(&state, &member, &now).await?;
+    let events = occurrences::upcoming(program, &who, &now, NEXT_EVENTS_DAYS, NEXT_EVENTS)
+        .into_iter()
+        .map(|o| NextEvent {
+            uid: o.uid,
+            title: o.title,
+            start: o.start,
+            all_day: o.all_day,
+        })
+        .collect();
+    Ok(Json(NextEvents { events }))
 }
 
 /// The session and its member in one query, as `GET /api/me` reads them.

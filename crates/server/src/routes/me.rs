@@ -23,7 +23,7 @@ mod export;
 mod plan;
 mod summary;
 
-pub use summary::Summary;
+pub use summary::{build as summary_of, Summary};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,42 +1,125 @@
-//! `POST /api/staff/coupons`: staff (or admin) grant a coupon from the program's staff
-//! menu to a member, with a reason; audited. Needs an `Idempotency-Key` header, replayed
-//! like a redemption's.
+//! Staff at the counter (issue 14), staff and admin only (a member gets 403 `forbidden`):
+//! - `GET /api/staff/counter`: the staff user's store, its join link and today's joins;
+//! - `POST /api/staff/lookup`: a member by full phone number, what staff may see of them;
+//!   each lookup is audited and at most `lookups_per_staff_per_hour` a staff user;
+//! - `POST /api/staff/coupons`: a coupon from the program's staff menu with a reason,
+//!   audited; needs an `Idempotency-Key`, replayed like a redemption's;
+//! - `GET /api/admin/stores`: every store (admin only).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::routing::post;
-use axum::Router;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use contract::coupons::CouponStatus;
+use contract::staff::{Counter, LookupRequest, MemberCard, StoreInfo, Stores};
+use contract::ErrorCode;
 
-use crate::auth::AuthMember;
+use crate::auth::{AdminMember, StaffMember};
+use crate::clock::ms;
+use crate::db::{coupons, members, stores};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::phone::{mask, Phone};
 use crate::routes::mall::idempotency_key;
+use crate::routes::me::summary_of;
 use crate::routes::orders::answer;
 use crate::workflows::staff::{self, GrantRequest};
 use crate::AppState;
-use contract::ErrorCode;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/staff/coupons", post(grant))
+    Router::new()
+        .route("/staff/counter", get(counter))
+        .route("/staff/lookup", post(lookup))
+        .route("/staff/coupons", post(grant))
+        .route("/admin/stores", get(list_stores))
+}
+
+async fn counter(
+    State(state): State<AppState>,
+    me: StaffMember,
+) -> Result<Json<Counter>, ApiError> {
+    let program = &state.program.program;
+    let now = state.clock.now();
+    let store = stores::of_member(&state.db, &me.id).await?;
+    let joined_today = match &store {
+        Some(s) => {
+            let midnight = program.local_midnight(program.local_date(&now));
+            stores::joins_between(&state.db, &s.code, ms(&midnight), ms(&now) + 1).await?
+        }
+        None => 0,
+    };
+    Ok(Json(Counter {
+        role: me.role,
+        join_path: store.as_ref().map(|s| format!("/join?store={}", s.code)),
+        store: store.map(|s| StoreInfo {
+            code: s.code,
+            name: s.name,
+        }),
+        joined_today,
+    }))
+}
+
+/// Counted against the limit before anything is read, found or not: the limit bounds
+/// how many phone numbers one staff user can try.
+async fn lookup(
+    State(state): State<AppState>,
+    me: StaffMember,
+    ApiJson(req): ApiJson<LookupRequest>,
+) -> Result<Json<MemberCard>, ApiError> {
+    let phone = Phone::parse(&req.phone)?;
+    state.limits.check_lookup(&state, &me.id).await?;
+    let member_id = members::real_id_by_phone(&state.db, phone.as_str())
+        .await?
+        .ok_or_else(|| {
+            ApiError::reject(
+                axum::http::StatusCode::NOT_FOUND,
+                ErrorCode::MemberNotFound,
+                "no member with this phone number",
+            )
+        })?;
+    let now = state.clock.now();
+    let store = stores::of_member(&state.db, &me.id).await?;
+    staff::record_lookup(&state.db, &me.id, store.as_ref(), &member_id, &now).await?;
+    let summary = summary_of(&state, &member_id).await?;
+    let coupons =
+        coupons::wallet(&state.db, &member_id, &now, Some(CouponStatus::Available)).await?;
+    Ok(Json(MemberCard {
+        member_id,
+        phone_masked: Some(mask(phone.as_str())),
+        nickname: summary.nickname,
+        tier: summary.tier,
+        qualifying_spend_fen: summary.qualifying_spend_fen,
+        next_tier: summary.next_tier,
+        points_balance: summary.points_balance,
+        coupons,
+    }))
 }
 
 async fn grant(
     State(state): State<AppState>,
-    me: AuthMember,
+    me: StaffMember,
     headers: HeaderMap,
     ApiJson(req): ApiJson<GrantRequest>,
 ) -> Result<Response, ApiError> {
-    if !me.role.is_staff() {
-        return Err(ApiError::reject(
-            StatusCode::FORBIDDEN,
-            ErrorCode::Forbidden,
-            "staff only",
-        ));
-    }
     let key = idempotency_key(&headers)?;
     let now = state.clock.now();
     let recorded =
         staff::grant_coupon(&state.db, &state.program.program, &me.id, key, &req, &now).await?;
     Ok(answer(recorded))
+}
+
+async fn list_stores(
+    State(state): State<AppState>,
+    _admin: AdminMember,
+) -> Result<Json<Stores>, ApiError> {
+    let stores = stores::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|s| StoreInfo {
+            code: s.code,
+            name: s.name,
+        })
+        .collect();
+    Ok(Json(Stores { stores }))
 }

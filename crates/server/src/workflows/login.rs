@@ -8,7 +8,7 @@ use rules::Program;
 use super::{Outcome, Refusal};
 use crate::auth::AuthPolicy;
 use crate::clock::ms;
-use crate::db::{auth as store, coupons, members, Db};
+use crate::db::{auth as store, coupons, members, stores, Db};
 use crate::phone::Phone;
 
 /// A session opened by a sign-in; the token is given to the client once.
@@ -20,6 +20,16 @@ pub struct SignedIn {
     pub expires_at: DateTime<FixedOffset>,
 }
 
+/// What the shopper agreed to and where they came from, for a first sign-in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Joining<'a> {
+    /// The privacy notice's version the shopper agreed to; required to register.
+    pub consent_version: Option<&'a str>,
+    /// The store whose join QR code they came by (`/join?store=CODE`): recorded at
+    /// registration only. An unknown code is logged and left out; the member registers.
+    pub store: Option<&'a str>,
+}
+
 /// Checks `code` (6 digits, already checked for shape) against the phone's pending code
 /// and signs in (see the module's comment). A wrong code counts a try.
 pub async fn sign_in(
@@ -28,9 +38,10 @@ pub async fn sign_in(
     policy: &AuthPolicy,
     phone: &Phone,
     code: &str,
-    consent_version: Option<&str>,
+    joining: Joining<'_>,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<SignedIn> {
+    let consent_version = joining.consent_version;
     let pending = store::pending_code(db, phone.as_str())
         .await?
         .ok_or(Refusal::WrongCode { tries_left: None })?;
@@ -75,6 +86,9 @@ pub async fn sign_in(
             let phone = phone.as_str();
             let id = members::register(&mut tx, program, phone, "member", notice, now).await?;
             coupons::at_registration(&mut tx, program, &id, phone, now).await?;
+            if let Some(code) = joining.store {
+                attribute(&mut tx, &id, code, now).await?;
+            }
             id
         }
     };
@@ -89,3 +103,23 @@ pub async fn sign_in(
         expires_at,
     })
 }
+
+/// Records the store a new member joined at, when it exists.
+async fn attribute(
+    tx: &mut crate::db::Tx<'_>,
+    member_id: &str,
+    code: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    if stores::get(&mut **tx, code).await?.is_some() {
+        stores::attribute_join(tx, member_id, code, STORE_QR, ms(now)).await?;
+    } else {
+        // The code came from a link anyone can edit: not the shopper's problem.
+        let code: String = code.chars().take(32).collect();
+        tracing::warn!(member_id, store = %code.escape_debug(), "join link names an unknown store; registered without one");
+    }
+    Ok(())
+}
+
+/// `members.joined_via` of a member who registered through a store's QR code.
+const STORE_QR: &str = "store_qr";

@@ -1,5 +1,6 @@
-//! Staff actions, each audited: granting a coupon from the program's staff menu. The audit
-//! row is written in the grant's transaction and doubles as its idempotency record.
+//! Staff actions, each audited: looking a member up, granting a coupon from the program's
+//! staff menu. A grant's audit row is written in its transaction and doubles as its
+//! idempotency record.
 
 use chrono::{DateTime, FixedOffset};
 pub use contract::staff::{GrantRequest, Granted};
@@ -88,4 +89,33 @@ pub async fn grant_coupon(
     audit::insert(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(Recorded::new(answer))
+}
+
+/// Writes the audit row of a member lookup: who, at which store, whom, when.
+pub async fn record_lookup(
+    db: &Db,
+    actor: &str,
+    store: Option<&crate::db::stores::Store>,
+    member_id: &str,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<()> {
+    let id = format!("lookup:{}", crate::clock::random_token(16));
+    let detail = json!({ "store": store.map(|s| &s.code) });
+    let mut tx = crate::db::begin_write(db).await?;
+    audit::insert(
+        &mut tx,
+        &AuditEntry {
+            id: &id,
+            actor_id: actor,
+            action: "member_lookup",
+            member_id,
+            request_sha256: "",
+            detail_json: detail.to_string(),
+            response_json: "{}".into(),
+            at_ms: ms(now),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -179,7 +179,7 @@ async fn a_code_registers_with_consent_and_sets_an_http_only_cookie() {
 #[tokio::test]
 async fn the_cli_creates_staff_and_admin_accounts() {
     let app = app_at(NOW).await;
-    let id = member_center::cli::create_user(&app.state.db, "staff", PHONE_A)
+    let id = member_center::cli::create_user(&app.state.db, "staff", PHONE_A, None)
         .await
         .unwrap();
     let token = app.login(PHONE_A).await;
@@ -191,13 +191,13 @@ async fn the_cli_creates_staff_and_admin_accounts() {
     // Promoting an existing member keeps the account.
     let b = app.login(PHONE_B).await;
     let b_id = get_me(&app, &b).await.json()["id"].clone();
-    let again = member_center::cli::create_user(&app.state.db, "admin", PHONE_B)
+    let again = member_center::cli::create_user(&app.state.db, "admin", PHONE_B, None)
         .await
         .unwrap();
     assert_eq!(json!(again), b_id);
     assert_eq!(get_me(&app, &b).await.json()["role"], "admin");
     assert!(
-        member_center::cli::create_user(&app.state.db, "staff", "12345")
+        member_center::cli::create_user(&app.state.db, "staff", "12345", None)
             .await
             .is_err()
     );

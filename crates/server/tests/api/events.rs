@@ -330,8 +330,14 @@ async fn the_shop_asks_whether_a_member_may_buy_a_launch() {
         .assert_error(StatusCode::UNAUTHORIZED, "invalid_api_key");
 }
 
-fn next_uids(me: &Value) -> Vec<String> {
-    me["next_events"]
+async fn next_events(w: &World, token: &str) -> Value {
+    let res = get(&w.app, "/api/me/next-events", Some(token)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    res.json()["events"].clone()
+}
+
+fn uids(events: &Value) -> Vec<String> {
+    events
         .as_array()
         .unwrap()
         .iter()
@@ -343,18 +349,21 @@ fn next_uids(me: &Value) -> Vec<String> {
 async fn home_lists_the_next_three_events_with_the_expiry_reminder_when_points_expire() {
     // Friday 20:30: the flash sale runs until 21:00.
     let w = world("2026-12-04T20:30:00+08:00").await;
-    let me = w.me(&w.a).await;
+    let next = next_events(&w, &w.a).await;
     assert_eq!(
-        next_uids(&me),
+        uids(&next),
         [
             "flash-sale-20261204",
             "flash-sale-20261211",
             "member-day-20261215"
         ]
     );
-    assert_eq!(me["next_events"][0]["start"], "2026-12-04T20:00:00+08:00");
-    assert_eq!(me["next_events"][0]["all_day"], false);
-    assert_eq!(me["next_events"][2]["title"]["zh"], "会员日 全场95折");
+    assert_eq!(next[0]["start"], "2026-12-04T20:00:00+08:00");
+    assert_eq!(next[0]["all_day"], false);
+    assert_eq!(next[2]["title"]["zh"], "会员日 全场95折");
+    get(&w.app, "/api/me/next-events", None)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
 
     // Points earned in 2025 are gone on 2027-01-01: Dec 31 is their last day.
     let w = world("2025-06-20T12:00:00+08:00").await;
@@ -364,6 +373,9 @@ async fn home_lists_the_next_three_events_with_the_expiry_reminder_when_points_e
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     w.app.set_now("2026-12-30T12:00:00+08:00");
     let (a, b) = (w.app.login(PHONE_A).await, w.app.login(PHONE_B).await);
-    assert_eq!(next_uids(&w.me(&a).await)[0], "points-expiry-20261231");
-    assert_eq!(next_uids(&w.me(&b).await)[0], "flash-sale-20270101");
+    assert_eq!(
+        uids(&next_events(&w, &a).await)[0],
+        "points-expiry-20261231"
+    );
+    assert_eq!(uids(&next_events(&w, &b).await)[0], "flash-sale-20270101");
 }

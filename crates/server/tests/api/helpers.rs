@@ -304,18 +304,22 @@ impl TestApp {
 
     /// Logs in (registering if new) through the real OTP flow; returns a bearer token.
     pub async fn login(&self, phone: &str) -> String {
+        self.login_with(phone, serde_json::json!({})).await
+    }
+
+    /// `login` with more fields in the login's body (`{"store": "SH001"}`).
+    pub async fn login_with(&self, phone: &str, extra: Value) -> String {
         let sent = self
             .post_json("/api/auth/otp", &serde_json::json!({ "phone": phone }))
             .await;
         assert_eq!(sent.status, StatusCode::ACCEPTED, "{}", sent.json());
         let code = sent.json()["dev_code"].as_str().unwrap().to_owned();
         let version = &self.state.program.program.membership.privacy_notice_version;
-        let res = self
-            .post_json(
-                "/api/auth/login",
-                &serde_json::json!({ "phone": phone, "code": code, "consent_version": version, "bearer": true }),
-            )
-            .await;
+        let mut body = serde_json::json!({ "phone": phone, "code": code, "consent_version": version, "bearer": true });
+        for (k, v) in extra.as_object().expect("an object") {
+            body[k] = v.clone();
+        }
+        let res = self.post_json("/api/auth/login", &body).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.json());
         res.json()["token"].as_str().unwrap().to_owned()
     }

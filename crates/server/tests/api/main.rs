@@ -5,6 +5,7 @@ mod access;
 mod auth;
 mod cli;
 mod concurrency;
+mod counter;
 mod coupons;
 mod crash;
 mod demo;

@@ -4,8 +4,7 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::Days;
-pub use contract::me::{Expiring, NextEvent, Summary};
-use rules::occurrences::{upcoming, EventMember};
+pub use contract::me::{Expiring, Summary};
 use rules::Fen;
 
 use axum::http::HeaderMap;
@@ -38,9 +37,6 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         .ok_or_else(ApiError::unauthorized)?;
     summarize(state, member).await
 }
-
-/// How many events home lists.
-const NEXT_EVENTS: usize = 3;
 
 async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiError> {
     let program = &state.program.program;
@@ -85,26 +81,6 @@ async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiEr
         None
     };
     let last_checkin = member.checkin_date.map(|d| (d, member.checkin_streak));
-    // Over the expiry warning's days `sums` knows every expiring lot, so the year-end
-    // reminder is right without another query.
-    let event_member = EventMember {
-        tier: member.tier.clone(),
-        birthday: member.birthday,
-        expiring: points_expiring
-            .iter()
-            .map(|e| (program.local_date(&e.at), e.points))
-            .collect(),
-    };
-    let warn_days = program.points.expiry.warn_days.max(1) as u64;
-    let next_events = upcoming(program, &event_member, &now, warn_days, NEXT_EVENTS)
-        .into_iter()
-        .map(|o| NextEvent {
-            uid: o.uid,
-            title: o.title,
-            start: o.start,
-            all_day: o.all_day,
-        })
-        .collect();
     Ok(Summary {
         id: member.id.clone(),
         nickname: member.nickname.clone(),
@@ -123,7 +99,6 @@ async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiEr
         checkin: program.points.streak_state(today, last_checkin),
         snapshot,
         coupon_titles: coupons::unused_titles(&wallet),
-        next_events,
         now,
     })
 }

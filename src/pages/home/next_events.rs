@@ -1,0 +1,61 @@
+//! Home's "coming up": the next events the member may join (`GET /api/me/next-events`),
+//! one link to the calendar. It lives in a module of its own, fetched after the first
+//! paint (`lazy_screens::next_events`), so the first screen carries none of its code.
+
+use chrono::Utc;
+use leptos::prelude::*;
+
+use crate::api::{self, NextEvent};
+use crate::components::Loader;
+use crate::i18n::*;
+use crate::route::{follow, Route};
+use crate::text::{dyn_text, lang, local, tr};
+
+/// Nothing until the events are there; nothing at all when there are none or the
+/// request fails (home works without it, and the calendar is one tap away).
+#[component]
+pub fn NextEventsCard() -> impl IntoView {
+    let events = RwSignal::new(Vec::<NextEvent>::new());
+    Loader::new().run(api::next_events(), move |next| events.set(next.events));
+    move || {
+        let list = events.get();
+        (!list.is_empty()).then(|| card(list))
+    }
+}
+
+/// `12-04 20:00 flash sale`, "today" for today's.
+fn card(events: Vec<NextEvent>) -> impl IntoView {
+    let locale = lang();
+    let rows = events
+        .into_iter()
+        .map(|e| {
+            // The server gives the program's offset: the local date and time as written.
+            let today = Utc::now().with_timezone(e.start.offset()).date_naive();
+            let is_today = e.start.date_naive() == today;
+            let (day, time) = (
+                e.start.format("%m-%d").to_string(),
+                e.start.format("%H:%M").to_string(),
+            );
+            let day = dyn_text(move || {
+                if is_today {
+                    td_string!(locale.get(), home.today).to_owned()
+                } else {
+                    day.clone()
+                }
+            });
+            let time = (!e.all_day).then_some(time);
+            view! {
+                <li class="next-event" data-testid="next-event" data-uid=e.uid>
+                    <span class="next-event__when">{day}" "{time}</span>
+                    <span class="next-event__title">{local(e.title)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <a href=Route::Events.path() class="card next-events" data-testid="next-events" on:click=follow(Route::Events)>
+            <h2 class="card__title">{tr!(home.next_events)}</h2>
+            <ul>{rows}</ul>
+        </a>
+    }
+}
