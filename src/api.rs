@@ -18,6 +18,7 @@ pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
 pub use contract::me::{CheckedIn, Expiring, Summary as Me};
 pub use contract::points::{Entry, PointsPage as EntryPage, PointsPlan};
+pub use contract::staff::{Counter, Granted, MemberCard};
 
 /// Where the API lives. The app may later be served under a base path.
 const API_BASE: &str = "/api";
@@ -210,6 +211,53 @@ pub async fn redeem(item_id: &str, key: &str) -> Result<Redeemed, ApiError> {
         )
         .await?,
     )
+}
+
+/// A fresh random key for one write that may be retried (a redemption, a grant): 128
+/// bits from the browser's CSPRNG, in hex (`getRandomValues` also works outside secure
+/// contexts, unlike `randomUUID`).
+pub fn idempotency_key() -> String {
+    let mut bytes = [0u8; 16];
+    if let Ok(crypto) = leptos::prelude::window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The counter's store, join link and today's joins (staff and admin).
+pub async fn staff_counter() -> Result<Counter, ApiError> {
+    get_json("/staff/counter").await
+}
+
+/// A member by full phone number, as staff may see them (audited by the server).
+pub async fn staff_lookup(phone: &str) -> Result<MemberCard, ApiError> {
+    let body = contract::staff::LookupRequest {
+        phone: phone.to_owned(),
+    };
+    decode(send(Method::POST, "/staff/lookup", json(&body)).await?)
+}
+
+/// A coupon from the program's staff menu for a member, with a reason; `key` the same
+/// for every retry of one grant.
+pub async fn staff_grant(
+    member_id: &str,
+    grant_id: &str,
+    reason: &str,
+    key: &str,
+) -> Result<Granted, ApiError> {
+    let body = contract::staff::GrantRequest {
+        member_id: Some(member_id.to_owned()),
+        phone: None,
+        grant_id: grant_id.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let sent = send_with(
+        Method::POST,
+        "/staff/coupons",
+        json(&body),
+        Some(("Idempotency-Key", key)),
+    );
+    decode(sent.await?)
 }
 
 fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {

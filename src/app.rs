@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
             Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
             Route::Events => |data| Box::pin(lazy_screens::events(data)),
             Route::Benefits => |data| Box::pin(lazy_screens::benefits(data)),
+            Route::Staff => |data| Box::pin(lazy_screens::staff(data)),
         };
         EitherOf3::C(view! { <Lazy load=screen data /> })
     };

@@ -115,7 +115,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         E::CodeSentRecently => td_string!(locale, login_errors.code_sent_recently),
         E::TooManyRequests => td_string!(locale, login_errors.too_many_requests),
         E::TooManyCodes => td_string!(locale, login_errors.too_many_codes),
-        E::TooManyLookups => td_string!(locale, staff.too_many_lookups),
+        E::TooManyLookups => td_string!(locale, login_errors.too_many_requests),
         E::ConsentRequired => td_string!(locale, login_errors.consent_required),
         E::InvalidCode => td_string!(locale, login_errors.invalid_code),
         E::Unauthorized | E::InvalidApiKey => td_string!(locale, login.need_login),

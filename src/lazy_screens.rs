@@ -19,7 +19,7 @@ use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
 use crate::pages::{
     BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
-    Privacy, Profile, WalletPage,
+    Privacy, Profile, StaffPage, WalletPage,
 };
 use crate::state::Loaded;
 
@@ -82,6 +82,11 @@ pub fn events(data: Loaded) -> ScreenResult {
 #[wasm_split(benefits, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn benefits(data: Loaded) -> ScreenResult {
     Ok(view! { <BenefitsPage data /> }.into_any())
+}
+
+#[wasm_split(staff, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn staff(data: Loaded) -> ScreenResult {
+    Ok(view! { <StaffPage data /> }.into_any())
 }
 
 /// Home's "coming up" card: its own module, fetched after the first paint (shown by

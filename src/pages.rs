@@ -1,6 +1,6 @@
 //! One module per screen.
 
-mod benefits;
+pub(crate) mod benefits;
 mod events;
 mod home;
 mod invite;
@@ -11,6 +11,7 @@ mod points;
 mod preview;
 mod privacy;
 mod profile;
+mod staff;
 mod wallet;
 
 pub use benefits::BenefitsPage;
@@ -24,4 +25,5 @@ pub use points::PointsPage;
 pub use preview::PreviewPage;
 pub use privacy::Privacy;
 pub use profile::Profile;
+pub use staff::StaffPage;
 pub use wallet::WalletPage;

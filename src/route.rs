@@ -24,6 +24,8 @@ pub enum Route {
     Invite,
     Events,
     Benefits,
+    /// The store counter (staff and admin).
+    Staff,
     /// Any other path.
     NotFound,
 }
@@ -43,6 +45,7 @@ impl Route {
             "/invite" => Route::Invite,
             "/events" => Route::Events,
             "/benefits" => Route::Benefits,
+            "/staff" => Route::Staff,
             _ => Route::NotFound,
         }
     }
@@ -61,6 +64,7 @@ impl Route {
             Route::Invite => "/invite",
             Route::Events => "/events",
             Route::Benefits => "/benefits",
+            Route::Staff => "/staff",
         }
     }
 }
@@ -241,6 +245,9 @@ mod tests {
             Route::Mall,
             Route::Wallet,
             Route::Invite,
+            Route::Events,
+            Route::Benefits,
+            Route::Staff,
         ] {
             assert_eq!(Route::from_path(route.path()), route);
         }

@@ -37,7 +37,11 @@ pub fn BenefitsPage(data: Loaded) -> impl IntoView {
 /// The table: a column per tier, the first column the row names (kept in view while the
 /// table scrolls sideways on a phone).
 #[component]
-fn Comparison(program: Arc<Program>, held: Option<rules::TierId>, spend: Fen) -> impl IntoView {
+pub(crate) fn Comparison(
+    program: Arc<Program>,
+    held: Option<rules::TierId>,
+    spend: Fen,
+) -> impl IntoView {
     let tiers: Vec<Tier> = program.tiers.iter().cloned().collect();
     let held_rank = held.as_ref().and_then(|h| program.tiers.rank(h));
     let locale = lang();

@@ -1,7 +1,5 @@
 use leptos::either::Either;
 use leptos::prelude::*;
-use qrcode::render::svg;
-use qrcode::QrCode;
 use rules::Text;
 
 use crate::api::{self, Invite};
@@ -48,7 +46,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     let card = move || {
         invite.get().map(|i| {
             let url = crate::share::absolute(&i.link);
-            let qr = qr_svg(&url);
+            let qr = crate::qr::svg(&url, 200);
             let (n, max) = (i.rewarded_this_year.to_string(), i.max_rewarded_per_year.to_string());
             let to_bonus = i.invites_to_bonus.to_string();
             let bonus = bonus.clone();
@@ -87,18 +85,5 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
         <p class="intro">{intro}</p>
         {error_notice("invite-error", error, load)}
         {card}
-    }
-}
-
-/// The link as shoppers share it: this site's origin and the server's path.
-/// The QR code of `text` as SVG markup (the crate's renderer; dark modules on white).
-fn qr_svg(text: &str) -> String {
-    match QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
     }
 }

@@ -77,7 +77,7 @@ impl Mall {
         self.done.set(None);
         self.pending.set(Some(Pending {
             item,
-            key: idempotency_key(),
+            key: api::idempotency_key(),
         }));
     }
 
@@ -312,14 +312,4 @@ fn ConfirmSheet(
             </div>
         </div>
     }
-}
-
-/// A fresh random key for one redemption: 128 bits from the browser's CSPRNG, in hex
-/// (`getRandomValues` also works outside secure contexts, unlike `randomUUID`).
-fn idempotency_key() -> String {
-    let mut bytes = [0u8; 16];
-    if let Ok(crypto) = window().crypto() {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

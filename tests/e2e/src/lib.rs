@@ -60,6 +60,7 @@ fn wait_for_port(port: u16, what: &str) {
 /// The server under test.
 pub struct Server {
     pub base_url: String,
+    database_url: String,
     _process: KillOnDrop,
     _data: TempDir,
 }
@@ -69,13 +70,14 @@ impl Server {
         let bin = env_path("E2E_SERVER_BIN");
         let dist = env_path("E2E_DIST");
         let data = TempDir::new("e2e-db");
+        let database_url = format!("sqlite://{}", data.0.join("e2e.db").display());
         let port = free_port();
         let child = Command::new(bin)
             .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--dist")
             .arg(dist)
             .arg("--database-url")
-            .arg(format!("sqlite://{}", data.0.join("e2e.db").display()))
+            .arg(&database_url)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -84,9 +86,23 @@ impl Server {
         wait_for_port(port, "member-center");
         Server {
             base_url: format!("http://127.0.0.1:{port}"),
+            database_url,
             _process: process,
             _data: data,
         }
+    }
+
+    /// Runs the server's command line on its database (`store create …`, `user create …`)
+    /// while it serves, as an operator would.
+    pub fn cli(&self, args: &[&str]) {
+        let status = Command::new(env_path("E2E_SERVER_BIN"))
+            .args(args)
+            .arg("--database-url")
+            .arg(&self.database_url)
+            .stdout(Stdio::null())
+            .status()
+            .expect("the command line runs");
+        assert!(status.success(), "member-center {}", args.join(" "));
     }
 
     pub fn get_json(&self, path: &str) -> serde_json::Value {

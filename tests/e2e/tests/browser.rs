@@ -952,6 +952,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("invite", "/invite"),
             ("events", "/events"),
             ("benefits", "/benefits"),
+            ("staff", "/staff"),
         ];
         violations.extend(visit_screens(&browser, &server.base_url, &member, "member").await);
         browser.close().await;

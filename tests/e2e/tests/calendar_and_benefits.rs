@@ -221,7 +221,7 @@ async fn attrs_of(client: &fantoccini::Client, id: &str, name: &str) -> Vec<Stri
 async fn scroll_to(client: &fantoccini::Client, id: &str) {
     client
         .execute(
-            "document.querySelector(`[data-testid='${arguments[0]}']`).scrollIntoView();",
+            "document.querySelector(`[data-testid='${arguments[0]}']`).scrollIntoView({ block: 'center' });",
             vec![json!(id)],
         )
         .await
@@ -257,6 +257,7 @@ async fn home_lists_the_next_events_and_the_planner_shows_what_expiring_points_b
     let plan = server.get_json_as("/api/me/points/plan", &token);
     let lots = plan["lots"].as_array().unwrap();
     assert!(!lots.is_empty(), "the demo member holds points: {plan}");
+    scroll_to(client, "nav-points").await;
     click(client, "nav-points").await;
     find(client, "planner").await;
     let expires = eventually("the plan", || async {

@@ -115,6 +115,22 @@ pub async fn document(
         },
     )
     .await?;
+    // Where they joined, when a store's QR code brought them (`/join?store=`).
+    let joined = rows(
+        db,
+        member_id,
+        "SELECT joined_store, joined_via, joined_at_ms FROM members \
+         WHERE id = $1 AND joined_store IS NOT NULL",
+        |r| {
+            Ok(json!({
+                "store": r.try_get::<String, _>("joined_store")?,
+                "via": r.try_get::<String, _>("joined_via")?,
+                "at": from_ms(r.try_get("joined_at_ms")?, offset),
+            }))
+        },
+    )
+    .await?
+    .pop();
     let ledger = ledger::entries(db, program, member_id, None, None, i64::MAX).await?;
     // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
     // read here too.
@@ -132,6 +148,7 @@ pub async fn document(
             "lifetime_spend_fen": member.lifetime_spend_fen,
             "points_balance": member.points_balance - expired,
             "registered_at": from_ms(member.created_at_ms, offset),
+            "joined": joined,
             "privacy_consent": {
                 "version": member.consent_version,
                 "at": member.consent_at_ms.map(|at| from_ms(at, offset)),

@@ -56,3 +56,40 @@ fn a_bad_frame_ancestor_is_refused() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("frame ancestor"));
 }
+
+#[test]
+fn stores_are_created_listed_and_required_for_staff() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let run = |args: &[&str]| {
+        let out = member_center()
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.success(), text)
+    };
+    let (ok, text) = run(&["store", "create", "--code", "SH 001", "--name", "x"]);
+    assert!(!ok && text.contains("--code"), "{text}");
+    let (ok, text) = run(&["store", "create", "--code", "SH001", "--name", "上海静安店"]);
+    assert!(ok, "{text}");
+    let (ok, text) = run(&["store", "list"]);
+    assert!(ok && text.contains("SH001\t上海静安店"), "{text}");
+    // Staff need a store, and one that exists.
+    let staff = [
+        "user",
+        "create",
+        "--role",
+        "staff",
+        "--phone",
+        "13700000001",
+    ];
+    let (ok, text) = run(&staff);
+    assert!(!ok && text.contains("--store"), "{text}");
+    let (ok, text) = run(&[&staff[..], &["--store", "BJ001"]].concat());
+    assert!(!ok && text.contains("no store BJ001"), "{text}");
+    let (ok, text) = run(&[&staff[..], &["--store", "SH001"]].concat());
+    assert!(ok && text.contains("staff account"), "{text}");
+}

@@ -205,12 +205,23 @@ async fn a_join_by_store_qr_is_attributed_once_and_an_unknown_store_is_ignored()
         }
     };
     assert_eq!(joins(sh.clone()).await, 0);
-    w.app
+    let joiner = w
+        .app
         .login_with("13600000001", json!({ "store": "SH001" }))
         .await;
     assert_eq!(
         joined(&w.app, "13600000001").await,
         (Some("SH001".into()), Some("store_qr".into()))
+    );
+    // It is the member's data: their export says so.
+    let export = w
+        .app
+        .call(Method::GET, "/api/me/export", Some(&joiner), None)
+        .await
+        .json();
+    assert_eq!(
+        export["member"]["joined"],
+        json!({ "store": "SH001", "via": "store_qr", "at": "2027-03-10T12:00:00+08:00" })
     );
     assert_eq!(joins(sh.clone()).await, 1);
     // A later login through another store's link changes nothing.
