@@ -7,7 +7,7 @@ use crate::api::{self, Me};
 use crate::components::{choose_language, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::error_of;
-use crate::route::{navigator, Route};
+use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
@@ -85,7 +85,16 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     };
     // Logging out is the screen's last, quiet action, and asks first.
     let confirming = RwSignal::new(false);
+    // Staff reach the store counter from here (home stays the shoppers').
+    let counter = me.role.is_staff().then(|| {
+        view! {
+            <a href=Route::Staff.path() class="button button--primary" data-testid="nav-staff" on:click=follow(Route::Staff)>
+                {tr!(staff.nav)}
+            </a>
+        }
+    });
     view! {
+        {counter}
         <ProfileDetails phone=me.phone_masked.clone().unwrap_or_default() fields requests act />
         <LanguageChoice />
         <AccountData busy act />

@@ -346,18 +346,34 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. The service worker
     // is registered once the page is idle (`web/sw.js`).
+    // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
+    // the head, takes the code out of the address before anything else is requested (no
+    // Referer, log or screenshot carries it) and trades it for the session cookie (the
+    // link's path is already the host's `return_to`); the app starts once that is done, and `/api/me` is preloaded only without a code (a
+    // preloaded answer from before the exchange would say "logged out").
+    let start = "</title><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history;\
+         if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
+         self.mcLogin=fetch('/api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c})}).catch(()=>{})}\
+         else{let l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='';l.href='/api/me';document.head.append(l)}})()</script>";
     let head = format!(
         "<link rel=modulepreload href=/{js}>\
          <link rel=modulepreload href=/{loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href=/{wasm}>\
          <link rel=preload as=fetch crossorigin href=/api/program>\
-         <link rel=preload as=fetch crossorigin href=/api/me>\
          <script type=module>import init from '/{js}';\
          if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('/sw.js'));\
          document.readyState==='complete'?sw():addEventListener('load',sw)}}\
-         await init({{module_or_path:'/{wasm}'}});</script>\
+         await self.mcLogin;await init({{module_or_path:'/{wasm}'}});</script>\
          </head>"
     );
+    // Right after the title: before every link (Trunk's minified page has no `<head>`).
+    if !html.contains("</title>") {
+        return Err(format!(
+            "{} has no </title> to put the login script after",
+            index.display()
+        ));
+    }
+    let html = html.replacen("</title>", start, 1);
     if !html.contains("</head>") {
         return Err(format!(
             "{} has no </head> to put the loader before",

@@ -79,4 +79,45 @@ pub struct LoggedIn {
     pub expires_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// After a login link's exchange: where in the app the host wants the member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
+}
+
+/// `POST /api/v1/members/login-links` (a shop's API key): a one-time login for a member
+/// the host app already knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginLinkRequest {
+    pub phone: String,
+    /// A path of the app to open after the login (`/coupons`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
+    /// The privacy notice's version the member accepted in the host: lets a new member
+    /// register without being asked again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginLink {
+    /// 128 random bits, base64url; works once, until `expires_at`.
+    pub code: String,
+    /// `{public URL}{return_to or /}?login=CODE` (from the path on when the server has no
+    /// `--public-url`).
+    pub url: String,
+    pub expires_at: DateTime<FixedOffset>,
+}
+
+/// `POST /api/auth/exchange`: the app trades a login link's code for a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExchangeRequest {
+    pub code: String,
+    /// For a new member whose host did not pass consent: the version agreed to in the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_version: Option<String>,
+    /// Answer the token for `Authorization: Bearer` (a web-view that blocks cookies).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub bearer: bool,
 }

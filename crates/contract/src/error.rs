@@ -91,6 +91,10 @@ error_codes! {
     /// 429: a staff user looked up too many members this hour.
     TooManyLookups = "too_many_lookups",
     ConsentRequired = "consent_required",
+    /// 401: a host's login link that is unknown, used, expired or from a revoked key.
+    LoginLinkInvalid = "login_link_invalid",
+    /// 422: a login link's `return_to` that is not a path of the app.
+    InvalidReturnTo = "invalid_return_to",
     // The member's own data.
     InvalidNickname = "invalid_nickname",
     InvalidLocale = "invalid_locale",

@@ -89,6 +89,14 @@ pub enum ApiKeyCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Revoke a key by its id (`key_…`): it stops working at once, and so do the login
+    /// links it made.
+    Revoke {
+        #[arg(long)]
+        id: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -145,6 +153,23 @@ pub struct ServeArgs {
     /// client's address for the login limits is taken from `X-Forwarded-For`.
     #[arg(long = "trusted-proxy", value_name = "IP")]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where shoppers reach the app (`https://member.example.com`): the start of the
+    /// login links made for host apps. Without it a link is a path.
+    #[arg(long, value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+}
+
+/// An `http(s)://host[:port]` origin without a trailing slash, path, query or spaces.
+fn parse_public_url(url: &str) -> Result<String, String> {
+    let url = url.trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// (or http://)")?;
+    let ok =
+        !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ', '"', '\'', '<', '>', '\\']);
+    ok.then(|| url.to_owned())
+        .ok_or_else(|| "must be an origin like https://member.example.com".to_owned())
 }
 
 /// Parses the command line and runs it; errors are printed with their causes.
@@ -216,6 +241,16 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let now = chrono::Utc::now().fixed_offset();
             let (id, key) = db::auth::create_api_key(&pool, &name, crate::clock::ms(&now)).await?;
             println!("API key {id} ({name}); shown once, keep it secret:\n{key}");
+            Ok(())
+        }
+        Command::ApiKey(ApiKeyCommand::Revoke { id, db }) => {
+            let pool = open(&db).await?;
+            let now = chrono::Utc::now().fixed_offset();
+            anyhow::ensure!(
+                db::auth::revoke_api_key(&pool, &id, crate::clock::ms(&now)).await?,
+                "no live API key {id}"
+            );
+            println!("API key {id} revoked");
             Ok(())
         }
         Command::Jobs(JobsCommand::Run {
@@ -296,6 +331,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_dev_codes(args.dev_codes)
         .with_demo(args.demo)
         .with_frame_ancestors(args.frame_ancestors.unwrap_or_default())
+        .with_public_url(args.public_url)
         .with_trusted_proxies(args.trusted_proxies);
     if let Some(site) = site {
         state = state.with_site(site);

@@ -24,6 +24,7 @@ pub mod export;
 pub mod invites;
 pub mod ledger;
 pub mod limits;
+pub mod login_links;
 pub mod mall;
 pub mod members;
 pub mod orders;

@@ -154,6 +154,7 @@ impl From<Refusal> for ApiError {
                 };
             }
             Refusal::CodeExpired => (S::UNAUTHORIZED, ErrorCode::CodeExpired),
+            Refusal::LoginLinkInvalid => (S::UNAUTHORIZED, ErrorCode::LoginLinkInvalid),
             Refusal::TooManyAttempts { retry_after_s } => {
                 let retry = *retry_after_s;
                 return ApiError::too_many(ErrorCode::TooManyAttempts, refusal.to_string(), retry);

@@ -1,7 +1,7 @@
 //! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
 //! for a given date): points expiry for every member, the monthly and birthday coupons due
 //! on the date, the monthly downgrade evaluation, and forgetting the login limits' ended
-//! counting windows. All are idempotent: running them twice for one date changes nothing the second time.
+//! counting windows and expired login links. All are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
 
 use chrono::{Datelike as _, NaiveDate};
@@ -9,7 +9,7 @@ use rules::Program;
 use serde::Serialize;
 
 use crate::clock::ms;
-use crate::db::{coupons, ledger, limits, lock_member, members, Db};
+use crate::db::{coupons, ledger, limits, lock_member, login_links, members, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -23,6 +23,8 @@ pub struct JobReport {
     pub coupons_issued: coupons::Issued,
     /// Counting windows of the login and guessing limits that had ended, forgotten.
     pub limit_windows_pruned: u64,
+    /// Hosts' one-time login links that had expired, forgotten.
+    pub login_links_pruned: u64,
 }
 
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
@@ -30,6 +32,7 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
     let at = program.local_midnight(date);
     let mut report = JobReport {
         limit_windows_pruned: limits::prune(db, ms(&at)).await?,
+        login_links_pruned: login_links::prune(db, ms(&at)).await?,
         ..JobReport::default()
     };
     let mut pages = MemberPages::new(db);

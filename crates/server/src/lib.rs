@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::{AuthPolicy, RequestLimits};
@@ -63,6 +63,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// The shop's orders are recorded through this (group commit on SQLite).
     pub orders: Arc<OrderWriter>,
+    /// `--public-url`: where shoppers reach the app, for the hosts' login links.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -80,7 +82,13 @@ impl AppState {
             auth: Arc::new(auth),
             dev_codes: false,
             trusted_proxies: Arc::new([]),
+            public_url: None,
         }
+    }
+
+    pub fn with_public_url(mut self, url: Option<String>) -> AppState {
+        self.public_url = url.map(Into::into);
+        self
     }
 
     /// Demo mode also turns on dev codes.
@@ -171,9 +179,28 @@ pub fn app(state: AppState) -> Router {
         // One line per request at INFO (the default filter shows it; RUST_LOG tunes it).
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+}
+
+/// A request's log line: its method and path, never its query (a host's `?login=` code)
+/// nor a calendar feed's secret token (`/api/calendar/{token}.ics`).
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %loggable_path(request.uri().path()),
+        version = ?request.version(),
+    )
+}
+
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/api/calendar/") {
+        "/api/calendar/…"
+    } else {
+        path
+    }
 }
 
 /// Serves `app(state)` on a bound listener until `shutdown` completes; requests in flight

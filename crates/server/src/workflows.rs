@@ -40,6 +40,9 @@ pub enum Refusal {
     TooManyAttempts { retry_after_s: u64 },
     #[error("registering needs consent to the privacy notice, version {version}")]
     ConsentRequired { version: String },
+    /// A host's login link that is unknown, used, expired or minted by a revoked key.
+    #[error("this login link is not valid (used, expired or unknown); ask the host for a new one")]
+    LoginLinkInvalid,
     #[error("a mainland China mobile number has 11 digits and starts with 13 to 19")]
     InvalidPhone,
     #[error("no member with that id or phone")]

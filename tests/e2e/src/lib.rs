@@ -94,15 +94,16 @@ impl Server {
 
     /// Runs the server's command line on its database (`store create …`, `user create …`)
     /// while it serves, as an operator would.
-    pub fn cli(&self, args: &[&str]) {
-        let status = Command::new(env_path("E2E_SERVER_BIN"))
+    /// Returns what it printed.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new(env_path("E2E_SERVER_BIN"))
             .args(args)
             .arg("--database-url")
             .arg(&self.database_url)
-            .stdout(Stdio::null())
-            .status()
+            .output()
             .expect("the command line runs");
-        assert!(status.success(), "member-center {}", args.join(" "));
+        assert!(out.status.success(), "member-center {}", args.join(" "));
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     pub fn get_json(&self, path: &str) -> serde_json::Value {
@@ -138,7 +139,21 @@ impl Server {
     }
 
     pub fn post_json(&self, path: &str, body: &serde_json::Value) -> serde_json::Value {
-        ureq::post(&format!("{}{path}", self.base_url))
+        self.post_json_as(path, "", body)
+    }
+
+    /// `POST` with `Authorization: Bearer {token}` (a shop's API key); none when empty.
+    pub fn post_json_as(
+        &self,
+        path: &str,
+        token: &str,
+        body: &serde_json::Value,
+    ) -> serde_json::Value {
+        let mut request = ureq::post(&format!("{}{path}", self.base_url));
+        if !token.is_empty() {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        request
             .send_json(body)
             .unwrap_or_else(|e| panic!("POST {path}: {e}"))
             .body_mut()

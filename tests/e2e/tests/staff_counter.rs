@@ -50,10 +50,9 @@ async fn staff_demo_the_tiers_sign_a_shopper_up_and_help_a_member() {
     let tablet = Browser::start_at((1024, 768)).await;
     let client = &tablet.client;
     LoginPage(client).log_in(&server.base_url, STAFF).await;
-    client
-        .goto(&format!("{}/staff", server.base_url))
-        .await
-        .expect("open the counter");
+    // Staff find the counter on their profile.
+    click(client, "nav-profile").await;
+    click(client, "nav-staff").await;
     find(client, "demo-slider").await;
     let tier_at = |fen: i64| program.tiers.for_spend(rules::Fen(fen)).id.clone();
     let mut seen = vec![];

@@ -161,6 +161,18 @@ pub async fn create_api_key(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<
 }
 
 /// The id of a live (not revoked) API key.
+/// Revokes a live key; false when there is none with this id.
+pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn api_key_id(db: &Db, key: &str) -> anyhow::Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM api_keys WHERE key_sha256 = $1 AND revoked_at_ms IS NULL",

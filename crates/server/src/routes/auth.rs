@@ -1,17 +1,23 @@
 //! `POST /api/auth/otp`, `/api/auth/login`, `/api/auth/logout`: phone + one-time code.
 //! Registration happens at the first login, with consent to the privacy notice.
+//! A host app's handoff (issue 15): `POST /api/v1/members/login-links` (the shop's API
+//! key) mints a one-time code for a phone, `POST /api/auth/exchange` trades it for a
+//! session.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
-use contract::auth::{CodeRequest, CodeSent, LoggedIn, LoginRequest};
+use contract::auth::{
+    CodeRequest, CodeSent, ExchangeRequest, LoggedIn, LoginLink, LoginLinkRequest, LoginRequest,
+};
 use rand::Rng;
 
-use crate::auth::{self, ClientIp};
+use crate::auth::{self, ClientIp, ShopKey};
 use crate::clock::ms;
 use crate::db::auth as store;
+use crate::db::login_links::{self, NewLink};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::phone::Phone;
@@ -24,6 +30,104 @@ pub fn router() -> Router<AppState> {
         .route("/auth/otp", post(send_code))
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
+        .route("/auth/exchange", post(exchange))
+        .route("/v1/members/login-links", post(mint_link))
+}
+
+/// How long a login link's code works: the host opens the link at once.
+const LINK_TTL_MS: i64 = 60_000;
+
+async fn mint_link(
+    State(state): State<AppState>,
+    shop: ShopKey,
+    ApiJson(req): ApiJson<LoginLinkRequest>,
+) -> Result<(StatusCode, Json<LoginLink>), ApiError> {
+    let phone = Phone::parse(&req.phone)?;
+    let return_to = req.return_to.as_deref().map(str::trim);
+    if return_to.is_some_and(|p| !is_app_path(p)) {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidReturnTo,
+            "return_to must be a path of the app, like /coupons",
+        ));
+    }
+    let now = state.clock.now();
+    let expires_at = now + chrono::Duration::milliseconds(LINK_TTL_MS);
+    let link = NewLink {
+        api_key_id: &shop.id,
+        phone: phone.as_str(),
+        consent_version: req.consent_version.as_deref(),
+        return_to,
+        now_ms: ms(&now),
+        expires_at_ms: ms(&expires_at),
+    };
+    let code = login_links::create(&state.db, &link).await?;
+    // The link opens the page the host wants: the app's start takes the code out.
+    let base = state.public_url.as_deref().unwrap_or("");
+    let path = return_to.unwrap_or("/");
+    let join = if path.contains('?') { '&' } else { '?' };
+    let answer = LoginLink {
+        url: format!("{base}{path}{join}login={code}"),
+        code,
+        expires_at,
+    };
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// A path inside the app: `/…`, not `//host` (another site), no backslash, no `#` (the
+/// code goes after the path), no control characters, no scheme.
+fn is_app_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 200
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c == '\\' || c == '#')
+}
+
+/// Counted against the per-address login limit: a guessed code costs a try like a
+/// guessed one-time code.
+async fn exchange(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(body): ApiJson<ExchangeRequest>,
+) -> Result<Response, ApiError> {
+    state.limits.check_login(&state, ip).await?;
+    let now = state.clock.now();
+    let program = &state.program.program;
+    let consent = body.consent_version.as_deref();
+    let (signed_in, return_to) = login::exchange(
+        &state.db,
+        program,
+        &state.auth,
+        body.code.trim(),
+        consent,
+        &now,
+    )
+    .await?;
+    Ok(session_answer(&state, signed_in, body.bearer, return_to))
+}
+
+/// The answer of a sign-in: the session as a cookie, or as a token in the body.
+fn session_answer(
+    state: &AppState,
+    signed_in: login::SignedIn,
+    bearer: bool,
+    return_to: Option<String>,
+) -> Response {
+    let token = signed_in.token;
+    let answer = LoggedIn {
+        member_id: signed_in.member_id,
+        registered: signed_in.registered,
+        expires_at: signed_in.expires_at,
+        token: bearer.then(|| token.clone()),
+        return_to,
+    };
+    let mut response = Json(answer).into_response();
+    if !bearer {
+        let cookie = auth::session_cookie_header(&token, state.auth.session_ttl);
+        response.headers_mut().insert(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 async fn send_code(
@@ -90,21 +194,7 @@ async fn login(
     };
     let signed_in =
         login::sign_in(&state.db, program, &state.auth, &phone, code, joining, &now).await?;
-    let token = signed_in.token;
-    let ttl = state.auth.session_ttl;
-    let answer = LoggedIn {
-        member_id: signed_in.member_id,
-        registered: signed_in.registered,
-        expires_at: signed_in.expires_at,
-        token: body.bearer.then(|| token.clone()),
-    };
-    let mut response = Json(answer).into_response();
-    if !body.bearer {
-        response
-            .headers_mut()
-            .insert(header::SET_COOKIE, auth::session_cookie_header(&token, ttl));
-    }
-    Ok(response)
+    Ok(session_answer(&state, signed_in, body.bearer, None))
 }
 
 /// Ends the session of the request (cookie or bearer) and clears the cookie. 204 for any

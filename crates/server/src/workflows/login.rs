@@ -8,7 +8,7 @@ use rules::Program;
 use super::{Outcome, Refusal};
 use crate::auth::AuthPolicy;
 use crate::clock::ms;
-use crate::db::{auth as store, coupons, members, stores, Db};
+use crate::db::{auth as store, coupons, login_links, members, stores, Db};
 use crate::phone::Phone;
 
 /// A session opened by a sign-in; the token is given to the client once.
@@ -92,6 +92,17 @@ pub async fn sign_in(
             id
         }
     };
+    open_session(tx, policy, member_id, registered, now).await
+}
+
+/// Opens the session of a sign-in and commits its transaction.
+async fn open_session(
+    mut tx: crate::db::Tx<'_>,
+    policy: &AuthPolicy,
+    member_id: String,
+    registered: bool,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<SignedIn> {
     let ttl = chrono::Duration::from_std(policy.session_ttl).map_err(anyhow::Error::from)?;
     let expires_at = *now + ttl;
     let token = store::create_session(&mut tx, &member_id, ms(now), ms(&expires_at)).await?;
@@ -102,6 +113,49 @@ pub async fn sign_in(
         token,
         expires_at,
     })
+}
+
+/// A host app's login handoff (issue 15): the one-time code a shop minted for a phone
+/// becomes a session, registering the member if new. A new member needs the privacy
+/// notice's version accepted, in the host (on the link) or in the app (`consent_version`):
+/// without it the code is refused with `consent_required` and stays usable. Any other
+/// failure (unknown, used, expired, its key revoked) is the one `login_link_invalid`.
+pub async fn exchange(
+    db: &Db,
+    program: &Program,
+    policy: &AuthPolicy,
+    code: &str,
+    consent_version: Option<&str>,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<(SignedIn, Option<String>)> {
+    let mut tx = crate::db::begin_write(db).await?;
+    let link = login_links::live(&mut tx, code, ms(now))
+        .await?
+        .ok_or(Refusal::LoginLinkInvalid)?;
+    let notice = &program.membership.privacy_notice_version;
+    let existing = members::id_by_phone(&mut *tx, &link.phone).await?;
+    let consent = consent_version.or(link.consent_version.as_deref());
+    if existing.is_none() && consent != Some(notice.as_str()) {
+        return Err(Refusal::ConsentRequired {
+            version: notice.clone(),
+        }
+        .into());
+    }
+    if !login_links::use_up(&mut tx, code, ms(now)).await? {
+        return Err(Refusal::LoginLinkInvalid.into());
+    }
+    let registered = existing.is_none();
+    let member_id = match existing {
+        Some(id) => id,
+        None => {
+            let phone = link.phone.as_str();
+            let id = members::register(&mut tx, program, phone, "member", notice, now).await?;
+            coupons::at_registration(&mut tx, program, &id, phone, now).await?;
+            id
+        }
+    };
+    let signed_in = open_session(tx, policy, member_id, registered, now).await?;
+    Ok((signed_in, link.return_to))
 }
 
 /// Records the store a new member joined at, when it exists.

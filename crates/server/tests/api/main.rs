@@ -14,6 +14,7 @@ mod group_commit;
 mod helpers;
 mod invites;
 mod jobs;
+mod login_links;
 mod mall;
 mod me;
 mod orders;

@@ -1,0 +1,52 @@
+//! A host app's login handoff (issue 15, item 1) in the browser: the shop mints a login
+//! link for a member it knows, the web-view opens it, and the member is in, on the page
+//! the host asked for, with the code gone from the address; the same link again logs
+//! nobody in.
+
+use e2e::pages::{eventually, find, shown};
+use e2e::{Browser, Server};
+use serde_json::json;
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_login_link_logs_the_member_in_once_and_leaves_no_code_in_the_address() {
+    let server = Server::start_demo();
+    let printed = server.cli(&["api-key", "create", "--name", "host"]);
+    let key = printed.lines().last().expect("the key").trim().to_owned();
+    let link = server.post_json_as(
+        "/api/v1/members/login-links",
+        &key,
+        &json!({ "phone": "13800000002", "return_to": "/points" }),
+    );
+    let url = format!("{}{}", server.base_url, link["url"].as_str().unwrap());
+    let code = link["code"].as_str().unwrap().to_owned();
+
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the login link");
+    // The member's points screen, where the host sent them: logged in, no phone code.
+    find(client, "points-page-balance").await;
+    let address = client.current_url().await.unwrap();
+    assert_eq!(address.path(), "/points");
+    assert!(!address.as_str().contains(&code), "{address}");
+    assert!(!address.as_str().contains("login="), "{address}");
+    let shot = browser.screenshot("host-login").await;
+    println!("screenshot: {}", shot.display());
+    browser.close().await;
+
+    // The same link in another browser: used up, so the app starts logged out.
+    let again = Browser::start().await;
+    let client = &again.client;
+    client.goto(&url).await.expect("open the link again");
+    eventually("the logged-out home", || async {
+        shown(client, "nav-login").await.then_some(())
+    })
+    .await;
+    assert!(!client
+        .current_url()
+        .await
+        .unwrap()
+        .as_str()
+        .contains("login="));
+    again.close().await;
+}
