@@ -107,9 +107,7 @@ impl RequestLimits {
         let limit = (self.policy.invite_tries_per_member_per_hour, HOUR_MS);
         check(state, &format!("invite:{member_id}"), limit, refusal).await
     }
-}
 
-impl RequestLimits {
     /// One member looked up by a staff user, found or not.
     pub async fn check_lookup(&self, state: &AppState, staff_id: &str) -> Result<(), ApiError> {
         let refusal = (

@@ -160,7 +160,6 @@ pub async fn create_api_key(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<
     Ok((id, key))
 }
 
-/// The id of a live (not revoked) API key.
 /// Revokes a live key; false when there is none with this id.
 pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bool> {
     let done = sqlx::query(
@@ -173,6 +172,7 @@ pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bo
     Ok(done.rows_affected() == 1)
 }
 
+/// The id of a live (not revoked) API key.
 pub async fn api_key_id(db: &Db, key: &str) -> anyhow::Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM api_keys WHERE key_sha256 = $1 AND revoked_at_ms IS NULL",

@@ -1,15 +1,9 @@
 //! Stores (issue 14): made by the operator (`store create`), a staff account's place of
 //! work, and where a member joined through a store's QR code.
 
-use serde::Serialize;
+pub use contract::staff::StoreInfo as Store;
 
 use super::{Db, Tx};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Store {
-    pub code: String,
-    pub name: String,
-}
 
 /// Store codes: what an operator types and a QR code carries (`SH001`).
 pub fn is_valid_code(code: &str) -> bool {

@@ -12,7 +12,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use contract::coupons::CouponStatus;
-use contract::staff::{Counter, LookupRequest, MemberCard, StoreInfo, Stores};
+use contract::staff::{Counter, LookupRequest, MemberCard, Stores};
 use contract::ErrorCode;
 
 use crate::auth::{AdminMember, StaffMember};
@@ -52,10 +52,7 @@ async fn counter(
     Ok(Json(Counter {
         role: me.role,
         join_path: store.as_ref().map(|s| format!("/join?store={}", s.code)),
-        store: store.map(|s| StoreInfo {
-            code: s.code,
-            name: s.name,
-        }),
+        store,
         joined_today,
     }))
 }
@@ -113,13 +110,6 @@ async fn list_stores(
     State(state): State<AppState>,
     _admin: AdminMember,
 ) -> Result<Json<Stores>, ApiError> {
-    let stores = stores::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|s| StoreInfo {
-            code: s.code,
-            name: s.name,
-        })
-        .collect();
+    let stores = stores::list(&state.db).await?;
     Ok(Json(Stores { stores }))
 }

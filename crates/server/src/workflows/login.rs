@@ -67,32 +67,60 @@ pub async fn sign_in(
         }
         .into());
     }
-    let notice = &program.membership.privacy_notice_version;
     let mut tx = crate::db::begin_write(db).await?;
     let existing = members::id_by_phone(&mut *tx, phone.as_str()).await?;
-    if existing.is_none() && consent_version != Some(notice.as_str()) {
-        return Err(Refusal::ConsentRequired {
-            version: notice.clone(),
-        }
-        .into());
-    }
+    check_consent(program, existing.as_deref(), consent_version)?;
     if !store::consume_code(&mut tx, phone.as_str(), &pending.code_sha256).await? {
         return Err(Refusal::WrongCode { tries_left: None }.into());
     }
     let registered = existing.is_none();
-    let member_id = match existing {
-        Some(id) => id,
-        None => {
-            let phone = phone.as_str();
-            let id = members::register(&mut tx, program, phone, "member", notice, now).await?;
-            coupons::at_registration(&mut tx, program, &id, phone, now).await?;
-            if let Some(code) = joining.store {
-                attribute(&mut tx, &id, code, now).await?;
-            }
-            id
-        }
-    };
+    let member_id = member_or_new(
+        &mut tx,
+        program,
+        existing,
+        phone.as_str(),
+        joining.store,
+        now,
+    )
+    .await?;
     open_session(tx, policy, member_id, registered, now).await
+}
+
+/// A phone with no member yet registers only with the current privacy notice accepted.
+fn check_consent(
+    program: &Program,
+    existing: Option<&str>,
+    consent_version: Option<&str>,
+) -> Result<(), Refusal> {
+    let notice = &program.membership.privacy_notice_version;
+    if existing.is_none() && consent_version != Some(notice.as_str()) {
+        return Err(Refusal::ConsentRequired {
+            version: notice.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The member signing in: the existing one, or one registered now (consent checked by
+/// [`check_consent`]) with the registration coupons and, from a join link, their store.
+async fn member_or_new(
+    tx: &mut crate::db::Tx<'_>,
+    program: &Program,
+    existing: Option<String>,
+    phone: &str,
+    join_store: Option<&str>,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<String> {
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let notice = &program.membership.privacy_notice_version;
+    let id = members::register(tx, program, phone, "member", notice, now).await?;
+    coupons::at_registration(tx, program, &id, phone, now).await?;
+    if let Some(code) = join_store {
+        attribute(tx, &id, code, now).await?;
+    }
+    Ok(id)
 }
 
 /// Opens the session of a sign-in and commits its transaction.
@@ -132,28 +160,14 @@ pub async fn exchange(
     let link = login_links::live(&mut tx, code, ms(now))
         .await?
         .ok_or(Refusal::LoginLinkInvalid)?;
-    let notice = &program.membership.privacy_notice_version;
     let existing = members::id_by_phone(&mut *tx, &link.phone).await?;
     let consent = consent_version.or(link.consent_version.as_deref());
-    if existing.is_none() && consent != Some(notice.as_str()) {
-        return Err(Refusal::ConsentRequired {
-            version: notice.clone(),
-        }
-        .into());
-    }
+    check_consent(program, existing.as_deref(), consent)?;
     if !login_links::use_up(&mut tx, code, ms(now)).await? {
         return Err(Refusal::LoginLinkInvalid.into());
     }
     let registered = existing.is_none();
-    let member_id = match existing {
-        Some(id) => id,
-        None => {
-            let phone = link.phone.as_str();
-            let id = members::register(&mut tx, program, phone, "member", notice, now).await?;
-            coupons::at_registration(&mut tx, program, &id, phone, now).await?;
-            id
-        }
-    };
+    let member_id = member_or_new(&mut tx, program, existing, &link.phone, None, now).await?;
     let signed_in = open_session(tx, policy, member_id, registered, now).await?;
     Ok((signed_in, link.return_to))
 }
