@@ -81,13 +81,10 @@ pub fn invite_code(search: &str) -> Option<&str> {
     })
 }
 
-/// The store code of a store's join link (`/join?store=SH001`): letters, digits, '-'
-/// (what `store create` accepts).
+/// The store code of a store's join link (`/join?store=SH001`), when it is one
+/// `store create` accepts.
 pub fn join_store(search: &str) -> Option<&str> {
-    query_param(search, "store").filter(|code| {
-        (1..=16).contains(&code.len())
-            && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    })
+    query_param(search, "store").filter(|code| contract::staff::is_store_code(code))
 }
 
 /// The value of `name` in a `location.search` (`?a=1&name=value`), as written.

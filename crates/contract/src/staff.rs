@@ -28,6 +28,12 @@ pub struct Granted {
     pub at: DateTime<FixedOffset>,
 }
 
+/// Store codes: what an operator types (`store create --code`) and a join link carries
+/// (`/join?store=SH001`): 1 to 16 letters, digits or '-'.
+pub fn is_store_code(code: &str) -> bool {
+    (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// A store, as staff and admins see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoreInfo {

@@ -219,7 +219,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Store(StoreCommand::Create { code, name, db }) => {
             anyhow::ensure!(
-                db::stores::is_valid_code(&code),
+                contract::staff::is_store_code(&code),
                 "--code must be 1 to 16 letters, digits or '-'"
             );
             anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");

@@ -5,11 +5,6 @@ pub use contract::staff::StoreInfo as Store;
 
 use super::{Db, Tx};
 
-/// Store codes: what an operator types and a QR code carries (`SH001`).
-pub fn is_valid_code(code: &str) -> bool {
-    (1..=16).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-}
-
 /// Creates a store, or renames the one with this code.
 pub async fn upsert(db: &Db, code: &str, name: &str, now_ms: i64) -> anyhow::Result<()> {
     sqlx::query(
