@@ -76,6 +76,19 @@ pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(),
     Ok(())
 }
 
+/// A host's login link for a new member, with the consent given in the app (the page's
+/// first script tried it without and was told `consent_required`).
+pub async fn exchange(code: &str, consent_version: &str) -> Result<(), ApiError> {
+    let body = contract::auth::ExchangeRequest {
+        code: code.to_owned(),
+        consent_version: Some(consent_version.to_owned()),
+        bearer: false,
+    };
+    send(Method::POST, "/auth/exchange", json(&body))
+        .await
+        .map(drop)
+}
+
 pub async fn logout() -> Result<(), ApiError> {
     send(Method::POST, "/auth/logout", None).await.map(drop)
 }

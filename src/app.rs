@@ -61,10 +61,23 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Keeps `<html lang>` on the current locale, for screen readers and fonts.
+/// Keeps `<html lang>` on the current locale, for screen readers and fonts, and
+/// `<html data-member>` on the logged-in member's tier ("" logged out, absent while
+/// loading): a host app's bridge (`web/host.js`) tells its host of logins, logouts and
+/// tier changes from it, so the app needs no code of its own for hosts.
 #[component]
 fn HtmlLang() -> impl IntoView {
     let locale = lang();
+    let state = expect_context::<AppState>();
+    Effect::new(move || {
+        let Some(Ok(loaded)) = state.data.get() else {
+            return;
+        };
+        let tier = loaded.me.as_ref().map(|me| me.snapshot.tier.as_str());
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-member", tier.unwrap_or_default());
+        }
+    });
     Effect::new(move || {
         let lang = match locale.get() {
             Locale::zh => "zh-CN",

@@ -118,9 +118,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         E::TooManyLookups => td_string!(locale, login_errors.too_many_requests),
         E::ConsentRequired => td_string!(locale, login_errors.consent_required),
         E::InvalidCode => td_string!(locale, login_errors.invalid_code),
-        E::Unauthorized | E::InvalidApiKey | E::LoginLinkInvalid => {
-            td_string!(locale, login.need_login)
-        }
+        E::Unauthorized | E::InvalidApiKey => td_string!(locale, login.need_login),
+        E::LoginLinkInvalid => td_string!(locale, login_errors.login_link_invalid),
         E::Network => td_string!(locale, login_errors.network),
         // The member's own data.
         E::AlreadyCheckedIn => td_string!(locale, points.already_checked_in),

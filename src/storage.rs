@@ -9,6 +9,8 @@ const PERSONA_KEY: &str = "mc.persona";
 const INVITE_KEY: &str = "mc.invite";
 const PREVIEW_KEY: &str = "mc.preview";
 const JOIN_STORE_KEY: &str = "mc.join-store";
+/// Written by the page's first script (`cargo xtask build`), not by the app.
+const LOGIN_LINK_KEY: &str = "mc.login-link";
 
 fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -77,6 +79,16 @@ pub fn set_join_store(code: &str) {
 
 pub fn clear_join_store() {
     remove(local_storage(), JOIN_STORE_KEY);
+}
+
+/// A host's login link waiting for the new member's consent (the exchange answered
+/// `consent_required`), for this tab only; its code works for 60 s anyway.
+pub fn login_link() -> Option<String> {
+    get(session_storage(), LOGIN_LINK_KEY)
+}
+
+pub fn clear_login_link() {
+    remove(session_storage(), LOGIN_LINK_KEY);
 }
 
 /// The preview's draft (JSON), for this tab only: a what-if cart is not worth keeping

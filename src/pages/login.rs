@@ -8,6 +8,7 @@ use crate::i18n::*;
 use crate::labels::{error_of, fill};
 use crate::route::{after_login, follow, navigator, Route};
 use crate::state::{AppState, Loaded};
+use crate::storage;
 use crate::text::{dyn_text, flag, lang, tr};
 
 /// A number the server accepts (the rules' one parser, `rules::phone`).
@@ -15,14 +16,40 @@ fn valid_phone(phone: &str) -> bool {
     rules::phone::parse_mobile(phone).is_some()
 }
 
-/// Login with phone + one-time code; the consent to the privacy notice is required.
+mod link_consent;
+
+use link_consent::LinkConsent;
+
+/// Login with phone + one-time code; the consent to the privacy notice is required. A
+/// host's login link that still needs the new member's consent asks only for that.
 #[component]
 pub fn Login(data: Loaded) -> impl IntoView {
+    let link = RwSignal::new(storage::login_link());
+    let form = move || match link.get() {
+        Some(code) => {
+            leptos::either::Either::Left(view! { <LinkConsent data=data.clone() code link /> })
+        }
+        None => leptos::either::Either::Right(view! { <LoginForm data=data.clone() /> }),
+    };
     view! {
         <TopBar back=true>{tr!(login.title)}</TopBar>
-        <main class="page page--login">
-            <LoginForm data />
-        </main>
+        <main class="page page--login">{form}</main>
+    }
+}
+
+/// "I have read and agree to the Privacy Policy", a link to it, and the box.
+fn consent_field(consent: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <label class="consent">
+            <input type="checkbox" data-testid="login-consent"
+                on:change=move |ev| consent.set(event_target_checked(&ev)) />
+            <span>
+                {tr!(login.consent_before)}
+                <a href=Route::Privacy.path() data-testid="privacy-link" on:click=follow(Route::Privacy)>
+                    {tr!(login.privacy_link)}
+                </a>
+            </span>
+        </label>
     }
 }
 
@@ -150,16 +177,7 @@ fn LoginForm(data: Loaded) -> impl IntoView {
                     on:input=move |ev| form.phone.set(Some(event_target_value(&ev))) />
             </label>
             <CodeField form />
-            <label class="consent">
-                <input type="checkbox" data-testid="login-consent"
-                    on:change=move |ev| form.consent.set(event_target_checked(&ev)) />
-                <span>
-                    {tr!(login.consent_before)}
-                    <a href=Route::Privacy.path() data-testid="privacy-link" on:click=follow(Route::Privacy)>
-                        {tr!(login.privacy_link)}
-                    </a>
-                </span>
-            </label>
+            {consent_field(form.consent)}
             <p class="field-msg field-msg--error" role="alert" data-testid="login-error" data-code=error_code
                 hidden=flag(move || error.with(Option::is_none))>
                 {error_text}

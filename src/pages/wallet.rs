@@ -14,7 +14,7 @@ use crate::display::{last_day, zhe};
 use crate::i18n::*;
 use crate::labels::{coupon_source, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
-use crate::route::{navigator, Route};
+use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -136,6 +136,12 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
         <p class="hint" hidden=flag(move || base.is_some() || tab.get() != 0)>{tr!(wallet.fit_hint)}</p>
         {error_notice("wallet-error", error, load)}
         {list}
+        // Shopping happens in the host app when there is one (its bridge, web/host.js,
+        // follows data-shop); on its own the app's closest thing is the spend preview.
+        <a href=Route::Preview.path() class="button button--ghost" data-testid="go-shopping" data-shop=""
+            on:click=follow(Route::Preview)>
+            {tr!(wallet.go_shopping)}
+        </a>
     }
 }
 
@@ -184,8 +190,10 @@ fn coupon_card(
                 <p class="coupon__meta">{valid}" · "{source}</p>
                 <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
             </div>
+            // data-coupon: inside a host app, its bridge (web/host.js) hands the coupon
+            // to the host's own checkout instead.
             <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
-                on:click=move |_| use_coupon(id.clone())>
+                data-coupon=c.id.clone() on:click=move |_| use_coupon(id.clone())>
                 {tr!(wallet.use_coupon)}
             </button>
         </li>

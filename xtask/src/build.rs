@@ -349,12 +349,20 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
     // Referer, log or screenshot carries it) and trades it for the session cookie (the
-    // link's path is already the host's `return_to`); the app starts once that is done, and `/api/me` is preloaded only without a code (a
-    // preloaded answer from before the exchange would say "logged out").
-    let start = "</title><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history;\
+    // link's path is already the host's `return_to`); the app starts once that is done,
+    // and `/api/me` is preloaded only without a code (a preloaded answer from before the
+    // exchange would say "logged out"). A new member whose host passed no consent
+    // (422 `consent_required`) is asked for it on the login screen, which finds the code
+    // in the tab's sessionStorage (`mc.login-link`). Inside a frame or a mini-program's web-view it
+    // also loads the host bridge (`/host.js`, from the server: `web/host.js`), which
+    // nobody else downloads.
+    let start = "</title><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,\
+         a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p));\
+         if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'/host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
-         self.mcLogin=fetch('/api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c})}).catch(()=>{})}\
-         else{let l=document.createElement('link');l.rel='preload';l.as='fetch';l.crossOrigin='';l.href='/api/me';document.head.append(l)}})()</script>";
+         self.mcLogin=fetch('/api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c})})\
+         .then(r=>{if(r.status==422){sessionStorage.setItem('mc.login-link',c);h.replaceState(0,'','/login?next='+location.pathname)}}).catch(()=>{})}\
+         else a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:'/api/me'})})()</script>";
     let head = format!(
         "<link rel=modulepreload href=/{js}>\
          <link rel=modulepreload href=/{loader}>\

@@ -10,6 +10,7 @@ use rules::Program;
 use tracing_subscriber::EnvFilter;
 
 use crate::db::demo::Member;
+use crate::routes::host_bridge::{self, HostBridge};
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
 use crate::{db, demo_seed, AppState};
@@ -157,6 +158,16 @@ pub struct ServeArgs {
     /// login links made for host apps. Without it a link is a path.
     #[arg(long, value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// Inside a mini-program's web-view: the JS-SDK that defines `wx.miniProgram`, served
+    /// by the operator (the page loads no external script without it).
+    #[arg(long, value_parser = host_bridge::parse_script_url)]
+    pub jssdk_url: Option<String>,
+    /// The mini-program page "go shopping" opens.
+    #[arg(long, value_parser = host_bridge::parse_page, default_value = host_bridge::FIRST_PAGE)]
+    pub miniprogram_shop_page: String,
+    /// The mini-program page "use this coupon" opens, with `?coupon=ID`.
+    #[arg(long, value_parser = host_bridge::parse_page, default_value = host_bridge::FIRST_PAGE)]
+    pub miniprogram_coupon_page: String,
 }
 
 /// An `http(s)://host[:port]` origin without a trailing slash, path, query or spaces.
@@ -331,6 +342,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_dev_codes(args.dev_codes)
         .with_demo(args.demo)
         .with_frame_ancestors(args.frame_ancestors.unwrap_or_default())
+        .with_host_bridge(HostBridge {
+            jssdk_url: args.jssdk_url,
+            shop_page: args.miniprogram_shop_page,
+            coupon_page: args.miniprogram_coupon_page,
+        })
         .with_public_url(args.public_url)
         .with_trusted_proxies(args.trusted_proxies);
     if let Some(site) = site {

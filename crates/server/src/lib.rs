@@ -35,6 +35,7 @@ use tracing::Level;
 use crate::auth::{AuthPolicy, RequestLimits};
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::routes::host_bridge::HostBridge;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
 use crate::workflows::orders::group_commit::OrderWriter;
@@ -53,6 +54,8 @@ pub struct AppState {
     /// The built app, when serving it.
     pub site: Option<Arc<Site>>,
     pub frame_ancestors: FrameAncestors,
+    /// The mini-program side of `/host.js` (its JS-SDK, the host's pages).
+    pub host_bridge: Arc<HostBridge>,
     /// "Now" for every rule; tests pin it.
     pub clock: Clock,
     pub auth: Arc<AuthPolicy>,
@@ -77,6 +80,7 @@ impl AppState {
             demo: false,
             site: None,
             frame_ancestors: FrameAncestors::default(),
+            host_bridge: Arc::default(),
             clock: Clock::system(),
             limits: RequestLimits::new(&auth),
             auth: Arc::new(auth),
@@ -128,6 +132,11 @@ impl AppState {
         self.frame_ancestors = frame_ancestors;
         self
     }
+
+    pub fn with_host_bridge(mut self, bridge: HostBridge) -> AppState {
+        self.host_bridge = Arc::new(bridge);
+        self
+    }
 }
 
 /// The program, with its JSON and ETag computed once: it never changes while running.
@@ -157,6 +166,7 @@ pub fn app(state: AppState) -> Router {
     let headers = security::SecurityHeaders::new(
         state.site.as_deref().map(Site::inline_hashes),
         &state.frame_ancestors,
+        state.host_bridge.jssdk_url.as_deref(),
         &state.program.program.mall.image_origins(),
     );
     // Answers of the API are about one member, or short-lived: no cache keeps them unless
@@ -167,6 +177,7 @@ pub fn app(state: AppState) -> Router {
     ));
     let router = Router::new()
         .nest("/api", api)
+        .route("/host.js", axum::routing::get(routes::host_bridge::script))
         .fallback(routes::static_files::serve);
     let router = headers.apply(router.with_state(state));
     router

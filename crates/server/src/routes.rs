@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod demo;
 pub mod events;
+pub mod host_bridge;
 pub mod invites;
 pub mod mall;
 pub mod me;

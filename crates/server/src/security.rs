@@ -75,12 +75,14 @@ pub struct SecurityHeaders {
 
 impl SecurityHeaders {
     /// `image_origins`: the program's picture hosts (checked by the rules: `https://host`).
+    /// `jssdk_url`: a mini-program JS-SDK the page may load (`--jssdk-url`, checked).
     pub fn new(
         inline: Option<&InlineHashes>,
         frame_ancestors: &FrameAncestors,
+        jssdk_url: Option<&str>,
         image_origins: &[String],
     ) -> Self {
-        let csp = content_security_policy(inline, frame_ancestors, image_origins);
+        let csp = content_security_policy(inline, frame_ancestors, jssdk_url, image_origins);
         SecurityHeaders {
             csp: HeaderValue::from_str(&csp).expect("built from checked parts"),
             // Older browsers ignore frame-ancestors; X-Frame-Options can only say "self",
@@ -115,9 +117,11 @@ impl SecurityHeaders {
 pub fn content_security_policy(
     inline: Option<&InlineHashes>,
     frame_ancestors: &FrameAncestors,
+    jssdk_url: Option<&str>,
     image_origins: &[String],
 ) -> String {
     let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    script_src.extend(jssdk_url.map(str::to_owned));
     let mut style_src = vec!["'self'".to_owned()];
     if let Some(inline) = inline {
         script_src.extend(inline.scripts.iter().map(|h| format!("'sha256-{h}'")));
@@ -182,13 +186,16 @@ mod tests {
             styles: vec![],
         };
         let fa: FrameAncestors = "https://host.example".parse().unwrap();
-        let csp = content_security_policy(Some(&inline), &fa, &["https://img.example".into()]);
-        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"));
+        let sdk = Some("https://res.example.com/sdk.js");
+        let csp = content_security_policy(Some(&inline), &fa, sdk, &["https://img.example".into()]);
+        assert!(csp.contains(
+            "script-src 'self' 'wasm-unsafe-eval' https://res.example.com/sdk.js 'sha256-abc='"
+        ));
         assert!(csp.contains("frame-ancestors 'self' https://host.example"));
         assert!(csp.contains("img-src 'self' data: https://img.example;"));
-        let headers = SecurityHeaders::new(Some(&inline), &fa, &[]);
+        let headers = SecurityHeaders::new(Some(&inline), &fa, None, &[]);
         assert!(headers.x_frame_options.is_none());
-        let headers = SecurityHeaders::new(None, &FrameAncestors::default(), &[]);
+        let headers = SecurityHeaders::new(None, &FrameAncestors::default(), None, &[]);
         assert_eq!(headers.x_frame_options.unwrap(), "SAMEORIGIN");
     }
 }

@@ -6,6 +6,7 @@
 //! through `E2E_DIST` and `E2E_SERVER_BIN`, and runs them with `--ignored`.
 
 pub mod cdp;
+pub mod host_site;
 pub mod pages;
 
 use std::net::TcpListener;
@@ -67,6 +68,11 @@ pub struct Server {
 
 impl Server {
     pub fn start_demo() -> Server {
+        Server::start_demo_with(&[])
+    }
+
+    /// The demo server with more `serve` flags (`--frame-ancestors …`).
+    pub fn start_demo_with(flags: &[&str]) -> Server {
         let bin = env_path("E2E_SERVER_BIN");
         let dist = env_path("E2E_DIST");
         let data = TempDir::new("e2e-db");
@@ -78,6 +84,7 @@ impl Server {
             .arg(dist)
             .arg("--database-url")
             .arg(&database_url)
+            .args(flags)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()

@@ -50,3 +50,42 @@ async fn a_login_link_logs_the_member_in_once_and_leaves_no_code_in_the_address(
         .contains("login="));
     again.close().await;
 }
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_new_member_without_the_hosts_consent_is_asked_for_it_then_logged_in() {
+    let server = Server::start_demo();
+    let printed = server.cli(&["api-key", "create", "--name", "host"]);
+    let key = printed.lines().last().expect("the key").trim().to_owned();
+    // A phone the center has never seen, and no consent_version from the host.
+    let link = server.post_json_as(
+        "/api/v1/members/login-links",
+        &key,
+        &json!({ "phone": "13900000077", "return_to": "/points" }),
+    );
+    let url = format!("{}{}", server.base_url, link["url"].as_str().unwrap());
+
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the login link");
+    // Only the consent is asked: no phone, no code.
+    find(client, "link-consent").await;
+    assert!(!shown(client, "login-phone").await);
+    let address = client.current_url().await.unwrap();
+    assert_eq!(address.path(), "/login");
+    assert!(!address.as_str().contains("login="), "{address}");
+    // Without the box ticked, it says what is missing.
+    find(client, "link-continue").await.click().await.unwrap();
+    eventually("the consent error", || async {
+        shown(client, "login-error").await.then_some(())
+    })
+    .await;
+    let shot = browser.screenshot("host-login-consent").await;
+    println!("screenshot: {}", shot.display());
+    find(client, "login-consent").await.click().await.unwrap();
+    find(client, "link-continue").await.click().await.unwrap();
+    // Registered, logged in, on the page the host asked for.
+    find(client, "points-page-balance").await;
+    assert_eq!(client.current_url().await.unwrap().path(), "/points");
+    browser.close().await;
+}
