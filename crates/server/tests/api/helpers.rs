@@ -49,6 +49,8 @@ pub struct Options {
     /// Files of a fake Trunk build: (name, content).
     pub dist: Option<Vec<(&'static str, Vec<u8>)>>,
     pub frame_ancestors: Option<&'static str>,
+    /// The mini-program side of `/host.js` (`--jssdk-url`, the host's pages).
+    pub host_bridge: Option<member_center::routes::host_bridge::HostBridge>,
     /// Where the pinned clock starts (default: the real now).
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// One-time codes are not returned as `dev_code` (production mode).
@@ -104,6 +106,9 @@ pub async fn spawn_with(options: Options) -> TestApp {
     if let Some(origins) = options.frame_ancestors {
         let origins: FrameAncestors = origins.parse().expect("origins");
         state = state.with_frame_ancestors(origins);
+    }
+    if let Some(bridge) = options.host_bridge {
+        state = state.with_host_bridge(bridge);
     }
     TestApp {
         router: app(state.clone()),

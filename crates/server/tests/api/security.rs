@@ -1,6 +1,6 @@
 use axum::http::{header, StatusCode};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_with, Options};
 use crate::static_files::{loader_hash, spawn_site};
 
 #[tokio::test]
@@ -74,4 +74,56 @@ async fn api_errors_carry_the_headers_too() {
     let res = app.post_raw("/api/quote", "{").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert_eq!(res.header(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+}
+
+/// The host bridge (issue 15) carries the allowed origins and the mini-program's
+/// configuration; the JS-SDK it may load is the one external script the CSP allows.
+#[tokio::test]
+async fn the_host_bridge_carries_its_configuration_and_the_csp_allows_its_sdk() {
+    use member_center::routes::host_bridge::HostBridge;
+    let sdk = "https://res.example.com/open/js/sdk-1.6.0.js";
+    let app = spawn_with(Options {
+        frame_ancestors: Some("https://shop.example"),
+        host_bridge: Some(HostBridge {
+            jssdk_url: Some(sdk.into()),
+            shop_page: "/pages/shop/index".into(),
+            coupon_page: "/pages/checkout/index".into(),
+        }),
+        ..Options::default()
+    })
+    .await;
+    let res = app.get("/host.js").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res
+        .header(header::CONTENT_TYPE)
+        .starts_with("text/javascript"));
+    let script = String::from_utf8_lossy(&res.body);
+    let config = script
+        .strip_prefix("self.mcHost=")
+        .and_then(|rest| rest.split_once(";\n"))
+        .map(|(json, _)| serde_json::from_str::<serde_json::Value>(json).unwrap())
+        .expect("the configuration first");
+    assert_eq!(
+        config,
+        serde_json::json!({
+            "origins": ["https://shop.example"],
+            "jssdk": sdk,
+            "shopPage": "/pages/shop/index",
+            "couponPage": "/pages/checkout/index",
+        })
+    );
+    assert!(script.contains("tell('coupon-chosen'"));
+    let csp = res.header(header::CONTENT_SECURITY_POLICY);
+    assert!(
+        csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {sdk}")),
+        "{csp}"
+    );
+
+    // Without the flags: no external script, and only this origin.
+    let plain = spawn_app().await;
+    let script = plain.get("/host.js").await;
+    let script = String::from_utf8_lossy(&script.body);
+    assert!(script.starts_with(
+        r#"self.mcHost={"origins":[],"jssdk":null,"shopPage":"/pages/index/index","couponPage":"/pages/index/index"};"#
+    ));
 }
