@@ -8,18 +8,6 @@ use e2e::{Browser, Server};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
 
-/// A login link for a demo member, opening `return_to`, as the shop's backend mints it.
-fn login_link(server: &Server, phone: &str, return_to: &str) -> String {
-    let printed = server.cli(&["api-key", "create", "--name", "host"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
-    let link = server.post_json_as(
-        "/api/v1/members/login-links",
-        &key,
-        &json!({ "phone": phone, "return_to": return_to }),
-    );
-    format!("{}{}", server.base_url, link["url"].as_str().unwrap())
-}
-
 /// The value of a script run in the current frame.
 async fn js(client: &Client, script: &str) -> Value {
     client.execute(script, vec![]).await.expect(script)
@@ -57,7 +45,8 @@ async fn a_shop_site_frames_the_app_logged_in_and_hears_from_it() {
     let stranger = HostSite::start();
     let server = Server::start_demo_with(&["--frame-ancestors", &host.origin]);
     let app_origin = server.base_url.clone();
-    host.set_framing_page(&login_link(&server, "13800000002", "/coupons?host_bar=1"));
+    let (link, _) = server.login_link("13800000002", "/coupons?host_bar=1");
+    host.set_framing_page(&link);
 
     let browser = Browser::start().await;
     let client = &browser.client;
@@ -182,7 +171,7 @@ async fn in_a_mini_program_coupons_and_shopping_open_the_host_pages() {
     )
     .await;
     client
-        .goto(&login_link(&server, "13800000003", "/coupons"))
+        .goto(&server.login_link("13800000003", "/coupons").0)
         .await
         .expect("open the login link");
     let coupon = first_usable_coupon(client).await;

@@ -5,21 +5,12 @@
 
 use e2e::pages::{eventually, find, shown};
 use e2e::{Browser, Server};
-use serde_json::json;
 
 #[tokio::test]
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn a_login_link_logs_the_member_in_once_and_leaves_no_code_in_the_address() {
     let server = Server::start_demo();
-    let printed = server.cli(&["api-key", "create", "--name", "host"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
-    let link = server.post_json_as(
-        "/api/v1/members/login-links",
-        &key,
-        &json!({ "phone": "13800000002", "return_to": "/points" }),
-    );
-    let url = format!("{}{}", server.base_url, link["url"].as_str().unwrap());
-    let code = link["code"].as_str().unwrap().to_owned();
+    let (url, code) = server.login_link("13800000002", "/points");
 
     let browser = Browser::start().await;
     let client = &browser.client;
@@ -55,15 +46,8 @@ async fn a_login_link_logs_the_member_in_once_and_leaves_no_code_in_the_address(
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn a_new_member_without_the_hosts_consent_is_asked_for_it_then_logged_in() {
     let server = Server::start_demo();
-    let printed = server.cli(&["api-key", "create", "--name", "host"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
     // A phone the center has never seen, and no consent_version from the host.
-    let link = server.post_json_as(
-        "/api/v1/members/login-links",
-        &key,
-        &json!({ "phone": "13900000077", "return_to": "/points" }),
-    );
-    let url = format!("{}{}", server.base_url, link["url"].as_str().unwrap());
+    let (url, _) = server.login_link("13900000077", "/points");
 
     let browser = Browser::start().await;
     let client = &browser.client;
