@@ -20,8 +20,9 @@ pub use contract::me::{CheckedIn, Expiring, Summary as Me};
 pub use contract::points::{Entry, PointsPage as EntryPage, PointsPlan};
 pub use contract::staff::{Counter, Granted, MemberCard};
 
-/// Where the API lives. The app may later be served under a base path.
-const API_BASE: &str = "/api";
+/// Where the API lives: relative to the page's `<base href>`, so under the server's
+/// `--base-path` too.
+const API_BASE: &str = "api";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -68,9 +69,9 @@ pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(),
         code: code.to_owned(),
         consent_version: Some(consent_version.to_owned()),
         store: crate::storage::join_store(),
-        bearer: false,
+        bearer: crate::session::cookies_blocked(),
     };
-    send(Method::POST, "/auth/login", json(&body)).await?;
+    keep_session(send(Method::POST, "/auth/login", json(&body)).await?);
     // Recorded if this login registered them; either way it has been used.
     crate::storage::clear_join_store();
     Ok(())
@@ -82,19 +83,34 @@ pub async fn exchange(code: &str, consent_version: &str) -> Result<(), ApiError>
     let body = contract::auth::ExchangeRequest {
         code: code.to_owned(),
         consent_version: Some(consent_version.to_owned()),
-        bearer: false,
+        bearer: crate::session::cookies_blocked(),
     };
-    send(Method::POST, "/auth/exchange", json(&body))
-        .await
-        .map(drop)
+    keep_session(send(Method::POST, "/auth/exchange", json(&body)).await?);
+    Ok(())
+}
+
+/// A login's answer carries the session's token when it was asked for one (cookies
+/// blocked); only that field is read.
+fn keep_session(answer: (u16, String)) {
+    #[derive(serde::Deserialize)]
+    struct Token {
+        token: Option<String>,
+    }
+    if let Ok(Token { token: Some(token) }) = serde_json::from_str(&answer.1) {
+        crate::session::keep(Some(token));
+    }
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    send(Method::POST, "/auth/logout", None).await.map(drop)
+    let done = send(Method::POST, "/auth/logout", None).await.map(drop);
+    crate::session::forget();
+    done
 }
 
 pub async fn delete_me() -> Result<(), ApiError> {
-    send(Method::DELETE, "/me", None).await.map(drop)
+    send(Method::DELETE, "/me", None).await?;
+    crate::session::forget();
+    Ok(())
 }
 
 /// `PATCH /api/me {"locale": …}` for the language switch on every screen. The body is
@@ -288,7 +304,7 @@ fn bad_response(status: u16, message: String) -> ApiError {
 }
 
 /// `{method} {API_BASE}{path}` with `fetch` (the session cookie goes along, same
-/// origin), a JSON body if any: a 2xx answer's status and body (empty for 204), or the
+/// origin; or the session's token, where cookies are blocked), a JSON body if any: a 2xx answer's status and body (empty for 204), or the
 /// error.
 async fn send(method: Method, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
     send_with(method, path, body, None).await
@@ -313,6 +329,9 @@ async fn send_with(
         .header("Accept", "application/json");
     if let Some((name, value)) = header {
         request = request.header(name, value);
+    }
+    if let Some(token) = crate::session::token() {
+        request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
         Some(body) => request

@@ -13,6 +13,7 @@ mod pages;
 mod preview_model;
 mod qr;
 mod route;
+mod session;
 mod share;
 mod state;
 mod storage;
@@ -53,7 +54,8 @@ fn remember_invite() {
 fn remember_join() {
     let window = leptos::prelude::window();
     let location = window.location();
-    if location.pathname().ok().as_deref() != Some("/join") {
+    let pathname = location.pathname().unwrap_or_default();
+    if route::site_path(&pathname) != "/join" {
         return;
     }
     let search = location.search().unwrap_or_default();
@@ -61,6 +63,10 @@ fn remember_join() {
         storage::set_join_store(code);
     }
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/login"));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(route::Route::Login.href()),
+        );
     }
 }

@@ -3,7 +3,10 @@
 //! navigation code was a visible share of the wasm for a handful of fixed paths.)
 //!
 //! Deep links work because the server answers every app path with `index.html`; the
-//! route is read from `location.pathname` at start. A new screen is a new variant here,
+//! route is read from `location.pathname` at start. Under `serve --base-path /member`
+//! the page's `<base href>` says so ([`base`]): a route's path (`/points`) is the address
+//! inside the site, its [`Route::href`] is relative to the base, and `?next=` carries the
+//! whole page path. A new screen is a new variant here,
 //! its path in [`Route::from_path`] and [`Route::path`], and its view in the app shell.
 
 use leptos::ev::{self, MouseEvent};
@@ -50,7 +53,17 @@ impl Route {
         }
     }
 
-    /// The address of the route. `NotFound` has none of its own: linking to it leads home.
+    /// The link to the route, relative to the page's `<base href>` (for `<a href>` and
+    /// `pushState`, which resolve it against the base).
+    pub fn href(self) -> &'static str {
+        match self.path() {
+            "/" => "./",
+            path => &path[1..],
+        }
+    }
+
+    /// The address of the route inside the site. `NotFound` has none of its own: linking
+    /// to it leads home.
     pub fn path(self) -> &'static str {
         match self {
             Route::Home | Route::NotFound => "/",
@@ -103,9 +116,43 @@ struct Current {
     depth: StoredValue<u32>,
 }
 
+/// The site's base path: `""` at the root, `/member` under `serve --base-path /member`.
+/// The server writes it into the page as `<base href>`; read once.
+pub fn base() -> &'static str {
+    thread_local! {
+        static BASE: &'static str = {
+            let uri = document().base_uri().ok().flatten().unwrap_or_default();
+            Box::leak(base_of(&uri).into())
+        };
+    }
+    BASE.with(|base| *base)
+}
+
+/// `https://host/member/` → `/member`; the folder of the URL's path, without its slash.
+fn base_of(uri: &str) -> &str {
+    let path = uri
+        .split_once("://")
+        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
+        .unwrap_or("/");
+    let path = path.split(['?', '#']).next().unwrap_or("/");
+    path.rfind('/').map_or("", |at| &path[..at])
+}
+
+/// The address inside the site of a page path (`/member/points` → `/points`).
+pub fn site_path(pathname: &str) -> &str {
+    inside(pathname, base())
+}
+
+fn inside<'a>(pathname: &'a str, base: &str) -> &'a str {
+    match pathname.strip_prefix(base) {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => rest,
+        _ => pathname,
+    }
+}
+
 fn location_route() -> Route {
     let path = window().location().pathname().unwrap_or_default();
-    Route::from_path(&path)
+    Route::from_path(site_path(&path))
 }
 
 /// The in-app depth a history entry was pushed with (its state), 0 for one the app did
@@ -153,19 +200,22 @@ pub fn back() -> impl Fn(MouseEvent) + Copy + 'static {
     }
 }
 
-/// The address of the login screen asked for by `from`, to come back to after logging in.
+/// The link to the login screen asked for by `from`, to come back to after logging in.
+/// `?next=` is a page path (the base included), as the page's first script writes it
+/// for a host's login link.
 pub fn login_path(from: Route) -> String {
-    format!("{}?next={}", Route::Login.path(), from.path())
+    format!("{}?next={}{}", Route::Login.href(), base(), from.path())
 }
 
 /// Where a login goes when done: the screen that asked for it (`?next=`), else home.
 pub fn after_login() -> Route {
-    next_route(&window().location().search().unwrap_or_default())
+    next_route(&window().location().search().unwrap_or_default(), base())
 }
 
 /// The screen a login's `?next=` names; home without one, or for the login itself.
-fn next_route(search: &str) -> Route {
-    match query_param(search, "next").map_or(Route::Home, Route::from_path) {
+fn next_route(search: &str, base: &str) -> Route {
+    let next = query_param(search, "next").map(|path| inside(path, base));
+    match next.map_or(Route::Home, Route::from_path) {
         Route::Login | Route::NotFound => Route::Home,
         route => route,
     }
@@ -176,7 +226,7 @@ pub fn follow_login(from: Route) -> impl Fn(MouseEvent) + Copy + 'static {
     follow_in(expect_context::<Current>(), Route::Login, Some(from))
 }
 
-/// The click handler of an in-app link `<a href=to.path()>`: shows the route without a
+/// The click handler of an in-app link `<a href=to.href()>`: shows the route without a
 /// page load, unless the shopper asked for a new tab or window (modifier keys, middle
 /// button), which the browser then does with the real address.
 pub fn follow(to: Route) -> impl Fn(MouseEvent) + Copy + 'static {
@@ -212,7 +262,7 @@ fn go(current: Current, to: Route, url: Option<String>) {
     }
     let depth = current.depth.get_value() + 1;
     if let Ok(history) = window().history() {
-        let url = url.as_deref().unwrap_or(to.path());
+        let url = url.as_deref().unwrap_or(to.href());
         let _ = history.push_state_with_url(&JsValue::from(depth), "", Some(url));
     }
     current.depth.set_value(depth);
@@ -253,14 +303,39 @@ mod tests {
     #[test]
     fn a_login_returns_to_the_screen_that_asked() {
         assert_eq!(
-            next_route(&format!("?next={}", Route::Wallet.path())),
+            next_route(&format!("?next={}", Route::Wallet.path()), ""),
             Route::Wallet
         );
-        assert_eq!(next_route("?x=1&next=/points"), Route::Points);
-        assert_eq!(next_route(""), Route::Home);
-        assert_eq!(next_route("?next=/login"), Route::Home);
-        assert_eq!(next_route("?next=https://evil.example"), Route::Home);
-        assert_eq!(next_route("?nextx=/points"), Route::Home);
+        assert_eq!(next_route("?x=1&next=/points", ""), Route::Points);
+        assert_eq!(next_route("", ""), Route::Home);
+        assert_eq!(next_route("?next=/login", ""), Route::Home);
+        assert_eq!(next_route("?next=https://evil.example", ""), Route::Home);
+        assert_eq!(next_route("?nextx=/points", ""), Route::Home);
+        // Under a base path `next` is the page's path.
+        assert_eq!(next_route("?next=/member/points", "/member"), Route::Points);
+        assert_eq!(next_route("?next=/member", "/member"), Route::Home);
+        assert_eq!(next_route("?next=/memberx/points", "/member"), Route::Home);
+    }
+
+    #[test]
+    fn the_base_path_of_the_pages_base_href() {
+        assert_eq!(base_of("https://shop.example/"), "");
+        assert_eq!(base_of("http://127.0.0.1:8080/member/"), "/member");
+        assert_eq!(base_of("https://shop.example/a/member/"), "/a/member");
+        // No `<base>`: the document's own URL, whose folder is the base.
+        assert_eq!(base_of("https://shop.example/points?x=/y"), "");
+        assert_eq!(base_of(""), "");
+        assert_eq!(inside("/member/points", "/member"), "/points");
+        assert_eq!(inside("/member", "/member"), "");
+        assert_eq!(inside("/memberx", "/member"), "/memberx");
+        assert_eq!(inside("/points", ""), "/points");
+    }
+
+    #[test]
+    fn links_are_relative_to_the_base() {
+        assert_eq!(Route::Home.href(), "./");
+        assert_eq!(Route::Wallet.href(), "coupons");
+        assert_eq!(Route::NotFound.href(), "./");
     }
 
     #[test]

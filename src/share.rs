@@ -6,10 +6,11 @@ use wasm_bindgen_futures::JsFuture;
 use crate::components::Toast;
 use crate::text::{lang, Key};
 
-/// A path of this site as a full URL (`https://host/path`).
+/// A path of this site (`/?invite=…`, `/api/calendar/…`) as a full URL
+/// (`https://host/path`, `https://host/member/path` under a base path).
 pub fn absolute(path: &str) -> String {
     let origin = window().location().origin().unwrap_or_default();
-    format!("{origin}{path}")
+    format!("{origin}{}{path}", crate::route::base())
 }
 
 /// Copies `text`; says `copied` in a toast, or sets `failed` (a web-view may refuse the

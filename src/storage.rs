@@ -11,6 +11,9 @@ const PREVIEW_KEY: &str = "mc.preview";
 const JOIN_STORE_KEY: &str = "mc.join-store";
 /// Written by the page's first script (`cargo xtask build`), not by the app.
 const LOGIN_LINK_KEY: &str = "mc.login-link";
+/// The session as a token where cookies are blocked (`session`); the first script writes
+/// it too, after a host's login link.
+const SESSION_KEY: &str = "mc.session";
 
 fn local_storage() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -89,6 +92,19 @@ pub fn login_link() -> Option<String> {
 
 pub fn clear_login_link() {
     remove(session_storage(), LOGIN_LINK_KEY);
+}
+
+/// The session token of a web-view that blocks cookies, for this tab only.
+pub fn session_token() -> Option<String> {
+    get(session_storage(), SESSION_KEY)
+}
+
+pub fn set_session_token(token: &str) {
+    set(session_storage(), SESSION_KEY, token);
+}
+
+pub fn clear_session_token() {
+    remove(session_storage(), SESSION_KEY);
 }
 
 /// The preview's draft (JSON), for this tab only: a what-if cart is not worth keeping

@@ -1,7 +1,8 @@
 // The page's bridge to a host app (issue 15). index.html's first script loads it only
-// inside a frame or a mini-program's web-view; the server serves it at /host.js with its
-// configuration in front (`self.mcHost`: the origins allowed to frame the app, from
-// --frame-ancestors; the JS-SDK's URL, --jssdk-url; the mini-program's pages).
+// inside a frame or a mini-program's web-view; the server serves it at host.js (under its
+// --base-path) with its configuration in front (`self.mcHost`: the origins allowed to
+// frame the app, from --frame-ancestors; the JS-SDK's URL, --jssdk-url; the
+// mini-program's pages).
 //
 // The app itself has no host code: it marks <html data-member> with the logged-in
 // member's tier ("" logged out), and its links say what they are (data-coupon on "use
@@ -158,8 +159,14 @@
   addEventListener('message', (event) => {
     if (event.source !== parent || !allowed(event.origin)) return;
     if (!event.data || event.data.type !== 'member-center:logout') return;
-    fetch('/api/auth/logout', { method: 'POST', headers: { Accept: 'application/json' } })
+    // Relative to the page's <base href> (the server's --base-path); a session kept as a
+    // token (cookies blocked) is sent as the app sends it, and forgotten.
+    const token = store.get('mc.session');
+    const headers = { Accept: 'application/json' };
+    if (token) headers.Authorization = 'Bearer ' + token;
+    store.set('mc.session', null);
+    fetch('api/auth/logout', { method: 'POST', headers })
       .catch(() => {})
-      .then(() => location.replace('/'));
+      .then(() => location.replace(document.baseURI));
   });
 })();

@@ -10,10 +10,14 @@
 // - A new worker waits until no tab runs the old version (no skipWaiting): a running
 //   session keeps the files it started with. Old caches go when the new one activates.
 // - The API is never touched: answers about a member stay between the page and server.
+// - Everything is relative to the worker's own folder: the site's base path (`/` or
+//   `serve --base-path /member`), which is also the worker's scope.
 const VERSION = "__VERSION__";
-const FILES = __FILES__;
+const BASE = new URL("./", self.location).pathname;
+const FILES = __FILES__.map((file) => BASE + file);
 const CACHE = `member-center-${VERSION}`;
-const PAGE = "/";
+const PAGE = BASE;
+const API = BASE + "api";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([PAGE, ...FILES])));
@@ -35,7 +39,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname === "/api" || url.pathname.startsWith("/api/")) return;
+  if (url.pathname === API || url.pathname.startsWith(API + "/")) return;
   if (request.mode === "navigate") {
     event.respondWith(
       caches.open(CACHE).then(async (cache) => {

@@ -51,7 +51,7 @@ pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
                         </details>
                     }
                 })}
-            <a href=Route::Benefits.path() class="perks-card__more" data-testid="nav-benefits"
+            <a href=Route::Benefits.href() class="perks-card__more" data-testid="nav-benefits"
                 on:click=follow(Route::Benefits)>{tr!(benefits.link)}" ›"</a>
         </section>
     }

@@ -19,7 +19,7 @@ pub fn TopBar(
                 {back
                     .then(|| {
                         view! {
-                            <a href=Route::Home.path() class="top-bar__back" data-testid="back" aria-label=tr!(preview.back) on:click=go_back()>
+                            <a href=Route::Home.href() class="top-bar__back" data-testid="back" aria-label=tr!(preview.back) on:click=go_back()>
                                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
                                     <path d="M15 5l-7 7 7 7" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round" />
                                 </svg>

@@ -233,7 +233,7 @@ fn DayList(
         <For each=undated key=|u| u.event.clone() children=move |u| view! {
             <section class="card notice" data-testid=format!("events-undated-{}", u.event)>
                 <p>{dyn_text(move || u.title.get(locale.get().as_str()).to_string())}" · "{tr!(events.locked_birthday)}</p>
-                <a href=Route::Profile.path() class="button button--ghost" on:click=follow(Route::Profile)>{tr!(events.set_birthday)}</a>
+                <a href=Route::Profile.href() class="button button--ghost" on:click=follow(Route::Profile)>{tr!(events.set_birthday)}</a>
             </section>
         } />
     }

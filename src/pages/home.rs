@@ -34,7 +34,7 @@ pub fn Home(data: Loaded) -> impl IntoView {
 /// A link to a screen styled as a call to action: title, hint, arrow.
 fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoView {
     view! {
-        <a href=to.path() class="cta" data-testid=testid on:click=follow(to)>
+        <a href=to.href() class="cta" data-testid=testid on:click=follow(to)>
             <span class="cta__text">
                 <span class="cta__title">{message(title)}</span>
                 <span class="cta__hint">{message(hint)}</span>
@@ -50,7 +50,7 @@ fn cta(to: Route, testid: &'static str, title: Key, hint: Key) -> impl IntoView 
 /// in the text colour: no icon font, nothing fetched) over its name.
 fn icon_link(to: Route, testid: &'static str, label: Key, icon: &'static str) -> impl IntoView {
     view! {
-        <a href=to.path() class="icon-link" data-testid=testid on:click=follow(to)>
+        <a href=to.href() class="icon-link" data-testid=testid on:click=follow(to)>
             <svg class="icon-link__icon" viewBox="0 0 24 24" width="26" height="26" aria-hidden="true">
                 <path d=icon fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" />
             </svg>
@@ -109,7 +109,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             {data.members.is_empty().then(|| view! { <p class="card notice">{tr!(app.no_members)}</p> })}
             <section class="card login-card">
                 <p class="hint">{tr!(login.logged_out_hint)}</p>
-                <a href=Route::Login.path() class="button button--primary" data-testid="nav-login" on:click=follow(Route::Login)>
+                <a href=Route::Login.href() class="button button--primary" data-testid="nav-login" on:click=follow(Route::Login)>
                     {tr!(login.nav_login)}
                 </a>
             </section>

@@ -45,7 +45,7 @@ fn consent_field(consent: RwSignal<bool>) -> impl IntoView {
                 on:change=move |ev| consent.set(event_target_checked(&ev)) />
             <span>
                 {tr!(login.consent_before)}
-                <a href=Route::Privacy.path() data-testid="privacy-link" on:click=follow(Route::Privacy)>
+                <a href=Route::Privacy.href() data-testid="privacy-link" on:click=follow(Route::Privacy)>
                     {tr!(login.privacy_link)}
                 </a>
             </span>

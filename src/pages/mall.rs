@@ -156,7 +156,7 @@ fn MallContent(program: Arc<Program>) -> impl IntoView {
             {done_text}
             <span hidden=flag(move || !done.get().is_some_and(|d| d.1))>
                 " " {tr!(mall.done_coupon)} " "
-                <a href=Route::Wallet.path() data-testid="mall-to-wallet" on:click=follow(Route::Wallet)>{tr!(mall.to_wallet)}</a>
+                <a href=Route::Wallet.href() data-testid="mall-to-wallet" on:click=follow(Route::Wallet)>{tr!(mall.to_wallet)}</a>
             </span>
         </p>
         // A refused redemption shows in its sheet; a failed load here, with a retry.

@@ -11,7 +11,7 @@ pub fn NotFound() -> impl IntoView {
         <main class="page">
             <section class="card notice">
                 <p>{tr!(app.not_found)}</p>
-                <a href=Route::Home.path() class="button button--primary" on:click=follow(Route::Home)>
+                <a href=Route::Home.href() class="button button--primary" on:click=follow(Route::Home)>
                     {tr!(app.go_home)}
                 </a>
             </section>

@@ -88,7 +88,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     // Staff reach the store counter from here (home stays the shoppers').
     let counter = me.role.is_staff().then(|| {
         view! {
-            <a href=Route::Staff.path() class="button button--primary" data-testid="nav-staff" on:click=follow(Route::Staff)>
+            <a href=Route::Staff.href() class="button button--primary" data-testid="nav-staff" on:click=follow(Route::Staff)>
                 {tr!(staff.nav)}
             </a>
         }
@@ -234,7 +234,7 @@ where
     view! {
         <section class="card actions">
             <h2 class="card__title">{tr!(profile.data)}</h2>
-            <a class="button button--ghost" href="/api/me/export" download="member-data.json" data-testid="profile-export"
+            <a class="button button--ghost" href="api/me/export" download="member-data.json" data-testid="profile-export"
                 on:click=exported>
                 {tr!(profile.export)}
             </a>

@@ -138,7 +138,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
         {list}
         // Shopping happens in the host app when there is one (its bridge, web/host.js,
         // follows data-shop); on its own the app's closest thing is the spend preview.
-        <a href=Route::Preview.path() class="button button--ghost" data-testid="go-shopping" data-shop=""
+        <a href=Route::Preview.href() class="button button--ghost" data-testid="go-shopping" data-shop=""
             on:click=follow(Route::Preview)>
             {tr!(wallet.go_shopping)}
         </a>

@@ -111,7 +111,8 @@ fn service_worker(template: &Path, dist: &Path) -> Result {
     let mut urls = vec![];
     for file in &files {
         let relative = file.strip_prefix(dist).map_err(|e| e.to_string())?;
-        let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+        // Relative to the worker's own folder, the site's base path.
+        let url = relative.to_string_lossy().replace('\\', "/");
         hasher.write(url.as_bytes());
         hasher.write(&read(file)?);
         urls.push(format!("\"{url}\""));
@@ -342,6 +343,11 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
         fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
     let html = without_skipped_link(&html)
         .ok_or_else(|| format!("{} has no skipped rel=rust link", index.display()))?;
+    // Trunk writes its files' links from the root (`href=/main-….css`): relative, they
+    // follow the `<base href>` put in below.
+    let html = html
+        .replace("href=/", "href=")
+        .replace("href=\"/", "href=\"");
     let Published { js, wasm, loader } = names;
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. The service worker
@@ -356,22 +362,32 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // in the tab's sessionStorage (`mc.login-link`). Inside a frame or a mini-program's web-view it
     // also loads the host bridge (`/host.js`, from the server: `web/host.js`), which
     // nobody else downloads.
-    let start = "</title><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,\
-         a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p));\
-         if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'/host.js'});\
+    // Every address is relative to the page's `<base href>`, which the server sets to its
+    // `--base-path` (`/` here): the same build serves at `/` or under `/member`. A login
+    // link's consent hand-off keeps the page's whole path in `?next=`; the app strips the
+    // base. Where the web-view blocks cookies (a cookie written is not read back:
+    // `navigator.cookieEnabled` stays true in a Chromium told to block them), the
+    // exchange asks for the session as a token
+    // (`bearer`), kept in the tab's sessionStorage (`mc.session`) for the app's requests,
+    // and in `self.mcSession`: a browser that blocks cookies may block storage too (then
+    // touching `sessionStorage` throws, so it comes last in each step).
+    let start = "</title><base href=/><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,k=(d.cookie='mc_probe=1;max-age=9',!/mc_probe=1/.test(d.cookie)),\
+         a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p));self.mcNoCookie=k;\
+         if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
-         self.mcLogin=fetch('/api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c})})\
-         .then(r=>{if(r.status==422){sessionStorage.setItem('mc.login-link',c);h.replaceState(0,'','/login?next='+location.pathname)}}).catch(()=>{})}\
-         else a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:'/api/me'})})()</script>";
+         self.mcLogin=fetch('api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c,bearer:k})})\
+         .then(r=>{if(r.status!=422)return r.json();h.replaceState(0,'','login?next='+location.pathname);sessionStorage.setItem('mc.login-link',c)})\
+         .then(b=>{if(b&&b.token){self.mcSession=b.token;sessionStorage.setItem('mc.session',b.token)}}).catch(()=>{})}\
+         else a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:'api/me'})})()</script>";
     let head = format!(
-        "<link rel=modulepreload href=/{js}>\
-         <link rel=modulepreload href=/{loader}>\
-         <link rel=preload as=fetch type=application/wasm crossorigin href=/{wasm}>\
-         <link rel=preload as=fetch crossorigin href=/api/program>\
-         <script type=module>import init from '/{js}';\
-         if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('/sw.js'));\
+        "<link rel=modulepreload href={js}>\
+         <link rel=modulepreload href={loader}>\
+         <link rel=preload as=fetch type=application/wasm crossorigin href={wasm}>\
+         <link rel=preload as=fetch crossorigin href=api/program>\
+         <script type=module>import init from './{js}';\
+         if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('sw.js'));\
          document.readyState==='complete'?sw():addEventListener('load',sw)}}\
-         await self.mcLogin;await init({{module_or_path:'/{wasm}'}});</script>\
+         await self.mcLogin;await init({{module_or_path:'{wasm}'}});</script>\
          </head>"
     );
     // Right after the title: before every link (Trunk's minified page has no `<head>`).

@@ -10,6 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
+use crate::base_path::BasePath;
 use crate::clock::ms;
 use crate::db::auth as store;
 use crate::db::limits as store_limits;
@@ -218,17 +219,23 @@ pub fn session_token(headers: &HeaderMap) -> Option<&str> {
     bearer(headers).or_else(|| session_cookie(headers))
 }
 
-/// `Set-Cookie` for a new session: HttpOnly (scripts never see it), Secure, SameSite=Lax.
-pub fn session_cookie_header(token: &str, ttl: Duration) -> HeaderValue {
+/// `Set-Cookie` for a new session: HttpOnly (scripts never see it), Secure, SameSite=Lax,
+/// and sent only under the site's `--base-path` (not to the rest of a host's site).
+pub fn session_cookie_header(token: &str, ttl: Duration, base: &BasePath) -> HeaderValue {
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+        "{SESSION_COOKIE}={token}; Path={}; HttpOnly; Secure; SameSite=Lax; Max-Age={}",
+        base.dir(),
         ttl.as_secs()
     ))
-    .expect("a token is URL-safe base64")
+    .expect("a token is URL-safe base64 and a base path needs no escaping")
 }
 
-pub fn clear_session_cookie_header() -> HeaderValue {
-    HeaderValue::from_static("mc_session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0")
+pub fn clear_session_cookie_header(base: &BasePath) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path={}; HttpOnly; Secure; SameSite=Lax; Max-Age=0",
+        base.dir()
+    ))
+    .expect("a base path needs no escaping")
 }
 
 /// A logged-in member (or staff, or admin: every account is a member too).

@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand};
 use rules::Program;
 use tracing_subscriber::EnvFilter;
 
+use crate::base_path::BasePath;
 use crate::db::demo::Member;
 use crate::routes::host_bridge::{self, HostBridge};
 use crate::routes::static_files::Site;
@@ -141,9 +142,13 @@ pub struct ServeArgs {
     /// Log one-time login codes and return them as `dev_code` (no SMS gateway).
     #[arg(long)]
     pub dev_codes: bool,
-    /// The built app (Trunk's dist folder) to serve at /.
+    /// The built app (`cargo xtask build`'s dist folder) to serve at --base-path.
     #[arg(long)]
     pub dist: Option<PathBuf>,
+    /// Serve the app, its files and its API under this prefix (`/member`), for a host
+    /// site that mounts the member center inside its own; the default is the root.
+    #[arg(long, default_value = "/")]
+    pub base_path: BasePath,
     /// A program definition (JSON) instead of the default program.
     #[arg(long)]
     pub program: Option<PathBuf>,
@@ -335,7 +340,11 @@ pub async fn create_user(
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Everything that can be wrong with the configuration fails before binding the port.
     let program = load_program(args.program.as_deref())?;
-    let site = args.dist.as_deref().map(Site::load).transpose()?;
+    let site = args
+        .dist
+        .as_deref()
+        .map(|dist| Site::load(dist, &args.base_path))
+        .transpose()?;
     let db = db::connect(&args.db.database_url).await?;
     db::migrate(&db).await?;
     let mut state = AppState::new(program, db)
@@ -348,6 +357,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             coupon_page: args.miniprogram_coupon_page,
         })
         .with_public_url(args.public_url)
+        .with_base_path(args.base_path.clone())
         .with_trusted_proxies(args.trusted_proxies);
     if let Some(site) = site {
         state = state.with_site(site);
@@ -356,7 +366,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     let addr = listener.local_addr()?;
-    println!("member-center listening on http://{addr}/");
+    println!(
+        "member-center listening on http://{addr}{}",
+        args.base_path.dir()
+    );
     if args.dist.is_none() {
         println!("  no --dist: serving the API only");
     }

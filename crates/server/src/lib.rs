@@ -4,6 +4,7 @@
 //! with `tower::ServiceExt::oneshot` and the binary only adds a listener ([`serve`]).
 
 pub mod auth;
+pub mod base_path;
 pub mod cli;
 pub mod clock;
 pub mod db;
@@ -33,6 +34,7 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::auth::{AuthPolicy, RequestLimits};
+use crate::base_path::BasePath;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::routes::host_bridge::HostBridge;
@@ -68,6 +70,8 @@ pub struct AppState {
     pub orders: Arc<OrderWriter>,
     /// `--public-url`: where shoppers reach the app, for the hosts' login links.
     pub public_url: Option<Arc<str>>,
+    /// `--base-path`: the prefix everything is served under (empty at the root).
+    pub base_path: Arc<BasePath>,
 }
 
 impl AppState {
@@ -87,6 +91,7 @@ impl AppState {
             dev_codes: false,
             trusted_proxies: Arc::new([]),
             public_url: None,
+            base_path: Arc::default(),
         }
     }
 
@@ -133,6 +138,12 @@ impl AppState {
         self
     }
 
+    /// Serve under a prefix. The site (if any) must have been loaded with the same one.
+    pub fn with_base_path(mut self, base: BasePath) -> AppState {
+        self.base_path = Arc::new(base);
+        self
+    }
+
     pub fn with_host_bridge(mut self, bridge: HostBridge) -> AppState {
         self.host_bridge = Arc::new(bridge);
         self
@@ -175,12 +186,33 @@ pub fn app(state: AppState) -> Router {
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));
-    let router = Router::new()
+    let base = state.base_path.clone();
+    let site = Router::new()
         .nest("/api", api)
         .route("/host.js", axum::routing::get(routes::host_bridge::script))
-        .fallback(routes::static_files::serve);
-    let router = headers.apply(router.with_state(state));
-    router
+        .fallback(routes::static_files::serve)
+        .with_state(state);
+    // Under `--base-path /member` the handlers see paths without the prefix, and
+    // everything outside it is a 404 (in the API's error shape).
+    let router = if base.is_root() {
+        site
+    } else {
+        Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
+            let site = site.clone();
+            let inside = base.strip(req.uri());
+            async move {
+                match inside {
+                    Some(uri) => {
+                        *req.uri_mut() = uri;
+                        tower::ServiceExt::oneshot(site, req).await
+                    }
+                    None => Ok(error::ApiError::NotFound.into_response()),
+                }
+            }
+        }))
+    };
+    headers
+        .apply(router)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         // A bug must not drop the connection: a panic answers our generic 500.
         .layer(CatchPanicLayer::custom(|_| {
@@ -206,11 +238,11 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
     )
 }
 
-fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/api/calendar/") {
-        "/api/calendar/…"
-    } else {
-        path
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    // Wherever the API is mounted (`--base-path`).
+    match path.find("/api/calendar/") {
+        Some(at) => format!("{}/api/calendar/…", &path[..at]).into(),
+        None => path.into(),
     }
 }
 
@@ -256,4 +288,19 @@ pub async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn a_feeds_secret_never_reaches_the_log_under_any_base_path() {
+        assert_eq!(loggable_path("/api/calendar/s3cret.ics"), "/api/calendar/…");
+        assert_eq!(
+            loggable_path("/member/api/calendar/s3cret.ics"),
+            "/member/api/calendar/…"
+        );
+        assert_eq!(loggable_path("/member/api/me"), "/member/api/me");
+    }
 }

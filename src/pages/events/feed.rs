@@ -33,7 +33,7 @@ pub fn FeedActions() -> impl IntoView {
         <section class="card feed" data-testid="events-feed">
             <h2 class="card__title">{tr!(events.calendar_title)}</h2>
             <div class="feed__actions">
-                <a class="button button--primary" href="/api/me/events.ics" download="member-events.ics"
+                <a class="button button--primary" href="api/me/events.ics" download="member-events.ics"
                     data-testid="events-download">{tr!(events.add_to_calendar)}</a>
                 <button type="button" class="button button--ghost" data-testid="events-subscribe"
                     disabled=busy on:click=move |_| subscribe()>{tr!(events.subscribe)}</button>

@@ -53,7 +53,7 @@ fn card(events: Vec<NextEvent>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <a href=Route::Events.path() class="card next-events" data-testid="next-events" on:click=follow(Route::Events)>
+        <a href=Route::Events.href() class="card next-events" data-testid="next-events" on:click=follow(Route::Events)>
             <h2 class="card__title">{tr!(home.next_events)}</h2>
             <ul>{rows}</ul>
         </a>

@@ -35,7 +35,7 @@ pub fn Planner(balance: RwSignal<Points>) -> impl IntoView {
             {shown}
             <p class="hint" data-testid="planner-empty" hidden=empty>{tr!(planner.none)}</p>
             {error_notice("planner-error", loader.error, load)}
-            <a href=Route::Mall.path() class="button button--ghost" data-testid="planner-mall" on:click=follow(Route::Mall)>
+            <a href=Route::Mall.href() class="button button--ghost" data-testid="planner-mall" on:click=follow(Route::Mall)>
                 {tr!(planner.to_mall)}
             </a>
         </section>

@@ -60,7 +60,10 @@ fn wait_for_port(port: u16, what: &str) {
 
 /// The server under test.
 pub struct Server {
+    /// `http://127.0.0.1:PORT`: the origin.
     pub base_url: String,
+    /// Its `--base-path` (`/member`), empty at the root.
+    pub prefix: String,
     database_url: String,
     _process: KillOnDrop,
     _data: TempDir,
@@ -91,12 +94,24 @@ impl Server {
             .expect("the server starts");
         let process = KillOnDrop(child);
         wait_for_port(port, "member-center");
+        let prefix = flags
+            .iter()
+            .position(|flag| *flag == "--base-path")
+            .and_then(|at| flags.get(at + 1))
+            .map(|base| base.trim_end_matches('/').to_owned())
+            .unwrap_or_default();
         Server {
             base_url: format!("http://127.0.0.1:{port}"),
+            prefix,
             database_url,
             _process: process,
             _data: data,
         }
+    }
+
+    /// Where the app is: the origin and the `--base-path`, no trailing slash.
+    pub fn site_url(&self) -> String {
+        format!("{}{}", self.base_url, self.prefix)
     }
 
     /// Runs the server's command line on its database (`store create …`, `user create …`)
@@ -128,7 +143,7 @@ impl Server {
     }
 
     pub fn get_json(&self, path: &str) -> serde_json::Value {
-        ureq::get(&format!("{}{path}", self.base_url))
+        ureq::get(&format!("{}{path}", self.site_url()))
             .call()
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
             .body_mut()
@@ -138,7 +153,7 @@ impl Server {
 
     /// `GET` as a logged-in member: the session token as `Authorization: Bearer`.
     pub fn get_json_as(&self, path: &str, token: &str) -> serde_json::Value {
-        ureq::get(&format!("{}{path}", self.base_url))
+        ureq::get(&format!("{}{path}", self.site_url()))
             .header("Authorization", &format!("Bearer {token}"))
             .call()
             .unwrap_or_else(|e| panic!("GET {path}: {e}"))
@@ -149,7 +164,7 @@ impl Server {
 
     /// The status of a `GET` with a session token (e.g. 401 once it has ended).
     pub fn status_as(&self, path: &str, token: &str) -> u16 {
-        ureq::get(&format!("{}{path}", self.base_url))
+        ureq::get(&format!("{}{path}", self.site_url()))
             .header("Authorization", &format!("Bearer {token}"))
             .call()
             .map(|r| r.status().as_u16())
@@ -170,7 +185,7 @@ impl Server {
         token: &str,
         body: &serde_json::Value,
     ) -> serde_json::Value {
-        let mut request = ureq::post(&format!("{}{path}", self.base_url));
+        let mut request = ureq::post(&format!("{}{path}", self.site_url()));
         if !token.is_empty() {
             request = request.header("Authorization", &format!("Bearer {token}"));
         }
@@ -199,6 +214,17 @@ impl Browser {
 
     /// A browser emulating a phone of this screen size (CSS pixels).
     pub async fn start_at(viewport: (u32, u32)) -> Browser {
+        Browser::start_with(viewport, serde_json::json!({})).await
+    }
+
+    /// A browser that refuses every cookie (and with them storage), like a web-view
+    /// configured to: the app must keep its session as a token.
+    pub async fn start_without_cookies() -> Browser {
+        let prefs = serde_json::json!({ "profile.default_content_setting_values.cookies": 2 });
+        Browser::start_with(VIEWPORT, prefs).await
+    }
+
+    async fn start_with(viewport: (u32, u32), prefs: serde_json::Value) -> Browser {
         let port = free_port();
         let driver = Command::new(
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
@@ -221,7 +247,8 @@ impl Browser {
                     "--no-first-run", "--disable-quic", "--lang=zh-CN",
                     format!("--user-data-dir={}", profile.0.display()),
                 ],
-                "mobileEmulation": { "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0 } }
+                "mobileEmulation": { "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0 } },
+                "prefs": prefs
             }
         });
         let client = ClientBuilder::new(HttpConnector::new())

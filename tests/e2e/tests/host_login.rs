@@ -3,7 +3,7 @@
 //! the host asked for, with the code gone from the address; the same link again logs
 //! nobody in.
 
-use e2e::pages::{eventually, find, shown};
+use e2e::pages::{click, eventually, find, shown, LoginPage};
 use e2e::{Browser, Server};
 
 #[tokio::test]
@@ -71,5 +71,67 @@ async fn a_new_member_without_the_hosts_consent_is_asked_for_it_then_logged_in()
     // Registered, logged in, on the page the host asked for.
     find(client, "points-page-balance").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/points");
+    browser.close().await;
+}
+
+/// What the tab keeps of the session where cookies are blocked: in its sessionStorage, or
+/// (a browser blocking storage with the cookies, as Chromium does) in the page's memory.
+async fn kept_token(client: &fantoccini::Client) -> Option<String> {
+    let value = client
+        .execute(
+            "try { return sessionStorage.getItem('mc.session') } catch (_) { return self.mcSession || null }",
+            vec![],
+        )
+        .await
+        .expect("the kept token");
+    value.as_str().map(str::to_owned)
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn where_cookies_are_blocked_the_session_is_a_token_kept_by_the_tab() {
+    let server = Server::start_demo();
+    let (url, _) = server.login_link("13800000002", "/points");
+
+    // Chromium told to refuse cookies refuses storage too, and still says
+    // `navigator.cookieEnabled`: the page finds out by writing a cookie.
+    let browser = Browser::start_without_cookies().await;
+    let client = &browser.client;
+    client.goto(&url).await.expect("open the login link");
+    find(client, "points-page-balance").await;
+    let blocked = client
+        .execute("return self.mcNoCookie", vec![])
+        .await
+        .unwrap();
+    assert_eq!(blocked.as_bool(), Some(true));
+    assert!(client.get_all_cookies().await.unwrap().is_empty());
+    let token = kept_token(client).await.expect("the session's token");
+    assert_eq!(
+        server.get_json_as("/api/me", &token)["phone_masked"],
+        serde_json::json!("138****0002")
+    );
+
+    // Moving around the app keeps the member in; logging out forgets the token and ends
+    // the session.
+    click(client, "back").await;
+    click(client, "nav-profile").await;
+    click(client, "logout").await;
+    click(client, "logout-confirm").await;
+    eventually("the logged-out home", || async {
+        shown(client, "nav-login").await.then_some(())
+    })
+    .await;
+    assert_eq!(kept_token(client).await, None);
+    assert_eq!(server.status_as("/api/me", &token), 401);
+
+    // The app's own phone login works the same way.
+    click(client, "nav-login").await;
+    let login = LoginPage(client);
+    let code = login.request_code("13800000003").await;
+    login.fill_code_and_consent(&code).await;
+    login.submit().await;
+    click(client, "nav-points").await;
+    find(client, "points-page-balance").await;
+    assert!(client.get_all_cookies().await.unwrap().is_empty());
     browser.close().await;
 }

@@ -62,11 +62,13 @@ async fn mint_link(
     };
     let code = login_links::create(&state.db, &link).await?;
     // The link opens the page the host wants: the app's start takes the code out.
-    let base = state.public_url.as_deref().unwrap_or("");
+    // `return_to` is a path of the app: under `--base-path` it is behind the prefix.
+    let origin = state.public_url.as_deref().unwrap_or("");
+    let base = state.base_path.as_str();
     let path = return_to.unwrap_or("/");
     let join = if path.contains('?') { '&' } else { '?' };
     let answer = LoginLink {
-        url: format!("{base}{path}{join}login={code}"),
+        url: format!("{origin}{base}{path}{join}login={code}"),
         code,
         expires_at,
     };
@@ -124,7 +126,7 @@ fn session_answer(
     };
     let mut response = Json(answer).into_response();
     if !bearer {
-        let cookie = auth::session_cookie_header(&token, state.auth.session_ttl);
+        let cookie = auth::session_cookie_header(&token, state.auth.session_ttl, &state.base_path);
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }
     response
@@ -205,7 +207,10 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Res
     store::delete_session(&state.db, token).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, auth::clear_session_cookie_header())],
+        [(
+            header::SET_COOKIE,
+            auth::clear_session_cookie_header(&state.base_path),
+        )],
     )
         .into_response())
 }

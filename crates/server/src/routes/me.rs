@@ -118,7 +118,10 @@ async fn delete(State(state): State<AppState>, me: AuthMember) -> Result<Respons
     profile::erase(&state.db, &me.id, &state.clock.now()).await?;
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_session_cookie_header())],
+        [(
+            header::SET_COOKIE,
+            clear_session_cookie_header(&state.base_path),
+        )],
     )
         .into_response())
 }

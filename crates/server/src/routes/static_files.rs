@@ -2,7 +2,9 @@
 //! /api, since leptos_router has no hash mode and a deep link must load the app.
 //!
 //! index.html is read once at startup: the CSP carries the hashes of its inline scripts,
-//! so the page served must be the very one that was hashed.
+//! so the page served must be the very one that was hashed. Its `<base href=/>` (written
+//! by `cargo xtask build`) becomes the `--base-path` there: every address in the page and
+//! the app is relative to it.
 
 use std::path::{Path, PathBuf};
 
@@ -16,8 +18,12 @@ use sha2::{Digest, Sha256};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use crate::base_path::BasePath;
 use crate::error::ApiError;
 use crate::AppState;
+
+/// What `cargo xtask build` puts first in the page's head.
+const BUILT_BASE: &str = "<base href=/>";
 
 /// Trunk names built files by content (`app-<hash>.js`): they never change, so they may be
 /// cached forever. Everything else is revalidated on each use.
@@ -39,15 +45,22 @@ pub struct InlineHashes {
 }
 
 impl Site {
-    pub fn load(dir: &Path) -> anyhow::Result<Site> {
+    /// The built app in `dir`, its page set to be served under `base`.
+    pub fn load(dir: &Path, base: &BasePath) -> anyhow::Result<Site> {
         let index_path: PathBuf = dir.join("index.html");
-        let index = std::fs::read(&index_path).with_context(|| {
+        let index = std::fs::read_to_string(&index_path).with_context(|| {
             format!(
-                "cannot read {} (is --dist the folder Trunk built?)",
+                "cannot read {} (is --dist the folder `cargo xtask build` built?)",
                 index_path.display()
             )
         })?;
-        let html = String::from_utf8_lossy(&index);
+        if !index.contains(BUILT_BASE) {
+            anyhow::bail!(
+                "{} has no `{BUILT_BASE}`: rebuild it with `cargo xtask build`",
+                index_path.display()
+            );
+        }
+        let html = index.replacen(BUILT_BASE, &format!("<base href=\"{}\">", base.dir()), 1);
         let hashes = InlineHashes {
             scripts: inline_bodies(&html, "script")
                 .into_iter()
@@ -66,7 +79,7 @@ impl Site {
                 .append_index_html_on_directories(false)
                 .precompressed_br()
                 .precompressed_gzip(),
-            index: Bytes::from(index),
+            index: Bytes::from(html),
             hashes,
         })
     }

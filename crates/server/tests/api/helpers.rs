@@ -61,6 +61,8 @@ pub struct Options {
     pub program: Option<Program>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// `--base-path` (default: the root).
+    pub base_path: Option<&'static str>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -86,6 +88,9 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .with_dev_codes(!options.no_dev_codes)
     .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
     state = state.with_trusted_proxies(options.trusted_proxies);
+    let base: member_center::base_path::BasePath =
+        options.base_path.unwrap_or("/").parse().expect("base path");
+    state = state.with_base_path(base.clone());
     if let Some(policy) = options.auth_policy {
         state = state.with_auth_policy(policy);
     }
@@ -101,7 +106,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, content).unwrap();
         }
-        state = state.with_site(Site::load(&dist).expect("site"));
+        state = state.with_site(Site::load(&dist, &base).expect("site"));
     }
     if let Some(origins) = options.frame_ancestors {
         let origins: FrameAncestors = origins.parse().expect("origins");

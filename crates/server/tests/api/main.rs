@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod base_path;
 mod cli;
 mod concurrency;
 mod counter;

@@ -7,9 +7,10 @@ use crate::helpers::{spawn_with, Options, TestApp};
 /// What Trunk injects to start the app (an inline module script), as in a real build.
 pub const LOADER: &str = "\nimport init, * as bindings from '/member-center-app-0123456789abcdef.js';\nconst wasm = await init({ module_or_path: '/member-center-app-0123456789abcdef_bg.wasm' });\nwindow.wasmBindings = bindings;\n";
 
+/// The page as `cargo xtask build` writes it: `<base href=/>` first, the server sets it.
 pub fn index_html() -> Vec<u8> {
     format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><base href=/>\
          <link rel=\"stylesheet\" href=\"/style-fedcba9876543210.css\">\
          <link rel=\"modulepreload\" href=\"/member-center-app-0123456789abcdef.js\">\
          <script type=\"module\">{LOADER}</script></head><body></body></html>"
@@ -17,24 +18,37 @@ pub fn index_html() -> Vec<u8> {
     .into_bytes()
 }
 
+/// The page as served under `base` (`/` or `/member/`).
+pub fn served_index(base: &str) -> Vec<u8> {
+    String::from_utf8(index_html())
+        .unwrap()
+        .replace("<base href=/>", &format!("<base href=\"{base}\">"))
+        .into_bytes()
+}
+
 pub fn loader_hash() -> String {
     base64::engine::general_purpose::STANDARD.encode(Sha256::digest(LOADER.as_bytes()))
 }
 
-pub async fn spawn_site(frame_ancestors: Option<&'static str>) -> TestApp {
+/// The files of a fake build.
+pub fn site_files() -> Vec<(&'static str, Vec<u8>)> {
     let js = "export default function init() {}\n"
         .repeat(200)
         .into_bytes();
     let wasm = [b"\0asm\x01\0\0\0".as_slice(), &[0u8; 4096]].concat();
+    vec![
+        ("index.html", index_html()),
+        ("member-center-app-0123456789abcdef.js", js),
+        ("member-center-app-0123456789abcdef_bg.wasm", wasm),
+        ("style-fedcba9876543210.css", b"body{margin:0}".to_vec()),
+        ("manifest.json", b"{}".to_vec()),
+        ("icons/icon-192.png", b"\x89PNG".to_vec()),
+    ]
+}
+
+pub async fn spawn_site(frame_ancestors: Option<&'static str>) -> TestApp {
     spawn_with(Options {
-        dist: Some(vec![
-            ("index.html", index_html()),
-            ("member-center-app-0123456789abcdef.js", js),
-            ("member-center-app-0123456789abcdef_bg.wasm", wasm),
-            ("style-fedcba9876543210.css", b"body{margin:0}".to_vec()),
-            ("manifest.json", b"{}".to_vec()),
-            ("icons/icon-192.png", b"\x89PNG".to_vec()),
-        ]),
+        dist: Some(site_files()),
         frame_ancestors,
         ..Options::default()
     })
@@ -53,7 +67,7 @@ async fn root_and_deep_links_answer_index_html() {
     ] {
         let res = app.get(path).await;
         assert_eq!(res.status, StatusCode::OK, "{path}");
-        assert_eq!(res.body, index_html(), "{path}");
+        assert_eq!(res.body, served_index("/"), "{path}");
         assert_eq!(res.header(header::CONTENT_TYPE), "text/html; charset=utf-8");
         assert_eq!(res.header(header::CACHE_CONTROL), "no-cache", "{path}");
     }
