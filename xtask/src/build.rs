@@ -85,7 +85,8 @@ pub fn build(ws: &Workspace) -> Result {
 }
 
 /// Writes dist/sw.js from its template (`web/sw.js`): the files it caches (every file of
-/// dist/ but the page, the worker and the compressed copies; the page is cached as `/`)
+/// dist/ but the page, the worker and the compressed copies, relative to the worker's
+/// folder; the page is cached as that folder)
 /// and a version that changes with any of them, so a new build is a new worker.
 fn service_worker(template: &Path, dist: &Path) -> Result {
     let mut files = vec![];
