@@ -97,7 +97,7 @@ fn keep_session(answer: (u16, String)) {
         token: Option<String>,
     }
     if let Ok(Token { token: Some(token) }) = serde_json::from_str(&answer.1) {
-        crate::session::keep(Some(token));
+        crate::session::keep(&token);
     }
 }
 

@@ -117,30 +117,24 @@ struct Current {
 }
 
 /// The site's base path: `""` at the root, `/member` under `serve --base-path /member`.
-/// The server writes it into the page as `<base href>`; read once.
-pub fn base() -> &'static str {
-    thread_local! {
-        static BASE: &'static str = {
-            let uri = document().base_uri().ok().flatten().unwrap_or_default();
-            Box::leak(base_of(&uri).into())
-        };
-    }
-    BASE.with(|base| *base)
+/// It is the page's `<base href>` (which the server always writes) past the origin.
+pub fn base() -> String {
+    let base_uri = document().base_uri().ok().flatten().unwrap_or_default();
+    let origin = window().location().origin().unwrap_or_default();
+    base_of(&base_uri, &origin).to_owned()
 }
 
-/// `https://host/member/` → `/member`; the folder of the URL's path, without its slash.
-fn base_of(uri: &str) -> &str {
-    let path = uri
-        .split_once("://")
-        .and_then(|(_, rest)| rest.find('/').map(|at| &rest[at..]))
-        .unwrap_or("/");
-    let path = path.split(['?', '#']).next().unwrap_or("/");
-    path.rfind('/').map_or("", |at| &path[..at])
+/// `https://host/member/` at `https://host` → `/member`.
+fn base_of<'a>(base_uri: &'a str, origin: &str) -> &'a str {
+    base_uri
+        .strip_prefix(origin)
+        .unwrap_or_default()
+        .trim_end_matches('/')
 }
 
 /// The address inside the site of a page path (`/member/points` → `/points`).
 pub fn site_path(pathname: &str) -> &str {
-    inside(pathname, base())
+    inside(pathname, &base())
 }
 
 fn inside<'a>(pathname: &'a str, base: &str) -> &'a str {
@@ -209,7 +203,7 @@ pub fn login_path(from: Route) -> String {
 
 /// Where a login goes when done: the screen that asked for it (`?next=`), else home.
 pub fn after_login() -> Route {
-    next_route(&window().location().search().unwrap_or_default(), base())
+    next_route(&window().location().search().unwrap_or_default(), &base())
 }
 
 /// The screen a login's `?next=` names; home without one, or for the login itself.
@@ -319,12 +313,14 @@ mod tests {
 
     #[test]
     fn the_base_path_of_the_pages_base_href() {
-        assert_eq!(base_of("https://shop.example/"), "");
-        assert_eq!(base_of("http://127.0.0.1:8080/member/"), "/member");
-        assert_eq!(base_of("https://shop.example/a/member/"), "/a/member");
-        // No `<base>`: the document's own URL, whose folder is the base.
-        assert_eq!(base_of("https://shop.example/points?x=/y"), "");
-        assert_eq!(base_of(""), "");
+        let origin = "http://127.0.0.1:8080";
+        assert_eq!(base_of("http://127.0.0.1:8080/", origin), "");
+        assert_eq!(base_of("http://127.0.0.1:8080/member/", origin), "/member");
+        assert_eq!(
+            base_of("http://127.0.0.1:8080/a/member/", origin),
+            "/a/member"
+        );
+        assert_eq!(base_of("", origin), "");
         assert_eq!(inside("/member/points", "/member"), "/points");
         assert_eq!(inside("/member", "/member"), "");
         assert_eq!(inside("/memberx", "/member"), "/memberx");

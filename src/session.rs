@@ -6,16 +6,11 @@
 //! page's first script puts a host login link's token there too (`mc.session`, and
 //! `self.mcSession` where storage is blocked as well).
 
-use std::cell::RefCell;
-
 use leptos::prelude::window;
 use wasm_bindgen::JsValue;
 
-thread_local! {
-    static TOKEN: RefCell<Option<String>> = RefCell::new(
-        crate::storage::session_token().or_else(|| global("mcSession")?.as_string()),
-    );
-}
+/// The page's memory of the token: a global, which the page's first script sets too.
+const IN_MEMORY: &str = "mcSession";
 
 fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&window(), &JsValue::from_str(name)).ok()
@@ -28,20 +23,17 @@ pub fn cookies_blocked() -> bool {
 
 /// The token to send, when the session is not in a cookie.
 pub fn token() -> Option<String> {
-    TOKEN.with(|token| token.borrow().clone())
+    crate::storage::session_token().or_else(|| global(IN_MEMORY)?.as_string())
 }
 
-/// After a login: the token the server answered, if it was asked for one.
-pub fn keep(token: Option<String>) {
-    if let Some(token) = &token {
-        crate::storage::set_session_token(token);
-    }
-    TOKEN.with(|kept| *kept.borrow_mut() = token);
+/// After a login: the token the server answered (it was asked for one).
+pub fn keep(token: &str) {
+    let _ = js_sys::Reflect::set(&window(), &IN_MEMORY.into(), &token.into());
+    crate::storage::set_session_token(token);
 }
 
 /// After a logout or the account's deletion.
 pub fn forget() {
+    let _ = js_sys::Reflect::delete_property(&window(), &IN_MEMORY.into());
     crate::storage::clear_session_token();
-    let _ = js_sys::Reflect::delete_property(&window(), &JsValue::from_str("mcSession"));
-    TOKEN.with(|kept| kept.borrow_mut().take());
 }

@@ -40,7 +40,13 @@ pub struct Program {
     pub membership: Membership,
     /// The points mall's catalog (PROGRAM.md §5).
     pub mall: Mall,
-    /// Coupons issued by rule (PROGRAM.md §4).
+    /// Coupons issued by rule (PROGRAM.md §4). In the browser only the staff menu is
+    /// read: the rule grants' parsers (three structs and their coupons) were kilobytes
+    /// of the first screen's download, and no screen shows them from here.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::issuance::staff_only_in_browser")
+    )]
     pub coupon_issuance: Issuance,
     pub invites: Invites,
     /// The event calendar's own settings (PROGRAM.md §6). The app reads the calendar

@@ -32,6 +32,29 @@ fn default_program_is_valid() {
 }
 
 #[wasm_bindgen_test]
+fn the_browser_reads_the_staff_menu_and_not_the_rule_grants() {
+    let program = Program::default_program();
+    let file: serde_json::Value =
+        serde_json::from_str(member_rules::program::DEFAULT_PROGRAM_JSON).unwrap();
+    let ids: Vec<&str> = file["coupon_issuance"]["staff"]
+        .as_array()
+        .expect("a staff menu")
+        .iter()
+        .map(|grant| grant["id"].as_str().expect("an id"))
+        .collect();
+    let read: Vec<&str> = program
+        .coupon_issuance
+        .staff
+        .iter()
+        .map(|grant| grant.id.as_str())
+        .collect();
+    assert!(!ids.is_empty());
+    assert_eq!(read, ids);
+    // The rule grants are stand-ins: the welcome coupon's title is not the program's.
+    assert!(program.coupon_issuance.welcome.title.zh.is_empty());
+}
+
+#[wasm_bindgen_test]
 fn money_is_exact_in_wasm() {
     // i64 arithmetic must not go through f64 anywhere on the way to the browser.
     assert_eq!(percent_of(Fen(9_999_999_999), 95), Fen(9_499_999_999));
