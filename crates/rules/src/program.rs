@@ -38,7 +38,12 @@ pub struct Program {
     pub points: PointsRules,
     pub first_order_award: FirstOrderAward,
     pub membership: Membership,
-    /// The points mall's catalog (PROGRAM.md §5).
+    /// The points mall's catalog (PROGRAM.md §5). Read past in the browser, like
+    /// `events`: the mall screen gets the catalog from `GET /api/mall`.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::mall::skip_in_browser")
+    )]
     pub mall: Mall,
     /// Coupons issued by rule (PROGRAM.md §4). In the browser only the staff menu is
     /// read: the rule grants' parsers (three structs and their coupons) were kilobytes

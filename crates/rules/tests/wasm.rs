@@ -32,7 +32,7 @@ fn default_program_is_valid() {
 }
 
 #[wasm_bindgen_test]
-fn the_browser_reads_the_staff_menu_and_not_the_rule_grants() {
+fn the_browser_reads_the_staff_menu_and_not_the_rule_grants_nor_the_mall() {
     let program = Program::default_program();
     let file: serde_json::Value =
         serde_json::from_str(member_rules::program::DEFAULT_PROGRAM_JSON).unwrap();
@@ -52,6 +52,9 @@ fn the_browser_reads_the_staff_menu_and_not_the_rule_grants() {
     assert_eq!(read, ids);
     // The rule grants are stand-ins: the welcome coupon's title is not the program's.
     assert!(program.coupon_issuance.welcome.title.zh.is_empty());
+    // The mall's catalog comes from the API.
+    assert!(program.mall.items.is_empty());
+    assert!(!file["mall"]["items"].as_array().expect("items").is_empty());
 }
 
 #[wasm_bindgen_test]
