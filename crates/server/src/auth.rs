@@ -230,12 +230,9 @@ pub fn session_cookie_header(token: &str, ttl: Duration, base: &BasePath) -> Hea
     .expect("a token is URL-safe base64 and a base path needs no escaping")
 }
 
+/// The same cookie, empty and expired: the browser drops it.
 pub fn clear_session_cookie_header(base: &BasePath) -> HeaderValue {
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}=; Path={}; HttpOnly; Secure; SameSite=Lax; Max-Age=0",
-        base.dir()
-    ))
-    .expect("a base path needs no escaping")
+    session_cookie_header("", Duration::ZERO, base)
 }
 
 /// A logged-in member (or staff, or admin: every account is a member too).

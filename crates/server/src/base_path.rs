@@ -3,7 +3,6 @@
 //! (issue 15). The app learns it from the page's `<base href>`, which the server writes
 //! (`static_files::Site::load`); every address the app makes is relative to it.
 
-use std::fmt;
 use std::str::FromStr;
 
 use axum::http::Uri;
@@ -68,12 +67,6 @@ impl FromStr for BasePath {
             return Err(bad());
         }
         Ok(BasePath(format!("/{rest}")))
-    }
-}
-
-impl fmt::Display for BasePath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.is_root() { "/" } else { &self.0 })
     }
 }
 

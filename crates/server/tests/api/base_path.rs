@@ -90,6 +90,23 @@ async fn the_session_cookie_and_login_links_carry_the_prefix() {
         .get_with("/member/api/me", &[("cookie", &with_cookie)])
         .await;
     assert_eq!(me.status, StatusCode::OK);
+    // Logging out clears the cookie at the same path (a cookie of another path would stay).
+    let mut logout = axum::http::Request::post("/member/api/auth/logout")
+        .header("cookie", &with_cookie)
+        .body(axum::body::Body::empty())
+        .unwrap();
+    logout
+        .headers_mut()
+        .insert(header::ACCEPT, "application/json".parse().unwrap());
+    let cleared = app.request(logout).await;
+    assert_eq!(cleared.status, StatusCode::NO_CONTENT);
+    let cleared = cleared.header(header::SET_COOKIE);
+    assert!(
+        cleared.starts_with("mc_session=;")
+            && cleared.contains("; Path=/member/;")
+            && cleared.ends_with("Max-Age=0"),
+        "{cleared}"
+    );
 
     let key = app.api_key().await;
     let link = app
