@@ -18,9 +18,11 @@ pub mod audit;
 pub mod auth;
 pub mod calendar_feeds;
 pub mod checkins;
+pub mod columns;
 pub mod coupons;
 pub mod demo;
 pub mod export;
+pub mod home;
 pub mod invites;
 pub mod ledger;
 pub mod limits;
@@ -29,6 +31,7 @@ pub mod mall;
 pub mod members;
 pub mod orders;
 pub mod phone_claims;
+pub mod sqlite_reads;
 pub mod stores;
 
 use std::time::Duration;
@@ -36,7 +39,7 @@ use std::time::Duration;
 use anyhow::{bail, Context};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyConnection, AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection as _, Executor};
 
 pub type Db = AnyPool;
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -65,6 +68,9 @@ impl Backend {
     }
 }
 
+/// How long a PostgreSQL connection may sit in the pool before it is tested on its way out.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
+
 /// Opens the database at `url`: `sqlite://path` (created if missing), `sqlite::memory:`,
 /// or `postgres://user:password@host/db`.
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
@@ -91,6 +97,19 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
     };
     let options = options
         .acquire_timeout(Duration::from_secs(30))
+        // sqlx pings every connection it hands out by default: a hop to the connection's
+        // thread on SQLite (a file does not hang up) and a round trip to PostgreSQL, for
+        // every query. Only a PostgreSQL connection that sat idle is tested (a restarted
+        // server or a dropped link shows there), and a failed test discards it.
+        .test_before_acquire(false)
+        .before_acquire(move |conn, meta| {
+            Box::pin(async move {
+                if backend == Backend::Postgres && meta.idle_for > IDLE_BEFORE_PING {
+                    return Ok(conn.ping().await.is_ok());
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 if backend == Backend::Sqlite {

@@ -36,6 +36,7 @@ use tracing::Level;
 use crate::auth::{AuthPolicy, RequestLimits};
 use crate::base_path::BasePath;
 use crate::clock::Clock;
+use crate::db::sqlite_reads::SqliteReads;
 use crate::db::Db;
 use crate::routes::host_bridge::HostBridge;
 use crate::routes::static_files::Site;
@@ -72,6 +73,8 @@ pub struct AppState {
     pub public_url: Option<Arc<str>>,
     /// `--base-path`: the prefix everything is served under (empty at the root).
     pub base_path: Arc<BasePath>,
+    /// `GET /api/me`'s read path on an SQLite file (`db::sqlite_reads`).
+    pub sqlite_reads: Option<Arc<SqliteReads>>,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
             orders: Arc::new(OrderWriter::new(db.clone())),
+            sqlite_reads: SqliteReads::of(&db).map(Arc::new),
             db,
             demo: false,
             site: None,

@@ -9,6 +9,7 @@ use rules::issuance::Grant;
 use rules::Program;
 use rules::Text;
 
+use super::columns::Columns;
 use super::phone_claims::{self, Claim};
 use super::Tx;
 use crate::clock::random_token;
@@ -231,6 +232,13 @@ pub async fn release(tx: &mut Tx<'_>, coupon_id: &str) -> sqlx::Result<()> {
     Ok(())
 }
 
+/// A stored coupon's columns as [`wallet_coupon`] reads them, from `coupons` named `c`:
+/// prefixed, so that a query may read them beside a member's (`db::home`).
+pub const WALLET_COLUMNS: &str = "c.id AS c_id, c.kind AS c_kind, c.title AS c_title, \
+    c.source AS c_source, c.valid_from AS c_valid_from, c.valid_until AS c_valid_until, \
+    CAST(CASE WHEN c.first_order_only THEN 1 ELSE 0 END AS BIGINT) AS c_first_order_only, \
+    c.used_at AS c_used_at, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en";
+
 /// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
 pub async fn wallet<'e, E>(
     db: E,
@@ -241,50 +249,54 @@ pub async fn wallet<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    use sqlx::Row as _;
-    let rows = sqlx::query(
-        "SELECT id, kind, title, source, valid_from, valid_until, \
-           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only, \
-           used_at, used_order_id, title_en \
-         FROM coupons WHERE member_id = $1",
-    )
-    .bind(member_id)
-    .fetch_all(db)
-    .await?;
+    let sql = format!("SELECT {WALLET_COLUMNS} FROM coupons c WHERE c.member_id = $1");
+    let rows = sqlx::query(&sql).bind(member_id).fetch_all(db).await?;
     let mut coupons = vec![];
-    for r in rows {
-        let id: String = r.try_get("id")?;
-        let bad =
-            |what: &str, e: &dyn std::fmt::Display| anyhow::anyhow!("coupon {id}: {what}: {e}");
-        let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
-        let kind: String = r.try_get("kind")?;
-        let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
-        let valid_until = time(r.try_get("valid_until")?)?;
-        let used_at = r
-            .try_get::<Option<String>, _>("used_at")?
-            .map(time)
-            .transpose()?;
-        let status = coupon_status(used_at.is_some(), &valid_until, now);
-        if wanted.is_some_and(|w| w != status) {
-            continue;
+    for r in &rows {
+        if let Some(coupon) = wallet_coupon(r, now)? {
+            if wanted.is_none_or(|w| w == coupon.status) {
+                coupons.push(coupon);
+            }
         }
-        let source: String = r.try_get("source")?;
-        let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
-        coupons.push(WalletCoupon {
-            kind,
-            title: stored_title(r.try_get("title")?, r.try_get("title_en")?),
-            source,
-            valid_from: time(r.try_get("valid_from")?)?,
-            valid_until,
-            first_order_only: r.try_get::<i64, _>("first_order_only")? != 0,
-            status,
-            used_at,
-            used_order_id: r.try_get("used_order_id")?,
-            id,
-        });
     }
-    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+    sort_wallet(&mut coupons);
     Ok(coupons)
+}
+
+/// What expires first first (then by id, so the order is stable).
+pub fn sort_wallet(coupons: &mut [WalletCoupon]) {
+    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+}
+
+/// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now`; `None` when the
+/// row has none (a member without coupons, read with a `LEFT JOIN`).
+pub fn wallet_coupon(
+    r: &impl Columns,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<Option<WalletCoupon>> {
+    let Some(id) = r.text("c_id")? else {
+        return Ok(None);
+    };
+    let bad = |what: &str, e: &dyn std::fmt::Display| anyhow::anyhow!("coupon {id}: {what}: {e}");
+    let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
+    let kind = r.text_required("c_kind")?;
+    let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
+    let valid_until = time(r.text_required("c_valid_until")?)?;
+    let used_at = r.text("c_used_at")?.map(time).transpose()?;
+    let source = r.text_required("c_source")?;
+    let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
+    Ok(Some(WalletCoupon {
+        kind,
+        title: stored_title(r.text_required("c_title")?, r.text("c_title_en")?),
+        source,
+        valid_from: time(r.text_required("c_valid_from")?)?,
+        status: coupon_status(used_at.is_some(), &valid_until, now),
+        valid_until,
+        first_order_only: r.int_required("c_first_order_only")? != 0,
+        used_at,
+        used_order_id: r.text("c_used_order_id")?,
+        id,
+    }))
 }
 
 /// The titles of the unused coupons of a wallet, by id: the preview's coupon list names

@@ -8,6 +8,7 @@ use rules::Text;
 use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
 use sqlx::Row as _;
 
+use super::columns::Columns;
 use super::{Db, Tx};
 use crate::clock::{ms, random_token};
 
@@ -41,35 +42,41 @@ pub struct MemberRow {
     pub created_at_ms: i64,
 }
 
-const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
+pub(super) const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
     points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT) AS first_order, \
     below_count, checkin_date, checkin_streak, \
     consent_version, consent_at_ms, created_at_ms";
 
-fn member_row(r: &super::Row) -> anyhow::Result<MemberRow> {
-    let date = |text: Option<String>| -> anyhow::Result<Option<NaiveDate>> {
-        Ok(text.map(|t| t.parse::<NaiveDate>()).transpose()?)
+pub(super) fn member_row(r: &impl Columns) -> anyhow::Result<MemberRow> {
+    let date = |name: &str| -> anyhow::Result<Option<NaiveDate>> {
+        r.text(name)?
+            .map(|t| t.parse::<NaiveDate>())
+            .transpose()
+            .with_context(|| format!("stored {name}"))
+    };
+    let count = |name: &str| -> anyhow::Result<u32> {
+        Ok(u32::try_from(r.int_required(name)?).unwrap_or(0))
     };
     Ok(MemberRow {
-        id: r.try_get("id")?,
-        phone: r.try_get("phone")?,
-        nickname: r.try_get("nickname")?,
+        id: r.text_required("id")?,
+        phone: r.text("phone")?,
+        nickname: r.text_required("nickname")?,
         role: {
-            let name: String = r.try_get("role")?;
+            let name = r.text_required("role")?;
             contract::auth::Role::parse(&name).with_context(|| format!("stored role `{name}`"))?
         },
-        locale: r.try_get("locale")?,
-        tier: TierId(r.try_get("tier")?),
-        lifetime_spend_fen: r.try_get("lifetime_spend_fen")?,
-        points_balance: r.try_get("points_balance")?,
-        birthday: date(r.try_get("birthday")?).context("stored birthday")?,
-        first_order: r.try_get::<i64, _>("first_order")? != 0,
-        below_count: u32::try_from(r.try_get::<i64, _>("below_count")?).unwrap_or(0),
-        checkin_date: date(r.try_get("checkin_date")?).context("stored check-in date")?,
-        checkin_streak: u32::try_from(r.try_get::<i64, _>("checkin_streak")?).unwrap_or(0),
-        consent_version: r.try_get("consent_version")?,
-        consent_at_ms: r.try_get("consent_at_ms")?,
-        created_at_ms: r.try_get("created_at_ms")?,
+        locale: r.text("locale")?,
+        tier: TierId(r.text_required("tier")?),
+        lifetime_spend_fen: Fen(r.int_required("lifetime_spend_fen")?),
+        points_balance: Points(r.int_required("points_balance")?),
+        birthday: date("birthday")?,
+        first_order: r.int_required("first_order")? != 0,
+        below_count: count("below_count")?,
+        checkin_date: date("checkin_date")?,
+        checkin_streak: count("checkin_streak")?,
+        consent_version: r.text("consent_version")?,
+        consent_at_ms: r.int("consent_at_ms")?,
+        created_at_ms: r.int_required("created_at_ms")?,
     })
 }
 
@@ -234,18 +241,7 @@ pub async fn sums<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let lots = "FROM point_lots WHERE member_id = $1 AND remaining > 0";
-    let sql = format!(
-        "SELECT \
-           (SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
-            WHERE member_id = $1 AND paid_at_ms > $2 AND paid_at_ms <= $3) AS trailing_spend, \
-           (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
-            AND expires_at_ms <= $3) AS expired, \
-           (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
-            AND expires_at_ms > $3 AND expires_at_ms <= $4) AS expiring, \
-           (SELECT MIN(expires_at_ms) {lots} \
-            AND expires_at_ms > $3 AND expires_at_ms <= $4) AS first_expiry"
-    );
+    let sql = format!("SELECT {}", sums_columns("$1", "$2", "$3", "$4"));
     let row = sqlx::query(&sql)
         .bind(member_id)
         .bind(ms(&window_start(at)))
@@ -253,12 +249,35 @@ where
         .bind(ms(warn_until))
         .fetch_one(db)
         .await?;
-    let expiring: Points = row.try_get("expiring")?;
-    let first_expiry: Option<i64> = row.try_get("first_expiry")?;
+    sums_of(&row)
+}
+
+/// The select list of [`Sums`] for the member `member` (an SQL expression: a parameter,
+/// or a subquery), with the trailing window `(from, at]` and the warning up to `until`
+/// (parameters), read back by [`sums_of`].
+pub fn sums_columns(member: &str, from: &str, at: &str, until: &str) -> String {
+    let lots = format!("FROM point_lots WHERE member_id = {member} AND remaining > 0");
+    format!(
+        "(SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
+           WHERE member_id = {member} AND paid_at_ms > {from} AND paid_at_ms <= {at}) \
+           AS trailing_spend, \
+         (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
+           AND expires_at_ms <= {at}) AS expired, \
+         (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
+           AND expires_at_ms > {at} AND expires_at_ms <= {until}) AS expiring, \
+         (SELECT MIN(expires_at_ms) {lots} \
+           AND expires_at_ms > {at} AND expires_at_ms <= {until}) AS first_expiry"
+    )
+}
+
+/// The [`Sums`] of a row read with [`sums_columns`].
+pub fn sums_of(row: &impl Columns) -> anyhow::Result<Sums> {
+    let expiring = Points(row.int_required("expiring")?);
     Ok(Sums {
-        trailing_spend: row.try_get("trailing_spend")?,
-        expired: row.try_get("expired")?,
-        expiring: first_expiry
+        trailing_spend: Fen(row.int_required("trailing_spend")?),
+        expired: Points(row.int_required("expired")?),
+        expiring: row
+            .int("first_expiry")?
             .filter(|_| expiring.is_positive())
             .map(|at| (expiring, at)),
     })

@@ -617,3 +617,37 @@ async fn a_nickname_is_counted_in_characters_as_people_count_them() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.json());
     assert_eq!(w.me(&w.a).await["nickname"], family.as_str());
 }
+
+/// `GET /api/me` reads an SQLite file on the request's thread through rusqlite
+/// (`db::sqlite_reads`), everything else through sqlx: both read the same home, to the
+/// coupon and the points expiring. (PostgreSQL has the sqlx path only.)
+#[tokio::test]
+async fn the_home_reads_the_same_through_either_sqlite_path() {
+    use member_center::db::{backend, home, Backend};
+    let mut w = world("2025-03-01T12:00:00+08:00").await;
+    let res = w
+        .post_order(&order("O-1", PHONE_A, "2025-03-01T11:00:00+08:00", 80_000))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    // A month before the points expire: the warning's sum and date are read too.
+    w.app.set_now("2026-12-05T12:00:00+08:00");
+    w.login_again().await;
+    let state = &w.app.state;
+    let sqlite = state.sqlite_reads.as_deref();
+    if backend(&state.db) == Backend::Postgres {
+        assert!(sqlite.is_none(), "no rusqlite path on PostgreSQL");
+        return;
+    }
+    let sqlite = sqlite.expect("an SQLite file has the rusqlite path");
+    let now = state.clock.now();
+    let warn_until = now + chrono::Days::new(30);
+    let read = |path| home::read(&state.db, path, &w.a, &now, &warn_until);
+    let through_rusqlite = read(Some(sqlite)).await.unwrap().expect("a live session");
+    let through_sqlx = read(None).await.unwrap().expect("a live session");
+    assert_eq!(through_rusqlite, through_sqlx);
+    assert_eq!(through_rusqlite.wallet.len(), 3, "{through_rusqlite:?}");
+    assert!(through_rusqlite.sums.expiring.is_some());
+    let unknown = |path| home::read(&state.db, path, "no-such-token", &now, &warn_until);
+    assert_eq!(unknown(Some(sqlite)).await.unwrap(), None);
+    assert_eq!(unknown(None).await.unwrap(), None);
+}

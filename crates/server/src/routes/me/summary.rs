@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::Days;
+use chrono::{DateTime, Days, FixedOffset};
 pub use contract::me::{Expiring, Summary};
 use rules::Fen;
 
@@ -11,48 +11,72 @@ use axum::http::HeaderMap;
 
 use crate::auth::session_token;
 use crate::clock::{from_ms, ms};
-use crate::db::members::MemberRow;
+use crate::db::home::{self, Home};
 use crate::db::{coupons, members};
 use crate::error::ApiError;
 use crate::phone::mask;
 use crate::AppState;
 use contract::coupons::WalletCoupon;
 
-/// The session and its member are read in one query (not [`crate::auth::AuthMember`] and
-/// then the member): the home screen asks for this on every start.
+/// The session, its member, the sums and the wallet are read in one query
+/// ([`home::read`], not [`crate::auth::AuthMember`] and then the rest): the home screen
+/// asks for this on every start.
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Summary>, ApiError> {
     let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
-    let member = members::by_session(&state.db, token, ms(&state.clock.now()))
+    let (now, warn_until) = times(&state);
+    let sqlite = state.sqlite_reads.as_deref();
+    let home = home::read(&state.db, sqlite, token, &now, &warn_until)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(summarize(&state, member).await?))
+    Ok(Json(summarize(&state, home, &now).await?))
 }
 
+/// The summary of `member_id` (after a change to their profile).
 pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiError> {
+    let (now, warn_until) = times(state);
     let member = members::get(&state.db, member_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    summarize(state, member).await
-}
-
-async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiError> {
-    let program = &state.program.program;
-    let now = state.clock.now().with_timezone(&program.offset());
-    let today = program.local_date(&now);
-    let member_id = member.id.as_str();
     let mut conn = state.db.acquire().await?;
-    let warn_until = now + Days::new(program.points.expiry.warn_days.max(0) as u64);
     let sums = members::sums(&mut *conn, member_id, &now, &warn_until).await?;
     let wallet = coupons::wallet(&mut *conn, member_id, &now, None).await?;
+    let home = Home {
+        member,
+        sums,
+        wallet,
+    };
+    summarize(state, home, &now).await
+}
+
+/// Now in the program's offset, and the end of the expiry warning's window.
+fn times(state: &AppState) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+    let program = &state.program.program;
+    let now = state.clock.now().with_timezone(&program.offset());
+    let warn_until = now + Days::new(program.points.expiry.warn_days.max(0) as u64);
+    (now, warn_until)
+}
+
+async fn summarize(
+    state: &AppState,
+    home: Home,
+    now: &DateTime<FixedOffset>,
+) -> Result<Summary, ApiError> {
+    let program = &state.program.program;
+    let today = program.local_date(now);
+    let Home {
+        member,
+        sums,
+        wallet,
+    } = home;
     let unused = wallet
         .iter()
         .filter(|c| c.used_at.is_none())
         .map(WalletCoupon::rules_coupon)
         .collect();
-    let snapshot = members::snapshot_of(program, &member, &now, None, &sums, unused);
+    let snapshot = members::snapshot_of(program, &member, now, None, &sums, unused);
     let spend = snapshot.qualifying_spend_fen;
     let points_expiring = sums.expiring.map(|(points, at)| Expiring {
         points,
@@ -68,8 +92,7 @@ async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiEr
             .downgrade
             .drop_evaluation(today, member.below_count);
         let from = members::window_start(&program.local_midnight(by));
-        let spend_then =
-            members::trailing_spend(&mut *conn, member_id, ms(&from), ms(&now)).await?;
+        let spend_then = members::trailing_spend(&state.db, &member.id, ms(&from), ms(now)).await?;
         program.membership.downgrade.retention(
             &program.tiers,
             &member.tier,
@@ -99,6 +122,6 @@ async fn summarize(state: &AppState, member: MemberRow) -> Result<Summary, ApiEr
         checkin: program.points.streak_state(today, last_checkin),
         snapshot,
         coupon_titles: coupons::unused_titles(&wallet),
-        now,
+        now: *now,
     })
 }
