@@ -23,7 +23,7 @@ mod export;
 mod plan;
 mod summary;
 
-pub use summary::{build as summary_of, Summary};
+pub use summary::{build_with_wallet as summary_with_wallet, Summary};
 
 pub fn router() -> Router<AppState> {
     Router::new()

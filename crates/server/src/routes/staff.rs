@@ -17,12 +17,12 @@ use contract::ErrorCode;
 
 use crate::auth::{AdminMember, StaffMember};
 use crate::clock::ms;
-use crate::db::{coupons, members, stores};
+use crate::db::{members, stores};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
 use crate::phone::{mask, Phone};
 use crate::routes::mall::idempotency_key;
-use crate::routes::me::summary_of;
+use crate::routes::me::summary_with_wallet;
 use crate::routes::orders::answer;
 use crate::workflows::staff::{self, GrantRequest};
 use crate::AppState;
@@ -78,9 +78,12 @@ async fn lookup(
     let now = state.clock.now();
     let store = stores::of_member(&state.db, &me.id).await?;
     staff::record_lookup(&state.db, &me.id, store.as_ref(), &member_id, &now).await?;
-    let summary = summary_of(&state, &member_id).await?;
-    let coupons =
-        coupons::wallet(&state.db, &member_id, &now, Some(CouponStatus::Available)).await?;
+    // The summary's wallet: read once for the counts and for the coupons usable now.
+    let (summary, wallet) = summary_with_wallet(&state, &member_id).await?;
+    let coupons = wallet
+        .into_iter()
+        .filter(|c| c.status == CouponStatus::Available)
+        .collect();
     Ok(Json(MemberCard {
         member_id,
         phone_masked: Some(mask(phone.as_str())),

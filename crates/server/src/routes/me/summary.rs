@@ -31,11 +31,19 @@ pub async fn get(
     let home = home::read(&state.db, sqlite, token, &now, &warn_until)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
-    Ok(Json(summarize(&state, home, &now).await?))
+    Ok(Json(summarize(&state, &home, &now).await?))
 }
 
 /// The summary of `member_id` (after a change to their profile).
 pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiError> {
+    Ok(build_with_wallet(state, member_id).await?.0)
+}
+
+/// [`build`], and the wallet it was computed from (every coupon, its status at now).
+pub async fn build_with_wallet(
+    state: &AppState,
+    member_id: &str,
+) -> Result<(Summary, Vec<WalletCoupon>), ApiError> {
     let (now, warn_until) = times(state);
     let member = members::get(&state.db, member_id)
         .await?
@@ -48,7 +56,8 @@ pub async fn build(state: &AppState, member_id: &str) -> Result<Summary, ApiErro
         sums,
         wallet,
     };
-    summarize(state, home, &now).await
+    let summary = summarize(state, &home, &now).await?;
+    Ok((summary, home.wallet))
 }
 
 /// Now in the program's offset, and the end of the expiry warning's window.
@@ -61,7 +70,7 @@ fn times(state: &AppState) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
 
 async fn summarize(
     state: &AppState,
-    home: Home,
+    home: &Home,
     now: &DateTime<FixedOffset>,
 ) -> Result<Summary, ApiError> {
     let program = &state.program.program;
@@ -76,7 +85,7 @@ async fn summarize(
         .filter(|c| c.used_at.is_none())
         .map(WalletCoupon::rules_coupon)
         .collect();
-    let snapshot = members::snapshot_of(program, &member, now, None, &sums, unused);
+    let snapshot = members::snapshot_of(program, member, now, None, sums, unused);
     let spend = snapshot.qualifying_spend_fen;
     let points_expiring = sums.expiring.map(|(points, at)| Expiring {
         points,
@@ -118,10 +127,10 @@ async fn summarize(
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,
-        coupons: coupons::counts(&wallet),
+        coupons: coupons::counts(wallet),
         checkin: program.points.streak_state(today, last_checkin),
         snapshot,
-        coupon_titles: coupons::unused_titles(&wallet),
+        coupon_titles: coupons::unused_titles(wallet),
         now: *now,
     })
 }
