@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{DateTime, FixedOffset};
 use rusqlite::named_params;
 
-use super::columns::Columns;
+use super::columns::{ColumnIndex, Columns, IndexedRow};
 use super::coupons::{self, WALLET_COLUMNS};
 use super::members::{self, member_row, MemberRow, Sums, MEMBER_COLUMNS};
 use super::sqlite_reads::SqliteReads;
@@ -56,10 +56,11 @@ pub async fn read(
     if let Some(sqlite) = sqlite {
         sqlite.read(|conn| {
             let mut query = conn.prepare_cached(&SQL)?;
+            let index = ColumnIndex::of(&query);
             let params = named_params! { "$1": token_hash, "$2": now, "$3": from, "$4": until };
             let mut rows = query.query(params)?;
             while let Some(row) = rows.next()? {
-                home.add(row, at)?;
+                home.add(&IndexedRow { row, index: &index }, at)?;
             }
             Ok(())
         })?;
