@@ -76,7 +76,7 @@ const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
 pub async fn connect(url: &str) -> anyhow::Result<Db> {
     sqlx::any::install_default_drivers();
     let backend = Backend::of_url(url)?;
-    let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+    let in_memory = is_sqlite_memory(url);
     let url = match backend {
         // `mode=rwc`: create the file on first start.
         Backend::Sqlite if !in_memory && !url.contains("mode=") => {
@@ -127,19 +127,28 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 /// WAL (readers never block the writer), durable-enough syncing with WAL, foreign keys,
 /// and a writer that waits for another instead of failing at once with SQLITE_BUSY.
 async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    let mmap = format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES}");
     for pragma in [
         "PRAGMA journal_mode = WAL",
         "PRAGMA synchronous = NORMAL",
         "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = 10000",
-        // Pages read through a memory map instead of copied by `pread` into each
-        // connection's cache, which every commit by another connection invalidates.
-        "PRAGMA mmap_size = 268435456",
+        &mmap,
     ] {
         conn.execute(pragma).await?;
     }
     Ok(())
 }
+
+/// An SQLite URL of an in-memory database (each connection a database of its own).
+fn is_sqlite_memory(url: &str) -> bool {
+    url.contains(":memory:") || url.contains("mode=memory")
+}
+
+/// SQLite's memory map of the database file, on every connection (the pool's and
+/// [`sqlite_reads`]'): pages are read through it instead of copied by `pread` into each
+/// connection's cache, which every commit by another connection invalidates.
+const SQLITE_MMAP_BYTES: i64 = 268_435_456;
 
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {

@@ -3,14 +3,14 @@
 //! (each a hop to sqlx's SQLite thread, or to PostgreSQL), and on SQLite none at all
 //! ([`SqliteReads`]).
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::named_params;
 
 use super::columns::{ColumnIndex, Columns, IndexedRow};
 use super::coupons::{self, WALLET_COLUMNS};
-use super::members::{self, member_row, MemberRow, Sums, MEMBER_COLUMNS};
+use super::members::{self, member_row, MemberRow, Sums};
 use super::sqlite_reads::SqliteReads;
 use super::Db;
 use crate::clock::{ms, sha256_hex};
@@ -33,12 +33,15 @@ static SQL: LazyLock<String> = LazyLock::new(|| {
     let member = "(SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)";
     format!(
         "SELECT m.*, {sums}, {WALLET_COLUMNS} \
-         FROM (SELECT {MEMBER_COLUMNS} FROM members \
-               WHERE deleted_at_ms IS NULL AND id = {member}) m \
+         FROM ({session_member}) m \
          LEFT JOIN coupons c ON c.member_id = m.id",
+        session_member = members::session_member_sql(),
         sums = members::sums_columns(member, "$3", "$2", "$4"),
     )
 });
+
+/// [`SQL`]'s column positions: its columns never change, so they are looked up once.
+static COLUMNS: OnceLock<ColumnIndex> = OnceLock::new();
 
 /// The home of the member whose session `token` is live at `at` (not expired, the member
 /// not deleted), with the points expiring up to `warn_until`; `None` for no such session.
@@ -56,11 +59,11 @@ pub async fn read(
     if let Some(sqlite) = sqlite {
         sqlite.read(|conn| {
             let mut query = conn.prepare_cached(&SQL)?;
-            let index = ColumnIndex::of(&query);
+            let index = COLUMNS.get_or_init(|| ColumnIndex::of(&query));
             let params = named_params! { "$1": token_hash, "$2": now, "$3": from, "$4": until };
             let mut rows = query.query(params)?;
             while let Some(row) = rows.next()? {
-                home.add(&IndexedRow { row, index: &index }, at)?;
+                home.add(&IndexedRow { row, index }, at)?;
             }
             Ok(())
         })?;

@@ -42,7 +42,7 @@ pub struct MemberRow {
     pub created_at_ms: i64,
 }
 
-pub(super) const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
+const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
     points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT) AS first_order, \
     below_count, checkin_date, checkin_streak, \
     consent_version, consent_at_ms, created_at_ms";
@@ -80,6 +80,15 @@ pub(super) fn member_row(r: &impl Columns) -> anyhow::Result<MemberRow> {
     })
 }
 
+/// The [`MEMBER_COLUMNS`] of the member whose session has the token hash `$1` and is live
+/// at `$2` (ms), the member not deleted: [`by_session`], and the home's query (`db::home`).
+pub(super) fn session_member_sql() -> String {
+    format!(
+        "SELECT {MEMBER_COLUMNS} FROM members WHERE deleted_at_ms IS NULL AND id = \
+           (SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)"
+    )
+}
+
 /// A member that exists and is not deleted.
 pub async fn get<'e, E>(db: E, member_id: &str) -> anyhow::Result<Option<MemberRow>>
 where
@@ -95,11 +104,7 @@ where
 /// not expired at `now_ms`, the member not deleted): the session and the member's row in
 /// one round trip.
 pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Option<MemberRow>> {
-    let sql = format!(
-        "SELECT {MEMBER_COLUMNS} FROM members WHERE deleted_at_ms IS NULL AND id = \
-           (SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)"
-    );
-    let row = sqlx::query(&sql)
+    let row = sqlx::query(&session_member_sql())
         .bind(crate::clock::sha256_hex(&[token.as_bytes()]))
         .bind(now_ms)
         .fetch_optional(db)

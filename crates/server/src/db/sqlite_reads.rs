@@ -16,7 +16,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;
 
-use super::{backend, Backend, Db};
+use super::{backend, is_sqlite_memory, Backend, Db, SQLITE_MMAP_BYTES};
 
 /// Connections kept between reads; more may be open at once, the rest are closed.
 const KEEP: usize = 8;
@@ -35,7 +35,7 @@ impl SqliteReads {
             return None;
         }
         let url = db.connect_options().database_url.to_string();
-        if url.contains(":memory:") || url.contains("mode=memory") {
+        if is_sqlite_memory(&url) {
             return None;
         }
         let options = SqliteConnectOptions::from_str(&url).ok()?;
@@ -67,8 +67,7 @@ impl SqliteReads {
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(&self.path, flags)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // As the pool's connections (`db::sqlite_pragmas`): pages through a memory map.
-        conn.pragma_update(None, "mmap_size", 268_435_456)?;
+        conn.pragma_update(None, "mmap_size", SQLITE_MMAP_BYTES)?;
         Ok(conn)
     }
 }
