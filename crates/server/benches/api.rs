@@ -47,7 +47,7 @@ fn main() {
 
 /// Every figure of one store: a server of its own on a fresh database.
 fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec<String> {
-    let (base, bare, key, tokens) = runtime.block_on(setup(url));
+    let (base, bare, key, tokens, pool) = runtime.block_on(setup(url));
     let measure = |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| {
         format!("api {name}: {} ({store})", measure(make))
     };
@@ -102,6 +102,10 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
             None,
         )
     });
+    let home_read = format!(
+        "api GET /api/me's read alone (db::home::read, in-process, one at a time): {} ({store})",
+        runtime.block_on(time_home_reads(&pool, &tokens))
+    );
     // After the orders, every member has points; all clients redeem the same item, so
     // every redemption contends for its stock row (and SQLite's one writer).
     let redeemed = AtomicUsize::new(0);
@@ -118,17 +122,41 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
             )
         },
     );
-    vec![bare_figure, one_query, orders, me, redemptions]
+    vec![bare_figure, one_query, orders, me, home_read, redemptions]
 }
 
 fn phone(i: usize) -> String {
     format!("1370000{i:04}")
 }
 
+/// The home's read without HTTP, the members' sessions in turn: what the database part of
+/// `GET /api/me` costs (through rusqlite on SQLite, as the server reads it).
+async fn time_home_reads(pool: &db::Db, tokens: &[String]) -> String {
+    let sqlite = db::sqlite_reads::SqliteReads::of(pool);
+    let now = chrono::Utc::now().fixed_offset();
+    let until = now + chrono::Days::new(30);
+    let mut times = vec![];
+    for i in 0..2_000 {
+        let token = &tokens[i % tokens.len()];
+        let start = std::time::Instant::now();
+        let home = db::home::read(pool, sqlite.as_ref(), token, &now, &until).await;
+        times.push(start.elapsed());
+        assert!(home.expect("the home").is_some(), "a live session");
+    }
+    times.sort_unstable();
+    let us = |d: std::time::Duration| d.as_secs_f64() * 1e6;
+    format!(
+        "p50 {:.0} µs, p99 {:.0} µs, {} reads",
+        us(times[times.len() / 2]),
+        us(times[times.len() * 99 / 100]),
+        times.len()
+    )
+}
+
 /// The app on the database at `url` with members, a shop key and a session per member; a
 /// bare axum router beside it (`/`: JSON, `/query`: one query on the same database).
-/// Returns (app URL, bare URL, key, tokens).
-async fn setup(url: &str) -> (String, String, String, Vec<String>) {
+/// Returns (app URL, bare URL, key, tokens, pool).
+async fn setup(url: &str) -> (String, String, String, Vec<String>, db::Db) {
     let pool = db::connect(url).await.expect("database");
     db::migrate(&pool).await.expect("migrations");
     let now = chrono::Utc::now().fixed_offset();
@@ -164,18 +192,19 @@ async fn setup(url: &str) -> (String, String, String, Vec<String>) {
     tokio::spawn(member_center::serve(app, state, std::future::pending()));
     let bare = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let bare_url = format!("http://{}", bare.local_addr().unwrap());
+    let bare_pool = pool.clone();
     let router = Router::new()
         .route("/", get(|| async { Json(json!({ "ok": true })) }))
         .route(
             "/query",
             get(move || async move {
                 let one: i64 = sqlx::query_scalar("SELECT CAST(1 AS BIGINT)")
-                    .fetch_one(&pool)
+                    .fetch_one(&bare_pool)
                     .await
                     .expect("SELECT 1");
                 Json(json!({ "ok": one }))
             }),
         );
     tokio::spawn(async move { axum::serve(bare, router).await });
-    (base, bare_url, key, tokens)
+    (base, bare_url, key, tokens, pool)
 }

@@ -187,11 +187,41 @@ pub async fn create_postgres_schema(base: &str, schema: &str) -> anyhow::Result<
 
 /// Brings the schema up to date; a failed migration stops the server.
 pub async fn migrate(db: &Db) -> anyhow::Result<()> {
-    let migrator = match backend(db) {
+    migrator(db)
+        .run(db)
+        .await
+        .context("database migration failed")
+}
+
+fn migrator(db: &Db) -> &'static Migrator {
+    match backend(db) {
         Backend::Sqlite => &SQLITE_MIGRATOR,
         Backend::Postgres => &POSTGRES_MIGRATOR,
-    };
-    migrator.run(db).await.context("database migration failed")
+    }
+}
+
+/// Runs the migrations up to `version` only: a database as an older server left it, for
+/// the tests of what a later migration does to existing rows (its backfill).
+pub async fn migrate_until(db: &Db, version: i64) -> anyhow::Result<()> {
+    let older = migrator(db).iter().filter(|m| m.version <= version);
+    let source = MigrationsUntil(older.cloned().collect());
+    let partial = Migrator::new(source).await?;
+    partial.run(db).await.context("database migration failed")
+}
+
+/// A fixed list of migrations as a [`sqlx::migrate::MigrationSource`].
+#[derive(Debug)]
+struct MigrationsUntil(Vec<sqlx::migrate::Migration>);
+
+impl sqlx::migrate::MigrationSource<'static> for MigrationsUntil {
+    fn resolve(
+        self,
+    ) -> futures_util::future::BoxFuture<
+        'static,
+        Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+    > {
+        Box::pin(std::future::ready(Ok(self.0)))
+    }
 }
 
 /// Opens a write transaction (see the module's comment): `BEGIN IMMEDIATE` on SQLite, a

@@ -76,6 +76,8 @@ async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
         "DELETE FROM points_ledger WHERE member_id = $1",
         "DELETE FROM refunds WHERE order_id IN (SELECT id FROM orders WHERE member_id = $1)",
         "DELETE FROM orders WHERE member_id = $1",
+        // Its orders' triggers leave zeros behind (see `members::SPEND_PERIOD_MS`).
+        "DELETE FROM spend_periods WHERE member_id = $1",
         "DELETE FROM milestones_held WHERE member_id = $1",
         "DELETE FROM checkins WHERE member_id = $1",
         "DELETE FROM mall_redemptions WHERE member_id = $1",

@@ -175,15 +175,39 @@ pub async fn trailing_spend<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    Ok(sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
-         WHERE member_id = $1 AND paid_at_ms > $2 AND paid_at_ms <= $3",
+    let sql = format!("SELECT {}", trailing_spend_sql("$1", "$2", "$3"));
+    Ok(sqlx::query_scalar(&sql)
+        .bind(member_id)
+        .bind(from_ms)
+        .bind(at_ms)
+        .fetch_one(db)
+        .await?)
+}
+
+/// The width of a period of `spend_periods` (30 days; the migration
+/// `20261202000013_spend_periods` computes `paid_at_ms / 2592000000` in its triggers).
+pub const SPEND_PERIOD_MS: i64 = 2_592_000_000;
+
+/// The trailing spend of `member` over `(from, at]` (SQL expressions) as one SQL value.
+/// A member's year of orders is summed from `spend_periods` (the triggers on `orders`
+/// keep each period's Σ earn base − refunds) instead of order by order: the periods
+/// after `from`'s up to `at`'s, plus the orders of `from`'s period after `from`, minus
+/// those of `at`'s period after `at` (paid a little ahead of the server's clock, or
+/// later than a past `at`). So the sum reads about 13 periods and the orders of the
+/// window's first period, however many orders the year holds.
+pub fn trailing_spend_sql(member: &str, from: &str, at: &str) -> String {
+    let p = SPEND_PERIOD_MS;
+    let orders = format!(
+        "SELECT COALESCE(SUM(earn_base_fen - refunded_fen), 0) FROM orders \
+         WHERE member_id = {member}"
+    );
+    format!(
+        "CAST((SELECT COALESCE(SUM(spend_fen), 0) FROM spend_periods \
+             WHERE member_id = {member} AND period > {from} / {p} AND period <= {at} / {p}) \
+           + ({orders} AND paid_at_ms > {from} AND paid_at_ms < ({from} / {p} + 1) * {p}) \
+           - ({orders} AND paid_at_ms > {at} AND paid_at_ms < ({at} / {p} + 1) * {p}) \
+         AS BIGINT)"
     )
-    .bind(member_id)
-    .bind(from_ms)
-    .bind(at_ms)
-    .fetch_one(db)
-    .await?)
 }
 
 /// The start of the trailing window that ends at `at` (exclusive).
@@ -262,10 +286,9 @@ where
 /// (parameters), read back by [`sums_of`].
 pub fn sums_columns(member: &str, from: &str, at: &str, until: &str) -> String {
     let lots = format!("FROM point_lots WHERE member_id = {member} AND remaining > 0");
+    let trailing = trailing_spend_sql(member, from, at);
     format!(
-        "(SELECT CAST(COALESCE(SUM(earn_base_fen - refunded_fen), 0) AS BIGINT) FROM orders \
-           WHERE member_id = {member} AND paid_at_ms > {from} AND paid_at_ms <= {at}) \
-           AS trailing_spend, \
+        "{trailing} AS trailing_spend, \
          (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \
            AND expires_at_ms <= {at}) AS expired, \
          (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) {lots} \

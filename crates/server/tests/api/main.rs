@@ -25,6 +25,7 @@ mod quote;
 mod reliability;
 mod security;
 mod serve;
+mod spend_periods;
 mod staff;
 mod static_files;
 mod support;
