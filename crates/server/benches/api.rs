@@ -19,7 +19,7 @@ use serde_json::json;
 #[path = "support/http.rs"]
 mod http;
 
-use http::{measure, Request, CLIENTS, REQUESTS_PER_CLIENT};
+use http::{measure, Request, CLIENTS, READS_PER_CLIENT, REQUESTS_PER_CLIENT};
 
 const MEMBERS: usize = 20;
 /// The mall item every client redeems: 1 point, stock for every request, no limit.
@@ -48,10 +48,15 @@ fn main() {
 /// Every figure of one store: a server of its own on a fresh database.
 fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec<String> {
     let (base, bare, key, tokens, pool) = runtime.block_on(setup(url));
-    let measure = |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| {
-        format!("api {name}: {} ({store})", measure(make))
+    let figure = |name: &str, n: usize, make: &(dyn Fn(usize) -> Request + Sync)| {
+        format!("api {name}: {} ({store})", measure(n, make))
     };
-    let bare_figure = measure("bare axum handler (GET, JSON)", &|_| {
+    let write = |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| {
+        figure(name, REQUESTS_PER_CLIENT, make)
+    };
+    let read =
+        |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| figure(name, READS_PER_CLIENT, make);
+    let bare_figure = read("bare axum handler (GET, JSON)", &|_| {
         (
             ureq::http::Method::GET,
             format!("{bare}/"),
@@ -61,7 +66,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
         )
     });
     // The floor under every figure below: one round trip to the database per request.
-    let one_query = measure("bare handler, one query (SELECT 1)", &|_| {
+    let one_query = read("bare handler, one query (SELECT 1)", &|_| {
         (
             ureq::http::Method::GET,
             format!("{bare}/query"),
@@ -72,7 +77,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
     });
     let counter = AtomicUsize::new(0);
     let paid = chrono::Utc::now().fixed_offset().to_rfc3339();
-    let orders = measure("order ingestion (POST /api/v1/orders)", &|client| {
+    let orders = write("order ingestion (POST /api/v1/orders)", &|client| {
         let n = counter.fetch_add(1, Ordering::Relaxed);
         let body = json!({
             "order_id": format!("B-{n:07}"),
@@ -92,7 +97,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
             None,
         )
     });
-    let me = measure("GET /api/me", &|client| {
+    let me = read("GET /api/me", &|client| {
         let token = tokens[client % MEMBERS].clone();
         (
             ureq::http::Method::GET,
@@ -109,7 +114,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
     // After the orders, every member has points; all clients redeem the same item, so
     // every redemption contends for its stock row (and SQLite's one writer).
     let redeemed = AtomicUsize::new(0);
-    let redemptions = measure(
+    let redemptions = write(
         "mall redemption, one item (POST /api/mall/redeem)",
         &|client| {
             let n = redeemed.fetch_add(1, Ordering::Relaxed);

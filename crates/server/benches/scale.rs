@@ -165,7 +165,7 @@ async fn me_figures(db: db::Db, n: i64) -> http::Figures {
     ));
     let figures = tokio::task::spawn_blocking(move || {
         let next = AtomicU64::new(0);
-        http::measure(&|_| {
+        http::measure(http::READS_PER_CLIENT, &|_| {
             let k = next.fetch_add(1, Ordering::Relaxed) as usize % SAMPLE;
             (
                 ureq::http::Method::GET,
