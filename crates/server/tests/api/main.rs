@@ -26,6 +26,7 @@ mod reliability;
 mod security;
 mod serve;
 mod spend_periods;
+mod sqlite_plans;
 mod staff;
 mod static_files;
 mod support;
