@@ -139,10 +139,10 @@ async fn seed(url: &str, n: i64) -> db::Db {
         .execute(&pool)
         .await
         .expect("analyze");
-    // As `serve` does at start: keeps ANALYZE's figures but not its value samples (see
-    // `db::migrate`), which made every `GET /api/me` re-prepare its statement.
-    db::migrate(&pool).await.expect("start");
-    pool
+    // Opened again as `serve` opens it: keeps ANALYZE's figures but not its value samples
+    // (see `db::connect`), which made every `GET /api/me` re-prepare its statement.
+    pool.close().await;
+    db::connect(url).await.expect("the database, opened again")
 }
 
 /// `GET /api/me` for `SAMPLE` members spread evenly over the `n`.

@@ -118,6 +118,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
                 Ok(())
             })
         });
+    if backend == Backend::Sqlite && !in_memory {
+        forget_stat4_samples(&url)
+            .await
+            .with_context(|| format!("cannot open the database `{}`", redact(&url)))?;
+    }
     options
         .connect(&url)
         .await
@@ -137,6 +142,29 @@ async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
     ] {
         conn.execute(pragma).await?;
     }
+    Ok(())
+}
+
+/// Drops the value samples an `ANALYZE` leaves in `sqlite_stat4`, keeping its per-index
+/// figures (`sqlite_stat1`); run on a connection of its own before the pool opens, so
+/// that no connection of the pool has loaded them. Why: with samples present, SQLite
+/// re-prepares a statement whenever a value bound in a range on an indexed column
+/// changes, and every read and write here binds the current time in such a range (the
+/// trailing spend, the expiring points): each `GET /api/me` was parsed and planned again,
+/// 4× its cost, after one `ANALYZE`. Our statements look members up by key, where the
+/// samples change no plan.
+async fn forget_stat4_samples(url: &str) -> anyhow::Result<()> {
+    let mut conn = AnyConnection::connect(url).await?;
+    let analyzed: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'")
+            .fetch_optional(&mut conn)
+            .await?;
+    if analyzed.is_some() {
+        sqlx::query("DELETE FROM sqlite_stat4")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
     Ok(())
 }
 
@@ -190,30 +218,7 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
     migrator(db)
         .run(db)
         .await
-        .context("database migration failed")?;
-    if backend(db) == Backend::Sqlite {
-        forget_stat4_samples(db).await?;
-    }
-    Ok(())
-}
-
-/// Drops the value samples an `ANALYZE` leaves in `sqlite_stat4`, keeping its per-index
-/// figures (`sqlite_stat1`). Why: with samples present, SQLite re-prepares a statement
-/// whenever a value bound in a range on an indexed column changes, and every read and
-/// write here binds the current time in such a range (the trailing spend, the expiring
-/// points): each `GET /api/me` was parsed and planned again, 4× its cost, after one
-/// `ANALYZE`. Our statements look members up by key, where samples change no plan.
-async fn forget_stat4_samples(db: &Db) -> anyhow::Result<()> {
-    let analyzed: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'")
-            .fetch_optional(db)
-            .await?;
-    if analyzed.is_some() {
-        sqlx::query("DELETE FROM sqlite_stat4").execute(db).await?;
-        // Reloads the statistics into every connection's schema.
-        sqlx::query("ANALYZE sqlite_schema").execute(db).await?;
-    }
-    Ok(())
+        .context("database migration failed")
 }
 
 fn migrator(db: &Db) -> &'static Migrator {

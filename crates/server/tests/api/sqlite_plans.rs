@@ -1,8 +1,8 @@
 //! After an `ANALYZE` (an operator's, or SQLite's own `PRAGMA optimize`), SQLite keeps
 //! value samples that make it re-prepare a statement whenever a bound range value
 //! changes, and every request binds the current time in such ranges. The server drops
-//! those samples at start (`db::migrate`): the same statement with a new time must then
-//! run without being prepared again.
+//! those samples when it opens the database (`db::connect`): the same statement with a
+//! new time must then run without being prepared again.
 
 use member_center::db::{self, members, Backend};
 use rusqlite::StatementStatus;
@@ -54,10 +54,10 @@ async fn a_new_time_does_not_prepare_the_statement_again_after_analyze() {
     // What the samples do (and that this test sees it).
     assert!(reprepares(&path, &member) > 0);
     // A server starting on that database.
-    db::migrate(&db).await.unwrap();
+    let restarted = db::connect(&format!("sqlite://{path}")).await.unwrap();
     assert_eq!(reprepares(&path, &member), 0);
     let stat1: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1")
-        .fetch_one(&db)
+        .fetch_one(&restarted)
         .await
         .unwrap();
     assert!(stat1 > 0, "ANALYZE's per-index figures are kept");
