@@ -7,6 +7,7 @@ use member_center::db::members::{self, SPEND_PERIOD_MS};
 use member_center::db::{self, Db};
 
 use crate::helpers::test_database_url;
+use crate::support::insert_order;
 
 const DAY_MS: i64 = 86_400_000;
 const YEAR_MS: i64 = 365 * DAY_MS;
@@ -26,21 +27,6 @@ impl Lcg {
             .wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) % n as u64) as i64
     }
-}
-
-async fn insert_order(db: &Db, id: &str, member: &str, paid_at_ms: i64, fen: i64) {
-    sqlx::query(
-        "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
-           payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
-         VALUES ($1, $2, 'test', $3, $4, $4, 0, 0, '{}', '{}', $3)",
-    )
-    .bind(id)
-    .bind(member)
-    .bind(paid_at_ms)
-    .bind(fen)
-    .execute(db)
-    .await
-    .expect("an order");
 }
 
 /// `count` orders for each member at random times over two years around [`BASE_MS`] (and

@@ -8,6 +8,7 @@ use member_center::db::{self, members, Backend};
 use rusqlite::StatementStatus;
 
 use crate::helpers::{test_database, test_database_url};
+use crate::support::insert_order;
 
 /// The trailing spend at three successive instants on one prepared statement: how many
 /// times SQLite prepared it again.
@@ -38,17 +39,8 @@ async fn a_new_time_does_not_prepare_the_statement_again_after_analyze() {
         .await
         .unwrap();
     for i in 0..400_i64 {
-        sqlx::query(
-            "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
-               payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
-             VALUES ($1, $2, 'test', $3, 100, 100, 0, 0, '{}', '{}', $3)",
-        )
-        .bind(format!("o-{i}"))
-        .bind(&member)
-        .bind(1_700_000_000_000 + i * 200_000_000)
-        .execute(&db)
-        .await
-        .unwrap();
+        let paid_at_ms = 1_700_000_000_000 + i * 200_000_000;
+        insert_order(&db, &format!("o-{i}"), &member, paid_at_ms, 100).await;
     }
     sqlx::query("ANALYZE").execute(&db).await.unwrap();
     // What the samples do (and that this test sees it).

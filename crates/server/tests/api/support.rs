@@ -166,3 +166,26 @@ pub async fn members_with(
     tx.commit().await.unwrap();
     out
 }
+
+/// An order row written straight into the table (no quote, no ledger): for the tests of
+/// what storage derives from orders. `paid_at_ms` doubles as the time received.
+pub async fn insert_order(
+    db: &member_center::db::Db,
+    id: &str,
+    member: &str,
+    paid_at_ms: i64,
+    fen: i64,
+) {
+    sqlx::query(
+        "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
+           payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
+         VALUES ($1, $2, 'test', $3, $4, $4, 0, 0, '{}', '{}', $3)",
+    )
+    .bind(id)
+    .bind(member)
+    .bind(paid_at_ms)
+    .bind(fen)
+    .execute(db)
+    .await
+    .expect("an order");
+}
