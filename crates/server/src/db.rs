@@ -118,15 +118,11 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
                 Ok(())
             })
         });
+    let cannot_open = || format!("cannot open the database `{}`", redact(&url));
     if backend == Backend::Sqlite && !in_memory {
-        forget_stat4_samples(&url)
-            .await
-            .with_context(|| format!("cannot open the database `{}`", redact(&url)))?;
+        forget_stat4_samples(&url).await.with_context(cannot_open)?;
     }
-    options
-        .connect(&url)
-        .await
-        .with_context(|| format!("cannot open the database `{}`", redact(&url)))
+    options.connect(&url).await.with_context(cannot_open)
 }
 
 /// WAL (readers never block the writer), durable-enough syncing with WAL, foreign keys,

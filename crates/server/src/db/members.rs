@@ -1,6 +1,8 @@
 //! Members: registration, their state as the quote sees it (the snapshot), their wallets,
 //! and the demo members.
 
+use std::sync::LazyLock;
+
 use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::quote::MemberSnapshot;
@@ -82,11 +84,14 @@ pub(super) fn member_row(r: &impl Columns) -> anyhow::Result<MemberRow> {
 
 /// The [`MEMBER_COLUMNS`] of the member whose session has the token hash `$1` and is live
 /// at `$2` (ms), the member not deleted: [`by_session`], and the home's query (`db::home`).
-pub(super) fn session_member_sql() -> String {
-    format!(
-        "SELECT {MEMBER_COLUMNS} FROM members WHERE deleted_at_ms IS NULL AND id = \
-           (SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)"
-    )
+pub(super) fn session_member_sql() -> &'static str {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE deleted_at_ms IS NULL AND id = \
+               (SELECT member_id FROM sessions WHERE token_sha256 = $1 AND expires_at_ms > $2)"
+        )
+    });
+    &SQL
 }
 
 /// A member that exists and is not deleted.
@@ -104,7 +109,7 @@ where
 /// not expired at `now_ms`, the member not deleted): the session and the member's row in
 /// one round trip.
 pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Option<MemberRow>> {
-    let row = sqlx::query(&session_member_sql())
+    let row = sqlx::query(session_member_sql())
         .bind(crate::clock::sha256_hex(&[token.as_bytes()]))
         .bind(now_ms)
         .fetch_optional(db)
@@ -175,8 +180,9 @@ pub async fn trailing_spend<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT {}", trailing_spend_sql("$1", "$2", "$3"));
-    Ok(sqlx::query_scalar(&sql)
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {}", trailing_spend_sql("$1", "$2", "$3")));
+    Ok(sqlx::query_scalar(&SQL)
         .bind(member_id)
         .bind(from_ms)
         .bind(at_ms)
@@ -270,8 +276,9 @@ pub async fn sums<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT {}", sums_columns("$1", "$2", "$3", "$4"));
-    let row = sqlx::query(&sql)
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {}", sums_columns("$1", "$2", "$3", "$4")));
+    let row = sqlx::query(&SQL)
         .bind(member_id)
         .bind(ms(&window_start(at)))
         .bind(ms(at))
