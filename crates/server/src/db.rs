@@ -21,6 +21,7 @@ pub mod checkins;
 pub mod columns;
 pub mod coupons;
 pub mod demo;
+pub mod exec;
 pub mod export;
 pub mod home;
 pub mod invites;
@@ -34,12 +35,18 @@ pub mod phone_claims;
 pub mod sqlite_reads;
 pub mod stores;
 
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
 use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection as _, Executor};
+
+use crate::args;
+use exec::Exec;
 
 pub type Db = AnyPool;
 pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
@@ -128,17 +135,50 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
 /// WAL (readers never block the writer), durable-enough syncing with WAL, foreign keys,
 /// and a writer that waits for another instead of failing at once with SQLITE_BUSY.
 async fn sqlite_pragmas(conn: &mut AnyConnection) -> Result<(), sqlx::Error> {
-    let mmap = format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES}");
-    for pragma in [
-        "PRAGMA journal_mode = WAL",
-        "PRAGMA synchronous = NORMAL",
-        "PRAGMA foreign_keys = ON",
-        "PRAGMA busy_timeout = 10000",
-        &mmap,
-    ] {
-        conn.execute(pragma).await?;
+    for pragma in sqlite_pragma_statements() {
+        conn.execute(pragma.as_str()).await?;
     }
     Ok(())
+}
+
+/// What [`sqlite_pragmas`] runs on every connection, the order writer's own included.
+fn sqlite_pragma_statements() -> [String; 5] {
+    [
+        "PRAGMA journal_mode = WAL".into(),
+        "PRAGMA synchronous = NORMAL".into(),
+        "PRAGMA foreign_keys = ON".into(),
+        "PRAGMA busy_timeout = 10000".into(),
+        format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES}"),
+    ]
+}
+
+/// The file of `db` when it is an SQLite file (not in memory): where the connections
+/// that bypass sqlx open it ([`sqlite_reads`], the order writer).
+pub fn sqlite_file(db: &Db) -> Option<PathBuf> {
+    if backend(db) != Backend::Sqlite {
+        return None;
+    }
+    let url = db.connect_options().database_url.to_string();
+    if is_sqlite_memory(&url) {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(&url).ok()?;
+    Some(options.get_filename().to_path_buf())
+}
+
+/// A read-write rusqlite connection to the SQLite file at `path`, set up as the pool's
+/// connections are: for a writer that runs its statements on a thread of its own.
+pub fn open_sqlite_writer(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(path, flags)?;
+    for pragma in sqlite_pragma_statements() {
+        // `journal_mode` answers with a row: read as a query, whatever it returns.
+        conn.query_row(&pragma, [], |_| Ok(())).or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(()),
+            e => Err(e),
+        })?;
+    }
+    Ok(conn)
 }
 
 /// Drops the value samples an `ANALYZE` leaves in `sqlite_stat4`, keeping its per-index
@@ -260,15 +300,14 @@ pub async fn begin_write(db: &Db) -> Result<Tx<'static>, sqlx::Error> {
 
 /// Serializes writes about one member (see the module's comment). Returns false when the
 /// member does not exist (or was deleted).
-pub async fn lock_member(tx: &mut Tx<'_>, member_id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE members SET lock_version = lock_version + 1 \
-         WHERE id = $1 AND deleted_at_ms IS NULL",
-    )
-    .bind(member_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+pub async fn lock_member(tx: &mut impl Exec, member_id: &str) -> Result<bool, sqlx::Error> {
+    let changed = tx.run(
+            "UPDATE members SET lock_version = lock_version + 1 \
+             WHERE id = $1 AND deleted_at_ms IS NULL",
+            args![member_id],
+        )
+        .await?;
+    Ok(changed == 1)
 }
 
 /// Like [`lock_member`], whatever the member's state: a deleted member's orders can still

@@ -220,7 +220,7 @@ impl<'a> MemberNamed<'a> {
     async fn resolve(self, db: &Db) -> Outcome<String> {
         match self {
             MemberNamed::Id(id) => Ok(id.to_owned()),
-            MemberNamed::Phone(phone) => Ok(members::id_by_phone(db, phone.as_str())
+            MemberNamed::Phone(phone) => Ok(members::id_by_phone(&mut &*db, phone.as_str())
                 .await?
                 .ok_or(Refusal::MemberNotFound)?),
         }

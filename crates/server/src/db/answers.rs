@@ -1,6 +1,9 @@
 //! Answers kept for idempotent writes: orders, refunds, mall redemptions and staff grants
 //! each store the hash of the request and the answer given, under the id the caller chose.
 
+use super::exec::Exec;
+use crate::args;
+
 /// The tables that keep answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AnswerTable {
@@ -11,35 +14,39 @@ pub enum AnswerTable {
 }
 
 impl AnswerTable {
-    fn name(self) -> &'static str {
+    /// The query of [`stored`] (written once: a statement is prepared by its text).
+    fn stored_sql(self) -> &'static str {
         match self {
-            AnswerTable::Orders => "orders",
-            AnswerTable::Refunds => "refunds",
-            AnswerTable::MallRedemptions => "mall_redemptions",
-            AnswerTable::AuditLog => "audit_log",
+            AnswerTable::Orders => "SELECT request_sha256, response FROM orders WHERE id = $1",
+            AnswerTable::Refunds => "SELECT request_sha256, response FROM refunds WHERE id = $1",
+            AnswerTable::MallRedemptions => {
+                "SELECT request_sha256, response FROM mall_redemptions WHERE id = $1"
+            }
+            AnswerTable::AuditLog => {
+                "SELECT request_sha256, response FROM audit_log WHERE id = $1"
+            }
         }
     }
 }
 
 /// What was recorded under an id: the request's hash and the answer as JSON.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub struct StoredAnswer {
     pub request_sha256: String,
     pub response: String,
 }
 
 /// The answer stored under `id`, if any.
-pub async fn stored<'e, E>(
-    db: E,
+pub async fn stored(
+    db: &mut impl Exec,
     table: AnswerTable,
     id: &str,
-) -> sqlx::Result<Option<StoredAnswer>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let sql = format!(
-        "SELECT request_sha256, response FROM {} WHERE id = $1",
-        table.name()
-    );
-    sqlx::query_as(&sql).bind(id).fetch_optional(db).await
+) -> sqlx::Result<Option<StoredAnswer>> {
+    db.optional(table.stored_sql(), args![id], |r| {
+        Ok(StoredAnswer {
+            request_sha256: r.text_required("request_sha256")?,
+            response: r.text_required("response")?,
+        })
+    })
+    .await
 }

@@ -10,8 +10,10 @@ use rules::Program;
 use rules::Text;
 
 use super::columns::Columns;
+use super::exec::Exec;
 use super::phone_claims::{self, Claim};
 use super::Tx;
+use crate::args;
 use crate::clock::random_token;
 use contract::coupons::{CouponStatus, WalletCoupon};
 use contract::me::CouponCounts;
@@ -177,35 +179,31 @@ pub async fn on_date(
 /// Marks a coupon used by an order; false when it is not this member's unused coupon (a
 /// concurrent order used it first).
 pub async fn mark_used(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     coupon_id: &str,
     order_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE coupons SET used_at = $1, used_order_id = $2 \
-         WHERE id = $3 AND member_id = $4 AND used_at IS NULL",
-    )
-    .bind(now.to_rfc3339())
-    .bind(order_id)
-    .bind(coupon_id)
-    .bind(member_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let changed = tx.run(
+            "UPDATE coupons SET used_at = $1, used_order_id = $2 \
+             WHERE id = $3 AND member_id = $4 AND used_at IS NULL",
+            args![&now.to_rfc3339(), order_id, coupon_id, member_id],
+        )
+        .await?;
+    Ok(changed == 1)
 }
 
 /// Whether this member has used this coupon.
-pub async fn is_used(tx: &mut Tx<'_>, member_id: &str, coupon_id: &str) -> sqlx::Result<bool> {
-    let used: i64 = sqlx::query_scalar(
-        "SELECT CAST(COUNT(*) AS BIGINT) FROM coupons \
-         WHERE id = $1 AND member_id = $2 AND used_at IS NOT NULL",
-    )
-    .bind(coupon_id)
-    .bind(member_id)
-    .fetch_one(&mut **tx)
-    .await?;
+pub async fn is_used(tx: &mut impl Exec, member_id: &str, coupon_id: &str) -> sqlx::Result<bool> {
+    let used = tx
+        .one(
+            "SELECT CAST(COUNT(*) AS BIGINT) AS used FROM coupons \
+             WHERE id = $1 AND member_id = $2 AND used_at IS NOT NULL",
+            args![coupon_id, member_id],
+            |r| r.int_required("used"),
+        )
+        .await?;
     Ok(used > 0)
 }
 
@@ -271,7 +269,7 @@ pub fn sort_wallet(coupons: &mut [WalletCoupon]) {
 /// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now`; `None` when the
 /// row has none (a member without coupons, read with a `LEFT JOIN`).
 pub fn wallet_coupon(
-    r: &impl Columns,
+    r: &(impl Columns + ?Sized),
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<Option<WalletCoupon>> {
     let Some(id) = r.text("c_id")? else {

@@ -182,12 +182,12 @@ pub async fn demo_members(
             .await?;
     let mut members = vec![];
     for id in ids {
-        let Some(row) = get(db, &id).await? else {
+        let Some(row) = get(&mut &*db, &id).await? else {
             continue;
         };
         let mut conn = db.acquire().await?;
         members.push(Member {
-            snapshot: snapshot(&mut conn, program, &row, now, None).await?,
+            snapshot: snapshot(&mut *conn, program, &row, now, None).await?,
             id: row.id,
             nickname: row.nickname,
         });

@@ -36,7 +36,7 @@ pub async fn document(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<Option<Value>> {
     let offset = program.offset();
-    let Some(member) = members::get(db, member_id).await? else {
+    let Some(member) = members::get(&mut &*db, member_id).await? else {
         return Ok(None);
     };
     let orders = rows(

@@ -10,7 +10,9 @@ use sqlx::Row as _;
 
 pub use contract::points::{Direction, Entry, EntryKind};
 
-use super::Tx;
+use super::columns::Columns;
+use super::exec::Exec;
+use crate::args;
 use crate::clock::{from_ms, ms};
 
 /// Where an entry comes from, for the history screen and the export.
@@ -22,7 +24,7 @@ pub struct Source<'a> {
 
 /// Adds `points` (> 0) at `at`: repays the debt first, opens a lot for the rest.
 pub async fn credit(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     program: &Program,
     member_id: &str,
     kind: EntryKind,
@@ -37,15 +39,12 @@ pub async fn credit(
     let c = ledger::credit(debt, points);
     let entry_id = append(tx, member_id, kind, points, -c.repaid, at, source).await?;
     if c.opens_lot.is_positive() {
-        sqlx::query(
+        let expires_at_ms = ms(&program.points.expire_at(&program.time_zone, at));
+        tx.run(
             "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
              VALUES ($1, $2, $3, $4)",
+            args![member_id, entry_id, c.opens_lot, expires_at_ms],
         )
-        .bind(member_id)
-        .bind(entry_id)
-        .bind(c.opens_lot)
-        .bind(ms(&program.points.expire_at(&program.time_zone, at)))
-        .execute(&mut **tx)
         .await?;
     }
     Ok(())
@@ -54,7 +53,7 @@ pub async fn credit(
 /// Takes `points` (> 0) at `at`: spends open lots earliest expiry first; what they don't
 /// cover becomes debt (the balance goes negative).
 pub async fn debit(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     kind: EntryKind,
     points: Points,
@@ -67,11 +66,11 @@ pub async fn debit(
     let lots = open_lots(tx, member_id).await?;
     let d = ledger::debit(&lots, points, ms(at));
     for (lot_id, remaining) in d.lots {
-        sqlx::query("UPDATE point_lots SET remaining = $1 WHERE id = $2")
-            .bind(remaining)
-            .bind(lot_id)
-            .execute(&mut **tx)
-            .await?;
+        tx.run(
+            "UPDATE point_lots SET remaining = $1 WHERE id = $2",
+            args![remaining, lot_id],
+        )
+        .await?;
     }
     append(tx, member_id, kind, -points, d.shortfall, at, source).await?;
     Ok(())
@@ -80,36 +79,32 @@ pub async fn debit(
 /// Records the expiry of every lot expired at `now`: one `expire` entry per lot, at the
 /// lot's own expiry instant. Run first by every write about the member and by the job.
 pub async fn expire_due(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     program: &Program,
     member_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    let rows = sqlx::query(
-        "SELECT id, remaining, expires_at_ms FROM point_lots \
-         WHERE member_id = $1 AND remaining > 0 AND expires_at_ms <= $2 \
-         ORDER BY expires_at_ms, id",
-    )
-    .bind(member_id)
-    .bind(ms(now))
-    .fetch_all(&mut **tx)
-    .await?;
-    for row in rows {
-        let (id, remaining, expires): (i64, Points, i64) = (
-            row.try_get("id")?,
-            row.try_get("remaining")?,
-            row.try_get("expires_at_ms")?,
-        );
-        sqlx::query("UPDATE point_lots SET remaining = 0 WHERE id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        let at = from_ms(expires, program.offset());
+    let due = tx
+        .all(
+            "SELECT id, remaining, expires_at_ms FROM point_lots \
+             WHERE member_id = $1 AND remaining > 0 AND expires_at_ms <= $2 \
+             ORDER BY expires_at_ms, id",
+            args![member_id, ms(now)],
+            lot,
+        )
+        .await?;
+    for lot in due {
+        tx.run(
+            "UPDATE point_lots SET remaining = 0 WHERE id = $1",
+            args![lot.id],
+        )
+        .await?;
+        let at = from_ms(lot.expires_at_ms, program.offset());
         append(
             tx,
             member_id,
             EntryKind::Expire,
-            -remaining,
+            -lot.remaining,
             Points(0),
             &at,
             Source::default(),
@@ -123,7 +118,7 @@ pub async fn expire_due(
 /// `debt_delta` (in the same statement: one round trip); returns the entry id.
 #[allow(clippy::too_many_arguments)] // each is one fact of the entry
 async fn append(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     kind: EntryKind,
     points: Points,
@@ -131,57 +126,62 @@ async fn append(
     at: &DateTime<FixedOffset>,
     source: Source<'_>,
 ) -> anyhow::Result<i64> {
-    let balance: Points = sqlx::query_scalar(
-        "UPDATE members SET points_balance = points_balance + $1, \
-           points_debt = points_debt + $2 WHERE id = $3 RETURNING points_balance",
-    )
-    .bind(points)
-    .bind(debt_delta)
-    .bind(member_id)
-    .fetch_one(&mut **tx)
-    .await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO points_ledger (member_id, kind, points, balance_after, order_id, \
-           refund_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(member_id)
-    .bind(kind.as_str())
-    .bind(points)
-    .bind(balance)
-    .bind(source.order_id)
-    .bind(source.refund_id)
-    .bind(ms(at))
-    .fetch_one(&mut **tx)
-    .await?;
+    let balance = tx
+        .one(
+            "UPDATE members SET points_balance = points_balance + $1, \
+               points_debt = points_debt + $2 WHERE id = $3 RETURNING points_balance",
+            args![points, debt_delta, member_id],
+            |r| r.int_required("points_balance"),
+        )
+        .await?;
+    let id = tx
+        .one(
+            "INSERT INTO points_ledger (member_id, kind, points, balance_after, order_id, \
+               refund_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            args![
+                member_id,
+                kind.as_str(),
+                points,
+                balance,
+                source.order_id,
+                source.refund_id,
+                ms(at)
+            ],
+            |r| r.int_required("id"),
+        )
+        .await?;
     Ok(id)
 }
 
-async fn debt(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Points> {
-    Ok(
-        sqlx::query_scalar("SELECT points_debt FROM members WHERE id = $1")
-            .bind(member_id)
-            .fetch_one(&mut **tx)
-            .await?,
-    )
+async fn debt(tx: &mut impl Exec, member_id: &str) -> anyhow::Result<Points> {
+    let debt = tx
+        .one(
+            "SELECT points_debt FROM members WHERE id = $1",
+            args![member_id],
+            |r| r.int_required("points_debt"),
+        )
+        .await?;
+    Ok(Points(debt))
 }
 
-async fn open_lots(tx: &mut Tx<'_>, member_id: &str) -> anyhow::Result<Vec<Lot>> {
-    let rows = sqlx::query(
-        "SELECT id, remaining, expires_at_ms FROM point_lots \
-         WHERE member_id = $1 AND remaining > 0 ORDER BY expires_at_ms, id",
-    )
-    .bind(member_id)
-    .fetch_all(&mut **tx)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Lot {
-                id: r.try_get("id")?,
-                remaining: r.try_get("remaining")?,
-                expires_at_ms: r.try_get("expires_at_ms")?,
-            })
-        })
-        .collect()
+async fn open_lots(tx: &mut impl Exec, member_id: &str) -> anyhow::Result<Vec<Lot>> {
+    Ok(tx
+        .all(
+            "SELECT id, remaining, expires_at_ms FROM point_lots \
+             WHERE member_id = $1 AND remaining > 0 ORDER BY expires_at_ms, id",
+            args![member_id],
+            lot,
+        )
+        .await?)
+}
+
+/// A lot read with its `id, remaining, expires_at_ms`.
+fn lot(r: &dyn Columns) -> anyhow::Result<Lot> {
+    Ok(Lot {
+        id: r.int_required("id")?,
+        remaining: Points(r.int_required("remaining")?),
+        expires_at_ms: r.int_required("expires_at_ms")?,
+    })
 }
 
 /// Entries newest first, before the entry id `before` (the cursor), at most `limit`.

@@ -8,10 +8,11 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::quote::MemberSnapshot;
 use rules::Text;
 use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
-use sqlx::Row as _;
 
 use super::columns::Columns;
+use super::exec::Exec;
 use super::{Db, Tx};
+use crate::args;
 use crate::clock::{ms, random_token};
 
 /// A coupon in a wallet: what the quote needs, plus what the wallet screen shows.
@@ -49,7 +50,7 @@ const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_
     below_count, checkin_date, checkin_streak, \
     consent_version, consent_at_ms, created_at_ms";
 
-pub(super) fn member_row(r: &impl Columns) -> anyhow::Result<MemberRow> {
+pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRow> {
     let date = |name: &str| -> anyhow::Result<Option<NaiveDate>> {
         r.text(name)?
             .map(|t| t.parse::<NaiveDate>())
@@ -95,14 +96,13 @@ pub(super) fn session_member_sql() -> &'static str {
 }
 
 /// A member that exists and is not deleted.
-pub async fn get<'e, E>(db: E, member_id: &str) -> anyhow::Result<Option<MemberRow>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let sql =
-        format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1 AND deleted_at_ms IS NULL");
-    let row = sqlx::query(&sql).bind(member_id).fetch_optional(db).await?;
-    row.as_ref().map(member_row).transpose()
+pub async fn get(db: &mut impl Exec, member_id: &str) -> anyhow::Result<Option<MemberRow>> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!("SELECT {MEMBER_COLUMNS} FROM members WHERE id = $1 AND deleted_at_ms IS NULL")
+    });
+    Ok(db
+        .optional(&SQL, args![member_id], |r| member_row(r))
+        .await?)
 }
 
 /// The member of a session token, with the checks of `auth::session_member` (the session
@@ -118,16 +118,14 @@ pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Opt
 }
 
 /// The member id of a phone (E.164), if registered.
-pub async fn id_by_phone<'e, E>(db: E, phone: &str) -> anyhow::Result<Option<String>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    Ok(
-        sqlx::query_scalar("SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL")
-            .bind(phone)
-            .fetch_optional(db)
-            .await?,
-    )
+pub async fn id_by_phone(db: &mut impl Exec, phone: &str) -> anyhow::Result<Option<String>> {
+    Ok(db
+        .optional(
+            "SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL",
+            args![phone],
+            |r| r.text_required("id"),
+        )
+        .await?)
 }
 
 /// The member with this phone for staff: never a demo member, never an erased one.
@@ -171,23 +169,20 @@ pub async fn register(
 
 /// Trailing qualifying spend at `at`: Σ earn base less refunds of orders paid in
 /// (at − window, at], window = 365 days.
-pub async fn trailing_spend<'e, E>(
-    db: E,
+pub async fn trailing_spend(
+    db: &mut impl Exec,
     member_id: &str,
     from_ms: i64,
     at_ms: i64,
-) -> anyhow::Result<Fen>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> anyhow::Result<Fen> {
     static SQL: LazyLock<String> =
-        LazyLock::new(|| format!("SELECT {}", trailing_spend_sql("$1", "$2", "$3")));
-    Ok(sqlx::query_scalar(&SQL)
-        .bind(member_id)
-        .bind(from_ms)
-        .bind(at_ms)
-        .fetch_one(db)
-        .await?)
+        LazyLock::new(|| format!("SELECT {} AS spend", trailing_spend_sql("$1", "$2", "$3")));
+    let spend = db
+        .one(&SQL, args![member_id, from_ms, at_ms], |r| {
+            r.int_required("spend")
+        })
+        .await?;
+    Ok(Fen(spend))
 }
 
 /// The width of a period of `spend_periods` (30 days; the migration
@@ -222,34 +217,31 @@ pub fn window_start(at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
 }
 
 /// The coupons not used yet (expired ones included: the quote tells them apart by time).
-pub async fn unused_coupons<'e, E>(db: E, member_id: &str) -> anyhow::Result<Vec<Coupon>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let rows = sqlx::query(
-        "SELECT id, kind, valid_from, valid_until, \
-           CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only \
-         FROM coupons WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
-    )
-    .bind(member_id)
-    .fetch_all(db)
-    .await?;
-    rows.iter().map(coupon).collect()
+pub async fn unused_coupons(db: &mut impl Exec, member_id: &str) -> anyhow::Result<Vec<Coupon>> {
+    Ok(db
+        .all(
+            "SELECT id, kind, valid_from, valid_until, \
+               CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only \
+             FROM coupons WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
+            args![member_id],
+            coupon,
+        )
+        .await?)
 }
 
-fn coupon(r: &super::Row) -> anyhow::Result<Coupon> {
-    let id: String = r.try_get("id")?;
+fn coupon(r: &dyn Columns) -> anyhow::Result<Coupon> {
+    let id = r.text_required("id")?;
     let at = |text: String| {
         DateTime::parse_from_rfc3339(&text).with_context(|| format!("coupon {id}: time"))
     };
-    let kind: String = r.try_get("kind")?;
+    let kind = r.text_required("kind")?;
     let kind: CouponKind =
         serde_json::from_str(&kind).with_context(|| format!("coupon {id}: kind"))?;
     Ok(Coupon {
         kind,
-        valid_from: at(r.try_get("valid_from")?)?,
-        valid_until: at(r.try_get("valid_until")?)?,
-        first_order_only: r.try_get::<i64, _>("first_order_only")? != 0,
+        valid_from: at(r.text_required("valid_from")?)?,
+        valid_until: at(r.text_required("valid_until")?)?,
+        first_order_only: r.int_required("first_order_only")? != 0,
         id,
     })
 }
@@ -267,25 +259,18 @@ pub struct Sums {
     pub expiring: Option<(Points, i64)>,
 }
 
-pub async fn sums<'e, E>(
-    db: E,
+pub async fn sums(
+    db: &mut impl Exec,
     member_id: &str,
     at: &DateTime<FixedOffset>,
     warn_until: &DateTime<FixedOffset>,
-) -> anyhow::Result<Sums>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> anyhow::Result<Sums> {
     static SQL: LazyLock<String> =
         LazyLock::new(|| format!("SELECT {}", sums_columns("$1", "$2", "$3", "$4")));
-    let row = sqlx::query(&SQL)
-        .bind(member_id)
-        .bind(ms(&window_start(at)))
-        .bind(ms(at))
-        .bind(ms(warn_until))
-        .fetch_one(db)
-        .await?;
-    sums_of(&row)
+    let (from, at, until) = (ms(&window_start(at)), ms(at), ms(warn_until));
+    Ok(db
+        .one(&SQL, args![member_id, from, at, until], |r| sums_of(r))
+        .await?)
 }
 
 /// The select list of [`Sums`] for the member `member` (an SQL expression: a parameter,
@@ -306,7 +291,7 @@ pub fn sums_columns(member: &str, from: &str, at: &str, until: &str) -> String {
 }
 
 /// The [`Sums`] of a row read with [`sums_columns`].
-pub fn sums_of(row: &impl Columns) -> anyhow::Result<Sums> {
+pub fn sums_of(row: &(impl Columns + ?Sized)) -> anyhow::Result<Sums> {
     let expiring = Points(row.int_required("expiring")?);
     Ok(Sums {
         trailing_spend: Fen(row.int_required("trailing_spend")?),
@@ -323,14 +308,14 @@ pub fn sums_of(row: &impl Columns) -> anyhow::Result<Sums> {
 /// given ([`rules::coupon::quotable_wallet`]: those valid then, and `named`, the coupon the
 /// order names).
 pub async fn snapshot(
-    conn: &mut sqlx::AnyConnection,
+    conn: &mut impl Exec,
     program: &Program,
     member: &MemberRow,
     at: &DateTime<FixedOffset>,
     named: Option<&str>,
 ) -> anyhow::Result<MemberSnapshot> {
-    let sums = sums(&mut *conn, &member.id, at, at).await?;
-    let unused = unused_coupons(&mut *conn, &member.id).await?;
+    let sums = sums(conn, &member.id, at, at).await?;
+    let unused = unused_coupons(conn, &member.id).await?;
     Ok(snapshot_of(program, member, at, named, &sums, unused))
 }
 
@@ -361,27 +346,33 @@ pub fn snapshot_of(
 
 /// Puts a coupon in a member's wallet.
 pub async fn insert_coupon(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     c: &WalletCoupon,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    sqlx::query(
+    let kind = serde_json::to_string(&c.coupon.kind)?;
+    let (valid_from, valid_until) = (
+        c.coupon.valid_from.to_rfc3339(),
+        c.coupon.valid_until.to_rfc3339(),
+    );
+    tx.run(
         "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
            valid_until, first_order_only, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        args![
+            &c.coupon.id,
+            member_id,
+            &kind,
+            &c.title.zh,
+            &c.title.en,
+            c.source.as_str(),
+            &valid_from,
+            &valid_until,
+            c.coupon.first_order_only,
+            &now.to_rfc3339()
+        ],
     )
-    .bind(&c.coupon.id)
-    .bind(member_id)
-    .bind(serde_json::to_string(&c.coupon.kind)?)
-    .bind(&c.title.zh)
-    .bind(&c.title.en)
-    .bind(c.source.as_str())
-    .bind(c.coupon.valid_from.to_rfc3339())
-    .bind(c.coupon.valid_until.to_rfc3339())
-    .bind(c.coupon.first_order_only)
-    .bind(now.to_rfc3339())
-    .execute(&mut **tx)
     .await
     .with_context(|| format!("coupon {}", c.coupon.id))?;
     Ok(())
@@ -449,22 +440,18 @@ pub async fn erase_personal_data(
 /// After an order: the tier it leads to, the new lifetime spend, and no longer a first
 /// order. An upgrade starts the downgrade count afresh: "below" was about the old tier.
 pub async fn after_order(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     tier: &TierId,
     lifetime_spend_fen: Fen,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    tx.run(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
            below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
            updated_at = $3 WHERE id = $4",
+        args![tier.as_str(), lifetime_spend_fen, &now.to_rfc3339(), member_id],
     )
-    .bind(tier.as_str())
-    .bind(lifetime_spend_fen)
-    .bind(now.to_rfc3339())
-    .bind(member_id)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

@@ -4,7 +4,9 @@
 
 use rules::{Fen, Points};
 
+use super::exec::Exec;
 use super::{Db, Tx};
+use crate::args;
 
 /// An order as recorded.
 pub struct NewOrder<'a> {
@@ -23,26 +25,27 @@ pub struct NewOrder<'a> {
     pub received_at_ms: i64,
 }
 
-pub async fn insert(tx: &mut Tx<'_>, o: &NewOrder<'_>) -> sqlx::Result<()> {
-    sqlx::query(
+pub async fn insert(tx: &mut impl Exec, o: &NewOrder<'_>) -> sqlx::Result<()> {
+    tx.run(
         "INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
            payable_fen, refundable_points, points_used, coupon_id, quote, response, \
            received_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        args![
+            o.id,
+            o.member_id,
+            o.request_sha256,
+            o.paid_at_ms,
+            o.earn_base_fen,
+            o.payable_fen,
+            o.refundable_points,
+            o.points_used,
+            o.coupon_id,
+            &o.quote_json,
+            &o.response_json,
+            o.received_at_ms
+        ],
     )
-    .bind(o.id)
-    .bind(o.member_id)
-    .bind(o.request_sha256)
-    .bind(o.paid_at_ms)
-    .bind(o.earn_base_fen)
-    .bind(o.payable_fen)
-    .bind(o.refundable_points)
-    .bind(o.points_used)
-    .bind(o.coupon_id)
-    .bind(&o.quote_json)
-    .bind(&o.response_json)
-    .bind(o.received_at_ms)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }
@@ -132,18 +135,15 @@ pub struct HeldMilestone {
 
 /// Records a milestone reached (once: reaching it again after a refund adds no row).
 pub async fn hold_milestone(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     member_id: &str,
     m: &HeldMilestone,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    tx.run(
         "INSERT INTO milestones_held (member_id, lifetime_spend_fen, points) \
          VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        args![member_id, m.lifetime_spend_fen, m.points],
     )
-    .bind(member_id)
-    .bind(m.lifetime_spend_fen)
-    .bind(m.points)
-    .execute(&mut **tx)
     .await?;
     Ok(())
 }

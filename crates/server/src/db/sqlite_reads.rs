@@ -9,14 +9,12 @@
 //! in-memory databases have no such path: [`SqliteReads::of`] is `None` for them.
 
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
-use sqlx::sqlite::SqliteConnectOptions;
 
-use super::{backend, is_sqlite_memory, Backend, Db, SQLITE_MMAP_BYTES};
+use super::{sqlite_file, Db, SQLITE_MMAP_BYTES};
 
 /// Connections kept between reads; more may be open at once, the rest are closed.
 const KEEP: usize = 8;
@@ -31,16 +29,8 @@ pub struct SqliteReads {
 impl SqliteReads {
     /// The read path of `db` when it is an SQLite file.
     pub fn of(db: &Db) -> Option<SqliteReads> {
-        if backend(db) != Backend::Sqlite {
-            return None;
-        }
-        let url = db.connect_options().database_url.to_string();
-        if is_sqlite_memory(&url) {
-            return None;
-        }
-        let options = SqliteConnectOptions::from_str(&url).ok()?;
         Some(SqliteReads {
-            path: options.get_filename().to_path_buf(),
+            path: sqlite_file(db)?,
             idle: Mutex::new(Vec::new()),
         })
     }

@@ -227,7 +227,7 @@ async fn feed(
     let member_id = calendar_feeds::member_of(&state.db, token)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let member = members::get(&state.db, &member_id)
+    let member = members::get(&mut &state.db, &member_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     feed_of(&state, &member).await
@@ -250,7 +250,7 @@ async fn early_access(
             format!("no launch `{launch_id}` in the program"),
         )
     })?;
-    let member = members::get(&state.db, &member_id).await?.ok_or_else(|| {
+    let member = members::get(&mut &state.db, &member_id).await?.ok_or_else(|| {
         ApiError::reject(
             StatusCode::NOT_FOUND,
             ErrorCode::MemberNotFound,

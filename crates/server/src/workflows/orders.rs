@@ -17,7 +17,8 @@ use crate::db::answers::{self, AnswerTable};
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
 use crate::db::orders::{self, HeldMilestone, NewOrder};
-use crate::db::{coupons, is_unique_violation, lock_member, Db, Tx};
+use crate::db::exec::Exec;
+use crate::db::{coupons, is_unique_violation, lock_member, Db};
 use crate::phone::Phone;
 
 pub use contract::orders::{OrderRecorded, OrderRequest};
@@ -88,7 +89,7 @@ pub async fn check(db: &Db, req: OrderRequest, now: &DateTime<FixedOffset>) -> O
     let hashes = order_hashes(&req, phone.as_ref(), &paid_at);
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
-    let stored = answers::stored(db, AnswerTable::Orders, &req.order_id).await?;
+    let stored = answers::stored(&mut &*db, AnswerTable::Orders, &req.order_id).await?;
     let accepted = [hashes[0].as_str(), hashes[1].as_str()];
     if let Some(replayed) = replay(stored, Record::Order, &req.order_id, &accepted)? {
         return Ok(Checked::Replayed(replayed));
@@ -145,7 +146,7 @@ pub async fn record_order(
 
 /// Writes a checked order in `tx`; the caller commits unless the answer is a replay.
 async fn write(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     program: &Program,
     order: &CheckedOrder,
     now: &DateTime<FixedOffset>,
@@ -154,7 +155,7 @@ async fn write(
         return Err(Refusal::MemberNotFound.into());
     }
     let id = order.req.order_id.as_str();
-    let stored = answers::stored(&mut **tx, AnswerTable::Orders, id).await?;
+    let stored = answers::stored(tx, AnswerTable::Orders, id).await?;
     let accepted = [order.hashes[0].as_str(), order.hashes[1].as_str()];
     if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
         return Ok(replayed);
@@ -174,7 +175,7 @@ async fn write(
 
 /// Prices the order with the member's state as the server holds it and records it all.
 async fn charge(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     program: &Program,
     req: &OrderRequest,
     member_id: &str,
@@ -183,7 +184,7 @@ async fn charge(
     hash: &str,
 ) -> Outcome<OrderRecorded> {
     ledger::expire_due(tx, program, member_id, now).await?;
-    let member = members::get(&mut **tx, member_id)
+    let member = members::get(tx, member_id)
         .await?
         .ok_or(Refusal::MemberNotFound)?;
     let quote = price(tx, program, req, &member, paid_at).await?;
@@ -265,7 +266,7 @@ async fn charge(
     // reach a tier that its own quote, priced as of its paid time, did not see.
     let as_of = (*now).max(*paid_at);
     let from = ms(&members::window_start(&as_of));
-    let spend_now = members::trailing_spend(&mut **tx, member_id, from, ms(&as_of)).await?;
+    let spend_now = members::trailing_spend(tx, member_id, from, ms(&as_of)).await?;
     let tier = program.tiers.after(&quote.tier_after, spend_now);
     members::after_order(tx, member_id, &tier, quote.lifetime_spend_after_fen, now).await?;
     Ok(answer)
@@ -273,7 +274,7 @@ async fn charge(
 
 /// The quote for the order on the member's snapshot at its paid time.
 async fn price(
-    tx: &mut Tx<'_>,
+    tx: &mut impl Exec,
     program: &Program,
     req: &OrderRequest,
     member: &MemberRow,

@@ -45,7 +45,7 @@ pub async fn build_with_wallet(
     member_id: &str,
 ) -> Result<(Summary, Vec<WalletCoupon>), ApiError> {
     let (now, warn_until) = times(state);
-    let member = members::get(&state.db, member_id)
+    let member = members::get(&mut &state.db, member_id)
         .await?
         .ok_or_else(ApiError::unauthorized)?;
     let mut conn = state.db.acquire().await?;
@@ -101,7 +101,7 @@ async fn summarize(
             .downgrade
             .drop_evaluation(today, member.below_count);
         let from = members::window_start(&program.local_midnight(by));
-        let spend_then = members::trailing_spend(&state.db, &member.id, ms(&from), ms(now)).await?;
+        let spend_then = members::trailing_spend(&mut &state.db, &member.id, ms(&from), ms(now)).await?;
         program.membership.downgrade.retention(
             &program.tiers,
             &member.tier,

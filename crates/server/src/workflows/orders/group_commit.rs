@@ -9,19 +9,27 @@
 //! busy handler, which sleeps and retries; 16 shops sending at once spent most of their
 //! time asleep, and each order paid a commit of its own.
 //!
+//! On an SQLite file the writer is a thread of its own with a rusqlite connection
+//! ([`SqliteWriter`]): an order's fifteen-odd statements are plain calls there, where
+//! through sqlx each is a hop to the connection's thread and back, and those hops bounded
+//! the writer at about a thousand orders a second. The order's code is the same either
+//! way (`db::exec::Exec`). An in-memory database (one sqlx connection) keeps a writer task.
+//!
 //! PostgreSQL keeps a transaction per order ([`super::record_order`]): its row locks let
 //! different members' orders commit side by side, and two servers can share it.
 
 use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, FixedOffset};
 use futures_util::FutureExt as _;
-use sqlx::Acquire;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{check, record_order, write, Checked, CheckedOrder, OrderRecorded, OrderRequest};
-use crate::db::{backend, begin_write, is_unique_violation, Backend, Db};
+use crate::db::exec::{sqlite_error, Exec, SqliteExec};
+use crate::db::{backend, begin_write, is_unique_violation, open_sqlite_writer, sqlite_file};
+use crate::db::{Backend, Db};
 use crate::workflows::{Failure, Outcome, Recorded};
 use crate::LoadedProgram;
 
@@ -46,12 +54,15 @@ struct Job {
 /// and again if it has stopped (its runtime shut down while this lives on).
 pub struct OrderWriter {
     db: Db,
+    /// The SQLite file the writer thread opens; `None` for an in-memory database.
+    file: Option<PathBuf>,
     queue: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl OrderWriter {
     pub fn new(db: Db) -> OrderWriter {
         OrderWriter {
+            file: sqlite_file(&db),
             db,
             queue: Mutex::new(None),
         }
@@ -91,7 +102,20 @@ impl OrderWriter {
             Some(sender) if !sender.is_closed() => sender.clone(),
             _ => {
                 let (sender, receiver) = mpsc::channel(QUEUE);
-                tokio::spawn(run(self.db.clone(), receiver));
+                match &self.file {
+                    Some(file) => {
+                        let file = file.clone();
+                        let thread = std::thread::Builder::new().name("order-writer".into());
+                        // A thread that cannot start leaves the queue closed: this order
+                        // answers that the writer has stopped, the next one tries again.
+                        if let Err(e) = thread.spawn(move || run_on_thread(&file, receiver)) {
+                            tracing::error!("cannot start the order writer: {e}");
+                        }
+                    }
+                    None => {
+                        tokio::spawn(run(self.db.clone(), receiver));
+                    }
+                }
                 *queue = Some(sender.clone());
                 sender
             }
@@ -99,33 +123,112 @@ impl OrderWriter {
     }
 }
 
-/// The writer: takes every order waiting (up to [`MAX_BATCH`]) and writes them together.
+/// The first job and every other one waiting, up to [`MAX_BATCH`]: the orders and where
+/// their answers go.
+fn batch(first: Job, queue: &mut mpsc::Receiver<Job>) -> (Vec<BatchOrder>, Vec<Reply>) {
+    let mut jobs = vec![first];
+    while jobs.len() < MAX_BATCH {
+        match queue.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    jobs.into_iter()
+        .map(|j| ((j.order, j.program, j.now), j.reply))
+        .unzip()
+}
+
+type Reply = oneshot::Sender<Answer>;
+
+fn answer_all(answers: Vec<Answer>, replies: Vec<Reply>) {
+    for (answer, reply) in answers.into_iter().zip(replies) {
+        // The request may have gone (client hung up); the order stands.
+        let _ = reply.send(answer);
+    }
+}
+
+/// The writer task (an in-memory database): takes every order waiting and writes them
+/// together.
 async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
     while let Some(first) = queue.recv().await {
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
+        let (orders, replies) = batch(first, &mut queue);
         // In a task of its own: a panic outside an order's own write (which answers that
-        // order only, see `try_write_batch`) answers this batch's requests with an error
+        // order only, see `write_orders`) answers this batch's requests with an error
         // (their reply senders drop) and leaves the writer running.
         let db = db.clone();
-        let batch = tokio::spawn(async move {
-            let (orders, replies): (Vec<_>, Vec<_>) = jobs
-                .into_iter()
-                .map(|j| ((j.order, j.program, j.now), j.reply))
-                .unzip();
-            for (answer, reply) in write_batch(&db, &orders).await.into_iter().zip(replies) {
-                // The request may have gone (client hung up); the order stands.
-                let _ = reply.send(answer);
-            }
+        let written = tokio::spawn(async move {
+            answer_all(write_batch(&db, &orders).await, replies);
         });
-        if let Err(e) = batch.await {
+        if let Err(e) = written.await {
             tracing::error!("an order batch failed: {e}");
         }
+    }
+}
+
+/// The writer thread (an SQLite file): as [`run`], on a connection of its own, opened
+/// again after a failure to open it or a panic.
+fn run_on_thread(file: &Path, mut queue: mpsc::Receiver<Job>) {
+    let mut writer: Option<SqliteWriter> = None;
+    while let Some(first) = queue.blocking_recv() {
+        let (orders, replies) = batch(first, &mut queue);
+        let open = match writer.take() {
+            Some(open) => Ok(open),
+            None => SqliteWriter::open(file),
+        };
+        let mut open = match open {
+            Ok(open) => open,
+            Err(e) => {
+                tracing::error!("the order writer cannot open the database: {e}");
+                answer_all(batch_failed(&orders, &e), replies);
+                continue;
+            }
+        };
+        // A panic outside an order's own write answers this batch's requests with an
+        // error (their reply senders drop) and drops the connection, which rolls back.
+        match std::panic::catch_unwind(AssertUnwindSafe(|| open.write_batch(&orders))) {
+            Ok(answers) => {
+                answer_all(answers, replies);
+                writer = Some(open);
+            }
+            Err(_) => tracing::error!("an order batch panicked"),
+        }
+    }
+}
+
+/// SQLite's order writer: a rusqlite connection on the writer's thread (see the module's
+/// comment).
+pub struct SqliteWriter {
+    conn: SqliteExec,
+}
+
+impl SqliteWriter {
+    pub fn open(file: &Path) -> anyhow::Result<SqliteWriter> {
+        Ok(SqliteWriter {
+            conn: SqliteExec::new(open_sqlite_writer(file)?),
+        })
+    }
+
+    /// As [`write_batch`], on this connection.
+    pub fn write_batch(&mut self, orders: &[BatchOrder]) -> Vec<Answer> {
+        let written = self.try_write_batch(orders);
+        if !self.conn.conn().is_autocommit() {
+            // The batch failed inside its transaction: nothing of it stays.
+            if let Err(e) = self.conn.conn().execute_batch("ROLLBACK") {
+                tracing::error!("the order writer cannot roll back: {e}");
+            }
+        }
+        written.unwrap_or_else(|e| batch_failed(orders, &e))
+    }
+
+    fn try_write_batch(&mut self, orders: &[BatchOrder]) -> anyhow::Result<Vec<Answer>> {
+        let sql = |conn: &SqliteExec, sql| conn.conn().execute_batch(sql).map_err(sqlite_error);
+        sql(&self.conn, "BEGIN IMMEDIATE")?;
+        // Every statement on rusqlite is synchronous: the future is ready at once.
+        let answers = write_orders(&mut self.conn, orders)
+            .now_or_never()
+            .ok_or_else(|| anyhow::anyhow!("an order's write waited on rusqlite"))??;
+        sql(&self.conn, "COMMIT")?;
+        Ok(answers)
     }
 }
 
@@ -135,31 +238,42 @@ pub type BatchOrder = (CheckedOrder, Arc<LoadedProgram>, DateTime<FixedOffset>);
 /// Writes `orders` in one transaction, each in its own savepoint, and answers each, in
 /// order, once the transaction is committed. When the transaction itself fails, every
 /// order in it answers the failure (none is recorded).
+/// Through sqlx (see [`SqliteWriter::write_batch`] for the writer thread's).
 pub async fn write_batch(db: &Db, orders: &[BatchOrder]) -> Vec<Answer> {
     match try_write_batch(db, orders).await {
         Ok(answers) => answers,
-        Err(e) => {
-            tracing::error!("a batch of {} orders was not recorded: {e}", orders.len());
-            orders
-                .iter()
-                .map(|_| {
-                    Err(Failure::Internal(anyhow::anyhow!(
-                        "the order's batch was not recorded: {e}"
-                    )))
-                })
-                .collect()
-        }
+        Err(e) => batch_failed(orders, &e.into()),
     }
+}
+
+/// Every order of a batch that was not recorded answers why.
+fn batch_failed(orders: &[BatchOrder], e: &anyhow::Error) -> Vec<Answer> {
+    tracing::error!("a batch of {} orders was not recorded: {e}", orders.len());
+    orders
+        .iter()
+        .map(|_| {
+            Err(Failure::Internal(anyhow::anyhow!(
+                "the order's batch was not recorded: {e}"
+            )))
+        })
+        .collect()
 }
 
 async fn try_write_batch(db: &Db, orders: &[BatchOrder]) -> Result<Vec<Answer>, sqlx::Error> {
     let mut tx = begin_write(db).await?;
+    let answers = write_orders(&mut tx, orders).await?;
+    tx.commit().await?;
+    Ok(answers)
+}
+
+/// Writes `orders` in the transaction open on `conn`, each in a savepoint of its own.
+async fn write_orders(conn: &mut impl Exec, orders: &[BatchOrder]) -> sqlx::Result<Vec<Answer>> {
     let mut answers = Vec::with_capacity(orders.len());
     for (order, program, now) in orders {
-        let mut savepoint = tx.begin().await?;
+        conn.run("SAVEPOINT order_write", &[]).await?;
         // A panic while writing one order (a bug in the rules for one cart, say) answers
         // that order with an error and rolls back its savepoint; the others are kept.
-        let written = AssertUnwindSafe(write(&mut savepoint, &program.program, order, now))
+        let written = AssertUnwindSafe(write(conn, &program.program, order, now))
             .catch_unwind()
             .await;
         let answer = match written {
@@ -174,12 +288,11 @@ async fn try_write_batch(db: &Db, orders: &[BatchOrder]) -> Result<Vec<Answer>, 
                 "recording the order panicked"
             ))),
         };
-        match &answer {
-            Ok(recorded) if !recorded.replayed => savepoint.commit().await?,
-            _ => savepoint.rollback().await?,
+        if !matches!(&answer, Ok(recorded) if !recorded.replayed) {
+            conn.run("ROLLBACK TO order_write", &[]).await?;
         }
+        conn.run("RELEASE order_write", &[]).await?;
         answers.push(answer);
     }
-    tx.commit().await?;
     Ok(answers)
 }
