@@ -15,6 +15,7 @@ use crate::clock::ms;
 use crate::db::auth as store;
 use crate::db::limits as store_limits;
 use crate::error::ApiError;
+use crate::read_now;
 use crate::AppState;
 use contract::ErrorCode;
 
@@ -316,8 +317,8 @@ impl FromRequestParts<AppState> for ShopKey {
             )
         };
         let key = bearer(&parts.headers).ok_or_else(refused)?;
-        let id = store::api_key_id(&state.db, key)
-            .await?
+        let reads = state.sqlite_reads.as_deref();
+        let id = read_now!(reads, &state.db, |conn| store::api_key_id(conn, key))?
             .ok_or_else(refused)?;
         Ok(ShopKey { id })
     }

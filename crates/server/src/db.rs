@@ -41,8 +41,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::migrate::Migrator;
+use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{AnyConnection, AnyPool, Connection as _, Executor};
 
 use crate::args;
@@ -169,14 +169,16 @@ pub fn sqlite_file(db: &Db) -> Option<PathBuf> {
 /// A read-write rusqlite connection to the SQLite file at `path`, set up as the pool's
 /// connections are: for a writer that runs its statements on a thread of its own.
 pub fn open_sqlite_writer(path: &Path) -> rusqlite::Result<rusqlite::Connection> {
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags =
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = rusqlite::Connection::open_with_flags(path, flags)?;
     for pragma in sqlite_pragma_statements() {
         // `journal_mode` answers with a row: read as a query, whatever it returns.
-        conn.query_row(&pragma, [], |_| Ok(())).or_else(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Ok(()),
-            e => Err(e),
-        })?;
+        conn.query_row(&pragma, [], |_| Ok(()))
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(()),
+                e => Err(e),
+            })?;
     }
     Ok(conn)
 }
@@ -301,7 +303,8 @@ pub async fn begin_write(db: &Db) -> Result<Tx<'static>, sqlx::Error> {
 /// Serializes writes about one member (see the module's comment). Returns false when the
 /// member does not exist (or was deleted).
 pub async fn lock_member(tx: &mut impl Exec, member_id: &str) -> Result<bool, sqlx::Error> {
-    let changed = tx.run(
+    let changed = tx
+        .run(
             "UPDATE members SET lock_version = lock_version + 1 \
              WHERE id = $1 AND deleted_at_ms IS NULL",
             args![member_id],

@@ -80,10 +80,11 @@ pub struct AppState {
 impl AppState {
     pub fn new(program: Program, db: Db) -> AppState {
         let auth = AuthPolicy::default();
+        let sqlite_reads = SqliteReads::of(&db).map(Arc::new);
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
-            orders: Arc::new(OrderWriter::new(db.clone())),
-            sqlite_reads: SqliteReads::of(&db).map(Arc::new),
+            orders: Arc::new(OrderWriter::new(db.clone(), sqlite_reads.clone())),
+            sqlite_reads,
             db,
             demo: false,
             site: None,

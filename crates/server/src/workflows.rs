@@ -21,7 +21,8 @@ use serde::Serialize;
 
 use crate::clock::sha256_hex;
 use crate::db::answers::StoredAnswer;
-use crate::db::{members, Db};
+use crate::db::exec::Exec;
+use crate::db::members;
 use crate::phone::Phone;
 
 /// Why a workflow did not happen.
@@ -217,10 +218,10 @@ impl<'a> MemberNamed<'a> {
     }
 
     /// The member's id. One named by id is checked when it is locked.
-    async fn resolve(self, db: &Db) -> Outcome<String> {
+    async fn resolve(self, db: &mut impl Exec) -> Outcome<String> {
         match self {
             MemberNamed::Id(id) => Ok(id.to_owned()),
-            MemberNamed::Phone(phone) => Ok(members::id_by_phone(&mut &*db, phone.as_str())
+            MemberNamed::Phone(phone) => Ok(members::id_by_phone(db, phone.as_str())
                 .await?
                 .ok_or(Refusal::MemberNotFound)?),
         }

@@ -22,9 +22,7 @@ impl AnswerTable {
             AnswerTable::MallRedemptions => {
                 "SELECT request_sha256, response FROM mall_redemptions WHERE id = $1"
             }
-            AnswerTable::AuditLog => {
-                "SELECT request_sha256, response FROM audit_log WHERE id = $1"
-            }
+            AnswerTable::AuditLog => "SELECT request_sha256, response FROM audit_log WHERE id = $1",
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use sqlx::Row as _;
 
+use super::exec::Exec;
 use super::{Db, Tx};
+use crate::args;
 use crate::clock::{random_token, sha256_hex};
 
 /// A pending one-time code.
@@ -173,11 +175,13 @@ pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bo
 }
 
 /// The id of a live (not revoked) API key.
-pub async fn api_key_id(db: &Db, key: &str) -> anyhow::Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM api_keys WHERE key_sha256 = $1 AND revoked_at_ms IS NULL",
-    )
-    .bind(sha256_hex(&[key.as_bytes()]))
-    .fetch_optional(db)
-    .await?)
+pub async fn api_key_id(db: &mut impl Exec, key: &str) -> anyhow::Result<Option<String>> {
+    let key_sha256 = sha256_hex(&[key.as_bytes()]);
+    Ok(db
+        .optional(
+            "SELECT id FROM api_keys WHERE key_sha256 = $1 AND revoked_at_ms IS NULL",
+            args![&key_sha256],
+            |r| r.text_required("id"),
+        )
+        .await?)
 }

@@ -185,7 +185,8 @@ pub async fn mark_used(
     order_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<bool> {
-    let changed = tx.run(
+    let changed = tx
+        .run(
             "UPDATE coupons SET used_at = $1, used_order_id = $2 \
              WHERE id = $3 AND member_id = $4 AND used_at IS NULL",
             args![&now.to_rfc3339(), order_id, coupon_id, member_id],

@@ -135,10 +135,7 @@ pub trait Exec: Send {
     }
 }
 
-fn query<'q>(
-    sql: &'q str,
-    args: &[Arg<'q>],
-) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
+fn query<'q>(sql: &'q str, args: &[Arg<'q>]) -> sqlx::query::Query<'q, Any, AnyArguments<'q>> {
     args.iter().fold(sqlx::query(sql), |q, arg| match *arg {
         Arg::Int(v) => q.bind(v),
         Arg::Text(v) => q.bind(v),

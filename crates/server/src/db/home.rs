@@ -57,16 +57,14 @@ pub async fn read(
     let (now, from, until) = (ms(at), ms(&members::window_start(at)), ms(warn_until));
     let mut home = HomeRows::default();
     if let Some(sqlite) = sqlite {
-        sqlite.read(|conn| {
-            let mut query = conn.prepare_cached(&SQL)?;
-            let index = COLUMNS.get_or_init(|| ColumnIndex::of(&query));
-            let params = named_params! { "$1": token_hash, "$2": now, "$3": from, "$4": until };
-            let mut rows = query.query(params)?;
-            while let Some(row) = rows.next()? {
-                home.add(&IndexedRow { row, index }, at)?;
-            }
-            Ok(())
-        })?;
+        let conn = sqlite.connection()?;
+        let mut query = conn.conn().prepare_cached(&SQL)?;
+        let index = COLUMNS.get_or_init(|| ColumnIndex::of(&query));
+        let params = named_params! { "$1": token_hash, "$2": now, "$3": from, "$4": until };
+        let mut rows = query.query(params)?;
+        while let Some(row) = rows.next()? {
+            home.add(&IndexedRow { row, index }, at)?;
+        }
     } else {
         let rows = sqlx::query(&SQL)
             .bind(&token_hash)

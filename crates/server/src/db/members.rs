@@ -450,7 +450,12 @@ pub async fn after_order(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
            below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
            updated_at = $3 WHERE id = $4",
-        args![tier.as_str(), lifetime_spend_fen, &now.to_rfc3339(), member_id],
+        args![
+            tier.as_str(),
+            lifetime_spend_fen,
+            &now.to_rfc3339(),
+            member_id
+        ],
     )
     .await?;
     Ok(())

@@ -250,13 +250,15 @@ async fn early_access(
             format!("no launch `{launch_id}` in the program"),
         )
     })?;
-    let member = members::get(&mut &state.db, &member_id).await?.ok_or_else(|| {
-        ApiError::reject(
-            StatusCode::NOT_FOUND,
-            ErrorCode::MemberNotFound,
-            "no such member",
-        )
-    })?;
+    let member = members::get(&mut &state.db, &member_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::reject(
+                StatusCode::NOT_FOUND,
+                ErrorCode::MemberNotFound,
+                "no such member",
+            )
+        })?;
     let opens_at = occurrences::launch_opens_for(program, &member.tier, launch);
     Ok(Json(EarlyAccess {
         member_id: member.id,

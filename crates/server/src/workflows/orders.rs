@@ -14,10 +14,10 @@ use super::{is_client_id, replay, request_hash, Failure, MemberNamed, Outcome};
 use super::{Record, Recorded, Refusal, ShopId};
 use crate::clock::{ms, random_token};
 use crate::db::answers::{self, AnswerTable};
+use crate::db::exec::Exec;
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
 use crate::db::orders::{self, HeldMilestone, NewOrder};
-use crate::db::exec::Exec;
 use crate::db::{coupons, is_unique_violation, lock_member, Db};
 use crate::phone::Phone;
 
@@ -80,7 +80,12 @@ pub enum Checked {
 }
 
 /// The checks before the write (see the module's comment). `now` is the server's clock.
-pub async fn check(db: &Db, req: OrderRequest, now: &DateTime<FixedOffset>) -> Outcome<Checked> {
+/// `db` only reads: SQLite's read path or the pool.
+pub async fn check(
+    db: &mut impl Exec,
+    req: OrderRequest,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Checked> {
     if !is_client_id(&req.order_id) {
         return Err(Refusal::InvalidShopId(ShopId::Order).into());
     }
@@ -89,7 +94,7 @@ pub async fn check(db: &Db, req: OrderRequest, now: &DateTime<FixedOffset>) -> O
     let hashes = order_hashes(&req, phone.as_ref(), &paid_at);
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
-    let stored = answers::stored(&mut &*db, AnswerTable::Orders, &req.order_id).await?;
+    let stored = answers::stored(db, AnswerTable::Orders, &req.order_id).await?;
     let accepted = [hashes[0].as_str(), hashes[1].as_str()];
     if let Some(replayed) = replay(stored, Record::Order, &req.order_id, &accepted)? {
         return Ok(Checked::Replayed(replayed));
@@ -122,7 +127,7 @@ pub async fn record_order(
     req: OrderRequest,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<OrderRecorded>> {
-    let order = match check(db, req, now).await? {
+    let order = match check(&mut &*db, req, now).await? {
         Checked::Replayed(replayed) => return Ok(replayed),
         Checked::Ready(order) => order,
     };

@@ -42,7 +42,7 @@ pub async fn grant_coupon(
     }
     let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
     let member_id = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?
-        .resolve(db)
+        .resolve(&mut &*db)
         .await?;
     let hash = request_hash(req);
     let id = format!("{actor}:{key}");

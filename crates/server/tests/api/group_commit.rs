@@ -1,8 +1,10 @@
 //! Group commit (`workflows::orders::group_commit`): orders written in one transaction,
 //! each in its own savepoint. A refused order changes nothing, the others are kept; the
-//! same order twice in one batch is recorded once.
+//! same order twice in one batch is recorded once. Both writers: sqlx's (an in-memory
+//! database's) and the writer thread's on rusqlite (an SQLite file's).
 
-use member_center::workflows::orders::group_commit::write_batch;
+use member_center::db::{sqlite_file, Backend};
+use member_center::workflows::orders::group_commit::{write_batch, SqliteWriter};
 use member_center::workflows::orders::{check, Checked, OrderRequest};
 use member_center::workflows::{Failure, Refusal};
 use rules::QuoteError;
@@ -13,9 +15,34 @@ use crate::support::{order, world, PHONE_A, PHONE_B};
 const NOW: &str = "2026-03-10T12:00:00+08:00";
 const PAID: &str = "2026-03-10T11:00:00+08:00";
 
+/// Who writes the batch.
+#[derive(Clone, Copy)]
+enum Writer {
+    Sqlx,
+    SqliteThread,
+}
+
 #[tokio::test]
-async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones() {
+async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones_through_sqlx() {
+    one_batch_keeps_its_good_orders_and_drops_its_refused_ones(Writer::Sqlx).await;
+}
+
+#[tokio::test]
+async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones_on_the_writer_thread() {
+    one_batch_keeps_its_good_orders_and_drops_its_refused_ones(Writer::SqliteThread).await;
+}
+
+async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writer) {
     let w = world(NOW).await;
+    let file = sqlite_file(&w.app.state.db);
+    if matches!(writer, Writer::SqliteThread) && file.is_none() {
+        assert_eq!(
+            member_center::db::backend(&w.app.state.db),
+            Backend::Postgres,
+            "the tests' SQLite is a file"
+        );
+        return;
+    }
     let state = &w.app.state;
     let now = state.clock.now();
     let mut names_a_missing_coupon = order("SO-3", PHONE_A, PAID, 30_000);
@@ -36,12 +63,18 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones() {
     for body in bodies {
         let req: OrderRequest = serde_json::from_value(body).unwrap();
         // Nothing is written yet, so every order passes the checks before the write.
-        match check(&state.db, req, &now).await.expect("checked") {
+        match check(&mut &state.db, req, &now).await.expect("checked") {
             Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
             Checked::Replayed(_) => panic!("nothing is recorded yet"),
         }
     }
-    let answers = write_batch(&state.db, &batch).await;
+    let answers = match writer {
+        Writer::Sqlx => write_batch(&state.db, &batch).await,
+        Writer::SqliteThread => {
+            let mut writer = SqliteWriter::open(&file.unwrap()).expect("the writer's connection");
+            writer.write_batch(&batch)
+        }
+    };
 
     let first = answers[0].as_ref().expect("SO-1 recorded");
     assert!(!first.replayed);

@@ -92,7 +92,9 @@ async fn assert_every_window_agrees(db: &Db, rng: &mut Lcg, members: &[String]) 
         for &at in &ends {
             let from = at - YEAR_MS;
             let expected = summed_over_orders(db, member, from, at).await;
-            let read = members::trailing_spend(&mut &*db, member, from, at).await.unwrap();
+            let read = members::trailing_spend(&mut &*db, member, from, at)
+                .await
+                .unwrap();
             assert_eq!(read.0, expected, "member {member}, window ({from}, {at}]");
             nonzero += usize::from(expected != 0);
         }

@@ -101,7 +101,8 @@ async fn summarize(
             .downgrade
             .drop_evaluation(today, member.below_count);
         let from = members::window_start(&program.local_midnight(by));
-        let spend_then = members::trailing_spend(&mut &state.db, &member.id, ms(&from), ms(now)).await?;
+        let spend_then =
+            members::trailing_spend(&mut &state.db, &member.id, ms(&from), ms(now)).await?;
         program.membership.downgrade.retention(
             &program.tiers,
             &member.tier,

@@ -28,8 +28,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{check, record_order, write, Checked, CheckedOrder, OrderRecorded, OrderRequest};
 use crate::db::exec::{sqlite_error, Exec, SqliteExec};
+use crate::db::sqlite_reads::SqliteReads;
 use crate::db::{backend, begin_write, is_unique_violation, open_sqlite_writer, sqlite_file};
 use crate::db::{Backend, Db};
+use crate::read_now;
 use crate::workflows::{Failure, Outcome, Recorded};
 use crate::LoadedProgram;
 
@@ -54,14 +56,17 @@ struct Job {
 /// and again if it has stopped (its runtime shut down while this lives on).
 pub struct OrderWriter {
     db: Db,
+    /// SQLite's read path, for the checks (`None` on PostgreSQL and in memory).
+    reads: Option<Arc<SqliteReads>>,
     /// The SQLite file the writer thread opens; `None` for an in-memory database.
     file: Option<PathBuf>,
     queue: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl OrderWriter {
-    pub fn new(db: Db) -> OrderWriter {
+    pub fn new(db: Db, reads: Option<Arc<SqliteReads>>) -> OrderWriter {
         OrderWriter {
+            reads,
             file: sqlite_file(&db),
             db,
             queue: Mutex::new(None),
@@ -79,7 +84,8 @@ impl OrderWriter {
             return record_order(&self.db, &program.program, req, now).await;
         }
         // The checks read only: they run beside the writer, on connections of their own.
-        let order = match check(&self.db, req, now).await? {
+        let reads = self.reads.as_deref();
+        let order = match read_now!(reads, &self.db, |conn| check(conn, req, now))? {
             Checked::Replayed(replayed) => return Ok(replayed),
             Checked::Ready(order) => order,
         };
