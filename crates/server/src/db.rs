@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod calendar_feeds;
 pub mod checkins;
+pub mod checkpoints;
 pub mod columns;
 pub mod coupons;
 pub mod demo;

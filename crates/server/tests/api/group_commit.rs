@@ -136,10 +136,11 @@ async fn fail_ledger_writes_of(app: &crate::helpers::TestApp, order_id: &str) {
     }
 }
 
-/// The writer task lives in the runtime that first recorded an order; if that runtime
-/// shuts down while the server's state lives on, the next order starts a new writer
-/// instead of failing for good. (SQLite only: a PostgreSQL pool's sockets belong to the
-/// first runtime too, which would fail first.)
+/// The runtime that first recorded an order may shut down while the server's state lives
+/// on (the writer on an SQLite file is a thread of its own, but its queue and the pool's
+/// connections were made there): the next order, in another runtime, is still recorded.
+/// (SQLite only: a PostgreSQL pool's sockets belong to the first runtime, which would
+/// fail first.)
 #[test]
 fn an_order_after_the_writers_runtime_stopped_starts_a_new_writer() {
     if std::env::var("MC_TEST_POSTGRES_URL").is_ok() {
@@ -171,4 +172,40 @@ fn an_order_after_the_writers_runtime_stopped_starts_a_new_writer() {
     );
     let me = second.block_on(w.me(&w.a));
     assert_eq!(me["lifetime_spend_fen"], 30_000);
+}
+
+/// The writer's commits leave checkpoints to a thread of their own (`db::checkpoints`):
+/// the log is copied into the database file shortly after, so the file grows with the
+/// orders (where with no checkpoint at all only the log would).
+#[tokio::test]
+async fn the_writers_log_is_checkpointed_into_the_database_file() {
+    let w = world(NOW).await;
+    let Some(file) = sqlite_file(&w.app.state.db) else {
+        return; // PostgreSQL
+    };
+    let size = || std::fs::metadata(&file).expect("the database file").len();
+    let before = size();
+    for i in 0..300 {
+        let res = w
+            .post_order(&order(&format!("SO-{i}"), PHONE_A, PAID, 10_000 + i))
+            .await;
+        assert_eq!(
+            res.status,
+            axum::http::StatusCode::CREATED,
+            "{}",
+            res.json()
+        );
+    }
+    // 300 orders with their quotes and answers, ledger entries and lots: well over 400 kB.
+    let grown = before + 400 * 1024;
+    for _ in 0..50 {
+        if size() >= grown {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the database file is {} bytes, {before} before 300 orders",
+        size()
+    );
 }

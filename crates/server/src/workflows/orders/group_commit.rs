@@ -27,6 +27,7 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, oneshot};
 
 use super::{check, record_order, write, Checked, CheckedOrder, OrderRecorded, OrderRequest};
+use crate::db::checkpoints::Checkpoints;
 use crate::db::exec::{sqlite_error, Exec, SqliteExec};
 use crate::db::sqlite_reads::SqliteReads;
 use crate::db::{backend, begin_write, is_unique_violation, open_sqlite_writer, sqlite_file};
@@ -205,12 +206,17 @@ fn run_on_thread(file: &Path, mut queue: mpsc::Receiver<Job>) {
 /// comment).
 pub struct SqliteWriter {
     conn: SqliteExec,
+    checkpoints: Checkpoints,
 }
 
 impl SqliteWriter {
     pub fn open(file: &Path) -> anyhow::Result<SqliteWriter> {
+        let conn = open_sqlite_writer(file)?;
+        // Checkpoints run on a thread of their own (`db::checkpoints`), not in our commits.
+        conn.pragma_update(None, "wal_autocheckpoint", 0)?;
         Ok(SqliteWriter {
-            conn: SqliteExec::new(open_sqlite_writer(file)?),
+            conn: SqliteExec::new(conn),
+            checkpoints: Checkpoints::start(file)?,
         })
     }
 
@@ -234,6 +240,7 @@ impl SqliteWriter {
             .now_or_never()
             .ok_or_else(|| anyhow::anyhow!("an order's write waited on rusqlite"))??;
         sql(&self.conn, "COMMIT")?;
+        self.checkpoints.committed();
         Ok(answers)
     }
 }
