@@ -148,21 +148,31 @@ fn decode(e: anyhow::Error) -> sqlx::Error {
     sqlx::Error::Decode(e.into())
 }
 
-impl Exec for AnyConnection {
-    async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> sqlx::Result<u64> {
-        Ok(query(sql, args).execute(self).await?.rows_affected())
-    }
+/// [`Exec`] on what sqlx executes on: `$executor` is `self` as a `sqlx::Executor`.
+macro_rules! sqlx_exec {
+    ($type:ty, |$this:ident| $executor:expr) => {
+        impl Exec for $type {
+            async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> sqlx::Result<u64> {
+                let $this = self;
+                Ok(query(sql, args).execute($executor).await?.rows_affected())
+            }
 
-    async fn all<T: Send>(
-        &mut self,
-        sql: &str,
-        args: &[Arg<'_>],
-        mut parse: impl FnMut(&dyn Columns) -> anyhow::Result<T> + Send,
-    ) -> sqlx::Result<Vec<T>> {
-        let rows = query(sql, args).fetch_all(self).await?;
-        rows.iter().map(|r| parse(r).map_err(decode)).collect()
-    }
+            async fn all<T: Send>(
+                &mut self,
+                sql: &str,
+                args: &[Arg<'_>],
+                mut parse: impl FnMut(&dyn Columns) -> anyhow::Result<T> + Send,
+            ) -> sqlx::Result<Vec<T>> {
+                let $this = self;
+                let rows = query(sql, args).fetch_all($executor).await?;
+                rows.iter().map(|r| parse(r).map_err(decode)).collect()
+            }
+        }
+    };
 }
+
+sqlx_exec!(AnyConnection, |conn| conn);
+sqlx_exec!(&AnyPool, |pool| *pool);
 
 impl Exec for sqlx::Transaction<'_, Any> {
     async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> sqlx::Result<u64> {
@@ -176,22 +186,6 @@ impl Exec for sqlx::Transaction<'_, Any> {
         parse: impl FnMut(&dyn Columns) -> anyhow::Result<T> + Send,
     ) -> sqlx::Result<Vec<T>> {
         (**self).all(sql, args, parse).await
-    }
-}
-
-impl Exec for &AnyPool {
-    async fn run(&mut self, sql: &str, args: &[Arg<'_>]) -> sqlx::Result<u64> {
-        Ok(query(sql, args).execute(*self).await?.rows_affected())
-    }
-
-    async fn all<T: Send>(
-        &mut self,
-        sql: &str,
-        args: &[Arg<'_>],
-        mut parse: impl FnMut(&dyn Columns) -> anyhow::Result<T> + Send,
-    ) -> sqlx::Result<Vec<T>> {
-        let rows = query(sql, args).fetch_all(*self).await?;
-        rows.iter().map(|r| parse(r).map_err(decode)).collect()
     }
 }
 
