@@ -1,5 +1,5 @@
 //! Group commit: SQLite has one writer, so the orders of concurrent requests are written
-//! by one task, as many as are waiting in one transaction. Each order runs in a
+//! by one writer, as many as are waiting in one transaction. Each order runs in a
 //! savepoint of its own: a refused order rolls back its savepoint only and answers its
 //! refusal, the others are kept. Nobody gets an answer before the commit, so an answer
 //! means the order is on disk, and a crash mid-batch loses only orders that were never
@@ -52,9 +52,10 @@ struct Job {
     reply: oneshot::Sender<Answer>,
 }
 
-/// Records orders: through one writer task on SQLite, in a transaction each on
-/// PostgreSQL (see the module's comment). Cheap to share; the task starts on first use,
-/// and again if it has stopped (its runtime shut down while this lives on).
+/// Records orders: through one writer on SQLite (a thread for a file, a task in memory),
+/// in a transaction each on PostgreSQL (see the module's comment). Cheap to share; the
+/// writer starts on first use, and again if it has stopped (a task's runtime shut down
+/// while this lives on, a thread that could not start).
 pub struct OrderWriter {
     db: Db,
     /// SQLite's read path, for the checks (`None` on PostgreSQL and in memory).
