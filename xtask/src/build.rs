@@ -351,7 +351,9 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
         .replace("href=\"/", "href=\"");
     let Published { js, wasm, loader } = names;
     // The data home needs is fetched with the wasm, not after it starts: the app's own
-    // requests (same URL, mode and credentials) take these answers. The service worker
+    // requests (same URL, mode and credentials) take these answers. That includes the
+    // demo members, which the app asks for whoever is logged in (a 404 outside demo
+    // mode): requested only once the wasm ran, they cost the home a round trip. The service worker
     // is registered once the page is idle (`web/sw.js`).
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
@@ -385,6 +387,7 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
          <link rel=modulepreload href={loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href={wasm}>\
          <link rel=preload as=fetch crossorigin href=api/program>\
+         <link rel=preload as=fetch crossorigin href=api/demo/members>\
          <script type=module>import init from './{js}';\
          if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('sw.js'));\
          document.readyState==='complete'?sw():addEventListener('load',sw)}}\

@@ -152,6 +152,21 @@ pub fn all(ws: &Workspace) -> Result {
         || apt_install(&["chromium", "chromium-driver"]),
     )?;
 
+    // A Chinese shopper's phone has a CJK system font (Android's is Noto Sans CJK, which
+    // the app's font stack names); without one, Chromium draws the app's text as empty
+    // boxes in screenshots, and the first-screen bench times the font fallback's misses.
+    step(
+        "a CJK font (Debian's Noto Sans CJK)",
+        || {
+            let families = stdout_of(Command::new("fc-list").args([":lang=zh", "family"]))?;
+            families
+                .lines()
+                .find(|family| family.contains("Noto Sans CJK SC"))
+                .map(|family| family.trim().to_owned())
+        },
+        || apt_install(&["fonts-noto-cjk"]),
+    )?;
+
     println!("install: all satisfied in {}", took(start.elapsed()));
     Ok(())
 }

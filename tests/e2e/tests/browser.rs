@@ -33,6 +33,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
     let home = HomePage(client);
     home.open(&server.base_url).await;
     assert_eq!(home.role_of_progress().await, "progressbar");
+    the_homes_data_came_with_the_page(client).await;
 
     // Every persona: the bar and the prompt are what the rules say for their data.
     for member in &members {
@@ -963,4 +964,29 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
         violations.len(),
         violations.join("\n")
     );
+}
+
+/// Every answer home needs was requested by the page's `<link rel=preload>`, beside the
+/// wasm, and the app took that answer instead of asking again once it ran: one request
+/// each, made by a link. (A request the app makes itself is a round trip after the wasm
+/// has downloaded and started: a few hundred ms of a slow phone's first paint.)
+async fn the_homes_data_came_with_the_page(client: &fantoccini::Client) {
+    let requests = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+               .filter(e => new URL(e.name).pathname.startsWith('/api/'))
+               .map(e => [new URL(e.name).pathname, e.initiatorType]);",
+            vec![],
+        )
+        .await
+        .expect("the page's requests");
+    let requests: Vec<(String, String)> = serde_json::from_value(requests).expect("requests");
+    for path in ["/api/program", "/api/me", "/api/demo/members"] {
+        let made: Vec<&String> = requests
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, by)| by)
+            .collect();
+        assert_eq!(made, ["link"], "{path} in {requests:?}");
+    }
 }
