@@ -353,8 +353,8 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. That includes the
     // demo members, which the app asks for whoever is logged in (a 404 outside demo
-    // mode): requested only once the wasm ran, they cost the home a round trip. The service worker
-    // is registered once the page is idle (`web/sw.js`).
+    // mode): requested only once the wasm ran, they cost the home a round trip. The
+    // service worker is registered once the page is idle (`web/sw.js`).
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
     // Referer, log or screenshot carries it) and trades it for the session cookie (the
