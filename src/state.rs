@@ -19,6 +19,8 @@ pub struct Loaded {
     pub program: Arc<Program>,
     /// The demo members (logged out, demo mode only; otherwise none).
     pub members: Arc<Vec<DemoMember>>,
+    /// The server runs in demo mode (`serve --demo`): logged out, the personas are shown.
+    pub demo: bool,
     /// The logged-in member, `None` when logged out.
     pub me: Option<Arc<Me>>,
 }
@@ -136,11 +138,19 @@ impl AppState {
 }
 
 async fn fetch() -> Result<Loaded, ApiError> {
-    // All at once (index.html preloads the first two while the wasm downloads). The demo
-    // personas are asked for too (a 404 outside demo mode): logged out they are shown,
-    // and waiting for `/api/me`'s 401 first would cost a round trip.
-    let (program, me, demo) =
-        futures::future::join3(api::program(), api::me(), api::demo_members()).await;
+    // All at once (index.html preloads them while the wasm downloads). The demo personas
+    // are asked for whoever is logged in: logged out they are shown, and waiting for
+    // `/api/me`'s 401 first would cost a round trip.
+    let demo = demo_mode();
+    let personas = async {
+        if demo {
+            api::demo_members().await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (program, me, demo_members) =
+        futures::future::join3(api::program(), api::me(), personas).await;
     let program = program?;
     let me = match me {
         Ok(me) => Some(Arc::new(me)),
@@ -148,12 +158,24 @@ async fn fetch() -> Result<Loaded, ApiError> {
         Err(e) => return Err(e),
     };
     let members = match me {
-        None => demo.unwrap_or_default(),
+        None => demo_members.unwrap_or_default(),
         Some(_) => Vec::new(),
     };
     Ok(Loaded {
         program: Arc::new(program),
         members: Arc::new(members),
+        demo,
         me,
     })
+}
+
+/// Whether the server is in demo mode: it writes the personas' preload into the page
+/// then, and only then (`static_files::Site::load`), so the page already says so and
+/// no request has to ask (outside demo mode it would be a 404 on every load).
+fn demo_mode() -> bool {
+    leptos::prelude::document()
+        .query_selector("link[rel=preload][href$='api/demo/members']")
+        .ok()
+        .flatten()
+        .is_some()
 }

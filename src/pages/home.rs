@@ -103,16 +103,30 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let program = data.program.clone();
     let me = data.me.clone();
     let today = program.local_date(&chrono::Utc::now().fixed_offset());
+    // Logged out: in demo mode, the personas to look around as; on a real site, what
+    // the program offers (the tiers compared) until the shopper logs in.
     let top = me.is_none().then(|| {
+        let demo = data.demo.then(|| {
+            view! {
+                <PersonaSwitcher program=data.program.clone() members=data.members.clone() />
+                {data.members.is_empty().then(|| view! { <p class="card notice">{tr!(app.no_members)}</p> })}
+            }
+        });
+        let program_links = (!data.demo).then(|| {
+            view! {
+                {cta(Route::Benefits, "nav-benefits", |l| td_string!(l, benefits.title), |l| td_string!(l, benefits.intro))}
+                {cta(Route::Events, "nav-events", |l| td_string!(l, home.nav_events), |l| td_string!(l, home.nav_events_hint))}
+            }
+        });
         view! {
-            <PersonaSwitcher program=data.program.clone() members=data.members.clone() />
-            {data.members.is_empty().then(|| view! { <p class="card notice">{tr!(app.no_members)}</p> })}
+            {demo}
             <section class="card login-card">
                 <p class="hint">{tr!(login.logged_out_hint)}</p>
                 <a href=Route::Login.href() class="button button--primary" data-testid="nav-login" on:click=follow(Route::Login)>
                     {tr!(login.nav_login)}
                 </a>
             </section>
+            {program_links}
         }
     });
     let for_lazy = data.clone();

@@ -352,8 +352,9 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     let Published { js, wasm, loader } = names;
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. That includes the
-    // demo members, which the app asks for whoever is logged in (a 404 outside demo
-    // mode): requested only once the wasm ran, they cost the home a round trip. The
+    // demo members: a server outside demo mode takes their link out of the page
+    // (`static_files::Site::load`, the exact text below), and the app asks for them only
+    // when the page preloads them. The
     // service worker is registered once the page is idle (`web/sw.js`).
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no

@@ -343,7 +343,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let site = args
         .dist
         .as_deref()
-        .map(|dist| Site::load(dist, &args.base_path))
+        .map(|dist| Site::load(dist, &args.base_path, args.demo))
         .transpose()?;
     let db = db::connect(&args.db.database_url).await?;
     db::migrate(&db).await?;

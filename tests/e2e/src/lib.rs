@@ -76,13 +76,18 @@ impl Server {
 
     /// The demo server with more `serve` flags (`--frame-ancestors …`).
     pub fn start_demo_with(flags: &[&str]) -> Server {
+        Server::start_with(&[&["--demo"], flags].concat())
+    }
+
+    /// A server as a shop runs it: no demo personas, no demo codes.
+    pub fn start_with(flags: &[&str]) -> Server {
         let bin = env_path("E2E_SERVER_BIN");
         let dist = env_path("E2E_DIST");
         let data = TempDir::new("e2e-db");
         let database_url = format!("sqlite://{}", data.0.join("e2e.db").display());
         let port = free_port();
         let child = Command::new(bin)
-            .args(["serve", "--demo", "--addr", &format!("127.0.0.1:{port}")])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .arg("--dist")
             .arg(dist)
             .arg("--database-url")

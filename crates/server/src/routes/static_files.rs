@@ -25,6 +25,11 @@ use crate::AppState;
 /// What `cargo xtask build` puts first in the page's head.
 const BUILT_BASE: &str = "<base href=/>";
 
+/// The demo personas' preload, as `cargo xtask build` writes it. Kept only in demo mode:
+/// the app asks for the personas only when the page preloads them (`state::demo_mode`),
+/// so outside demo mode nothing asks for a path that is a 404 there.
+const DEMO_PRELOAD: &str = "<link rel=preload as=fetch crossorigin href=api/demo/members>";
+
 /// Trunk names built files by content (`app-<hash>.js`): they never change, so they may be
 /// cached forever. Everything else is revalidated on each use.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -45,8 +50,9 @@ pub struct InlineHashes {
 }
 
 impl Site {
-    /// The built app in `dir`, its page set to be served under `base`.
-    pub fn load(dir: &Path, base: &BasePath) -> anyhow::Result<Site> {
+    /// The built app in `dir`, its page set to be served under `base`, for a server in
+    /// demo mode or not.
+    pub fn load(dir: &Path, base: &BasePath, demo: bool) -> anyhow::Result<Site> {
         let index_path: PathBuf = dir.join("index.html");
         let index = std::fs::read_to_string(&index_path).with_context(|| {
             format!(
@@ -60,7 +66,10 @@ impl Site {
                 index_path.display()
             );
         }
-        let html = index.replacen(BUILT_BASE, &format!("<base href=\"{}\">", base.dir()), 1);
+        let mut html = index.replacen(BUILT_BASE, &format!("<base href=\"{}\">", base.dir()), 1);
+        if !demo {
+            html = html.replacen(DEMO_PRELOAD, "", 1);
+        }
         let hashes = InlineHashes {
             scripts: inline_bodies(&html, "script")
                 .into_iter()

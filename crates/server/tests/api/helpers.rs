@@ -106,7 +106,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, content).unwrap();
         }
-        state = state.with_site(Site::load(&dist, &base).expect("site"));
+        state = state.with_site(Site::load(&dist, &base, options.demo).expect("site"));
     }
     if let Some(origins) = options.frame_ancestors {
         let origins: FrameAncestors = origins.parse().expect("origins");

@@ -185,3 +185,35 @@ async fn without_dist_only_the_api_is_served() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn the_demo_personas_are_preloaded_only_in_demo_mode() {
+    // As `cargo xtask build` writes it; the app asks for the personas only when the page
+    // preloads them.
+    let preload = "<link rel=preload as=fetch crossorigin href=api/demo/members>";
+    let page = String::from_utf8(index_html())
+        .unwrap()
+        .replace("</head>", &format!("{preload}</head>"));
+    for demo in [true, false] {
+        let app = spawn_with(Options {
+            demo,
+            dist: Some(vec![("index.html", page.clone().into_bytes())]),
+            ..Options::default()
+        })
+        .await;
+        let served = String::from_utf8(app.get("/").await.body.to_vec()).unwrap();
+        assert_eq!(served.contains(preload), demo, "demo {demo}: {served}");
+        // The rest of the page is the build's.
+        assert_eq!(
+            served.replace(preload, ""),
+            String::from_utf8(served_index("/")).unwrap()
+        );
+        let personas = app.get("/api/demo/members").await;
+        let expected = if demo {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(personas.status, expected);
+    }
+}
