@@ -10,6 +10,22 @@ fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
 }
 
+/// Every request the page has made since it loaded (Resource Timing), in order: its URL
+/// and what made it (`link` for a preload, `fetch`, `script`, …).
+pub async fn requests(client: &Client) -> Vec<(url::Url, String)> {
+    let made = client
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => [e.name, e.initiatorType])",
+            vec![],
+        )
+        .await
+        .expect("the page's requests");
+    let made: Vec<(String, String)> = serde_json::from_value(made).expect("URLs and initiators");
+    made.into_iter()
+        .map(|(url, by)| (url.parse().expect("a request's URL"), by))
+        .collect()
+}
+
 /// Polls `check` until it gives a value, or panics with `what` after 30 s. The app
 /// renders asynchronously (wasm start, fetches), so every read waits for its state; the
 /// wait is long because CI machines can be slow, and costs nothing when all is well.

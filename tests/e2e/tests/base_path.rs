@@ -3,19 +3,23 @@
 //! link reloaded, an invite link and the service worker all stay under the prefix; the
 //! root of the site is not the app's.
 
-use e2e::pages::{click, eventually, find, text, HomePage, LoginPage};
+use e2e::pages::{click, eventually, find, requests, text, HomePage, LoginPage};
 use e2e::{Browser, Server};
 
 /// Every URL the page has requested since it loaded, and its own, is under `site/`.
 async fn assert_all_inside(client: &fantoccini::Client, site: &str) {
-    let urls = client
-        .execute(
-            "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])",
-            vec![],
-        )
+    let mut urls: Vec<String> = requests(client)
         .await
-        .expect("the page's requests");
-    let urls: Vec<String> = serde_json::from_value(urls).expect("a list of URLs");
+        .into_iter()
+        .map(|(url, _)| url.to_string())
+        .collect();
+    urls.push(
+        client
+            .current_url()
+            .await
+            .expect("the page's URL")
+            .to_string(),
+    );
     assert!(urls.len() > 3, "{urls:?}");
     let outside: Vec<&String> = urls
         .iter()

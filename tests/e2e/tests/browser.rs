@@ -2,8 +2,8 @@
 //! driven in headless Chromium at phone size.
 
 use e2e::pages::{
-    attr, click, eventually, find, int_attr, shown, text, toast, HomePage, LoginPage, PointsPage,
-    PreviewPage,
+    attr, click, eventually, find, int_attr, requests, shown, text, toast, HomePage, LoginPage,
+    PointsPage, PreviewPage,
 };
 use e2e::{Browser, Server};
 use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
@@ -971,22 +971,18 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
 /// each, made by a link. (A request the app makes itself is a round trip after the wasm
 /// has downloaded and started: a few hundred ms of a slow phone's first paint.)
 async fn the_homes_data_came_with_the_page(client: &fantoccini::Client) {
-    let requests = client
-        .execute(
-            "return performance.getEntriesByType('resource')
-               .filter(e => new URL(e.name).pathname.startsWith('/api/'))
-               .map(e => [new URL(e.name).pathname, e.initiatorType]);",
-            vec![],
-        )
+    let api: Vec<(String, String)> = requests(client)
         .await
-        .expect("the page's requests");
-    let requests: Vec<(String, String)> = serde_json::from_value(requests).expect("requests");
+        .into_iter()
+        .map(|(url, by)| (url.path().to_owned(), by))
+        .filter(|(path, _)| path.starts_with("/api/"))
+        .collect();
     for path in ["/api/program", "/api/me", "/api/demo/members"] {
-        let made: Vec<&String> = requests
+        let made: Vec<&String> = api
             .iter()
             .filter(|(p, _)| p == path)
             .map(|(_, by)| by)
             .collect();
-        assert_eq!(made, ["link"], "{path} in {requests:?}");
+        assert_eq!(made, ["link"], "{path} in {api:?}");
     }
 }

@@ -2,21 +2,17 @@
 //! no demo personas to offer: it leads to the login, the tiers compared and the events,
 //! and nothing asks for the personas (a 404 there).
 
-use e2e::pages::{click, eventually, find, shown, LoginPage};
+use e2e::pages::{click, eventually, find, requests, shown, LoginPage};
 use e2e::{Browser, Server};
 
 /// The paths under /api the page has requested since it loaded.
 async fn api_requests(client: &fantoccini::Client) -> Vec<String> {
-    let paths = client
-        .execute(
-            "return performance.getEntriesByType('resource')
-               .map(e => new URL(e.name).pathname)
-               .filter(p => p.startsWith('/api/'));",
-            vec![],
-        )
+    requests(client)
         .await
-        .expect("the page's requests");
-    serde_json::from_value(paths).expect("a list of paths")
+        .into_iter()
+        .map(|(url, _)| url.path().to_owned())
+        .filter(|path| path.starts_with("/api/"))
+        .collect()
 }
 
 #[tokio::test]
