@@ -3,6 +3,7 @@
 mod cart_editor;
 mod category_select;
 mod data_gate;
+mod download_link;
 mod error_notice;
 mod expiring_notice;
 mod lang_switch;
@@ -21,6 +22,7 @@ mod top_bar;
 pub use cart_editor::CartEditor;
 pub use category_select::CategorySelect;
 pub use data_gate::DataGate;
+pub use download_link::DownloadLink;
 pub use error_notice::error_notice;
 pub use expiring_notice::expiring_notice;
 pub use lang_switch::{choose_language, LangSwitch};

@@ -11,6 +11,8 @@ use wasm_bindgen::JsValue;
 
 /// The page's memory of the token: a global, which the page's first script sets too.
 const IN_MEMORY: &str = "mcSession";
+/// The page's memory of a host's login link waiting for consent, set by the first script.
+const LINK_IN_MEMORY: &str = "mcLoginLink";
 
 fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&window(), &JsValue::from_str(name)).ok()
@@ -36,4 +38,17 @@ pub fn keep(token: &str) {
 pub fn forget() {
     let _ = js_sys::Reflect::delete_property(&window(), &IN_MEMORY.into());
     crate::storage::clear_session_token();
+}
+
+/// A host's login link waiting for the new member's consent (the exchange answered
+/// `consent_required`): the page's first script keeps its code in the tab's storage,
+/// and in the page's memory for a browser that blocks storage with the cookies.
+pub fn pending_login_link() -> Option<String> {
+    crate::storage::login_link().or_else(|| global(LINK_IN_MEMORY)?.as_string())
+}
+
+/// The link's code is spent (or refused).
+pub fn forget_login_link() {
+    let _ = js_sys::Reflect::delete_property(&window(), &LINK_IN_MEMORY.into());
+    crate::storage::clear_login_link();
 }

@@ -8,7 +8,6 @@ use crate::i18n::*;
 use crate::labels::{error_of, fill};
 use crate::route::{after_login, follow, navigator, Route};
 use crate::state::{AppState, Loaded};
-use crate::storage;
 use crate::text::{dyn_text, flag, lang, tr};
 
 /// A number the server accepts (the rules' one parser, `rules::phone`).
@@ -24,7 +23,7 @@ use link_consent::LinkConsent;
 /// host's login link that still needs the new member's consent asks only for that.
 #[component]
 pub fn Login(data: Loaded) -> impl IntoView {
-    let link = RwSignal::new(storage::login_link());
+    let link = RwSignal::new(crate::session::pending_login_link());
     let form = move || match link.get() {
         Some(code) => {
             leptos::either::Either::Left(view! { <LinkConsent data=data.clone() code link /> })

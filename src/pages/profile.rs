@@ -4,7 +4,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::{self, Me};
-use crate::components::{choose_language, need_login, Loader, Toast, TopBar};
+use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::error_of;
 use crate::route::{follow, navigator, Route};
@@ -230,14 +230,14 @@ where
     let locale = lang();
     // The browser saves the file without a word on a phone: say where it went.
     let exported =
-        move |_| toast.show(td_string!(locale.get_untracked(), profile.export_started).to_owned());
+        move || toast.show(td_string!(locale.get_untracked(), profile.export_started).to_owned());
     view! {
         <section class="card actions">
             <h2 class="card__title">{tr!(profile.data)}</h2>
-            <a class="button button--ghost" href="api/me/export" download="member-data.json" data-testid="profile-export"
-                on:click=exported>
+            <DownloadLink path="/me/export" filename="member-data.json" mime="application/json"
+                class="button button--ghost" testid="profile-export" on_click=exported>
                 {tr!(profile.export)}
-            </a>
+            </DownloadLink>
             <button type="button" class="button button--ghost button--danger-text" data-testid="profile-delete"
                 hidden=confirming on:click=move |_| confirming.set(true)>
                 {tr!(profile.delete)}

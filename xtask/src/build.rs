@@ -363,9 +363,10 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // and `/api/me` is preloaded only without a code (a preloaded answer from before the
     // exchange would say "logged out"). A new member whose host passed no consent
     // (422 `consent_required`) is asked for it on the login screen, which finds the code
-    // in the tab's sessionStorage (`mc.login-link`). Inside a frame or a mini-program's web-view it
-    // also loads the host bridge (`/host.js`, from the server: `web/host.js`), which
-    // nobody else downloads.
+    // in the tab's sessionStorage (`mc.login-link`), or in `self.mcLoginLink` where
+    // storage is blocked. Inside a frame or a mini-program's web-view it also loads the
+    // host bridge (`/host.js`, from the server: `web/host.js`), which nobody else
+    // downloads.
     // Every address is relative to the page's `<base href>`, which the server sets to its
     // `--base-path` (`/` here): the same build serves at `/` or under `/member`. A login
     // link's consent hand-off keeps the page's whole path in `?next=`; the app strips the
@@ -380,7 +381,7 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
          if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
          self.mcLogin=fetch('api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c,bearer:k})})\
-         .then(r=>{if(r.status!=422)return r.json();h.replaceState(0,'','login?next='+location.pathname);sessionStorage.setItem('mc.login-link',c)})\
+         .then(r=>{if(r.status!=422)return r.json();h.replaceState(0,'','login?next='+location.pathname);self.mcLoginLink=c;sessionStorage.setItem('mc.login-link',c)})\
          .then(b=>{if(b&&b.token){self.mcSession=b.token;sessionStorage.setItem('mc.session',b.token)}}).catch(()=>{})}\
          else a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:'api/me'})})()</script>";
     let head = format!(

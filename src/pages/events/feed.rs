@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::{error_notice, Loader};
+use crate::components::{error_notice, DownloadLink, Loader};
 use crate::i18n::*;
 use crate::share::{absolute, copy};
 use crate::text::{dyn_text, flag, tr};
@@ -33,8 +33,10 @@ pub fn FeedActions() -> impl IntoView {
         <section class="card feed" data-testid="events-feed">
             <h2 class="card__title">{tr!(events.calendar_title)}</h2>
             <div class="feed__actions">
-                <a class="button button--primary" href="api/me/events.ics" download="member-events.ics"
-                    data-testid="events-download">{tr!(events.add_to_calendar)}</a>
+                <DownloadLink path="/me/events.ics" filename="member-events.ics" mime="text/calendar"
+                    class="button button--primary" testid="events-download">
+                    {tr!(events.add_to_calendar)}
+                </DownloadLink>
                 <button type="button" class="button button--ghost" data-testid="events-subscribe"
                     disabled=busy on:click=move |_| subscribe()>{tr!(events.subscribe)}</button>
             </div>

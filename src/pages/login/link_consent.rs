@@ -11,8 +11,8 @@ use crate::api;
 use crate::components::{Loader, Toast};
 use crate::labels::error_of;
 use crate::route::{after_login, navigator};
+use crate::session;
 use crate::state::{AppState, Loaded};
-use crate::storage;
 use crate::text::{dyn_text, flag, lang, tr};
 
 #[component]
@@ -42,7 +42,7 @@ pub fn LinkConsent(
             let answer = api::exchange(&code, &version).await;
             if let Err(e) = &answer {
                 if e.code == api::ErrorCode::LoginLinkInvalid {
-                    storage::clear_login_link();
+                    session::forget_login_link();
                     toast.show(error_of(locale.get_untracked(), Some(e.code.as_str())).into());
                     link.set(None);
                 }
@@ -50,7 +50,7 @@ pub fn LinkConsent(
             answer
         };
         requests.run(request, move |()| {
-            storage::clear_login_link();
+            session::forget_login_link();
             state.reload_after_login(locale);
             navigate(after_login());
         });
