@@ -169,13 +169,13 @@ pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
         .map(|m| m.members)
 }
 
-/// `GET {API_BASE}{path}`, the answer read as JSON. Generic only in the decoding: the
-/// request is made by one non-generic function for every type.
 /// A file of the member's (the data export, the events' `.ics`), as text.
 pub async fn text(path: &str) -> Result<String, ApiError> {
     send(Method::GET, path, None).await.map(|(_, body)| body)
 }
 
+/// `GET {API_BASE}{path}`, the answer read as JSON. Generic only in the decoding: the
+/// request is made by one non-generic function for every type.
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None).await?)
 }

@@ -354,8 +354,8 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // requests (same URL, mode and credentials) take these answers. That includes the
     // demo members: a server outside demo mode takes their link out of the page
     // (`static_files::Site::load`, the exact text below), and the app asks for them only
-    // when the page preloads them. The
-    // service worker is registered once the page is idle (`web/sw.js`).
+    // when the page preloads them. The service worker is registered once the page is
+    // idle (`web/sw.js`).
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
     // Referer, log or screenshot carries it) and trades it for the session cookie (the

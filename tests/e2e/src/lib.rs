@@ -79,7 +79,8 @@ impl Server {
         Server::start_with(&[&["--demo"], flags].concat())
     }
 
-    /// A server as a shop runs it: no demo personas, no demo codes.
+    /// A server as a shop runs it (no `--demo`: no personas, no codes on screen), with
+    /// `flags` for `serve`.
     pub fn start_with(flags: &[&str]) -> Server {
         let bin = env_path("E2E_SERVER_BIN");
         let dist = env_path("E2E_DIST");
