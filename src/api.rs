@@ -169,6 +169,11 @@ pub async fn demo_members() -> Result<Vec<DemoMember>, ApiError> {
         .map(|m| m.members)
 }
 
+/// Where `path` of the API is, for a request or a link.
+pub fn address(path: &str) -> String {
+    format!("{API_BASE}{path}")
+}
+
 /// A file of the member's (the data export, the events' `.ics`), as text.
 pub async fn text(path: &str) -> Result<String, ApiError> {
     send(Method::GET, path, None).await.map(|(_, body)| body)
@@ -329,7 +334,7 @@ async fn send_with(
         retry_after: 0,
         tries_left: None,
     };
-    let mut request = RequestBuilder::new(&format!("{API_BASE}{path}"))
+    let mut request = RequestBuilder::new(&address(path))
         .method(method)
         .header("Accept", "application/json");
     if let Some((name, value)) = header {

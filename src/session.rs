@@ -18,6 +18,10 @@ fn global(name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(&window(), &JsValue::from_str(name)).ok()
 }
 
+fn forget_global(name: &str) {
+    let _ = js_sys::Reflect::delete_property(&window(), &JsValue::from_str(name));
+}
+
 /// The browser will not keep the session cookie: ask logins for a token instead.
 pub fn cookies_blocked() -> bool {
     global("mcNoCookie").and_then(|blocked| blocked.as_bool()) == Some(true)
@@ -36,7 +40,7 @@ pub fn keep(token: &str) {
 
 /// After a logout or the account's deletion.
 pub fn forget() {
-    let _ = js_sys::Reflect::delete_property(&window(), &IN_MEMORY.into());
+    forget_global(IN_MEMORY);
     crate::storage::clear_session_token();
 }
 
@@ -49,6 +53,6 @@ pub fn pending_login_link() -> Option<String> {
 
 /// The link's code is spent (or refused).
 pub fn forget_login_link() {
-    let _ = js_sys::Reflect::delete_property(&window(), &LINK_IN_MEMORY.into());
+    forget_global(LINK_IN_MEMORY);
     crate::storage::clear_login_link();
 }

@@ -37,20 +37,19 @@ pub fn DownloadLink(
         }
         ev.prevent_default();
         leptos::task::spawn_local(async move {
-            let saved = match api::text(path).await {
-                Ok(body) => save(&body, filename, mime).is_ok(),
-                Err(e) => {
-                    toast.show(error_text(locale.get_untracked(), e.code).to_owned());
-                    return;
-                }
+            let failed = match api::text(path).await {
+                Ok(body) => save(&body, filename, mime)
+                    .err()
+                    .map(|_| api::ErrorCode::Network),
+                Err(e) => Some(e.code),
             };
-            if !saved {
-                toast.show(error_text(locale.get_untracked(), api::ErrorCode::Network).to_owned());
+            if let Some(code) = failed {
+                toast.show(error_text(locale.get_untracked(), code).to_owned());
             }
         });
     };
     view! {
-        <a class=class href=format!("api{path}") download=filename data-testid=testid on:click=click>
+        <a class=class href=api::address(path) download=filename data-testid=testid on:click=click>
             {children()}
         </a>
     }

@@ -2,7 +2,7 @@
 //! inside the keystrokes: a burst of typing is saved once, after it (`idle::after_changes`,
 //! 150 ms after the last change), so no keystroke pays for the save on a slow phone.
 
-use e2e::pages::{HomePage, PreviewPage};
+use e2e::pages::{eventually, HomePage, PreviewPage};
 use e2e::{Browser, Server};
 use serde::Deserialize;
 use serde_json::json;
@@ -91,15 +91,12 @@ async fn a_burst_of_typing_is_saved_once_after_it() {
 
 /// The amount field's value once the screen is back.
 async fn eventually_amount(client: &fantoccini::Client) -> String {
-    e2e::pages::eventually("the amount field", || async {
-        let value = client
-            .execute(
-                "const el = document.querySelector('[data-testid=\"preview-amount\"]'); return el && el.value;",
-                vec![],
-            )
+    eventually("the amount field", || async {
+        let input = client
+            .find(fantoccini::Locator::Css("[data-testid=preview-amount]"))
             .await
             .ok()?;
-        value.as_str().filter(|v| !v.is_empty()).map(str::to_owned)
+        input.prop("value").await.ok()?.filter(|v| !v.is_empty())
     })
     .await
 }
