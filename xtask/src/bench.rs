@@ -167,6 +167,7 @@ fn download_size(dist: &Path) -> Result<String> {
     let (raw, gz, br) = size_table(dist, &first)?;
     println!("  screens fetched on demand:");
     let (lazy_raw, lazy_gz, _) = size_table(dist, &lazy)?;
+    let screens = screens_opened(dist)?;
     let kb = gz as f64 / 1000.0;
     let verdict = if kb <= SIZE_TARGET_KB {
         "within"
@@ -176,13 +177,52 @@ fn download_size(dist: &Path) -> Result<String> {
     Ok(format!(
         "first screen download: {kb:.1} kB gzip, {:.1} kB brotli ({:.1} kB raw) in {} files; \
          {verdict} the {SIZE_TARGET_KB} kB gzip target; the other screens' modules: {:.1} kB \
-         gzip ({:.1} kB raw) in {} files, fetched on demand",
+         gzip ({:.1} kB raw) in {} files, fetched on demand; {screens}",
         br as f64 / 1000.0,
         raw as f64 / 1000.0,
         first.len(),
         lazy_gz as f64 / 1000.0,
         lazy_raw as f64 / 1000.0,
         lazy.len()
+    ))
+}
+
+/// Prints, for each screen, the modules it fetches the first time it is opened and
+/// their brotli bytes (what the server sends); returns the range as one phrase.
+fn screens_opened(dist: &Path) -> Result<String> {
+    let loader = std::fs::read_dir(dist)
+        .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("__wasm_split-") && n.ends_with(".js"))
+        })
+        .ok_or("no split loader in dist/")?;
+    let js = std::fs::read_to_string(&loader)
+        .map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    println!("  a screen opened the first time (its module and the shared ones):");
+    let mut counts = vec![];
+    for (screen, files) in crate::chunks::files_per_screen(&js)? {
+        let mut br = 0;
+        for file in &files {
+            br += std::fs::metadata(dist.join(format!("{file}.br")))
+                .map_err(|e| format!("{file}.br: {e}"))?
+                .len();
+        }
+        println!(
+            "  {screen:>12}  {:>3} modules  {:>6.1} kB br",
+            files.len(),
+            br as f64 / 1000.0
+        );
+        counts.push(files.len());
+    }
+    counts.sort_unstable();
+    Ok(format!(
+        "a screen opened the first time fetches {}–{} modules (median {})",
+        counts.first().unwrap_or(&0),
+        counts.last().unwrap_or(&0),
+        counts.get(counts.len() / 2).unwrap_or(&0)
     ))
 }
 

@@ -3,7 +3,7 @@
 //! Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
 //! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
 //! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
-//! → wasm-bindgen → wasm-opt -Oz on every module → names carrying the build's hash →
+//! → the shared modules merged into fewer (`chunks.rs`) → wasm-bindgen → wasm-opt -Oz on every module → names carrying the build's hash →
 //! the loader script and preloads put into dist/index.html.
 
 use std::collections::hash_map::DefaultHasher;
@@ -13,6 +13,7 @@ use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::chunks;
 use crate::proc::run;
 use crate::{Result, Workspace};
 
@@ -22,7 +23,7 @@ const APP: &str = "member-center-app";
 const SPLIT_LOADER: &str = "__wasm_split";
 /// What the wasm may use: what wasm-bindgen's output and Chromium/Safari of the last
 /// years support (wasm-opt must be told, or it refuses the reference types).
-const WASM_FEATURES: [&str; 6] = [
+pub const WASM_FEATURES: [&str; 6] = [
     "--enable-bulk-memory",
     "--enable-mutable-globals",
     "--enable-nontrapping-float-to-int",
@@ -45,6 +46,19 @@ pub fn build(ws: &Workspace) -> Result {
         .args(["--out-name", APP])
         .arg(&wasm)
         .arg(&split))?;
+    let screen_modules = |split: &Path| -> Result<Vec<PathBuf>> {
+        let main = format!("{APP}.wasm");
+        Ok(read_dir(split)?
+            .into_iter()
+            .filter(|m| m.extension().is_some_and(|e| e == "wasm"))
+            .filter(|m| m.file_name().and_then(|n| n.to_str()) != Some(&main))
+            .collect())
+    };
+    // Optimized before the merge: it weighs the modules' sizes as they will be sent.
+    for module in screen_modules(&split)? {
+        optimize(&module)?;
+    }
+    chunks::merge(&split)?;
     run(Command::new("wasm-bindgen")
         .arg(split.join(format!("{APP}.wasm")))
         .arg("--out-dir")
@@ -53,35 +67,31 @@ pub fn build(ws: &Workspace) -> Result {
         // The split modules call into the main one through the linker's exports, by
         // their mangled names.
         .args(["--no-demangle", "--keep-lld-exports"]))?;
+    let main_wasm = bindgen.join(format!("{APP}_bg.wasm"));
+    optimize(&main_wasm)?;
 
     let mut modules = vec![
         bindgen.join(format!("{APP}.js")),
-        bindgen.join(format!("{APP}_bg.wasm")),
+        main_wasm,
         split.join(format!("{SPLIT_LOADER}.js")),
     ];
-    for entry in read_dir(&split)? {
-        let is_main = entry.file_name().and_then(|n| n.to_str()) == Some(&format!("{APP}.wasm"));
-        if entry.extension().is_some_and(|ext| ext == "wasm") && !is_main {
-            modules.push(entry);
-        }
-    }
+    modules.extend(screen_modules(&split)?);
     modules.sort();
-    for module in modules
-        .iter()
-        .filter(|m| m.extension().is_some_and(|e| e == "wasm"))
-    {
-        run(Command::new("wasm-opt")
-            .arg("-Oz")
-            .args(WASM_FEATURES)
-            .arg(module)
-            .arg("-o")
-            .arg(module))?;
-    }
     let hash = build_hash(&modules)?;
     let names = publish(&modules, &hash, &ws.dist())?;
     inject_loader(&ws.dist().join("index.html"), &names)?;
     service_worker(&ws.root.join("web/sw.js"), &ws.dist())?;
     precompress(&ws.dist())
+}
+
+/// `wasm-opt -Oz` in place.
+pub fn optimize(module: &Path) -> Result {
+    run(Command::new("wasm-opt")
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(module)
+        .arg("-o")
+        .arg(module))
 }
 
 /// Writes dist/sw.js from its template (`web/sw.js`): the files it caches (every file of
@@ -436,7 +446,7 @@ fn without_module_lists(js: &str) -> String {
         .collect()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 

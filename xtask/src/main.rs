@@ -6,6 +6,7 @@
 
 mod bench;
 mod build;
+mod chunks;
 mod install;
 mod postgres;
 mod proc;

@@ -6,6 +6,8 @@
 //!   contentful paint, and the bytes on the wire (`transferSize`: compressed, with
 //!   headers) and requests made before home is interactive (its progress bar shown);
 //! - repeat loads (the same profile after the first visit installed the service worker);
+//! - the preview opened cold by its address: the time to its amount field, and the wasm
+//!   modules fetched by then (the screen's own and the shared ones);
 //! - the preview, 50 keystrokes at 4× CPU: one keystroke's main-thread work (the input
 //!   event to the DOM updated and laid out: what must fit in a 16 ms frame) and its
 //!   input event to the frame after it (rAF, then a task); each beside the same loop
@@ -53,6 +55,15 @@ async fn main() {
     }
     browser.close().await;
 
+    let preview = format!("{}/preview", server.base_url);
+    let mut opened = vec![];
+    for _ in 0..RUNS {
+        let browser = Browser::start().await;
+        slow_phone(&browser.client).await;
+        opened.push(open_screen(&browser, &preview, "preview-amount").await);
+        browser.close().await;
+    }
+
     let browser = Browser::start().await;
     let typing = keystrokes(&browser, &server.base_url).await;
     browser.close().await;
@@ -72,6 +83,13 @@ async fn main() {
          on the wire",
         median(repeat.iter().map(|l| l.lcp_ms).collect()),
         median(repeat.iter().map(|l| l.bytes).collect()) / 1000.0,
+    );
+    println!(
+        "first-screen: the preview opened cold by its address (Slow 4G, 4x CPU, median of \
+         {RUNS}): its amount field at {:.0} ms; {} wasm modules, {:.1} kB compressed",
+        median(opened.iter().map(|o| o.at_ms).collect()),
+        opened[0].modules,
+        median(opened.iter().map(|o| o.wasm_bytes).collect()) / 1000.0,
     );
     let [work, frame, floor_work, floor_frame] = &typing;
     println!(
@@ -140,6 +158,44 @@ async fn load(browser: &Browser, url: &str) -> Load {
         bytes: figures["bytes"].as_f64().expect("bytes"),
         requests: figures["requests"].as_u64().expect("requests") as usize,
     }
+}
+
+/// A screen opened by its address, no cache.
+struct Opened {
+    /// From the navigation's start to the screen's `testid` element in the page.
+    at_ms: f64,
+    /// The wasm modules fetched by then (the main one, the screen's, the shared ones).
+    modules: usize,
+    /// Their compressed bodies (`encodedBodySize`: some come from the HTTP cache the
+    /// service worker's install filled meanwhile, with no `transferSize`).
+    wasm_bytes: f64,
+}
+
+/// Opens `url` and waits for the element `testid`: the time a shopper following a link
+/// to a screen waits for its modules (the requests, more than the bytes, on Slow 4G).
+async fn open_screen(browser: &Browser, url: &str, testid: &str) -> Opened {
+    let client = &browser.client;
+    client.goto(url).await.expect("open the screen");
+    let found = format!(
+        "if (!document.querySelector('[data-testid={testid}]')) return null;
+         const wasm = performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm'));
+         return [performance.now(), wasm.length, wasm.reduce((sum, e) => sum + e.encodedBodySize, 0)];"
+    );
+    for _ in 0..1200 {
+        let figures = client
+            .execute(&found, vec![])
+            .await
+            .expect("poll the screen");
+        if let Some([at, modules, bytes]) = figures.as_array().map(Vec::as_slice) {
+            return Opened {
+                at_ms: at.as_f64().expect("a time"),
+                modules: modules.as_u64().expect("a count") as usize,
+                wasm_bytes: bytes.as_f64().expect("bytes"),
+            };
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{url} never showed {testid}");
 }
 
 /// Waits until the service worker the page registered is active (its files cached).
