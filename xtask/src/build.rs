@@ -3,7 +3,8 @@
 //! Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
 //! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
 //! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
-//! → the shared modules merged into fewer (`chunks.rs`) → wasm-bindgen → wasm-opt -Oz on every module → names carrying the build's hash →
+//! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
+//! wasm-bindgen and wasm-opt -Oz on the main module → names carrying the build's hash →
 //! the loader script and preloads put into dist/index.html.
 
 use std::collections::hash_map::DefaultHasher;

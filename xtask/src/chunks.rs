@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::build::{brotli_best, optimize, read, WASM_FEATURES};
@@ -39,11 +39,11 @@ pub fn merge(split: &Path) -> Result {
         .map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
     let loader = Loader::parse(&js)?;
     let mut chunks = vec![];
-    for (&chunk, screens) in &loader.users {
-        let size = brotli_best(&read(&chunk_file(split, chunk))?)?.len();
+    for (chunk, screens) in loader.users() {
+        let size = brotli_best(&read(&split.join(&loader.chunks[&chunk]))?)?.len();
         chunks.push(Chunk {
             id: chunk,
-            screens: screens.clone(),
+            screens,
             size,
         });
     }
@@ -62,7 +62,7 @@ pub fn merge(split: &Path) -> Result {
     Ok(())
 }
 
-fn chunk_file(split: &Path, chunk: u32) -> std::path::PathBuf {
+fn chunk_file(split: &Path, chunk: u32) -> PathBuf {
     split.join(format!("chunk_{chunk}.wasm"))
 }
 
@@ -221,10 +221,17 @@ fn rename_identifiers(wat: &str, renamed: &BTreeMap<&str, &str>) -> String {
     out
 }
 
-/// What the split loader says: each shared module's number and the screens whose
-/// loader lists it.
+/// What the split loader says: each shared module's file, and each screen's own file
+/// and the shared modules it lists, in the loader's order.
 struct Loader {
-    users: BTreeMap<u32, BTreeSet<String>>,
+    chunks: BTreeMap<u32, String>,
+    screens: Vec<Screen>,
+}
+
+struct Screen {
+    name: String,
+    file: String,
+    chunks: Vec<u32>,
 }
 
 const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
@@ -236,32 +243,49 @@ const SCREEN_DEPS: &str = "\n, [";
 
 impl Loader {
     fn parse(js: &str) -> Result<Loader> {
-        let mut users: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+        let mut chunks = BTreeMap::new();
         for (at, _) in js.match_indices(CHUNK_CONST) {
             let is_definition = at == 0 || js[..at].ends_with('\n');
             if is_definition {
-                users.insert(
-                    chunk_number(&js[at + CHUNK_CONST.len()..])?,
-                    BTreeSet::new(),
-                );
+                let rest = &js[at + CHUNK_CONST.len()..];
+                chunks.insert(chunk_number(rest)?, fetched_file(rest)?);
             }
         }
+        let mut screens = vec![];
         for (at, _) in js.match_indices(SCREEN_EXPORT) {
             let rest = &js[at + SCREEN_EXPORT.len()..];
-            let screen = rest.split(' ').next().unwrap_or_default().to_string();
-            for chunk in deps(rest)? {
-                users
-                    .get_mut(&chunk)
-                    .ok_or(format!(
-                        "{screen} needs chunk {chunk}, which the loader does not define"
-                    ))?
-                    .insert(screen.clone());
+            let name = rest.split(' ').next().unwrap_or_default().to_string();
+            let needed = deps(rest)?;
+            if let Some(missing) = needed.iter().find(|c| !chunks.contains_key(c)) {
+                return Err(format!(
+                    "{name} needs chunk {missing}, which the loader does not define"
+                ));
             }
+            screens.push(Screen {
+                name,
+                file: fetched_file(rest)?,
+                chunks: needed,
+            });
         }
-        if users.values().any(BTreeSet::is_empty) {
+        let loader = Loader { chunks, screens };
+        if loader.users().values().any(BTreeSet::is_empty) {
             return Err("the split loader defines a shared module no screen needs".into());
         }
-        Ok(Loader { users })
+        Ok(loader)
+    }
+
+    /// The screens that fetch each shared module.
+    fn users(&self) -> BTreeMap<u32, BTreeSet<String>> {
+        let mut users: BTreeMap<u32, BTreeSet<String>> =
+            self.chunks.keys().map(|c| (*c, BTreeSet::new())).collect();
+        for screen in &self.screens {
+            for chunk in &screen.chunks {
+                if let Some(names) = users.get_mut(chunk) {
+                    names.insert(screen.name.clone());
+                }
+            }
+        }
+        users
     }
 
     /// The loader with each group fetched once: the definitions of every group's members
@@ -299,8 +323,11 @@ impl Loader {
             }
             rest = &rest[end..];
         }
-        // The screens' lists, after the last shared module.
-        while let Some(at) = rest.find(SCREEN_EXPORT) {
+        // The screens' lists, after the last shared module, in the order parsed.
+        for screen in &self.screens {
+            let at = rest
+                .find(SCREEN_EXPORT)
+                .ok_or("a screen's loader went missing")?;
             let list_at = at
                 + rest[at..]
                     .find(SCREEN_DEPS)
@@ -308,9 +335,9 @@ impl Loader {
                 + SCREEN_DEPS.len();
             let list_end = list_at + rest[list_at..].find(']').ok_or("an unclosed list")?;
             let mut needed = vec![];
-            for chunk in deps(&rest[at..])? {
+            for chunk in &screen.chunks {
                 let first = *representative
-                    .get(&chunk)
+                    .get(chunk)
                     .ok_or(format!("chunk {chunk} is in no group"))?;
                 if !needed.contains(&first) {
                     needed.push(first);
@@ -329,25 +356,16 @@ impl Loader {
 /// The files each screen fetches the first time it is opened (its own module and the
 /// shared ones), read from a published split loader: `(screen, files)`, in its order.
 pub fn files_per_screen(js: &str) -> Result<Vec<(String, Vec<String>)>> {
-    let mut files = BTreeMap::new();
-    for (at, _) in js.match_indices(CHUNK_CONST) {
-        let rest = &js[at + CHUNK_CONST.len()..];
-        files.insert(chunk_number(rest)?, fetched_file(rest)?);
-    }
-    let mut screens = vec![];
-    for (at, _) in js.match_indices(SCREEN_EXPORT) {
-        let rest = &js[at + SCREEN_EXPORT.len()..];
-        let screen = rest.split(' ').next().unwrap_or_default().to_string();
-        let mut fetched = vec![fetched_file(rest)?];
-        for chunk in deps(rest)? {
-            let file = files.get(&chunk).ok_or(format!(
-                "{screen} needs chunk {chunk}, which the loader does not define"
-            ))?;
-            fetched.push(file.clone());
-        }
-        screens.push((screen, fetched));
-    }
-    Ok(screens)
+    let loader = Loader::parse(js)?;
+    Ok(loader
+        .screens
+        .iter()
+        .map(|screen| {
+            let shared = screen.chunks.iter().map(|c| loader.chunks[c].clone());
+            let files = std::iter::once(screen.file.clone()).chain(shared).collect();
+            (screen.name.clone(), files)
+        })
+        .collect())
 }
 
 /// The file the first `fetch(new URL("./…"` of `rest` fetches.
@@ -421,14 +439,15 @@ mod tests {
         const __chunk_2 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_2.wasm\", import.meta.url));\n}\n, []);\n\
         /* b */\n\
         const __chunk_3 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_3.wasm\", import.meta.url));\n}\n, []);\n\
-        export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {\n    x;\n}\n, [__chunk_1, __chunk_2]));\n\
-        export const __wasm_split_load_b = wrapAsyncCb(makeLoad(() => {\n    x;\n}\n, [__chunk_1, __chunk_2, __chunk_3]));\n";
+        export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_a.wasm\", import.meta.url));\n}\n, [__chunk_1, __chunk_2]));\n\
+        export const __wasm_split_load_b = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_b.wasm\", import.meta.url));\n}\n, [__chunk_1, __chunk_2, __chunk_3]));\n";
 
     #[test]
     fn the_loader_fetches_each_group_once_by_its_first_module() {
         let loader = Loader::parse(LOADER_JS).unwrap();
-        assert_eq!(loader.users[&1], ["a", "b"].map(String::from).into());
-        assert_eq!(loader.users[&3], ["b"].map(String::from).into());
+        let users = loader.users();
+        assert_eq!(users[&1], ["a", "b"].map(String::from).into());
+        assert_eq!(users[&3], ["b"].map(String::from).into());
         let js = loader.rewrite(LOADER_JS, &[vec![1, 2], vec![3]]).unwrap();
         assert!(!js.contains("chunk_2"), "{js}");
         assert_eq!(js.matches("/* a, b */").count(), 1, "{js}");
@@ -442,22 +461,23 @@ mod tests {
 
     #[test]
     fn each_screen_fetches_its_own_module_and_the_shared_ones_it_lists() {
-        let js = LOADER_JS.replace("    x;\n}\n, [__chunk_1, __chunk_2]", "    const src = fetch(new URL(\"./split_a.wasm\", import.meta.url));\n}\n, [__chunk_1, __chunk_2]")
-            .replace("    x;\n}\n, [__chunk_1, __chunk_2, __chunk_3]", "    const src = fetch(new URL(\"./split_b.wasm\", import.meta.url));\n}\n, [__chunk_3]");
-        let files = files_per_screen(&js).unwrap();
+        let files = files_per_screen(LOADER_JS).unwrap();
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             files,
             vec![
                 (
                     "a".to_string(),
-                    vec!["split_a.wasm", "chunk_1.wasm", "chunk_2.wasm"]
-                        .into_iter()
-                        .map(String::from)
-                        .collect()
+                    names(&["split_a.wasm", "chunk_1.wasm", "chunk_2.wasm"])
                 ),
                 (
                     "b".to_string(),
-                    vec!["split_b.wasm".to_string(), "chunk_3.wasm".to_string()]
+                    names(&[
+                        "split_b.wasm",
+                        "chunk_1.wasm",
+                        "chunk_2.wasm",
+                        "chunk_3.wasm"
+                    ])
                 ),
             ]
         );
