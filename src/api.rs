@@ -5,9 +5,10 @@
 use contract::error::ErrorBody;
 pub use contract::ErrorCode;
 use gloo_net::http::{Method, RequestBuilder};
-use rules::Program;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+use crate::program::ProgramAnswer;
 
 // The API's bodies, as the contract defines them for the server and the app alike.
 pub use contract::auth::CodeSent;
@@ -43,8 +44,10 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-pub async fn program() -> Result<Program, ApiError> {
-    get_json("/program").await
+/// The program: its home's part parsed now, the whole when a screen needs it.
+pub async fn program() -> Result<ProgramAnswer, ApiError> {
+    let (status, body) = send(Method::GET, "/program", None).await?;
+    ProgramAnswer::parse(body).map_err(|e| bad_response(status, e.to_string()))
 }
 
 /// A request body as JSON.

@@ -4,7 +4,8 @@
 //!
 //! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
 //! (wasm-split-cli); everything only those functions reach moves into that screen's
-//! module. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
+//! module. The screens that need the whole program parse it here (`ProgramAnswer::full`),
+//! so its parsers travel with their modules, not the first screen's. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
 //! retry, not a panic that would stop the whole app, and the next call fetches anew.
 
 use std::future::Future;
@@ -32,26 +33,38 @@ impl From<SplitLoaderError> for ScreenLoadFailed {
     }
 }
 
+/// The screen's module came but the whole program is unreadable to it (an old app
+/// against a newer server): the same message and reload, which fetches the new app.
+impl From<serde_json::Error> for ScreenLoadFailed {
+    fn from(_: serde_json::Error) -> Self {
+        ScreenLoadFailed
+    }
+}
+
 pub type ScreenResult = Result<AnyView, ScreenLoadFailed>;
 
 #[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn preview(data: Loaded) -> ScreenResult {
-    Ok(view! { <PreviewPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <PreviewPage data program /> }.into_any())
 }
 
 #[wasm_split(login, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn login(data: Loaded) -> ScreenResult {
-    Ok(view! { <Login data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <Login program /> }.into_any())
 }
 
 #[wasm_split(privacy, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn privacy(data: Loaded) -> ScreenResult {
-    Ok(view! { <Privacy data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <Privacy program /> }.into_any())
 }
 
 #[wasm_split(points, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn points(data: Loaded) -> ScreenResult {
-    Ok(view! { <PointsPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <PointsPage data program /> }.into_any())
 }
 
 #[wasm_split(profile, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -61,22 +74,26 @@ pub fn profile(data: Loaded) -> ScreenResult {
 
 #[wasm_split(mall, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn mall(data: Loaded) -> ScreenResult {
-    Ok(view! { <MallPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <MallPage data program /> }.into_any())
 }
 
 #[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn wallet(data: Loaded) -> ScreenResult {
-    Ok(view! { <WalletPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <WalletPage data program /> }.into_any())
 }
 
 #[wasm_split(invite, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn invite(data: Loaded) -> ScreenResult {
-    Ok(view! { <InvitePage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <InvitePage data program /> }.into_any())
 }
 
 #[wasm_split(events, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn events(data: Loaded) -> ScreenResult {
-    Ok(view! { <EventsPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <EventsPage data program /> }.into_any())
 }
 
 #[wasm_split(benefits, wasm_split_path = ::leptos::wasm_split, fallible)]
@@ -86,7 +103,8 @@ pub fn benefits(data: Loaded) -> ScreenResult {
 
 #[wasm_split(staff, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn staff(data: Loaded) -> ScreenResult {
-    Ok(view! { <StaffPage data /> }.into_any())
+    let program = data.program.full()?;
+    Ok(view! { <StaffPage data program /> }.into_any())
 }
 
 /// Home's "coming up" card: its own module, fetched after the first paint (shown by

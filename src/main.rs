@@ -11,6 +11,7 @@ mod labels;
 mod lazy_screens;
 mod pages;
 mod preview_model;
+mod program;
 mod qr;
 mod route;
 mod session;

@@ -6,17 +6,18 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use rules::quote::CouponChoice;
-use rules::Program;
 
 use crate::api::{self, ApiError, DemoMember, Me};
 use crate::i18n::*;
 use crate::preview_model::Draft;
+use crate::program::ProgramAnswer;
 use crate::storage;
 
 /// What the screens need from the server before they can show anything.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
-    pub program: Arc<Program>,
+    /// The program: the home's part at hand, the whole parsed by the screens that need it.
+    pub program: ProgramAnswer,
     /// The demo members (logged out, demo mode only; otherwise none).
     pub members: Arc<Vec<DemoMember>>,
     /// The server runs in demo mode (`serve --demo`): logged out, the personas are shown.
@@ -162,7 +163,7 @@ async fn fetch() -> Result<Loaded, ApiError> {
         Some(_) => Vec::new(),
     };
     Ok(Loaded {
-        program: Arc::new(program),
+        program,
         members: Arc::new(members),
         demo,
         me,

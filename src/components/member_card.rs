@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::program::HomeProgram;
 use chrono::Utc;
 use leptos::prelude::*;
-use rules::Program;
 use rules::Text;
 
 use crate::api::DemoMember;
@@ -12,7 +12,7 @@ use rules::money::group_thousands;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
-pub fn MemberCard(program: Arc<Program>, member: DemoMember) -> impl IntoView {
+pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoView {
     let snapshot = &member.snapshot;
     let tier = program.tiers.by_id(&snapshot.tier).cloned();
     let color = tier

@@ -2,7 +2,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use rules::Text;
-use rules::{Program, TierId};
+use rules::TierId;
+
+use crate::program::HomeProgram;
 
 use crate::route::{follow, Route};
 use crate::text::{local, tr};
@@ -10,7 +12,7 @@ use crate::text::{local, tr};
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
 /// cumulative.
 #[component]
-pub fn Perks(program: Arc<Program>, tier: TierId) -> impl IntoView {
+pub fn Perks(program: Arc<HomeProgram>, tier: TierId) -> impl IntoView {
     let rank = program.tiers.rank(&tier).unwrap_or(0);
     let own: Vec<Text> = program
         .tiers

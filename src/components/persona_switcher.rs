@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::program::HomeProgram;
 use leptos::prelude::*;
-use rules::Program;
 
 use crate::api::DemoMember;
 use crate::i18n::*;
@@ -10,7 +10,7 @@ use crate::text::{lang, tr};
 
 /// Picks which demo member the screens show (until login exists); remembered.
 #[component]
-pub fn PersonaSwitcher(program: Arc<Program>, members: Arc<Vec<DemoMember>>) -> impl IntoView {
+pub fn PersonaSwitcher(program: Arc<HomeProgram>, members: Arc<Vec<DemoMember>>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let current = {

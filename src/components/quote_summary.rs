@@ -3,7 +3,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
 use rules::quote::{MemberDiscountKind, QuoteInput};
-use rules::{Fen, Points, Program, Quote};
+use rules::{Fen, Points, Quote};
+
+use crate::program::HomeProgram;
 
 use crate::display::rate;
 use crate::i18n::*;
@@ -19,7 +21,7 @@ pub struct Priced {
 
 impl Priced {
     /// The tier the order moves the member up to, if it does.
-    fn upgrades(&self, program: &Program) -> bool {
+    fn upgrades(&self, program: &HomeProgram) -> bool {
         program.tiers.rank(&self.quote.tier_after) > program.tiers.rank(&self.input.member.tier)
     }
 
@@ -36,7 +38,7 @@ impl Priced {
 /// quotes on every keystroke, and rebuilding these few dozen nodes each time cost most
 /// of a keystroke's frame on a slow phone). Hidden while there is no quote.
 #[component]
-pub fn QuoteSummary(program: Arc<Program>, priced: Signal<Option<Priced>>) -> impl IntoView {
+pub fn QuoteSummary(program: Arc<HomeProgram>, priced: Signal<Option<Priced>>) -> impl IntoView {
     let locale = lang();
     // Texts and flags of the quote shown (empty or false while there is none).
     let text = move |f: fn(&Priced) -> String| {

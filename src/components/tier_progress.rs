@@ -3,7 +3,9 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::{format_yuan, Fen};
-use rules::{Program, TierId};
+use rules::TierId;
+
+use crate::program::HomeProgram;
 
 use crate::display::{percent_css, yuan_number};
 use crate::i18n::*;
@@ -17,7 +19,7 @@ use crate::text::{lang, local, tr};
 /// The fill uses the program's equal-width tier steps (basis points), so the low tiers
 /// are not squeezed into a sliver; the aria values stay in plain yuan.
 #[component]
-pub fn TierProgress(program: Arc<Program>, tier: TierId, spend_fen: Fen) -> impl IntoView {
+pub fn TierProgress(program: Arc<HomeProgram>, tier: TierId, spend_fen: Fen) -> impl IntoView {
     let locale = lang();
     let top = program.tiers.last().map_or(Fen::ZERO, |t| t.threshold_fen);
     let next = program.tiers.next(&tier, spend_fen);

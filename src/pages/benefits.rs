@@ -8,7 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use rules::money::format_yuan;
 use rules::tier::Tier;
-use rules::{Fen, Program};
+use rules::Fen;
+
+use crate::program::HomeProgram;
 
 use crate::components::TopBar;
 use crate::display::{rate, zhe};
@@ -28,7 +30,7 @@ pub fn BenefitsPage(data: Loaded) -> impl IntoView {
         <main class="page page--benefits">
             <p class="intro">{tr!(benefits.intro)}</p>
             <div class="card compare" role="region" aria-label=tr!(benefits.title) tabindex="0">
-                <Comparison program=data.program.clone() held spend />
+                <Comparison program=data.program.home.clone() held spend />
             </div>
         </main>
     }
@@ -38,7 +40,7 @@ pub fn BenefitsPage(data: Loaded) -> impl IntoView {
 /// table scrolls sideways on a phone).
 #[component]
 pub(crate) fn Comparison(
-    program: Arc<Program>,
+    program: Arc<HomeProgram>,
     held: Option<rules::TierId>,
     spend: Fen,
 ) -> impl IntoView {

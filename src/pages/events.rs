@@ -29,11 +29,11 @@ use feed::FeedActions;
 const SWIPE_PX: i32 = 50;
 
 #[component]
-pub fn EventsPage(data: Loaded) -> impl IntoView {
+pub fn EventsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(events.title)}</TopBar>
         <main class="page page--events">
-            <EventsContent program=data.program.clone() member=data.me.is_some() />
+            <EventsContent program member=data.me.is_some() />
         </main>
     }
 }

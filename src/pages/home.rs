@@ -100,7 +100,7 @@ fn member_notices(me: &Me, today: NaiveDate) -> impl IntoView {
 #[component]
 fn HomeContent(data: Loaded) -> impl IntoView {
     let state = expect_context::<AppState>();
-    let program = data.program.clone();
+    let program = data.program.home.clone();
     let me = data.me.clone();
     let today = program.local_date(&chrono::Utc::now().fixed_offset());
     // Logged out: in demo mode, the personas to look around as; on a real site, what
@@ -108,7 +108,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let top = me.is_none().then(|| {
         let demo = data.demo.then(|| {
             view! {
-                <PersonaSwitcher program=data.program.clone() members=data.members.clone() />
+                <PersonaSwitcher program=program.clone() members=data.members.clone() />
                 {data.members.is_empty().then(|| view! { <p class="card notice">{tr!(app.no_members)}</p> })}
             }
         });

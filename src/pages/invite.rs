@@ -1,3 +1,6 @@
+use rules::Program;
+use std::sync::Arc;
+
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::Text;
@@ -12,8 +15,8 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
 /// crate) and a copy button, and this year's progress toward the bonus.
 #[component]
-pub fn InvitePage(data: Loaded) -> impl IntoView {
-    let rules = data.program.invites.clone();
+pub fn InvitePage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+    let rules = program.invites.clone();
     let content = match data.me {
         Some(_) => Either::Left(
             view! { <InviteContent reward=rules.reward.title bonus=rules.bonus.title /> },

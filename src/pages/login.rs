@@ -1,3 +1,6 @@
+use rules::Program;
+use std::sync::Arc;
+
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -7,7 +10,7 @@ use crate::components::{Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_of, fill};
 use crate::route::{after_login, follow, navigator, Route};
-use crate::state::{AppState, Loaded};
+use crate::state::AppState;
 use crate::text::{dyn_text, flag, lang, tr};
 
 /// A number the server accepts (the rules' one parser, `rules::phone`).
@@ -22,13 +25,13 @@ use link_consent::LinkConsent;
 /// Login with phone + one-time code; the consent to the privacy notice is required. A
 /// host's login link that still needs the new member's consent asks only for that.
 #[component]
-pub fn Login(data: Loaded) -> impl IntoView {
+pub fn Login(program: Arc<Program>) -> impl IntoView {
     let link = RwSignal::new(crate::session::pending_login_link());
     let form = move || match link.get() {
-        Some(code) => {
-            leptos::either::Either::Left(view! { <LinkConsent data=data.clone() code link /> })
-        }
-        None => leptos::either::Either::Right(view! { <LoginForm data=data.clone() /> }),
+        Some(code) => leptos::either::Either::Left(
+            view! { <LinkConsent program=program.clone() code link /> },
+        ),
+        None => leptos::either::Either::Right(view! { <LoginForm program=program.clone() /> }),
     };
     view! {
         <TopBar back=true>{tr!(login.title)}</TopBar>
@@ -104,10 +107,10 @@ fn form_problem(number: &str, digits: &str, consent: bool) -> Option<&'static st
 }
 
 #[component]
-fn LoginForm(data: Loaded) -> impl IntoView {
+fn LoginForm(program: Arc<Program>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
-    let version = data.program.membership.privacy_notice_version.clone();
+    let version = program.membership.privacy_notice_version.clone();
     let form = Form {
         phone: RwSignal::new(None),
         code: RwSignal::new(None),

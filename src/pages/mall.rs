@@ -17,9 +17,9 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// The points mall: the balance, every item with its price and whether the member may
 /// redeem it (and why not), a confirmation sheet, and the result.
 #[component]
-pub fn MallPage(data: Loaded) -> impl IntoView {
+pub fn MallPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     let content = match data.me {
-        Some(_) => Either::Left(view! { <MallContent program=data.program /> }),
+        Some(_) => Either::Left(view! { <MallContent program /> }),
         None => Either::Right(need_login()),
     };
     view! {

@@ -1,3 +1,5 @@
+use rules::Program;
+
 use std::sync::Arc;
 
 use leptos::either::Either;
@@ -23,9 +25,9 @@ const FILTERS: [&str; 3] = ["", "earn", "spend"];
 
 /// The member's points: balance, what expires soon, the daily check-in and the history.
 #[component]
-pub fn PointsPage(data: Loaded) -> impl IntoView {
+pub fn PointsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     // The streak's length and what each day pays are the program's.
-    let rules = data.program.points.checkin.clone();
+    let rules = program.points.checkin.clone();
     let content = match data.me {
         Some(me) => Either::Left(view! { <PointsContent me rules /> }),
         None => Either::Right(need_login()),

@@ -1,3 +1,6 @@
+use rules::Program;
+use std::sync::Arc;
+
 use chrono::{FixedOffset, Utc};
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
@@ -19,20 +22,20 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
 #[component]
-pub fn PreviewPage(data: Loaded) -> impl IntoView {
+pub fn PreviewPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(preview.title)}</TopBar>
         <main class="page page--preview">
-            <PreviewContent data />
+            <PreviewContent data program />
         </main>
     }
 }
 
 #[component]
-fn PreviewContent(data: Loaded) -> impl IntoView {
+fn PreviewContent(data: Loaded, program: Arc<Program>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
-    let program = data.program.clone();
+    let home = data.program.home.clone();
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
     let draft = state.preview;
     keep_in_tab(draft);
@@ -118,7 +121,7 @@ fn PreviewContent(data: Loaded) -> impl IntoView {
             hidden=flag(move || refused.with(Option::is_none)) data-code=move || refused.get().unwrap_or_default()>
             {refused_text}
         </p>
-        <QuoteSummary program=program.clone() priced=priced.into() />
+        <QuoteSummary program=home priced=priced.into() />
         <OptionsCard draft member offset as_cash />
         <CartEditor draft problem />
     }

@@ -1,19 +1,21 @@
+use rules::Program;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::components::TopBar;
 use crate::i18n::*;
 use crate::labels::fill;
-use crate::state::Loaded;
 use crate::text::{dyn_text, lang, tr};
 
 /// The privacy notice the login consents to, with the program's notice version.
 #[component]
-pub fn Privacy(data: Loaded) -> impl IntoView {
+pub fn Privacy(program: Arc<Program>) -> impl IntoView {
     let locale = lang();
     let version = dyn_text(move || {
         fill(
             td_string!(locale.get(), privacy.version),
-            &[("version", &data.program.membership.privacy_notice_version)],
+            &[("version", &program.membership.privacy_notice_version)],
         )
     });
     view! {

@@ -3,6 +3,9 @@
 //! today's joins, and look a member up by full phone number to help them (audited by the
 //! server). Laid out in two columns on a tablet, one on a phone.
 
+use rules::Program;
+use std::sync::Arc;
+
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
@@ -10,6 +13,7 @@ use crate::api::{self, Counter};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::error_of;
+use crate::program::HomeProgram;
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 
@@ -22,14 +26,14 @@ use help::HelpPanel;
 use join::JoinPanel;
 
 #[component]
-pub fn StaffPage(data: Loaded) -> impl IntoView {
+pub fn StaffPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     let content = match &data.me {
         None => EitherOf3::A(need_login()),
         // The server refuses a member too (403); this says why without asking it.
         Some(me) if !me.role.is_staff() => EitherOf3::B(view! {
             <p class="card notice notice--warn" data-testid="staff-forbidden">{tr!(staff.forbidden)}</p>
         }),
-        Some(_) => EitherOf3::C(view! { <CounterScreen data /> }),
+        Some(_) => EitherOf3::C(view! { <CounterScreen program home=data.program.home.clone() /> }),
     };
     view! {
         <TopBar back=true>{tr!(staff.title)}</TopBar>
@@ -38,7 +42,7 @@ pub fn StaffPage(data: Loaded) -> impl IntoView {
 }
 
 #[component]
-fn CounterScreen(data: Loaded) -> impl IntoView {
+fn CounterScreen(program: Arc<Program>, home: Arc<HomeProgram>) -> impl IntoView {
     let loader = Loader::new();
     let counter = RwSignal::new(None::<Counter>);
     let load = move || loader.run(api::staff_counter(), move |c| counter.set(Some(c)));
@@ -46,10 +50,10 @@ fn CounterScreen(data: Loaded) -> impl IntoView {
     view! {
         {staff_error("staff-error", loader.error)}
         <div class="counter">
-            <DemoPanel program=data.program.clone() />
+            <DemoPanel program=program.clone() home />
             <div class="counter__side">
                 <JoinPanel counter reload=load />
-                <HelpPanel program=data.program.clone() />
+                <HelpPanel program=program.clone() />
             </div>
         </div>
     }

@@ -33,9 +33,9 @@ const TABS: [CouponStatus; 3] = [
 const EXPIRING_SOON_DAYS: i64 = 3;
 
 #[component]
-pub fn WalletPage(data: Loaded) -> impl IntoView {
+pub fn WalletPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     let content = match data.me {
-        Some(me) => Either::Left(view! { <WalletContent program=data.program me /> }),
+        Some(me) => Either::Left(view! { <WalletContent program me /> }),
         None => Either::Right(need_login()),
     };
     view! {

@@ -4,6 +4,9 @@
 //! code (it works for 60 s from when the host made it); a spent one leaves the phone
 //! form, with a message saying so.
 
+use rules::Program;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use super::consent_field;
@@ -12,12 +15,12 @@ use crate::components::{Loader, Toast};
 use crate::labels::error_of;
 use crate::route::{after_login, navigator};
 use crate::session;
-use crate::state::{AppState, Loaded};
+use crate::state::AppState;
 use crate::text::{dyn_text, flag, lang, tr};
 
 #[component]
 pub fn LinkConsent(
-    data: Loaded,
+    program: Arc<Program>,
     /// The link's code.
     code: String,
     /// The code waiting, set to `None` here once it is spent (the phone form then shows).
@@ -26,7 +29,7 @@ pub fn LinkConsent(
     let locale = lang();
     let state = expect_context::<AppState>();
     let toast = expect_context::<Toast>();
-    let version = data.program.membership.privacy_notice_version.clone();
+    let version = program.membership.privacy_notice_version.clone();
     let consent = RwSignal::new(false);
     let requests = Loader::new();
     let Loader { error, busy, .. } = requests;

@@ -14,13 +14,14 @@ use crate::components::{Perks, TierProgress};
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::pages::benefits::Comparison;
+use crate::program::HomeProgram;
 use crate::text::{dyn_text, lang, tr};
 
 /// The slider's step: one yuan.
 const STEP_FEN: i64 = 100;
 
 #[component]
-pub fn DemoPanel(program: Arc<Program>) -> impl IntoView {
+pub fn DemoPanel(program: Arc<Program>, home: Arc<HomeProgram>) -> impl IntoView {
     let locale = lang();
     // Twice the top threshold: room to show the top tier reached and passed.
     let max_fen = program.tiers.last().map_or(0, |t| t.threshold_fen.get()) * 2;
@@ -91,18 +92,18 @@ pub fn DemoPanel(program: Arc<Program>) -> impl IntoView {
         )
     });
     let progress = {
-        let program = program.clone();
+        let program = home.clone();
         move || {
             let (program, tier) = (program.clone(), tier.get());
             view! { <TierProgress program tier spend_fen=Fen(spend.get()) /> }
         }
     };
     let perks = {
-        let program = program.clone();
+        let program = home.clone();
         move || view! { <Perks program=program.clone() tier=tier.get() /> }
     };
     let comparison = move || {
-        let program = program.clone();
+        let program = home.clone();
         view! { <Comparison program held=Some(tier.get()) spend=Fen(spend.get()) /> }
     };
     view! {
