@@ -131,7 +131,7 @@ pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
     match field {
         "nickname" => update.nickname = Some(value.to_owned()),
         _ => {
-            let date = value.parse().map_err(|_| ApiError {
+            let date = rules::rfc3339::parse_date(value).map_err(|_| ApiError {
                 status: 0,
                 code: ErrorCode::InvalidBirthday,
                 message: format!("`{value}` is not a date"),

@@ -76,6 +76,10 @@ pub struct LoginRequest {
 pub struct LoggedIn {
     pub member_id: String,
     pub registered: bool,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::instant")
+    )]
     pub expires_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -106,6 +110,10 @@ pub struct LoginLink {
     /// `{public URL}{return_to or /}?login=CODE` (from the path on when the server has no
     /// `--public-url`).
     pub url: String,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::instant")
+    )]
     pub expires_at: DateTime<FixedOffset>,
 }
 

@@ -22,6 +22,10 @@ pub struct Summary {
     pub role: Role,
     /// The language the member chose (`zh`, `en`), on any device.
     pub locale: Option<String>,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "rules::rfc3339::opt_date")
+    )]
     pub birthday: Option<NaiveDate>,
     pub tier: TierId,
     pub qualifying_spend_fen: Fen,
@@ -38,6 +42,10 @@ pub struct Summary {
     /// The titles of the snapshot's coupons, by id (the preview lists them by name).
     #[serde(default)]
     pub coupon_titles: BTreeMap<String, Text>,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::instant")
+    )]
     pub now: DateTime<FixedOffset>,
 }
 
@@ -46,6 +54,10 @@ pub struct Summary {
 pub struct Expiring {
     pub points: Points,
     /// The first instant at which (the first of) these points are gone.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::instant")
+    )]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -70,12 +82,20 @@ pub struct Update {
     pub locale: Option<String>,
     /// Settable once.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "rules::rfc3339::opt_date")
+    )]
     pub birthday: Option<NaiveDate>,
 }
 
 /// `POST /api/me/checkin`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckedIn {
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::date")
+    )]
     pub date: NaiveDate,
     pub streak_day: u32,
     pub points: Points,

@@ -25,6 +25,10 @@ pub struct Granted {
     pub coupon_id: String,
     pub reason: String,
     pub granted_by: String,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "rules::rfc3339::instant")
+    )]
     pub at: DateTime<FixedOffset>,
 }
 

@@ -29,6 +29,7 @@ pub mod points;
 pub mod profile;
 pub mod program;
 pub mod quote;
+pub mod rfc3339;
 pub mod text;
 pub mod tier;
 pub mod units;

@@ -21,6 +21,10 @@ use crate::units::Points;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventMember {
     pub tier: TierId,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::rfc3339::opt_date")
+    )]
     pub birthday: Option<NaiveDate>,
     /// Points still held, by the local date on which they expire
     /// (`PointsRules::expiry_date`).
@@ -61,8 +65,16 @@ pub struct Occurrence {
     /// `birthday`, `birthday-month`, `early-access`, `points-expiry`.
     pub event: String,
     pub title: Text,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::rfc3339::instant")
+    )]
     pub start: DateTime<FixedOffset>,
     /// Exclusive; an all-day event ends at local midnight after its last day.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(deserialize_with = "crate::rfc3339::instant")
+    )]
     pub end: DateTime<FixedOffset>,
     pub all_day: bool,
     pub audience: Audience,

@@ -35,6 +35,10 @@ pub struct MemberSnapshot {
     pub lifetime_spend_fen: Fen,
     /// May be negative (a debt left by a refund).
     pub points_balance: Points,
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(default, deserialize_with = "crate::rfc3339::opt_date")
+    )]
     pub birthday: Option<NaiveDate>,
     pub first_order: bool,
     pub coupons: Vec<Coupon>,
