@@ -5,8 +5,9 @@
 //! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
 //! (wasm-split-cli); everything only those functions reach moves into that screen's
 //! module. The screens that need the whole program parse it here (`ProgramAnswer::full`),
-//! so its parsers travel with their modules, not the first screen's. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
-//! retry, not a panic that would stop the whole app, and the next call fetches anew.
+//! so its parsers travel with their modules, not the first screen's. `fallible`: a
+//! failed fetch (a flaky mobile network) is an error shown with a retry, not a panic that
+//! would stop the whole app, and the next call fetches anew.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,8 +1,8 @@
-use rules::Program;
 use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
+use rules::Program;
 use rules::Text;
 
 use crate::api::{self, Invite};

@@ -1,9 +1,8 @@
-use rules::Program;
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use leptos::prelude::*;
+use rules::Program;
 
 use crate::api;
 use crate::components::{Loader, TopBar};

@@ -1,5 +1,3 @@
-use rules::Program;
-
 use std::sync::Arc;
 
 use leptos::either::Either;
@@ -7,6 +5,7 @@ use leptos::prelude::*;
 use rules::money::group_thousands;
 use rules::points::CheckinRules;
 use rules::Points;
+use rules::Program;
 
 use crate::api::{self, Entry, Me};
 use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};

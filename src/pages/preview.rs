@@ -1,4 +1,3 @@
-use rules::Program;
 use std::sync::Arc;
 
 use chrono::{FixedOffset, Utc};
@@ -8,6 +7,7 @@ use rules::money::{format_yuan, group_thousands};
 use rules::points::PointsAsCash;
 use rules::quote::CouponChoice;
 use rules::Fen;
+use rules::Program;
 use rules::QuoteError;
 
 use crate::api::DemoMember;

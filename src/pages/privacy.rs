@@ -1,7 +1,7 @@
-use rules::Program;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use rules::Program;
 
 use crate::components::TopBar;
 use crate::i18n::*;

@@ -3,11 +3,11 @@
 //! today's joins, and look a member up by full phone number to help them (audited by the
 //! server). Laid out in two columns on a tablet, one on a phone.
 
-use rules::Program;
 use std::sync::Arc;
 
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
+use rules::Program;
 
 use crate::api::{self, Counter};
 use crate::components::{need_login, Loader, TopBar};

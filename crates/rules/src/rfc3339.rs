@@ -2,7 +2,7 @@
 //! serde(deserialize_with = …))` on every such field the app reads).
 //!
 //! chrono's own `Deserialize` calls its `FromStr`, which is its general format parser
-//! (format items, `Parsed`, a relaxed RFC 3339 with spaces and `UTC`): about 4 kB
+//! (format items, `Parsed`, a relaxed RFC 3339 with spaces and `UTC`): about 6 kB
 //! brotli of the first screen's download, for strings the server always writes in one
 //! form. `DateTime::parse_from_rfc3339` is chrono's dedicated RFC 3339 reader, a few
 //! hundred bytes; a date is read by it as that date's midnight in UTC. The server keeps

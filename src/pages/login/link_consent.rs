@@ -4,10 +4,10 @@
 //! code (it works for 60 s from when the host made it); a spent one leaves the phone
 //! form, with a message saying so.
 
-use rules::Program;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use rules::Program;
 
 use super::consent_field;
 use crate::api;
