@@ -1,5 +1,8 @@
-//! How the browser reads the API's instants and dates (`cfg_attr(target_arch = "wasm32",
-//! serde(deserialize_with = …))` on every such field the app reads).
+//! How the browser reads the API's instants and dates: `cfg_attr(target_arch = "wasm32",
+//! serde(deserialize_with = …))` on every `DateTime<FixedOffset>` and `NaiveDate` field
+//! of a `Deserialize` type in the rules and the contract, the ones the app only writes
+//! too (one rule, nothing to decide field by field; the test
+//! `every_wire_date_field_is_read_here` holds it).
 //!
 //! chrono's own `Deserialize` calls its `FromStr`, which is its general format parser
 //! (format items, `Parsed`, a relaxed RFC 3339 with spaces and `UTC`): about 6 kB
@@ -118,6 +121,57 @@ mod tests {
         let r = read(with).unwrap();
         assert_eq!(r.used.unwrap().to_rfc3339(), "2026-03-02T08:00:00+08:00");
         assert_eq!(r.birthday.unwrap().to_string(), "1990-05-20");
+    }
+
+    /// A date field without the attribute would bring chrono's general parser back into
+    /// the first screen's download, and nothing but the bench's byte figure would say so.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_wire_date_field_is_read_here() {
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut fields = 0;
+        let mut missing = Vec::new();
+        for dir in ["rules/src", "contract/src"] {
+            for entry in std::fs::read_dir(crates.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                let text = std::fs::read_to_string(&path).unwrap();
+                // Only the code before the file's tests.
+                let code = text.split("#[cfg(test)]").next().unwrap();
+                let lines: Vec<&str> = code.lines().collect();
+                let mut deserialized = false;
+                for (i, line) in lines.iter().enumerate() {
+                    let line = line.trim();
+                    if line.starts_with("#[derive(") {
+                        deserialized = line.contains("Deserialize");
+                    }
+                    let Some((_, ty)) = line.strip_prefix("pub ").and_then(|f| f.split_once(": "))
+                    else {
+                        continue;
+                    };
+                    let ty = ty.trim_end_matches(',');
+                    let ty = ty
+                        .strip_prefix("Option<")
+                        .and_then(|t| t.strip_suffix('>'))
+                        .unwrap_or(ty);
+                    if !deserialized || !matches!(ty, "DateTime<FixedOffset>" | "NaiveDate") {
+                        continue;
+                    }
+                    fields += 1;
+                    let attribute = lines[i.saturating_sub(4)..i].concat();
+                    if !attribute.contains("rfc3339::") {
+                        missing.push(format!("{}:{}", path.display(), i + 1));
+                    }
+                }
+            }
+        }
+        assert!(
+            fields >= 30,
+            "found only {fields} date fields: the scan is broken"
+        );
+        assert!(
+            missing.is_empty(),
+            "date fields read by chrono's FromStr: {missing:?}"
+        );
     }
 
     #[test]
