@@ -15,6 +15,9 @@ const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_MAJOR: &str = "132";
 /// npm's axe-core: the e2e run injects it into every screen (accessibility check).
 const AXE_VERSION: &str = "4.14.1";
+/// npm's terser (JavaScript only, no native binary): `xtask build` minifies the main
+/// module's JS glue with it.
+const TERSER_VERSION: &str = "5.51.4";
 /// wasm-split-cli (crate `wasm_split_cli_support`).
 const WASM_SPLIT_VERSION: &str = "0.2.4";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -122,6 +125,17 @@ pub fn all(ws: &Workspace) -> Result {
                 .then(|| format!("axe-core {AXE_VERSION} at {}", axe.display()))
         },
         || npm_install(ws, &format!("axe-core@{AXE_VERSION}")),
+    )?;
+    let terser = ws.tools_bin().join("terser");
+    step(
+        &format!("terser {TERSER_VERSION} (npm, .tools/)"),
+        || {
+            // "terser 5.51.4"
+            let out = stdout_of(Command::new(&terser).arg("--version"))?;
+            (out.split_whitespace().nth(1)? == TERSER_VERSION)
+                .then(|| format!("{out} at {}", terser.display()))
+        },
+        || npm_install(ws, &format!("terser@{TERSER_VERSION}")),
     )?;
 
     if Path::new("/usr/bin/wasm-opt").exists() {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod extract;
 pub mod jobs;
 pub mod phone;
+pub mod precompressed;
 pub mod routes;
 pub mod security;
 pub mod workflows;
@@ -20,7 +21,6 @@ pub mod workflows;
 use std::future::Future;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
@@ -38,6 +38,7 @@ use crate::base_path::BasePath;
 use crate::clock::Clock;
 use crate::db::sqlite_reads::SqliteReads;
 use crate::db::Db;
+use crate::precompressed::Precompressed;
 use crate::routes::host_bridge::HostBridge;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
@@ -158,7 +159,8 @@ impl AppState {
 /// The program, with its JSON and ETag computed once: it never changes while running.
 pub struct LoadedProgram {
     pub program: Program,
-    pub json: Bytes,
+    /// Its JSON, as served (compressed once, for every client).
+    pub json: Precompressed,
     /// A strong ETag: the SHA-256 of exactly the bytes served.
     pub etag: HeaderValue,
 }
@@ -171,7 +173,7 @@ impl LoadedProgram {
         let etag = HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header");
         LoadedProgram {
             program,
-            json: Bytes::from(json),
+            json: Precompressed::new(json),
             etag,
         }
     }

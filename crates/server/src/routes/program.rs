@@ -1,5 +1,6 @@
 //! `GET /api/program`: the loaded program definition, with a strong ETag so the app
-//! revalidates cheaply on every start (`Cache-Control: no-cache` = always ask, 304 if same).
+//! revalidates cheaply on every start (`Cache-Control: no-cache` = always ask, 304 if same),
+//! sent compressed as it was once at start (brotli 11 or gzip 9, `precompressed.rs`).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -22,15 +23,25 @@ async fn program(State(state): State<AppState>, headers: HeaderMap) -> Response 
     if none_match(&headers, &loaded.etag) {
         return (StatusCode::NOT_MODIFIED, caching).into_response();
     }
-    (
+    let (body, encoding) = loaded.json.negotiate(&headers);
+    let mut response = (
         caching,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        loaded.json.clone(),
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (header::VARY, HeaderValue::from_static("accept-encoding")),
+        ],
+        body,
     )
-        .into_response()
+        .into_response();
+    if let Some(encoding) = encoding {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_ENCODING, encoding);
+    }
+    response
 }
 
 /// Whether `If-None-Match` lists this ETag (or `*`). RFC 9110 uses the weak comparison

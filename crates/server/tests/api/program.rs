@@ -44,3 +44,49 @@ async fn the_etag_is_the_same_for_the_same_program() {
     let (a, b) = (a.get("/api/program").await, b.get("/api/program").await);
     assert_eq!(a.header(header::ETAG), b.header(header::ETAG));
 }
+
+/// Compressed once at start, at the best levels; the response layer's on-the-fly
+/// compression must not compress it again.
+#[tokio::test]
+async fn program_is_sent_precompressed_to_whoever_takes_it() {
+    use std::io::Read as _;
+
+    let app = spawn_app().await;
+    let plain = app
+        .get_with("/api/program", &[("accept-encoding", "identity")])
+        .await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    assert_eq!(plain.header(header::VARY), "accept-encoding");
+    let program: Program = serde_json::from_slice(&plain.body).expect("a Program");
+    assert_eq!(program, Program::default_program());
+
+    let br = app
+        .get_with("/api/program", &[("accept-encoding", "gzip, deflate, br")])
+        .await;
+    assert_eq!(br.status, StatusCode::OK);
+    assert_eq!(br.header(header::CONTENT_ENCODING), "br");
+    assert_eq!(br.header(header::ETAG), plain.header(header::ETAG));
+    let mut decoded = vec![];
+    brotli::Decompressor::new(&br.body[..], 4096)
+        .read_to_end(&mut decoded)
+        .expect("one brotli stream");
+    assert_eq!(decoded, plain.body);
+    // Brotli 11 exactly (the layer's on-the-fly level makes a bigger stream).
+    let mut best = vec![];
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &plain.body[..], &mut best, &params).unwrap();
+    assert_eq!(br.body.len(), best.len());
+
+    let gzip = app
+        .get_with("/api/program", &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(gzip.header(header::CONTENT_ENCODING), "gzip");
+    let mut decoded = vec![];
+    flate2::read::GzDecoder::new(&gzip.body[..])
+        .read_to_end(&mut decoded)
+        .expect("one gzip stream");
+    assert_eq!(decoded, plain.body);
+}
