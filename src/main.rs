@@ -18,6 +18,7 @@ mod session;
 mod share;
 mod state;
 mod storage;
+mod styles;
 mod text;
 
 // `Locale`, `use_i18n`, `t!`… generated at compile time from `locales/*.json` and the

@@ -4,6 +4,7 @@
 //! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
 //! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
 //! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
+//! the screens' stylesheet moved from the page into their loader (`styles.rs`) →
 //! wasm-bindgen and wasm-opt -Oz on the main module (its unused exports removed first) →
 //! names carrying the build's hash → its JS glue minified →
 //! the loader script and preloads put into dist/index.html.
@@ -68,6 +69,11 @@ pub fn build(ws: &Workspace) -> Result {
         optimize(&module)?;
     }
     chunks::merge(&split)?;
+    // Before it is published: the loader gets the screens' stylesheet, the page loses it.
+    crate::styles::attach_to_screens(
+        &ws.dist().join("index.html"),
+        &split.join(format!("{SPLIT_LOADER}.js")),
+    )?;
     run(Command::new("wasm-bindgen")
         .arg(split.join(format!("{APP}.wasm")))
         .arg("--out-dir")

@@ -387,7 +387,8 @@ fn chunk_number(rest: &str) -> Result<u32> {
         .map_err(|_| format!("no chunk number at `{}`", &rest[..rest.len().min(20)]))
 }
 
-/// The shared modules in the first list (`\n, [__chunk_1, __chunk_2]`) of `rest`.
+/// The shared modules in the first list (`\n, [__chunk_1, __chunk_2]`) of `rest` (the
+/// screens' stylesheet, also in a screen's list, is not a module).
 fn deps(rest: &str) -> Result<Vec<u32>> {
     let at = rest
         .find(SCREEN_DEPS)
@@ -397,7 +398,7 @@ fn deps(rest: &str) -> Result<Vec<u32>> {
     rest[at..end]
         .split(',')
         .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .filter(|s| !s.is_empty() && *s != crate::styles::SCREENS_CSS)
         .map(|name| {
             name.strip_prefix("__chunk_")
                 .ok_or(format!("`{name}` in a screen's list"))

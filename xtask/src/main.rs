@@ -10,6 +10,7 @@ mod chunks;
 mod install;
 mod postgres;
 mod proc;
+mod styles;
 mod test;
 
 use std::env;

@@ -77,11 +77,26 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
         .await;
     let shot = browser.screenshot("home").await;
     println!("screenshot: {}", shot.display());
+    assert_eq!(
+        screens_stylesheets(client).await,
+        0,
+        "home fetched screens.css"
+    );
 
     // Preview: every keystroke re-quotes in wasm; the result equals the server's quote.
     let preview = PreviewPage(client);
     preview.open_from_home().await;
     preview.type_amount("1234.56").await;
+    // The screens' stylesheet came with the screen's modules, once, and applies.
+    assert_eq!(screens_stylesheets(client).await, 1);
+    let size = client
+        .execute(
+            "return getComputedStyle(document.querySelector('.amount__input')).fontSize",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(size, "32px", "style/screens.css's .amount__input");
     let input_json = eventually("the quoted input for ¥1,234.56", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
@@ -970,6 +985,18 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
 /// wasm, and the app took that answer instead of asking again once it ran: one request
 /// each, made by a link. (A request the app makes itself is a round trip after the wasm
 /// has downloaded and started: a few hundred ms of a slow phone's first paint.)
+/// How many times the page fetched the screens' stylesheet (`style/screens.css`).
+async fn screens_stylesheets(client: &fantoccini::Client) -> usize {
+    requests(client)
+        .await
+        .iter()
+        .filter(|(url, by)| {
+            let name = url.path().rsplit('/').next().unwrap_or_default();
+            name.starts_with("screens-") && name.ends_with(".css") && by == "link"
+        })
+        .count()
+}
+
 async fn the_homes_data_came_with_the_page(client: &fantoccini::Client) {
     let api: Vec<(String, String)> = requests(client)
         .await

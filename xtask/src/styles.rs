@@ -1,0 +1,124 @@
+//! The screens' stylesheet (`style/screens.css`): the rules only the screens fetched on
+//! demand use. Trunk builds it (minified, hashed) beside the first screen's `main.css`,
+//! but the page must not load it: it would hold the first paint and count in the first
+//! screen's bytes. The build takes its link out of the page and makes it one more thing
+//! every screen's loader waits for, next to the screen's wasm modules. It is fetched once,
+//! with the first screen opened after home (the service worker caches it at install, like
+//! the modules). A failed fetch fails that screen's load: the screen shows its "could not
+//! load" notice, and its retry fetches the stylesheet again.
+
+use std::fs;
+use std::path::Path;
+
+use crate::Result;
+
+/// The loader's name for the stylesheet's fetch, first in every screen's list.
+pub const SCREENS_CSS: &str = "__screens_css";
+/// Trunk's name for it: `screens-<hash>.css`.
+const STEM: &str = "screens-";
+
+/// Takes the stylesheet's link out of dist/index.html and adds its fetch to the split
+/// loader (`split/__wasm_split.js`, before it is published).
+pub fn attach_to_screens(index: &Path, loader: &Path) -> Result {
+    let html =
+        fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let (html, css) = without_screens_link(&html)
+        .ok_or_else(|| format!("{} has no {STEM}….css link", index.display()))?;
+    let js =
+        fs::read_to_string(loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    let js = loader_with_stylesheet(&js, &css)?;
+    fs::write(loader, js).map_err(|e| format!("cannot write {}: {e}", loader.display()))?;
+    fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+}
+
+/// The page without the `<link … href=/screens-….css …>` Trunk wrote, and that file's
+/// name; `None` when there is no such link.
+fn without_screens_link(html: &str) -> Option<(String, String)> {
+    let href = html.find(&format!("href=/{STEM}"))?;
+    let start = html[..href].rfind("<link")?;
+    let end = href + html[href..].find('>')? + 1;
+    let name_at = href + "href=/".len();
+    let name_end = name_at + html[name_at..].find([' ', '>'])?;
+    let name = &html[name_at..name_end];
+    name.ends_with(".css").then(|| {
+        (
+            format!("{}{}", &html[..start], &html[end..]),
+            name.to_string(),
+        )
+    })
+}
+
+/// The loader with the stylesheet's fetch defined before the screens' loaders and first
+/// in each screen's list of things to wait for.
+fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
+    const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
+    const LIST: &str = "\n, [";
+    let first = js
+        .find(SCREEN_EXPORT)
+        .ok_or("the split loader has no screen")?;
+    // Applied once loaded (its `load` event): a screen is never shown unstyled. Forgotten
+    // on failure, so the next load tries again.
+    let fetch = format!(
+        "let screensCss;\n\
+         const {SCREENS_CSS} = () => screensCss ??= new Promise((resolve, reject) => {{\n\
+         \x20   const link = document.createElement(\"link\");\n\
+         \x20   link.rel = \"stylesheet\";\n\
+         \x20   link.href = new URL(\"./{css}\", import.meta.url).href;\n\
+         \x20   link.onload = () => resolve();\n\
+         \x20   link.onerror = () => {{ link.remove(); screensCss = undefined; reject(new Error(\"{css}\")); }};\n\
+         \x20   document.head.append(link);\n\
+         }});\n"
+    );
+    let mut out = String::with_capacity(js.len() + fetch.len() + 1024);
+    out.push_str(&js[..first]);
+    out.push_str(&fetch);
+    let mut rest = &js[first..];
+    while let Some(at) = rest.find(SCREEN_EXPORT) {
+        let list = at
+            + rest[at..]
+                .find(LIST)
+                .ok_or("a screen's loader has no list")?
+            + LIST.len();
+        out.push_str(&rest[..list]);
+        out.push_str(SCREENS_CSS);
+        if !rest[list..].starts_with(']') {
+            out.push_str(", ");
+        }
+        rest = &rest[list..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_is_taken_out_of_the_page() {
+        let html = "<title>t</title><link href=/main-1.css integrity=sha384-a rel=stylesheet>\
+                    <link href=/screens-2.css integrity=sha384-b rel=stylesheet></head>";
+        let (page, name) = without_screens_link(html).unwrap();
+        assert_eq!(
+            page,
+            "<title>t</title><link href=/main-1.css integrity=sha384-a rel=stylesheet></head>"
+        );
+        assert_eq!(name, "screens-2.css");
+        assert!(without_screens_link("<link href=/main-1.css rel=stylesheet>").is_none());
+    }
+
+    #[test]
+    fn every_screen_waits_for_the_stylesheet() {
+        let js = "const __chunk_1 = makeLoad(() => {}\n, []);\n\
+                  export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {}\n, [__chunk_1]));\n\
+                  export const __wasm_split_load_b = wrapAsyncCb(makeLoad(() => {}\n, []));\n";
+        let out = loader_with_stylesheet(js, "screens-2.css").unwrap();
+        assert!(out.starts_with("const __chunk_1 = makeLoad(() => {}\n, []);\nlet screensCss;\n"));
+        assert!(out.contains("new URL(\"./screens-2.css\", import.meta.url)"));
+        assert!(
+            out.contains("load_a = wrapAsyncCb(makeLoad(() => {}\n, [__screens_css, __chunk_1]));")
+        );
+        assert!(out.contains("load_b = wrapAsyncCb(makeLoad(() => {}\n, [__screens_css]));"));
+        assert!(loader_with_stylesheet("const __chunk_1 = 1;", "s.css").is_err());
+    }
+}
