@@ -26,7 +26,6 @@ use axum::http::{header, HeaderValue};
 use axum::response::IntoResponse;
 use axum::Router;
 use rules::Program;
-use sha2::{Digest, Sha256};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -156,25 +155,19 @@ impl AppState {
     }
 }
 
-/// The program, with its JSON and ETag computed once: it never changes while running.
+/// The program, with its JSON, compressed and tagged once: it never changes while running.
 pub struct LoadedProgram {
     pub program: Program,
-    /// Its JSON, as served (compressed once, for every client).
+    /// Its JSON as served, in each encoding, each with its strong ETag.
     pub json: Precompressed,
-    /// A strong ETag: the SHA-256 of exactly the bytes served.
-    pub etag: HeaderValue,
 }
 
 impl LoadedProgram {
     pub fn new(program: Program) -> LoadedProgram {
         let json = serde_json::to_vec(&program).expect("a program always serializes");
-        let digest = Sha256::digest(&json);
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        let etag = HeaderValue::from_str(&format!("\"{hex}\"")).expect("hex is a valid header");
         LoadedProgram {
             program,
             json: Precompressed::new(json),
-            etag,
         }
     }
 }

@@ -7,15 +7,32 @@ use std::io::Write as _;
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue};
+use sha2::{Digest, Sha256};
 
+/// The body in every encoding it is sent in.
 pub struct Precompressed {
-    pub identity: Bytes,
-    br: Bytes,
-    gzip: Bytes,
+    identity: Representation,
+    br: Representation,
+    gzip: Representation,
+}
+
+/// One encoding of the body: what is sent, with its headers.
+pub struct Representation {
+    pub body: Bytes,
+    /// `None` when sent as is.
+    pub encoding: Option<HeaderValue>,
+    /// A strong ETag, one per encoding (RFC 9110 §8.8.3: they are different bytes): the
+    /// SHA-256 of the JSON, with the encoding's suffix.
+    pub etag: HeaderValue,
 }
 
 impl Precompressed {
     pub fn new(bytes: Vec<u8>) -> Precompressed {
+        let digest = Sha256::digest(&bytes);
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let tag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{hex}{suffix}\"")).expect("hex is a valid header")
+        };
         let mut br = vec![];
         let params = brotli::enc::BrotliEncoderParams {
             quality: 11,
@@ -26,22 +43,35 @@ impl Precompressed {
         let mut gzip = flate2::write::GzEncoder::new(vec![], flate2::Compression::best());
         gzip.write_all(&bytes)
             .expect("gzip into memory cannot fail");
+        let gzip = gzip.finish().expect("gzip into memory cannot fail");
         Precompressed {
-            identity: Bytes::from(bytes),
-            br: Bytes::from(br),
-            gzip: Bytes::from(gzip.finish().expect("gzip into memory cannot fail")),
+            br: Representation {
+                body: Bytes::from(br),
+                encoding: Some(HeaderValue::from_static("br")),
+                etag: tag("-br"),
+            },
+            gzip: Representation {
+                body: Bytes::from(gzip),
+                encoding: Some(HeaderValue::from_static("gzip")),
+                etag: tag("-gz"),
+            },
+            identity: Representation {
+                body: Bytes::from(bytes),
+                encoding: None,
+                etag: tag(""),
+            },
         }
     }
 
-    /// The body for this request's `Accept-Encoding`, with its `Content-Encoding` (none
-    /// when sent as is): brotli first, then gzip.
-    pub fn negotiate(&self, headers: &HeaderMap) -> (Bytes, Option<HeaderValue>) {
+    /// The representation for this request's `Accept-Encoding`: brotli first, then gzip,
+    /// then the body as is.
+    pub fn negotiate(&self, headers: &HeaderMap) -> &Representation {
         if accepts(headers, "br") {
-            (self.br.clone(), Some(HeaderValue::from_static("br")))
+            &self.br
         } else if accepts(headers, "gzip") {
-            (self.gzip.clone(), Some(HeaderValue::from_static("gzip")))
+            &self.gzip
         } else {
-            (self.identity.clone(), None)
+            &self.identity
         }
     }
 }
@@ -97,28 +127,32 @@ mod tests {
     }
 
     #[test]
-    fn each_encoding_decodes_to_the_same_bytes() {
+    fn each_encoding_decodes_to_the_same_bytes_under_its_own_etag() {
         let json = br#"{"tiers":[{"id":"silver","name":"Silver"}],"repeat":"aaaaaaaaaaaa"}"#;
         let answer = Precompressed::new(json.to_vec());
 
-        let (body, coding) = answer.negotiate(&asking("gzip, br"));
-        assert_eq!(coding.unwrap(), "br");
+        let br = answer.negotiate(&asking("gzip, br"));
+        assert_eq!(br.encoding.as_ref().unwrap(), "br");
         let mut plain = vec![];
-        brotli::Decompressor::new(&body[..], 4096)
+        brotli::Decompressor::new(&br.body[..], 4096)
             .read_to_end(&mut plain)
             .unwrap();
         assert_eq!(plain, json);
 
-        let (body, coding) = answer.negotiate(&asking("gzip"));
-        assert_eq!(coding.unwrap(), "gzip");
+        let gzip = answer.negotiate(&asking("gzip"));
+        assert_eq!(gzip.encoding.as_ref().unwrap(), "gzip");
         let mut plain = vec![];
-        flate2::read::GzDecoder::new(&body[..])
+        flate2::read::GzDecoder::new(&gzip.body[..])
             .read_to_end(&mut plain)
             .unwrap();
         assert_eq!(plain, json);
 
-        let (body, coding) = answer.negotiate(&asking("identity"));
-        assert!(coding.is_none());
-        assert_eq!(&body[..], json);
+        let identity = answer.negotiate(&asking("identity"));
+        assert!(identity.encoding.is_none());
+        assert_eq!(&identity.body[..], json);
+
+        let tags = [&br.etag, &gzip.etag, &identity.etag];
+        assert!(tags.iter().all(|t| t.to_str().unwrap().starts_with('"')));
+        assert!(tags[0] != tags[1] && tags[1] != tags[2] && tags[0] != tags[2]);
     }
 }

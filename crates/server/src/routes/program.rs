@@ -1,6 +1,7 @@
 //! `GET /api/program`: the loaded program definition, with a strong ETag so the app
 //! revalidates cheaply on every start (`Cache-Control: no-cache` = always ask, 304 if same),
-//! sent compressed as it was once at start (brotli 11 or gzip 9, `precompressed.rs`).
+//! sent compressed as it was once at start (brotli 11 or gzip 9, `precompressed.rs`; each
+//! encoding has its own ETag).
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -15,31 +16,28 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn program(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let loaded = &state.program;
+    let sent = state.program.json.negotiate(&headers);
     let caching = [
-        (header::ETAG, loaded.etag.clone()),
+        (header::ETAG, sent.etag.clone()),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];
-    if none_match(&headers, &loaded.etag) {
+    if none_match(&headers, &sent.etag) {
         return (StatusCode::NOT_MODIFIED, caching).into_response();
     }
-    let (body, encoding) = loaded.json.negotiate(&headers);
     let mut response = (
         caching,
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            ),
-            (header::VARY, HeaderValue::from_static("accept-encoding")),
-        ],
-        body,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        sent.body.clone(),
     )
         .into_response();
-    if let Some(encoding) = encoding {
+    if let Some(encoding) = &sent.encoding {
         response
             .headers_mut()
-            .insert(header::CONTENT_ENCODING, encoding);
+            .insert(header::CONTENT_ENCODING, encoding.clone());
     }
     response
 }

@@ -65,7 +65,18 @@ async fn program_is_sent_precompressed_to_whoever_takes_it() {
         .await;
     assert_eq!(br.status, StatusCode::OK);
     assert_eq!(br.header(header::CONTENT_ENCODING), "br");
-    assert_eq!(br.header(header::ETAG), plain.header(header::ETAG));
+    // Other bytes, another strong validator; each revalidates its own.
+    assert_ne!(br.header(header::ETAG), plain.header(header::ETAG));
+    let again = app
+        .get_with(
+            "/api/program",
+            &[
+                ("accept-encoding", "br"),
+                ("if-none-match", br.header(header::ETAG)),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     let mut decoded = vec![];
     brotli::Decompressor::new(&br.body[..], 4096)
         .read_to_end(&mut decoded)
