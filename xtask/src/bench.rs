@@ -26,7 +26,7 @@ pub fn all(ws: &Workspace) -> Result {
 
     println!("\n== xtask bench: first-screen download (gzip -9) ==");
     build(ws)?;
-    figures.push(download_size(&ws.dist())?);
+    figures.push(download_size(ws, &ws.dist())?);
 
     // The server runs the quote in its own profile (opt-level 3, thin LTO); the bench
     // profile would inherit release, which is opt-level "z" for the wasm's size.
@@ -152,7 +152,7 @@ fn run_and_keep(cmd: &mut std::process::Command, prefix: &str) -> Result<Vec<Str
 /// two JS modules, the main wasm) against the budget, then of the screens' wasm modules
 /// fetched on demand (`split_<screen>` and the `chunk_<n>` they share); returns the
 /// one-line figure.
-fn download_size(dist: &Path) -> Result<String> {
+fn download_size(ws: &Workspace, dist: &Path) -> Result<String> {
     let mut files = vec![dist.join("index.html")];
     collect(dist, &mut files)?;
     let on_demand = |file: &PathBuf| {
@@ -160,14 +160,15 @@ fn download_size(dist: &Path) -> Result<String> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        name.ends_with(".wasm") && !name.ends_with("_bg.wasm")
+        (name.ends_with(".wasm") && !name.ends_with("_bg.wasm"))
+            || (name.starts_with("screens-") && name.ends_with(".css"))
     };
     let (lazy, first): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(on_demand);
     println!("  first screen:");
     let (raw, gz, br) = size_table(dist, &first)?;
     println!("  screens fetched on demand:");
     let (lazy_raw, lazy_gz, _) = size_table(dist, &lazy)?;
-    let screens = screens_opened(dist)?;
+    let screens = screens_opened(ws, dist)?;
     let kb = gz as f64 / 1000.0;
     let verdict = if kb <= SIZE_TARGET_KB {
         "within"
@@ -189,16 +190,19 @@ fn download_size(dist: &Path) -> Result<String> {
 
 /// Prints, for each screen, the modules it fetches the first time it is opened and
 /// their brotli bytes (what the server sends); returns the range as one phrase.
-fn screens_opened(dist: &Path) -> Result<String> {
-    let loader = std::fs::read_dir(dist)
+fn screens_opened(ws: &Workspace, dist: &Path) -> Result<String> {
+    // The build's hash, from the published loader's name (`__wasm_split-<hash>.js`).
+    let hash = std::fs::read_dir(dist)
         .map_err(|e| format!("cannot list {}: {e}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("__wasm_split-") && n.ends_with(".js"))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find_map(|n| {
+            n.strip_prefix("__wasm_split-")?
+                .strip_suffix(".js")
+                .map(str::to_owned)
         })
         .ok_or("no split loader in dist/")?;
+    // Its module lists, read from the build's copy: the published one is minified.
+    let loader = ws.target_dir.join("app-split/split/__wasm_split.js");
     let js = std::fs::read_to_string(&loader)
         .map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
     println!("  a screen opened the first time (its module and the shared ones):");
@@ -206,6 +210,7 @@ fn screens_opened(dist: &Path) -> Result<String> {
     for (screen, files) in crate::chunks::files_per_screen(&js)? {
         let mut br = 0;
         for file in &files {
+            let file = crate::build::hashed_name(file, &hash);
             br += std::fs::metadata(dist.join(format!("{file}.br")))
                 .map_err(|e| format!("{file}.br: {e}"))?
                 .len();
@@ -263,4 +268,40 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The module lists come from the build's copy of the loader (the published one is
+    /// minified), the sizes from dist/'s hashed `.br` files.
+    #[test]
+    fn a_screens_modules_are_read_from_the_builds_loader_and_sized_in_dist() {
+        let root = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
+        let dist = root.join("dist");
+        let split = root.join("target/app-split/split");
+        std::fs::create_dir_all(&dist).unwrap();
+        std::fs::create_dir_all(&split).unwrap();
+        let loader = "const __chunk_1 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n}\n, []);\n\
+            export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_a.wasm\", import.meta.url));\n}\n, [__screens_css, __chunk_1]));\n";
+        std::fs::write(split.join("__wasm_split.js"), loader).unwrap();
+        std::fs::write(dist.join("__wasm_split-h1.js"), "minified").unwrap();
+        std::fs::write(dist.join("chunk_1-h1.wasm.br"), [0; 100]).unwrap();
+        std::fs::write(dist.join("split_a-h1.wasm.br"), [0; 23]).unwrap();
+        let ws = Workspace {
+            root: root.clone(),
+            target_dir: root.join("target"),
+        };
+        let line = screens_opened(&ws, &dist).unwrap();
+        assert_eq!(
+            line,
+            "a screen opened the first time fetches 2–2 modules (median 2)"
+        );
+        std::fs::remove_file(dist.join("chunk_1-h1.wasm.br")).unwrap();
+        assert!(screens_opened(&ws, &dist)
+            .unwrap_err()
+            .contains("chunk_1-h1.wasm.br"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
 }

@@ -6,7 +6,7 @@
 //! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
 //! the screens' stylesheet moved from the page into their loader (`styles.rs`) →
 //! wasm-bindgen and wasm-opt -Oz on the main module (its unused exports removed first) →
-//! names carrying the build's hash → its JS glue minified →
+//! names carrying the build's hash → the JS minified →
 //! the loader script and preloads put into dist/index.html.
 
 use std::collections::hash_map::DefaultHasher;
@@ -104,6 +104,7 @@ pub fn build(ws: &Workspace) -> Result {
     let hash = build_hash(&modules)?;
     let names = publish(&modules, &hash, &ws.dist())?;
     minify_js(&ws.dist().join(&names.js))?;
+    minify_js(&ws.dist().join(&names.loader))?;
     inject_loader(&ws.dist().join("index.html"), &names)?;
     service_worker(&ws.root.join("web/sw.js"), &ws.dist())?;
     precompress(&ws.dist())
@@ -120,9 +121,9 @@ pub fn optimize(module: &Path) -> Result {
 }
 
 /// Minifies a JS module in place (terser: compressed, local names mangled; the exported
-/// and imported names, which the split loader and the wasm use, stay). −1.7 kB brotli on
-/// the main module's glue. The split loader is not minified: `xtask bench` reads its
-/// module lists (`chunks::files_per_screen`).
+/// and imported names, which the split loader and the wasm use, stay): −1.7 kB brotli on
+/// the main module's glue, −0.4 kB on the split loader. `xtask bench` reads the loader's
+/// module lists from the build's copy before this (`chunks::files_per_screen`).
 fn minify_js(file: &Path) -> Result {
     run(Command::new("terser")
         .arg(file)
@@ -303,17 +304,23 @@ struct Published {
     loader: String,
 }
 
-/// Copies every module into dist/ as `<stem>-<hash>.<ext>` (`<stem>-<hash>_bg.wasm` for
-/// the main wasm: the server's test of a content-hashed name), and rewrites the names
-/// the two JS files use for each other and for the wasm files.
-fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
-    let renamed = |name: &str| match name.strip_suffix("_bg.wasm") {
+/// A module's name in dist/: `<stem>-<hash>.<ext>` (`<stem>-<hash>_bg.wasm` for the
+/// main wasm: the server's test of a content-hashed name).
+pub fn hashed_name(name: &str, hash: &str) -> String {
+    match name.strip_suffix("_bg.wasm") {
         Some(stem) => format!("{stem}-{hash}_bg.wasm"),
         None => {
             let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
             format!("{stem}-{hash}.{ext}")
         }
-    };
+    }
+}
+
+/// Copies every module into dist/ as `<stem>-<hash>.<ext>` (`<stem>-<hash>_bg.wasm` for
+/// the main wasm: the server's test of a content-hashed name), and rewrites the names
+/// the two JS files use for each other and for the wasm files.
+fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
+    let renamed = |name: &str| hashed_name(name, hash);
     let names: Vec<(String, String)> = modules
         .iter()
         .map(|m| {
