@@ -83,16 +83,13 @@ pub fn build(ws: &Workspace) -> Result {
         // their mangled names.
         .args(["--no-demangle", "--keep-lld-exports"]))?;
     let main_wasm = bindgen.join(format!("{APP}_bg.wasm"));
-    run(Command::new("wasm-opt")
-        .args([
+    optimize_with(
+        &main_wasm,
+        &[
             "--remove-exports",
             &format!("--pass-arg=remove-exports@{UNUSED_EXPORTS}"),
-        ])
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(&main_wasm)
-        .arg("-o")
-        .arg(&main_wasm))?;
+        ],
+    )?;
 
     let mut modules = vec![
         bindgen.join(format!("{APP}.js")),
@@ -112,7 +109,13 @@ pub fn build(ws: &Workspace) -> Result {
 
 /// `wasm-opt -Oz` in place.
 pub fn optimize(module: &Path) -> Result {
+    optimize_with(module, &[])
+}
+
+/// `wasm-opt -Oz` in place, with the passes in `before` run first.
+fn optimize_with(module: &Path, before: &[&str]) -> Result {
     run(Command::new("wasm-opt")
+        .args(before)
         .arg("-Oz")
         .args(WASM_FEATURES)
         .arg(module)
@@ -470,7 +473,12 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
 /// The page without the `<link data-trunk rel=rust data-trunk-skip …>` Trunk leaves in
 /// it (the element around the first `data-trunk-skip`); `None` when there is none.
 fn without_skipped_link(html: &str) -> Option<String> {
-    let at = html.find("data-trunk-skip")?;
+    without_link_around(html, html.find("data-trunk-skip")?)
+}
+
+/// The page without the `<link …>` element that holds byte `at`; `None` when `at` is in
+/// no such element.
+pub fn without_link_around(html: &str, at: usize) -> Option<String> {
     let start = html[..at].rfind("<link")?;
     let end = at + html[at..].find('>')? + 1;
     Some(format!("{}{}", &html[..start], &html[end..]))

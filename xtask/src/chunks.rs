@@ -234,12 +234,12 @@ struct Screen {
     chunks: Vec<u32>,
 }
 
-const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
+pub const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
 const CHUNK_CONST: &str = "const __chunk_";
 /// How wasm-split-cli ends a shared module's `makeLoad` (it has no dependencies).
 const CHUNK_END: &str = "\n, []);\n";
 /// How it ends a screen's: the list of the shared modules it needs.
-const SCREEN_DEPS: &str = "\n, [";
+pub const SCREEN_DEPS: &str = "\n, [";
 
 impl Loader {
     fn parse(js: &str) -> Result<Loader> {

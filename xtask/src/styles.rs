@@ -10,6 +10,8 @@
 use std::fs;
 use std::path::Path;
 
+use crate::build::without_link_around;
+use crate::chunks::{SCREEN_DEPS, SCREEN_EXPORT};
 use crate::Result;
 
 /// The loader's name for the stylesheet's fetch, first in every screen's list.
@@ -35,24 +37,18 @@ pub fn attach_to_screens(index: &Path, loader: &Path) -> Result {
 /// name; `None` when there is no such link.
 fn without_screens_link(html: &str) -> Option<(String, String)> {
     let href = html.find(&format!("href=/{STEM}"))?;
-    let start = html[..href].rfind("<link")?;
-    let end = href + html[href..].find('>')? + 1;
     let name_at = href + "href=/".len();
     let name_end = name_at + html[name_at..].find([' ', '>'])?;
     let name = &html[name_at..name_end];
-    name.ends_with(".css").then(|| {
-        (
-            format!("{}{}", &html[..start], &html[end..]),
-            name.to_string(),
-        )
-    })
+    if !name.ends_with(".css") {
+        return None;
+    }
+    Some((without_link_around(html, href)?, name.to_string()))
 }
 
 /// The loader with the stylesheet's fetch defined before the screens' loaders and first
 /// in each screen's list of things to wait for.
 fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
-    const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
-    const LIST: &str = "\n, [";
     let first = js
         .find(SCREEN_EXPORT)
         .ok_or("the split loader has no screen")?;
@@ -76,9 +72,9 @@ fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
     while let Some(at) = rest.find(SCREEN_EXPORT) {
         let list = at
             + rest[at..]
-                .find(LIST)
+                .find(SCREEN_DEPS)
                 .ok_or("a screen's loader has no list")?
-            + LIST.len();
+            + SCREEN_DEPS.len();
         out.push_str(&rest[..list]);
         out.push_str(SCREENS_CSS);
         if !rest[list..].starts_with(']') {

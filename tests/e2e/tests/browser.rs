@@ -981,10 +981,6 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
     );
 }
 
-/// Every answer home needs was requested by the page's `<link rel=preload>`, beside the
-/// wasm, and the app took that answer instead of asking again once it ran: one request
-/// each, made by a link. (A request the app makes itself is a round trip after the wasm
-/// has downloaded and started: a few hundred ms of a slow phone's first paint.)
 /// How many times the page fetched the screens' stylesheet (`style/screens.css`).
 async fn screens_stylesheets(client: &fantoccini::Client) -> usize {
     requests(client)
@@ -997,6 +993,10 @@ async fn screens_stylesheets(client: &fantoccini::Client) -> usize {
         .count()
 }
 
+/// Every answer home needs was requested by the page's `<link rel=preload>`, beside the
+/// wasm, and the app took that answer instead of asking again once it ran: one request
+/// each, made by a link. (A request the app makes itself is a round trip after the wasm
+/// has downloaded and started: a few hundred ms of a slow phone's first paint.)
 async fn the_homes_data_came_with_the_page(client: &fantoccini::Client) {
     let api: Vec<(String, String)> = requests(client)
         .await
