@@ -42,16 +42,31 @@ pub const WASM_FEATURES: [&str; 6] = [
 /// in the glue, never instantiated.
 const UNUSED_EXPORTS: &str = "*intounderlying*";
 
+/// What the main wasm becomes.
+#[derive(Clone, Copy, PartialEq)]
+pub enum MainModule {
+    /// Split by use into its hot and cold halves (`cold.rs`): the app as served.
+    SplitByUse,
+    /// Whole, instrumented to record which functions run: for `cargo xtask profile`.
+    Instrumented,
+}
+
+/// The app as served, into dist/.
 pub fn build(ws: &Workspace) -> Result {
+    build_into(ws, &ws.dist(), MainModule::SplitByUse)
+}
+
+pub fn build_into(ws: &Workspace, dist: &Path, main_module: MainModule) -> Result {
     if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
         return Err("no Trunk.toml or index.html: nothing to build".into());
     }
-    trunk_page(ws)?;
+    trunk_page(ws, dist)?;
     let wasm = cargo_wasm(ws)?;
     let work = ws.target_dir.join("app-split");
     let _ = fs::remove_dir_all(&work);
     let split = work.join("split");
-    let bindgen = work.join("bindgen");
+    let main_wasm = main_wasm(ws);
+    let bindgen = main_wasm.parent().ok_or("no bindgen folder")?.to_path_buf();
     run(Command::new("wasm-split-cli")
         .args(["--out-name", APP])
         .arg(&wasm)
@@ -71,7 +86,7 @@ pub fn build(ws: &Workspace) -> Result {
     chunks::merge(&split)?;
     // Before it is published: the loader gets the screens' stylesheet, the page loses it.
     crate::styles::attach_to_screens(
-        &ws.dist().join("index.html"),
+        &dist.join("index.html"),
         &split.join(format!("{SPLIT_LOADER}.js")),
     )?;
     run(Command::new("wasm-bindgen")
@@ -82,29 +97,46 @@ pub fn build(ws: &Workspace) -> Result {
         // The split modules call into the main one through the linker's exports, by
         // their mangled names.
         .args(["--no-demangle", "--keep-lld-exports"]))?;
-    let main_wasm = bindgen.join(format!("{APP}_bg.wasm"));
+    let main_js = bindgen.join(format!("{APP}.js"));
+    let loader = split.join(format!("{SPLIT_LOADER}.js"));
+    // Its names kept (`-g`: the same code) for the split by use, which drops them.
     optimize_with(
         &main_wasm,
         &[
             "--remove-exports",
             &format!("--pass-arg=remove-exports@{UNUSED_EXPORTS}"),
+            "-g",
         ],
     )?;
+    let cold_half = match main_module {
+        MainModule::SplitByUse => crate::cold::split(ws, &main_wasm, &main_js)?,
+        MainModule::Instrumented => {
+            crate::cold::instrument(ws, &main_wasm, &main_js)?;
+            None
+        }
+    };
+    if cold_half.is_some() {
+        crate::cold::attach_to_screens(&loader, &format!("{APP}.js"))?;
+    }
 
-    let mut modules = vec![
-        bindgen.join(format!("{APP}.js")),
-        main_wasm,
-        split.join(format!("{SPLIT_LOADER}.js")),
-    ];
+    let mut modules = vec![main_js, main_wasm, loader];
+    modules.extend(cold_half);
     modules.extend(screen_modules(&split)?);
     modules.sort();
     let hash = build_hash(&modules)?;
-    let names = publish(&modules, &hash, &ws.dist())?;
-    minify_js(&ws.dist().join(&names.js))?;
-    minify_js(&ws.dist().join(&names.loader))?;
-    inject_loader(&ws.dist().join("index.html"), &names)?;
-    service_worker(&ws.root.join("web/sw.js"), &ws.dist())?;
-    precompress(&ws.dist())
+    let names = publish(&modules, &hash, dist)?;
+    minify_js(&dist.join(&names.js))?;
+    minify_js(&dist.join(&names.loader))?;
+    inject_loader(&dist.join("index.html"), &names)?;
+    service_worker(&ws.root.join("web/sw.js"), dist)?;
+    precompress(dist)
+}
+
+/// The main wasm as wasm-bindgen writes it, before it is published.
+pub fn main_wasm(ws: &Workspace) -> PathBuf {
+    ws.target_dir
+        .join("app-split/bindgen")
+        .join(format!("{APP}_bg.wasm"))
 }
 
 /// `wasm-opt -Oz` in place.
@@ -256,12 +288,12 @@ pub fn gzip_best(bytes: &[u8]) -> Result<Vec<u8>> {
 
 /// `trunk build --release --offline`: the page without the wasm (index.html's
 /// `rel="rust"` link has `data-trunk-skip`). Trunk must never download a tool.
-fn trunk_page(ws: &Workspace) -> Result {
+fn trunk_page(ws: &Workspace, dist: &Path) -> Result {
     let mut trunk = Command::new("trunk");
     trunk
         .current_dir(&ws.root)
         .args(["build", "--release", "--offline", "--dist"])
-        .arg(ws.dist())
+        .arg(dist)
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
     run(&mut trunk)
 }
@@ -373,10 +405,15 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
     // A renamed file nobody fetches by its new name would be a 404 at run time: check
     // that the rewrite found every reference (it depends on the tools' output format).
     let text = |name: &String| published.get(name).map(String::as_str).unwrap_or_default();
+    // The screens' modules are fetched by the loader, the cold half by the main JS.
     let mut missing: Vec<&String> = published
         .keys()
         .filter(|name| name.ends_with(".wasm") && **name != names.wasm)
-        .filter(|name| !text(&names.loader).contains(name.as_str()))
+        .filter(|name| {
+            ![&names.loader, &names.js]
+                .iter()
+                .any(|js| text(js).contains(name.as_str()))
+        })
         .collect();
     for (file, wanted) in [(&names.js, &names.loader), (&names.loader, &names.js)] {
         if !text(file).contains(&format!("from \"./{wanted}\"")) {

@@ -388,7 +388,8 @@ fn chunk_number(rest: &str) -> Result<u32> {
 }
 
 /// The shared modules in the first list (`\n, [__chunk_1, __chunk_2]`) of `rest` (the
-/// screens' stylesheet, also in a screen's list, is not a module).
+/// screens' stylesheet and the main module's cold half, also in a screen's list, are not
+/// shared modules).
 fn deps(rest: &str) -> Result<Vec<u32>> {
     let at = rest
         .find(SCREEN_DEPS)
@@ -398,7 +399,9 @@ fn deps(rest: &str) -> Result<Vec<u32>> {
     rest[at..end]
         .split(',')
         .map(str::trim)
-        .filter(|s| !s.is_empty() && *s != crate::styles::SCREENS_CSS)
+        .filter(|s| {
+            !s.is_empty() && ![crate::styles::SCREENS_CSS, crate::cold::COLD_HALF].contains(s)
+        })
         .map(|name| {
             name.strip_prefix("__chunk_")
                 .ok_or(format!("`{name}` in a screen's list"))

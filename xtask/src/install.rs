@@ -18,6 +18,10 @@ const AXE_VERSION: &str = "4.14.1";
 /// npm's terser (JavaScript only, no native binary): `xtask build` minifies the main
 /// module's JS glue with it.
 const TERSER_VERSION: &str = "5.51.4";
+/// Debian's binaryen, for its `wasm-split` only (npm's package has none): the main
+/// module split by use (`cold.rs`). Extracted into `.tools/`, never installed: its
+/// `wasm-opt` would shadow npm's on PATH, and it breaks wasm-bindgen's output.
+pub const DEBIAN_BINARYEN: &str = "108-1";
 /// wasm-split-cli (crate `wasm_split_cli_support`).
 const WASM_SPLIT_VERSION: &str = "0.2.4";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -115,6 +119,18 @@ pub fn all(ws: &Workspace) -> Result {
         },
         || npm_install(ws, &format!("binaryen@{BINARYEN_MAJOR}")),
     )?;
+    let wasm_split = ws.wasm_split();
+    step(
+        &format!("binaryen {DEBIAN_BINARYEN}'s wasm-split (Debian package, .tools/)"),
+        || {
+            // "wasm-split version 108"
+            let out = stdout_of(Command::new(&wasm_split).arg("--version"))?;
+            let major = DEBIAN_BINARYEN.split('-').next()?;
+            (out.split_whitespace().nth(2)? == major)
+                .then(|| format!("{out} at {}", wasm_split.display()))
+        },
+        || debian_extract(ws, "binaryen", DEBIAN_BINARYEN),
+    )?;
     let axe = ws.axe_js();
     step(
         &format!("axe-core {AXE_VERSION} (npm, .tools/)"),
@@ -196,6 +212,32 @@ fn npm_install(ws: &Workspace, package: &str) -> Result {
         .args(["--no-audit", "--no-fund", "--save-exact", package]))
 }
 
+/// Downloads one exact version of a Debian package and unpacks it into
+/// `.tools/<package>-<version>/` (`apt-get download` + `dpkg -x`: nothing of the system
+/// changes).
+fn debian_extract(ws: &Workspace, package: &str, version: &str) -> Result {
+    let dir = ws.tools_dir().join(format!("{package}-{version}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let wanted = format!("{package}={version}");
+    if run(Command::new("apt-get")
+        .current_dir(&dir)
+        .args(["download", &wanted]))
+    .is_err()
+    {
+        // The package lists may not be there yet on a fresh machine.
+        run(&mut apt_get(&["update"]))?;
+        run(Command::new("apt-get")
+            .current_dir(&dir)
+            .args(["download", &wanted]))?;
+    }
+    let deb = format!("{package}_{version}_amd64.deb");
+    run(Command::new("dpkg")
+        .current_dir(&dir)
+        .args(["-x", &deb, "."]))?;
+    std::fs::remove_file(dir.join(&deb)).map_err(|e| format!("cannot remove {deb}: {e}"))
+}
+
 /// Checks whether something is satisfied (`Some(what was found)`), and if not installs it
 /// and checks again; prints what it did and how long it took.
 fn step(
@@ -250,23 +292,24 @@ pub fn wasm_bindgen_version(ws: &Workspace) -> Result<String> {
     ))
 }
 
-/// `apt-get update && apt-get install -y <packages>`, with sudo when not root, never
-/// waiting for input.
+/// `apt-get update && apt-get install -y <packages>`.
 pub fn apt_install(packages: &[&str]) -> Result {
+    run(&mut apt_get(&["update"]))?;
+    run(apt_get(&["install", "-y"]).args(packages))
+}
+
+/// `apt-get <args>`, with sudo when not root, never waiting for input.
+fn apt_get(args: &[&str]) -> Command {
     let root = stdout_of(Command::new("id").arg("-u")).as_deref() == Some("0");
-    let apt = |args: &[&str]| {
-        let mut cmd = if root {
-            Command::new("apt-get")
-        } else {
-            let mut sudo = Command::new("sudo");
-            sudo.arg("apt-get");
-            sudo
-        };
-        cmd.args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdin(Stdio::null());
-        cmd
+    let mut cmd = if root {
+        Command::new("apt-get")
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.arg("apt-get");
+        sudo
     };
-    run(&mut apt(&["update"]))?;
-    run(apt(&["install", "-y"]).args(packages))
+    cmd.args(args)
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .stdin(Stdio::null());
+    cmd
 }

@@ -1,12 +1,13 @@
 //! `cargo xtask …`: the one entry point for installing the tools, building the app,
 //! serving it, running everything CI runs, and printing the benchmark figures.
 //!
-//! Std only (plus flate2 for the size figures) so that it compiles in seconds: it is
-//! built at the start of every command.
+//! A few small crates (compressors, a wasm reader, a demangler) so that it compiles in
+//! seconds: it is built at the start of every command.
 
 mod bench;
 mod build;
 mod chunks;
+mod cold;
 mod install;
 mod postgres;
 mod proc;
@@ -34,6 +35,9 @@ usage: cargo xtask <command>
   serve     install, build, then run the server with demo members on
             http://127.0.0.1:8080
   test      everything CI runs (install first), stopping at the first failure
+  profile   which of the main module's functions the first screen runs, seen in
+            Chromium: writes the others to web/cold-functions.txt, which the build
+            moves to the main module's cold half
   bench     first-screen download size (gzip) and the quote's time, native and wasm
   postgres  start (installing if missing) a local PostgreSQL and print the URL of an
             empty test database (MC_TEST_POSTGRES_URL for the server's tests)";
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
+        Some("profile") => cold::profile(&ws),
         Some("postgres") => postgres::test_database().map(|url| println!("{url}")),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -95,6 +100,13 @@ impl Workspace {
             .join("node_modules")
             .join("axe-core")
             .join("axe.min.js")
+    }
+
+    /// Debian binaryen's `wasm-split` (`install.rs`), by its path: it is not on PATH.
+    pub fn wasm_split(&self) -> PathBuf {
+        let version = install::DEBIAN_BINARYEN;
+        self.tools_dir()
+            .join(format!("binaryen-{version}/usr/bin/wasm-split"))
     }
 
     pub fn tools_bin(&self) -> PathBuf {

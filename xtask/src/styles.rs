@@ -49,9 +49,6 @@ fn without_screens_link(html: &str) -> Option<(String, String)> {
 /// The loader with the stylesheet's fetch defined before the screens' loaders and first
 /// in each screen's list of things to wait for.
 fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
-    let first = js
-        .find(SCREEN_EXPORT)
-        .ok_or("the split loader has no screen")?;
     // Applied once loaded (its `load` event): a screen is never shown unstyled. Forgotten
     // on failure, so the next load tries again.
     let fetch = format!(
@@ -65,9 +62,19 @@ fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
          \x20   document.head.append(link);\n\
          }});\n"
     );
-    let mut out = String::with_capacity(js.len() + fetch.len() + 1024);
+    first_in_every_screen(js, &fetch, SCREENS_CSS)
+}
+
+/// The split loader with `definition` put before the screens' loaders and `name` (a
+/// function returning a promise, defined there) first in each screen's list of things to
+/// wait for: the screens' stylesheet, the main module's cold half (`cold.rs`).
+pub fn first_in_every_screen(js: &str, definition: &str, name: &str) -> Result<String> {
+    let first = js
+        .find(SCREEN_EXPORT)
+        .ok_or("the split loader has no screen")?;
+    let mut out = String::with_capacity(js.len() + definition.len() + 1024);
     out.push_str(&js[..first]);
-    out.push_str(&fetch);
+    out.push_str(definition);
     let mut rest = &js[first..];
     while let Some(at) = rest.find(SCREEN_EXPORT) {
         let list = at
@@ -76,7 +83,7 @@ fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
                 .ok_or("a screen's loader has no list")?
             + SCREEN_DEPS.len();
         out.push_str(&rest[..list]);
-        out.push_str(SCREENS_CSS);
+        out.push_str(name);
         if !rest[list..].starts_with(']') {
             out.push_str(", ");
         }

@@ -1,0 +1,459 @@
+//! The main module split by use: the functions the first screen runs (the hot half) stay
+//! in the main wasm; the rest (the cold half) go to `member-center-app_cold.wasm`, which
+//! the page fetches once it is idle after its first paint, and every screen's loader
+//! waits for, beside its own modules (`web/cold-half.js`).
+//!
+//! Which functions are cold is data: `web/cold-functions.txt`, written by
+//! `cargo xtask profile` from what binaryen's instrumentation saw run in Chromium (the
+//! logged-out and logged-in homes to their first paint and a moment after). The build
+//! moves out the functions named there (`wasm-split --split-funcs`, Debian's binaryen:
+//! npm's has no wasm-split). Names are kept without their symbol hash, which changes
+//! with any dependency; a function the list does not name stays in the hot half, so a
+//! stale list costs bytes, never a failure. A listed function that became hot costs a
+//! synchronous load of the cold half (its placeholder fetches it, then calls through);
+//! the e2e test `the_first_screen_runs_on_the_hot_half` catches that.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
+
+use crate::build::WASM_FEATURES;
+use crate::proc::run;
+use crate::{Result, Workspace};
+
+/// The committed list of the cold functions, one per line, hash-free.
+pub const COLD_LIST: &str = "web/cold-functions.txt";
+/// What the build appends to the main module's JS glue (the placeholders, the loader).
+const GLUE: &str = "web/cold-half.js";
+/// The same, for `cargo xtask profile`'s build: reads the instrumentation's counters.
+const PROFILE_GLUE: &str = "web/cold-profile.js";
+/// The cold half's file, beside the main wasm (its stem is the main module's JS's).
+pub const COLD_WASM: &str = "member-center-app_cold.wasm";
+/// The loader's name for the cold half's fetch, first in every screen's list.
+pub const COLD_HALF: &str = "__mc_cold_half";
+/// The import namespace of the hot half's placeholders; the glue fills it.
+const PLACEHOLDERS: &str = "placeholder";
+/// The namespace the cold half imports the hot half's exports from.
+const PRIMARY: &str = "primary";
+
+/// A function's name as the list keeps it: demangled, without what changes with any
+/// build of a dependency (a legacy symbol's hash, a v0 symbol's crate disambiguators).
+/// A name that is not a Rust symbol stays as it is.
+pub fn stable_name(name: &str) -> String {
+    match rustc_demangle::try_demangle(name) {
+        Ok(symbol) => format!("{symbol:#}"),
+        Err(_) => name.to_string(),
+    }
+}
+
+/// The names (hash-free) whose every function went unrun: one that shares its name with
+/// a function that ran (another instance of a generic) is hot.
+pub fn cold_names(functions: &[String], ran: &HashSet<usize>) -> BTreeSet<String> {
+    let stable: Vec<String> = functions.iter().map(|name| stable_name(name)).collect();
+    let hot: HashSet<&String> = ran.iter().filter_map(|&i| stable.get(i)).collect();
+    stable
+        .iter()
+        .filter(|name| !hot.contains(name))
+        .cloned()
+        .collect()
+}
+
+/// The module's functions to move out, by their names in the module (mangled: no
+/// commas, which binaryen's list would split at): those whose stable name is listed.
+pub fn to_split<'a>(functions: &'a [String], cold: &HashSet<String>) -> Vec<&'a str> {
+    functions
+        .iter()
+        .filter(|name| !name.is_empty() && !name.contains(',') && cold.contains(&stable_name(name)))
+        .map(String::as_str)
+        .collect()
+}
+
+/// The names of the module's own functions (imports aside), in their order: the order of
+/// binaryen's profile. An unnamed function is `""`.
+pub fn function_names(wasm: &[u8]) -> Result<Vec<String>> {
+    let bad = |e: wasmparser::BinaryReaderError| format!("reading the main wasm: {e}");
+    let (mut imported, mut defined) = (0u32, 0u32);
+    let mut names = HashMap::new();
+    for payload in Parser::new(0).parse_all(wasm) {
+        match payload.map_err(bad)? {
+            Payload::ImportSection(imports) => {
+                for import in imports.into_imports() {
+                    if matches!(
+                        import.map_err(bad)?.ty,
+                        TypeRef::Func(_) | TypeRef::FuncExact(_)
+                    ) {
+                        imported += 1;
+                    }
+                }
+            }
+            Payload::FunctionSection(functions) => defined = functions.count(),
+            Payload::CustomSection(section) => {
+                if let KnownCustom::Name(subsections) = section.as_known() {
+                    for subsection in subsections {
+                        if let Name::Function(map) = subsection.map_err(bad)? {
+                            for naming in map {
+                                let naming = naming.map_err(bad)?;
+                                names.insert(naming.index, naming.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((imported..imported + defined)
+        .map(|index| names.remove(&index).unwrap_or_default())
+        .collect())
+}
+
+/// Reads the committed list; an empty set when there is none (no split).
+pub fn read_list(ws: &Workspace) -> Result<HashSet<String>> {
+    let path = ws.root.join(COLD_LIST);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter(|line| !line.is_empty() && !line.starts_with('#'))
+            .map(str::to_string)
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HashSet::new()),
+        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+    }
+}
+
+/// Splits the main wasm (optimized, its names kept) in place into its hot half and the
+/// cold half beside it, and gives the glue its placeholders and the cold half's loader.
+/// Returns the cold half's path, or `None` when the list names none of its functions.
+pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<PathBuf>> {
+    let cold = read_list(ws)?;
+    let functions = function_names(&crate::build::read(main_wasm)?)?;
+    let moved = to_split(&functions, &cold);
+    if moved.is_empty() {
+        println!("no function of {COLD_LIST} in the main wasm: not split");
+        strip_names(main_wasm)?;
+        return Ok(None);
+    }
+    let work = main_wasm.with_file_name("cold");
+    fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let list = work.join("split-funcs.txt");
+    write(&list, &(moved.join("\n") + "\n"))?;
+    let cold_wasm = main_wasm.with_file_name(COLD_WASM);
+    let mut split = Command::new(ws.wasm_split());
+    split
+        .arg(main_wasm)
+        .arg(format!("--split-funcs=@{}", list.display()))
+        .args(["--export-prefix=%", "--placeholder-namespace", PLACEHOLDERS])
+        .args(["--import-namespace", PRIMARY])
+        .args(WASM_FEATURES)
+        .arg("-o1")
+        .arg(main_wasm)
+        .arg("-o2")
+        .arg(&cold_wasm);
+    run(&mut split)?;
+    fix_table_exports(main_wasm)?;
+    println!(
+        "split the main wasm by use: {} of {} functions to {COLD_WASM}",
+        moved.len(),
+        functions.len()
+    );
+    append_glue(glue, &ws.root.join(GLUE), true)?;
+    Ok(Some(cold_wasm))
+}
+
+/// For `cargo xtask profile`: the main wasm instrumented in place (binaryen records which
+/// functions ran; `__write_profile` hands the record over), its functions' names written
+/// beside it (`functions.txt`, one per line, in the profile's order), and the glue given
+/// `self.mcProfile()`, which returns the indexes of those that ran.
+pub fn instrument(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result {
+    let functions = function_names(&crate::build::read(main_wasm)?)?;
+    write(&functions_file(main_wasm), &(functions.join("\n") + "\n"))?;
+    run(Command::new(ws.wasm_split())
+        .arg("--instrument")
+        .arg(main_wasm)
+        .args(WASM_FEATURES)
+        .arg("-o")
+        .arg(main_wasm))?;
+    fix_table_exports(main_wasm)?;
+    append_glue(glue, &ws.root.join(PROFILE_GLUE), false)
+}
+
+/// `cargo xtask profile`: builds the app with its main module instrumented (into
+/// `target/profile-dist/`), opens its first screen in Chromium
+/// (`tests/e2e/src/bin/first_paint_profile.rs`), and writes the functions that did not
+/// run, by name, to `web/cold-functions.txt` for the build to split out.
+pub fn profile(ws: &Workspace) -> Result {
+    crate::install::all(ws)?;
+    let dist = ws.target_dir.join("profile-dist");
+    crate::build::build_into(ws, &dist, crate::build::MainModule::Instrumented)?;
+    run(ws.cargo().args(["build", "-p", "member-center"]))?;
+    let ran_file = ws.target_dir.join("first-paint-profile.json");
+    run(ws
+        .cargo()
+        .args(["run", "-p", "e2e", "--bin", "first_paint_profile"])
+        .env("E2E_DIST", &dist)
+        .env("E2E_SERVER_BIN", ws.target_dir.join("debug/member-center"))
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("PROFILE_OUT", &ran_file))?;
+    let functions_file = functions_file(&crate::build::main_wasm(ws));
+    let functions: Vec<String> = fs::read_to_string(&functions_file)
+        .map_err(|e| format!("cannot read {}: {e}", functions_file.display()))?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let ran = fs::read_to_string(&ran_file)
+        .map_err(|e| format!("cannot read {}: {e}", ran_file.display()))?;
+    let ran = parse_indexes(&ran)?;
+    if let Some(beyond) = ran.iter().find(|&&i| i >= functions.len()) {
+        return Err(format!(
+            "the profile names function {beyond} of {}",
+            functions.len()
+        ));
+    }
+    let cold = cold_names(&functions, &ran);
+    let header = format!(
+        "# The main module's functions the first screen does not run (hash-free names):\n\
+         # `cargo xtask build` moves them to its cold half (xtask/src/cold.rs). Written by\n\
+         # `cargo xtask profile`: {} of {} functions ran.\n",
+        ran.len(),
+        functions.len()
+    );
+    let list = cold
+        .into_iter()
+        .filter(|name| !name.is_empty())
+        .collect::<Vec<_>>();
+    write(
+        &ws.root.join(COLD_LIST),
+        &format!("{header}{}\n", list.join("\n")),
+    )?;
+    println!("profile: {} cold names written to {COLD_LIST}", list.len());
+    Ok(())
+}
+
+/// `[1,2,3]` → {1, 2, 3}.
+fn parse_indexes(json: &str) -> Result<HashSet<usize>> {
+    let inner = json
+        .trim()
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or("the profile is not a JSON array")?;
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().map_err(|_| format!("`{s}` in the profile")))
+        .collect()
+}
+
+/// Where `instrument` writes the functions' names.
+pub fn functions_file(main_wasm: &Path) -> PathBuf {
+    main_wasm.with_file_name("functions.txt")
+}
+
+/// The main wasm without its names section (kept until the split for the names).
+fn strip_names(main_wasm: &Path) -> Result {
+    run(Command::new("wasm-opt")
+        .arg(main_wasm)
+        .arg("--strip-debug")
+        .args(WASM_FEATURES)
+        .arg("-o")
+        .arg(main_wasm))
+}
+
+/// binaryen 108's wasm-split (splitting or instrumenting) exports the function table
+/// under the name of the module's other table too (`__wbindgen_externrefs`, wasm-bindgen's table of JS values), a multi-table bug:
+/// the glue would then keep JS values in the function table. Fixed in the text (as
+/// `wasm-dis` 132 writes it): that export points back at the externref table, the one
+/// the cold half imports under the name.
+fn fix_table_exports(main_wasm: &Path) -> Result {
+    let text = main_wasm.with_extension("wat");
+    run(Command::new("wasm-dis").arg(main_wasm).arg("-o").arg(&text))?;
+    let wat =
+        fs::read_to_string(&text).map_err(|e| format!("cannot read {}: {e}", text.display()))?;
+    write(&text, &with_externrefs_exported(&wat)?)?;
+    run(Command::new("wasm-as")
+        .args(WASM_FEATURES)
+        .arg(&text)
+        .arg("-o")
+        .arg(main_wasm))?;
+    fs::remove_file(&text).map_err(|e| format!("cannot remove {}: {e}", text.display()))
+}
+
+/// The module text with `__wbindgen_externrefs` exporting its one externref table.
+fn with_externrefs_exported(wat: &str) -> Result<String> {
+    const EXPORT: &str = " (export \"__wbindgen_externrefs\" (table $";
+    let tables: Vec<&str> = wat
+        .lines()
+        .filter_map(|line| line.strip_prefix(" (table $"))
+        .filter(|rest| rest.ends_with(" externref)"))
+        .filter_map(|rest| rest.split(' ').next())
+        .collect();
+    let [table] = tables[..] else {
+        return Err(format!(
+            "the main wasm has {} externref tables, not one",
+            tables.len()
+        ));
+    };
+    let mut found = 0;
+    let out: Vec<String> = wat
+        .split_inclusive('\n')
+        .map(|line| match line.strip_prefix(EXPORT) {
+            Some(_) => {
+                found += 1;
+                format!("{EXPORT}{table}))\n")
+            }
+            None => line.to_string(),
+        })
+        .collect();
+    if found != 1 {
+        return Err(format!(
+            "the main wasm exports __wbindgen_externrefs {found} times"
+        ));
+    }
+    Ok(out.concat())
+}
+
+/// Appends `template` to the glue; with `placeholders`, also hands the placeholders
+/// (`__mc_placeholders`) to the instantiation, and starts the idle fetch once the module
+/// has started (`__mc_cold_idle`).
+fn append_glue(glue: &Path, template: &Path, placeholders: bool) -> Result {
+    let mut js =
+        fs::read_to_string(glue).map_err(|e| format!("cannot read {}: {e}", glue.display()))?;
+    if placeholders {
+        js = patched_glue(&js)?;
+    }
+    let extra = fs::read_to_string(template)
+        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
+    js.push('\n');
+    js.push_str(&extra);
+    write(glue, &js)
+}
+
+/// The glue with the placeholders in its imports (the object `__wbg_get_imports`
+/// returns) and the idle fetch after its start.
+fn patched_glue(js: &str) -> Result<String> {
+    let start = "wasm.__wbindgen_start();";
+    let starts = js.matches(start).count();
+    if starts != 1 {
+        return Err(format!(
+            "the main module's glue has {starts} `{start}`, not one"
+        ));
+    }
+    let imports = js
+        .find("function __wbg_get_imports(")
+        .and_then(|at| {
+            js[at..]
+                .find("return {")
+                .map(|end| at + end + "return {".len())
+        })
+        .ok_or("the main module's glue has no `__wbg_get_imports` returning an object")?;
+    let js = format!(
+        "{}\n\"{PLACEHOLDERS}\": __mc_placeholders,{}",
+        &js[..imports],
+        &js[imports..]
+    );
+    Ok(js.replace(start, &format!("{start}\n__mc_cold_idle();")))
+}
+
+/// The split loader with the cold half's fetch first in every screen's list: a screen's
+/// code may call any cold function, so it waits for the half (fetched with its modules,
+/// not synchronously when first called).
+pub fn attach_to_screens(loader: &Path, main_js: &str) -> Result {
+    let js =
+        fs::read_to_string(loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    let import = format!("import {{ {COLD_HALF} }} from \"./{main_js}\";\n");
+    let js = crate::styles::first_in_every_screen(&js, &import, COLD_HALF)?;
+    write(loader, &js)
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lose_what_changes_with_a_build() {
+        // A legacy symbol: its hash goes.
+        assert_eq!(
+            stable_name("_ZN17member_center_app4main17ha5c4d3e9ffd7088bE"),
+            "member_center_app::main"
+        );
+        // A v0 symbol (the standard library's): its crates' disambiguators go.
+        assert_eq!(
+            stable_name("_RNvNtCsgXGp5Oqx2Ny_4core3fmt5write"),
+            "core::fmt::write"
+        );
+        // Not a Rust symbol.
+        assert_eq!(stable_name("__wbindgen_malloc"), "__wbindgen_malloc");
+    }
+
+    #[test]
+    fn a_name_is_cold_only_when_none_of_its_functions_ran() {
+        let functions: Vec<String> = [
+            "_ZN3app4home17h0000000000000001E",
+            "_ZN5serde5parse17h0000000000000002E",
+            "_ZN5serde5parse17h0000000000000003E",
+            "_ZN3app6wallet17h0000000000000004E",
+        ]
+        .map(String::from)
+        .into();
+        let ran = HashSet::from([0, 2]);
+        let cold = cold_names(&functions, &ran);
+        assert_eq!(cold, BTreeSet::from(["app::wallet".to_string()]));
+        // The build moves what the list names, whatever its hashes are now.
+        let rebuilt: Vec<String> = [
+            "_ZN3app6wallet17hffffffffffffffffE",
+            "_ZN3app4home17hffffffffffffffffE",
+            "",
+        ]
+        .map(String::from)
+        .into();
+        let listed = HashSet::from(["app::wallet".to_string(), String::new()]);
+        assert_eq!(
+            to_split(&rebuilt, &listed),
+            ["_ZN3app6wallet17hffffffffffffffffE"]
+        );
+    }
+
+    #[test]
+    fn the_glue_gets_its_placeholders_and_idle_fetch() {
+        let js = "function __wbg_get_imports() {\n    const import0 = { a: 1 };\n    return {\n    __proto__: null,\n};\n}\n\
+                  function __wbg_finalize_init(instance, module) {\n    wasm.__wbindgen_start();\n    return wasm;\n}\n";
+        let out = patched_glue(js).unwrap();
+        assert!(out.contains("return {\n\"placeholder\": __mc_placeholders,\n    __proto__: null,"));
+        assert!(out.contains("wasm.__wbindgen_start();\n__mc_cold_idle();\n    return wasm;"));
+        assert!(patched_glue("function f() {}").is_err());
+    }
+
+    #[test]
+    fn the_externrefs_export_points_at_the_externref_table() {
+        let wat = "(module\n (table $0 3189 3189 funcref)\n (table $1 1028 externref)\n \
+                   (export \"__indirect_function_table\" (table $0))\n \
+                   (export \"__wbindgen_externrefs\" (table $0))\n)\n";
+        let fixed = with_externrefs_exported(wat).unwrap();
+        assert!(fixed.contains(" (export \"__wbindgen_externrefs\" (table $1))\n"));
+        assert!(fixed.contains(" (export \"__indirect_function_table\" (table $0))\n"));
+        assert!(with_externrefs_exported("(module\n (table $0 1 funcref)\n)\n").is_err());
+    }
+
+    #[test]
+    fn function_names_skip_imports() {
+        // (module (import "m" "f" (func)) (func $a) (func $b)) with names for 0, 1, 2.
+        let wasm = [
+            0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // header
+            0x01, 0x04, 0x01, 0x60, 0x00, 0x00, // type section: () -> ()
+            0x02, 0x07, 0x01, 0x01, b'm', 0x01, b'f', 0x00, 0x00, // import m.f
+            0x03, 0x03, 0x02, 0x00, 0x00, // two functions
+            0x0a, 0x07, 0x02, 0x02, 0x00, 0x0b, 0x02, 0x00, 0x0b, // their bodies
+            // "name" section: function names 0 = "i", 1 = "a", 2 = "b".
+            0x00, 0x11, 0x04, b'n', b'a', b'm', b'e', 0x01, 0x0a, 0x03, 0x00, 0x01, b'i', 0x01,
+            0x01, b'a', 0x02, 0x01, b'b',
+        ];
+        assert_eq!(function_names(&wasm).unwrap(), ["a", "b"]);
+    }
+}
