@@ -198,13 +198,11 @@ pub fn profile(ws: &Workspace) -> Result {
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("PROFILE_OUT", &ran_file))?;
     let functions_file = functions_file(&crate::build::main_wasm(ws));
-    let functions: Vec<String> = fs::read_to_string(&functions_file)
-        .map_err(|e| format!("cannot read {}: {e}", functions_file.display()))?
+    let functions: Vec<String> = read_text(&functions_file)?
         .lines()
         .map(str::to_string)
         .collect();
-    let ran = fs::read_to_string(&ran_file)
-        .map_err(|e| format!("cannot read {}: {e}", ran_file.display()))?;
+    let ran = read_text(&ran_file)?;
     let ran = parse_indexes(&ran)?;
     if let Some(beyond) = ran.iter().find(|&&i| i >= functions.len()) {
         return Err(format!(
@@ -270,8 +268,7 @@ fn strip_names(main_wasm: &Path) -> Result {
 fn fix_table_exports(main_wasm: &Path) -> Result {
     let text = main_wasm.with_extension("wat");
     run(Command::new("wasm-dis").arg(main_wasm).arg("-o").arg(&text))?;
-    let wat =
-        fs::read_to_string(&text).map_err(|e| format!("cannot read {}: {e}", text.display()))?;
+    let wat = read_text(&text)?;
     write(&text, &with_externrefs_exported(&wat)?)?;
     run(Command::new("wasm-as")
         .args(WASM_FEATURES)
@@ -319,13 +316,11 @@ fn with_externrefs_exported(wat: &str) -> Result<String> {
 /// (`__mc_placeholders`) to the instantiation, and starts the idle fetch once the module
 /// has started (`__mc_cold_idle`).
 fn append_glue(glue: &Path, template: &Path, placeholders: bool) -> Result {
-    let mut js =
-        fs::read_to_string(glue).map_err(|e| format!("cannot read {}: {e}", glue.display()))?;
+    let mut js = read_text(glue)?;
     if placeholders {
         js = patched_glue(&js)?;
     }
-    let extra = fs::read_to_string(template)
-        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
+    let extra = read_text(template)?;
     js.push('\n');
     js.push_str(&extra);
     write(glue, &js)
@@ -361,11 +356,14 @@ fn patched_glue(js: &str) -> Result<String> {
 /// code may call any cold function, so it waits for the half (fetched with its modules,
 /// not synchronously when first called).
 pub fn attach_to_screens(loader: &Path, main_js: &str) -> Result {
-    let js =
-        fs::read_to_string(loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    let js = read_text(loader)?;
     let import = format!("import {{ {COLD_HALF} }} from \"./{main_js}\";\n");
     let js = crate::styles::first_in_every_screen(&js, &import, COLD_HALF)?;
     write(loader, &js)
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn write(path: &Path, text: &str) -> Result {
