@@ -299,7 +299,9 @@ fn trunk_page(ws: &Workspace, dist: &Path) -> Result {
 }
 
 /// The release wasm, linked with its relocations: wasm-split-cli needs them to move
-/// functions between modules.
+/// functions between modules. Symbols use the v0 mangling: legacy mangling gives every
+/// instance of a generic and sibling closures one name, so one of them running kept all
+/// of them out of the cold half (`cold::cold_names`); v0 names them apart.
 fn cargo_wasm(ws: &Workspace) -> Result<PathBuf> {
     run(ws
         .cargo()
@@ -313,7 +315,7 @@ fn cargo_wasm(ws: &Workspace) -> Result<PathBuf> {
         ])
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-            "-Clink-args=--emit-relocs",
+            "-Clink-args=--emit-relocs -Csymbol-mangling-version=v0",
         ))?;
     Ok(ws
         .target_dir

@@ -29,6 +29,8 @@ struct Load {
     lcp_ms: f64,
     bytes: f64,
     requests: usize,
+    /// Each request's address (origin left out) and its bytes on the wire.
+    each: Vec<(String, f64)>,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -78,6 +80,10 @@ async fn main() {
         median(cold.iter().map(|l| l.bytes).collect()) / 1000.0,
         first.requests,
     );
+    // Where the bytes go, for whoever looks for the next cut.
+    for (name, bytes) in &first.each {
+        println!("first-screen request: {:>6.2} kB {name}", bytes / 1000.0);
+    }
     println!(
         "first-screen: repeat load (service worker, median of {RUNS}): LCP {:.0} ms; {:.1} kB \
          on the wire",
@@ -147,6 +153,7 @@ async fn load(browser: &Browser, url: &str) -> Load {
                    lcp: paints.at(-1).startTime,
                    bytes: entries.reduce((sum, e) => sum + e.transferSize, 0),
                    requests: entries.length,
+                   each: entries.map((e) => [e.name.replace(location.origin, ''), e.transferSize]),
                  });
                }, 1500);"#,
             vec![interactive],
@@ -157,6 +164,15 @@ async fn load(browser: &Browser, url: &str) -> Load {
         lcp_ms: figures["lcp"].as_f64().expect("an LCP"),
         bytes: figures["bytes"].as_f64().expect("bytes"),
         requests: figures["requests"].as_u64().expect("requests") as usize,
+        each: figures["each"]
+            .as_array()
+            .expect("each request")
+            .iter()
+            .map(|e| {
+                let name = e[0].as_str().expect("an address").to_owned();
+                (name, e[1].as_f64().expect("bytes"))
+            })
+            .collect(),
     }
 }
 

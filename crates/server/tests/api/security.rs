@@ -1,19 +1,37 @@
 use axum::http::{header, StatusCode};
 
 use crate::helpers::{spawn_app, spawn_with, Options};
-use crate::static_files::{loader_hash, spawn_site};
+use crate::static_files::{loader_hash, site_files, spawn_site};
 
 #[tokio::test]
-async fn every_response_has_the_security_headers() {
+async fn every_response_has_the_security_headers_for_what_it_is() {
     let app = spawn_site(None).await;
-    for path in [
-        "/",
-        "/points",
-        "/api/program",
-        "/api/nope",
-        "/member-center-app-0123456789abcdef.js",
+    let page = app.get("/").await;
+    let page_csp = page.header(header::CONTENT_SECURITY_POLICY).to_owned();
+    assert!(
+        page_csp.starts_with("default-src 'self'; script-src"),
+        "{page_csp}"
+    );
+    // (path, the request is a service worker's script, its CSP, its X-Frame-Options)
+    let locked = "default-src 'none'; frame-ancestors 'none'";
+    for (path, worker, csp, frame) in [
+        ("/", false, page_csp.as_str(), "SAMEORIGIN"),
+        ("/points", false, &page_csp, "SAMEORIGIN"),
+        ("/sw.js", true, &page_csp, "SAMEORIGIN"),
+        ("/member-center-app-0123456789abcdef.js", false, "", ""),
+        ("/member-center-app-0123456789abcdef_bg.wasm", false, "", ""),
+        ("/style-fedcba9876543210.css", false, "", ""),
+        ("/icons/icon-192.png", false, locked, "DENY"),
+        ("/api/program", false, locked, "DENY"),
+        ("/api/me", false, locked, "DENY"),
+        ("/api/nope", false, locked, "DENY"),
+        ("/nope.png", false, locked, "DENY"),
     ] {
-        let res = app.get(path).await;
+        let res = if worker {
+            app.get_with(path, &[("service-worker", "script")]).await
+        } else {
+            app.get(path).await
+        };
         assert_eq!(
             res.header(header::X_CONTENT_TYPE_OPTIONS),
             "nosniff",
@@ -24,11 +42,8 @@ async fn every_response_has_the_security_headers() {
             "strict-origin-when-cross-origin",
             "{path}"
         );
-        assert!(
-            !res.header(header::CONTENT_SECURITY_POLICY).is_empty(),
-            "{path}"
-        );
-        assert_eq!(res.header(header::X_FRAME_OPTIONS), "SAMEORIGIN", "{path}");
+        assert_eq!(res.header(header::CONTENT_SECURITY_POLICY), csp, "{path}");
+        assert_eq!(res.header(header::X_FRAME_OPTIONS), frame, "{path}");
     }
 }
 
@@ -83,6 +98,7 @@ async fn the_host_bridge_carries_its_configuration_and_the_csp_allows_its_sdk() 
     use member_center::routes::host_bridge::HostBridge;
     let sdk = "https://res.example.com/open/js/sdk-1.6.0.js";
     let app = spawn_with(Options {
+        dist: Some(site_files()),
         frame_ancestors: Some("https://shop.example"),
         host_bridge: Some(HostBridge {
             jssdk_url: Some(sdk.into()),
@@ -113,7 +129,8 @@ async fn the_host_bridge_carries_its_configuration_and_the_csp_allows_its_sdk() 
         })
     );
     assert!(script.contains("tell('coupon-chosen'"));
-    let csp = res.header(header::CONTENT_SECURITY_POLICY);
+    let page = app.get("/").await;
+    let csp = page.header(header::CONTENT_SECURITY_POLICY);
     assert!(
         csp.contains(&format!("script-src 'self' 'wasm-unsafe-eval' {sdk}")),
         "{csp}"

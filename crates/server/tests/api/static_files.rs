@@ -41,6 +41,10 @@ pub fn site_files() -> Vec<(&'static str, Vec<u8>)> {
         ("member-center-app-0123456789abcdef.js", js),
         ("member-center-app-0123456789abcdef_bg.wasm", wasm),
         ("style-fedcba9876543210.css", b"body{margin:0}".to_vec()),
+        (
+            "sw.js",
+            b"self.addEventListener('fetch', () => {});\n".to_vec(),
+        ),
         ("manifest.json", b"{}".to_vec()),
         ("icons/icon-192.png", b"\x89PNG".to_vec()),
     ]
