@@ -73,7 +73,7 @@ fn HtmlLang() -> impl IntoView {
         let Some(Ok(loaded)) = state.data.get() else {
             return;
         };
-        let tier = loaded.me.as_ref().map(|me| me.snapshot.tier.as_str());
+        let tier = loaded.me.as_ref().map(|me| me.tier.as_str());
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-member", tier.unwrap_or_default());
         }

@@ -3,7 +3,6 @@
 
 use chrono::{DateTime, FixedOffset};
 use rules::money::Fen;
-use rules::Coupon;
 
 /// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
 pub fn yuan_number(fen: Fen) -> String {
@@ -48,11 +47,6 @@ pub fn last_day(valid_until: &DateTime<FixedOffset>) -> String {
     (*valid_until - chrono::Duration::seconds(1))
         .date_naive()
         .to_string()
-}
-
-/// Coupons in the wallet that can be used at `now` (`Coupon::validity`).
-pub fn usable_coupons(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
-    coupons.iter().filter(|c| c.validity(now).is_ok()).count()
 }
 
 /// A percent off in the Chinese 折 convention: 10% off → `9`, 15% off → `8.5`.
@@ -124,38 +118,5 @@ mod tests {
         assert_eq!(rate(150), "1.5");
         assert_eq!(rate(200), "2");
         assert_eq!(rate(125), "1.25");
-    }
-
-    #[test]
-    fn usable_coupons_by_validity() {
-        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap();
-        let coupon = |id: &str, from: &str, until: &str| Coupon {
-            id: id.into(),
-            kind: rules::CouponKind::NoThreshold {
-                off_fen: rules::Fen(1000),
-            },
-            valid_from: at(from),
-            valid_until: at(until),
-            first_order_only: false,
-        };
-        let wallet = [
-            coupon(
-                "a",
-                "2026-03-01T00:00:00+08:00",
-                "2026-04-01T00:00:00+08:00",
-            ),
-            coupon(
-                "b",
-                "2026-03-20T00:00:00+08:00",
-                "2026-04-01T00:00:00+08:00",
-            ),
-            coupon(
-                "c",
-                "2026-01-01T00:00:00+08:00",
-                "2026-03-10T10:00:00+08:00",
-            ),
-        ];
-        assert_eq!(usable_coupons(&wallet, &at("2026-03-10T10:00:00+08:00")), 1);
-        assert_eq!(usable_coupons(&wallet, &at("2026-03-10T09:59:59+08:00")), 2);
     }
 }

@@ -5,7 +5,9 @@
 //! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
 //! (wasm-split-cli); everything only those functions reach moves into that screen's
 //! module. The screens that need the whole program parse it here (`ProgramAnswer::full`),
-//! so its parsers travel with their modules, not the first screen's. `fallible`: a
+//! and so do the preview and the wallet with the members' quote snapshots
+//! (`Loaded::parse_later`), so those parsers travel with their modules, not the first
+//! screen's. `fallible`: a
 //! failed fetch (a flaky mobile network) is an error shown with a retry, not a panic that
 //! would stop the whole app, and the next call fetches anew.
 
@@ -47,6 +49,7 @@ pub type ScreenResult = Result<AnyView, ScreenLoadFailed>;
 #[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn preview(data: Loaded) -> ScreenResult {
     let program = data.program.full()?;
+    data.parse_later()?;
     Ok(view! { <PreviewPage data program /> }.into_any())
 }
 
@@ -82,6 +85,7 @@ pub fn mall(data: Loaded) -> ScreenResult {
 #[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn wallet(data: Loaded) -> ScreenResult {
     let program = data.program.full()?;
+    data.parse_later()?;
     Ok(view! { <WalletPage data program /> }.into_any())
 }
 

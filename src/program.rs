@@ -26,11 +26,6 @@ pub struct HomeProgram {
 }
 
 impl HomeProgram {
-    /// The program's time zone as a chrono offset.
-    pub fn offset(&self) -> FixedOffset {
-        self.time_zone.offset()
-    }
-
     /// The local date of an instant in the program's time zone.
     pub fn local_date(&self, instant: &DateTime<FixedOffset>) -> NaiveDate {
         self.time_zone.local_date(instant)
@@ -89,7 +84,7 @@ mod tests {
         let program = Program::default_program();
         assert_eq!(answer.home.tiers, program.tiers);
         assert_eq!(answer.home.prompts, program.prompts);
-        assert_eq!(answer.home.offset(), program.offset());
+        assert_eq!(answer.home.time_zone.offset(), program.offset());
     }
 
     #[test]

@@ -34,6 +34,10 @@ impl Loaded {
             return Some(DemoMember {
                 id: me.id.clone(),
                 nickname: me.nickname.clone(),
+                tier: me.tier.clone(),
+                qualifying_spend_fen: me.qualifying_spend_fen,
+                points_balance: me.points_balance,
+                usable_coupons: me.coupons.usable,
                 snapshot: me.snapshot.clone(),
             });
         }
@@ -42,6 +46,21 @@ impl Loaded {
             .find(|m| Some(m.id.as_str()) == id)
             .or_else(|| self.members.first())
             .cloned()
+    }
+
+    /// Parses what the answers keep for later (`contract::Later`): the quote snapshots of
+    /// the member or the demo members, and the coupons' titles. Called by the screens that
+    /// read them (the preview, the wallet) before they are built, so their parsers travel
+    /// with those screens' modules. An error: an answer this build cannot read.
+    pub fn parse_later(&self) -> Result<(), serde_json::Error> {
+        if let Some(me) = &self.me {
+            me.snapshot.get()?;
+            me.coupon_titles.get()?;
+        }
+        for member in self.members.iter() {
+            member.snapshot.get()?;
+        }
+        Ok(())
     }
 }
 

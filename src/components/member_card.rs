@@ -1,40 +1,38 @@
 use std::sync::Arc;
 
 use crate::program::HomeProgram;
-use chrono::Utc;
 use leptos::prelude::*;
 use rules::Text;
 
 use crate::api::DemoMember;
-use crate::display::{mix, rate, usable_coupons};
+use crate::display::{mix, rate};
 use crate::text::{local, tr};
 use rules::money::group_thousands;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
 #[component]
 pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoView {
-    let snapshot = &member.snapshot;
-    let tier = program.tiers.by_id(&snapshot.tier).cloned();
+    let tier = program.tiers.by_id(&member.tier).cloned();
     let color = tier
         .as_ref()
         .map_or_else(|| "#5d6677".to_string(), |t| t.color.clone());
     let dark = mix(&color, false, 35).unwrap_or_else(|| color.clone());
     let tier_name = tier.as_ref().map_or_else(
         || Text {
-            zh: snapshot.tier.to_string(),
-            en: snapshot.tier.to_string(),
+            zh: member.tier.to_string(),
+            en: member.tier.to_string(),
         },
         |t| t.name.clone(),
     );
     let points_rate = rate(tier.as_ref().map_or(100, |t| t.points_rate_percent));
-    let now = Utc::now().with_timezone(&program.offset());
-    let coupons = usable_coupons(&snapshot.coupons, &now);
+    // Counted by the server at its answer's time (valid now, not merely unused).
+    let coupons = member.usable_coupons;
     let initial = member.nickname.chars().next().unwrap_or('会').to_string();
     view! {
         <section
             class="member-card"
             data-testid="member-card"
-            data-tier=snapshot.tier.as_str().to_string()
+            data-tier=member.tier.as_str().to_string()
             style:--tier=color
             style:--tier-dark=dark
         >
@@ -53,8 +51,8 @@ pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoVie
             <dl class="member-card__stats">
                 <div class="member-card__stat">
                     <dt>{tr!(home.points)}</dt>
-                    <dd data-testid="points-balance" data-value=snapshot.points_balance.get()>
-                        {group_thousands(snapshot.points_balance)}
+                    <dd data-testid="points-balance" data-value=member.points_balance.get()>
+                        {group_thousands(member.points_balance)}
                     </dd>
                 </div>
                 <div class="member-card__stat">

@@ -34,10 +34,7 @@ pub fn PersonaSwitcher(program: Arc<HomeProgram>, members: Arc<Vec<DemoMember>>)
                 let id = id.clone();
                 move || current() == id
             };
-            let tier = program
-                .tiers
-                .by_id(&m.snapshot.tier)
-                .map(|t| t.name.clone());
+            let tier = program.tiers.by_id(&m.tier).map(|t| t.name.clone());
             let nickname = m.nickname.clone();
             let label = move || {
                 let locale = locale.get();

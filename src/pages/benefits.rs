@@ -23,8 +23,8 @@ use crate::text::{dyn_text, lang, local, tr, Key};
 pub fn BenefitsPage(data: Loaded) -> impl IntoView {
     let state = expect_context::<AppState>();
     let member = data.member(state.persona.get_untracked().as_deref());
-    let held = member.as_ref().map(|m| m.snapshot.tier.clone());
-    let spend = member.map_or(Fen::ZERO, |m| m.snapshot.qualifying_spend_fen);
+    let held = member.as_ref().map(|m| m.tier.clone());
+    let spend = member.map_or(Fen::ZERO, |m| m.qualifying_spend_fen);
     view! {
         <TopBar back=true>{tr!(benefits.title)}</TopBar>
         <main class="page page--benefits">

@@ -72,7 +72,6 @@ fn member_notices(me: &Me, today: NaiveDate) -> impl IntoView {
     let locale = lang();
     // On the member's birthday (Feb 29 on Feb 28 in other years, as the birthday coupon).
     let birthday = me
-        .snapshot
         .birthday
         .filter(|b| rules::issuance::birthday_due(*b, today))
         .map(|_| {
@@ -133,8 +132,8 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let member = Memo::new(move |_| data.member(state.persona.get().as_deref()));
     // The member's screen, built anew when another member is picked.
     let show = move |m: DemoMember| {
-        let tier = m.snapshot.tier.clone();
-        let spend = m.snapshot.qualifying_spend_fen;
+        let tier = m.tier.clone();
+        let spend = m.qualifying_spend_fen;
         // Fetched with its own module after the first paint (first-screen bytes).
         let coming = me.is_some().then(|| {
             let load: LoadScreen = |data| Box::pin(lazy_screens::next_events(data));

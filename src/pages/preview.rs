@@ -44,7 +44,8 @@ fn PreviewContent(data: Loaded, program: Arc<Program>) -> impl IntoView {
         Memo::new(move |_| {
             let now = now_rfc3339(Utc::now(), program.offset());
             member.with(|member| {
-                let snapshot = &member.as_ref()?.snapshot;
+                // Parsed before the screen was built (`Loaded::parse_later`).
+                let snapshot = member.as_ref()?.snapshot.get().ok()?;
                 Some(draft.with(|draft| preview(&program, draft, snapshot, now)))
             })
         })
@@ -196,13 +197,16 @@ fn OptionsCard(
     let titles = expect_context::<AppState>()
         .loaded()
         .and_then(|data| data.me)
-        .map(|me| me.coupon_titles.clone())
+        .and_then(|me| me.coupon_titles.get().ok().cloned())
         .unwrap_or_default();
     let coupons = move || {
         let locale = locale.get();
         let now = Utc::now().with_timezone(&offset);
         member.get().map(|m| {
-            m.snapshot
+            let Ok(snapshot) = m.snapshot.get() else {
+                return Vec::new();
+            };
+            snapshot
                 .coupons
                 .iter()
                 .filter_map(|c| {

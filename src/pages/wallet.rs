@@ -71,12 +71,13 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
         loader.run(api::coupons(status), move |w| coupons.set(Some(w.coupons)));
     };
     load();
-    let snapshot = &me.snapshot;
+    // Parsed before the screen was built (`Loaded::parse_later`).
+    let snapshot = me.snapshot.get().ok();
     let now = Utc::now().with_timezone(&program.offset());
     // The amount a coupon applies to (after the member discount) for the preview's cart,
     // when the preview has one.
-    let base = coupon_base(&program, &state, snapshot);
-    let first_order = snapshot.first_order;
+    let base = snapshot.and_then(|snapshot| coupon_base(&program, &state, snapshot));
+    let first_order = snapshot.is_some_and(|snapshot| snapshot.first_order);
     let use_coupon = move |id: String| {
         state.preview.update(|d| d.coupon = CouponChoice::Id(id));
         navigate(Route::Preview);

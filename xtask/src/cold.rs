@@ -140,6 +140,9 @@ pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<Pat
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     let list = work.join("split-funcs.txt");
     write(&list, &(moved.join("\n") + "\n"))?;
+    // The named module before the split, for whoever looks for what the hot half holds.
+    fs::copy(main_wasm, work.join("main-named.wasm"))
+        .map_err(|e| format!("cannot copy {}: {e}", main_wasm.display()))?;
     let cold_wasm = main_wasm.with_file_name(COLD_WASM);
     let mut split = Command::new(ws.wasm_split());
     split

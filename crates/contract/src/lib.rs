@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod invites;
+pub mod later;
 pub mod mall;
 pub mod me;
 pub mod orders;
@@ -20,6 +21,7 @@ pub mod points;
 pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode};
+pub use later::Later;
 
 /// Every value of a field-less wire enum, for the tests that check each has text.
 pub trait AllVariants: Sized + 'static {

@@ -11,6 +11,7 @@ use rules::{Text, TierId};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
+use crate::Later;
 
 /// The home screen's numbers, computed at request time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -38,10 +39,11 @@ pub struct Summary {
     pub coupons: CouponCounts,
     pub checkin: CheckinState,
     /// The member as the quote sees them now: the preview prices with exactly this.
-    pub snapshot: MemberSnapshot,
+    /// Read by the preview and the wallet only (`Later`: the home shows the fields above).
+    pub snapshot: Later<MemberSnapshot>,
     /// The titles of the snapshot's coupons, by id (the preview lists them by name).
     #[serde(default)]
-    pub coupon_titles: BTreeMap<String, Text>,
+    pub coupon_titles: Later<BTreeMap<String, Text>>,
     #[cfg_attr(
         target_arch = "wasm32",
         serde(deserialize_with = "rules::rfc3339::instant")
@@ -63,7 +65,12 @@ pub struct Expiring {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CouponCounts {
+    /// Unused and not expired, including those whose validity has not begun.
     pub available: i64,
+    /// Of those, the ones valid at the answer's `now` (`rules::coupon::usable_at`): the
+    /// home's count.
+    #[serde(default)]
+    pub usable: i64,
     pub used: i64,
     pub expired: i64,
 }

@@ -291,6 +291,11 @@ pub fn coupon_status(
     }
 }
 
+/// How many of `coupons` may be used at `now` ([`Coupon::validity`]): the home's count.
+pub fn usable_at(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
+    coupons.iter().filter(|c| c.validity(now).is_ok()).count()
+}
+
 impl Coupon {
     /// Whether the coupon may be used at `now` at all (valid_from ≤ now < valid_until),
     /// and if not, why.
@@ -554,5 +559,35 @@ mod tests {
         );
         assert_eq!(c.validity(&before), Ok(()));
         assert_eq!(c.validity(&until), Err(CouponProblem::Expired));
+    }
+
+    #[test]
+    fn usable_at_counts_by_validity() {
+        let coupon = |id: &str, from: &str, until: &str| Coupon {
+            id: id.into(),
+            kind: CouponKind::NoThreshold { off_fen: Fen(1000) },
+            valid_from: at(from),
+            valid_until: at(until),
+            first_order_only: false,
+        };
+        let wallet = [
+            coupon(
+                "a",
+                "2026-03-01T00:00:00+08:00",
+                "2026-04-01T00:00:00+08:00",
+            ),
+            coupon(
+                "b",
+                "2026-03-20T00:00:00+08:00",
+                "2026-04-01T00:00:00+08:00",
+            ),
+            coupon(
+                "c",
+                "2026-01-01T00:00:00+08:00",
+                "2026-03-10T10:00:00+08:00",
+            ),
+        ];
+        assert_eq!(usable_at(&wallet, &at("2026-03-10T10:00:00+08:00")), 1);
+        assert_eq!(usable_at(&wallet, &at("2026-03-10T09:59:59+08:00")), 2);
     }
 }

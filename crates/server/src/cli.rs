@@ -396,14 +396,13 @@ fn load_program(path: Option<&Path>) -> anyhow::Result<Program> {
 fn print_demo_members(members: &[Member]) {
     println!("demo members (pick one with the persona switcher on the home screen):");
     for m in members {
-        let s = &m.snapshot;
         println!(
             "  {:<16} {}  {:<8} spend {}  points {}",
             m.id,
             m.nickname,
-            s.tier,
-            rules::money::format_yuan(s.qualifying_spend_fen),
-            s.points_balance
+            m.tier,
+            rules::money::format_yuan(m.qualifying_spend_fen),
+            m.points_balance
         );
     }
 }

@@ -186,13 +186,10 @@ pub async fn demo_members(
             continue;
         };
         let mut conn = db.acquire().await?;
-        members.push(Member {
-            snapshot: snapshot(&mut *conn, program, &row, now, None).await?,
-            id: row.id,
-            nickname: row.nickname,
-        });
+        let snapshot = snapshot(&mut *conn, program, &row, now, None).await?;
+        members.push(Member::new(row.id, row.nickname, snapshot, now));
     }
     // Unknown tiers (a program edited since seeding) sort last rather than failing.
-    members.sort_by_key(|m| program.tiers.rank(&m.snapshot.tier).unwrap_or(usize::MAX));
+    members.sort_by_key(|m| program.tiers.rank(&m.tier).unwrap_or(usize::MAX));
     Ok(members)
 }

@@ -25,6 +25,15 @@ async fn one_member_per_tier_in_tier_order_with_usable_snapshots() {
         let snapshot: MemberSnapshot =
             serde_json::from_value(member["snapshot"].clone()).expect("a MemberSnapshot");
         assert_eq!(snapshot.tier, tier.id);
+        // What the home shows of the member, beside the snapshot it is taken from.
+        assert_eq!(member["tier"], tier.id.as_str());
+        assert_eq!(
+            member["qualifying_spend_fen"],
+            snapshot.qualifying_spend_fen.0
+        );
+        assert_eq!(member["points_balance"], snapshot.points_balance.get());
+        let usable = rules::coupon::usable_at(&snapshot.coupons, &now());
+        assert_eq!(member["usable_coupons"], usable);
         assert!(snapshot.lifetime_spend_fen >= snapshot.qualifying_spend_fen);
         assert!(!snapshot.coupons.is_empty());
         for c in &snapshot.coupons {

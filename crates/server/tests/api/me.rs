@@ -48,7 +48,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     assert_eq!(me["points_expiring"], Value::Null);
     assert_eq!(
         me["coupons"],
-        json!({ "available": 3, "used": 0, "expired": 0 })
+        json!({ "available": 3, "usable": 3, "used": 0, "expired": 0 })
     );
     assert_eq!(me["snapshot"]["points_balance"], 800);
     assert_eq!(me["snapshot"]["first_order"], false);
@@ -68,7 +68,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     );
     assert_eq!(
         me["coupons"],
-        json!({ "available": 0, "used": 0, "expired": 3 })
+        json!({ "available": 0, "usable": 0, "used": 0, "expired": 3 })
     );
     // One second later (local midnight): within 30 days.
     w.app.set_now("2026-12-01T16:00:00Z");

@@ -17,6 +17,8 @@ use crate::error::ApiError;
 use crate::phone::mask;
 use crate::AppState;
 use contract::coupons::WalletCoupon;
+use contract::me::CouponCounts;
+use contract::Later;
 
 /// The session, its member, the sums and the wallet are read in one query
 /// ([`home::read`], not [`crate::auth::AuthMember`] and then the rest): the home screen
@@ -128,10 +130,13 @@ async fn summarize(
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,
-        coupons: coupons::counts(wallet),
+        coupons: CouponCounts {
+            usable: rules::coupon::usable_at(&snapshot.coupons, now) as i64,
+            ..coupons::counts(wallet)
+        },
         checkin: program.points.streak_state(today, last_checkin),
-        snapshot,
-        coupon_titles: coupons::unused_titles(wallet),
+        snapshot: Later::new(snapshot),
+        coupon_titles: Later::new(coupons::unused_titles(wallet)),
         now: *now,
     })
 }
