@@ -44,10 +44,22 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// The program: its home's part parsed now, the whole when a screen needs it.
-pub async fn program() -> Result<ProgramAnswer, ApiError> {
-    let (status, body) = send(Method::GET, "/program", None).await?;
-    ProgramAnswer::parse(body).map_err(|e| bad_response(status, e.to_string()))
+/// The program: the home's part alone (`whole: false`), or the whole program when the
+/// app starts on a screen that reads it; either way the home's part parsed now, the
+/// whole when a screen needs it (`ProgramAnswer`).
+pub async fn program(whole: bool) -> Result<ProgramAnswer, ApiError> {
+    if whole {
+        let (status, body) = send(Method::GET, "/program", None).await?;
+        ProgramAnswer::whole(body).map_err(|e| bad_response(status, e.to_string()))
+    } else {
+        let (status, body) = send(Method::GET, "/program/home", None).await?;
+        ProgramAnswer::home(&body).map_err(|e| bad_response(status, e.to_string()))
+    }
+}
+
+/// `GET /api/program`'s text, parsed by the screens that read it (`ProgramAnswer::full`).
+pub async fn program_text() -> Result<std::sync::Arc<str>, ApiError> {
+    Ok(send(Method::GET, "/program", None).await?.1.into())
 }
 
 /// A request body as JSON.

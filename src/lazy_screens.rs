@@ -138,7 +138,16 @@ pub fn Lazy(load: LoadScreen, data: Loaded, #[prop(optional)] quiet: bool) -> im
     // around it (its machinery is kilobytes of wasm): the spinner shows until the module
     // is there.
     let screen = Suspend::new(SendWrapper::new(async move {
-        let result = load(data).await;
+        // The whole program first (`ProgramAnswer::full` reads it): usually at hand (the
+        // home fetched it once idle, a deep link at start). A quiet part reads none.
+        let program = match quiet {
+            false => data.program.fetch_whole().await,
+            true => Ok(()),
+        };
+        let result = match program {
+            Ok(()) => load(data).await,
+            Err(_) => Err(ScreenLoadFailed),
+        };
         fetched.set(true);
         match result {
             Ok(view) => Either::Left(view),

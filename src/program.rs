@@ -1,72 +1,86 @@
-//! The program as the app holds it: `GET /api/program`'s answer, of which the first
-//! screen reads only the tiers, their prompts and the time zone ([`HomeProgram`]). The
-//! whole [`Program`] (points, discounts, first-order award, invites, limits, the staff
-//! menu…) is parsed from the same text when a screen that needs it opens.
+//! The program as the app holds it. The first screen reads only the tiers, their prompts
+//! and the time zone ([`HomeProgram`], `GET /api/program/home`). The whole [`Program`]
+//! (points, discounts, first-order award, invites, limits, the staff menu…) is fetched
+//! once the home is up and idle, or at once when the app starts on another screen, and
+//! parsed once by the screens that need it.
 //!
 //! Why: the whole program's parsers were about 10 kB brotli of the first screen's
-//! download. Called only from the screens' modules (`lazy_screens`), [`ProgramAnswer::full`]
-//! and everything only it reaches move out of the main module with them (wasm-split).
+//! download, and its answer is three times the home's part on the wire. Called only from
+//! the screens' modules (`lazy_screens`), [`ProgramAnswer::full`] and everything only it
+//! reaches move out of the main module with them (wasm-split).
 
 use std::sync::{Arc, OnceLock};
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use rules::calendar::TimeZone;
-use rules::tier::{Prompts, Tiers};
 use rules::Program;
-use serde::Deserialize;
 
-/// The part of the program the home shows, read from the whole program's JSON (its
-/// other fields are read past). Also all that the screens showing only tiers need.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct HomeProgram {
-    pub time_zone: TimeZone,
-    /// In tier order, lowest first (validated by the server, which serves its program).
-    pub tiers: Tiers,
-    pub prompts: Prompts,
-}
+use crate::api::{self, ApiError};
 
-impl HomeProgram {
-    /// The local date of an instant in the program's time zone.
-    pub fn local_date(&self, instant: &DateTime<FixedOffset>) -> NaiveDate {
-        self.time_zone.local_date(instant)
-    }
-}
+pub use contract::program::HomeProgram;
 
-/// `GET /api/program`'s answer: the home's part parsed, the whole kept as text and
-/// parsed once, on demand.
+/// The program's answers: the home's part parsed, the whole kept as text (once fetched)
+/// and parsed once, on demand.
 #[derive(Debug, Clone)]
 pub struct ProgramAnswer {
     pub home: Arc<HomeProgram>,
-    json: Arc<str>,
-    full: Arc<OnceLock<Arc<Program>>>,
+    whole: Arc<Whole>,
+}
+
+#[derive(Debug, Default)]
+struct Whole {
+    /// `GET /api/program`'s text. A failed fetch leaves it empty: the next ask fetches.
+    text: async_once_cell::OnceCell<Arc<str>>,
+    parsed: OnceLock<Arc<Program>>,
 }
 
 impl ProgramAnswer {
-    pub fn parse(json: String) -> Result<ProgramAnswer, serde_json::Error> {
-        let home = serde_json::from_str(&json)?;
+    /// From `GET /api/program/home`'s answer; the whole is fetched when asked for.
+    pub fn home(json: &str) -> Result<ProgramAnswer, serde_json::Error> {
         Ok(ProgramAnswer {
-            home: Arc::new(home),
-            json: json.into(),
-            full: Arc::default(),
+            home: Arc::new(serde_json::from_str(json)?),
+            whole: Arc::default(),
         })
     }
 
-    /// The whole program, parsed the first time it is asked for. An error means the
-    /// server's program is not what this build of the app reads (an old app against a
-    /// newer server): a reload fetches the app that matches.
+    /// From `GET /api/program`'s answer (the app started on a screen that reads it): the
+    /// home's part read from it, the text kept.
+    pub fn whole(json: String) -> Result<ProgramAnswer, serde_json::Error> {
+        Ok(ProgramAnswer {
+            home: Arc::new(serde_json::from_str(&json)?),
+            whole: Arc::new(Whole {
+                text: async_once_cell::OnceCell::new_with(json.into()),
+                parsed: OnceLock::new(),
+            }),
+        })
+    }
+
+    /// The whole program's text: fetched the first time (one request however many ask at
+    /// once), then kept.
+    pub async fn fetch_whole(&self) -> Result<(), ApiError> {
+        self.whole
+            .text
+            .get_or_try_init(api::program_text())
+            .await
+            .map(|_| ())
+    }
+
+    /// The whole program, parsed the first time it is asked for, from the text
+    /// [`ProgramAnswer::fetch_whole`] brought (a screen's loader waits for it). An error
+    /// means the server's program is not what this build of the app reads (an old app
+    /// against a newer server): a reload fetches the app that matches.
     pub fn full(&self) -> Result<Arc<Program>, serde_json::Error> {
-        if let Some(program) = self.full.get() {
+        if let Some(program) = self.whole.parsed.get() {
             return Ok(program.clone());
         }
-        let program = Arc::new(serde_json::from_str::<Program>(&self.json)?);
-        Ok(self.full.get_or_init(|| program).clone())
+        let text = self.whole.text.get().map_or("", |text| &**text);
+        let program = Arc::new(serde_json::from_str::<Program>(text)?);
+        Ok(self.whole.parsed.get_or_init(|| program).clone())
     }
 }
 
-/// The same answer (a fetch again after login gets a new one, equal if the text is).
+/// The same answer when the home's part is (a fetch again after login gets a new one).
 impl PartialEq for ProgramAnswer {
     fn eq(&self, other: &ProgramAnswer) -> bool {
-        self.json == other.json
+        self.home == other.home
     }
 }
 
@@ -74,22 +88,22 @@ impl PartialEq for ProgramAnswer {
 mod tests {
     use super::*;
 
-    fn default_answer() -> ProgramAnswer {
-        ProgramAnswer::parse(rules::program::DEFAULT_PROGRAM_JSON.to_owned()).unwrap()
+    fn whole_answer() -> ProgramAnswer {
+        ProgramAnswer::whole(rules::program::DEFAULT_PROGRAM_JSON.to_owned()).unwrap()
     }
 
     #[test]
     fn the_home_part_is_the_programs_own() {
-        let answer = default_answer();
         let program = Program::default_program();
-        assert_eq!(answer.home.tiers, program.tiers);
-        assert_eq!(answer.home.prompts, program.prompts);
-        assert_eq!(answer.home.time_zone.offset(), program.offset());
+        let home = HomeProgram::of(&program);
+        assert_eq!(*whole_answer().home, home);
+        let part = ProgramAnswer::home(&serde_json::to_string(&home).unwrap()).unwrap();
+        assert_eq!(part, whole_answer());
     }
 
     #[test]
     fn the_whole_program_is_parsed_once() {
-        let answer = default_answer();
+        let answer = whole_answer();
         let first = answer.full().unwrap();
         assert_eq!(*first, Program::default_program());
         assert!(Arc::ptr_eq(&first, &answer.full().unwrap()));
@@ -98,11 +112,14 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_whole_is_an_error_not_a_panic() {
+    fn without_the_whole_or_with_an_unreadable_one_full_is_an_error_not_a_panic() {
+        let home = HomeProgram::of(&Program::default_program());
+        let part = ProgramAnswer::home(&serde_json::to_string(&home).unwrap()).unwrap();
+        assert!(part.full().is_err());
         let mut json: serde_json::Value =
             serde_json::from_str(rules::program::DEFAULT_PROGRAM_JSON).unwrap();
         json["points"] = serde_json::json!("not points");
-        let answer = ProgramAnswer::parse(json.to_string()).unwrap();
+        let answer = ProgramAnswer::whole(json.to_string()).unwrap();
         assert!(answer.full().is_err());
     }
 }

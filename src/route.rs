@@ -144,7 +144,7 @@ fn inside<'a>(pathname: &'a str, base: &str) -> &'a str {
     }
 }
 
-fn location_route() -> Route {
+pub fn location_route() -> Route {
     let path = window().location().pathname().unwrap_or_default();
     Route::from_path(site_path(&path))
 }

@@ -169,8 +169,12 @@ async fn fetch() -> Result<Loaded, ApiError> {
             Ok(Vec::new())
         }
     };
+    // Home reads only its part of the program; another screen the app starts on reads
+    // the whole (the page preloads the same one: `xtask/src/build.rs`).
+    use crate::route::{location_route, Route};
+    let whole = location_route() != Route::Home;
     let (program, me, demo_members) =
-        futures::future::join3(api::program(), api::me(), personas).await;
+        futures::future::join3(api::program(whole), api::me(), personas).await;
     let program = program?;
     let me = match me {
         Ok(me) => Some(Arc::new(me)),
@@ -181,12 +185,34 @@ async fn fetch() -> Result<Loaded, ApiError> {
         None => demo_members.unwrap_or_default(),
         Some(_) => Vec::new(),
     };
-    Ok(Loaded {
+    let loaded = Loaded {
         program,
         members: Arc::new(members),
         demo,
         me,
-    })
+    };
+    prefetch_whole_program(&loaded);
+    Ok(loaded)
+}
+
+/// Once the page is idle after the screen shown: the whole program, so that a screen
+/// opened next has it at hand (its module is on the phone by then too: the service
+/// worker's install). A failure is left for that screen's own ask.
+fn prefetch_whole_program(loaded: &Loaded) {
+    let program = loaded.program.clone();
+    let fetch = move || {
+        let program = program.clone();
+        leptos::task::spawn_local(async move {
+            let _ = program.fetch_whole().await;
+        });
+    };
+    // Safari has no `requestIdleCallback` (the page's start script falls back the same way).
+    let idle = js_sys::Reflect::has(&window(), &"requestIdleCallback".into()).unwrap_or(false);
+    if idle {
+        request_idle_callback(fetch);
+    } else {
+        set_timeout(fetch, std::time::Duration::from_secs(1));
+    }
 }
 
 /// Whether the server is in demo mode: it writes the personas' preload into the page

@@ -446,11 +446,15 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
         .replace("href=\"/", "href=\"");
     let Published { js, wasm, loader } = names;
     // The data home needs is fetched with the wasm, not after it starts: the app's own
-    // requests (same URL, mode and credentials) take these answers. That includes the
+    // requests (same URL, mode and credentials) take these answers. The program: its
+    // home's part on the home, the whole on any other screen (`state::fetch` asks the
+    // same: a path empty after the base, trailing slashes aside, is the home). That includes the
     // demo members: a server outside demo mode takes their link out of the page
     // (`static_files::Site::load`, the exact text below), and the app asks for them only
     // when the page preloads them. The service worker is registered once the page is
-    // idle (`web/sw.js`).
+    // idle (`web/sw.js`), and the web app manifest linked then: the browser fetches a
+    // manifest (and its icon) as soon as it is linked, which put them among the first
+    // screen's requests; only installing the app needs them.
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
     // Referer, log or screenshot carries it) and trades it for the session cookie (the
@@ -473,6 +477,7 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // touching `sessionStorage` throws, so it comes last in each step).
     let start = "</title><base href=/><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,k=(d.cookie='mc_probe=1;max-age=9',!/mc_probe=1/.test(d.cookie)),\
          a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p));self.mcNoCookie=k;\
+         a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:location.pathname.slice(new URL(d.baseURI).pathname.length).replace(/\\/+$/,'')?'api/program':'api/program/home'});\
          if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
          self.mcLogin=fetch('api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c,bearer:k})})\
@@ -483,11 +488,11 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
         "<link rel=modulepreload href={js}>\
          <link rel=modulepreload href={loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href={wasm}>\
-         <link rel=preload as=fetch crossorigin href=api/program>\
          <link rel=preload as=fetch crossorigin href=api/demo/members>\
          <script type=module>import init from './{js}';\
-         if('serviceWorker'in navigator){{const sw=()=>(self.requestIdleCallback||setTimeout)(()=>navigator.serviceWorker.register('sw.js'));\
-         document.readyState==='complete'?sw():addEventListener('load',sw)}}\
+         const idle=()=>(self.requestIdleCallback||setTimeout)(()=>{{document.head.append(Object.assign(document.createElement('link'),{{rel:'manifest',href:'manifest.webmanifest'}}));\
+         'serviceWorker'in navigator&&navigator.serviceWorker.register('sw.js')}});\
+         document.readyState==='complete'?idle():addEventListener('load',idle);\
          await self.mcLogin;await init({{module_or_path:'{wasm}'}});</script>\
          </head>"
     );

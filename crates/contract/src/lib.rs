@@ -18,6 +18,7 @@ pub mod mall;
 pub mod me;
 pub mod orders;
 pub mod points;
+pub mod program;
 pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode};

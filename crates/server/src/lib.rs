@@ -160,14 +160,19 @@ pub struct LoadedProgram {
     pub program: Program,
     /// Its JSON as served, in each encoding, each with its strong ETag.
     pub json: Precompressed,
+    /// The home's part of it (`contract::program::HomeProgram`), the same way.
+    pub home_json: Precompressed,
 }
 
 impl LoadedProgram {
     pub fn new(program: Program) -> LoadedProgram {
         let json = serde_json::to_vec(&program).expect("a program always serializes");
+        let home = contract::program::HomeProgram::of(&program);
+        let home_json = serde_json::to_vec(&home).expect("a program always serializes");
         LoadedProgram {
             program,
             json: Precompressed::new(json),
+            home_json: Precompressed::new(home_json),
         }
     }
 }

@@ -78,6 +78,18 @@ async fn the_whole_app_works_under_a_base_path() {
         .await
         .expect("the service worker's scope");
     assert_eq!(scope.as_str(), Some(format!("{site}/").as_str()));
+    // The manifest, linked once the page was idle (with the worker), under the prefix too.
+    let manifest = client
+        .execute(
+            "const l = document.querySelector('link[rel=manifest]'); return l && l.href;",
+            vec![],
+        )
+        .await
+        .expect("the manifest's link");
+    assert_eq!(
+        manifest.as_str(),
+        Some(format!("{site}/manifest.webmanifest").as_str())
+    );
 
     assert_all_inside(client, &site).await;
 

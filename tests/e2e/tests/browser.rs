@@ -597,6 +597,18 @@ async fn member_redeems_a_mall_coupon() {
         .await
         .expect("open the preview");
     preview.type_amount("63").await;
+    // Opened by its address, the page preloaded the whole program (the screen reads it)
+    // and the app took that answer: no request for the home's part, none of its own.
+    let program_requests: Vec<(String, String)> = requests(client)
+        .await
+        .into_iter()
+        .map(|(url, by)| (url.path().to_owned(), by))
+        .filter(|(path, _)| path.starts_with("/api/program"))
+        .collect();
+    assert_eq!(
+        program_requests,
+        [("/api/program".to_owned(), "link".to_owned())]
+    );
     let input: QuoteInput = eventually("the quote input", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
@@ -1004,7 +1016,8 @@ async fn the_homes_data_came_with_the_page(client: &fantoccini::Client) {
         .map(|(url, by)| (url.path().to_owned(), by))
         .filter(|(path, _)| path.starts_with("/api/"))
         .collect();
-    for path in ["/api/program", "/api/me", "/api/demo/members"] {
+    // The program: its home's part (the whole comes once the page is idle).
+    for path in ["/api/program/home", "/api/me", "/api/demo/members"] {
         let made: Vec<&String> = api
             .iter()
             .filter(|(p, _)| p == path)

@@ -45,7 +45,7 @@ async fn a_shops_logged_out_home_has_no_demo_personas() {
     println!("screenshot: {}", shot.display());
     let requested = api_requests(client).await;
     assert!(
-        requested.contains(&"/api/program".to_owned()),
+        requested.contains(&"/api/program/home".to_owned()),
         "{requested:?}"
     );
     assert!(

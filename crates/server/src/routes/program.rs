@@ -1,7 +1,8 @@
 //! `GET /api/program`: the loaded program definition, with a strong ETag so the app
 //! revalidates cheaply on every start (`Cache-Control: no-cache` = always ask, 304 if same),
 //! sent compressed as it was once at start (brotli 11 or gzip 9, `precompressed.rs`; each
-//! encoding has its own ETag).
+//! encoding has its own ETag). `GET /api/program/home`: the part of it the first screen
+//! shows (`contract::program::HomeProgram`), the same way.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -9,20 +10,31 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
+use crate::precompressed::Precompressed;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/program", get(program))
+    Router::new()
+        .route("/program", get(program))
+        .route("/program/home", get(home))
 }
 
 async fn program(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let sent = state.program.json.negotiate(&headers);
+    send(&state.program.json, &headers)
+}
+
+async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    send(&state.program.home_json, &headers)
+}
+
+fn send(json: &Precompressed, headers: &HeaderMap) -> Response {
+    let sent = json.negotiate(headers);
     let caching = [
         (header::ETAG, sent.etag.clone()),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         (header::VARY, HeaderValue::from_static("accept-encoding")),
     ];
-    if none_match(&headers, &sent.etag) {
+    if none_match(headers, &sent.etag) {
         return (StatusCode::NOT_MODIFIED, caching).into_response();
     }
     let mut response = (

@@ -101,3 +101,34 @@ async fn program_is_sent_precompressed_to_whoever_takes_it() {
         .expect("one gzip stream");
     assert_eq!(decoded, plain.body);
 }
+
+/// The first screen's part: the tiers, prompts and time zone of the very program, a
+/// third of its size, tagged and revalidated on its own.
+#[tokio::test]
+async fn the_homes_part_is_served_apart_with_its_own_etag() {
+    use contract::program::HomeProgram;
+    let app = spawn_app().await;
+    let whole = app.get("/api/program").await;
+    let res = app.get("/api/program/home").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header(header::CACHE_CONTROL), "no-cache");
+    assert_eq!(res.header(header::CONTENT_TYPE), "application/json");
+    let home: HomeProgram = serde_json::from_slice(&res.body).expect("a HomeProgram");
+    assert_eq!(home, HomeProgram::of(&Program::default_program()));
+    assert!(
+        res.body.len() * 2 < whole.body.len(),
+        "{} of {}",
+        res.body.len(),
+        whole.body.len()
+    );
+    let etag = res.header(header::ETAG).to_owned();
+    assert_ne!(etag, whole.header(header::ETAG));
+    let again = app
+        .get_with("/api/program/home", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    let br = app
+        .get_with("/api/program/home", &[("accept-encoding", "br")])
+        .await;
+    assert_eq!(br.header(header::CONTENT_ENCODING), "br");
+}
