@@ -7,9 +7,8 @@
 //! module. The screens that need the whole program parse it here (`ProgramAnswer::full`),
 //! and so do the preview and the wallet with the members' quote snapshots
 //! (`Loaded::parse_later`), so those parsers travel with their modules, not the first
-//! screen's. `fallible`: a
-//! failed fetch (a flaky mobile network) is an error shown with a retry, not a panic that
-//! would stop the whole app, and the next call fetches anew.
+//! screen's. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
+//! retry, not a panic that would stop the whole app, and the next call fetches anew.
 
 use std::future::Future;
 use std::pin::Pin;

@@ -11,6 +11,7 @@ use crate::api::{self, ApiError, DemoMember, Me};
 use crate::i18n::*;
 use crate::preview_model::Draft;
 use crate::program::ProgramAnswer;
+use crate::route::{location_route, Route};
 use crate::storage;
 
 /// What the screens need from the server before they can show anything.
@@ -171,7 +172,6 @@ async fn fetch() -> Result<Loaded, ApiError> {
     };
     // Home reads only its part of the program; another screen the app starts on reads
     // the whole (the page preloads the same one: `xtask/src/build.rs`).
-    use crate::route::{location_route, Route};
     let whole = location_route() != Route::Home;
     let (program, me, demo_members) =
         futures::future::join3(api::program(whole), api::me(), personas).await;
