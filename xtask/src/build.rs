@@ -5,7 +5,8 @@
 //! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
 //! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
 //! the screens' stylesheet moved from the page into their loader (`styles.rs`) →
-//! wasm-bindgen and wasm-opt -Oz on the main module (its unused exports removed first) →
+//! wasm-bindgen (its glue's unused classes taken out, `unused_glue.rs`; its imports'
+//! names shortened, `import_names.rs`) and wasm-opt -Oz on the main module (its unused exports removed first) →
 //! names carrying the build's hash → the JS minified →
 //! the loader script and preloads put into dist/index.html.
 
@@ -38,8 +39,8 @@ pub const WASM_FEATURES: [&str; 6] = [
 /// The main module's exports no JS calls: wasm-streams' `IntoUnderlying*` classes, which
 /// leptos exports through server_fn's `browser` feature (always on) for streamed server
 /// functions. This app has no server functions, so nothing constructs them; without the
-/// exports, -Oz drops the code only they reach (−1.1 kB brotli). Their JS classes stay
-/// in the glue, never instantiated.
+/// exports, -Oz drops the code only they reach (−1.1 kB brotli); their JS classes go
+/// too (`unused_glue.rs`).
 const UNUSED_EXPORTS: &str = "*intounderlying*";
 
 /// What the main wasm becomes.
@@ -98,6 +99,11 @@ pub fn build_into(ws: &Workspace, dist: &Path, main_module: MainModule) -> Resul
         // their mangled names.
         .args(["--no-demangle", "--keep-lld-exports"]))?;
     let main_js = bindgen.join(format!("{APP}.js"));
+    let glue = read_text(&main_js)?;
+    let glue = crate::unused_glue::without_stream_classes(&glue)?;
+    write(&main_js, crate::lazy_loader::import_lazily(&glue)?)?;
+    let renamed = crate::import_names::shorten(&main_wasm, &main_js, &format!("./{APP}_bg.js"))?;
+    println!("{renamed} imports of the main wasm renamed without their hashes");
     let loader = split.join(format!("{SPLIT_LOADER}.js"));
     // Its names kept (`-g`: the same code) for the split by use, which drops them.
     optimize_with(
@@ -382,6 +388,10 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
                 for (before, after) in [
                     (format!("from \"./{old}\""), format!("from \"./{fresh}\"")),
                     (
+                        format!("import(\"./{old}\""),
+                        format!("import(\"./{fresh}\""),
+                    ),
+                    (
                         format!("new URL(\"./{old}\""),
                         format!("new URL(\"./{fresh}\""),
                     ),
@@ -418,7 +428,10 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
         })
         .collect();
     for (file, wanted) in [(&names.js, &names.loader), (&names.loader, &names.js)] {
-        if !text(file).contains(&format!("from \"./{wanted}\"")) {
+        let text = text(file);
+        if !text.contains(&format!("from \"./{wanted}\""))
+            && !text.contains(&format!("import(\"./{wanted}\""))
+        {
             missing.push(wanted);
         }
     }
@@ -431,7 +444,7 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
 }
 
 /// Puts the start of the app into dist/index.html: preloads for what the first screen
-/// needs (the main JS and the loader it imports, the main wasm) and the inline module
+/// needs (the main JS, the main wasm, the data; the split loader off home) and the inline module
 /// that starts it, at the end of `<head>`; the `rel="rust"` link Trunk skipped and left
 /// there is taken out. The server hashes inline scripts into its CSP at startup.
 fn inject_loader(index: &Path, names: &Published) -> Result {
@@ -448,13 +461,17 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. The program: its
     // home's part on the home, the whole on any other screen (`state::fetch` asks the
-    // same: a path empty after the base, trailing slashes aside, is the home). That includes the
-    // demo members: a server outside demo mode takes their link out of the page
+    // same: a path empty after the base, trailing slashes aside, is the home); and on
+    // another screen the split loader, which the glue imports when the wasm first asks
+    // for a screen's module (`lazy_loader.rs`), so the screen does not wait for it. The
+    // data includes the demo members: a server outside demo mode takes their link out of the page
     // (`static_files::Site::load`, the exact text below), and the app asks for them only
     // when the page preloads them. The service worker is registered once the page is
-    // idle (`web/sw.js`), and the web app manifest linked then: the browser fetches a
-    // manifest (and its icon) as soon as it is linked, which put them among the first
-    // screen's requests; only installing the app needs them.
+    // idle (`web/sw.js`). The web app manifest is linked once the app has started and
+    // the page is idle after that: the browser fetches a manifest (and its icon) as soon
+    // as it is linked, which put them among the first screen's requests, and the page's
+    // load (and idle) comes before the wasm's (a preload does not hold it); only
+    // installing the app needs them.
     // A host app's login link (`?login=CODE`, issue 15): a classic script, first in
     // the head, takes the code out of the address before anything else is requested (no
     // Referer, log or screenshot carries it) and trades it for the session cookie (the
@@ -476,8 +493,9 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
     // and in `self.mcSession`: a browser that blocks cookies may block storage too (then
     // touching `sessionStorage` throws, so it comes last in each step).
     let start = "</title><base href=/><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,k=(d.cookie='mc_probe=1;max-age=9',!/mc_probe=1/.test(d.cookie)),\
-         a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p));self.mcNoCookie=k;\
-         a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:location.pathname.slice(new URL(d.baseURI).pathname.length).replace(/\\/+$/,'')?'api/program':'api/program/home'});\
+         a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p)),\
+         s=location.pathname.slice(new URL(d.baseURI).pathname.length).replace(/\\/+$/,'');self.mcNoCookie=k;\
+         a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:s?'api/program':'api/program/home'});s&&a('link',{rel:'modulepreload',href:'SPLIT_LOADER'});\
          if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
          self.mcLogin=fetch('api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c,bearer:k})})\
@@ -486,14 +504,14 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
          else a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:'api/me'})})()</script>";
     let head = format!(
         "<link rel=modulepreload href={js}>\
-         <link rel=modulepreload href={loader}>\
          <link rel=preload as=fetch type=application/wasm crossorigin href={wasm}>\
          <link rel=preload as=fetch crossorigin href=api/demo/members>\
          <script type=module>import init from './{js}';\
-         const idle=()=>(self.requestIdleCallback||setTimeout)(()=>{{document.head.append(Object.assign(document.createElement('link'),{{rel:'manifest',href:'manifest.webmanifest'}}));\
-         'serviceWorker'in navigator&&navigator.serviceWorker.register('sw.js')}});\
-         document.readyState==='complete'?idle():addEventListener('load',idle);\
-         await self.mcLogin;await init({{module_or_path:'{wasm}'}});</script>\
+         const idle=f=>(self.requestIdleCallback||setTimeout)(f),\
+         sw=()=>idle(()=>'serviceWorker'in navigator&&navigator.serviceWorker.register('sw.js'));\
+         document.readyState==='complete'?sw():addEventListener('load',sw);\
+         await self.mcLogin;await init({{module_or_path:'{wasm}'}});\
+         idle(()=>document.head.append(Object.assign(document.createElement('link'),{{rel:'manifest',href:'manifest.webmanifest'}})));</script>\
          </head>"
     );
     // Right after the title: before every link (Trunk's minified page has no `<head>`).
@@ -503,7 +521,7 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
             index.display()
         ));
     }
-    let html = html.replacen("</title>", start, 1);
+    let html = html.replacen("</title>", &start.replace("SPLIT_LOADER", loader), 1);
     if !html.contains("</head>") {
         return Err(format!(
             "{} has no </head> to put the loader before",
@@ -543,6 +561,14 @@ fn without_module_lists(js: &str) -> String {
 
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+pub fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result {
+    fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {

@@ -20,7 +20,7 @@ use std::process::Command;
 
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
-use crate::build::WASM_FEATURES;
+use crate::build::{read_text, write, WASM_FEATURES};
 use crate::proc::run;
 use crate::{Result, Workspace};
 
@@ -227,7 +227,7 @@ pub fn profile(ws: &Workspace) -> Result {
         .collect::<Vec<_>>();
     write(
         &ws.root.join(COLD_LIST),
-        &format!("{header}{}\n", list.join("\n")),
+        format!("{header}{}\n", list.join("\n")),
     )?;
     println!("profile: {} cold names written to {COLD_LIST}", list.len());
     Ok(())
@@ -363,14 +363,6 @@ pub fn attach_to_screens(loader: &Path, main_js: &str) -> Result {
     let import = format!("import {{ {COLD_HALF} }} from \"./{main_js}\";\n");
     let js = crate::styles::first_in_every_screen(&js, &import, COLD_HALF)?;
     write(loader, &js)
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -8,11 +8,14 @@ mod bench;
 mod build;
 mod chunks;
 mod cold;
+mod import_names;
 mod install;
+mod lazy_loader;
 mod postgres;
 mod proc;
 mod styles;
 mod test;
+mod unused_glue;
 
 use std::env;
 use std::path::{Path, PathBuf};

@@ -29,8 +29,18 @@ struct Load {
     lcp_ms: f64,
     bytes: f64,
     requests: usize,
-    /// Each request's address (origin left out) and its bytes on the wire.
-    each: Vec<(String, f64)>,
+    /// Each request: its address (origin left out), its bytes on the wire, and when it
+    /// started and ended (ms from the navigation's start).
+    each: Vec<Request>,
+    /// When the bench saw home's progress bar (it looks every 50 ms).
+    interactive_ms: f64,
+}
+
+struct Request {
+    name: String,
+    bytes: f64,
+    start_ms: f64,
+    end_ms: f64,
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -81,9 +91,19 @@ async fn main() {
         first.requests,
     );
     // Where the bytes go, for whoever looks for the next cut.
-    for (name, bytes) in &first.each {
-        println!("first-screen request: {:>6.2} kB {name}", bytes / 1000.0);
+    for r in &first.each {
+        println!(
+            "first-screen request: {:>6.2} kB, {:>4.0}–{:>4.0} ms {}",
+            r.bytes / 1000.0,
+            r.start_ms,
+            r.end_ms,
+            r.name
+        );
     }
+    println!(
+        "first-screen: that load's LCP {:.0} ms, home interactive by {:.0} ms",
+        first.lcp_ms, first.interactive_ms
+    );
     println!(
         "first-screen: repeat load (service worker, median of {RUNS}): LCP {:.0} ms; {:.1} kB \
          on the wire",
@@ -153,10 +173,12 @@ async fn load(browser: &Browser, url: &str) -> Load {
                    lcp: paints.at(-1).startTime,
                    bytes: entries.reduce((sum, e) => sum + e.transferSize, 0),
                    requests: entries.length,
-                   each: entries.map((e) => [e.name.replace(location.origin, ''), e.transferSize]),
+                   each: entries.map((e) => [
+                     e.name.replace(location.origin, ''), e.transferSize, e.startTime, e.responseEnd,
+                   ]),
                  });
                }, 1500);"#,
-            vec![interactive],
+            vec![interactive.clone()],
         )
         .await
         .expect("the page's timings");
@@ -168,11 +190,14 @@ async fn load(browser: &Browser, url: &str) -> Load {
             .as_array()
             .expect("each request")
             .iter()
-            .map(|e| {
-                let name = e[0].as_str().expect("an address").to_owned();
-                (name, e[1].as_f64().expect("bytes"))
+            .map(|e| Request {
+                name: e[0].as_str().expect("an address").to_owned(),
+                bytes: e[1].as_f64().expect("bytes"),
+                start_ms: e[2].as_f64().expect("a start"),
+                end_ms: e[3].as_f64().expect("an end"),
             })
             .collect(),
+        interactive_ms: interactive.as_f64().expect("a time"),
     }
 }
 
