@@ -58,3 +58,14 @@ fn settle(
         delay,
     );
 }
+
+/// Runs `work` once the page is idle (`requestIdleCallback`; a 1 s timer where there is
+/// none, as in Safari: the page's start script falls back the same way).
+pub fn when_idle(work: impl Fn() + 'static) {
+    let idle = js_sys::Reflect::has(&window(), &"requestIdleCallback".into()).unwrap_or(false);
+    if idle {
+        request_idle_callback(work);
+    } else {
+        set_timeout(work, Duration::from_secs(1));
+    }
+}

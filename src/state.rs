@@ -206,13 +206,7 @@ fn prefetch_whole_program(loaded: &Loaded) {
             let _ = program.fetch_whole().await;
         });
     };
-    // Safari has no `requestIdleCallback` (the page's start script falls back the same way).
-    let idle = js_sys::Reflect::has(&window(), &"requestIdleCallback".into()).unwrap_or(false);
-    if idle {
-        request_idle_callback(fetch);
-    } else {
-        set_timeout(fetch, std::time::Duration::from_secs(1));
-    }
+    crate::idle::when_idle(fetch);
 }
 
 /// Whether the server is in demo mode: it writes the personas' preload into the page

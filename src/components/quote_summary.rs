@@ -41,17 +41,28 @@ impl Priced {
 /// keystroke's frame on a slow phone; a reactive binding per text (35 render effects,
 /// each subscribed to the quote) then cost about 6 ms of a keystroke at 4x CPU in the
 /// reactive graph's bookkeeping (subscribing, notifying), though about 9 wrote anything.
+///
+/// `rehearsal`, while there is no quote: a sample quote laid out but not seen (the
+/// preview's `rehearse`), so that the first keystroke's is not the area's first layout.
 #[component]
-pub fn QuoteSummary(program: Arc<HomeProgram>, priced: Signal<Option<Priced>>) -> impl IntoView {
+pub fn QuoteSummary(
+    program: Arc<HomeProgram>,
+    priced: Signal<Option<Priced>>,
+    rehearsal: Signal<Option<Priced>>,
+) -> impl IntoView {
     let locale = lang();
     move || {
         let l = locale.get();
-        priced.with(|p| summary(l, &program, p.as_ref()))
+        match priced.with(Option::is_some) {
+            true => priced.with(|p| summary(l, &program, p.as_ref(), false)),
+            false => rehearsal.with(|p| summary(l, &program, p.as_ref(), p.is_some())),
+        }
     }
 }
 
-/// The area for one quote (or none: then hidden, its texts empty), in plain values.
-fn summary(l: Locale, program: &HomeProgram, p: Option<&Priced>) -> impl IntoView {
+/// The area for one quote (or none: then hidden, its texts empty), in plain values;
+/// `rehearsed`: laid out, out of the flow, not seen (`.rehearsal`).
+fn summary(l: Locale, program: &HomeProgram, p: Option<&Priced>, rehearsed: bool) -> impl IntoView {
     let text = |f: &dyn Fn(&Priced) -> String| p.map(f).unwrap_or_default();
     let when = |f: fn(&Priced) -> bool| p.is_some_and(f);
     let none = p.is_none();
@@ -113,7 +124,7 @@ fn summary(l: Locale, program: &HomeProgram, p: Option<&Priced>) -> impl IntoVie
     let upgraded = p.is_some_and(|p| p.upgrades(program));
 
     view! {
-        <section class="card summary" aria-live="polite" hidden=none>
+        <section class="card summary" class:rehearsal=rehearsed aria-live="polite" hidden=none>
             <div class="payable">
                 <span class="payable__label">{td_string!(l, quote.payable)}</span>
                 <strong class="payable__value" data-testid="quote-payable" data-value=text(&|p| p.quote.payable_fen.get().to_string())>
@@ -140,7 +151,7 @@ fn summary(l: Locale, program: &HomeProgram, p: Option<&Priced>) -> impl IntoVie
                 </div>
             </dl>
         </section>
-        <section class="card earn" hidden=none>
+        <section class="card earn" class:rehearsal=rehearsed hidden=none>
             <div class="earn__head">
                 <span class="earn__label">{td_string!(l, quote.points_title)}</span>
                 <strong class="earn__total">"+"<span data-testid="quote-points-total" data-value=text(&|p| p.quote.points.total.get().to_string())>
@@ -167,7 +178,7 @@ fn summary(l: Locale, program: &HomeProgram, p: Option<&Priced>) -> impl IntoVie
             </dl>
             <p class="award" hidden=when(|p| p.quote.coupons_awarded.is_empty())>{awarded}</p>
         </section>
-        <section class="card after" class:after--up=upgraded hidden=none>
+        <section class="card after" class:after--up=upgraded class:rehearsal=rehearsed hidden=none>
             <div class="after__head">
                 <span class="after__label">{td_string!(l, quote.tier_after)}</span>
                 <strong class="after__tier" data-testid="quote-tier-after" data-value=text(&|p| p.quote.tier_after.as_str().to_string())>
