@@ -26,6 +26,14 @@ pub async fn requests(client: &Client) -> Vec<(url::Url, String)> {
         .collect()
 }
 
+/// How many of the page's requests were for a path that holds `part`.
+pub async fn requests_for(client: &Client, part: &str) -> usize {
+    let made = requests(client).await;
+    made.iter()
+        .filter(|(url, _)| url.path().contains(part))
+        .count()
+}
+
 /// Polls `check` until it gives a value, or panics with `what` after 30 s. The app
 /// renders asynchronously (wasm start, fetches), so every read waits for its state; the
 /// wait is long because CI machines can be slow, and costs nothing when all is well.

@@ -3,7 +3,7 @@
 //! before that still works (its placeholder loads the half synchronously).
 
 use e2e::cdp::cdp;
-use e2e::pages::{eventually, requests, HomePage, LoginPage};
+use e2e::pages::{eventually, requests_for, HomePage, LoginPage};
 use e2e::{Browser, Server};
 use fantoccini::Client;
 use serde_json::json;
@@ -109,9 +109,5 @@ async fn synchronous_loads(client: &Client) -> u64 {
 }
 
 async fn cold_half_requests(client: &Client) -> usize {
-    requests(client)
-        .await
-        .iter()
-        .filter(|(url, _)| url.path().contains("_cold-"))
-        .count()
+    requests_for(client, "_cold-").await
 }

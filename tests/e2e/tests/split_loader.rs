@@ -3,7 +3,7 @@
 //! that screen's load (its notice), while a later one imports it again.
 
 use e2e::cdp::cdp;
-use e2e::pages::{eventually, find, HomePage};
+use e2e::pages::{eventually, find, requests_for, HomePage};
 use e2e::{Browser, Server};
 use fantoccini::{Client, Locator};
 use serde_json::json;
@@ -19,14 +19,14 @@ async fn the_split_loader_is_imported_when_a_screen_needs_it_and_again_after_a_f
     let home = HomePage(client);
     home.open(&server.base_url).await;
     eventually("the cold half's request", || async {
-        (requested(client, "_cold-").await > 0).then_some(())
+        (requests_for(client, "_cold-").await > 0).then_some(())
     })
     .await;
-    assert_eq!(requested(client, "__wasm_split-").await, 0);
+    assert_eq!(requests_for(client, "__wasm_split-").await, 0);
     // The first screen opened brings it.
     open_preview(client).await;
     find(client, "preview-amount").await;
-    assert_eq!(requested(client, "__wasm_split-").await, 1);
+    assert_eq!(requests_for(client, "__wasm_split-").await, 1);
     browser.close().await;
 
     // A network that cannot fetch it: the screen says it could not load.
@@ -59,19 +59,6 @@ async fn the_split_loader_is_imported_when_a_screen_needs_it_and_again_after_a_f
     open_preview(client).await;
     find(client, "preview-amount").await;
     browser.close().await;
-}
-
-/// How many of the page's requests were for a file whose name holds `part`.
-async fn requested(client: &Client, part: &str) -> usize {
-    let count = client
-        .execute(
-            "return performance.getEntriesByType('resource')\
-               .filter((e) => e.name.includes(arguments[0])).length;",
-            vec![json!(part)],
-        )
-        .await
-        .expect("the page's requests");
-    count.as_u64().expect("a count") as usize
 }
 
 async fn block_loader(client: &Client, blocked: bool) {
