@@ -60,7 +60,7 @@ fn settle(
 }
 
 /// Runs `work` once the page is idle (`requestIdleCallback`; a 1 s timer where there is
-/// none, as in Safari: the page's start script falls back the same way).
+/// none, as in Safari, so that the work still waits for the page to settle).
 pub fn when_idle(work: impl Fn() + 'static) {
     let idle = js_sys::Reflect::has(&window(), &"requestIdleCallback".into()).unwrap_or(false);
     if idle {

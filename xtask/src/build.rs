@@ -207,8 +207,7 @@ fn service_worker(template: &Path, dist: &Path) -> Result {
         urls.push(format!("\"{url}\""));
     }
     hasher.write(&read(&dist.join("index.html"))?);
-    let text = fs::read_to_string(template)
-        .map_err(|e| format!("cannot read {}: {e}", template.display()))?;
+    let text = read_text(template)?;
     if !text.contains("__VERSION__") || !text.contains("__FILES__") {
         return Err(format!(
             "{} lacks __VERSION__ or __FILES__",
@@ -219,7 +218,7 @@ fn service_worker(template: &Path, dist: &Path) -> Result {
         .replace("__VERSION__", &format!("{:016x}", hasher.finish()))
         .replace("__FILES__", &format!("[{}]", urls.join(", ")));
     let out = dist.join("sw.js");
-    fs::write(&out, worker).map_err(|e| format!("cannot write {}: {e}", out.display()))
+    write(&out, worker)
 }
 
 /// Writes `<file>.br` (brotli, quality 11) and `<file>.gz` (gzip -9) beside every file
@@ -255,7 +254,7 @@ fn precompress(dist: &Path) -> Result {
             PathBuf::from(name)
         };
         for (path, data) in [(with(".br"), &brotli), (with(".gz"), &gzip)] {
-            fs::write(&path, data).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            write(&path, data)?;
         }
         (raw, br, gz) = (raw + bytes.len(), br + brotli.len(), gz + gzip.len());
     }
@@ -407,7 +406,7 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
         }
         let to = dist.join(new);
         published.insert(new.clone(), String::from_utf8_lossy(&bytes).into_owned());
-        fs::write(&to, bytes).map_err(|e| format!("cannot write {}: {e}", to.display()))?;
+        write(&to, bytes)?;
     }
     let names = Published {
         js: renamed(&format!("{APP}.js")),
@@ -448,8 +447,7 @@ fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
 /// that starts it, at the end of `<head>`; the `rel="rust"` link Trunk skipped and left
 /// there is taken out. The server hashes inline scripts into its CSP at startup.
 fn inject_loader(index: &Path, names: &Published) -> Result {
-    let html =
-        fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = read_text(index)?;
     let html = without_skipped_link(&html)
         .ok_or_else(|| format!("{} has no skipped rel=rust link", index.display()))?;
     // Trunk writes its files' links from the root (`href=/main-….css`): relative, they
@@ -529,7 +527,7 @@ fn inject_loader(index: &Path, names: &Published) -> Result {
         ));
     }
     let html = html.replacen("</head>", &head, 1);
-    fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+    write(index, html)
 }
 
 /// The page without the `<link data-trunk rel=rust data-trunk-skip …>` Trunk leaves in

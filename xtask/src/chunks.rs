@@ -18,7 +18,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::build::{brotli_best, optimize, read, WASM_FEATURES};
+use crate::build::{brotli_best, optimize, read, read_text, write, WASM_FEATURES};
 use crate::proc::run;
 use crate::Result;
 
@@ -35,8 +35,7 @@ const LOADER: &str = "__wasm_split.js";
 /// its loader; prints what it did.
 pub fn merge(split: &Path) -> Result {
     let loader_path = split.join(LOADER);
-    let js = fs::read_to_string(&loader_path)
-        .map_err(|e| format!("cannot read {}: {e}", loader_path.display()))?;
+    let js = read_text(&loader_path)?;
     let loader = Loader::parse(&js)?;
     let mut chunks = vec![];
     for (chunk, screens) in loader.users() {
@@ -52,8 +51,7 @@ pub fn merge(split: &Path) -> Result {
         merge_modules(split, group)?;
     }
     let rewritten = loader.rewrite(&js, &groups)?;
-    fs::write(&loader_path, rewritten)
-        .map_err(|e| format!("cannot write {}: {e}", loader_path.display()))?;
+    write(&loader_path, rewritten)?;
     println!(
         "merged {} shared modules into {}",
         chunks.len(),
@@ -130,10 +128,8 @@ fn merge_modules(split: &Path, group: &[u32]) -> Result {
         merge.arg(chunk_file(split, *id)).arg(format!("chunk_{id}"));
     }
     run(merge.arg("-S").arg("-o").arg(&text))?;
-    let wat =
-        fs::read_to_string(&text).map_err(|e| format!("cannot read {}: {e}", text.display()))?;
-    fs::write(&text, one_import_each(&wat))
-        .map_err(|e| format!("cannot write {}: {e}", text.display()))?;
+    let wat = read_text(&text)?;
+    write(&text, one_import_each(&wat))?;
     // Without multi-memory: a second memory left would fail here.
     run(Command::new("wasm-as")
         .args(WASM_FEATURES)

@@ -54,10 +54,27 @@ fn short_names(imports: &[String], js: &str) -> HashMap<String, String> {
     renames
 }
 
+/// Whether `c` may be part of a JS identifier (as the glue writes them: ASCII).
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+/// The text cut where its identifier-like words start and end: the words and what lies
+/// between them, in order.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let word = is_word_char(rest.chars().next()?);
+        let end = rest.find(|c| is_word_char(c) != word).unwrap_or(rest.len());
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
+}
+
 /// The identifier-like words of a text (an import's name is one where the glue uses it).
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-        .filter(|w| !w.is_empty())
+    pieces(text).filter(|piece| piece.starts_with(is_word_char))
 }
 
 /// The glue with every renamed word replaced; each must be in it (or the glue's format
@@ -65,24 +82,15 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 fn rename_in_js(js: &str, renames: &HashMap<String, String>) -> Result<String> {
     let mut out = String::with_capacity(js.len());
     let mut found = HashSet::new();
-    let mut rest = js;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '$'))
-            .unwrap_or(rest.len());
-        let word = &rest[..end];
-        match renames.get(word) {
+    for piece in pieces(js) {
+        match renames.get(piece) {
             Some(short) => {
-                found.insert(word);
+                found.insert(piece);
                 out.push_str(short);
             }
-            None => out.push_str(word),
+            None => out.push_str(piece),
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
     match renames.keys().find(|name| !found.contains(name.as_str())) {
         Some(missing) => Err(format!("the glue never names the import {missing}")),
         None => Ok(out),

@@ -7,10 +7,9 @@
 //! the modules). A failed fetch fails that screen's load: the screen shows its "could not
 //! load" notice, and its retry fetches the stylesheet again.
 
-use std::fs;
 use std::path::Path;
 
-use crate::build::without_link_around;
+use crate::build::{read_text, without_link_around, write};
 use crate::chunks::{SCREEN_DEPS, SCREEN_EXPORT};
 use crate::Result;
 
@@ -22,15 +21,13 @@ const STEM: &str = "screens-";
 /// Takes the stylesheet's link out of dist/index.html and adds its fetch to the split
 /// loader (`split/__wasm_split.js`, before it is published).
 pub fn attach_to_screens(index: &Path, loader: &Path) -> Result {
-    let html =
-        fs::read_to_string(index).map_err(|e| format!("cannot read {}: {e}", index.display()))?;
+    let html = read_text(index)?;
     let (html, css) = without_screens_link(&html)
         .ok_or_else(|| format!("{} has no {STEM}….css link", index.display()))?;
-    let js =
-        fs::read_to_string(loader).map_err(|e| format!("cannot read {}: {e}", loader.display()))?;
+    let js = read_text(loader)?;
     let js = loader_with_stylesheet(&js, &css)?;
-    fs::write(loader, js).map_err(|e| format!("cannot write {}: {e}", loader.display()))?;
-    fs::write(index, html).map_err(|e| format!("cannot write {}: {e}", index.display()))
+    write(loader, js)?;
+    write(index, html)
 }
 
 /// The page without the `<link … href=/screens-….css …>` Trunk wrote, and that file's
