@@ -29,6 +29,16 @@ const BENCH_ITEM: &str = "bench-sticker";
 /// thread), and 4,000 of them were measured in under a second.
 const ORDERS_PER_CLIENT: usize = 1_000;
 
+/// `cargo bench … --bench api -- orders me`: only the figures whose names hold one of
+/// the words (all without any). The redemptions spend the orders' points: ask for both.
+fn wanted(name: &str) -> bool {
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
+}
+
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -53,7 +63,8 @@ fn main() {
 fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec<String> {
     let (base, bare, key, tokens, pool) = runtime.block_on(setup(url));
     let figure = |name: &str, n: usize, make: &(dyn Fn(usize) -> Request + Sync)| {
-        format!("api {name}: {} ({store})", measure(n, make))
+        let name = format!("api {name}");
+        wanted(&name).then(|| format!("{name}: {} ({store})", measure(n, make)))
     };
     let write = |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| {
         figure(name, REQUESTS_PER_CLIENT, make)
@@ -115,10 +126,11 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
             None,
         )
     });
-    let home_read = format!(
-        "api GET /api/me's read alone (db::home::read, in-process, one at a time): {} ({store})",
-        runtime.block_on(time_home_reads(&pool, &tokens))
-    );
+    let name = "api GET /api/me's read alone (db::home::read, in-process, one at a time)";
+    let home_read = wanted(name).then(|| {
+        let reads = runtime.block_on(time_home_reads(&pool, &tokens));
+        format!("{name}: {reads} ({store})")
+    });
     // After the orders, every member has points; all clients redeem the same item, so
     // every redemption contends for its stock row (and SQLite's one writer).
     let redeemed = AtomicUsize::new(0);
@@ -135,7 +147,10 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
             )
         },
     );
-    vec![bare_figure, one_query, orders, me, home_read, redemptions]
+    [bare_figure, one_query, orders, me, home_read, redemptions]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 fn phone(i: usize) -> String {

@@ -29,7 +29,7 @@ pub struct Representation {
 impl Precompressed {
     pub fn new(bytes: Vec<u8>) -> Precompressed {
         let digest = Sha256::digest(&bytes);
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(&digest[..16]);
         let tag = |suffix: &str| {
             HeaderValue::from_str(&format!("\"{hex}{suffix}\"")).expect("hex is a valid header")
         };

@@ -27,6 +27,10 @@ pub struct Figures {
     pub p50: Duration,
     pub p99: Duration,
     pub requests: usize,
+    /// The process's CPU time (server and clients: one process) per request.
+    pub cpu_per_request: Option<Duration>,
+    /// The share of the run the order writer's thread was on a CPU, when it ran.
+    pub writer_busy: Option<f64>,
 }
 
 impl std::fmt::Display for Figures {
@@ -38,13 +42,40 @@ impl std::fmt::Display for Figures {
             self.p50.as_secs_f64() * 1e3,
             self.p99.as_secs_f64() * 1e3,
             self.requests,
-        )
+        )?;
+        // The CPU figures tell a change in what a request costs from the machine's noise,
+        // which moves the throughput of the same binary by a tenth from run to run.
+        if let Some(cpu) = self.cpu_per_request {
+            write!(f, ", CPU {:.0} µs/request", cpu.as_secs_f64() * 1e6)?;
+        }
+        if let Some(busy) = self.writer_busy {
+            write!(f, ", order writer busy {:.0}%", busy * 100.0)?;
+        }
+        Ok(())
     }
+}
+
+/// CPU time (user and system) of this process, or of its thread named `thread`, so far:
+/// from Linux's `/proc` (`None` elsewhere), in clock ticks of 10 ms (`USER_HZ`).
+fn cpu_time(thread: Option<&str>) -> Option<Duration> {
+    let stat = match thread {
+        None => std::fs::read_to_string("/proc/self/stat").ok()?,
+        Some(name) => std::fs::read_dir("/proc/self/task")
+            .ok()?
+            .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("stat")).ok())
+            .find(|stat| stat.contains(&format!("({name})")))?,
+    };
+    // After the command's closing parenthesis: state, …; utime and stime are the 12th
+    // and 13th fields from there.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 1..].split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 /// `CLIENTS` threads, each with a keep-alive connection, send `per_client` requests one
 /// after another (`make(client)` says which); every answer must be 2xx.
 pub fn measure(per_client: usize, make: &(dyn Fn(usize) -> Request + Sync)) -> Figures {
+    let (cpu_before, writer_before) = (cpu_time(None), cpu_time(Some("order-writer")));
     let start = Instant::now();
     let mut latencies: Vec<Duration> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..CLIENTS)
@@ -73,6 +104,11 @@ pub fn measure(per_client: usize, make: &(dyn Fn(usize) -> Request + Sync)) -> F
             .collect()
     });
     let elapsed = start.elapsed();
+    let cpu = cpu_before
+        .zip(cpu_time(None))
+        .map(|(a, b)| b.saturating_sub(a));
+    let writer =
+        cpu_time(Some("order-writer")).map(|b| b.saturating_sub(writer_before.unwrap_or_default()));
     latencies.sort_unstable();
     let n = latencies.len();
     Figures {
@@ -80,6 +116,10 @@ pub fn measure(per_client: usize, make: &(dyn Fn(usize) -> Request + Sync)) -> F
         p50: latencies[n / 2],
         p99: latencies[n * 99 / 100],
         requests: n,
+        cpu_per_request: cpu.map(|cpu| cpu / n as u32),
+        writer_busy: writer
+            .filter(|w| !w.is_zero())
+            .map(|w| w.as_secs_f64() / elapsed.as_secs_f64()),
     }
 }
 

@@ -78,12 +78,13 @@ pub async fn debit(
 
 /// Records the expiry of every lot expired at `now`: one `expire` entry per lot, at the
 /// lot's own expiry instant. Run first by every write about the member and by the job.
+/// True when a lot expired (the member's balance moved).
 pub async fn expire_due(
     tx: &mut impl Exec,
     program: &Program,
     member_id: &str,
     now: &DateTime<FixedOffset>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let due = tx
         .all(
             "SELECT id, remaining, expires_at_ms FROM point_lots \
@@ -93,6 +94,7 @@ pub async fn expire_due(
             lot,
         )
         .await?;
+    let expired = !due.is_empty();
     for lot in due {
         tx.run(
             "UPDATE point_lots SET remaining = 0 WHERE id = $1",
@@ -111,7 +113,7 @@ pub async fn expire_due(
         )
         .await?;
     }
-    Ok(())
+    Ok(expired)
 }
 
 /// Appends one entry, moves the materialized balance by `points` and the debt by

@@ -117,6 +117,20 @@ pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Opt
     row.as_ref().map(member_row).transpose()
 }
 
+/// Locks a member that is not deleted, as `db::lock_member` does, and reads its row: one
+/// statement where the order's write ran two.
+pub async fn lock(tx: &mut impl Exec, member_id: &str) -> anyhow::Result<Option<MemberRow>> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "UPDATE members SET lock_version = lock_version + 1 \
+             WHERE id = $1 AND deleted_at_ms IS NULL RETURNING {MEMBER_COLUMNS}"
+        )
+    });
+    Ok(tx
+        .optional(&SQL, args![member_id], |r| member_row(r))
+        .await?)
+}
+
 /// The member id of a phone (E.164), if registered.
 pub async fn id_by_phone(db: &mut impl Exec, phone: &str) -> anyhow::Result<Option<String>> {
     Ok(db
@@ -270,6 +284,31 @@ pub async fn sums(
     let (from, at, until) = (ms(&window_start(at)), ms(at), ms(warn_until));
     Ok(db
         .one(&SQL, args![member_id, from, at, until], |r| sums_of(r))
+        .await?)
+}
+
+/// The [`Sums`] at `at` (as [`snapshot`] reads them), and the trailing spend at `later`
+/// (≥ `at`), in one statement: an order reads both, the second to place its member's tier
+/// once the order is in (`workflows::orders`).
+pub async fn sums_and_spend_at(
+    db: &mut impl Exec,
+    member_id: &str,
+    at: &DateTime<FixedOffset>,
+    later: &DateTime<FixedOffset>,
+) -> anyhow::Result<(Sums, Fen)> {
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        let sums = sums_columns("$1", "$2", "$3", "$3");
+        format!(
+            "SELECT {sums}, {} AS spend_later",
+            trailing_spend_sql("$1", "$4", "$5")
+        )
+    });
+    let (from, at) = (ms(&window_start(at)), ms(at));
+    let (later_from, later) = (ms(&window_start(later)), ms(later));
+    Ok(db
+        .one(&SQL, args![member_id, from, at, later_from, later], |r| {
+            Ok((sums_of(r)?, Fen(r.int_required("spend_later")?)))
+        })
         .await?)
 }
 

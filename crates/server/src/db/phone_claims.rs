@@ -59,12 +59,7 @@ async fn phone_key(tx: &mut Tx<'_>, phone: &str) -> anyhow::Result<String> {
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(phone.as_bytes());
-    Ok(mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
+    Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
 /// A named random secret (256 bits), made at its first use and kept. (Made under

@@ -18,7 +18,7 @@ use crate::db::exec::Exec;
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
 use crate::db::orders::{self, HeldMilestone, NewOrder};
-use crate::db::{coupons, is_unique_violation, lock_member, Db};
+use crate::db::{coupons, is_unique_violation, Db};
 use crate::phone::Phone;
 
 pub use contract::orders::{OrderRecorded, OrderRequest};
@@ -156,9 +156,9 @@ async fn write(
     order: &CheckedOrder,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<OrderRecorded>> {
-    if !lock_member(tx, &order.member_id).await? {
+    let Some(member) = members::lock(tx, &order.member_id).await? else {
         return Err(Refusal::MemberNotFound.into());
-    }
+    };
     let id = order.req.order_id.as_str();
     let stored = answers::stored(tx, AnswerTable::Orders, id).await?;
     let accepted = [order.hashes[0].as_str(), order.hashes[1].as_str()];
@@ -169,7 +169,7 @@ async fn write(
         tx,
         program,
         &order.req,
-        &order.member_id,
+        member,
         &order.paid_at,
         now,
         &order.hashes[0],
@@ -178,21 +178,32 @@ async fn write(
     Ok(Recorded::new(answer))
 }
 
-/// Prices the order with the member's state as the server holds it and records it all.
+/// Prices the order with the member's state as the server holds it (`member`, as locked)
+/// and records it all.
 async fn charge(
     tx: &mut impl Exec,
     program: &Program,
     req: &OrderRequest,
-    member_id: &str,
+    member: MemberRow,
     paid_at: &DateTime<FixedOffset>,
     now: &DateTime<FixedOffset>,
     hash: &str,
 ) -> Outcome<OrderRecorded> {
-    ledger::expire_due(tx, program, member_id, now).await?;
-    let member = members::get(tx, member_id)
-        .await?
-        .ok_or(Refusal::MemberNotFound)?;
-    let quote = price(tx, program, req, &member, paid_at).await?;
+    let member_id = member.id.as_str();
+    let member = if ledger::expire_due(tx, program, member_id, now).await? {
+        // Its balance moved: read again.
+        members::get(tx, member_id)
+            .await?
+            .ok_or(Refusal::MemberNotFound)?
+    } else {
+        member
+    };
+    let member_id = member.id.as_str();
+    // Upgrades are immediate and follow the trailing spend as soon as it is known: an order
+    // reported late (paid before orders already recorded) may make today's trailing spend
+    // reach a tier that its own quote, priced as of its paid time, did not see.
+    let as_of = (*now).max(*paid_at);
+    let (quote, spend_before) = price(tx, program, req, &member, paid_at, &as_of).await?;
     let answer = OrderRecorded {
         order_id: req.order_id.clone(),
         member_id: member_id.to_owned(),
@@ -266,30 +277,31 @@ async fn charge(
         };
         members::insert_coupon(tx, member_id, &coupon, now).await?;
     }
-    // Upgrades are immediate and follow the trailing spend as soon as it is known: an order
-    // reported late (paid before orders already recorded) may make today's trailing spend
-    // reach a tier that its own quote, priced as of its paid time, did not see.
-    let as_of = (*now).max(*paid_at);
-    let from = ms(&members::window_start(&as_of));
-    let spend_now = members::trailing_spend(tx, member_id, from, ms(&as_of)).await?;
+    // The order is in the year up to `as_of`: paid before it, and at most 30 days before
+    // the server's time (`check`).
+    let spend_now = spend_before + quote.earn_base_fen;
     let tier = program.tiers.after(&quote.tier_after, spend_now);
     members::after_order(tx, member_id, &tier, quote.lifetime_spend_after_fen, now).await?;
     Ok(answer)
 }
 
-/// The quote for the order on the member's snapshot at its paid time.
+/// The quote for the order on the member's snapshot at its paid time, and the member's
+/// trailing spend at `as_of` before the order.
 async fn price(
     tx: &mut impl Exec,
     program: &Program,
     req: &OrderRequest,
     member: &MemberRow,
     paid_at: &DateTime<FixedOffset>,
-) -> Outcome<Quote> {
+    as_of: &DateTime<FixedOffset>,
+) -> Outcome<(Quote, Fen)> {
     let named = match &req.coupon {
         CouponChoice::Id(id) => Some(id.as_str()),
         _ => None,
     };
-    let snapshot = members::snapshot(tx, program, member, paid_at, named).await?;
+    let (sums, spend_before) = members::sums_and_spend_at(tx, &member.id, paid_at, as_of).await?;
+    let unused = members::unused_coupons(tx, &member.id).await?;
+    let snapshot = members::snapshot_of(program, member, paid_at, named, &sums, unused);
     let input = QuoteInput {
         now: paid_at.to_rfc3339(),
         member: snapshot,
@@ -311,6 +323,6 @@ async fn price(
             }
             _ => Err(QuoteError::CouponNotFound.into()),
         },
-        answer => Ok(answer?),
+        answer => Ok((answer?, spend_before)),
     }
 }

@@ -1,5 +1,6 @@
-//! Group commit (`workflows::orders::group_commit`): orders written in one transaction,
-//! each in its own savepoint. A refused order changes nothing, the others are kept; the
+//! Group commit (`workflows::orders::group_commit`): orders written in one transaction
+//! (each in its own savepoint when one of them is refused). A refused order changes
+//! nothing, the others are kept; the
 //! same order twice in one batch is recorded once. Both writers: sqlx's (an in-memory
 //! database's) and the writer thread's on rusqlite (an SQLite file's).
 
@@ -111,6 +112,44 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
 }
 
 /// Makes every ledger write of `order_id` fail, as a full disk or a broken row would.
+/// A batch with nothing refused is written in one go on the writer thread (no savepoints:
+/// `SqliteWriter::try_write_batch`); its replay of an order earlier in the batch still
+/// answers that order's answer, and the order is stored once.
+#[tokio::test]
+async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread() {
+    let w = world(NOW).await;
+    let Some(file) = sqlite_file(&w.app.state.db) else {
+        return; // PostgreSQL: a transaction per order, no batch.
+    };
+    let state = &w.app.state;
+    let now = state.clock.now();
+    let mut batch = vec![];
+    for body in [
+        order("SO-1", PHONE_A, PAID, 123_456),
+        order("SO-2", PHONE_B, PAID, 50_000),
+        order("SO-1", PHONE_A, PAID, 123_456),
+    ] {
+        let req: OrderRequest = serde_json::from_value(body).unwrap();
+        match check(&mut &state.db, req, &now).await.expect("checked") {
+            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
+            Checked::Replayed(_) => panic!("nothing is recorded yet"),
+        }
+    }
+    let mut writer = SqliteWriter::open(&file).expect("the writer's connection");
+    let answers = writer.write_batch(&batch);
+
+    let first = answers[0].as_ref().expect("SO-1 recorded");
+    assert!(!first.replayed);
+    assert!(!answers[1].as_ref().expect("SO-2 recorded").replayed);
+    let again = answers[2].as_ref().expect("SO-1 replayed");
+    assert!(again.replayed);
+    assert_eq!(again.answer.quote, first.answer.quote);
+    assert_eq!(w.app.scalar("SELECT COUNT(*) FROM orders", &[]).await, 2);
+    let points = "SELECT SUM(points) FROM points_ledger WHERE order_id = 'SO-1'";
+    assert_eq!(w.app.scalar(points, &[]).await, 1_234 + 200);
+    assert_eq!(w.me(&w.a).await["points_balance"], 1_434);
+}
+
 async fn fail_ledger_writes_of(app: &crate::helpers::TestApp, order_id: &str) {
     let statements = match member_center::db::backend(&app.state.db) {
         member_center::db::Backend::Sqlite => vec![format!(
