@@ -189,10 +189,9 @@ async fn charge(
     now: &DateTime<FixedOffset>,
     hash: &str,
 ) -> Outcome<OrderRecorded> {
-    let member_id = member.id.as_str();
-    let member = if ledger::expire_due(tx, program, member_id, now).await? {
+    let member = if ledger::expire_due(tx, program, &member.id, now).await? {
         // Its balance moved: read again.
-        members::get(tx, member_id)
+        members::get(tx, &member.id)
             .await?
             .ok_or(Refusal::MemberNotFound)?
     } else {

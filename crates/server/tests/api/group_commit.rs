@@ -1,11 +1,11 @@
 //! Group commit (`workflows::orders::group_commit`): orders written in one transaction
 //! (each in its own savepoint when one of them is refused). A refused order changes
-//! nothing, the others are kept; the
-//! same order twice in one batch is recorded once. Both writers: sqlx's (an in-memory
-//! database's) and the writer thread's on rusqlite (an SQLite file's).
+//! nothing, the others are kept; the same order twice in one batch is recorded once. Both
+//! writers: sqlx's (an in-memory database's) and the writer thread's on rusqlite (an
+//! SQLite file's).
 
 use member_center::db::{sqlite_file, Backend};
-use member_center::workflows::orders::group_commit::{write_batch, SqliteWriter};
+use member_center::workflows::orders::group_commit::{write_batch, BatchOrder, SqliteWriter};
 use member_center::workflows::orders::{check, Checked, OrderRequest};
 use member_center::workflows::{Failure, Refusal};
 use rules::QuoteError;
@@ -45,7 +45,6 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
         return;
     }
     let state = &w.app.state;
-    let now = state.clock.now();
     let mut names_a_missing_coupon = order("SO-3", PHONE_A, PAID, 30_000);
     names_a_missing_coupon["coupon"] = "c_missing".into();
     let bodies: Vec<Value> = vec![
@@ -60,15 +59,7 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
         order("SO-4", PHONE_B, PAID, 40_000),
     ];
     fail_ledger_writes_of(&w.app, "SO-4").await;
-    let mut batch = vec![];
-    for body in bodies {
-        let req: OrderRequest = serde_json::from_value(body).unwrap();
-        // Nothing is written yet, so every order passes the checks before the write.
-        match check(&mut &state.db, req, &now).await.expect("checked") {
-            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
-            Checked::Replayed(_) => panic!("nothing is recorded yet"),
-        }
-    }
+    let batch = checked_batch(&w.app, bodies).await;
     let answers = match writer {
         Writer::Sqlx => write_batch(&state.db, &batch).await,
         Writer::SqliteThread => {
@@ -111,7 +102,6 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
     );
 }
 
-/// Makes every ledger write of `order_id` fail, as a full disk or a broken row would.
 /// A batch with nothing refused is written in one go on the writer thread (no savepoints:
 /// `SqliteWriter::try_write_batch`); its replay of an order earlier in the batch still
 /// answers that order's answer, and the order is stored once.
@@ -121,20 +111,12 @@ async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread()
     let Some(file) = sqlite_file(&w.app.state.db) else {
         return; // PostgreSQL: a transaction per order, no batch.
     };
-    let state = &w.app.state;
-    let now = state.clock.now();
-    let mut batch = vec![];
-    for body in [
+    let bodies = vec![
         order("SO-1", PHONE_A, PAID, 123_456),
         order("SO-2", PHONE_B, PAID, 50_000),
         order("SO-1", PHONE_A, PAID, 123_456),
-    ] {
-        let req: OrderRequest = serde_json::from_value(body).unwrap();
-        match check(&mut &state.db, req, &now).await.expect("checked") {
-            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
-            Checked::Replayed(_) => panic!("nothing is recorded yet"),
-        }
-    }
+    ];
+    let batch = checked_batch(&w.app, bodies).await;
     let mut writer = SqliteWriter::open(&file).expect("the writer's connection");
     let answers = writer.write_batch(&batch);
 
@@ -150,6 +132,23 @@ async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread()
     assert_eq!(w.me(&w.a).await["points_balance"], 1_434);
 }
 
+/// The orders of `bodies`, checked, as a batch for a writer. Nothing is written yet, so
+/// every order passes the checks before the write.
+async fn checked_batch(app: &crate::helpers::TestApp, bodies: Vec<Value>) -> Vec<BatchOrder> {
+    let state = &app.state;
+    let now = state.clock.now();
+    let mut batch = vec![];
+    for body in bodies {
+        let req: OrderRequest = serde_json::from_value(body).unwrap();
+        match check(&mut &state.db, req, &now).await.expect("checked") {
+            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
+            Checked::Replayed(_) => panic!("nothing is recorded yet"),
+        }
+    }
+    batch
+}
+
+/// Makes every ledger write of `order_id` fail, as a full disk or a broken row would.
 async fn fail_ledger_writes_of(app: &crate::helpers::TestApp, order_id: &str) {
     let statements = match member_center::db::backend(&app.state.db) {
         member_center::db::Backend::Sqlite => vec![format!(

@@ -299,40 +299,39 @@ async fn try_write_batch(db: &Db, orders: &[BatchOrder]) -> Result<Vec<Answer>, 
 /// is recorded already: its answer stands (its only write, the member's lock, stays).
 async fn write_all_or_none(conn: &mut impl Exec, orders: &[BatchOrder]) -> Option<Vec<Answer>> {
     let mut answers = Vec::with_capacity(orders.len());
-    for (order, program, now) in orders {
-        let written = AssertUnwindSafe(write(conn, &program.program, order, now))
-            .catch_unwind()
-            .await;
-        match written {
-            Ok(Ok(recorded)) => answers.push(Ok(recorded)),
-            _ => return None,
-        }
+    for batch_order in orders {
+        answers.push(Ok(write_one(conn, batch_order).await.ok()?));
     }
     Some(answers)
+}
+
+/// Writes one order of a batch in the transaction open on `conn`. A panic while writing it
+/// (a bug in the rules for one cart, say) answers that order with an error.
+async fn write_one(conn: &mut impl Exec, (order, program, now): &BatchOrder) -> Answer {
+    let written = AssertUnwindSafe(write(conn, &program.program, order, now))
+        .catch_unwind()
+        .await;
+    match written {
+        // One writer at a time (BEGIN IMMEDIATE), and the stored-answer check sees this
+        // batch's earlier orders: a unique violation here is not a concurrent order but a
+        // collision elsewhere (a generated id), our fault.
+        Ok(Err(Failure::Storage(e))) if is_unique_violation(&e) => Err(Failure::Internal(
+            anyhow::anyhow!("a unique violation while recording the order: {e}"),
+        )),
+        Ok(answer) => answer,
+        Err(_) => Err(Failure::Internal(anyhow::anyhow!(
+            "recording the order panicked"
+        ))),
+    }
 }
 
 /// Writes `orders` in the transaction open on `conn`, each in a savepoint of its own.
 async fn write_orders(conn: &mut impl Exec, orders: &[BatchOrder]) -> sqlx::Result<Vec<Answer>> {
     let mut answers = Vec::with_capacity(orders.len());
-    for (order, program, now) in orders {
+    for batch_order in orders {
         conn.run("SAVEPOINT order_write", &[]).await?;
-        // A panic while writing one order (a bug in the rules for one cart, say) answers
-        // that order with an error and rolls back its savepoint; the others are kept.
-        let written = AssertUnwindSafe(write(conn, &program.program, order, now))
-            .catch_unwind()
-            .await;
-        let answer = match written {
-            // One writer at a time (BEGIN IMMEDIATE), and the stored-answer check sees
-            // this batch's earlier orders: a unique violation here is not a concurrent
-            // order but a collision elsewhere (a generated id), our fault.
-            Ok(Err(Failure::Storage(e))) if is_unique_violation(&e) => Err(Failure::Internal(
-                anyhow::anyhow!("a unique violation while recording the order: {e}"),
-            )),
-            Ok(answer) => answer,
-            Err(_) => Err(Failure::Internal(anyhow::anyhow!(
-                "recording the order panicked"
-            ))),
-        };
+        // An order not recorded (a panic too) rolls back its savepoint; the others are kept.
+        let answer = write_one(conn, batch_order).await;
         if !matches!(&answer, Ok(recorded) if !recorded.replayed) {
             conn.run("ROLLBACK TO order_write", &[]).await?;
         }
