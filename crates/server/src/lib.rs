@@ -83,7 +83,7 @@ impl AppState {
         let sqlite_reads = SqliteReads::of(&db).map(Arc::new);
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
-            orders: Arc::new(OrderWriter::new(db.clone(), sqlite_reads.clone())),
+            orders: Arc::new(OrderWriter::new(db.clone())),
             sqlite_reads,
             db,
             demo: false,

@@ -63,45 +63,70 @@ fn order_hashes(
     [request_hash(&identity), request_hash(req)]
 }
 
-/// An order that passed every check that needs no write, its member found: ready to
-/// be written in a transaction (its own, or a batch's: [`group_commit`]).
-pub struct CheckedOrder {
+/// An order request whose fields are well-formed, before anything is read: its paid time
+/// and phone parsed, its hashes taken.
+pub struct ParsedOrder {
     req: OrderRequest,
-    member_id: String,
+    phone: Option<Phone>,
     paid_at: DateTime<FixedOffset>,
     /// [`order_hashes`]: the first is stored with the order.
     hashes: [String; 2],
 }
 
-/// What [`check`] found: the stored answer of a replay, or an order to write.
-pub enum Checked {
-    Replayed(Recorded<OrderRecorded>),
-    Ready(CheckedOrder),
+/// An order that passed every check that needs no write, its member found: ready to
+/// be written in a transaction (its own, or a batch's: [`group_commit`]).
+pub struct CheckedOrder<'a> {
+    order: &'a ParsedOrder,
+    member_id: String,
 }
 
-/// The checks before the write (see the module's comment). `now` is the server's clock.
-/// `db` only reads: SQLite's read path or the pool.
-pub async fn check(
-    db: &mut impl Exec,
-    req: OrderRequest,
-    now: &DateTime<FixedOffset>,
-) -> Outcome<Checked> {
+/// What [`admit`] found: the stored answer of a replay, or an order to write.
+pub enum Checked<'a> {
+    /// Boxed: a replay is rare, and its answer ten times an order's checks.
+    Replayed(Box<Recorded<OrderRecorded>>),
+    Ready(CheckedOrder<'a>),
+}
+
+/// The checks that read nothing: on the request's thread, before the order waits for
+/// a writer.
+pub fn parse(req: OrderRequest) -> Outcome<ParsedOrder> {
     if !is_client_id(&req.order_id) {
         return Err(Refusal::InvalidShopId(ShopId::Order).into());
     }
     let paid_at = DateTime::parse_from_rfc3339(&req.paid_at).map_err(|_| Refusal::InvalidPaidAt)?;
     let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
     let hashes = order_hashes(&req, phone.as_ref(), &paid_at);
+    Ok(ParsedOrder {
+        req,
+        phone,
+        paid_at,
+        hashes,
+    })
+}
+
+/// The checks that read: a replay's stored answer, the paid time against `now` (the
+/// server's clock), the member. Only reads: a refusal here has nothing to undo.
+pub async fn admit<'a>(
+    db: &mut impl Exec,
+    order: &'a ParsedOrder,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Checked<'a>> {
+    let ParsedOrder {
+        req,
+        phone,
+        paid_at,
+        hashes,
+    } = order;
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
     let stored = answers::stored(db, AnswerTable::Orders, &req.order_id).await?;
     let accepted = [hashes[0].as_str(), hashes[1].as_str()];
     if let Some(replayed) = replay(stored, Record::Order, &req.order_id, &accepted)? {
-        return Ok(Checked::Replayed(replayed));
+        return Ok(Checked::Replayed(Box::new(replayed)));
     }
     let earliest = *now - Days::new(PAID_AT_MAX_AGE_DAYS);
     let latest = *now + chrono::Duration::minutes(PAID_AT_SKEW_MINUTES);
-    if paid_at < earliest || paid_at > latest {
+    if *paid_at < earliest || *paid_at > latest {
         return Err(Refusal::PaidAtOutOfRange {
             max_age_days: PAID_AT_MAX_AGE_DAYS,
         }
@@ -110,12 +135,7 @@ pub async fn check(
     let member_id = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?
         .resolve(db)
         .await?;
-    Ok(Checked::Ready(CheckedOrder {
-        req,
-        member_id,
-        paid_at,
-        hashes,
-    }))
+    Ok(Checked::Ready(CheckedOrder { order, member_id }))
 }
 
 /// Records an order in a transaction of its own: on PostgreSQL, whose row locks let the
@@ -127,8 +147,9 @@ pub async fn record_order(
     req: OrderRequest,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<OrderRecorded>> {
-    let order = match check(&mut &*db, req, now).await? {
-        Checked::Replayed(replayed) => return Ok(replayed),
+    let parsed = parse(req)?;
+    let order = match admit(&mut &*db, &parsed, now).await? {
+        Checked::Replayed(replayed) => return Ok(*replayed),
         Checked::Ready(order) => order,
     };
     // A concurrent first insert of the same id by another member path loses the race with
@@ -150,31 +171,55 @@ pub async fn record_order(
 }
 
 /// Writes a checked order in `tx`; the caller commits unless the answer is a replay.
+/// The member's lock comes first: an order of the same id recorded since the checks (by
+/// a concurrent request) is found after it, and answered as a replay.
 async fn write(
     tx: &mut impl Exec,
     program: &Program,
-    order: &CheckedOrder,
+    order: &CheckedOrder<'_>,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<OrderRecorded>> {
     let Some(member) = members::lock(tx, &order.member_id).await? else {
         return Err(Refusal::MemberNotFound.into());
     };
-    let id = order.req.order_id.as_str();
+    let id = order.order.req.order_id.as_str();
     let stored = answers::stored(tx, AnswerTable::Orders, id).await?;
-    let accepted = [order.hashes[0].as_str(), order.hashes[1].as_str()];
+    let hashes = &order.order.hashes;
+    let accepted = [hashes[0].as_str(), hashes[1].as_str()];
     if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
         return Ok(replayed);
     }
-    let answer = charge(
-        tx,
-        program,
-        &order.req,
-        member,
-        &order.paid_at,
-        now,
-        &order.hashes[0],
-    )
-    .await?;
+    charge_locked(tx, program, order, member, now).await
+}
+
+/// Writes an order checked in this same transaction, with no writer beside it (SQLite's
+/// one writer: [`group_commit`]), so nothing can have been recorded since the checks.
+async fn write_admitted(
+    tx: &mut impl Exec,
+    program: &Program,
+    order: &CheckedOrder<'_>,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Recorded<OrderRecorded>> {
+    let Some(member) = members::lock(tx, &order.member_id).await? else {
+        return Err(Refusal::MemberNotFound.into());
+    };
+    charge_locked(tx, program, order, member, now).await
+}
+
+async fn charge_locked(
+    tx: &mut impl Exec,
+    program: &Program,
+    order: &CheckedOrder<'_>,
+    member: MemberRow,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<Recorded<OrderRecorded>> {
+    let ParsedOrder {
+        req,
+        paid_at,
+        hashes,
+        ..
+    } = order.order;
+    let answer = charge(tx, program, req, member, paid_at, now, &hashes[0]).await?;
     Ok(Recorded::new(answer))
 }
 

@@ -6,7 +6,7 @@
 
 use member_center::db::{sqlite_file, Backend};
 use member_center::workflows::orders::group_commit::{write_batch, BatchOrder, SqliteWriter};
-use member_center::workflows::orders::{check, Checked, OrderRequest};
+use member_center::workflows::orders::parse;
 use member_center::workflows::{Failure, Refusal};
 use rules::QuoteError;
 use serde_json::Value;
@@ -59,7 +59,7 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
         order("SO-4", PHONE_B, PAID, 40_000),
     ];
     fail_ledger_writes_of(&w.app, "SO-4").await;
-    let batch = checked_batch(&w.app, bodies).await;
+    let batch = parsed_batch(&w.app, bodies);
     let answers = match writer {
         Writer::Sqlx => write_batch(&state.db, &batch).await,
         Writer::SqliteThread => {
@@ -102,11 +102,12 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
     );
 }
 
-/// A batch with nothing refused is written in one go on the writer thread (no savepoints:
-/// `SqliteWriter::try_write_batch`); its replay of an order earlier in the batch still
-/// answers that order's answer, and the order is stored once.
+/// A batch where nothing is refused after it wrote is written in one go on the writer
+/// thread (no savepoints: `SqliteWriter::try_write_batch`): its replay of an order earlier
+/// in the batch answers that order's answer, the order is stored once, and the orders its
+/// checks refuse (in the writer's transaction, before any write) answer their refusals.
 #[tokio::test]
-async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread() {
+async fn a_batch_without_refusals_after_a_write_records_each_order_once_on_the_writer_thread() {
     let w = world(NOW).await;
     let Some(file) = sqlite_file(&w.app.state.db) else {
         return; // PostgreSQL: a transaction per order, no batch.
@@ -115,8 +116,11 @@ async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread()
         order("SO-1", PHONE_A, PAID, 123_456),
         order("SO-2", PHONE_B, PAID, 50_000),
         order("SO-1", PHONE_A, PAID, 123_456),
+        order("SO-1", PHONE_A, PAID, 99_999),
+        order("SO-3", "13900000099", PAID, 10_000),
+        order("SO-4", PHONE_A, "2026-01-01T11:00:00+08:00", 10_000),
     ];
-    let batch = checked_batch(&w.app, bodies).await;
+    let batch = parsed_batch(&w.app, bodies);
     let mut writer = SqliteWriter::open(&file).expect("the writer's connection");
     let answers = writer.write_batch(&batch);
 
@@ -126,26 +130,30 @@ async fn a_batch_without_refusals_records_each_order_once_on_the_writer_thread()
     let again = answers[2].as_ref().expect("SO-1 replayed");
     assert!(again.replayed);
     assert_eq!(again.answer.quote, first.answer.quote);
+    let refusals = answers[3..].iter().map(|a| match a {
+        Err(Failure::Refused(refusal)) => refusal,
+        other => panic!("refused, not {:?}", other.as_ref().map(|r| r.replayed)),
+    });
+    let refusals: Vec<&Refusal> = refusals.collect();
+    assert!(matches!(refusals[0], Refusal::DifferentBody { .. }));
+    assert!(matches!(refusals[1], Refusal::MemberNotFound));
+    assert!(matches!(refusals[2], Refusal::PaidAtOutOfRange { .. }));
     assert_eq!(w.app.scalar("SELECT COUNT(*) FROM orders", &[]).await, 2);
     let points = "SELECT SUM(points) FROM points_ledger WHERE order_id = 'SO-1'";
     assert_eq!(w.app.scalar(points, &[]).await, 1_234 + 200);
     assert_eq!(w.me(&w.a).await["points_balance"], 1_434);
 }
 
-/// The orders of `bodies`, checked, as a batch for a writer. Nothing is written yet, so
-/// every order passes the checks before the write.
-async fn checked_batch(app: &crate::helpers::TestApp, bodies: Vec<Value>) -> Vec<BatchOrder> {
+/// The orders of `bodies`, parsed, as a batch for a writer (which checks them in its
+/// transaction).
+fn parsed_batch(app: &crate::helpers::TestApp, bodies: Vec<Value>) -> Vec<BatchOrder> {
     let state = &app.state;
     let now = state.clock.now();
-    let mut batch = vec![];
-    for body in bodies {
-        let req: OrderRequest = serde_json::from_value(body).unwrap();
-        match check(&mut &state.db, req, &now).await.expect("checked") {
-            Checked::Ready(order) => batch.push((order, state.program.clone(), now)),
-            Checked::Replayed(_) => panic!("nothing is recorded yet"),
-        }
-    }
-    batch
+    let parsed = |body| parse(serde_json::from_value(body).unwrap()).expect("well-formed");
+    bodies
+        .into_iter()
+        .map(|body| (parsed(body), state.program.clone(), now))
+        .collect()
 }
 
 /// Makes every ledger write of `order_id` fail, as a full disk or a broken row would.

@@ -27,13 +27,12 @@ use chrono::{DateTime, FixedOffset};
 use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{check, record_order, write, Checked, CheckedOrder, OrderRecorded, OrderRequest};
+use super::ParsedOrder;
+use super::{admit, parse, record_order, write_admitted, Checked, OrderRecorded, OrderRequest};
 use crate::db::checkpoints::Checkpoints;
 use crate::db::exec::{sqlite_error, Exec, SqliteExec};
-use crate::db::sqlite_reads::SqliteReads;
 use crate::db::{backend, begin_write, is_unique_violation, open_sqlite_writer, sqlite_file};
 use crate::db::{Backend, Db};
-use crate::read_now;
 use crate::workflows::{Failure, Outcome, Recorded};
 use crate::LoadedProgram;
 
@@ -47,7 +46,7 @@ type Answer = Outcome<Recorded<OrderRecorded>>;
 
 /// An order for the writer, and where its answer goes.
 struct Job {
-    order: CheckedOrder,
+    order: ParsedOrder,
     program: Arc<LoadedProgram>,
     now: DateTime<FixedOffset>,
     reply: oneshot::Sender<Answer>,
@@ -59,17 +58,14 @@ struct Job {
 /// while this lives on, a thread that could not start).
 pub struct OrderWriter {
     db: Db,
-    /// SQLite's read path, for the checks (`None` on PostgreSQL and in memory).
-    reads: Option<Arc<SqliteReads>>,
     /// The SQLite file the writer thread opens; `None` for an in-memory database.
     file: Option<PathBuf>,
     queue: Mutex<Option<mpsc::Sender<Job>>>,
 }
 
 impl OrderWriter {
-    pub fn new(db: Db, reads: Option<Arc<SqliteReads>>) -> OrderWriter {
+    pub fn new(db: Db) -> OrderWriter {
         OrderWriter {
-            reads,
             file: sqlite_file(&db),
             db,
             queue: Mutex::new(None),
@@ -86,12 +82,11 @@ impl OrderWriter {
         if backend(&self.db) == Backend::Postgres {
             return record_order(&self.db, &program.program, req, now).await;
         }
-        // The checks read only: they run beside the writer, on connections of their own.
-        let reads = self.reads.as_deref();
-        let order = match read_now!(reads, &self.db, |conn| check(conn, req, now))? {
-            Checked::Replayed(replayed) => return Ok(replayed),
-            Checked::Ready(order) => order,
-        };
+        // The checks that read run on the writer, in its transaction, where the pages are
+        // in its cache: a read on another connection after each commit starts again from
+        // SQLite's file and log (the checks' two reads cost the request threads more than
+        // all the rest of an order's work there).
+        let order = parse(req)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             order,
@@ -261,7 +256,7 @@ impl SqliteWriter {
 }
 
 /// An order for [`write_batch`]: the order, the program it is priced by, and `now`.
-pub type BatchOrder = (CheckedOrder, Arc<LoadedProgram>, DateTime<FixedOffset>);
+pub type BatchOrder = (ParsedOrder, Arc<LoadedProgram>, DateTime<FixedOffset>);
 
 /// Writes `orders` in one transaction, each in its own savepoint, and answers each, in
 /// order, once the transaction is committed. When the transaction itself fails, every
@@ -295,34 +290,59 @@ async fn try_write_batch(db: &Db, orders: &[BatchOrder]) -> Result<Vec<Answer>, 
 }
 
 /// Writes `orders` in the transaction open on `conn`, one after another with no savepoint;
-/// `None` as soon as one is not recorded (the caller rolls the transaction back). A replay
-/// is recorded already: its answer stands (its only write, the member's lock, stays).
+/// `None` as soon as one fails after it wrote (the caller rolls the transaction back). A
+/// replay, or an order refused by its checks, wrote nothing: its answer stands.
 async fn write_all_or_none(conn: &mut impl Exec, orders: &[BatchOrder]) -> Option<Vec<Answer>> {
     let mut answers = Vec::with_capacity(orders.len());
     for batch_order in orders {
-        answers.push(Ok(write_one(conn, batch_order).await.ok()?));
+        match write_one(conn, batch_order).await {
+            Written::Kept(answer) => answers.push(answer),
+            Written::Undo(_) => return None,
+        }
     }
     Some(answers)
 }
 
-/// Writes one order of a batch in the transaction open on `conn`. A panic while writing it
-/// (a bug in the rules for one cart, say) answers that order with an error.
-async fn write_one(conn: &mut impl Exec, (order, program, now): &BatchOrder) -> Answer {
-    let written = AssertUnwindSafe(write(conn, &program.program, order, now))
+/// An order's answer in a batch, and whether the transaction holds writes of it to undo.
+enum Written {
+    /// Recorded, replayed, or refused before it wrote anything.
+    Kept(Answer),
+    /// Refused or failed after it wrote: its writes must be rolled back.
+    Undo(Answer),
+}
+
+/// Checks and writes one order of a batch in the transaction open on `conn`. A panic
+/// while doing so (a bug in the rules for one cart, say) answers that order with an error.
+async fn write_one(conn: &mut impl Exec, (order, program, now): &BatchOrder) -> Written {
+    let panicked = || {
+        Err(Failure::Internal(anyhow::anyhow!(
+            "recording the order panicked"
+        )))
+    };
+    // Only reads: nothing to undo when it refuses.
+    let admitted = AssertUnwindSafe(admit(conn, order, now))
         .catch_unwind()
         .await;
-    match written {
+    let order = match admitted {
+        Ok(Ok(Checked::Ready(order))) => order,
+        Ok(Ok(Checked::Replayed(replayed))) => return Written::Kept(Ok(*replayed)),
+        Ok(Err(refused)) => return Written::Kept(Err(refused)),
+        Err(_) => return Written::Kept(panicked()),
+    };
+    let written = AssertUnwindSafe(write_admitted(conn, &program.program, &order, now))
+        .catch_unwind()
+        .await;
+    Written::Undo(match written {
         // One writer at a time (BEGIN IMMEDIATE), and the stored-answer check sees this
         // batch's earlier orders: a unique violation here is not a concurrent order but a
         // collision elsewhere (a generated id), our fault.
         Ok(Err(Failure::Storage(e))) if is_unique_violation(&e) => Err(Failure::Internal(
             anyhow::anyhow!("a unique violation while recording the order: {e}"),
         )),
-        Ok(answer) => answer,
-        Err(_) => Err(Failure::Internal(anyhow::anyhow!(
-            "recording the order panicked"
-        ))),
-    }
+        Ok(Ok(recorded)) => return Written::Kept(Ok(recorded)),
+        Ok(refused) => refused,
+        Err(_) => panicked(),
+    })
 }
 
 /// Writes `orders` in the transaction open on `conn`, each in a savepoint of its own.
@@ -330,11 +350,15 @@ async fn write_orders(conn: &mut impl Exec, orders: &[BatchOrder]) -> sqlx::Resu
     let mut answers = Vec::with_capacity(orders.len());
     for batch_order in orders {
         conn.run("SAVEPOINT order_write", &[]).await?;
-        // An order not recorded (a panic too) rolls back its savepoint; the others are kept.
-        let answer = write_one(conn, batch_order).await;
-        if !matches!(&answer, Ok(recorded) if !recorded.replayed) {
-            conn.run("ROLLBACK TO order_write", &[]).await?;
-        }
+        // An order not recorded after it wrote (a panic too) rolls back its savepoint; the
+        // others are kept.
+        let answer = match write_one(conn, batch_order).await {
+            Written::Kept(answer) => answer,
+            Written::Undo(answer) => {
+                conn.run("ROLLBACK TO order_write", &[]).await?;
+                answer
+            }
+        };
         conn.run("RELEASE order_write", &[]).await?;
         answers.push(answer);
     }
