@@ -2,8 +2,9 @@
 //! Bearer` for web-views) or a shop's API key, as axum extractors; and the per-IP limits on
 //! login.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -11,7 +12,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
 use crate::base_path::BasePath;
-use crate::clock::ms;
+use crate::clock::{ms, sha256_hex};
 use crate::db::auth as store;
 use crate::db::limits as store_limits;
 use crate::error::ApiError;
@@ -321,6 +322,58 @@ impl FromRequestParts<AppState> for ShopKey {
         let id = read_now!(reads, &state.db, |conn| store::api_key_id(conn, key))?
             .ok_or_else(refused)?;
         Ok(ShopKey { id })
+    }
+}
+
+/// A shop by its API key, as [`ShopKey`], read from the database only the first time it
+/// is seen (and after a refusal): the order route's. The order's write checks the key
+/// again by its id, in its own transaction (`workflows::orders::admit`): a key revoked
+/// since records nothing and is refused there. (A read per order on a connection other
+/// than the writer's was a fifth of an order's work on the request threads.)
+pub struct RememberedShopKey {
+    pub id: String,
+    key_sha256: String,
+}
+
+/// The shops' keys found valid, by their SHA-256: a few shops, so a small map.
+#[derive(Default)]
+pub struct RememberedShopKeys(Mutex<HashMap<String, String>>);
+
+/// Beyond this many keys the map starts over (only valid keys are remembered; this only
+/// bounds it).
+const REMEMBERED_KEYS: usize = 64;
+
+impl RememberedShopKeys {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// After the key was refused: the next request reads it again.
+    pub fn forget(&self, key: &RememberedShopKey) {
+        self.map().remove(&key.key_sha256);
+    }
+}
+
+impl FromRequestParts<AppState> for RememberedShopKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let key = bearer(&parts.headers).unwrap_or_default();
+        let key_sha256 = sha256_hex(&[key.as_bytes()]);
+        let remembered = state.shop_keys.map().get(&key_sha256).cloned();
+        let id = match remembered {
+            Some(id) => id,
+            None => {
+                let ShopKey { id } = ShopKey::from_request_parts(parts, state).await?;
+                let mut keys = state.shop_keys.map();
+                if keys.len() >= REMEMBERED_KEYS {
+                    keys.clear();
+                }
+                keys.insert(key_sha256.clone(), id.clone());
+                id
+            }
+        };
+        Ok(RememberedShopKey { id, key_sha256 })
     }
 }
 

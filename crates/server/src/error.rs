@@ -144,6 +144,7 @@ impl From<Refusal> for ApiError {
         use StatusCode as S;
         let (status, code) = match &refusal {
             Refusal::NotLoggedIn => (S::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Refusal::ApiKeyRevoked => (S::UNAUTHORIZED, ErrorCode::InvalidApiKey),
             Refusal::WrongCode { tries_left } => {
                 return ApiError::Rejected {
                     status: S::UNAUTHORIZED,

@@ -32,7 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::auth::{AuthPolicy, RequestLimits};
+use crate::auth::{AuthPolicy, RememberedShopKeys, RequestLimits};
 use crate::base_path::BasePath;
 use crate::clock::Clock;
 use crate::db::sqlite_reads::SqliteReads;
@@ -69,6 +69,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[std::net::IpAddr]>,
     /// The shop's orders are recorded through this (group commit on SQLite).
     pub orders: Arc<OrderWriter>,
+    /// The shops' keys the order route has found valid (`auth::RememberedShopKey`).
+    pub shop_keys: Arc<RememberedShopKeys>,
     /// `--public-url`: where shoppers reach the app, for the hosts' login links.
     pub public_url: Option<Arc<str>>,
     /// `--base-path`: the prefix everything is served under (empty at the root).
@@ -84,6 +86,7 @@ impl AppState {
         AppState {
             program: Arc::new(LoadedProgram::new(program)),
             orders: Arc::new(OrderWriter::new(db.clone())),
+            shop_keys: Arc::default(),
             sqlite_reads,
             db,
             demo: false,

@@ -44,6 +44,9 @@ pub enum Refusal {
     /// A host's login link that is unknown, used, expired or minted by a revoked key.
     #[error("this login link is not valid (used, expired or unknown); ask the host for a new one")]
     LoginLinkInvalid,
+    /// A shop's key revoked after it was last seen valid (`auth::RememberedShopKey`).
+    #[error("send a valid API key as `Authorization: Bearer <key>`")]
+    ApiKeyRevoked,
     #[error("a mainland China mobile number has 11 digits and starts with 13 to 19")]
     InvalidPhone,
     #[error("no member with that id or phone")]

@@ -174,6 +174,13 @@ pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bo
     Ok(done.rows_affected() == 1)
 }
 
+/// Whether the API key of this id is live (not revoked).
+pub async fn api_key_is_live(db: &mut impl Exec, id: &str) -> sqlx::Result<bool> {
+    let sql = "SELECT 1 AS live FROM api_keys WHERE id = $1 AND revoked_at_ms IS NULL";
+    let live = db.optional(sql, args![id], |r| r.int("live")).await?;
+    Ok(live.is_some())
+}
+
 /// The id of a live (not revoked) API key.
 pub async fn api_key_id(db: &mut impl Exec, key: &str) -> anyhow::Result<Option<String>> {
     let key_sha256 = sha256_hex(&[key.as_bytes()]);

@@ -9,12 +9,12 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::auth::ShopKey;
+use crate::auth::{RememberedShopKey, ShopKey};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath};
 use crate::workflows::orders::OrderRequest;
 use crate::workflows::refunds::{self, RefundRequest};
-use crate::workflows::Recorded;
+use crate::workflows::{Failure, Recorded, Refusal};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -25,12 +25,21 @@ pub fn router() -> Router<AppState> {
 
 async fn record_order(
     State(state): State<AppState>,
-    _shop: ShopKey,
+    shop: RememberedShopKey,
     ApiJson(req): ApiJson<OrderRequest>,
 ) -> Result<Response, ApiError> {
     let now = state.clock.now();
-    let recorded = state.orders.record(&state.program, req, &now).await?;
-    Ok(answer(recorded))
+    let recorded = state
+        .orders
+        .record(&state.program, req, shop.id.clone(), &now);
+    match recorded.await {
+        Ok(recorded) => Ok(answer(recorded)),
+        Err(Failure::Refused(Refusal::ApiKeyRevoked)) => {
+            state.shop_keys.forget(&shop);
+            Err(Refusal::ApiKeyRevoked.into())
+        }
+        Err(refused) => Err(refused.into()),
+    }
 }
 
 async fn record_refund(

@@ -14,6 +14,7 @@ use super::{is_client_id, replay, request_hash, Failure, MemberNamed, Outcome};
 use super::{Record, Recorded, Refusal, ShopId};
 use crate::clock::{ms, random_token};
 use crate::db::answers::{self, AnswerTable};
+use crate::db::auth::api_key_is_live;
 use crate::db::exec::Exec;
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
@@ -67,6 +68,8 @@ fn order_hashes(
 /// and phone parsed, its hashes taken.
 pub struct ParsedOrder {
     req: OrderRequest,
+    /// The id of the shop's API key that sent it.
+    shop_key_id: String,
     phone: Option<Phone>,
     paid_at: DateTime<FixedOffset>,
     /// [`order_hashes`]: the first is stored with the order.
@@ -88,8 +91,8 @@ pub enum Checked<'a> {
 }
 
 /// The checks that read nothing: on the request's thread, before the order waits for
-/// a writer.
-pub fn parse(req: OrderRequest) -> Outcome<ParsedOrder> {
+/// a writer. `shop_key_id`: the API key that sent it, checked again by [`admit`].
+pub fn parse(req: OrderRequest, shop_key_id: String) -> Outcome<ParsedOrder> {
     if !is_client_id(&req.order_id) {
         return Err(Refusal::InvalidShopId(ShopId::Order).into());
     }
@@ -98,14 +101,17 @@ pub fn parse(req: OrderRequest) -> Outcome<ParsedOrder> {
     let hashes = order_hashes(&req, phone.as_ref(), &paid_at);
     Ok(ParsedOrder {
         req,
+        shop_key_id,
         phone,
         paid_at,
         hashes,
     })
 }
 
-/// The checks that read: a replay's stored answer, the paid time against `now` (the
-/// server's clock), the member. Only reads: a refusal here has nothing to undo.
+/// The checks that read: the shop's key still live (in the transaction that records the
+/// order: a key revoked since the request came in records nothing), a replay's stored
+/// answer, the paid time against `now` (the server's clock), the member. Only reads: a
+/// refusal here has nothing to undo.
 pub async fn admit<'a>(
     db: &mut impl Exec,
     order: &'a ParsedOrder,
@@ -113,10 +119,14 @@ pub async fn admit<'a>(
 ) -> Outcome<Checked<'a>> {
     let ParsedOrder {
         req,
+        shop_key_id,
         phone,
         paid_at,
         hashes,
     } = order;
+    if !api_key_is_live(db, shop_key_id).await? {
+        return Err(Refusal::ApiKeyRevoked.into());
+    }
     // A replay gets the stored answer before anything about today is checked: the member
     // may have deleted their account since, the paid time may be older than 30 days now.
     let stored = answers::stored(db, AnswerTable::Orders, &req.order_id).await?;
@@ -144,10 +154,9 @@ pub async fn admit<'a>(
 pub async fn record_order(
     db: &Db,
     program: &Program,
-    req: OrderRequest,
+    parsed: ParsedOrder,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<OrderRecorded>> {
-    let parsed = parse(req)?;
     let order = match admit(&mut &*db, &parsed, now).await? {
         Checked::Replayed(replayed) => return Ok(*replayed),
         Checked::Ready(order) => order,

@@ -59,7 +59,7 @@ async fn one_batch_keeps_its_good_orders_and_drops_its_refused_ones(writer: Writ
         order("SO-4", PHONE_B, PAID, 40_000),
     ];
     fail_ledger_writes_of(&w.app, "SO-4").await;
-    let batch = parsed_batch(&w.app, bodies);
+    let batch = parsed_batch(&w.app, bodies).await;
     let answers = match writer {
         Writer::Sqlx => write_batch(&state.db, &batch).await,
         Writer::SqliteThread => {
@@ -120,7 +120,7 @@ async fn a_batch_without_refusals_after_a_write_records_each_order_once_on_the_w
         order("SO-3", "13900000099", PAID, 10_000),
         order("SO-4", PHONE_A, "2026-01-01T11:00:00+08:00", 10_000),
     ];
-    let batch = parsed_batch(&w.app, bodies);
+    let batch = parsed_batch(&w.app, bodies).await;
     let mut writer = SqliteWriter::open(&file).expect("the writer's connection");
     let answers = writer.write_batch(&batch);
 
@@ -146,10 +146,13 @@ async fn a_batch_without_refusals_after_a_write_records_each_order_once_on_the_w
 
 /// The orders of `bodies`, parsed, as a batch for a writer (which checks them in its
 /// transaction).
-fn parsed_batch(app: &crate::helpers::TestApp, bodies: Vec<Value>) -> Vec<BatchOrder> {
+async fn parsed_batch(app: &crate::helpers::TestApp, bodies: Vec<Value>) -> Vec<BatchOrder> {
     let state = &app.state;
     let now = state.clock.now();
-    let parsed = |body| parse(serde_json::from_value(body).unwrap()).expect("well-formed");
+    let shop = "SELECT id FROM api_keys";
+    let shop: String = sqlx::query_scalar(shop).fetch_one(&state.db).await.unwrap();
+    let parsed = |body| parse(serde_json::from_value(body).unwrap(), shop.clone());
+    let parsed = |body| parsed(body).expect("well-formed");
     bodies
         .into_iter()
         .map(|body| (parsed(body), state.program.clone(), now))

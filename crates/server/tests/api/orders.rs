@@ -219,3 +219,29 @@ async fn an_upgrade_is_immediate_and_the_tier_is_kept() {
     assert_eq!(me["retention"]["gap_fen"], 50_000);
     assert_eq!(me["retention"]["by"], "2026-09-01");
 }
+
+/// The order route remembers a shop's key once it found it valid, and the order's write
+/// checks the key again: a key revoked since records nothing, a replay included, and is
+/// refused as any unknown key is, on that order and the next.
+#[tokio::test]
+async fn a_key_revoked_after_its_first_order_records_nothing_more() {
+    let w = world(NOW).await;
+    let first = order("SO-1", PHONE_A, PAID, 123_456);
+    assert_eq!(w.post_order(&first).await.status, StatusCode::CREATED);
+    sqlx::query("UPDATE api_keys SET revoked_at_ms = 1")
+        .execute(&w.app.state.db)
+        .await
+        .unwrap();
+
+    for body in [
+        order("SO-2", PHONE_A, PAID, 10_000),
+        first.clone(),
+        order("SO-2", PHONE_A, PAID, 10_000),
+    ] {
+        w.post_order(&body)
+            .await
+            .assert_error(StatusCode::UNAUTHORIZED, "invalid_api_key");
+    }
+    assert_eq!(w.app.scalar("SELECT COUNT(*) FROM orders", &[]).await, 1);
+    assert_eq!(w.me(&w.a).await["lifetime_spend_fen"], 123_456);
+}

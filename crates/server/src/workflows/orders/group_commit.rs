@@ -72,21 +72,23 @@ impl OrderWriter {
         }
     }
 
-    /// Records an order (see `super`'s comment). `now` is the server's clock.
+    /// Records an order sent with the API key `shop_key_id` (see `super`'s comment).
+    /// `now` is the server's clock.
     pub async fn record(
         &self,
         program: &Arc<LoadedProgram>,
         req: OrderRequest,
+        shop_key_id: String,
         now: &DateTime<FixedOffset>,
     ) -> Answer {
+        let order = parse(req, shop_key_id)?;
         if backend(&self.db) == Backend::Postgres {
-            return record_order(&self.db, &program.program, req, now).await;
+            return record_order(&self.db, &program.program, order, now).await;
         }
         // The checks that read run on the writer, in its transaction, where the pages are
         // in its cache: a read on another connection after each commit starts again from
         // SQLite's file and log (the checks' two reads cost the request threads more than
         // all the rest of an order's work there).
-        let order = parse(req)?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             order,
