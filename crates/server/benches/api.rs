@@ -73,7 +73,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
         |name: &str, make: &(dyn Fn(usize) -> Request + Sync)| figure(name, READS_PER_CLIENT, make);
     let bare_figure = read("bare axum handler (GET, JSON)", &|_| {
         (
-            ureq::http::Method::GET,
+            axum::http::Method::GET,
             format!("{bare}/"),
             None,
             None,
@@ -83,7 +83,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
     // The floor under every figure below: one round trip to the database per request.
     let one_query = read("bare handler, one query (SELECT 1)", &|_| {
         (
-            ureq::http::Method::GET,
+            axum::http::Method::GET,
             format!("{bare}/query"),
             None,
             None,
@@ -97,18 +97,14 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
         ORDERS_PER_CLIENT,
         &|client| {
             let n = counter.fetch_add(1, Ordering::Relaxed);
-            let body = json!({
-                "order_id": format!("B-{n:07}"),
-                "phone": phone(client % MEMBERS),
-                "paid_at": paid,
-                "lines": [{ "sku": "S", "category": "apparel", "unit_price_fen": 12_345 + n as i64, "qty": 1 }],
-                "shipping_fen": 1_000,
-                "coupon": "auto",
-                "points": 0
-            });
+            let body = format!(
+                r#"{{"order_id":"B-{n:07}","phone":"{}","paid_at":"{paid}","lines":[{{"sku":"S","category":"apparel","unit_price_fen":{},"qty":1}}],"shipping_fen":1000,"coupon":"auto","points":0}}"#,
+                phone(client % MEMBERS),
+                12_345 + n,
+            );
             let url = format!("{base}/api/v1/orders");
             (
-                ureq::http::Method::POST,
+                axum::http::Method::POST,
                 url,
                 Some(key.clone()),
                 Some(body),
@@ -119,7 +115,7 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
     let me = read("GET /api/me", &|client| {
         let token = tokens[client % MEMBERS].clone();
         (
-            ureq::http::Method::GET,
+            axum::http::Method::GET,
             format!("{base}/api/me"),
             Some(token),
             None,
@@ -139,10 +135,10 @@ fn bench_store(runtime: &tokio::runtime::Runtime, store: &str, url: &str) -> Vec
         &|client| {
             let n = redeemed.fetch_add(1, Ordering::Relaxed);
             (
-                ureq::http::Method::POST,
+                axum::http::Method::POST,
                 format!("{base}/api/mall/redeem"),
                 Some(tokens[client % MEMBERS].clone()),
-                Some(json!({ "item_id": BENCH_ITEM })),
+                Some(json!({ "item_id": BENCH_ITEM }).to_string()),
                 Some(format!("bench-{n:08}")),
             )
         },

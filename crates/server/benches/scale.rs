@@ -171,7 +171,7 @@ async fn me_figures(db: db::Db, n: i64) -> http::Figures {
         http::measure(http::READS_PER_CLIENT, &|_| {
             let k = next.fetch_add(1, Ordering::Relaxed) as usize % SAMPLE;
             (
-                ureq::http::Method::GET,
+                axum::http::Method::GET,
                 format!("{base}/api/me"),
                 Some(tokens[k].clone()),
                 None,

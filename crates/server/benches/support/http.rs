@@ -1,9 +1,13 @@
-//! Load over real HTTP for the benches: `CLIENTS` threads with a keep-alive connection
+//! Load over real HTTP for the benches: `CLIENTS` clients with a keep-alive connection
 //! each, and the figures of their latencies. (Included by each bench with `#[path]`.)
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use axum::body::Bytes;
+use axum::http::{header, Method, Uri};
+use http_body_util::{BodyExt, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
 
 pub const CLIENTS: usize = 16;
 #[allow(dead_code)] // not every bench that includes this file writes
@@ -12,12 +16,13 @@ pub const REQUESTS_PER_CLIENT: usize = 250;
 /// a moment of the machine's noise moves the figure less.
 pub const READS_PER_CLIENT: usize = 1_000;
 
-/// Method, URL, bearer token or API key, JSON body, `Idempotency-Key`.
+/// Method, URL, bearer token or API key, JSON body (its text: the clients share the
+/// server's cores, so they do not build a `Value` to serialize it), `Idempotency-Key`.
 pub type Request = (
-    ureq::http::Method,
+    Method,
     String,
     Option<String>,
-    Option<Value>,
+    Option<String>,
     Option<String>,
 );
 
@@ -100,53 +105,41 @@ fn cpu_time(of: Cpu) -> Option<Duration> {
     Some(Duration::from_nanos(ns))
 }
 
-/// `CLIENTS` threads, each with a keep-alive connection, send `per_client` requests one
-/// after another (`make(client)` says which); every answer must be 2xx.
+/// `CLIENTS` clients, each on a keep-alive connection of its own, send `per_client`
+/// requests one after another (`make(client)` says which); every answer must be 2xx.
+///
+/// The clients are tasks on one thread of their own (`bench-clients`, hyper's HTTP/1.1
+/// client), as load generators such as wrk run many connections on few threads: the
+/// clients share the server's two cores, and sixteen blocking threads of ureq took a
+/// fifth of them (about 60 µs of CPU per request) and a context switch or more each per
+/// request, where these take a third of that.
 pub fn measure(per_client: usize, make: &(dyn Fn(usize) -> Request + Sync)) -> Figures {
     let writer_cpu = || cpu_time(Cpu::Thread("order-writer"));
     let (cpu_before, writer_before) = (cpu_time(Cpu::Process), writer_cpu());
     let start = Instant::now();
-    let (mut latencies, clients_cpu): (Vec<Duration>, Vec<Option<Duration>>) =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..CLIENTS)
-                .map(|client| {
-                    let make = &make;
-                    scope.spawn(move || {
-                        let agent: ureq::Agent = ureq::Agent::config_builder()
-                            .http_status_as_error(false)
-                            .build()
-                            .into();
-                        let cpu_before = cpu_time(Cpu::ThisThread);
-                        let latencies = (0..per_client)
-                            .map(|_| {
-                                let (method, url, bearer, body, key) = make(client);
-                                let t = Instant::now();
-                                let status = send(&agent, method, &url, bearer, body, key);
-                                assert!((200..300).contains(&status), "{url}: {status}");
-                                t.elapsed()
-                            })
-                            .collect::<Vec<_>>();
-                        let cpu = cpu_before
-                            .zip(cpu_time(Cpu::ThisThread))
-                            .map(|(a, b)| b.saturating_sub(a));
-                        (latencies, cpu)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("client")).fold(
-                (Vec::new(), Vec::new()),
-                |(mut all, mut cpus), (l, cpu)| {
-                    all.extend(l);
-                    cpus.push(cpu);
-                    (all, cpus)
-                },
-            )
-        });
+    let (mut latencies, clients_cpu) = std::thread::scope(|scope| {
+        let clients = std::thread::Builder::new()
+            .name("bench-clients".into())
+            .spawn_scoped(scope, || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("the clients' runtime");
+                let cpu_before = cpu_time(Cpu::ThisThread);
+                let clients = (0..CLIENTS).map(|client| run_client(client, per_client, make));
+                let latencies = runtime.block_on(futures_util::future::join_all(clients));
+                let cpu = cpu_before
+                    .zip(cpu_time(Cpu::ThisThread))
+                    .map(|(a, b)| b.saturating_sub(a));
+                (latencies.concat(), cpu)
+            })
+            .expect("the clients' thread");
+        clients.join().expect("the clients")
+    });
     let elapsed = start.elapsed();
     let cpu = cpu_before
         .zip(cpu_time(Cpu::Process))
         .map(|(a, b)| b.saturating_sub(a));
-    let clients_cpu: Option<Duration> = clients_cpu.into_iter().sum();
     let writer = writer_cpu().map(|b| b.saturating_sub(writer_before.unwrap_or_default()));
     latencies.sort_unstable();
     let n = latencies.len();
@@ -165,35 +158,57 @@ pub fn measure(per_client: usize, make: &(dyn Fn(usize) -> Request + Sync)) -> F
     }
 }
 
-pub fn send(
-    agent: &ureq::Agent,
-    method: ureq::http::Method,
-    url: &str,
-    bearer: Option<String>,
-    body: Option<Value>,
-    key: Option<String>,
-) -> u16 {
-    let auth = bearer.map(|t| format!("Bearer {t}"));
-    let result = match (method, body) {
-        (ureq::http::Method::POST, Some(body)) => {
-            let mut req = agent.post(url);
-            if let Some(a) = &auth {
-                req = req.header("Authorization", a);
-            }
-            if let Some(k) = &key {
-                req = req.header("Idempotency-Key", k);
-            }
-            req.send_json(&body)
+/// One client: its connection (opened before the first request, not timed) and the
+/// latency of each of its requests.
+async fn run_client(
+    client: usize,
+    requests: usize,
+    make: &(dyn Fn(usize) -> Request + Sync),
+) -> Vec<Duration> {
+    let mut connection = None;
+    let mut latencies = Vec::with_capacity(requests);
+    for _ in 0..requests {
+        let (method, url, bearer, body, key) = make(client);
+        let uri: Uri = url.parse().expect("a URL");
+        let authority = uri.authority().expect("a URL with a host").clone();
+        let sender = match &mut connection {
+            Some(sender) => sender,
+            None => connection.insert(connect(authority.as_str()).await),
+        };
+        let mut request = axum::http::Request::builder()
+            .method(method)
+            .uri(uri.path_and_query().map_or("/", |p| p.as_str()))
+            .header(header::HOST, authority.as_str());
+        if let Some(token) = bearer {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        _ => {
-            let mut req = agent.get(url);
-            if let Some(a) = &auth {
-                req = req.header("Authorization", a);
-            }
-            req.call()
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
         }
-    };
-    let mut res = result.expect("request");
-    let _ = res.body_mut().read_to_string();
-    res.status().as_u16()
+        if body.is_some() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        let body = Full::new(Bytes::from(body.unwrap_or_default()));
+        let request = request.body(body).expect("a request");
+        let t = Instant::now();
+        sender.ready().await.expect("the connection");
+        let response = sender.send_request(request).await.expect("an answer");
+        let status = response.status();
+        response.into_body().collect().await.expect("its body");
+        latencies.push(t.elapsed());
+        assert!(status.is_success(), "{url}: {status}");
+    }
+    latencies
+}
+
+async fn connect(authority: &str) -> SendRequest<Full<Bytes>> {
+    let stream = tokio::net::TcpStream::connect(authority)
+        .await
+        .expect("the server");
+    stream.set_nodelay(true).expect("TCP_NODELAY");
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("an HTTP/1.1 connection");
+    tokio::spawn(connection);
+    sender
 }
