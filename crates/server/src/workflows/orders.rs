@@ -165,7 +165,7 @@ pub async fn record_order(
     // a unique violation; the retry then finds the stored order.
     for _ in 0..2 {
         let mut tx = crate::db::begin_write(db).await?;
-        match write(&mut tx, program, &order, now).await {
+        match write(&mut tx, program, &order, now, ChecksRan::Before).await {
             Ok(recorded) => {
                 if !recorded.replayed {
                     tx.commit().await?;
@@ -179,6 +179,18 @@ pub async fn record_order(
     Err(Refusal::RecordedConcurrently.into())
 }
 
+/// Where an order's checks that read ran, and so whether its id may have been recorded
+/// since.
+#[derive(Clone, Copy)]
+enum ChecksRan {
+    /// Before its transaction, beside other writers (PostgreSQL): the id is looked up
+    /// again once the member is locked.
+    Before,
+    /// In its transaction, with no writer beside it (SQLite's one writer:
+    /// [`group_commit`]): nothing can have been recorded since.
+    InItsTransaction,
+}
+
 /// Writes a checked order in `tx`; the caller commits unless the answer is a replay.
 /// The member's lock comes first: an order of the same id recorded since the checks (by
 /// a concurrent request) is found after it, and answered as a replay.
@@ -187,47 +199,25 @@ async fn write(
     program: &Program,
     order: &CheckedOrder<'_>,
     now: &DateTime<FixedOffset>,
+    checks: ChecksRan,
 ) -> Outcome<Recorded<OrderRecorded>> {
     let Some(member) = members::lock(tx, &order.member_id).await? else {
         return Err(Refusal::MemberNotFound.into());
     };
-    let id = order.order.req.order_id.as_str();
-    let stored = answers::stored(tx, AnswerTable::Orders, id).await?;
-    let hashes = &order.order.hashes;
-    let accepted = [hashes[0].as_str(), hashes[1].as_str()];
-    if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
-        return Ok(replayed);
-    }
-    charge_locked(tx, program, order, member, now).await
-}
-
-/// Writes an order checked in this same transaction, with no writer beside it (SQLite's
-/// one writer: [`group_commit`]), so nothing can have been recorded since the checks.
-async fn write_admitted(
-    tx: &mut impl Exec,
-    program: &Program,
-    order: &CheckedOrder<'_>,
-    now: &DateTime<FixedOffset>,
-) -> Outcome<Recorded<OrderRecorded>> {
-    let Some(member) = members::lock(tx, &order.member_id).await? else {
-        return Err(Refusal::MemberNotFound.into());
-    };
-    charge_locked(tx, program, order, member, now).await
-}
-
-async fn charge_locked(
-    tx: &mut impl Exec,
-    program: &Program,
-    order: &CheckedOrder<'_>,
-    member: MemberRow,
-    now: &DateTime<FixedOffset>,
-) -> Outcome<Recorded<OrderRecorded>> {
     let ParsedOrder {
         req,
         paid_at,
         hashes,
         ..
     } = order.order;
+    if let ChecksRan::Before = checks {
+        let id = req.order_id.as_str();
+        let stored = answers::stored(tx, AnswerTable::Orders, id).await?;
+        let accepted = [hashes[0].as_str(), hashes[1].as_str()];
+        if let Some(replayed) = replay(stored, Record::Order, id, &accepted)? {
+            return Ok(replayed);
+        }
+    }
     let answer = charge(tx, program, req, member, paid_at, now, &hashes[0]).await?;
     Ok(Recorded::new(answer))
 }

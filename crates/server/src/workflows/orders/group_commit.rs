@@ -28,7 +28,7 @@ use futures_util::FutureExt as _;
 use tokio::sync::{mpsc, oneshot};
 
 use super::ParsedOrder;
-use super::{admit, parse, record_order, write_admitted, Checked, OrderRecorded, OrderRequest};
+use super::{admit, parse, record_order, write, Checked, ChecksRan, OrderRecorded, OrderRequest};
 use crate::db::checkpoints::Checkpoints;
 use crate::db::exec::{sqlite_error, Exec, SqliteExec};
 use crate::db::{backend, begin_write, is_unique_violation, open_sqlite_writer, sqlite_file};
@@ -331,9 +331,15 @@ async fn write_one(conn: &mut impl Exec, (order, program, now): &BatchOrder) -> 
         Ok(Err(refused)) => return Written::Kept(Err(refused)),
         Err(_) => return Written::Kept(panicked()),
     };
-    let written = AssertUnwindSafe(write_admitted(conn, &program.program, &order, now))
-        .catch_unwind()
-        .await;
+    let written = AssertUnwindSafe(write(
+        conn,
+        &program.program,
+        &order,
+        now,
+        ChecksRan::InItsTransaction,
+    ))
+    .catch_unwind()
+    .await;
     Written::Undo(match written {
         // One writer at a time (BEGIN IMMEDIATE), and the stored-answer check sees this
         // batch's earlier orders: a unique violation here is not a concurrent order but a
