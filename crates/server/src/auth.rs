@@ -326,9 +326,9 @@ impl FromRequestParts<AppState> for ShopKey {
 }
 
 /// A shop by its API key, as [`ShopKey`], read from the database only the first time it
-/// is seen (and after a refusal): the order route's. The order's write checks the key
-/// again by its id, in its own transaction (`workflows::orders::admit`): a key revoked
-/// since records nothing and is refused there. (A read per order on a connection other
+/// is seen (and after a refusal): the order route's. The order's checks read the key
+/// again by its id (`workflows::orders::admit`; on SQLite in the order's transaction): a
+/// key revoked since records nothing and is refused there. (A read per order on a connection other
 /// than the writer's was a fifth of an order's work on the request threads.)
 pub struct RememberedShopKey {
     pub id: String,

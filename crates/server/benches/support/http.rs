@@ -32,7 +32,7 @@ pub struct Figures {
     pub p50: Duration,
     pub p99: Duration,
     pub requests: usize,
-    /// CPU time per request of the server (the process but the clients' threads), and of
+    /// CPU time per request of the server (the process but the clients' thread), and of
     /// the clients: they share the machine's cores, so the clients' cost is no server's.
     pub cpu_per_request: Option<(Duration, Duration)>,
     /// The share of the run the order writer's thread was on a CPU, when it ran.
@@ -78,8 +78,8 @@ enum Cpu<'a> {
 }
 
 /// CPU time so far, from Linux's `/proc` (`None` elsewhere): a process's in clock ticks
-/// of 10 ms (`USER_HZ`, enough over a run of seconds), a thread's in nanoseconds (a client
-/// thread runs for a few dozen milliseconds of a run).
+/// of 10 ms (`USER_HZ`, enough over a run of seconds), a thread's in nanoseconds (the
+/// clients' thread runs for a tenth of a second or so of a run).
 fn cpu_time(of: Cpu) -> Option<Duration> {
     let task = match of {
         Cpu::Process => {

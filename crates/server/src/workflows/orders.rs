@@ -108,10 +108,10 @@ pub fn parse(req: OrderRequest, shop_key_id: String) -> Outcome<ParsedOrder> {
     })
 }
 
-/// The checks that read: the shop's key still live (in the transaction that records the
-/// order: a key revoked since the request came in records nothing), a replay's stored
-/// answer, the paid time against `now` (the server's clock), the member. Only reads: a
-/// refusal here has nothing to undo.
+/// The checks that read: the shop's key still live (a key revoked since the request came
+/// in records nothing: on SQLite this runs in the transaction that records the order, on
+/// PostgreSQL just before it), a replay's stored answer, the paid time against `now` (the
+/// server's clock), the member. Only reads: a refusal here has nothing to undo.
 pub async fn admit<'a>(
     db: &mut impl Exec,
     order: &'a ParsedOrder,
