@@ -57,7 +57,10 @@ impl Loader {
         });
     }
 
+    /// A new request clears the error shown: it is about the request before, and an
+    /// error left on screen while the next one runs reads as that one's answer.
     fn start(self) -> i64 {
+        self.error.set(None);
         self.busy.set(true);
         self.started.update(|n| *n += 1);
         self.started.get_untracked()

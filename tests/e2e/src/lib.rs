@@ -20,14 +20,69 @@ use hyper_util::client::legacy::connect::HttpConnector;
 /// The phone the screenshots are taken at.
 pub const VIEWPORT: (u32, u32) = (375, 667);
 
-/// A child process killed when dropped, so a failing test leaves nothing running.
+/// A child process started in a process group of its own, which is ended whole when
+/// dropped: chromedriver's Chromium and all of Chromium's helpers (renderers, the GPU
+/// and network services, the zygote) are in it, so a test, passing or failing, leaves
+/// nothing running for the next one. The drop returns once no process of the group is
+/// left (zombies aside: they run nothing).
 pub struct KillOnDrop(pub Child);
+
+impl KillOnDrop {
+    /// Spawns `command` as the leader of a new process group.
+    pub fn spawn(command: &mut Command) -> std::io::Result<KillOnDrop> {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0).spawn().map(KillOnDrop)
+    }
+}
 
 impl Drop for KillOnDrop {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        let group = self.0.id() as i32;
+        // First asked to stop (Chromium then ends its helpers itself), then killed.
+        for (signal, patience) in [
+            ("-TERM", Duration::from_secs(5)),
+            ("-KILL", Duration::from_secs(10)),
+        ] {
+            // kill(1) with a negative pid signals the whole group (no unsafe libc call).
+            let _ = Command::new("kill")
+                .args([signal, "--", &format!("-{group}")])
+                .stderr(Stdio::null())
+                .status();
+            let _ = self.0.try_wait();
+            let deadline = Instant::now() + patience;
+            while !processes_in_group(group).is_empty() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+                let _ = self.0.try_wait();
+            }
+            if processes_in_group(group).is_empty() {
+                break;
+            }
+        }
         let _ = self.0.wait();
+        let left = processes_in_group(group);
+        assert!(
+            left.is_empty() || std::thread::panicking(),
+            "processes of group {group} still running: {left:?}"
+        );
     }
+}
+
+/// The processes of a process group that are still running (not zombies), by pid, from
+/// `/proc/PID/stat`.
+pub fn processes_in_group(group: i32) -> Vec<i32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    entries
+        .filter_map(|entry| {
+            let pid: i32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            // `pid (comm) state ppid pgrp …`: comm may hold spaces and parentheses.
+            let mut after = stat.get(stat.rfind(')')? + 1..)?.split_whitespace();
+            let (state, _ppid, pgrp) = (after.next()?, after.next()?, after.next()?);
+            (state != "Z" && pgrp.parse() == Ok(group)).then_some(pid)
+        })
+        .collect()
 }
 
 fn free_port() -> u16 {
@@ -87,18 +142,18 @@ impl Server {
         let data = TempDir::new("e2e-db");
         let database_url = format!("sqlite://{}", data.0.join("e2e.db").display());
         let port = free_port();
-        let child = Command::new(bin)
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .arg("--dist")
-            .arg(dist)
-            .arg("--database-url")
-            .arg(&database_url)
-            .args(flags)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("the server starts");
-        let process = KillOnDrop(child);
+        let process = KillOnDrop::spawn(
+            Command::new(bin)
+                .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+                .arg("--dist")
+                .arg(dist)
+                .arg("--database-url")
+                .arg(&database_url)
+                .args(flags)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit()),
+        )
+        .expect("the server starts");
         wait_for_port(port, "member-center");
         let prefix = flags
             .iter()
@@ -184,6 +239,27 @@ impl Server {
         self.post_json_as(path, "", body)
     }
 
+    /// `POST` as a logged-in member with an `Idempotency-Key` (a redemption, say): the
+    /// status and the answer, refusals included.
+    pub fn post_json_keyed(
+        &self,
+        path: &str,
+        token: &str,
+        key: &str,
+        body: &serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let mut answer = ureq::post(&format!("{}{path}", self.site_url()))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Idempotency-Key", key)
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+        let status = answer.status().as_u16();
+        (status, answer.body_mut().read_json().expect("JSON"))
+    }
+
     /// `POST` with `Authorization: Bearer {token}` (a shop's API key); none when empty.
     pub fn post_json_as(
         &self,
@@ -209,7 +285,7 @@ pub struct Browser {
     pub client: Client,
     /// The emulated phone's screen, CSS pixels.
     pub viewport: (u32, u32),
-    _driver: KillOnDrop,
+    driver: KillOnDrop,
     _profile: TempDir,
 }
 
@@ -232,15 +308,15 @@ impl Browser {
 
     async fn start_with(viewport: (u32, u32), prefs: serde_json::Value) -> Browser {
         let port = free_port();
-        let driver = Command::new(
-            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+        let driver = KillOnDrop::spawn(
+            Command::new(
+                std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into()),
+            )
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
         )
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
         .expect("chromedriver starts (apt-get install chromium-driver)");
-        let driver = KillOnDrop(driver);
         wait_for_port(port, "chromedriver");
         let profile = TempDir::new("e2e-chromium");
         let (w, h) = viewport;
@@ -251,6 +327,9 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--lang=zh-CN",
+                    // No crash handler: it starts in a session of its own, outside the
+                    // process group the test ends.
+                    "--disable-crash-reporter", "--disable-breakpad",
                     format!("--user-data-dir={}", profile.0.display()),
                 ],
                 "mobileEmulation": { "deviceMetrics": { "width": w, "height": h, "pixelRatio": 2.0 } },
@@ -265,9 +344,14 @@ impl Browser {
         Browser {
             client,
             viewport,
-            _driver: driver,
+            driver,
             _profile: profile,
         }
+    }
+
+    /// The process group of chromedriver and its Chromium, ended whole on drop.
+    pub fn process_group(&self) -> i32 {
+        self.driver.0.id() as i32
     }
 
     /// Ends the WebDriver session (the browser and its driver stop when dropped).

@@ -64,16 +64,51 @@ pub async fn text(client: &Client, id: &str) -> String {
     find(client, id).await.text().await.unwrap_or_default()
 }
 
+/// Waits for the element, then reads its attribute.
 pub async fn attr(client: &Client, id: &str, name: &str) -> Option<String> {
     find(client, id).await.attr(name).await.ok().flatten()
+}
+
+/// The element as the page has it now: one look, no wait (`None` when absent).
+pub async fn now(client: &Client, id: &str) -> Option<Element> {
+    client.find(Locator::Css(&testid(id))).await.ok()
+}
+
+/// Whether an element found before is shown: still in the page and without `hidden`. A
+/// command that fails — the element removed since it was found (a screen that went away
+/// as the app moved on), a page that does not answer — is not "shown". (Counting it as
+/// shown made the login test read a login error from the screen that had just gone, then
+/// wait 30 s for an element that was never coming back.)
+pub async fn visible(el: &Element) -> bool {
+    matches!(el.attr("hidden").await, Ok(None))
+}
+
+/// The attribute of the element as it is now, if the element is there and shown; no
+/// wait. One look at one element, so the state it reads is the state it checked: a
+/// helper that saw an element shown and then waited for it could wait for one gone.
+pub async fn shown_attr(client: &Client, id: &str, name: &str) -> Option<String> {
+    let el = now(client, id).await?;
+    match visible(&el).await {
+        true => el.attr(name).await.ok().flatten(),
+        false => None,
+    }
+}
+
+/// The text of the element as it is now, if it is there and shown; no wait (see
+/// [`shown_attr`]).
+pub async fn shown_text(client: &Client, id: &str) -> Option<String> {
+    let el = now(client, id).await?;
+    match visible(&el).await {
+        true => el.text().await.ok(),
+        false => None,
+    }
 }
 
 /// Waits until an element's attribute parses as an integer and returns it.
 pub async fn int_attr(client: &Client, id: &str, name: &str) -> i64 {
     eventually(&format!("{id}[{name}]"), || async {
-        attr(client, id, name)
-            .await
-            .and_then(|v| v.trim().parse().ok())
+        let el = now(client, id).await?;
+        el.attr(name).await.ok()??.trim().parse().ok()
     })
     .await
 }
@@ -186,10 +221,11 @@ impl PreviewPage<'_> {
 }
 
 /// Whether an element is shown (present and without the `hidden` attribute).
+/// Whether an element is shown now ([`visible`]); no wait.
 pub async fn shown(client: &Client, id: &str) -> bool {
-    match client.find(Locator::Css(&testid(id))).await {
-        Ok(el) => el.attr("hidden").await.ok().flatten().is_none(),
-        Err(_) => false,
+    match now(client, id).await {
+        Some(el) => visible(&el).await,
+        None => false,
     }
 }
 
@@ -232,10 +268,7 @@ impl LoginPage<'_> {
             .expect("type phone");
         click(self.0, "get-code").await;
         eventually("the demo code on the login screen", || async {
-            if !shown(self.0, "dev-code").await {
-                return None;
-            }
-            let code = attr(self.0, "dev-code", "data-value").await?;
+            let code = shown_attr(self.0, "dev-code", "data-value").await?;
             (code.len() == 6).then_some(code)
         })
         .await
@@ -275,10 +308,7 @@ impl LoginPage<'_> {
     /// The error code shown, once one is.
     pub async fn error_code(&self) -> String {
         eventually("a login error", || async {
-            if !shown(self.0, "login-error").await {
-                return None;
-            }
-            attr(self.0, "login-error", "data-code").await
+            shown_attr(self.0, "login-error", "data-code").await
         })
         .await
     }
