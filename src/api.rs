@@ -143,14 +143,14 @@ pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
     match field {
         "nickname" => update.nickname = Some(value.to_owned()),
         _ => {
-            let date = rules::rfc3339::parse_date(value).map_err(|_| ApiError {
+            let birthday = value.parse::<rules::Birthday>().map_err(|_| ApiError {
                 status: 0,
                 code: ErrorCode::InvalidBirthday,
-                message: format!("`{value}` is not a date"),
+                message: format!("`{value}` is not a birthday"),
                 retry_after: 0,
                 tries_left: None,
             })?;
-            update.birthday = Some(date);
+            update.birthday = Some(birthday);
         }
     }
     send(Method::PATCH, "/me", json(&update)).await.map(drop)
@@ -239,10 +239,13 @@ pub async fn revoke_feed() -> Result<(), ApiError> {
         .map(drop)
 }
 
-/// The wallet's coupons of one status.
-pub async fn coupons(status: CouponStatus) -> Result<Wallet, ApiError> {
-    let status = status.as_str();
-    decode(send(Method::GET, &format!("/me/coupons?status={status}"), None).await?)
+/// The wallet's coupons of one status; all of them for `None`.
+pub async fn coupons(status: Option<CouponStatus>) -> Result<Wallet, ApiError> {
+    let path = match status {
+        Some(status) => format!("/me/coupons?status={}", status.as_str()),
+        None => "/me/coupons".to_owned(),
+    };
+    decode(send(Method::GET, &path, None).await?)
 }
 
 /// The points mall for the logged-in member, each item with whether they may redeem it.

@@ -223,12 +223,13 @@ pub fn coupon_source(locale: Locale, source: CouponSource) -> &'static str {
     }
 }
 
-/// The wallet's tab of a status.
+/// A coupon's status as the wallet names it (the third tab holds the expired and the void).
 pub fn coupon_status(locale: Locale, status: CouponStatus) -> &'static str {
     match status {
         CouponStatus::Available => td_string!(locale, wallet.tabs.available),
         CouponStatus::Used => td_string!(locale, wallet.tabs.used),
         CouponStatus::Expired => td_string!(locale, wallet.tabs.expired),
+        CouponStatus::Void => td_string!(locale, wallet.tabs.void),
     }
 }
 

@@ -42,7 +42,7 @@ pub fn Login(program: Arc<Program>) -> impl IntoView {
 fn consent_field(consent: RwSignal<bool>) -> impl IntoView {
     view! {
         <label class="consent">
-            <input type="checkbox" data-testid="login-consent"
+            <input type="checkbox" data-testid="login-consent" checked=consent.get_untracked()
                 on:change=move |ev| consent.set(event_target_checked(&ev)) />
             <span>
                 {tr!(login.consent_before)}
@@ -72,7 +72,61 @@ struct Form {
     dev_code: RwSignal<Option<String>>,
 }
 
+/// What the form held when its screen went away (the privacy notice opened from the
+/// consent line, then back): the tab's memory, for the app's lifetime in this page. Not
+/// in storage: a one-time code is not worth writing down, and a web-view may block
+/// storage anyway.
+#[derive(Clone, Default)]
+struct Kept {
+    phone: Option<String>,
+    code: Option<String>,
+    consent: bool,
+    /// When a new code may be asked for (`Date.now()`, ms): the countdown goes on.
+    resend_at_ms: f64,
+    dev_code: Option<String>,
+}
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+}
+
 impl Form {
+    /// A form with what was kept.
+    fn restored() -> Form {
+        let kept = KEPT.with(|k| k.borrow().clone());
+        let wait = ((kept.resend_at_ms - js_sys::Date::now()) / 1000.0)
+            .ceil()
+            .max(0.0);
+        Form {
+            phone: RwSignal::new(kept.phone),
+            code: RwSignal::new(kept.code),
+            consent: RwSignal::new(kept.consent),
+            requests: Loader::new(),
+            wait: RwSignal::new(wait as i64),
+            tries_left: RwSignal::new(-1),
+            dev_code: RwSignal::new(kept.dev_code),
+        }
+    }
+
+    /// Keeps what the form holds now, whenever it changes, for the next time it opens.
+    fn keep(self) {
+        Effect::new(move || {
+            let kept = Kept {
+                phone: self.phone.get(),
+                code: self.code.get(),
+                consent: self.consent.get(),
+                resend_at_ms: js_sys::Date::now() + self.wait.get() as f64 * 1000.0,
+                dev_code: self.dev_code.get(),
+            };
+            KEPT.with(|k| *k.borrow_mut() = kept);
+        });
+    }
+
+    /// After a login: nothing of it is kept.
+    fn forget() {
+        KEPT.with(|k| *k.borrow_mut() = Kept::default());
+    }
+
     /// The phone number typed, trimmed.
     fn number(self) -> String {
         self.phone
@@ -110,15 +164,8 @@ fn LoginForm(program: Arc<Program>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let version = program.membership.privacy_notice_version.clone();
-    let form = Form {
-        phone: RwSignal::new(None),
-        code: RwSignal::new(None),
-        consent: RwSignal::new(false),
-        requests: Loader::new(),
-        wait: RwSignal::new(0),
-        tries_left: RwSignal::new(-1),
-        dev_code: RwSignal::new(None),
-    };
+    let form = Form::restored();
+    form.keep();
     let Loader { error, busy, .. } = form.requests;
     let navigate = navigator();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -142,6 +189,7 @@ fn LoginForm(program: Arc<Program>) -> impl IntoView {
                 .inspect_err(|e| form.note_wait(e))
         };
         form.requests.run(request, move |()| {
+            Form::forget();
             state.reload_after_login(locale);
             navigate(after_login());
         });
@@ -175,6 +223,7 @@ fn LoginForm(program: Arc<Program>) -> impl IntoView {
                 <span class="field__label">{tr!(login.phone_label)}</span>
                 <input class="input" data-testid="login-phone" type="tel" inputmode="numeric"
                     autocomplete="tel-national" maxlength="20" placeholder=tr!(login.phone_placeholder)
+                    value=form.phone.get_untracked()
                     on:input=move |ev| form.phone.set(Some(event_target_value(&ev))) />
             </label>
             <CodeField form />
@@ -245,6 +294,7 @@ fn CodeField(form: Form) -> impl IntoView {
             <span class="code-row">
                 <input class="input" data-testid="login-code" type="text" inputmode="numeric"
                     autocomplete="one-time-code" maxlength="6" placeholder=tr!(login.code_placeholder)
+                    value=form.code.get_untracked()
                     on:input=move |ev| form.code.set(Some(event_target_value(&ev))) />
                 <button type="button" class="button button--ghost" data-testid="get-code"
                     disabled=code_disabled on:click=get_code>

@@ -281,14 +281,35 @@ fn ConfirmSheet(
                 .map_or(String::new(), |p| how_it_arrives(l, &p.item.item))
         })
     });
+    // The balance and the item as the catalog has them now: after a refusal the catalog
+    // is loaded again, and the sheet follows it (the points spent elsewhere meanwhile).
+    let balance = move || catalog.with(|c| c.as_ref().map_or(Points::ZERO, |c| c.points_balance));
+    let price = move || pending.with(|p| p.as_ref().map_or(Points::ZERO, |p| p.item.item.points));
+    let shortfall = move || Some(price() - balance()).filter(|short| short.is_positive());
     let after_text = dyn_text(move || {
-        let balance = catalog.with(|c| c.as_ref().map_or(Points::ZERO, |c| c.points_balance));
-        let price = pending.with(|p| p.as_ref().map_or(Points::ZERO, |p| p.item.item.points));
-        fill(
-            td_string!(locale.get(), mall.balance_after),
-            &[("points", &group_thousands(balance - price))],
-        )
+        let l = locale.get();
+        match shortfall() {
+            Some(short) => fill(
+                td_string!(l, mall.short_by),
+                &[("points", &group_thousands(short))],
+            ),
+            None => fill(
+                td_string!(l, mall.balance_after),
+                &[("points", &group_thousands(balance() - price()))],
+            ),
+        }
     });
+    // Whether the catalog, as last loaded, still lets the member redeem the sheet's item.
+    let redeemable = move || {
+        let Some(id) = pending.with(|p| p.as_ref().map(|p| p.item.item.id.clone())) else {
+            return false;
+        };
+        catalog.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.items.iter().find(|i| i.item.id == id))
+                .is_some_and(|i| i.eligible)
+        }) && shortfall().is_none()
+    };
     view! {
         // A tap outside the panel closes the sheet, as in every bottom sheet.
         <div class="sheet" role="dialog" aria-modal="true" aria-labelledby="mall-sheet-title" data-testid="mall-sheet"
@@ -297,12 +318,15 @@ fn ConfirmSheet(
                 <h2 id="mall-sheet-title" class="card__title">{tr!(mall.confirm_title)}</h2>
                 <p>{sheet_text}</p>
                 <p class="hint" data-testid="mall-sheet-fulfilment">{how_text}</p>
-                <p class="hint">{after_text}</p>
+                <p class="hint" data-testid="mall-sheet-after" class:field-msg--error=move || shortfall().is_some()>
+                    {after_text}
+                </p>
                 <p class="field-msg field-msg--error" role="alert" data-testid="mall-sheet-error" data-code=error_code
                     hidden=flag(move || error.with(Option::is_none))>
                     {error_text}
                 </p>
-                <button type="button" class="button button--primary" data-testid="mall-confirm" disabled=mall.redeem.busy
+                <button type="button" class="button button--primary" data-testid="mall-confirm"
+                    disabled=flag(move || mall.redeem.busy.get() || !redeemable())
                     on:click=move |_| mall.confirm(state)>
                     {tr!(mall.confirm)}
                 </button>

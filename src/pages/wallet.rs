@@ -18,12 +18,23 @@ use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 
-/// The wallet's tabs: the API's `status`.
+/// The wallet's tabs, by the API's `status`: the third, "ended", holds the expired coupons
+/// and the void ones (a first-order coupon after the first order), each with its reason.
 const TABS: [CouponStatus; 3] = [
     CouponStatus::Available,
     CouponStatus::Used,
     CouponStatus::Expired,
 ];
+
+/// Whether a coupon of `status` is listed under the tab of `tab`.
+fn in_tab(tab: CouponStatus, status: CouponStatus) -> bool {
+    match tab {
+        CouponStatus::Expired | CouponStatus::Void => {
+            matches!(status, CouponStatus::Expired | CouponStatus::Void)
+        }
+        CouponStatus::Available | CouponStatus::Used => tab == status,
+    }
+}
 
 /// The coupon wallet: available, used and expired coupons, what expires first first; for
 /// each available one, whether it fits the preview's cart (and how much more it needs),
@@ -67,8 +78,14 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
     let error = loader.error;
     let load = move || {
         coupons.set(None);
-        let status = TABS[tab.get_untracked() as usize];
-        loader.run(api::coupons(status), move |w| coupons.set(Some(w.coupons)));
+        let shown = TABS[tab.get_untracked() as usize];
+        // The ended tab shows two statuses: the whole wallet, filtered here.
+        let asked = (shown != CouponStatus::Expired).then_some(shown);
+        loader.run(api::coupons(asked), move |w| {
+            let mut list = w.coupons;
+            list.retain(|c| in_tab(shown, c.status));
+            coupons.set(Some(list));
+        });
     };
     load();
     // Parsed before the screen was built (`Loaded::parse_later`).
@@ -111,7 +128,7 @@ fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
         let count = match status {
             CouponStatus::Available => counts.available,
             CouponStatus::Used => counts.used,
-            CouponStatus::Expired => counts.expired,
+            CouponStatus::Expired | CouponStatus::Void => counts.expired + counts.void,
         };
         view! {
             <button type="button" class="tab" data-testid=format!("wallet-tab-{}", TABS[index as usize].as_str())
@@ -155,8 +172,17 @@ fn coupon_card(
     use_coupon: impl Fn(String) + Copy + 'static,
 ) -> impl IntoView {
     let locale = lang();
+    // A void coupon says why it can no longer be used, where an available one says
+    // whether it fits the cart.
+    let void = c.status == CouponStatus::Void;
     let fit_code = fit.map(fit_code).unwrap_or_default();
-    let fit_text = dyn_text(move || fit.map(|f| fit_text(locale.get(), f)).unwrap_or_default());
+    let fit_text = dyn_text(move || match fit {
+        Some(f) => fit_text(locale.get(), f),
+        None if void => td_string!(locale.get(), wallet.void_first_order).to_string(),
+        None => String::new(),
+    });
+    let status = c.status;
+    let stamp = dyn_text(move || coupon_status(locale.get(), status).to_string());
     let kind = c.kind.clone();
     let amount = dyn_text(move || amount_text(locale.get(), &kind));
     let kind = c.kind.clone();
@@ -186,6 +212,7 @@ fn coupon_card(
                     <span class="tag tag--warn" data-testid=format!("coupon-soon-{}", c.id) hidden=!expiring_soon>
                         {tr!(wallet.expiring_soon)}
                     </span>
+                    <span class="tag" data-testid=format!("coupon-void-{}", c.id) hidden=!void>{stamp}</span>
                     {title}
                 </p>
                 <p class="coupon__meta">{valid}" · "{source}</p>

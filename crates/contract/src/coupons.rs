@@ -15,6 +15,7 @@ impl AllVariants for CouponStatus {
         CouponStatus::Available,
         CouponStatus::Used,
         CouponStatus::Expired,
+        CouponStatus::Void,
     ];
 }
 
@@ -25,7 +26,7 @@ impl AllVariants for CouponSource {
     const ALL: &'static [CouponSource] = &CouponSource::ALL;
 }
 
-/// `?status=available|used|expired`; none: every coupon.
+/// `?status=available|used|expired|void`; none: every coupon.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WalletQuery {

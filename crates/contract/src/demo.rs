@@ -15,7 +15,7 @@ pub struct DemoMember {
     pub tier: TierId,
     pub qualifying_spend_fen: Fen,
     pub points_balance: Points,
-    /// Coupons valid at the answer's time (`rules::coupon::usable_at`).
+    /// Coupons the member may use at the answer's time (`rules::coupon::usable_at`).
     pub usable_coupons: i64,
     /// Read by the preview and the wallet only (`Later`).
     pub snapshot: Later<MemberSnapshot>,
@@ -35,7 +35,8 @@ impl DemoMember {
             tier: snapshot.tier.clone(),
             qualifying_spend_fen: snapshot.qualifying_spend_fen,
             points_balance: snapshot.points_balance,
-            usable_coupons: rules::coupon::usable_at(&snapshot.coupons, now) as i64,
+            usable_coupons: rules::coupon::usable_at(&snapshot.coupons, now, snapshot.first_order)
+                as i64,
             snapshot: Later::new(snapshot),
         }
     }

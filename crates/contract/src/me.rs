@@ -23,11 +23,8 @@ pub struct Summary {
     pub role: Role,
     /// The language the member chose (`zh`, `en`), on any device.
     pub locale: Option<String>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(default, deserialize_with = "rules::rfc3339::opt_date")
-    )]
-    pub birthday: Option<NaiveDate>,
+    /// `1990-07-14`, or `--07-14` when the member gave no year.
+    pub birthday: Option<rules::Birthday>,
     pub tier: TierId,
     pub qualifying_spend_fen: Fen,
     pub lifetime_spend_fen: Fen,
@@ -65,7 +62,7 @@ pub struct Expiring {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CouponCounts {
-    /// Unused and not expired, including those whose validity has not begun.
+    /// Unused, not expired and not void, including those whose validity has not begun.
     pub available: i64,
     /// Of those, the ones valid at the answer's `now` (`rules::coupon::usable_at`): the
     /// home's count.
@@ -73,6 +70,10 @@ pub struct CouponCounts {
     pub usable: i64,
     pub used: i64,
     pub expired: i64,
+    /// Unused, in their dates, but no longer usable (`rules::coupon::CouponStatus::Void`:
+    /// a first-order coupon once the first order is placed).
+    #[serde(default)]
+    pub void: i64,
 }
 
 /// Where the check-in streak stands today (the rules decide: `Program::streak_state`).
@@ -87,13 +88,9 @@ pub struct Update {
     pub nickname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// Settable once.
+    /// Settable once: `1990-07-14`, or `--07-14` without the year.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(default, deserialize_with = "rules::rfc3339::opt_date")
-    )]
-    pub birthday: Option<NaiveDate>,
+    pub birthday: Option<rules::Birthday>,
 }
 
 /// `POST /api/me/checkin`'s answer.

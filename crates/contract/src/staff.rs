@@ -18,7 +18,7 @@ pub struct GrantRequest {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Granted {
     pub member_id: String,
     pub grant_id: String,
@@ -30,6 +30,11 @@ pub struct Granted {
         serde(deserialize_with = "rules::rfc3339::instant")
     )]
     pub at: DateTime<FixedOffset>,
+    /// The coupon as the member's wallet has it now, so the counter shows it without
+    /// looking the member up again (a lookup is audited and limited). Absent from the
+    /// answers to grants recorded before it was added, when replayed.
+    #[serde(default)]
+    pub coupon: Option<crate::coupons::WalletCoupon>,
 }
 
 /// Store codes: what an operator types (`store create --code`) and a join link carries

@@ -215,6 +215,9 @@ pub enum CouponStatus {
     Available,
     Used,
     Expired,
+    /// Unused and within its dates, but never usable again: a first-order coupon once
+    /// the member has placed a first order.
+    Void,
 }
 
 /// How a coupon came into the wallet.
@@ -270,30 +273,46 @@ impl CouponStatus {
             CouponStatus::Available => "available",
             CouponStatus::Used => "used",
             CouponStatus::Expired => "expired",
+            CouponStatus::Void => "void",
         }
     }
 }
 
-/// The status at `now` of a coupon valid until `valid_until`: used (whenever it was),
-/// else expired from `valid_until` on, else available — a coupon not valid yet is
+/// The status at `now` of a coupon: used (whenever it was), else expired from its
+/// `valid_until` on, else void when it is for a first order and the member's next order
+/// is not their first ([`Coupon::usable`]), else available — a coupon not valid yet is
 /// available: the wallet lists it with the day it starts.
+///
+/// A first-order coupon is voided here, where it is read, rather than retired by the
+/// first order's transaction: every reader (the wallet, its counts, home's count, the
+/// quote's wallet, the staff lookup) decides from the member's `first_order` flag through
+/// this one rule, on either store, for coupons issued before this rule too, and nothing
+/// about the coupon itself (its dates) is rewritten.
 pub fn coupon_status(
     used: bool,
     valid_until: &DateTime<FixedOffset>,
+    first_order_only: bool,
+    first_order: bool,
     now: &DateTime<FixedOffset>,
 ) -> CouponStatus {
     if used {
         CouponStatus::Used
     } else if now >= valid_until {
         CouponStatus::Expired
+    } else if first_order_only && !first_order {
+        CouponStatus::Void
     } else {
         CouponStatus::Available
     }
 }
 
-/// How many of `coupons` may be used at `now` ([`Coupon::validity`]): the home's count.
-pub fn usable_at(coupons: &[Coupon], now: &DateTime<FixedOffset>) -> usize {
-    coupons.iter().filter(|c| c.validity(now).is_ok()).count()
+/// How many of `coupons` a member may use at `now` ([`Coupon::usable`]): the home's
+/// count. `first_order`: the member's next order would be their first.
+pub fn usable_at(coupons: &[Coupon], now: &DateTime<FixedOffset>, first_order: bool) -> usize {
+    coupons
+        .iter()
+        .filter(|c| c.usable(now, first_order).is_ok())
+        .count()
 }
 
 impl Coupon {
@@ -309,6 +328,21 @@ impl Coupon {
         }
     }
 
+    /// Whether a member may use the coupon at `now` on some order: within its dates, and
+    /// for a first-order coupon, while `first_order` (the member's next order would be
+    /// their first).
+    pub fn usable(
+        &self,
+        now: &DateTime<FixedOffset>,
+        first_order: bool,
+    ) -> Result<(), CouponProblem> {
+        self.validity(now)?;
+        if self.first_order_only && !first_order {
+            return Err(CouponProblem::FirstOrderOnly);
+        }
+        Ok(())
+    }
+
     /// The saving on an amount (after member discount), or why the coupon is unusable.
     pub fn check(
         &self,
@@ -316,10 +350,7 @@ impl Coupon {
         first_order: bool,
         amount_fen: Fen,
     ) -> Result<Fen, CouponProblem> {
-        self.validity(now)?;
-        if self.first_order_only && !first_order {
-            return Err(CouponProblem::FirstOrderOnly);
-        }
+        self.usable(now, first_order)?;
         let min = self.kind.min_spend_fen();
         if amount_fen < min {
             return Err(CouponProblem::BelowThreshold {
@@ -351,20 +382,22 @@ pub fn best_coupon<'a>(
         })
 }
 
-/// The coupons of a wallet that a quote at `at` is given: those valid at `at` (a wallet
-/// keeps its used-up and expired coupons for the member to see, and a member collects
-/// monthly, mall and invite coupons for years), earliest expiry first, at most `max`, so a
-/// long-standing member's order is never refused for the size of their wallet. A coupon the
-/// shopper named is kept whatever its state, so that the quote says exactly why it cannot
-/// be used (`coupon_expired`, not "not found").
+/// The coupons of a wallet that a quote at `at` is given: those the member may use then
+/// ([`Coupon::usable`]: a wallet keeps its used-up, expired and void coupons for the
+/// member to see, and a member collects monthly, mall and invite coupons for years),
+/// earliest expiry first, at most `max`, so a long-standing member's order is never
+/// refused for the size of their wallet. A coupon the shopper named is kept whatever its
+/// state, so that the quote says exactly why it cannot be used (`coupon_expired`, not
+/// "not found").
 pub fn quotable_wallet(
     mut wallet: Vec<Coupon>,
     at: &DateTime<FixedOffset>,
+    first_order: bool,
     named: Option<&str>,
     max: usize,
 ) -> Vec<Coupon> {
     let is_named = |c: &Coupon| named == Some(c.id.as_str());
-    wallet.retain(|c| is_named(c) || c.validity(at).is_ok());
+    wallet.retain(|c| is_named(c) || c.usable(at, first_order).is_ok());
     wallet.sort_by(|a, b| {
         is_named(b)
             .cmp(&is_named(a))
@@ -523,20 +556,26 @@ mod tests {
         let now = at("2026-02-01T00:00:00+08:00");
         let ids = |w: Vec<Coupon>| w.into_iter().map(|c| c.id).collect::<Vec<_>>();
         assert_eq!(
-            ids(quotable_wallet(wallet.clone(), &now, None, 200)),
+            ids(quotable_wallet(wallet.clone(), &now, true, None, 200)),
             ["soon", "late"]
         );
         assert_eq!(
-            ids(quotable_wallet(wallet.clone(), &now, None, 1)),
+            ids(quotable_wallet(wallet.clone(), &now, true, None, 1)),
             ["soon"]
         );
         // Named: kept whatever its state, and first, so the cap never drops it.
         assert_eq!(
-            ids(quotable_wallet(wallet.clone(), &now, Some("expired"), 2)),
+            ids(quotable_wallet(
+                wallet.clone(),
+                &now,
+                true,
+                Some("expired"),
+                2
+            )),
             ["expired", "soon"]
         );
         assert_eq!(
-            ids(quotable_wallet(wallet, &now, Some("late"), 1)),
+            ids(quotable_wallet(wallet, &now, true, Some("late"), 1)),
             ["late"]
         );
     }
@@ -546,12 +585,21 @@ mod tests {
         let until = at("2026-02-01T00:00:00+08:00");
         let before = at("2026-01-31T23:59:59+08:00");
         assert_eq!(
-            coupon_status(false, &until, &before),
+            coupon_status(false, &until, false, true, &before),
             CouponStatus::Available
         );
-        assert_eq!(coupon_status(false, &until, &until), CouponStatus::Expired);
-        assert_eq!(coupon_status(true, &until, &before), CouponStatus::Used);
-        assert_eq!(coupon_status(true, &until, &until), CouponStatus::Used);
+        assert_eq!(
+            coupon_status(false, &until, false, true, &until),
+            CouponStatus::Expired
+        );
+        assert_eq!(
+            coupon_status(true, &until, false, true, &before),
+            CouponStatus::Used
+        );
+        assert_eq!(
+            coupon_status(true, &until, false, true, &until),
+            CouponStatus::Used
+        );
         let c = coupon("a", CouponKind::NoThreshold { off_fen: Fen(100) });
         assert_eq!(
             c.validity(&at("2025-12-31T23:59:59+08:00")),
@@ -587,7 +635,61 @@ mod tests {
                 "2026-03-10T10:00:00+08:00",
             ),
         ];
-        assert_eq!(usable_at(&wallet, &at("2026-03-10T10:00:00+08:00")), 1);
-        assert_eq!(usable_at(&wallet, &at("2026-03-10T09:59:59+08:00")), 2);
+        assert_eq!(
+            usable_at(&wallet, &at("2026-03-10T10:00:00+08:00"), true),
+            1
+        );
+        assert_eq!(
+            usable_at(&wallet, &at("2026-03-10T09:59:59+08:00"), true),
+            2
+        );
+    }
+
+    /// Once the member has placed a first order, a first-order coupon is void: not
+    /// available, not counted, not given to a quote (unless named, to say why), and its
+    /// check says why. Before it, it is like any other.
+    #[test]
+    fn a_first_order_coupon_is_void_once_the_first_order_is_placed() {
+        let c = Coupon {
+            first_order_only: true,
+            ..coupon("first", CouponKind::NoThreshold { off_fen: Fen(3000) })
+        };
+        let other = coupon("other", CouponKind::NoThreshold { off_fen: Fen(100) });
+        let now = at("2026-01-10T00:00:00+08:00");
+        let later = at("2026-02-01T00:00:00+08:00");
+        let status = |used, first_order, when| {
+            coupon_status(used, &c.valid_until, c.first_order_only, first_order, when)
+        };
+        assert_eq!(status(false, true, &now), CouponStatus::Available);
+        assert_eq!(status(false, false, &now), CouponStatus::Void);
+        assert_eq!(status(true, false, &now), CouponStatus::Used);
+        assert_eq!(status(false, false, &later), CouponStatus::Expired);
+        // Another coupon is not voided by the first order.
+        assert_eq!(
+            coupon_status(false, &other.valid_until, false, false, &now),
+            CouponStatus::Available
+        );
+        assert_eq!(c.usable(&now, false), Err(CouponProblem::FirstOrderOnly));
+        assert_eq!(c.usable(&now, true), Ok(()));
+        let wallet = vec![c.clone(), other.clone()];
+        assert_eq!(usable_at(&wallet, &now, true), 2);
+        assert_eq!(usable_at(&wallet, &now, false), 1);
+        let ids = |w: Vec<Coupon>| w.into_iter().map(|c| c.id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(quotable_wallet(wallet.clone(), &now, true, None, 10)),
+            ["first", "other"]
+        );
+        assert_eq!(
+            ids(quotable_wallet(wallet.clone(), &now, false, None, 10)),
+            ["other"]
+        );
+        assert_eq!(
+            ids(quotable_wallet(wallet, &now, false, Some("first"), 10)),
+            ["first", "other"]
+        );
+        assert_eq!(
+            c.check(&now, false, Fen(20_000)),
+            Err(CouponProblem::FirstOrderOnly)
+        );
     }
 }

@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::birthday::Birthday;
 use crate::coupon::{CouponKind, CouponTemplate};
 use crate::money::Fen;
 use crate::text::Text;
@@ -170,7 +171,7 @@ impl FirstOrderAward {
 
 /// Whether `date` is the member's birthday for the birthday coupon. A Feb 29 birthday is
 /// celebrated on Feb 28 in years without a Feb 29 (once a year, never skipped).
-pub fn birthday_due(birthday: NaiveDate, date: NaiveDate) -> bool {
+pub fn birthday_due(birthday: Birthday, date: NaiveDate) -> bool {
     let (month, day) = (birthday.month(), birthday.day());
     if (month, day) == (date.month(), date.day()) {
         return true;
@@ -213,13 +214,18 @@ mod tests {
 
     #[test]
     fn feb_29_birthdays_on_feb_28_in_common_years() {
-        let leapling = date("2000-02-29");
+        let born = |text: &str| Birthday::born(date(text));
+        let leapling = born("2000-02-29");
         assert!(birthday_due(leapling, date("2027-02-28")));
         assert!(!birthday_due(leapling, date("2027-03-01")));
         assert!(birthday_due(leapling, date("2028-02-29")));
         assert!(!birthday_due(leapling, date("2028-02-28")));
-        let ordinary = date("1990-07-14");
+        let ordinary = born("1990-07-14");
         assert!(birthday_due(ordinary, date("2027-07-14")));
         assert!(!birthday_due(ordinary, date("2027-07-15")));
+        // The year is not needed: the day comes round all the same.
+        let yearless: Birthday = "--02-29".parse().unwrap();
+        assert!(birthday_due(yearless, date("2027-02-28")));
+        assert!(birthday_due(yearless, date("2028-02-29")));
     }
 }

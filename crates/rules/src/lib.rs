@@ -11,6 +11,7 @@
 //! the whole program), `occurrences` (the event calendar from the whole program), `planner` (what expiring
 //! points can still do). `tests/layers.rs` fails on an import that closes a circle.
 
+pub mod birthday;
 pub mod calendar;
 pub mod coupon;
 pub mod discount;
@@ -35,6 +36,7 @@ pub mod tier;
 pub mod units;
 pub mod validate;
 
+pub use birthday::Birthday;
 pub use coupon::{Coupon, CouponKind};
 pub use program::{Program, ProgramError};
 pub use quote::{quote, Quote, QuoteError, QuoteInput};

@@ -10,6 +10,7 @@
 use chrono::{DateTime, Datelike, Days, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::birthday::Birthday;
 use crate::calendar::TimeZone;
 use crate::issuance::birthday_due;
 use crate::program::Program;
@@ -21,11 +22,7 @@ use crate::units::Points;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventMember {
     pub tier: TierId,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(default, deserialize_with = "crate::rfc3339::opt_date")
-    )]
-    pub birthday: Option<NaiveDate>,
+    pub birthday: Option<Birthday>,
     /// Points still held, by the local date on which they expire
     /// (`PointsRules::expiry_date`).
     pub expiring: Vec<(NaiveDate, Points)>,

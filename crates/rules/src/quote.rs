@@ -5,6 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::birthday::Birthday;
 use crate::calendar::parse_instant;
 use crate::coupon::{best_coupon, Coupon, CouponKind, CouponProblem};
 use crate::money::{percent_of, Fen};
@@ -35,11 +36,7 @@ pub struct MemberSnapshot {
     pub lifetime_spend_fen: Fen,
     /// May be negative (a debt left by a refund).
     pub points_balance: Points,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(default, deserialize_with = "crate::rfc3339::opt_date")
-    )]
-    pub birthday: Option<NaiveDate>,
+    pub birthday: Option<Birthday>,
     pub first_order: bool,
     pub coupons: Vec<Coupon>,
 }

@@ -96,7 +96,7 @@ fn expected_year(y: i32, rank: usize) -> BTreeSet<Row> {
 fn member(tier: &str, birthday: Option<&str>, expiring: &[(&str, i64)]) -> EventMember {
     EventMember {
         tier: TierId(tier.into()),
-        birthday: birthday.map(date),
+        birthday: birthday.map(|d| member_rules::Birthday::born(date(d))),
         expiring: expiring
             .iter()
             .map(|(d, p)| (date(d), Points(*p)))

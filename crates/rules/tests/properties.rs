@@ -78,7 +78,9 @@ fn member(program: &Program) -> impl Strategy<Value = MemberSnapshot> {
                     qualifying_spend_fen: Fen(qualifying),
                     lifetime_spend_fen: Fen(qualifying + extra_lifetime),
                     points_balance: Points(balance),
-                    birthday: birthday.map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d).unwrap()),
+                    birthday: birthday.map(|(y, m, d)| {
+                        member_rules::Birthday::born(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+                    }),
                     first_order,
                     coupons,
                 }

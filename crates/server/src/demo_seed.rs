@@ -64,7 +64,7 @@ pub fn demo_members(program: &Program, now: DateTime<FixedOffset>) -> Vec<NewMem
                 qualifying_spend_fen: spend,
                 lifetime_spend_fen: lifetime,
                 points_balance: points,
-                birthday,
+                birthday: birthday.map(rules::Birthday::born),
                 first_order: false,
                 coupons,
                 id,

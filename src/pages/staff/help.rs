@@ -10,12 +10,12 @@ use rules::money::{format_yuan, group_thousands};
 use rules::Program;
 
 use super::staff_error;
-use crate::api::{self, MemberCard};
+use crate::api::{self, MemberCard, WalletCoupon};
 use crate::components::{Loader, Toast};
 use crate::display::last_day;
 use crate::i18n::*;
 use crate::labels::fill;
-use crate::text::{dyn_text, lang, local, tr};
+use crate::text::{dyn_text, flag, lang, local, tr};
 
 #[component]
 pub fn HelpPanel(program: Arc<Program>) -> impl IntoView {
@@ -77,12 +77,23 @@ fn MemberPanel(program: Arc<Program>, member: MemberCard) -> impl IntoView {
     });
     let spend = format_yuan(member.qualifying_spend_fen);
     let points = group_thousands(member.points_balance);
-    let coupons = member
-        .coupons
-        .iter()
-        .map(|c| view! { <li data-testid="member-coupon">{local(c.title.clone())}" · "{last_day(&c.valid_until)}</li> })
-        .collect_view();
-    let no_coupons = member.coupons.is_empty();
+    // The coupons usable now; a grant adds its coupon from its answer (looking the member
+    // up again would be audited and counted against the hourly limit).
+    let coupons = RwSignal::new(member.coupons.clone());
+    let list = move || {
+        coupons
+            .get()
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <li data-testid="member-coupon" data-coupon=c.id.clone()>
+                        {local(c.title.clone())}" · "{last_day(&c.valid_until)}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let no_coupons = move || coupons.with(Vec::is_empty);
     view! {
         <article class="member-found" data-testid="member-found" data-member=member.member_id.clone()>
             <p class="member-found__name">
@@ -98,17 +109,22 @@ fn MemberPanel(program: Arc<Program>, member: MemberCard) -> impl IntoView {
                 <dd data-testid="member-points" data-value=member.points_balance.get()>{points}</dd>
             </dl>
             <h3 class="lot__label">{tr!(staff.coupons)}</h3>
-            <ul class="member-found__coupons">{coupons}</ul>
-            {no_coupons.then(|| view! { <p class="hint">{tr!(staff.no_coupons)}</p> })}
-            <GrantForm program member_id=member.member_id.clone() />
+            <ul class="member-found__coupons" data-testid="member-coupons">{list}</ul>
+            <p class="hint" hidden=flag(move || !no_coupons())>{tr!(staff.no_coupons)}</p>
+            <GrantForm program member_id=member.member_id.clone() coupons />
         </article>
     }
 }
 
 /// A coupon from the staff menu, with a reason. One idempotency key per grant, kept for
-/// its retries and made anew once it succeeded.
+/// its retries and made anew once it succeeded; the coupon granted joins `coupons`, in
+/// the wallet's order (what expires first first).
 #[component]
-fn GrantForm(program: Arc<Program>, member_id: String) -> impl IntoView {
+fn GrantForm(
+    program: Arc<Program>,
+    member_id: String,
+    coupons: RwSignal<Vec<WalletCoupon>>,
+) -> impl IntoView {
     let toast = expect_context::<Toast>();
     let locale = lang();
     let loader = Loader::new();
@@ -127,7 +143,14 @@ fn GrantForm(program: Arc<Program>, member_id: String) -> impl IntoView {
         let k = key.get_value();
         loader.run(
             async move { api::staff_grant(&member, &grant_id, why.trim(), &k).await },
-            move |_| {
+            move |granted| {
+                if let Some(coupon) = granted.coupon {
+                    coupons.update(|list| {
+                        list.retain(|c| c.id != coupon.id);
+                        list.push(coupon);
+                        list.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+                    });
+                }
                 key.set_value(api::idempotency_key());
                 reason.set(String::new());
                 toast.show(td_string!(locale.get_untracked(), staff.granted).to_string());

@@ -2,8 +2,8 @@
 //! driven in headless Chromium at phone size.
 
 use e2e::pages::{
-    attr, click, eventually, find, int_attr, requests, shown, text, toast, HomePage, LoginPage,
-    PointsPage, PreviewPage,
+    attr, click, eventually, find, int_attr, requests, shown, shown_attr, shown_text, text, toast,
+    HomePage, LoginPage, PointsPage, PreviewPage,
 };
 use e2e::{Browser, Server};
 use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
@@ -156,8 +156,8 @@ async fn member_logs_in_checks_in_and_manages_the_profile() {
 
     // Home shows the member's own numbers, as GET /api/me gives them.
     let logged_in = eventually("home after login", || async {
-        if shown(client, "login-error").await {
-            return attr(client, "login-error", "data-code").await.map(Err);
+        if let Some(code) = shown_attr(client, "login-error", "data-code").await {
+            return Some(Err(code));
         }
         if shown(client, "nav-login").await {
             let cookies = client.get_all_cookies().await.unwrap_or_default();
@@ -365,27 +365,44 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
     })
     .await;
 
-    // Birthday: set once, then shown and no longer editable.
-    find(client, "profile-birthday-input").await;
-    client
-        .execute(
-            "const i = document.querySelector('[data-testid=profile-birthday-input]');\
-             i.value = '1990-02-28'; i.dispatchEvent(new Event('input', {bubbles: true}));",
-            vec![],
-        )
+    // Birthday: month and day (the year left out), confirmed in words before it is
+    // saved, since it cannot be changed; then shown, no longer editable, with where to
+    // turn if it is wrong.
+    find(client, "profile-birthday-month")
         .await
-        .expect("type birthday");
+        .select_by_value("2")
+        .await
+        .expect("the month");
+    find(client, "profile-birthday-day")
+        .await
+        .select_by_value("28")
+        .await
+        .expect("the day");
     click(client, "profile-birthday-save").await;
-    let birthday = eventually("the birthday shown as set", || async {
-        attr(client, "profile-birthday", "data-value").await
+    let question = eventually("the confirmation", || async {
+        shown_text(client, "profile-birthday-confirm").await
     })
     .await;
-    assert_eq!(birthday, "1990-02-28");
-    assert_eq!(
-        server.get_json_as("/api/me", &token)["birthday"],
-        "1990-02-28"
+    assert!(
+        question.contains("2月28日") && question.contains("不能修改"),
+        "{question}"
     );
-    assert!(!shown(client, "profile-birthday-input").await);
+    assert!(
+        server.get_json_as("/api/me", &token)["birthday"].is_null(),
+        "nothing saved before the confirmation"
+    );
+    let shot = browser.screenshot("profile-birthday-confirm").await;
+    println!("screenshot: {}", shot.display());
+    click(client, "profile-birthday-confirm-save").await;
+    let birthday = eventually("the birthday shown as set", || async {
+        shown_attr(client, "profile-birthday", "data-value").await
+    })
+    .await;
+    assert_eq!(birthday, "--02-28");
+    assert_eq!(text(client, "profile-birthday").await.trim(), "2月28日");
+    assert_eq!(server.get_json_as("/api/me", &token)["birthday"], "--02-28");
+    assert!(!shown(client, "profile-birthday-month").await);
+    assert!(shown(client, "profile-birthday-fix").await);
 
     // Language: English is remembered for the member, not only on this device; and so
     // is a switch back with the top bar's switch, on any screen.
@@ -417,7 +434,7 @@ async fn member_edits_the_profile_exports_and_deletes_the_account() {
         .await
         .expect("fetch the export");
     assert_eq!(export["member"]["nickname"], "小满", "export: {export}");
-    assert_eq!(export["member"]["birthday"], "1990-02-28");
+    assert_eq!(export["member"]["birthday"], "--02-28");
 
     // Log out, forget this device's language, log in again: the member's English is back.
     click(client, "logout").await;
@@ -700,6 +717,210 @@ async fn member_redeems_a_mall_coupon() {
     })
     .await;
 
+    browser.close().await;
+}
+
+/// Points spent elsewhere while the sheet is open (another device, a host app): the
+/// server refuses, and the sheet then shows the balance as it is now, how many points are
+/// missing instead of a negative balance after, and no button that would only be refused
+/// again.
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_refused_redemption_shows_the_fresh_balance_and_the_shortfall() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let token = LoginPage(client)
+        .log_in(&server.base_url, "13800000002")
+        .await;
+    let balance = server.get_json_as("/api/me", &token)["points_balance"]
+        .as_i64()
+        .unwrap();
+    let price_of = |id: &str| {
+        let catalog = server.get_json_as("/api/mall", &token);
+        catalog["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .and_then(|i| i["points"].as_i64())
+            .expect("the item in the mall")
+    };
+    let (wanted, spent_on) = ("coupon-300-50", "coupon-10");
+    let (price, spend) = (price_of(wanted), price_of(spent_on));
+    // Enough redemptions elsewhere to leave less than the price, and no more.
+    let times = (balance - price) / spend + 1;
+    assert!(
+        balance >= price && times <= 5,
+        "the demo member's points fit the plan"
+    );
+
+    click(client, "nav-mall").await;
+    click(client, &format!("mall-redeem-{wanted}")).await;
+    let after = format!("{}", balance - price);
+    eventually("the balance after, in the sheet", || async {
+        let text = text(client, "mall-sheet-after").await;
+        (text.replace(',', "").contains(&after)).then_some(())
+    })
+    .await;
+    for n in 0..times {
+        let (status, answer) = server.post_json_keyed(
+            "/api/mall/redeem",
+            &token,
+            &format!("elsewhere-{n}"),
+            &serde_json::json!({ "item_id": spent_on }),
+        );
+        assert_eq!(status, 201, "{answer}");
+    }
+    let left = balance - times * spend;
+    click(client, "mall-confirm").await;
+    let code = eventually("the refusal in the sheet", || async {
+        shown_attr(client, "mall-sheet-error", "data-code").await
+    })
+    .await;
+    assert_eq!(code, "insufficient_points");
+    let short = format!("还差 {} 积分", price - left);
+    eventually("the shortfall and the fresh balance", || async {
+        let after = text(client, "mall-sheet-after").await;
+        let balance = attr(client, "mall-balance", "data-value").await?;
+        (after.trim() == short && balance == left.to_string()).then_some(())
+    })
+    .await;
+    assert!(
+        shown(client, "mall-sheet").await,
+        "the sheet stays with the reason"
+    );
+    assert_eq!(
+        attr(client, "mall-confirm", "disabled").await.as_deref(),
+        Some("true"),
+        "no button that would be refused again"
+    );
+    let shot = browser.screenshot("mall-refused").await;
+    println!("screenshot: {}", shot.display());
+    let me = server.get_json_as("/api/me", &token);
+    assert_eq!(
+        me["points_balance"].as_i64().unwrap(),
+        left,
+        "nothing redeemed"
+    );
+    browser.close().await;
+}
+
+/// A new member's first-order coupon counts as usable until their first order; placed
+/// without it, the coupon leaves home's count and the available tab, and the ended tab
+/// shows it with the reason.
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_first_order_coupon_is_void_after_the_first_order() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let phone = "13800000077";
+    let token = LoginPage(client).log_in(&server.base_url, phone).await;
+    let wallet = server.get_json_as("/api/me/coupons", &token);
+    let voucher = wallet["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["first_order_only"] == true)
+        .expect("a first-order coupon for a new member")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let card = format!("coupon-{voucher}");
+
+    // A first order of ¥50 (below the coupon's threshold), from the shop.
+    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
+    let key = printed.lines().last().expect("the key").trim().to_owned();
+    let paid_at = chrono::Utc::now().to_rfc3339();
+    let order = serde_json::json!({
+        "order_id": "SO-FIRST", "phone": phone, "paid_at": paid_at,
+        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 5000, "qty": 1 }],
+        "shipping_fen": 0, "coupon": "none", "points": 0
+    });
+    let placed = server.post_json_as("/api/v1/orders", &key, &order);
+    assert_eq!(placed["order_id"], "SO-FIRST", "{placed}");
+    let me = server.get_json_as("/api/me", &token);
+    assert_eq!(me["coupons"]["void"], 1);
+
+    client.refresh().await.expect("reload home");
+    let usable = me["coupons"]["usable"].to_string();
+    eventually("home's coupon count without it", || async {
+        let shown = attr(client, "coupon-count", "data-value").await?;
+        (shown == usable).then_some(())
+    })
+    .await;
+    click(client, "nav-wallet").await;
+    find(client, "wallet-list").await;
+    let available = me["coupons"]["available"].to_string();
+    assert_eq!(text(client, "wallet-count-available").await, available);
+    assert!(
+        !shown(client, &card).await,
+        "not among the available coupons"
+    );
+    let ended = (me["coupons"]["expired"].as_i64().unwrap() + 1).to_string();
+    assert_eq!(text(client, "wallet-count-expired").await, ended);
+    click(client, "wallet-tab-expired").await;
+    let status = eventually("the coupon in the ended tab", || async {
+        shown_attr(client, &card, "data-status").await
+    })
+    .await;
+    assert_eq!(status, "void");
+    assert!(shown(client, &format!("coupon-void-{voucher}")).await);
+    assert!(!shown(client, &format!("coupon-use-{voucher}")).await);
+    assert!(text(client, &format!("coupon-fit-{voucher}"))
+        .await
+        .contains("您已完成首单"));
+    let shot = browser.screenshot("wallet-void-first-order").await;
+    println!("screenshot: {}", shot.display());
+    browser.close().await;
+}
+
+/// The privacy notice, opened from the consent line and left with back, returns to the
+/// form as it was: the phone, the code, the box ticked, and the resend still counting down.
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn the_login_form_is_kept_across_the_privacy_notice() {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let login = LoginPage(client);
+    login.open(&server.base_url).await;
+    let code = login.request_code("13800000003").await;
+    login.fill_code_and_consent(&code).await;
+    click(client, "privacy-link").await;
+    find(client, "privacy").await;
+    click(client, "back").await;
+    let value = |id: &'static str| async move {
+        let js = format!("return document.querySelector('[data-testid={id}]').value;");
+        let v: Value = client.execute(&js, vec![]).await.ok()?;
+        v.as_str().map(str::to_owned)
+    };
+    eventually("the phone and the code again", || async {
+        let phone = value("login-phone").await?;
+        let typed = value("login-code").await?;
+        (phone == "13800000003" && typed == code).then_some(())
+    })
+    .await;
+    let ticked: Value = client
+        .execute(
+            "return document.querySelector('[data-testid=login-consent]').checked;",
+            vec![],
+        )
+        .await
+        .expect("the box");
+    assert_eq!(ticked, Value::Bool(true));
+    assert_eq!(
+        attr(client, "get-code", "disabled").await.as_deref(),
+        Some("true"),
+        "the resend is still locked"
+    );
+    let button = text(client, "get-code").await;
+    assert!(button.chars().any(|c| c.is_ascii_digit()), "{button}");
+    let shot = browser.screenshot("login-after-privacy").await;
+    println!("screenshot: {}", shot.display());
+    login.submit().await;
+    find(client, "nav-points").await;
     browser.close().await;
 }
 

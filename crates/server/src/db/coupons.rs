@@ -134,7 +134,7 @@ pub async fn on_date(
     program: &Program,
     member_id: &str,
     tier: &rules::TierId,
-    birthday: Option<NaiveDate>,
+    birthday: Option<rules::Birthday>,
     date: NaiveDate,
 ) -> anyhow::Result<Issued> {
     let i = &program.coupon_issuance;
@@ -239,6 +239,8 @@ pub const WALLET_COLUMNS: &str = "c.id AS c_id, c.kind AS c_kind, c.title AS c_t
     c.used_at AS c_used_at, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en";
 
 /// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
+/// Each row carries the member's `first_order` flag, which a first-order coupon's status
+/// depends on (`rules::coupon::coupon_status`).
 pub async fn wallet<'e, E>(
     db: E,
     member_id: &str,
@@ -248,11 +250,16 @@ pub async fn wallet<'e, E>(
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT {WALLET_COLUMNS} FROM coupons c WHERE c.member_id = $1");
+    let sql = format!(
+        "SELECT {WALLET_COLUMNS}, \
+         CAST(CASE WHEN m.first_order THEN 1 ELSE 0 END AS BIGINT) AS m_first_order \
+         FROM coupons c JOIN members m ON m.id = c.member_id WHERE c.member_id = $1"
+    );
     let rows = sqlx::query(&sql).bind(member_id).fetch_all(db).await?;
     let mut coupons = vec![];
     for r in &rows {
-        if let Some(coupon) = wallet_coupon(r, now)? {
+        let first_order = r.int_required("m_first_order")? != 0;
+        if let Some(coupon) = wallet_coupon(r, now, first_order)? {
             if wanted.is_none_or(|w| w == coupon.status) {
                 coupons.push(coupon);
             }
@@ -267,11 +274,13 @@ pub fn sort_wallet(coupons: &mut [WalletCoupon]) {
     coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
 }
 
-/// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now`; `None` when the
-/// row has none (a member without coupons, read with a `LEFT JOIN`).
+/// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now` for a member
+/// whose next order is (`first_order`) or is not their first; `None` when the row has
+/// none (a member without coupons, read with a `LEFT JOIN`).
 pub fn wallet_coupon(
     r: &(impl Columns + ?Sized),
     now: &DateTime<FixedOffset>,
+    first_order: bool,
 ) -> anyhow::Result<Option<WalletCoupon>> {
     let Some(id) = r.text("c_id")? else {
         return Ok(None);
@@ -284,14 +293,21 @@ pub fn wallet_coupon(
     let used_at = r.text("c_used_at")?.map(time).transpose()?;
     let source = r.text_required("c_source")?;
     let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
+    let first_order_only = r.int_required("c_first_order_only")? != 0;
     Ok(Some(WalletCoupon {
         kind,
         title: stored_title(r.text_required("c_title")?, r.text("c_title_en")?),
         source,
         valid_from: time(r.text_required("c_valid_from")?)?,
-        status: coupon_status(used_at.is_some(), &valid_until, now),
+        status: coupon_status(
+            used_at.is_some(),
+            &valid_until,
+            first_order_only,
+            first_order,
+            now,
+        ),
         valid_until,
-        first_order_only: r.int_required("c_first_order_only")? != 0,
+        first_order_only,
         used_at,
         used_order_id: r.text("c_used_order_id")?,
         id,
@@ -315,6 +331,7 @@ pub fn counts(wallet: &[WalletCoupon]) -> CouponCounts {
         match c.status {
             CouponStatus::Used => counts.used += 1,
             CouponStatus::Expired => counts.expired += 1,
+            CouponStatus::Void => counts.void += 1,
             CouponStatus::Available => counts.available += 1,
         }
     }

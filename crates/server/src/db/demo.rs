@@ -2,7 +2,7 @@
 //! balance, a wallet) for store staff to demo perks, and listed with their snapshots.
 
 use anyhow::Context;
-use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, Months};
 pub use contract::demo::DemoMember as Member;
 use rules::quote::MemberSnapshot;
 use rules::{Fen, Points, Program, TierId};
@@ -22,7 +22,7 @@ pub struct NewMember {
     pub qualifying_spend_fen: Fen,
     pub lifetime_spend_fen: Fen,
     pub points_balance: Points,
-    pub birthday: Option<NaiveDate>,
+    pub birthday: Option<rules::Birthday>,
     pub first_order: bool,
     pub coupons: Vec<WalletCoupon>,
 }

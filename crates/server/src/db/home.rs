@@ -89,10 +89,15 @@ struct HomeRows {
 
 impl HomeRows {
     fn add(&mut self, row: &impl Columns, at: &DateTime<FixedOffset>) -> anyhow::Result<()> {
-        if self.first.is_none() {
-            self.first = Some((member_row(row)?, members::sums_of(row)?));
-        }
-        self.wallet.extend(coupons::wallet_coupon(row, at)?);
+        let (member, _) = match &self.first {
+            Some(first) => first,
+            None => self
+                .first
+                .insert((member_row(row)?, members::sums_of(row)?)),
+        };
+        let first_order = member.first_order;
+        self.wallet
+            .extend(coupons::wallet_coupon(row, at, first_order)?);
         Ok(())
     }
 

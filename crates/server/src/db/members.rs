@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use rules::quote::MemberSnapshot;
 use rules::Text;
-use rules::{Coupon, CouponKind, Fen, Points, Program, TierId};
+use rules::{Birthday, Coupon, CouponKind, Fen, Points, Program, TierId};
 
 use super::columns::Columns;
 use super::exec::Exec;
@@ -35,7 +35,7 @@ pub struct MemberRow {
     pub tier: TierId,
     pub lifetime_spend_fen: Fen,
     pub points_balance: Points,
-    pub birthday: Option<NaiveDate>,
+    pub birthday: Option<Birthday>,
     pub first_order: bool,
     pub below_count: u32,
     pub checkin_date: Option<NaiveDate>,
@@ -72,7 +72,11 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
         tier: TierId(r.text_required("tier")?),
         lifetime_spend_fen: Fen(r.int_required("lifetime_spend_fen")?),
         points_balance: Points(r.int_required("points_balance")?),
-        birthday: date("birthday")?,
+        birthday: r
+            .text("birthday")?
+            .map(|t| t.parse::<Birthday>())
+            .transpose()
+            .context("stored birthday")?,
         first_order: r.int_required("first_order")? != 0,
         below_count: count("below_count")?,
         checkin_date: date("checkin_date")?,
@@ -344,8 +348,8 @@ pub fn sums_of(row: &(impl Columns + ?Sized)) -> anyhow::Result<Sums> {
 
 /// The member as the quote sees them at `at` (trailing spend up to `at`), with the balance
 /// as it stands at `at` (unrecorded expiry subtracted) and the coupons a quote at `at` is
-/// given ([`rules::coupon::quotable_wallet`]: those valid then, and `named`, the coupon the
-/// order names).
+/// given ([`rules::coupon::quotable_wallet`]: those the member may use then, and `named`,
+/// the coupon the order names).
 pub async fn snapshot(
     conn: &mut impl Exec,
     program: &Program,
@@ -377,6 +381,7 @@ pub fn snapshot_of(
         coupons: rules::coupon::quotable_wallet(
             unused_coupons,
             at,
+            member.first_order,
             named,
             program.limits.max_coupons,
         ),

@@ -98,14 +98,17 @@ async fn update(
             "locale is `zh` or `en`",
         ));
     }
+    // Without a year, any day of the year; with one, a past date after 1900.
     let today = state.program.program.local_date(&now);
+    let first = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid");
     if update
         .birthday
-        .is_some_and(|b| b > today || b < NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid"))
+        .and_then(|b| b.date())
+        .is_some_and(|born| born > today || born < first)
     {
         return Err(ApiError::invalid(
             ErrorCode::InvalidBirthday,
-            "a birthday is a past date after 1900",
+            "a birthday is a past date after 1900 (or --MM-DD without the year)",
         ));
     }
     profile::update(&state.db, &me.id, &update, &now).await?;

@@ -12,7 +12,7 @@ use super::{check_key, replay, request_hash, MemberNamed, Outcome, Record, Recor
 use crate::clock::ms;
 use crate::db::answers::{self, AnswerTable};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::coupons::issue;
+use crate::db::coupons::{self, issue};
 use crate::db::{lock_member, Db};
 use crate::phone::Phone;
 
@@ -67,6 +67,8 @@ pub async fn grant_coupon(
     )
     .await?
     .ok_or(Refusal::GrantAlreadyIssued)?;
+    let wallet = coupons::wallet(&mut *tx, &member_id, now, None).await?;
+    let coupon = wallet.into_iter().find(|c| c.id == coupon_id);
     let answer = Granted {
         member_id: member_id.clone(),
         grant_id: grant.id.clone(),
@@ -74,6 +76,7 @@ pub async fn grant_coupon(
         reason: reason.to_owned(),
         granted_by: actor.to_owned(),
         at: *now,
+        coupon,
     };
     let detail = json!({ "grant_id": grant.id, "reason": reason, "coupon_id": coupon_id });
     let entry = AuditEntry {

@@ -144,7 +144,12 @@ async fn the_wallet_by_status_sorted_by_expiry() {
     assert_eq!(keys, sorted, "by expiry, then id");
     assert_eq!(all.len(), 4);
     assert_eq!(all[0]["id"], json!(coupon));
-    assert!(all.iter().all(|c| c["status"] == "available"));
+    // The registration's first-order coupon is void since SO-1; the others available.
+    for c in &all {
+        let void = c["first_order_only"] == true;
+        assert_eq!(c["status"], if void { "void" } else { "available" }, "{c}");
+    }
+    assert_eq!(wallet(&w, "?status=void").await.len(), 1);
     assert!(all.iter().any(|c| c["id"] == mall && c["source"] == "mall"));
 
     let res = w.post_order(&with_coupon("SO-2", &coupon)).await;
@@ -152,14 +157,16 @@ async fn the_wallet_by_status_sorted_by_expiry() {
     let used = wallet(&w, "?status=used").await;
     assert_eq!(used.len(), 1);
     assert_eq!(used[0]["used_order_id"], "SO-2");
-    assert_eq!(wallet(&w, "?status=available").await.len(), 3);
+    assert_eq!(wallet(&w, "?status=available").await.len(), 2);
 
     w.app.set_now("2027-04-09T11:30:00+08:00");
     w.login_again().await;
     assert!(wallet(&w, "?status=expired").await.is_empty());
     w.app.set_now("2027-04-09T12:00:00+08:00");
+    // Past its date, the void coupon is expired like the others.
     let expired = wallet(&w, "?status=expired").await;
     assert_eq!(expired.len(), 3);
+    assert!(wallet(&w, "?status=void").await.is_empty());
     assert!(expired.iter().any(|c| c["id"] == mall));
     assert!(wallet(&w, "?status=available").await.is_empty());
     for bad in ["?status=all", "?status=", "?other=1"] {
@@ -177,6 +184,105 @@ async fn the_wallet_by_status_sorted_by_expiry() {
         .call(Method::GET, "/api/me/coupons", None, None)
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+/// The registration's first-order coupon, usable until the member's first order, is void
+/// from then on: for the wallet (its status and counts), the home's count, the quote's
+/// wallet (the snapshot the preview prices with, an order's automatic choice) and the
+/// staff lookup alike; an order naming it is refused with the reason.
+#[tokio::test]
+async fn a_first_order_coupon_is_void_once_the_first_order_is_placed() {
+    let w = world(NOW).await;
+    let first_order_coupon = |coupons: &[Value]| {
+        coupons
+            .iter()
+            .find(|c| c["first_order_only"] == true)
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+    };
+    let before = wallet(&w, "").await;
+    let voucher = first_order_coupon(&before).expect("a first-order coupon at registration");
+    let me = w.me(&w.a).await;
+    let usable_before = me["coupons"]["usable"].as_i64().unwrap();
+    assert_eq!(me["coupons"]["void"], 0);
+    let snapshot_ids = |me: &Value| -> Vec<String> {
+        me["snapshot"]["coupons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(snapshot_ids(&me).contains(&voucher));
+
+    // A first order placed without it (¥50: below its ¥100 threshold).
+    let res = w.post_order(&order("SO-1", PHONE_A, PAID, 5_000)).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+
+    let after = wallet(&w, "").await;
+    let c = after.iter().find(|c| c["id"] == json!(voucher)).unwrap();
+    assert_eq!(c["status"], "void", "{c}");
+    assert!(wallet(&w, "?status=available")
+        .await
+        .iter()
+        .all(|c| c["id"] != json!(voucher)));
+    let me = w.me(&w.a).await;
+    assert_eq!(me["coupons"]["void"], 1);
+    assert!(
+        !snapshot_ids(&me).contains(&voucher),
+        "not in the quote's wallet"
+    );
+    // The order's award arrived meanwhile: one more usable, the voided one less.
+    let awarded = after
+        .iter()
+        .filter(|c| c["source"] == "first_order" && c["first_order_only"] == false)
+        .count() as i64;
+    assert_eq!(
+        me["coupons"]["usable"].as_i64().unwrap(),
+        usable_before - 1 + awarded
+    );
+    assert_eq!(
+        me["coupons"]["available"].as_i64().unwrap(),
+        wallet(&w, "?status=available").await.len() as i64
+    );
+
+    // The staff lookup lists the coupons usable now: not this one.
+    let (staff_id, staff) = crate::support::members_with(&w.app, 1, 0, "regular")
+        .await
+        .remove(0);
+    sqlx::query("UPDATE members SET role = 'staff' WHERE id = $1")
+        .bind(&staff_id)
+        .execute(&w.app.state.db)
+        .await
+        .unwrap();
+    let res = w
+        .app
+        .call(
+            Method::POST,
+            "/api/staff/lookup",
+            Some(&staff),
+            Some(&json!({ "phone": PHONE_A })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    let listed = res.json()["coupons"].as_array().unwrap().clone();
+    assert!(!listed.is_empty());
+    assert!(
+        listed.iter().all(|c| c["id"] != json!(voucher)),
+        "{listed:?}"
+    );
+
+    // Named by a second order (paid once the coupon is valid), it is refused with the
+    // reason; `auto` never picks it.
+    let mut named = order("SO-2", PHONE_A, NOW, 20_000);
+    named["coupon"] = json!(voucher);
+    w.post_order(&named)
+        .await
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "coupon_first_order_only");
+    let mut body = order("SO-3", PHONE_A, NOW, 20_000);
+    body["coupon"] = json!("auto");
+    let res = w.post_order(&body).await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
+    assert_ne!(res.json()["quote"]["coupon"]["id"], json!(voucher));
 }
 
 /// Every coupon carries its title in both languages from the program, whatever issued it;

@@ -32,7 +32,7 @@ async fn one_member_per_tier_in_tier_order_with_usable_snapshots() {
             snapshot.qualifying_spend_fen.0
         );
         assert_eq!(member["points_balance"], snapshot.points_balance.get());
-        let usable = rules::coupon::usable_at(&snapshot.coupons, &now());
+        let usable = rules::coupon::usable_at(&snapshot.coupons, &now(), snapshot.first_order);
         assert_eq!(member["usable_coupons"], usable);
         assert!(snapshot.lifetime_spend_fen >= snapshot.qualifying_spend_fen);
         assert!(!snapshot.coupons.is_empty());

@@ -29,7 +29,8 @@ async fn patch(w: &World, token: &str, body: Value) -> TestResponse {
 async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     let mut w = world("2025-03-01T12:00:00+08:00").await;
     // ¥800 at regular: 800 points, silver, and the first-order ¥10 coupon (30 days), next
-    // to the two coupons of registration (30 days too).
+    // to the two coupons of registration (30 days too), of which the first-order one is
+    // void from this first order on.
     let res = w
         .post_order(&order("O-1", PHONE_A, "2025-03-01T11:00:00+08:00", 80_000))
         .await;
@@ -48,7 +49,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     assert_eq!(me["points_expiring"], Value::Null);
     assert_eq!(
         me["coupons"],
-        json!({ "available": 3, "usable": 3, "used": 0, "expired": 0 })
+        json!({ "available": 2, "usable": 2, "used": 0, "expired": 0, "void": 1 })
     );
     assert_eq!(me["snapshot"]["points_balance"], 800);
     assert_eq!(me["snapshot"]["first_order"], false);
@@ -68,7 +69,7 @@ async fn the_summary_adds_up_orders_spend_points_expiry_and_coupons() {
     );
     assert_eq!(
         me["coupons"],
-        json!({ "available": 0, "usable": 0, "used": 0, "expired": 3 })
+        json!({ "available": 0, "usable": 0, "used": 0, "expired": 3, "void": 0 })
     );
     // One second later (local midnight): within 30 days.
     w.app.set_now("2026-12-01T16:00:00Z");
@@ -352,6 +353,9 @@ async fn patch_validates_every_field_and_sets_the_birthday_once() {
         (json!({ "birthday": "1899-12-31" }), "invalid_birthday"),
         (json!({ "birthday": "1990-02-30" }), "invalid_request"),
         (json!({ "birthday": "20/05/1990" }), "invalid_request"),
+        (json!({ "birthday": "--02-30" }), "invalid_request"),
+        (json!({ "birthday": "--13-01" }), "invalid_request"),
+        (json!({ "birthday": "07-14" }), "invalid_request"),
         (json!({ "nickname": 5 }), "invalid_request"),
         (json!({ "phone": "13900000009" }), "invalid_request"),
         (json!({ "tier": "diamond" }), "invalid_request"),
@@ -454,6 +458,17 @@ async fn patch_validates_every_field_and_sets_the_birthday_once() {
         (&b["nickname"], &b["locale"], &b["birthday"]),
         (&json!("会员0002"), &Value::Null, &Value::Null)
     );
+
+    // Without the year: month and day, Feb 29 too; set once like any birthday.
+    let res = patch(&w, &w.b, json!({ "birthday": "--02-29" })).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+    assert_eq!(res.json()["birthday"], "--02-29");
+    assert_eq!(w.me(&w.b).await["birthday"], "--02-29");
+    for other in ["--03-01", "2000-02-29"] {
+        patch(&w, &w.b, json!({ "birthday": other }))
+            .await
+            .assert_error(StatusCode::CONFLICT, "birthday_already_set");
+    }
 }
 
 #[tokio::test]

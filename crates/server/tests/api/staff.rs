@@ -79,6 +79,22 @@ async fn staff_grant_a_coupon_with_a_reason_once_and_audited() {
     let answer = first.json();
     assert_eq!(answer["member_id"], json!(a));
     assert_eq!(answer["granted_by"], json!(staff_id));
+    // The coupon itself, as the member's wallet has it: the counter shows it from here.
+    let wallet = w
+        .app
+        .call(Method::GET, "/api/me/coupons", Some(&w.a), None)
+        .await
+        .json();
+    let in_wallet = wallet["coupons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == answer["coupon_id"])
+        .expect("the granted coupon in the wallet")
+        .clone();
+    assert_eq!(answer["coupon"], in_wallet);
+    assert_eq!(answer["coupon"]["source"], "staff");
+    assert_eq!(answer["coupon"]["status"], "available");
     let again = grant(&w, &staff, Some("k"), &body).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.body, first.body);

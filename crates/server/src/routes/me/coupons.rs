@@ -1,7 +1,8 @@
-//! `GET /api/me/coupons?status=available|used|expired`: the wallet. Status is derived from
-//! now exactly as the home screen's counts are: used (by an order), expired (unused and
-//! past validity), available (the rest, not-yet-valid ones included). Without `status`,
-//! every coupon. Sorted by what expires first (then id).
+//! `GET /api/me/coupons?status=available|used|expired|void`: the wallet. Status is derived
+//! from now exactly as the home screen's counts are (`rules::coupon::coupon_status`): used
+//! (by an order), expired (unused and past validity), void (a first-order coupon once the
+//! first order is placed), available (the rest, not-yet-valid ones included). Without
+//! `status`, every coupon. Sorted by what expires first (then id).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +20,7 @@ fn bad_status() -> ApiError {
     ApiError::reject(
         StatusCode::BAD_REQUEST,
         ErrorCode::InvalidStatus,
-        "status is `available`, `used` or `expired`",
+        "status is `available`, `used`, `expired` or `void`",
     )
 }
 

@@ -131,7 +131,7 @@ async fn summarize(
         points_balance: snapshot.points_balance,
         points_expiring,
         coupons: CouponCounts {
-            usable: rules::coupon::usable_at(&snapshot.coupons, now) as i64,
+            usable: rules::coupon::usable_at(&snapshot.coupons, now, snapshot.first_order) as i64,
             ..coupons::counts(wallet)
         },
         checkin: program.points.streak_state(today, last_checkin),
