@@ -280,6 +280,17 @@ impl Server {
     }
 }
 
+/// A demo server and a phone-sized browser logged in there as `phone` (a demo member, or
+/// a new one registered by the login): the session token, once home shows the member.
+pub async fn demo_member(phone: &str) -> (Server, Browser, String) {
+    let server = Server::start_demo();
+    let browser = Browser::start().await;
+    let token = pages::LoginPage(&browser.client)
+        .log_in(&server.base_url, phone)
+        .await;
+    (server, browser, token)
+}
+
 /// A headless Chromium behind its own chromedriver.
 pub struct Browser {
     pub client: Client,

@@ -5,7 +5,7 @@ use e2e::pages::{
     attr, click, eventually, find, int_attr, requests, shown, shown_attr, shown_text, text, toast,
     HomePage, LoginPage, PointsPage, PreviewPage,
 };
-use e2e::{Browser, Server};
+use e2e::{demo_member, Browser, Server};
 use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
 use rules::{Fen, Program};
 use serde_json::Value;
@@ -727,12 +727,8 @@ async fn member_redeems_a_mall_coupon() {
 #[tokio::test]
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn a_refused_redemption_shows_the_fresh_balance_and_the_shortfall() {
-    let server = Server::start_demo();
-    let browser = Browser::start().await;
+    let (server, browser, token) = demo_member("13800000002").await;
     let client = &browser.client;
-    let token = LoginPage(client)
-        .log_in(&server.base_url, "13800000002")
-        .await;
     let balance = server.get_json_as("/api/me", &token)["points_balance"]
         .as_i64()
         .unwrap();
@@ -812,11 +808,9 @@ async fn a_refused_redemption_shows_the_fresh_balance_and_the_shortfall() {
 #[tokio::test]
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn a_first_order_coupon_is_void_after_the_first_order() {
-    let server = Server::start_demo();
-    let browser = Browser::start().await;
-    let client = &browser.client;
     let phone = "13800000077";
-    let token = LoginPage(client).log_in(&server.base_url, phone).await;
+    let (server, browser, token) = demo_member(phone).await;
+    let client = &browser.client;
     let wallet = server.get_json_as("/api/me/coupons", &token);
     let voucher = wallet["coupons"]
         .as_array()
@@ -832,7 +826,8 @@ async fn a_first_order_coupon_is_void_after_the_first_order() {
     // A first order of ¥50 (below the coupon's threshold), from the shop.
     let printed = server.cli(&["api-key", "create", "--name", "shop"]);
     let key = printed.lines().last().expect("the key").trim().to_owned();
-    let paid_at = chrono::Utc::now().to_rfc3339();
+    // Paid at the server's now (`GET /api/me` says it): the coupons are valid then.
+    let paid_at = server.get_json_as("/api/me", &token)["now"].clone();
     let order = serde_json::json!({
         "order_id": "SO-FIRST", "phone": phone, "paid_at": paid_at,
         "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 5000, "qty": 1 }],

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use e2e::pages::{attr, click, eventually, find, shown, text, LoginPage};
-use e2e::{Browser, Server};
+use e2e::{demo_member, Browser, Server};
 use rules::Program;
 use serde_json::{json, Value};
 
@@ -231,12 +231,8 @@ async fn scroll_to(client: &fantoccini::Client, id: &str) {
 #[tokio::test]
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn home_lists_the_next_events_and_the_planner_shows_what_expiring_points_buy() {
-    let server = Server::start_demo();
-    let browser = Browser::start().await;
+    let (server, browser, token) = demo_member("13800000002").await;
     let client = &browser.client;
-    let token = LoginPage(client)
-        .log_in(&server.base_url, "13800000002")
-        .await;
 
     // Home: the next three events of `/api/me/next-events`, linking to the calendar.
     let next = server.get_json_as("/api/me/next-events", &token);

@@ -27,7 +27,10 @@ async fn an_element_removed_after_it_was_found_is_not_shown() {
     // Found, then removed by the page (a screen unmounted between two commands).
     let found = now(client, "note").await.expect("the element");
     client
-        .execute("document.querySelector('[data-testid=note]').remove();", vec![])
+        .execute(
+            "document.querySelector('[data-testid=note]').remove();",
+            vec![],
+        )
         .await
         .expect("remove it");
     assert!(!visible(&found).await, "a stale element is not shown");
@@ -40,11 +43,7 @@ async fn an_element_removed_after_it_was_found_is_not_shown() {
 #[ignore = "needs Chromium: run by `cargo xtask test`"]
 async fn a_browser_ends_with_every_process_it_started() {
     let browser = Browser::start().await;
-    browser
-        .client
-        .goto(PAGE)
-        .await
-        .expect("open the page");
+    browser.client.goto(PAGE).await.expect("open the page");
     let group = browser.process_group();
     assert!(
         processes_in_group(group).len() > 1,
