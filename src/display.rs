@@ -4,8 +4,6 @@
 use chrono::{DateTime, FixedOffset};
 use rules::money::Fen;
 
-use crate::i18n::*;
-
 /// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
 pub fn yuan_number(fen: Fen) -> String {
     let sign = if fen.is_negative() { "-" } else { "" };
@@ -49,56 +47,6 @@ pub fn last_day(valid_until: &DateTime<FixedOffset>) -> String {
     (*valid_until - chrono::Duration::seconds(1))
         .date_naive()
         .to_string()
-}
-
-/// A birthday in words: `7月14日`, `1990年7月14日`; `Jul 14`, `Jul 14, 1990`.
-pub fn birthday_words(locale: Locale, birthday: rules::Birthday) -> String {
-    let template = match birthday.year() {
-        Some(_) => td_string!(locale, profile.birthday_words_year),
-        None => td_string!(locale, profile.birthday_words),
-    };
-    date_words(template, birthday.year(), birthday.month(), birthday.day())
-}
-
-/// A month as the birthday's month field lists it: `7月`, `Jul`.
-pub fn month_option(locale: Locale, month: u32) -> String {
-    date_words(
-        td_string!(locale, profile.birthday_month_option),
-        None,
-        month,
-        0,
-    )
-}
-
-/// A day as the birthday's day field lists it: `14日`, `14`.
-pub fn day_option(locale: Locale, day: u32) -> String {
-    date_words(
-        td_string!(locale, profile.birthday_day_option),
-        None,
-        0,
-        day,
-    )
-}
-
-/// Fills a template's `{year}`, `{month}`, `{month_name}` (English) and `{day}`.
-fn date_words(template: &str, year: Option<i32>, month: u32, day: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let month_name = (month as usize)
-        .checked_sub(1)
-        .and_then(|i| MONTHS.get(i))
-        .copied()
-        .unwrap_or_default();
-    crate::labels::fill(
-        template,
-        &[
-            ("year", &year.unwrap_or_default().to_string()),
-            ("month", &month.to_string()),
-            ("month_name", month_name),
-            ("day", &day.to_string()),
-        ],
-    )
 }
 
 /// A percent off in the Chinese 折 convention: 10% off → `9`, 15% off → `8.5`.

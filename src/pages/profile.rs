@@ -5,13 +5,16 @@ use leptos::prelude::*;
 
 use crate::api::{self, Me};
 use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
-use crate::display::{birthday_words, day_option, month_option};
 use crate::i18n::*;
-use crate::labels::{error_of, fill};
+use crate::labels::error_of;
 use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
+
+mod birthday;
+
+use birthday::{birthday_words, BirthdayEditor};
 
 /// The member's profile: nickname, phone, birthday (set once), language, data export,
 /// account deletion (confirmed first) and logout.
@@ -188,96 +191,6 @@ where
                 {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
             </p>
         </section>
-    }
-}
-
-/// The birthday, asked once: the month and the day, the year if the member wants to give
-/// it; then a confirmation that shows it in words and says it cannot be changed.
-#[component]
-fn BirthdayEditor<A>(
-    birthday: RwSignal<Option<String>>,
-    busy: RwSignal<bool>,
-    act: A,
-) -> impl IntoView
-where
-    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
-{
-    let locale = lang();
-    let (month, day, year) = (
-        RwSignal::new(0i64),
-        RwSignal::new(0i64),
-        RwSignal::new(String::new()),
-    );
-    // The birthday as chosen, when it is one (no Feb 30; a year, if typed, of 4 digits).
-    let chosen = move || {
-        let year = year.with(|y| match y.trim() {
-            "" => Ok(None),
-            y if y.len() == 4 => y.parse::<i32>().map(Some).map_err(drop),
-            _ => Err(()),
-        });
-        rules::Birthday::new(
-            year.ok()?,
-            u32::try_from(month.get()).ok()?,
-            u32::try_from(day.get()).ok()?,
-        )
-    };
-    let confirming = RwSignal::new(false);
-    let invalid = move || month.get() > 0 && day.get() > 0 && chosen().is_none();
-    let options = |range: std::ops::RangeInclusive<u32>, label: fn(Locale, u32) -> String| {
-        range
-            .map(|n| view! { <option value=n.to_string()>{dyn_text(move || label(locale.get(), n))}</option> })
-            .collect_view()
-    };
-    let number = |ev: leptos::ev::Event| event_target_value(&ev).parse().unwrap_or(0);
-    let question = dyn_text(move || {
-        let l = locale.get();
-        let words = chosen().map(|b| birthday_words(l, b)).unwrap_or_default();
-        fill(
-            td_string!(l, profile.birthday_confirm_question),
-            &[("date", &words)],
-        )
-    });
-    view! {
-        <dd class="birthday-edit">
-            <span class="birthday-edit__fields">
-                <select class="input" data-testid="profile-birthday-month" aria-label=tr!(profile.birthday_month)
-                    on:change=move |ev| { month.set(number(ev)); confirming.set(false); }>
-                    <option value="0">{tr!(profile.birthday_month)}</option>
-                    {options(1..=12, month_option)}
-                </select>
-                <select class="input" data-testid="profile-birthday-day" aria-label=tr!(profile.birthday_day)
-                    on:change=move |ev| { day.set(number(ev)); confirming.set(false); }>
-                    <option value="0">{tr!(profile.birthday_day)}</option>
-                    {options(1..=31, day_option)}
-                </select>
-                <input class="input" type="text" inputmode="numeric" maxlength="4" data-testid="profile-birthday-year"
-                    placeholder=tr!(profile.birthday_year) aria-label=tr!(profile.birthday_year)
-                    on:input=move |ev| { year.set(event_target_value(&ev)); confirming.set(false); } />
-            </span>
-            <span class="field-msg field-msg--error" data-testid="profile-birthday-invalid" hidden=flag(move || !invalid())>
-                {tr!(profile.birthday_invalid)}
-            </span>
-            <button type="button" class="button button--ghost" data-testid="profile-birthday-save"
-                hidden=confirming disabled=flag(move || busy.get() || chosen().is_none())
-                on:click=move |_| confirming.set(true)>
-                {tr!(profile.birthday_save)}
-            </button>
-            <div class="confirm" role="alertdialog" aria-labelledby="birthday-question" data-testid="profile-birthday-confirm"
-                hidden=flag(move || !confirming.get())>
-                <p id="birthday-question">{question}</p>
-                <button type="button" class="button button--primary" data-testid="profile-birthday-confirm-save"
-                    disabled=busy
-                    on:click=move |_| {
-                        birthday.set(chosen().map(|b| b.to_string()));
-                        act("birthday", |s| s.load());
-                    }>
-                    {tr!(profile.birthday_confirm)}
-                </button>
-                <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>
-                    {tr!(profile.birthday_cancel)}
-                </button>
-            </div>
-        </dd>
     }
 }
 

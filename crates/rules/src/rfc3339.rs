@@ -164,8 +164,9 @@ mod tests {
                 }
             }
         }
+        // 29 when written (birthdays have their own type, `Birthday`, read without chrono).
         assert!(
-            fields >= 30,
+            fields >= 25,
             "found only {fields} date fields: the scan is broken"
         );
         assert!(
