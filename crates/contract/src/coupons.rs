@@ -66,6 +66,12 @@ pub struct WalletCoupon {
     pub used_order_id: Option<String>,
 }
 
+/// The wallet's order, for the server's lists and the app's: what expires first first,
+/// then by id, so the order is stable.
+pub fn sort_wallet(coupons: &mut [WalletCoupon]) {
+    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+}
+
 impl WalletCoupon {
     /// The rules' view of it, to ask whether it fits a cart.
     pub fn rules_coupon(&self) -> rules::Coupon {

@@ -148,7 +148,7 @@ fn GrantForm(
                     coupons.update(|list| {
                         list.retain(|c| c.id != coupon.id);
                         list.push(coupon);
-                        list.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
+                        contract::coupons::sort_wallet(list);
                     });
                 }
                 key.set_value(api::idempotency_key());

@@ -269,10 +269,7 @@ where
     Ok(coupons)
 }
 
-/// What expires first first (then by id, so the order is stable).
-pub fn sort_wallet(coupons: &mut [WalletCoupon]) {
-    coupons.sort_by(|a, b| (a.valid_until, &a.id).cmp(&(b.valid_until, &b.id)));
-}
+pub use contract::coupons::sort_wallet;
 
 /// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now` for a member
 /// whose next order is (`first_order`) or is not their first; `None` when the row has
