@@ -1,6 +1,6 @@
 //! The screens and their addresses: an enum, `history.pushState` for in-app links and
-//! `popstate` for the browser's back and forward buttons. (leptos_router's matching and
-//! navigation code was a visible share of the wasm for a handful of fixed paths.)
+//! `popstate` for the browser's back and forward buttons: a handful of fixed paths needs
+//! no router crate.
 //!
 //! Deep links work because the server answers every app path with `index.html`; the
 //! route is read from `location.pathname` at start. Under `serve --base-path /member`

@@ -10,7 +10,7 @@ use crate::api::ApiError;
 /// tab or a filter no longer chosen, a history reloaded after a check-in).
 ///
 /// A hook of our own rather than Leptos's `LocalResource` or `Action`: the smaller
-/// wasm (README, Benchmarks), and `Action` keeps whichever answer comes last.
+/// wasm (docs/performance.md), and `Action` keeps whichever answer comes last.
 #[derive(Clone, Copy)]
 pub struct Loader {
     /// Whether a request is under way (for `disabled`, `aria-busy`).

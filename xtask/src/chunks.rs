@@ -24,8 +24,8 @@ use crate::Result;
 
 /// What one more request costs, in brotli bytes a screen could download instead: on
 /// Slow 4G (150 ms round trip, 1.6 Mbps, six connections) a request adds about 25 ms,
-/// 5 kB; on a faster network with HTTP/2 next to nothing. 3 kB sits between; the README
-/// gives the modules and bytes per screen it leads to.
+/// 5 kB; on a faster network with HTTP/2 next to nothing. 3 kB sits between;
+/// docs/performance.md gives the modules and bytes per screen it leads to.
 const REQUEST_COST: usize = 3_000;
 
 /// The split loader's name in wasm-split-cli's output folder.

@@ -5,8 +5,8 @@
 //!
 //! A claim is keyed by HMAC-SHA256 of the phone (E.164) under a random key the server makes
 //! once (`server_secrets.phone_key`): the phone itself is not kept, and the key makes the
-//! claims useless to whoever copies the table alone. (The key lives in the same database;
-//! see the README's "Noticed" notes.)
+//! claims useless to whoever copies the table alone. The key lives in the same database,
+//! so a copy of the whole database still links claims to phones.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;

@@ -1,5 +1,6 @@
 //! The built app (`--dist`): Trunk's files, and index.html for every other GET outside
-//! /api, since leptos_router has no hash mode and a deep link must load the app.
+//! /api: the app routes by the address's path (`src/route.rs`), so a deep link must load
+//! the app.
 //!
 //! index.html is read once at startup: the CSP carries the hashes of its inline scripts,
 //! so the page served must be the very one that was hashed. Its `<base href=/>` (written
