@@ -8,8 +8,6 @@ use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::program::ProgramAnswer;
-
 // The API's bodies, as the contract defines them for the server and the app alike.
 pub use contract::auth::CodeSent;
 pub use contract::coupons::{CouponStatus, Wallet, WalletCoupon};
@@ -44,22 +42,11 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// The program: the home's part alone (`whole: false`), or the whole program when the
-/// app starts on a screen that reads it; either way the home's part parsed now, the
-/// whole when a screen needs it (`ProgramAnswer`).
-pub async fn program(whole: bool) -> Result<ProgramAnswer, ApiError> {
-    if whole {
-        let (status, body) = send(Method::GET, "/program", None).await?;
-        ProgramAnswer::whole(body).map_err(|e| bad_response(status, e.to_string()))
-    } else {
-        let (status, body) = send(Method::GET, "/program/home", None).await?;
-        ProgramAnswer::home(&body).map_err(|e| bad_response(status, e.to_string()))
-    }
-}
-
-/// `GET /api/program`'s text, parsed by the screens that read it (`ProgramAnswer::full`).
-pub async fn program_text() -> Result<std::sync::Arc<str>, ApiError> {
-    Ok(send(Method::GET, "/program", None).await?.1.into())
+/// `GET /api/program`'s text (`whole`), or `GET /api/program/home`'s: the status and the
+/// text, which `program::ProgramAnswer` parses.
+pub async fn program_text(whole: bool) -> Result<(u16, String), ApiError> {
+    let path = if whole { "/program" } else { "/program/home" };
+    send(Method::GET, path, None).await
 }
 
 /// A request body as JSON.
@@ -321,7 +308,8 @@ fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiEr
     serde_json::from_str(&body).map_err(|e| bad_response(status, e.to_string()))
 }
 
-fn bad_response(status: u16, message: String) -> ApiError {
+/// An answer the app could not read as the contract says.
+pub fn bad_response(status: u16, message: String) -> ApiError {
     ApiError {
         status,
         code: ErrorCode::BadResponse,

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::{DataGate, Remount, Toast, ToastRegion};
 use crate::i18n::*;
-use crate::lazy_screens::{self, Lazy, LoadScreen};
+use crate::pages::lazy::{self, Lazy, LoadScreen};
 use crate::pages::{Home, NotFound};
 use crate::route::{provide_router, Route};
 use crate::state::{AppState, Loaded};
@@ -37,17 +37,17 @@ pub fn App() -> impl IntoView {
         let screen: LoadScreen = match route {
             Route::Home => return EitherOf3::A(view! { <Home data /> }),
             Route::NotFound => return EitherOf3::B(view! { <NotFound /> }),
-            Route::Login => |data| Box::pin(lazy_screens::login(data)),
-            Route::Preview => |data| Box::pin(lazy_screens::preview(data)),
-            Route::Privacy => |data| Box::pin(lazy_screens::privacy(data)),
-            Route::Points => |data| Box::pin(lazy_screens::points(data)),
-            Route::Profile => |data| Box::pin(lazy_screens::profile(data)),
-            Route::Mall => |data| Box::pin(lazy_screens::mall(data)),
-            Route::Wallet => |data| Box::pin(lazy_screens::wallet(data)),
-            Route::Invite => |data| Box::pin(lazy_screens::invite(data)),
-            Route::Events => |data| Box::pin(lazy_screens::events(data)),
-            Route::Benefits => |data| Box::pin(lazy_screens::benefits(data)),
-            Route::Staff => |data| Box::pin(lazy_screens::staff(data)),
+            Route::Login => |data| Box::pin(lazy::login(data)),
+            Route::Preview => |data| Box::pin(lazy::preview(data)),
+            Route::Privacy => |data| Box::pin(lazy::privacy(data)),
+            Route::Points => |data| Box::pin(lazy::points(data)),
+            Route::Profile => |data| Box::pin(lazy::profile(data)),
+            Route::Mall => |data| Box::pin(lazy::mall(data)),
+            Route::Wallet => |data| Box::pin(lazy::wallet(data)),
+            Route::Invite => |data| Box::pin(lazy::invite(data)),
+            Route::Events => |data| Box::pin(lazy::events(data)),
+            Route::Benefits => |data| Box::pin(lazy::benefits(data)),
+            Route::Staff => |data| Box::pin(lazy::staff(data)),
         };
         EitherOf3::C(view! { <Lazy load=screen data /> })
     };

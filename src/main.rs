@@ -8,7 +8,6 @@ mod design_tokens;
 mod display;
 mod idle;
 mod labels;
-mod lazy_screens;
 mod pages;
 mod preview_model;
 mod program;

@@ -4,6 +4,7 @@ pub(crate) mod benefits;
 mod events;
 mod home;
 mod invite;
+pub mod lazy;
 mod login;
 mod mall;
 mod not_found;

@@ -6,7 +6,7 @@
 //!
 //! Why: the whole program's parsers were about 10 kB brotli of the first screen's
 //! download, and its answer is three times the home's part on the wire. Called only from
-//! the screens' modules (`lazy_screens`), [`ProgramAnswer::full`] and everything only it
+//! the screens' modules (`pages::lazy`), [`ProgramAnswer::full`] and everything only it
 //! reaches move out of the main module with them (wasm-split).
 
 use std::sync::{Arc, OnceLock};
@@ -33,6 +33,19 @@ struct Whole {
 }
 
 impl ProgramAnswer {
+    /// The program: the home's part alone (`whole: false`), or the whole program when the
+    /// app starts on a screen that reads it; either way the home's part parsed now, the
+    /// whole when a screen needs it.
+    pub async fn fetch(whole: bool) -> Result<ProgramAnswer, ApiError> {
+        let (status, body) = api::program_text(whole).await?;
+        let answer = if whole {
+            ProgramAnswer::whole(body)
+        } else {
+            ProgramAnswer::home(&body)
+        };
+        answer.map_err(|e| api::bad_response(status, e.to_string()))
+    }
+
     /// From `GET /api/program/home`'s answer; the whole is fetched when asked for.
     pub fn home(json: &str) -> Result<ProgramAnswer, serde_json::Error> {
         Ok(ProgramAnswer {
@@ -58,7 +71,7 @@ impl ProgramAnswer {
     pub async fn fetch_whole(&self) -> Result<(), ApiError> {
         self.whole
             .text
-            .get_or_try_init(api::program_text())
+            .get_or_try_init(async { Ok::<_, ApiError>(api::program_text(true).await?.1.into()) })
             .await
             .map(|_| ())
     }

@@ -174,7 +174,7 @@ async fn fetch() -> Result<Loaded, ApiError> {
     // the whole (the page preloads the same one: `xtask/src/build.rs`).
     let whole = location_route() != Route::Home;
     let (program, me, demo_members) =
-        futures::future::join3(api::program(whole), api::me(), personas).await;
+        futures::future::join3(ProgramAnswer::fetch(whole), api::me(), personas).await;
     let program = program?;
     let me = match me {
         Ok(me) => Some(Arc::new(me)),

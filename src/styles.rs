@@ -10,7 +10,7 @@ mod tests {
     use std::fs;
     use std::path::{Path, PathBuf};
 
-    /// The screens' own files: what only `lazy_screens`' split functions reach.
+    /// The screens' own files: what only `pages::lazy`' split functions reach.
     const SCREEN_PAGES: [&str; 11] = [
         "preview", "login", "points", "profile", "mall", "wallet", "invite", "events", "staff",
         "benefits", "privacy",

@@ -9,7 +9,7 @@ use crate::components::{
 use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::fill;
-use crate::lazy_screens::{self, Lazy, LoadScreen};
+use crate::pages::lazy::{self, Lazy, LoadScreen};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, lang, message, tr, Key};
@@ -136,7 +136,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
         let spend = m.qualifying_spend_fen;
         // Fetched with its own module after the first paint (first-screen bytes).
         let coming = me.is_some().then(|| {
-            let load: LoadScreen = |data| Box::pin(lazy_screens::next_events(data));
+            let load: LoadScreen = |data| Box::pin(lazy::next_events(data));
             view! { <Lazy load data=for_lazy.clone() quiet=true /> }
         });
         let extra = me.as_ref().map(|me| {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
-use crate::build::{brotli_best, gzip_best};
+use crate::files::{brotli_best, gzip_best, read, read_text};
 use crate::proc::{show, took};
 use crate::test::rules_wasm_test;
 use crate::{build, install, Result, Workspace};
@@ -203,7 +203,7 @@ fn screens_opened(ws: &Workspace, dist: &Path) -> Result<String> {
         .ok_or("no split loader in dist/")?;
     // Its module lists, read from the build's copy: the published one is minified.
     let loader = ws.target_dir.join("app-split/split/__wasm_split.js");
-    let js = crate::build::read_text(&loader)?;
+    let js = read_text(&loader)?;
     println!("  a screen opened the first time (its module and the shared ones):");
     let mut counts = vec![];
     for (screen, files) in crate::chunks::files_per_screen(&js)? {
@@ -236,7 +236,7 @@ fn size_table(dist: &Path, files: &[PathBuf]) -> Result<(usize, usize, usize)> {
     let (mut raw_total, mut gz_total, mut br_total) = (0usize, 0usize, 0usize);
     println!("  {:>10}  {:>10}  {:>10}  file", "raw B", "gzip B", "br B");
     for file in files {
-        let bytes = crate::build::read(file)?;
+        let bytes = read(file)?;
         let gz = gzip_best(&bytes)?.len();
         let br = brotli_best(&bytes)?.len();
         raw_total += bytes.len();

@@ -2,7 +2,7 @@
 //!
 //! Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
 //! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
-//! module per lazily loaded screen, `src/lazy_screens.rs`, plus the modules they share)
+//! module per lazily loaded screen, `src/pages/lazy.rs`, plus the modules they share)
 //! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
 //! the screens' stylesheet moved from the page into their loader (`styles.rs`) →
 //! wasm-bindgen (its glue's unused classes taken out, `unused_glue.rs`; its imports'
@@ -18,23 +18,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::chunks;
+use crate::files::{brotli_best, gzip_best, read, read_dir, read_text, write};
 use crate::proc::run;
+use crate::styles::without_link_around;
+use crate::wasm_opt::{optimize, optimize_with};
 use crate::{Result, Workspace};
 
 /// The app's crate, and the stem of its JS and wasm files.
 const APP: &str = "member-center-app";
 /// The module wasm-split-cli writes; the main module's JS imports it by this name.
 const SPLIT_LOADER: &str = "__wasm_split";
-/// What the wasm may use: what wasm-bindgen's output and Chromium/Safari of the last
-/// years support (wasm-opt must be told, or it refuses the reference types).
-pub const WASM_FEATURES: [&str; 6] = [
-    "--enable-bulk-memory",
-    "--enable-mutable-globals",
-    "--enable-nontrapping-float-to-int",
-    "--enable-sign-ext",
-    "--enable-reference-types",
-    "--enable-multivalue",
-];
 
 /// The main module's exports no JS calls: wasm-streams' `IntoUnderlying*` classes, which
 /// leptos exports through server_fn's `browser` feature (always on) for streamed server
@@ -145,22 +138,6 @@ pub fn main_wasm(ws: &Workspace) -> PathBuf {
         .join(format!("{APP}_bg.wasm"))
 }
 
-/// `wasm-opt -Oz` in place.
-pub fn optimize(module: &Path) -> Result {
-    optimize_with(module, &[])
-}
-
-/// `wasm-opt -Oz` in place, with the passes in `before` run first.
-fn optimize_with(module: &Path, before: &[&str]) -> Result {
-    run(Command::new("wasm-opt")
-        .args(before)
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(module)
-        .arg("-o")
-        .arg(module))
-}
-
 /// Minifies a JS module in place (terser: compressed, local names mangled; the exported
 /// and imported names, which the split loader and the wasm use, stay): −1.7 kB brotli on
 /// the main module's glue, −0.4 kB on the split loader. `xtask bench` reads the loader's
@@ -266,29 +243,6 @@ fn precompress(dist: &Path) -> Result {
         gz as f64 / 1000.0
     );
     Ok(())
-}
-
-/// Brotli at its best ratio (quality 11, 4 MiB window).
-pub fn brotli_best(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut out = vec![];
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params)
-        .map_err(|e| format!("brotli: {e}"))?;
-    Ok(out)
-}
-
-/// gzip -9.
-pub fn gzip_best(bytes: &[u8]) -> Result<Vec<u8>> {
-    use std::io::Write as _;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .map_err(|e| format!("gzip: {e}"))
 }
 
 /// `trunk build --release --offline`: the page without the wasm (index.html's
@@ -536,14 +490,6 @@ fn without_skipped_link(html: &str) -> Option<String> {
     without_link_around(html, html.find("data-trunk-skip")?)
 }
 
-/// The page without the `<link …>` element that holds byte `at`; `None` when `at` is in
-/// no such element.
-pub fn without_link_around(html: &str, at: usize) -> Option<String> {
-    let start = html[..at].rfind("<link")?;
-    let end = at + html[at..].find('>')? + 1;
-    Some(format!("{}{}", &html[..start], &html[end..]))
-}
-
 /// The split loader names, above each shared chunk, every screen that uses it
 /// (`/* benefits, events, … */`): with over a hundred chunks that is half a kilobyte of
 /// the first screen (gzip) that nothing reads.
@@ -555,23 +501,6 @@ fn without_module_lists(js: &str) -> String {
         })
         .flat_map(|line| [line, "\n"])
         .collect()
-}
-
-pub fn read(path: &Path) -> Result<Vec<u8>> {
-    fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-pub fn read_text(path: &Path) -> Result<String> {
-    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result {
-    fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
-}
-
-fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
 }
 
 #[cfg(test)]

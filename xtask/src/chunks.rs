@@ -18,8 +18,10 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::build::{brotli_best, optimize, read, read_text, write, WASM_FEATURES};
+use crate::files::{brotli_best, read, read_text, write};
 use crate::proc::run;
+use crate::split_loader::{COLD_HALF, SCREENS_CSS, SCREEN_DEPS, SCREEN_EXPORT};
+use crate::wasm_opt::{optimize, WASM_FEATURES};
 use crate::Result;
 
 /// What one more request costs, in brotli bytes a screen could download instead: on
@@ -230,12 +232,9 @@ struct Screen {
     chunks: Vec<u32>,
 }
 
-pub const SCREEN_EXPORT: &str = "export const __wasm_split_load_";
 const CHUNK_CONST: &str = "const __chunk_";
 /// How wasm-split-cli ends a shared module's `makeLoad` (it has no dependencies).
 const CHUNK_END: &str = "\n, []);\n";
-/// How it ends a screen's: the list of the shared modules it needs.
-pub const SCREEN_DEPS: &str = "\n, [";
 
 impl Loader {
     fn parse(js: &str) -> Result<Loader> {
@@ -395,9 +394,7 @@ fn deps(rest: &str) -> Result<Vec<u32>> {
     rest[at..end]
         .split(',')
         .map(str::trim)
-        .filter(|s| {
-            !s.is_empty() && ![crate::styles::SCREENS_CSS, crate::cold::COLD_HALF].contains(s)
-        })
+        .filter(|s| !s.is_empty() && ![SCREENS_CSS, COLD_HALF].contains(s))
         .map(|name| {
             name.strip_prefix("__chunk_")
                 .ok_or(format!("`{name}` in a screen's list"))

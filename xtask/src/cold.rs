@@ -20,8 +20,10 @@ use std::process::Command;
 
 use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
-use crate::build::{read_text, write, WASM_FEATURES};
+use crate::files::{read, read_text, write};
 use crate::proc::run;
+use crate::split_loader::{first_in_every_screen, COLD_HALF};
+use crate::wasm_opt::WASM_FEATURES;
 use crate::{Result, Workspace};
 
 /// The committed list of the cold functions, one per line, hash-free.
@@ -32,8 +34,6 @@ const GLUE: &str = "web/cold-half.js";
 const PROFILE_GLUE: &str = "web/cold-profile.js";
 /// The cold half's file, beside the main wasm (its stem is the main module's JS's).
 pub const COLD_WASM: &str = "member-center-app_cold.wasm";
-/// The loader's name for the cold half's fetch, first in every screen's list.
-pub const COLD_HALF: &str = "__mc_cold_half";
 /// The import namespace of the hot half's placeholders; the glue fills it.
 const PLACEHOLDERS: &str = "placeholder";
 /// The namespace the cold half imports the hot half's exports from.
@@ -129,7 +129,7 @@ pub fn read_list(ws: &Workspace) -> Result<HashSet<String>> {
 /// Returns the cold half's path, or `None` when the list names none of its functions.
 pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<PathBuf>> {
     let cold = read_list(ws)?;
-    let functions = function_names(&crate::build::read(main_wasm)?)?;
+    let functions = function_names(&read(main_wasm)?)?;
     let moved = to_split(&functions, &cold);
     if moved.is_empty() {
         println!("no function of {COLD_LIST} in the main wasm: not split");
@@ -171,7 +171,7 @@ pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<Pat
 /// beside it (`functions.txt`, one per line, in the profile's order), and the glue given
 /// `self.mcProfile()`, which returns the indexes of those that ran.
 pub fn instrument(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result {
-    let functions = function_names(&crate::build::read(main_wasm)?)?;
+    let functions = function_names(&read(main_wasm)?)?;
     write(&functions_file(main_wasm), &(functions.join("\n") + "\n"))?;
     run(Command::new(ws.wasm_split())
         .arg("--instrument")
@@ -181,71 +181,6 @@ pub fn instrument(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result {
         .arg(main_wasm))?;
     fix_table_exports(main_wasm)?;
     append_glue(glue, &ws.root.join(PROFILE_GLUE), false)
-}
-
-/// `cargo xtask profile`: builds the app with its main module instrumented (into
-/// `target/profile-dist/`), opens its first screen in Chromium
-/// (`tests/e2e/src/bin/first_paint_profile.rs`), and writes the functions that did not
-/// run, by name, to `web/cold-functions.txt` for the build to split out.
-pub fn profile(ws: &Workspace) -> Result {
-    crate::install::all(ws)?;
-    let dist = ws.target_dir.join("profile-dist");
-    crate::build::build_into(ws, &dist, crate::build::MainModule::Instrumented)?;
-    run(ws.cargo().args(["build", "-p", "member-center"]))?;
-    let ran_file = ws.target_dir.join("first-paint-profile.json");
-    run(ws
-        .cargo()
-        .args(["run", "-p", "e2e", "--bin", "first_paint_profile"])
-        .env("E2E_DIST", &dist)
-        .env("E2E_SERVER_BIN", ws.target_dir.join("debug/member-center"))
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-        .env("PROFILE_OUT", &ran_file))?;
-    let functions_file = functions_file(&crate::build::main_wasm(ws));
-    let functions: Vec<String> = read_text(&functions_file)?
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let ran = read_text(&ran_file)?;
-    let ran = parse_indexes(&ran)?;
-    if let Some(beyond) = ran.iter().find(|&&i| i >= functions.len()) {
-        return Err(format!(
-            "the profile names function {beyond} of {}",
-            functions.len()
-        ));
-    }
-    let cold = cold_names(&functions, &ran);
-    let header = format!(
-        "# The main module's functions the first screen does not run (hash-free names):\n\
-         # `cargo xtask build` moves them to its cold half (xtask/src/cold.rs). Written by\n\
-         # `cargo xtask profile`: {} of {} functions ran.\n",
-        ran.len(),
-        functions.len()
-    );
-    let list = cold
-        .into_iter()
-        .filter(|name| !name.is_empty())
-        .collect::<Vec<_>>();
-    write(
-        &ws.root.join(COLD_LIST),
-        format!("{header}{}\n", list.join("\n")),
-    )?;
-    println!("profile: {} cold names written to {COLD_LIST}", list.len());
-    Ok(())
-}
-
-/// `[1,2,3]` → {1, 2, 3}.
-fn parse_indexes(json: &str) -> Result<HashSet<usize>> {
-    let inner = json
-        .trim()
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .ok_or("the profile is not a JSON array")?;
-    inner
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().map_err(|_| format!("`{s}` in the profile")))
-        .collect()
 }
 
 /// Where `instrument` writes the functions' names.
@@ -361,7 +296,7 @@ fn patched_glue(js: &str) -> Result<String> {
 pub fn attach_to_screens(loader: &Path, main_js: &str) -> Result {
     let js = read_text(loader)?;
     let import = format!("import {{ {COLD_HALF} }} from \"./{main_js}\";\n");
-    let js = crate::styles::first_in_every_screen(&js, &import, COLD_HALF)?;
+    let js = first_in_every_screen(&js, &import, COLD_HALF)?;
     write(loader, &js)
 }
 

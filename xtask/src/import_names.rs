@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use crate::build::{read, read_text, write};
+use crate::files::{read, read_text, write};
 use crate::Result;
 
 /// Renames the hashed imports of `wasm` from `module` (the glue's own name, as the wasm

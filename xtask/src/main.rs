@@ -8,14 +8,20 @@ mod bench;
 mod build;
 mod chunks;
 mod cold;
+mod files;
 mod import_names;
 mod install;
+#[cfg(test)]
+mod layers;
 mod lazy_loader;
 mod postgres;
 mod proc;
+mod profile;
+mod split_loader;
 mod styles;
 mod test;
 mod unused_glue;
+mod wasm_opt;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -55,7 +61,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
-        Some("profile") => cold::profile(&ws),
+        Some("profile") => profile::profile(&ws),
         Some("postgres") => postgres::test_database().map(|url| println!("{url}")),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

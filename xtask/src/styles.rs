@@ -9,12 +9,10 @@
 
 use std::path::Path;
 
-use crate::build::{read_text, without_link_around, write};
-use crate::chunks::{SCREEN_DEPS, SCREEN_EXPORT};
+use crate::files::{read_text, write};
+use crate::split_loader::{first_in_every_screen, SCREENS_CSS};
 use crate::Result;
 
-/// The loader's name for the stylesheet's fetch, first in every screen's list.
-pub const SCREENS_CSS: &str = "__screens_css";
 /// Trunk's name for it: `screens-<hash>.css`.
 const STEM: &str = "screens-";
 
@@ -62,32 +60,12 @@ fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
     first_in_every_screen(js, &fetch, SCREENS_CSS)
 }
 
-/// The split loader with `definition` put before the screens' loaders and `name` (a
-/// function returning a promise, defined there) first in each screen's list of things to
-/// wait for: the screens' stylesheet, the main module's cold half (`cold.rs`).
-pub fn first_in_every_screen(js: &str, definition: &str, name: &str) -> Result<String> {
-    let first = js
-        .find(SCREEN_EXPORT)
-        .ok_or("the split loader has no screen")?;
-    let mut out = String::with_capacity(js.len() + definition.len() + 1024);
-    out.push_str(&js[..first]);
-    out.push_str(definition);
-    let mut rest = &js[first..];
-    while let Some(at) = rest.find(SCREEN_EXPORT) {
-        let list = at
-            + rest[at..]
-                .find(SCREEN_DEPS)
-                .ok_or("a screen's loader has no list")?
-            + SCREEN_DEPS.len();
-        out.push_str(&rest[..list]);
-        out.push_str(name);
-        if !rest[list..].starts_with(']') {
-            out.push_str(", ");
-        }
-        rest = &rest[list..];
-    }
-    out.push_str(rest);
-    Ok(out)
+/// The page without the `<link …>` element that holds byte `at`; `None` when `at` is in
+/// no such element.
+pub fn without_link_around(html: &str, at: usize) -> Option<String> {
+    let start = html[..at].rfind("<link")?;
+    let end = at + html[at..].find('>')? + 1;
+    Some(format!("{}{}", &html[..start], &html[end..]))
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ async fn job_figures(db: &db::Db, n: i64) -> String {
     let program = Program::default_program();
     let date: NaiveDate = JOB_DATE.parse().unwrap();
     let started = Instant::now();
-    let report = member_center::jobs::run(db, &program, date)
+    let report = member_center::workflows::jobs::run(db, &program, date)
         .await
         .expect("jobs run");
     let took = started.elapsed();

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
@@ -12,138 +12,15 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
 use crate::base_path::BasePath;
-use crate::clock::{ms, sha256_hex};
+use crate::clock::ms;
+use crate::crypto::sha256_hex;
 use crate::db::auth as store;
-use crate::db::limits as store_limits;
 use crate::error::ApiError;
 use crate::read_now;
 use crate::AppState;
 use contract::ErrorCode;
 
 pub const SESSION_COOKIE: &str = "mc_session";
-
-/// The login's numbers (security settings, not the loyalty program's).
-#[derive(Debug, Clone)]
-pub struct AuthPolicy {
-    pub code_ttl: Duration,
-    /// Wrong tries allowed on one code; then a new code must be requested.
-    pub max_attempts: i64,
-    /// Per phone: at most one code this often.
-    pub resend_after: Duration,
-    pub session_ttl: Duration,
-    /// Per client IP: codes requested, and login tries, per hour.
-    pub codes_per_ip_per_hour: u32,
-    pub logins_per_ip_per_hour: u32,
-    /// Per phone: codes per day, which bounds the guesses against one phone at
-    /// `max_attempts` × this a day whatever the number of addresses guessing.
-    pub codes_per_phone_per_day: u32,
-    /// Per member: invite codes tried per hour. An account accepts one invite, within
-    /// days of registering; this keeps a script from walking the code space with it.
-    pub invite_tries_per_member_per_hour: u32,
-    /// Per staff user: members looked up per hour at the counter.
-    pub lookups_per_staff_per_hour: u32,
-}
-
-impl Default for AuthPolicy {
-    fn default() -> Self {
-        AuthPolicy {
-            code_ttl: Duration::from_secs(5 * 60),
-            max_attempts: 5,
-            resend_after: Duration::from_secs(60),
-            session_ttl: Duration::from_secs(30 * 24 * 3600),
-            codes_per_ip_per_hour: 20,
-            logins_per_ip_per_hour: 60,
-            codes_per_phone_per_day: 10,
-            invite_tries_per_member_per_hour: 10,
-            lookups_per_staff_per_hour: 60,
-        }
-    }
-}
-
-/// The per-IP, per-phone and per-member limits, counted in the database
-/// (`db::limits`) so that every server on one database shares them. Fixed windows (an
-/// hour, a day) on the server's clock: a burst across a window's end may reach twice a
-/// limit, which still bounds what a script gets per day.
-pub struct RequestLimits {
-    policy: AuthPolicy,
-}
-
-const HOUR_MS: i64 = 3_600_000;
-const DAY_MS: i64 = 24 * HOUR_MS;
-
-impl RequestLimits {
-    pub fn new(policy: &AuthPolicy) -> Arc<RequestLimits> {
-        Arc::new(RequestLimits {
-            policy: policy.clone(),
-        })
-    }
-
-    pub async fn check_code(&self, state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
-        let limit = (self.policy.codes_per_ip_per_hour, HOUR_MS);
-        check(state, &format!("code-ip:{ip}"), limit, FROM_ADDRESS).await
-    }
-
-    pub async fn check_login(&self, state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
-        let limit = (self.policy.logins_per_ip_per_hour, HOUR_MS);
-        check(state, &format!("login-ip:{ip}"), limit, FROM_ADDRESS).await
-    }
-
-    pub async fn check_phone_code(&self, state: &AppState, phone: &str) -> Result<(), ApiError> {
-        let refusal = (
-            ErrorCode::TooManyCodes,
-            "too many codes for this phone today; try again later",
-        );
-        let limit = (self.policy.codes_per_phone_per_day, DAY_MS);
-        check(state, &format!("code-phone:{phone}"), limit, refusal).await
-    }
-
-    /// One invite code tried by a member, right or wrong.
-    pub async fn check_invite_try(
-        &self,
-        state: &AppState,
-        member_id: &str,
-    ) -> Result<(), ApiError> {
-        let refusal = (
-            ErrorCode::TooManyAttempts,
-            "too many invite codes tried; try again later",
-        );
-        let limit = (self.policy.invite_tries_per_member_per_hour, HOUR_MS);
-        check(state, &format!("invite:{member_id}"), limit, refusal).await
-    }
-
-    /// One member looked up by a staff user, found or not.
-    pub async fn check_lookup(&self, state: &AppState, staff_id: &str) -> Result<(), ApiError> {
-        let refusal = (
-            ErrorCode::TooManyLookups,
-            "too many member lookups this hour; try again later",
-        );
-        let limit = (self.policy.lookups_per_staff_per_hour, HOUR_MS);
-        check(state, &format!("lookup:{staff_id}"), limit, refusal).await
-    }
-}
-
-/// The code and message of a refusal by a per-address limit.
-const FROM_ADDRESS: (ErrorCode, &str) = (
-    ErrorCode::TooManyRequests,
-    "too many requests from this address; try again later",
-);
-
-/// One request against a keyed limit of `max` hits per `window_ms`: refused with 429, the
-/// code and message given, and `Retry-After` when the window ends.
-async fn check(
-    state: &AppState,
-    key: &str,
-    (max, window_ms): (u32, i64),
-    (code, message): (ErrorCode, &'static str),
-) -> Result<(), ApiError> {
-    let now = ms(&state.clock.now());
-    let (hits, ends) = store_limits::hit(&state.db, key, window_ms, now).await?;
-    if hits > i64::from(max.max(1)) {
-        let wait_s = ((ends - now).max(0) as u64).div_ceil(1000).max(1);
-        return Err(ApiError::too_many(code, message, wait_s));
-    }
-    Ok(())
-}
 
 /// The client's address: the socket's peer, or — when the peer is one of the trusted
 /// reverse proxies (`--trusted-proxy`) — the address that proxy put in `X-Forwarded-For`.

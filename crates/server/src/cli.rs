@@ -229,7 +229,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let id = create_user(&pool, &role, &phone, store.as_deref()).await?;
             println!(
                 "{role} account {id} for {}",
-                crate::phone::mask(&phone_e164(&phone)?)
+                crate::workflows::phone::mask(&phone_e164(&phone)?)
             );
             Ok(())
         }
@@ -285,7 +285,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let pool = open(&db).await?;
-            let report = crate::jobs::run(&pool, &program, date).await?;
+            let report = crate::workflows::jobs::run(&pool, &program, date).await?;
             println!("{}", serde_json::to_string(&report)?);
             Ok(())
         }
@@ -299,7 +299,7 @@ async fn open(args: &DbArgs) -> anyhow::Result<db::Db> {
 }
 
 fn phone_e164(phone: &str) -> anyhow::Result<String> {
-    crate::phone::Phone::parse(phone)
+    crate::workflows::phone::Phone::parse(phone)
         .map(|p| p.as_str().to_owned())
         .map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -35,26 +35,6 @@ impl Clock {
     }
 }
 
-/// Random bytes from the OS's CSPRNG, as URL-safe base64 (no padding): session tokens,
-/// API keys, salts, ids.
-pub fn random_token(bytes: usize) -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
-}
-
-/// Lowercase hex SHA-256: how tokens, keys and codes are stored.
-pub fn sha256_hex(parts: &[&[u8]]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update(part);
-    }
-    hex::encode(hasher.finalize())
-}
-
 /// Unix milliseconds, the stored form of every new time.
 pub fn ms(at: &DateTime<FixedOffset>) -> i64 {
     at.timestamp_millis()

@@ -11,6 +11,7 @@ use contract::ErrorCode;
 use rules::mall::Ineligible;
 use rules::QuoteError;
 
+use crate::workflows::limits::Limit;
 use crate::workflows::{Failure, Record, Refusal, ShopId};
 
 #[derive(Debug, thiserror::Error)]
@@ -159,6 +160,19 @@ impl From<Refusal> for ApiError {
             Refusal::TooManyAttempts { retry_after_s } => {
                 let retry = *retry_after_s;
                 return ApiError::too_many(ErrorCode::TooManyAttempts, refusal.to_string(), retry);
+            }
+            Refusal::Limited {
+                limit,
+                retry_after_s,
+            } => {
+                let code = match limit {
+                    Limit::FromAddress => ErrorCode::TooManyRequests,
+                    Limit::CodesForPhone => ErrorCode::TooManyCodes,
+                    Limit::CodeSentRecently => ErrorCode::CodeSentRecently,
+                    Limit::InviteTries => ErrorCode::TooManyAttempts,
+                    Limit::Lookups => ErrorCode::TooManyLookups,
+                };
+                return ApiError::too_many(code, refusal.to_string(), *retry_after_s);
             }
             Refusal::ConsentRequired { .. } => {
                 (S::UNPROCESSABLE_ENTITY, ErrorCode::ConsentRequired)

@@ -7,12 +7,12 @@ pub mod auth;
 pub mod base_path;
 pub mod cli;
 pub mod clock;
+pub mod crypto;
 pub mod db;
 pub mod demo_seed;
 pub mod error;
 pub mod extract;
-pub mod jobs;
-pub mod phone;
+pub mod policy;
 pub mod precompressed;
 pub mod routes;
 pub mod security;
@@ -32,15 +32,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-use crate::auth::{AuthPolicy, RememberedShopKeys, RequestLimits};
+use crate::auth::RememberedShopKeys;
 use crate::base_path::BasePath;
 use crate::clock::Clock;
 use crate::db::sqlite_reads::SqliteReads;
 use crate::db::Db;
+use crate::policy::AuthPolicy;
 use crate::precompressed::Precompressed;
 use crate::routes::host_bridge::HostBridge;
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
+use crate::workflows::limits::RequestLimits;
 use crate::workflows::orders::group_commit::OrderWriter;
 
 /// Request bodies above this are refused with 413 `payload_too_large`; a quote with the

@@ -1,15 +1,19 @@
-//! Workflows: what the member center does when a request changes something — record an
-//! order or a refund, redeem in the mall, check in, accept an invite, grant a coupon,
-//! update or erase a profile. Each is one write transaction over storage ([`crate::db`],
+//! Workflows: what the member center does when a request changes something — send a
+//! login code and sign in, record an order or a refund, redeem in the mall, check in,
+//! accept an invite, grant a coupon, update or erase a profile, the scheduled jobs — and
+//! the limits that refuse a request before it does. Each is one write transaction over storage ([`crate::db`],
 //! which holds every table and query), decides with the rules crate, and fails with a
 //! [`Refusal`] in the domain's words. Which HTTP status and stable code a refusal answers
 //! is decided in one place, `error.rs`.
 
 pub mod checkins;
 pub mod invites;
+pub mod jobs;
+pub mod limits;
 pub mod login;
 pub mod mall;
 pub mod orders;
+pub mod phone;
 pub mod profile;
 pub mod refunds;
 pub mod staff;
@@ -19,11 +23,11 @@ use rules::QuoteError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::clock::sha256_hex;
+use crate::crypto::sha256_hex;
 use crate::db::answers::StoredAnswer;
 use crate::db::exec::Exec;
 use crate::db::members;
-use crate::phone::Phone;
+use phone::Phone;
 
 /// Why a workflow did not happen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +43,12 @@ pub enum Refusal {
     CodeExpired,
     #[error("too many wrong codes; request a new one")]
     TooManyAttempts { retry_after_s: u64 },
+    /// A counted limit reached; it resets in `retry_after_s`.
+    #[error("{limit}")]
+    Limited {
+        limit: limits::Limit,
+        retry_after_s: u64,
+    },
     #[error("registering needs consent to the privacy notice, version {version}")]
     ConsentRequired { version: String },
     /// A host's login link that is unknown, used, expired or minted by a revoked key.

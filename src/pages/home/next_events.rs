@@ -1,6 +1,6 @@
 //! Home's "coming up": the next events the member may join (`GET /api/me/next-events`),
 //! one link to the calendar. It lives in a module of its own, fetched after the first
-//! paint (`lazy_screens::next_events`), so the first screen carries none of its code.
+//! paint (`pages::lazy::next_events`), so the first screen carries none of its code.
 
 use chrono::Utc;
 use leptos::prelude::*;

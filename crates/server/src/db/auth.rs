@@ -6,7 +6,7 @@ use sqlx::Row as _;
 use super::exec::Exec;
 use super::{Db, Tx};
 use crate::args;
-use crate::clock::{random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
 
 /// A pending one-time code.
 pub struct PendingCode {

@@ -1,7 +1,7 @@
 //! Private calendar feed links: a random token per member, stored as its SHA-256.
 
 use super::Db;
-use crate::clock::{random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
 
 /// Makes the member's feed token, replacing (and so revoking) any earlier one. The token
 /// is returned once and never stored.

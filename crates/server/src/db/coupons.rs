@@ -14,7 +14,7 @@ use super::exec::Exec;
 use super::phone_claims::{self, Claim};
 use super::Tx;
 use crate::args;
-use crate::clock::random_token;
+use crate::crypto::random_token;
 use contract::coupons::{CouponStatus, WalletCoupon};
 use contract::me::CouponCounts;
 use rules::coupon::{coupon_status, CouponSource};

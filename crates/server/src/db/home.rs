@@ -13,7 +13,8 @@ use super::coupons::{self, WALLET_COLUMNS};
 use super::members::{self, member_row, MemberRow, Sums};
 use super::sqlite_reads::SqliteReads;
 use super::Db;
-use crate::clock::{ms, sha256_hex};
+use crate::clock::ms;
+use crate::crypto::sha256_hex;
 use contract::coupons::WalletCoupon;
 
 /// The member of a live session with what their home shows.

@@ -1,4 +1,4 @@
-//! The counters behind the login and guessing limits (`auth::RequestLimits`): in the
+//! The counters behind the login and guessing limits (`workflows::limits`): in the
 //! database, so that every server on it counts the same hits.
 
 use super::Db;

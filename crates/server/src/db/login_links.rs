@@ -2,7 +2,7 @@
 //! 128 random bits, shown once, kept as its SHA-256.
 
 use super::{Db, Tx};
-use crate::clock::{random_token, sha256_hex};
+use crate::crypto::{random_token, sha256_hex};
 
 /// What a live link says, read inside the exchange's transaction.
 #[derive(Debug, Clone)]

@@ -13,7 +13,8 @@ use super::columns::Columns;
 use super::exec::Exec;
 use super::{Db, Tx};
 use crate::args;
-use crate::clock::{ms, random_token};
+use crate::clock::ms;
+use crate::crypto::random_token;
 
 /// A coupon in a wallet: what the quote needs, plus what the wallet screen shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,7 +115,7 @@ pub async fn get(db: &mut impl Exec, member_id: &str) -> anyhow::Result<Option<M
 /// one round trip.
 pub async fn by_session(db: &Db, token: &str, now_ms: i64) -> anyhow::Result<Option<MemberRow>> {
     let row = sqlx::query(session_member_sql())
-        .bind(crate::clock::sha256_hex(&[token.as_bytes()]))
+        .bind(crate::crypto::sha256_hex(&[token.as_bytes()]))
         .bind(now_ms)
         .fetch_optional(db)
         .await?;
@@ -535,7 +536,7 @@ where
 }
 
 /// Members not deleted, by id: those after `after` (from the first when none), at most
-/// `limit`. One page of a walk over every member in bounded memory (`jobs::MemberPages`).
+/// `limit`. One page of a walk over every member in bounded memory (`workflows::jobs::MemberPages`).
 pub async fn active_ids_after(
     db: &Db,
     after: Option<&str>,

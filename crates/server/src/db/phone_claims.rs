@@ -12,7 +12,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::Tx;
-use crate::clock::{ms, random_token};
+use crate::clock::ms;
+use crate::crypto::random_token;
 
 /// What a phone can be rewarded for once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

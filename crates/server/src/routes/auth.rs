@@ -12,7 +12,6 @@ use axum::{Json, Router};
 use contract::auth::{
     CodeRequest, CodeSent, ExchangeRequest, LoggedIn, LoginLink, LoginLinkRequest, LoginRequest,
 };
-use rand::Rng;
 
 use crate::auth::{self, ClientIp, ShopKey};
 use crate::clock::ms;
@@ -20,8 +19,8 @@ use crate::db::auth as store;
 use crate::db::login_links::{self, NewLink};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::phone::Phone;
 use crate::workflows::login;
+use crate::workflows::phone::Phone;
 use crate::AppState;
 use contract::ErrorCode;
 
@@ -93,7 +92,10 @@ async fn exchange(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<ExchangeRequest>,
 ) -> Result<Response, ApiError> {
-    state.limits.check_login(&state, ip).await?;
+    state
+        .limits
+        .check_login(&state.db, ip, &state.clock.now())
+        .await?;
     let now = state.clock.now();
     let program = &state.program.program;
     let consent = body.consent_version.as_deref();
@@ -140,28 +142,11 @@ async fn send_code(
     let phone = Phone::parse(&phone)?;
     let now = state.clock.now();
     let policy = &state.auth;
-    if let Some(pending) = store::pending_code(&state.db, phone.as_str()).await? {
-        let next = pending.sent_at_ms + policy.resend_after.as_millis() as i64;
-        if ms(&now) < next {
-            let wait = ((next - ms(&now)) / 1000).max(1) as u64;
-            return Err(ApiError::too_many(
-                ErrorCode::CodeSentRecently,
-                "a code was sent to this phone less than a minute ago",
-                wait,
-            ));
-        }
-    }
-    state.limits.check_code(&state, ip).await?;
-    state
-        .limits
-        .check_phone_code(&state, phone.as_str())
-        .await?;
-    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
-    let expires = ms(&now) + policy.code_ttl.as_millis() as i64;
-    store::put_code(&state.db, phone.as_str(), &code, ms(&now), expires).await?;
-    // Sending an SMS is the operator's gateway's job; without one, dev mode logs the code.
+    let code = login::send_code(&state.db, policy, &state.limits, ip, &phone, &now).await?;
+    // No SMS gateway is plugged in yet; dev mode logs the code and answers it.
     let dev_code = state.dev_codes.then(|| {
-        tracing::info!(phone = %crate::phone::mask(phone.as_str()), code = %code, "dev one-time code");
+        let masked = crate::workflows::phone::mask(phone.as_str());
+        tracing::info!(phone = %masked, code = %code, "dev one-time code");
         code
     });
     let answer = CodeSent {
@@ -177,7 +162,10 @@ async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    state.limits.check_login(&state, ip).await?;
+    state
+        .limits
+        .check_login(&state.db, ip, &state.clock.now())
+        .await?;
     let phone = Phone::parse(&body.phone)?;
     // Something that cannot be a code is bad input, not a guess: it must not use up one of
     // the member's tries.

@@ -34,7 +34,10 @@ async fn accept(
     me: AuthMember,
     ApiJson(body): ApiJson<Accept>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
-    state.limits.check_invite_try(&state, &me.id).await?;
+    state
+        .limits
+        .check_invite_try(&state.db, &me.id, &state.clock.now())
+        .await?;
     let now = state.clock.now();
     let accepted =
         invites::accept(&state.db, &state.program.program, &me.id, &body.code, &now).await?;

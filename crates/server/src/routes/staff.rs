@@ -20,10 +20,10 @@ use crate::clock::ms;
 use crate::db::{members, stores};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
-use crate::phone::{mask, Phone};
 use crate::routes::mall::idempotency_key;
 use crate::routes::me::summary_with_wallet;
 use crate::routes::orders::answer;
+use crate::workflows::phone::{mask, Phone};
 use crate::workflows::staff::{self, GrantRequest};
 use crate::AppState;
 
@@ -65,7 +65,10 @@ async fn lookup(
     ApiJson(req): ApiJson<LookupRequest>,
 ) -> Result<Json<MemberCard>, ApiError> {
     let phone = Phone::parse(&req.phone)?;
-    state.limits.check_lookup(&state, &me.id).await?;
+    state
+        .limits
+        .check_lookup(&state.db, &me.id, &state.clock.now())
+        .await?;
     let member_id = members::real_id_by_phone(&state.db, phone.as_str())
         .await?
         .ok_or_else(|| {

@@ -5,11 +5,46 @@
 use chrono::{DateTime, FixedOffset};
 use rules::Program;
 
+use std::net::IpAddr;
+
+use rand::Rng;
+
+use super::limits::{Limit, RequestLimits};
+use super::phone::Phone;
 use super::{Outcome, Refusal};
-use crate::auth::AuthPolicy;
 use crate::clock::ms;
 use crate::db::{auth as store, coupons, login_links, members, stores, Db};
-use crate::phone::Phone;
+use crate::policy::AuthPolicy;
+
+/// Sends a new one-time code for `phone`, asked from `ip`: refused while the last code
+/// is younger than `resend_after` (which counts against no limit), then when the
+/// address's or the phone's limit is reached. The code replaces any pending one; it is
+/// returned for whoever delivers it.
+pub async fn send_code(
+    db: &Db,
+    policy: &AuthPolicy,
+    limits: &RequestLimits,
+    ip: IpAddr,
+    phone: &Phone,
+    now: &DateTime<FixedOffset>,
+) -> Outcome<String> {
+    if let Some(pending) = store::pending_code(db, phone.as_str()).await? {
+        let next = pending.sent_at_ms + policy.resend_after.as_millis() as i64;
+        if ms(now) < next {
+            return Err(Refusal::Limited {
+                limit: Limit::CodeSentRecently,
+                retry_after_s: ((next - ms(now)) / 1000).max(1) as u64,
+            }
+            .into());
+        }
+    }
+    limits.check_code(db, ip, now).await?;
+    limits.check_phone_code(db, phone.as_str(), now).await?;
+    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
+    let expires = ms(now) + policy.code_ttl.as_millis() as i64;
+    store::put_code(db, phone.as_str(), &code, ms(now), expires).await?;
+    Ok(code)
+}
 
 /// A session opened by a sign-in; the token is given to the client once.
 pub struct SignedIn {

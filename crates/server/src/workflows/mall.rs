@@ -11,7 +11,8 @@ use rules::mall::{Ineligible, MallItem, MallState};
 use rules::{Coupon, Program};
 
 use super::{check_key, replay, request_hash, Outcome, Record, Recorded, Refusal};
-use crate::clock::{ms, random_token};
+use crate::clock::ms;
+use crate::crypto::random_token;
 use crate::db::answers::{self, AnswerTable};
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::mall::{self, NewRedemption};

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use super::{is_client_id, replay, request_hash, Failure, MemberNamed, Outcome};
 use super::{Record, Recorded, Refusal, ShopId};
-use crate::clock::{ms, random_token};
+use crate::clock::ms;
+use crate::crypto::random_token;
 use crate::db::answers::{self, AnswerTable};
 use crate::db::auth::api_key_is_live;
 use crate::db::exec::Exec;
@@ -20,7 +21,7 @@ use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
 use crate::db::orders::{self, HeldMilestone, NewOrder};
 use crate::db::{coupons, is_unique_violation, Db};
-use crate::phone::Phone;
+use crate::workflows::phone::Phone;
 
 pub use contract::orders::{OrderRecorded, OrderRequest};
 

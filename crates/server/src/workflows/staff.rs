@@ -14,7 +14,7 @@ use crate::db::answers::{self, AnswerTable};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::coupons::{self, issue};
 use crate::db::{lock_member, Db};
-use crate::phone::Phone;
+use crate::workflows::phone::Phone;
 
 const REASON_MAX_CHARS: usize = 200;
 
@@ -102,7 +102,7 @@ pub async fn record_lookup(
     member_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    let id = format!("lookup:{}", crate::clock::random_token(16));
+    let id = format!("lookup:{}", crate::crypto::random_token(16));
     let detail = json!({ "store": store.map(|s| &s.code) });
     let mut tx = crate::db::begin_write(db).await?;
     audit::insert(

@@ -2,7 +2,7 @@
 //! per IP), registration with consent, sessions (cookie or bearer, hashed, 30 days), logout.
 
 use axum::http::{header, Method, StatusCode};
-use member_center::auth::AuthPolicy;
+use member_center::policy::AuthPolicy;
 use serde_json::{json, Value};
 
 use crate::helpers::{spawn_with, Options, TestApp, TestResponse};
@@ -579,11 +579,11 @@ async fn two_servers_on_one_database_share_the_limits() {
     // The jobs forget the ended windows (the longest limit counts a day).
     let program = rules::Program::default_program();
     let db = &one.state.db;
-    member_center::jobs::run(db, &program, "2026-03-11".parse().unwrap())
+    member_center::workflows::jobs::run(db, &program, "2026-03-11".parse().unwrap())
         .await
         .unwrap();
     assert_eq!(rows(&one).await, 2, "windows of the last day are kept");
-    let report = member_center::jobs::run(db, &program, "2026-03-13".parse().unwrap())
+    let report = member_center::workflows::jobs::run(db, &program, "2026-03-13".parse().unwrap())
         .await
         .unwrap();
     assert_eq!(report.limit_windows_pruned, 2);

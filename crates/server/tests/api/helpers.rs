@@ -33,8 +33,11 @@ pub async fn test_database(dir: &TempDir) -> db::Db {
 pub async fn test_database_url(dir: &TempDir) -> String {
     match std::env::var("MC_TEST_POSTGRES_URL") {
         Ok(base) => {
-            let schema = format!("t_{}", member_center::clock::random_token(9).to_lowercase())
-                .replace('-', "_");
+            let schema = format!(
+                "t_{}",
+                member_center::crypto::random_token(9).to_lowercase()
+            )
+            .replace('-', "_");
             db::create_postgres_schema(&base, &schema)
                 .await
                 .expect("a schema of its own")
@@ -56,7 +59,7 @@ pub struct Options {
     /// One-time codes are not returned as `dev_code` (production mode).
     pub no_dev_codes: bool,
     /// The login's numbers (default: `AuthPolicy::default()`).
-    pub auth_policy: Option<member_center::auth::AuthPolicy>,
+    pub auth_policy: Option<member_center::policy::AuthPolicy>,
     /// The program (default: the shipped one).
     pub program: Option<Program>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).

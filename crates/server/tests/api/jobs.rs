@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use member_center::db::coupons::Issued;
-use member_center::jobs::{self, JobReport};
+use member_center::workflows::jobs::{self, JobReport};
 use serde_json::{json, Value};
 
 use crate::support::{order, world, World, PHONE_A};

@@ -30,7 +30,7 @@ async fn logins_while_orders_are_written_never_answer_5xx() {
     const ORDER_WRITERS: usize = 4;
     let app = spawn_with(Options {
         now: Some(at(NOW)),
-        auth_policy: Some(member_center::auth::AuthPolicy {
+        auth_policy: Some(member_center::policy::AuthPolicy {
             codes_per_ip_per_hour: 10_000,
             logins_per_ip_per_hour: 10_000,
             ..Default::default()
@@ -546,7 +546,7 @@ async fn personal_answers_are_not_stored_by_caches() {
 #[tokio::test]
 async fn limits_key_on_the_forwarded_client_only_behind_the_trusted_proxy() {
     let app = spawn_with(Options {
-        auth_policy: Some(member_center::auth::AuthPolicy {
+        auth_policy: Some(member_center::policy::AuthPolicy {
             codes_per_ip_per_hour: 2,
             ..Default::default()
         }),

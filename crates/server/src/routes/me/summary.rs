@@ -14,7 +14,7 @@ use crate::clock::{from_ms, ms};
 use crate::db::home::{self, Home};
 use crate::db::{coupons, members};
 use crate::error::ApiError;
-use crate::phone::mask;
+use crate::workflows::phone::mask;
 use crate::AppState;
 use contract::coupons::WalletCoupon;
 use contract::me::CouponCounts;

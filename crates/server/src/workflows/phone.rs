@@ -1,6 +1,6 @@
 //! Mainland China mobile numbers (+86, 11 digits starting 13–19): the login identity.
 
-use crate::workflows::Refusal;
+use super::Refusal;
 
 /// A valid mainland mobile number, kept in E.164 (`+8613812341234`).
 #[derive(Debug, Clone, PartialEq, Eq)]

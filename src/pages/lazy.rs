@@ -18,12 +18,12 @@ use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
-use crate::components::{failed_screen, loading_screen};
-use crate::i18n::*;
-use crate::pages::{
+use super::{
     BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
     Privacy, Profile, StaffPage, WalletPage,
 };
+use crate::components::{failed_screen, loading_screen};
+use crate::i18n::*;
 use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
