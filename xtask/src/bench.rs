@@ -209,7 +209,7 @@ fn screens_opened(ws: &Workspace, dist: &Path) -> Result<String> {
     for (screen, files) in crate::chunks::files_per_screen(&js)? {
         let mut br = 0;
         for file in &files {
-            let file = crate::build::hashed_name(file, &hash);
+            let file = crate::publish::hashed_name(file, &hash);
             br += std::fs::metadata(dist.join(format!("{file}.br")))
                 .map_err(|e| format!("{file}.br: {e}"))?
                 .len();

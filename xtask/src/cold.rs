@@ -3,15 +3,13 @@
 //! the page fetches once it is idle after its first paint, and every screen's loader
 //! waits for, beside its own modules (`web/cold-half.js`).
 //!
-//! Which functions are cold is data: `web/cold-functions.txt`, written by
-//! `cargo xtask profile` from what binaryen's instrumentation saw run in Chromium (the
+//! Which functions are cold is measured by every build (`profile.rs`): binaryen's
+//! instrumentation on a copy of this very module records what runs in Chromium (the
 //! logged-out and logged-in homes to their first paint and a moment after). The build
-//! moves out the functions named there (`wasm-split --split-funcs`, Debian's binaryen:
-//! npm's has no wasm-split). Names are kept without their symbol hash, which changes
-//! with any dependency; a function the list does not name stays in the hot half, so a
-//! stale list costs bytes, never a failure. A listed function that became hot costs a
-//! synchronous load of the cold half (its placeholder fetches it, then calls through);
-//! the e2e test `the_first_screen_runs_on_the_hot_half` catches that.
+//! moves out the others (`wasm-split --split-funcs`, Debian's binaryen: npm's has no
+//! wasm-split). A function that runs on the first screen after all costs a synchronous
+//! load of the cold half (its placeholder fetches it, then calls through); the e2e test
+//! `the_first_screen_runs_on_the_hot_half` catches that.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
@@ -26,11 +24,9 @@ use crate::split_loader::{first_in_every_screen, COLD_HALF};
 use crate::wasm_opt::WASM_FEATURES;
 use crate::{Result, Workspace};
 
-/// The committed list of the cold functions, one per line, hash-free.
-pub const COLD_LIST: &str = "web/cold-functions.txt";
 /// What the build appends to the main module's JS glue (the placeholders, the loader).
 const GLUE: &str = "web/cold-half.js";
-/// The same, for `cargo xtask profile`'s build: reads the instrumentation's counters.
+/// The same, for the instrumented copy (`profile.rs`): reads the instrumentation's counters.
 const PROFILE_GLUE: &str = "web/cold-profile.js";
 /// The cold half's file, beside the main wasm (its stem is the main module's JS's).
 pub const COLD_WASM: &str = "member-center-app_cold.wasm";
@@ -110,29 +106,19 @@ pub fn function_names(wasm: &[u8]) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Reads the committed list; an empty set when there is none (no split).
-pub fn read_list(ws: &Workspace) -> Result<HashSet<String>> {
-    let path = ws.root.join(COLD_LIST);
-    match fs::read_to_string(&path) {
-        Ok(text) => Ok(text
-            .lines()
-            .filter(|line| !line.is_empty() && !line.starts_with('#'))
-            .map(str::to_string)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(HashSet::new()),
-        Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-    }
-}
-
 /// Splits the main wasm (optimized, its names kept) in place into its hot half and the
 /// cold half beside it, and gives the glue its placeholders and the cold half's loader.
 /// Returns the cold half's path, or `None` when the list names none of its functions.
-pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<PathBuf>> {
-    let cold = read_list(ws)?;
+pub fn split(
+    ws: &Workspace,
+    main_wasm: &Path,
+    glue: &Path,
+    cold: &HashSet<String>,
+) -> Result<Option<PathBuf>> {
     let functions = function_names(&read(main_wasm)?)?;
-    let moved = to_split(&functions, &cold);
+    let moved = to_split(&functions, cold);
     if moved.is_empty() {
-        println!("no function of {COLD_LIST} in the main wasm: not split");
+        println!("no cold function in the main wasm: not split");
         strip_names(main_wasm)?;
         return Ok(None);
     }
@@ -166,7 +152,7 @@ pub fn split(ws: &Workspace, main_wasm: &Path, glue: &Path) -> Result<Option<Pat
     Ok(Some(cold_wasm))
 }
 
-/// For `cargo xtask profile`: the main wasm instrumented in place (binaryen records which
+/// For the profile (`profile.rs`): the main wasm instrumented in place (binaryen records which
 /// functions ran; `__write_profile` hands the record over), its functions' names written
 /// beside it (`functions.txt`, one per line, in the profile's order), and the glue given
 /// `self.mcProfile()`, which returns the indexes of those that ran.
@@ -189,7 +175,7 @@ pub fn functions_file(main_wasm: &Path) -> PathBuf {
 }
 
 /// The main wasm without its names section (kept until the split for the names).
-fn strip_names(main_wasm: &Path) -> Result {
+pub fn strip_names(main_wasm: &Path) -> Result {
     run(Command::new("wasm-opt")
         .arg(main_wasm)
         .arg("--strip-debug")

@@ -45,3 +45,17 @@ pub fn gzip_best(bytes: &[u8]) -> Result<Vec<u8>> {
         .and_then(|()| encoder.finish())
         .map_err(|e| format!("gzip: {e}"))
 }
+
+/// Copies the folder `from` (its files and folders) to `to`, which is created.
+pub fn copy_dir(from: &Path, to: &Path) -> Result {
+    fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    for path in read_dir(from)? {
+        let target = to.join(path.file_name().ok_or("an entry without a name")?);
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(|e| format!("cannot copy {}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}

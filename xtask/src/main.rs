@@ -17,6 +17,7 @@ mod lazy_loader;
 mod postgres;
 mod proc;
 mod profile;
+mod publish;
 mod split_loader;
 mod styles;
 mod test;
@@ -40,13 +41,11 @@ usage: cargo xtask <command>
             wasm-split-cli, wasm-opt (npm binaryen, under .tools/), Chromium and
             ChromeDriver
   build     install, then build the app into dist/: the page with Trunk, the wasm
-            split into one module per lazily loaded screen (release, offline)
+            split into one module per lazily loaded screen and the main one by
+            what the first screen runs, measured in Chromium (release, offline)
   serve     install, build, then run the server with demo members on
             http://127.0.0.1:8080
   test      everything CI runs (install first), stopping at the first failure
-  profile   which of the main module's functions the first screen runs, seen in
-            Chromium: writes the others to web/cold-functions.txt, which the build
-            moves to the main module's cold half
   bench     first-screen download size (gzip) and the quote's time, native and wasm
   postgres  start (installing if missing) a local PostgreSQL and print the URL of an
             empty test database (MC_TEST_POSTGRES_URL for the server's tests)";
@@ -61,7 +60,6 @@ fn main() -> ExitCode {
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
-        Some("profile") => profile::profile(&ws),
         Some("postgres") => postgres::test_database().map(|url| println!("{url}")),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -1,24 +1,53 @@
-//! `cargo xtask profile`: which of the main module's functions the first screen runs, seen
-//! in Chromium through binaryen's instrumentation; the others are written to the cold list
-//! the build moves to the main module's cold half (`cold.rs`).
+//! Which of the main module's functions the first screen runs, measured on every build:
+//! a copy of the main module is instrumented (binaryen records what runs), published
+//! with the rest of the app into `target/profile-dist`, and opened on the demo server in
+//! Chromium the ways a shopper first sees it (`tests/e2e/src/bin/first_paint_profile.rs`).
+//! The functions that did not run are the cold half's (`cold.rs`).
 
 use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
 
-use crate::cold::{cold_names, functions_file, COLD_LIST};
-use crate::files::{read_text, write};
+use crate::cold::{cold_names, functions_file, instrument};
+use crate::files::{copy_dir, read_text};
 use crate::proc::run;
+use crate::publish::{build_hash, inject_loader, publish};
 use crate::{Result, Workspace};
 
-/// `cargo xtask profile`: builds the app with its main module instrumented (into
-/// `target/profile-dist/`), opens its first screen in Chromium
-/// (`tests/e2e/src/bin/first_paint_profile.rs`), and writes the functions that did not
-/// run, by name, to `web/cold-functions.txt` for the build to split out.
-pub fn profile(ws: &Workspace) -> Result {
-    crate::install::all(ws)?;
+/// The names of the functions of `main_wasm` (optimized, its names kept) that the first
+/// screen does not run. `page` is dist/ as Trunk and the earlier steps left it; `loader`
+/// and `screens` are the split loader and the screens' modules, published beside the
+/// instrumented copy so that the app runs as it will be served.
+pub fn cold_functions(
+    ws: &Workspace,
+    page: &Path,
+    main_js: &Path,
+    main_wasm: &Path,
+    loader: &Path,
+    screens: &[PathBuf],
+) -> Result<HashSet<String>> {
+    let work = ws.target_dir.join("app-profile");
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let copy = |file: &Path| -> Result<PathBuf> {
+        let to = work.join(file.file_name().ok_or("a module without a name")?);
+        fs::copy(file, &to).map_err(|e| format!("cannot copy {}: {e}", file.display()))?;
+        Ok(to)
+    };
+    let (js, wasm) = (copy(main_js)?, copy(main_wasm)?);
+    instrument(ws, &wasm, &js)?;
+
     let dist = ws.target_dir.join("profile-dist");
-    crate::build::build_into(ws, &dist, crate::build::MainModule::Instrumented)?;
+    let _ = fs::remove_dir_all(&dist);
+    copy_dir(page, &dist)?;
+    let mut modules = vec![js, wasm.clone(), loader.to_path_buf()];
+    modules.extend(screens.iter().cloned());
+    modules.sort();
+    let names = publish(&modules, &build_hash(&modules)?, &dist)?;
+    inject_loader(&dist.join("index.html"), &names)?;
+
     run(ws.cargo().args(["build", "-p", "member-center"]))?;
-    let ran_file = ws.target_dir.join("first-paint-profile.json");
+    let ran_file = work.join("ran.json");
     run(ws
         .cargo()
         .args(["run", "-p", "e2e", "--bin", "first_paint_profile"])
@@ -26,37 +55,28 @@ pub fn profile(ws: &Workspace) -> Result {
         .env("E2E_SERVER_BIN", ws.target_dir.join("debug/member-center"))
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("PROFILE_OUT", &ran_file))?;
-    let functions_file = functions_file(&crate::build::main_wasm(ws));
-    let functions: Vec<String> = read_text(&functions_file)?
+    let functions: Vec<String> = read_text(&functions_file(&wasm))?
         .lines()
         .map(str::to_string)
         .collect();
-    let ran = read_text(&ran_file)?;
-    let ran = parse_indexes(&ran)?;
+    let ran = parse_indexes(&read_text(&ran_file)?)?;
     if let Some(beyond) = ran.iter().find(|&&i| i >= functions.len()) {
         return Err(format!(
             "the profile names function {beyond} of {}",
             functions.len()
         ));
     }
-    let cold = cold_names(&functions, &ran);
-    let header = format!(
-        "# The main module's functions the first screen does not run (hash-free names):\n\
-         # `cargo xtask build` moves them to its cold half (xtask/src/cold.rs). Written by\n\
-         # `cargo xtask profile`: {} of {} functions ran.\n",
-        ran.len(),
-        functions.len()
-    );
-    let list = cold
+    let cold: HashSet<String> = cold_names(&functions, &ran)
         .into_iter()
         .filter(|name| !name.is_empty())
-        .collect::<Vec<_>>();
-    write(
-        &ws.root.join(COLD_LIST),
-        format!("{header}{}\n", list.join("\n")),
-    )?;
-    println!("profile: {} cold names written to {COLD_LIST}", list.len());
-    Ok(())
+        .collect();
+    println!(
+        "profile: {} of {} functions ran on the first screen; {} names cold",
+        ran.len(),
+        functions.len(),
+        cold.len()
+    );
+    Ok(cold)
 }
 
 /// `[1,2,3]` → {1, 2, 3}.
@@ -72,4 +92,17 @@ fn parse_indexes(json: &str) -> Result<HashSet<usize>> {
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().map_err(|_| format!("`{s}` in the profile")))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_indexes;
+
+    #[test]
+    fn the_profile_is_read_as_indexes() {
+        let read = parse_indexes(" [3, 1,2]\n").unwrap();
+        assert_eq!(read, [1, 2, 3].into_iter().collect());
+        assert!(parse_indexes("{}").is_err());
+        assert!(parse_indexes("[1,x]").is_err());
+    }
 }

@@ -1,8 +1,8 @@
-//! `cargo xtask profile`: which of the main module's functions the first screen runs.
+//! `cargo xtask build`: which of the main module's functions the first screen runs.
 //! Opens the app xtask built with its main module instrumented (`E2E_DIST`) on the demo
 //! server, in the ways a shopper first sees it, and writes the indexes of the functions
 //! that ran in any of them to `PROFILE_OUT` (a JSON array). xtask turns that into the
-//! list of cold functions the build splits out (`web/cold-functions.txt`).
+//! list of cold functions the build splits out (`xtask/src/profile.rs`).
 //!
 //! The first screen: the home logged out (the demo personas) and logged in, each to its
 //! first paint and the moment after it (the page idle, when the cold half is fetched).
