@@ -15,8 +15,8 @@ pub use contract::demo::DemoMember;
 pub use contract::events::{EventsPage, FeedLink, NextEvent};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
-pub use contract::me::{CheckedIn, Expiring, Summary as Me};
-pub use contract::points::{Entry, PointsPage as EntryPage, PointsPlan};
+pub use contract::me::{CheckedIn, Expiring, Summary as Me, Update};
+pub use contract::points::{Direction, Entry, PointsPage as EntryPage, PointsPlan};
 pub use contract::staff::{Counter, Granted, MemberCard};
 
 /// Where the API lives: relative to the page's `<base href>`, so under the server's
@@ -34,6 +34,19 @@ pub struct ApiError {
     pub retry_after: u32,
     /// A wrong login code: the tries it still allows.
     pub tries_left: Option<i64>,
+}
+
+impl ApiError {
+    /// An error the app found before sending anything (no status).
+    pub fn local(code: ErrorCode) -> ApiError {
+        ApiError {
+            status: 0,
+            code,
+            message: String::new(),
+            retry_after: 0,
+            tries_left: None,
+        }
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -115,44 +128,30 @@ pub async fn delete_me() -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `PATCH /api/me {"locale": …}` for the language switch on every screen. The body is
-/// written by hand: the locale is one of the app's own two names, and serializing
-/// `contract::me::Update` here would put its serializer in the first screen's module
-/// (the profile's `update_me` stays in its own).
+/// `PATCH /api/me {"locale": …}` for the language switch on every screen.
 pub async fn save_locale(locale: &'static str) -> Result<(), ApiError> {
-    let body = format!("{{\"locale\":\"{locale}\"}}");
-    send(Method::PATCH, "/me", Some(body)).await.map(drop)
+    let update = Update {
+        locale: Some(locale.to_owned()),
+        ..Update::default()
+    };
+    update_me(&update).await
 }
 
-/// `PATCH /api/me` with one field: `nickname` or `birthday` (`YYYY-MM-DD`).
-pub async fn update_me(field: &str, value: &str) -> Result<(), ApiError> {
-    let mut update = contract::me::Update::default();
-    match field {
-        "nickname" => update.nickname = Some(value.to_owned()),
-        _ => {
-            let birthday = value.parse::<rules::Birthday>().map_err(|_| ApiError {
-                status: 0,
-                code: ErrorCode::InvalidBirthday,
-                message: format!("`{value}` is not a birthday"),
-                retry_after: 0,
-                tries_left: None,
-            })?;
-            update.birthday = Some(birthday);
-        }
-    }
-    send(Method::PATCH, "/me", json(&update)).await.map(drop)
+/// `PATCH /api/me`: the fields `update` sets.
+pub async fn update_me(update: &Update) -> Result<(), ApiError> {
+    send(Method::PATCH, "/me", json(update)).await.map(drop)
 }
 
 pub async fn checkin() -> Result<CheckedIn, ApiError> {
     decode(send(Method::POST, "/me/checkin", None).await?)
 }
 
-/// A page of the ledger, newest first; `kind` is `earn`, `spend` or empty for all.
-pub async fn points(kind: &str, cursor: Option<i64>) -> Result<EntryPage, ApiError> {
+/// A page of the ledger, newest first: the credits, the debits, or (`None`) both.
+pub async fn points(kind: Option<Direction>, cursor: Option<i64>) -> Result<EntryPage, ApiError> {
     let mut path = String::from("/me/points?limit=20");
-    if !kind.is_empty() {
+    if let Some(kind) = kind {
         path += "&kind=";
-        path += kind;
+        path += kind.as_str();
     }
     if let Some(c) = cursor {
         path += &format!("&cursor={c}");

@@ -175,10 +175,14 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
     }
 }
 
-/// The text of an error code kept as its wire name (see `Loader::error`); none for none.
-pub fn error_of(locale: Locale, code: Option<&str>) -> &'static str {
-    code.and_then(ErrorCode::parse)
-        .map_or("", |code| error_text(locale, code))
+/// The text of an error shown (see `Loader::error`); none for none.
+pub fn error_of(locale: Locale, code: Option<ErrorCode>) -> &'static str {
+    code.map_or("", |code| error_text(locale, code))
+}
+
+/// An error's wire name for `data-code` (tests and support); empty for none.
+pub fn error_name(code: Option<ErrorCode>) -> &'static str {
+    code.map_or("", ErrorCode::as_str)
 }
 
 /// Why an item of the mall can't be redeemed now.

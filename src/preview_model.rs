@@ -11,6 +11,7 @@ use rules::quote::{
 use rules::{Points, Program, Quote, QuoteError};
 use serde::{Deserialize, Serialize};
 
+use crate::api::ErrorCode;
 use crate::storage;
 
 /// The categories the editor offers (ids as the program names them; `fresh` and
@@ -107,8 +108,8 @@ pub enum DraftProblem {
 pub enum Preview {
     Invalid(DraftProblem),
     Quoted(Box<QuoteInput>, Box<Quote>),
-    /// The rules refused the input: the stable error code.
-    Refused(Box<QuoteInput>, &'static str),
+    /// The rules refused the input: the server's error code for the same refusal.
+    Refused(Box<QuoteInput>, ErrorCode),
     /// The coupon chosen can't be used on this cart (below its threshold, expired…): the
     /// price without it, and why, so that the member sees both what they would pay and
     /// what the coupon still needs.
@@ -210,7 +211,7 @@ pub fn preview(program: &Program, draft: &Draft, member: &MemberSnapshot, now: S
             Ok(quote) => Preview::Quoted(Box::new(input), Box::new(quote)),
             Err(err) => match without_coupon(program, &input, &err) {
                 Some(quote) => Preview::WithoutCoupon(Box::new(input), Box::new(quote), err),
-                None => Preview::Refused(Box::new(input), err.code()),
+                None => Preview::Refused(Box::new(input), ErrorCode::of_quote(&err)),
             },
         },
     }
@@ -400,9 +401,15 @@ mod tests {
             &silver(),
             "2026-03-10T10:00:00".into(),
         );
-        assert!(matches!(p, Preview::Refused(_, "invalid_time")), "{p:?}");
+        assert!(
+            matches!(p, Preview::Refused(_, ErrorCode::InvalidTime)),
+            "{p:?}"
+        );
         let p = preview(&program, &draft("99999999999"), &silver(), NOW.into());
-        assert!(matches!(p, Preview::Refused(_, "invalid_cart")), "{p:?}");
+        assert!(
+            matches!(p, Preview::Refused(_, ErrorCode::InvalidCart)),
+            "{p:?}"
+        );
         let p = preview(&program, &draft("x"), &silver(), NOW.into());
         assert_eq!(p, Preview::Invalid(DraftProblem::Amount));
         assert_eq!(p.input(), None);

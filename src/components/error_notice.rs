@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
-use crate::labels::error_of;
+use crate::api::ErrorCode;
+use crate::labels::{error_name, error_of};
 use crate::text::{dyn_text, flag, lang, tr};
 
 /// What went wrong with a screen's request, in the member's language, and a way on: the
@@ -9,12 +10,12 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// error's wire name for tests and support.
 pub fn error_notice(
     testid: &'static str,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<ErrorCode>>,
     retry: impl Fn() + Copy + 'static,
 ) -> impl IntoView {
     let locale = lang();
-    let code = dyn_text(move || error.get().unwrap_or_default());
-    let text = dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()));
+    let code = dyn_text(move || error_name(error.get()).to_owned());
+    let text = dyn_text(move || error_of(locale.get(), error.get()).to_string());
     view! {
         <div class="card notice notice--error" role="alert" data-testid=testid data-code=code
             hidden=flag(move || error.with(Option::is_none))>

@@ -2,7 +2,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ErrorCode};
 
 /// The requests of one part of a screen (a list, a form) to the server: whether one is
 /// under way, the last error, and which one is the latest. A request started while
@@ -15,9 +15,8 @@ use crate::api::ApiError;
 pub struct Loader {
     /// Whether a request is under way (for `disabled`, `aria-busy`).
     pub busy: RwSignal<bool>,
-    /// The code of the last error (`ApiError::code`'s wire name: a signal type the app
-    /// already has), shown by the screen with `labels::error_of`, which also clears it.
-    pub error: RwSignal<Option<String>>,
+    /// The code of the last error, shown by the screen with `labels::error_of`.
+    pub error: RwSignal<Option<ErrorCode>>,
     /// Requests started: an answer is the latest one's when this has not moved since.
     started: RwSignal<i64>,
 }
@@ -28,7 +27,7 @@ impl Loader {
     }
 
     /// Another loader of the same screen whose errors show in the same place.
-    pub fn sharing(error: RwSignal<Option<String>>) -> Loader {
+    pub fn sharing(error: RwSignal<Option<ErrorCode>>) -> Loader {
         Loader {
             busy: RwSignal::new(false),
             error,
@@ -50,7 +49,7 @@ impl Loader {
                 match answer {
                     Ok(value) => done(value),
                     Err(e) => {
-                        self.error.try_set(Some(e.code.as_str().to_owned()));
+                        self.error.try_set(Some(e.code));
                     }
                 }
             }

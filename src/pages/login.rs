@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use rules::Program;
 
 use crate::api;
+use crate::api::ErrorCode;
 use crate::components::{Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::{error_of, fill};
+use crate::labels::{error_name, error_of, fill};
 use crate::route::{after_login, follow, navigator, Route};
 use crate::state::AppState;
 use crate::text::{dyn_text, flag, lang, tr};
@@ -147,13 +148,13 @@ impl Form {
 }
 
 /// What is wrong with the form before it is sent (an error code), if anything.
-fn form_problem(number: &str, digits: &str, consent: bool) -> Option<&'static str> {
+fn form_problem(number: &str, digits: &str, consent: bool) -> Option<ErrorCode> {
     if !valid_phone(number) {
-        Some("invalid_phone")
+        Some(ErrorCode::InvalidPhone)
     } else if digits.len() != 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        Some("invalid_code")
+        Some(ErrorCode::InvalidCode)
     } else if !consent {
-        Some("consent_required")
+        Some(ErrorCode::ConsentRequired)
     } else {
         None
     }
@@ -178,7 +179,7 @@ fn LoginForm(program: Arc<Program>) -> impl IntoView {
             .trim()
             .to_string();
         if let Some(problem) = form_problem(&number, &digits, form.consent.get_untracked()) {
-            error.set(Some(problem.into()));
+            error.set(Some(problem));
             return;
         }
         error.set(None);
@@ -194,25 +195,26 @@ fn LoginForm(program: Arc<Program>) -> impl IntoView {
             navigate(after_login());
         });
     };
-    let error_code = dyn_text(move || error.get().unwrap_or_default());
+    let error_code = dyn_text(move || error_name(error.get()).to_owned());
     let error_text = dyn_text(move || {
         error
-            .with(|code| {
-                let code = code.as_deref()?;
+            .get()
+            .map(|code| {
                 let (wait, tries) = (form.wait.get(), form.tries_left.get());
                 let l = locale.get();
                 // What to do next, with the numbers that say when: the tries a wrong code
                 // leaves, the seconds a lock lasts (counting down with the code button).
                 let text = match code {
-                    "code_invalid" if tries > 0 => td_string!(l, login.code_invalid_tries),
-                    "code_invalid" if tries == 0 => error_of(l, Some("too_many_attempts")),
-                    "too_many_attempts" if wait > 0 => td_string!(l, login.too_many_attempts_wait),
+                    ErrorCode::CodeInvalid if tries > 0 => td_string!(l, login.code_invalid_tries),
+                    ErrorCode::CodeInvalid if tries == 0 => {
+                        error_of(l, Some(ErrorCode::TooManyAttempts))
+                    }
+                    ErrorCode::TooManyAttempts if wait > 0 => {
+                        td_string!(l, login.too_many_attempts_wait)
+                    }
                     _ => error_of(l, Some(code)),
                 };
-                Some(fill(
-                    text,
-                    &[("s", &wait.to_string()), ("n", &tries.to_string())],
-                ))
+                fill(text, &[("s", &wait.to_string()), ("n", &tries.to_string())])
             })
             .unwrap_or_default()
     });
@@ -259,7 +261,7 @@ fn CodeField(form: Form) -> impl IntoView {
     let get_code = move |_| {
         let number = form.number();
         if !valid_phone(&number) {
-            error.set(Some("invalid_phone".into()));
+            error.set(Some(ErrorCode::InvalidPhone));
             return;
         }
         error.set(None);
@@ -310,7 +312,7 @@ fn CodeField(form: Form) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{form_problem, valid_phone};
+    use super::{form_problem, valid_phone, ErrorCode};
 
     /// The app accepts exactly what the server accepts: the rules' shared list.
     #[test]
@@ -324,19 +326,19 @@ mod tests {
     fn the_form_is_checked_in_order() {
         assert_eq!(
             form_problem("1380000000", "123456", true),
-            Some("invalid_phone")
+            Some(ErrorCode::InvalidPhone)
         );
         assert_eq!(
             form_problem("13800000001", "12345", true),
-            Some("invalid_code")
+            Some(ErrorCode::InvalidCode)
         );
         assert_eq!(
             form_problem("13800000001", "12345a", true),
-            Some("invalid_code")
+            Some(ErrorCode::InvalidCode)
         );
         assert_eq!(
             form_problem("13800000001", "123456", false),
-            Some("consent_required")
+            Some(ErrorCode::ConsentRequired)
         );
         assert_eq!(form_problem("13800000001", "123456", true), None);
     }

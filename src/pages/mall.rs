@@ -9,7 +9,7 @@ use rules::{Points, Program};
 use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
-use crate::labels::{error_of, fill, ineligible};
+use crate::labels::{error_name, error_of, fill, ineligible};
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
@@ -148,9 +148,8 @@ fn MallContent(program: Arc<Program>) -> impl IntoView {
             &[("points", &group_thousands(balance))],
         )
     });
-    let error_code = dyn_text(move || error.get().unwrap_or_default());
-    let error_text =
-        dyn_text(move || error.with(|code| error_of(locale.get(), code.as_deref()).to_string()));
+    let error_code = dyn_text(move || error_name(error.get()).to_owned());
+    let error_text = dyn_text(move || error_of(locale.get(), error.get()).to_string());
     view! {
         <p class="card notice notice--success" data-testid="mall-done" hidden=flag(move || done.with(Option::is_none))>
             {done_text}

@@ -7,7 +7,7 @@ use rules::points::CheckinRules;
 use rules::Points;
 use rules::Program;
 
-use crate::api::{self, Entry, Me};
+use crate::api::{self, Direction, Entry, Me};
 use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
 use crate::display::date_of;
 use crate::i18n::*;
@@ -18,9 +18,6 @@ use crate::text::{dyn_text, flag, lang, message, tr, Key};
 mod planner;
 
 use planner::Planner;
-
-/// The history's filters: all, earned, spent (the API's `kind`).
-const FILTERS: [&str; 3] = ["", "earn", "spend"];
 
 /// The member's points: balance, what expires soon, the daily check-in and the history.
 #[component]
@@ -37,23 +34,21 @@ pub fn PointsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
     }
 }
 
-/// The history: the entries shown, the next page's cursor (0: none), the filter (an
-/// index of `FILTERS`). Signals of types the app already has (`i64`, `bool`,
-/// `Option<String>`): each new signal type compiles its own copy of the reactive
-/// machinery (wasm size).
+/// The history: the entries shown, the next page's cursor (0: none), the filter (the
+/// credits, the debits, or both).
 #[derive(Clone, Copy)]
 struct History {
     /// A load supersedes the one under way (another filter chosen, the check-in's entry).
     loader: Loader,
     entries: RwSignal<Vec<Entry>>,
     cursor: RwSignal<i64>,
-    filter: RwSignal<i64>,
+    filter: RwSignal<Option<Direction>>,
 }
 
 impl History {
     /// Loads the first page of the chosen filter, or (`more`) the next one.
     fn load(self, more: bool) {
-        let kind = FILTERS[self.filter.get_untracked() as usize];
+        let kind = self.filter.get_untracked();
         let from = if more {
             Some(self.cursor.get_untracked())
         } else {
@@ -78,7 +73,7 @@ fn PointsContent(me: Arc<Me>, rules: CheckinRules) -> impl IntoView {
         loader: Loader::new(),
         entries: RwSignal::new(Vec::new()),
         cursor: RwSignal::new(0),
-        filter: RwSignal::new(0),
+        filter: RwSignal::new(None),
     };
     history.load(false);
     let expiring = me.points_expiring.as_ref().map(expiring_notice);
@@ -189,18 +184,14 @@ fn HistoryList(history: History) -> impl IntoView {
         filter,
     } = history;
     let loading = loader.busy;
-    let tab = move |index: i64, key: Key| {
-        let name = if index == 0 {
-            "all"
-        } else {
-            FILTERS[index as usize]
-        };
+    let tab = move |kind: Option<Direction>, key: Key| {
+        let name = kind.map_or("all", Direction::as_str);
         view! {
             <button type="button" class="tab" data-testid=format!("points-filter-{name}")
-                aria-pressed=dyn_text(move || (filter.get() == index).to_string())
+                aria-pressed=dyn_text(move || (filter.get() == kind).to_string())
                 on:click=move |_| {
-                    if filter.get_untracked() != index {
-                        filter.set(index);
+                    if filter.get_untracked() != kind {
+                        filter.set(kind);
                         history.load(false);
                     }
                 }>
@@ -214,9 +205,9 @@ fn HistoryList(history: History) -> impl IntoView {
         <section class="card history">
             <h2 class="card__title">{tr!(points.history)}</h2>
             <div class="tabs" role="group">
-                {tab(0, |l| td_string!(l, points.all))}
-                {tab(1, |l| td_string!(l, points.earn))}
-                {tab(2, |l| td_string!(l, points.spend))}
+                {tab(None, |l| td_string!(l, points.all))}
+                {tab(Some(Direction::Earn), |l| td_string!(l, points.earn))}
+                {tab(Some(Direction::Spend), |l| td_string!(l, points.spend))}
             </div>
             <ul class="entries" data-testid="points-history" aria-busy=dyn_text(move || loading.get().to_string())>
                 {rows}

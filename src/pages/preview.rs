@@ -93,11 +93,9 @@ fn PreviewContent(data: Loaded, program: Arc<Program>) -> impl IntoView {
             return String::new();
         };
         let l = locale.get();
-        let mut text =
-            labels::error_text(l, ErrorCode::parse(code).unwrap_or(ErrorCode::BadResponse))
-                .to_string();
+        let mut text = labels::error_text(l, code).to_string();
         // An amount over the program's limit: say the limit, and what to do.
-        if code == "invalid_cart" {
+        if code == ErrorCode::InvalidCart {
             text += &fill(
                 td_string!(l, preview.over_limit),
                 &[("max", &format_yuan(max_amount))],
@@ -124,7 +122,7 @@ fn PreviewContent(data: Loaded, program: Arc<Program>) -> impl IntoView {
         <AmountCard draft problem=problem.into() />
         <CouponNotUsed why=unused_coupon />
         <p class="card notice notice--error" role="alert" data-testid="quote-error"
-            hidden=flag(move || refused.with(Option::is_none)) data-code=move || refused.get().unwrap_or_default()>
+            hidden=flag(move || refused.with(Option::is_none)) data-code=move || labels::error_name(refused.get())>
             {refused_text}
         </p>
         <QuoteSummary program=home priced=priced.into() rehearsal=rehearsal.into() />

@@ -3,10 +3,10 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::api::{self, Me};
+use crate::api::{self, ApiError, ErrorCode, Me, Update};
 use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
 use crate::i18n::*;
-use crate::labels::error_of;
+use crate::labels::{error_name, error_of};
 use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
@@ -15,6 +15,15 @@ use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
 mod birthday;
 
 use birthday::{birthday_words, BirthdayEditor};
+
+/// What the profile's buttons do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Action {
+    SaveNickname,
+    SaveBirthday,
+    Delete,
+    Logout,
+}
 
 /// The member's profile: nickname, phone, birthday (set once), language, data export,
 /// account deletion (confirmed first) and logout.
@@ -55,35 +64,53 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     let navigate = navigator();
     let toast = expect_context::<Toast>();
     let locale = lang();
-    // Runs an account action: a field saved (`nickname`, `birthday`: the data reloaded
-    // by `then`), or `delete` / `logout` (`then` leaves, back home); on failure its
-    // message.
-    let act = move |action: &'static str, then: fn(AppState)| {
+    // Runs an account action: a field saved (the data reloaded by `then`), or the
+    // account deleted or logged out (`then` leaves, back home); on failure its message.
+    let act = move |action: Action, then: fn(AppState)| {
         requests.error.set(None);
         let value = match action {
-            "nickname" => fields.nickname.get_untracked(),
+            Action::SaveNickname => fields.nickname.get_untracked(),
             _ => fields.birthday.get_untracked().unwrap_or_default(),
         };
         let request = async move {
             match action {
-                "nickname" | "birthday" => api::update_me(action, &value).await,
-                "delete" => api::delete_me().await,
-                _ => api::logout().await,
+                Action::SaveNickname => {
+                    let update = Update {
+                        nickname: Some(value.clone()),
+                        ..Update::default()
+                    };
+                    api::update_me(&update).await
+                }
+                Action::SaveBirthday => {
+                    let birthday = value
+                        .parse::<rules::Birthday>()
+                        .map_err(|_| ApiError::local(ErrorCode::InvalidBirthday))?;
+                    let update = Update {
+                        birthday: Some(birthday),
+                        ..Update::default()
+                    };
+                    api::update_me(&update).await
+                }
+                Action::Delete => api::delete_me().await,
+                Action::Logout => api::logout().await,
             }
             .map(|()| value)
         };
         requests.run(request, move |saved| {
             match action {
-                "birthday" => fields.saved_birthday.set(Some(saved)),
-                "nickname" => fields.saved_nickname.set(saved.trim().to_owned()),
-                _ => {}
+                Action::SaveBirthday => fields.saved_birthday.set(Some(saved)),
+                Action::SaveNickname => fields.saved_nickname.set(saved.trim().to_owned()),
+                Action::Delete | Action::Logout => {}
             }
-            if matches!(action, "nickname" | "birthday") {
-                toast.show(td_string!(locale.get_untracked(), profile.saved).to_owned());
-            }
-            then(state);
-            if matches!(action, "delete" | "logout") {
-                navigate(Route::Home);
+            match action {
+                Action::SaveNickname | Action::SaveBirthday => {
+                    toast.show(td_string!(locale.get_untracked(), profile.saved).to_owned());
+                    then(state);
+                }
+                Action::Delete | Action::Logout => {
+                    then(state);
+                    navigate(Route::Home);
+                }
             }
         });
     };
@@ -109,7 +136,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
         <div class="confirm" role="alertdialog" aria-labelledby="logout-question" hidden=flag(move || !confirming.get())>
             <p id="logout-question">{tr!(profile.logout_question)}</p>
             <button type="button" class="button button--primary" data-testid="logout-confirm"
-                disabled=busy on:click=move |_| act("logout", AppState::leave)>
+                disabled=busy on:click=move |_| act(Action::Logout, AppState::leave)>
                 {tr!(profile.logout)}
             </button>
             <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>
@@ -123,7 +150,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
 #[component]
 fn ProfileDetails<A>(phone: String, fields: Fields, requests: Loader, act: A) -> impl IntoView
 where
-    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
+    A: Fn(Action, fn(AppState)) + Copy + Send + Sync + 'static,
 {
     let locale = lang();
     let Fields {
@@ -160,7 +187,7 @@ where
                             on:input=move |ev| nickname.set(event_target_value(&ev)) />
                         <button type="button" class="button button--ghost" data-testid="profile-nickname-save"
                             disabled=flag(move || busy.get() || nickname_wrong() || nickname.with(|n| saved_nickname.with(|s| n.trim() == s)))
-                            on:click=move |_| act("nickname", |s| s.load())>
+                            on:click=move |_| act(Action::SaveNickname, |s| s.load())>
                             {tr!(profile.nickname_save)}
                         </button>
                         <span id="nickname-count" class="field-count" data-testid="profile-nickname-count"
@@ -187,8 +214,8 @@ where
                 {tr!(profile.birthday_fix)}
             </p>
             <p class="field-msg field-msg--error" role="alert" data-testid="profile-error"
-                data-code=dyn_text(move || error.get().unwrap_or_default()) hidden=flag(move || error.with(Option::is_none))>
-                {dyn_text(move || error.with(|c| error_of(locale.get(), c.as_deref()).to_string()))}
+                data-code=dyn_text(move || error_name(error.get()).to_owned()) hidden=flag(move || error.with(Option::is_none))>
+                {dyn_text(move || error_of(locale.get(), error.get()).to_string())}
             </p>
         </section>
     }
@@ -222,7 +249,7 @@ fn LanguageChoice() -> impl IntoView {
 #[component]
 fn AccountData<A>(busy: RwSignal<bool>, act: A) -> impl IntoView
 where
-    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
+    A: Fn(Action, fn(AppState)) + Copy + Send + Sync + 'static,
 {
     let confirming = RwSignal::new(false);
     let toast = expect_context::<Toast>();
@@ -244,7 +271,7 @@ where
             <div class="confirm" role="alertdialog" aria-labelledby="delete-warning" hidden=flag(move || !confirming.get())>
                 <p id="delete-warning" class="notice notice--error">{tr!(profile.delete_warning)}</p>
                 <button type="button" class="button button--danger" data-testid="profile-delete-confirm"
-                    disabled=busy on:click=move |_| act("delete", AppState::leave)>
+                    disabled=busy on:click=move |_| act(Action::Delete, AppState::leave)>
                     {tr!(profile.delete_confirm)}
                 </button>
                 <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>

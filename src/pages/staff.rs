@@ -9,10 +9,10 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use rules::Program;
 
-use crate::api::{self, Counter};
+use crate::api::{self, Counter, ErrorCode};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
-use crate::labels::error_of;
+use crate::labels::{error_name, error_of};
 use crate::program::HomeProgram;
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
@@ -60,23 +60,22 @@ fn CounterScreen(program: Arc<Program>, home: Arc<HomeProgram>) -> impl IntoView
 }
 
 /// An error of the counter's requests, in the counter's words where it has its own.
-fn staff_error(testid: &'static str, error: RwSignal<Option<String>>) -> impl IntoView {
+fn staff_error(testid: &'static str, error: RwSignal<Option<ErrorCode>>) -> impl IntoView {
     let locale = lang();
     let text = dyn_text(move || {
         let l = locale.get();
-        error
-            .with(|code| match code.as_deref() {
-                Some("member_not_found") => td_string!(l, staff.member_not_found),
-                Some("too_many_lookups") => td_string!(l, staff.too_many_lookups),
-                Some("reason_required") => td_string!(l, staff.reason_required),
-                Some("forbidden") => td_string!(l, staff.forbidden),
-                other => error_of(l, other),
-            })
-            .to_string()
+        match error.get() {
+            Some(ErrorCode::MemberNotFound) => td_string!(l, staff.member_not_found),
+            Some(ErrorCode::TooManyLookups) => td_string!(l, staff.too_many_lookups),
+            Some(ErrorCode::ReasonRequired) => td_string!(l, staff.reason_required),
+            Some(ErrorCode::Forbidden) => td_string!(l, staff.forbidden),
+            other => error_of(l, other),
+        }
+        .to_string()
     });
     view! {
         <p class="card notice notice--error" role="alert" data-testid=testid
-            data-code=dyn_text(move || error.get().unwrap_or_default())
+            data-code=dyn_text(move || error_name(error.get()).to_owned())
             hidden=flag(move || error.with(Option::is_none))>
             {text}
         </p>

@@ -81,6 +81,16 @@ pub enum Direction {
     Spend,
 }
 
+impl Direction {
+    /// The wire name, as serde writes it (`?kind=earn`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Earn => "earn",
+            Direction::Spend => "spend",
+        }
+    }
+}
+
 /// `?cursor=&limit=&kind=earn|spend`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -126,6 +136,14 @@ pub use rules::planner::{LotPlan, PlanCampaign, PlanItem};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directions_name_is_the_one_serde_writes() {
+        for d in [Direction::Earn, Direction::Spend] {
+            let json = serde_json::to_string(&d).unwrap();
+            assert_eq!(json, format!("\"{}\"", d.as_str()));
+        }
+    }
 
     #[test]
     fn each_kind_is_its_serde_name() {

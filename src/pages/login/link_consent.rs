@@ -37,7 +37,7 @@ pub fn LinkConsent(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !consent.get_untracked() {
-            error.set(Some("consent_required".into()));
+            error.set(Some(api::ErrorCode::ConsentRequired));
             return;
         }
         let (code, version) = (code.clone(), version.clone());
@@ -46,7 +46,7 @@ pub fn LinkConsent(
             if let Err(e) = &answer {
                 if e.code == api::ErrorCode::LoginLinkInvalid {
                     session::forget_login_link();
-                    toast.show(error_of(locale.get_untracked(), Some(e.code.as_str())).into());
+                    toast.show(error_of(locale.get_untracked(), Some(e.code)).into());
                     link.set(None);
                 }
             }
@@ -58,7 +58,7 @@ pub fn LinkConsent(
             navigate(after_login());
         });
     };
-    let error_text = dyn_text(move || error_of(locale.get(), error.get().as_deref()).to_owned());
+    let error_text = dyn_text(move || error_of(locale.get(), error.get()).to_owned());
     view! {
         <p class="intro" data-testid="link-consent">{tr!(login.link_intro)}</p>
         <form class="card form" on:submit=submit novalidate=true>

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use super::Action;
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ pub(super) fn BirthdayEditor<A>(
     act: A,
 ) -> impl IntoView
 where
-    A: Fn(&'static str, fn(AppState)) + Copy + Send + Sync + 'static,
+    A: Fn(Action, fn(AppState)) + Copy + Send + Sync + 'static,
 {
     let locale = lang();
     let (month, day, year) = (
@@ -86,7 +87,7 @@ where
                     disabled=busy
                     on:click=move |_| {
                         birthday.set(chosen().map(|b| b.to_string()));
-                        act("birthday", |s| s.load());
+                        act(Action::SaveBirthday, |s| s.load());
                     }>
                     {tr!(profile.birthday_confirm)}
                 </button>
