@@ -76,10 +76,7 @@ pub struct LoginRequest {
 pub struct LoggedIn {
     pub member_id: String,
     pub registered: bool,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub expires_at: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
@@ -110,10 +107,7 @@ pub struct LoginLink {
     /// `{public URL}{return_to or /}?login=CODE` (from the path on when the server has no
     /// `--public-url`).
     pub url: String,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub expires_at: DateTime<FixedOffset>,
 }
 

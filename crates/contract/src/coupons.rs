@@ -45,23 +45,14 @@ pub struct WalletCoupon {
     pub kind: CouponKind,
     pub title: Text,
     pub source: CouponSource,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub valid_from: DateTime<FixedOffset>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub valid_until: DateTime<FixedOffset>,
     pub first_order_only: bool,
     /// As of the answer.
     pub status: CouponStatus,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(default, deserialize_with = "rules::rfc3339::opt_instant")
-    )]
+    #[serde(default, deserialize_with = "rules::rfc3339::opt_instant")]
     pub used_at: Option<DateTime<FixedOffset>>,
     pub used_order_id: Option<String>,
 }

@@ -19,15 +19,9 @@ pub struct EventsQuery {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventsPage {
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::date")]
     pub from: NaiveDate,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::date")]
     pub to: NaiveDate,
     /// The program's zone: the dates are local to it.
     pub time_zone: String,
@@ -49,10 +43,7 @@ pub struct NextEvents {
 pub struct NextEvent {
     pub uid: String,
     pub title: Text,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub start: DateTime<FixedOffset>,
     pub all_day: bool,
 }
@@ -77,14 +68,8 @@ pub struct EarlyAccess {
     pub launch: String,
     pub may_buy: bool,
     /// When this member may buy: early access for their tier, else the launch.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub opens_at: DateTime<FixedOffset>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub launch_at: DateTime<FixedOffset>,
 }

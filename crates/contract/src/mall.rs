@@ -38,10 +38,7 @@ pub struct Redeemed {
     pub points_balance_after: Points,
     /// For a coupon item: the coupon now in the wallet.
     pub coupon: Option<IssuedCoupon>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub redeemed_at: DateTime<FixedOffset>,
 }
 
@@ -50,15 +47,9 @@ pub struct IssuedCoupon {
     pub id: String,
     pub title: Text,
     pub kind: CouponKind,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub valid_from: DateTime<FixedOffset>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub valid_until: DateTime<FixedOffset>,
 }
 

@@ -41,10 +41,7 @@ pub struct Summary {
     /// The titles of the snapshot's coupons, by id (the preview lists them by name).
     #[serde(default)]
     pub coupon_titles: Later<BTreeMap<String, Text>>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub now: DateTime<FixedOffset>,
 }
 
@@ -53,10 +50,7 @@ pub struct Summary {
 pub struct Expiring {
     pub points: Points,
     /// The first instant at which (the first of) these points are gone.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -96,10 +90,7 @@ pub struct Update {
 /// `POST /api/me/checkin`'s answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckedIn {
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::date")]
     pub date: NaiveDate,
     pub streak_day: u32,
     pub points: Points,

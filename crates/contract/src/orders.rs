@@ -31,10 +31,7 @@ pub struct OrderRequest {
 pub struct OrderRecorded {
     pub order_id: String,
     pub member_id: String,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub paid_at: DateTime<FixedOffset>,
     pub quote: Quote,
 }

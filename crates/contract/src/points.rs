@@ -108,10 +108,7 @@ pub struct Entry {
     pub points: Points,
     pub balance_after: Points,
     pub order_id: Option<String>,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub at: DateTime<FixedOffset>,
 }
 

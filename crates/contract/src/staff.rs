@@ -25,10 +25,7 @@ pub struct Granted {
     pub coupon_id: String,
     pub reason: String,
     pub granted_by: String,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "rules::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub at: DateTime<FixedOffset>,
     /// The coupon as the member's wallet has it now, so the counter shows it without
     /// looking the member up again (a lookup is audited and limited). Absent from the

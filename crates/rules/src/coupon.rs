@@ -177,16 +177,10 @@ impl TryFrom<KindFields> for CouponKind {
 pub struct Coupon {
     pub id: String,
     pub kind: CouponKind,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::instant")]
     pub valid_from: DateTime<FixedOffset>,
     /// The first instant at which the coupon is no longer valid.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::instant")]
     pub valid_until: DateTime<FixedOffset>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub first_order_only: bool,

@@ -70,10 +70,7 @@ pub struct Launch {
     /// Stable: the shop names a launch by it, and calendar entries are keyed by it.
     pub id: String,
     pub name: Text,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::instant")]
     pub launch_at: DateTime<FixedOffset>,
 }
 

@@ -43,10 +43,7 @@ pub struct Retention {
     pub tier: TierId,
     pub gap_fen: Fen,
     /// The local date of the evaluation at which the tier would drop.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub by: NaiveDate,
 }
 

@@ -62,16 +62,10 @@ pub struct Occurrence {
     /// `birthday`, `birthday-month`, `early-access`, `points-expiry`.
     pub event: String,
     pub title: Text,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::instant")]
     pub start: DateTime<FixedOffset>,
     /// Exclusive; an all-day event ends at local midnight after its last day.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::instant")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::instant")]
     pub end: DateTime<FixedOffset>,
     pub all_day: bool,
     pub audience: Audience,

@@ -16,16 +16,10 @@ use crate::units::Points;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LotPlan {
     /// The local date on which these points are gone (`PointsRules::expiry_date`).
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub expires_on: NaiveDate,
     /// The last local date on which they can be used.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub last_day: NaiveDate,
     pub points: Points,
     /// These points and all that expire before them: what a redemption before
@@ -52,15 +46,9 @@ pub struct PlanCampaign {
     pub name: Text,
     /// Its dates that year, both included (the first may be before today when it has
     /// already begun).
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub first: NaiveDate,
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::rfc3339::date")
-    )]
+    #[serde(deserialize_with = "crate::rfc3339::date")]
     pub last: NaiveDate,
     pub rate_percent: i64,
 }

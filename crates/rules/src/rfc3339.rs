@@ -1,15 +1,15 @@
-//! How the browser reads the API's instants and dates: `cfg_attr(target_arch = "wasm32",
-//! serde(deserialize_with = …))` on every `DateTime<FixedOffset>` and `NaiveDate` field
-//! of a `Deserialize` type in the rules and the contract, the ones the app only writes
-//! too (one rule, nothing to decide field by field; the test
-//! `every_wire_date_field_is_read_here` holds it).
+//! How the API's instants and dates are read: `serde(deserialize_with = …)` with these
+//! functions on every `DateTime<FixedOffset>` and `NaiveDate` field of a `Deserialize`
+//! type in the rules and the contract (one rule, nothing to decide field by field; the
+//! test `every_wire_date_field_is_read_here` holds it). This is the one place where the
+//! browser reads differently from the server:
 //!
-//! chrono's own `Deserialize` calls its `FromStr`, which is its general format parser
-//! (format items, `Parsed`, a relaxed RFC 3339 with spaces and `UTC`): about 6 kB
-//! brotli of the first screen's download, for strings the server always writes in one
-//! form. `DateTime::parse_from_rfc3339` is chrono's dedicated RFC 3339 reader, a few
-//! hundred bytes; a date is read by it as that date's midnight in UTC. The server keeps
-//! chrono's `FromStr` (its clients' input may use the relaxed forms).
+//! - in the browser, chrono's dedicated RFC 3339 reader (`DateTime::parse_from_rfc3339`,
+//!   a few hundred bytes; a date is read by it as that date's midnight in UTC), for
+//!   strings the server always writes in one form;
+//! - natively, chrono's own `FromStr`, its general format parser (format items,
+//!   `Parsed`, a relaxed RFC 3339 with spaces and `UTC`): a shop's input may use the
+//!   relaxed forms. In the browser it would be about 6 kB brotli of the first screen.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::de::Error;
@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer};
 
 /// An RFC 3339 instant with its offset: `2026-03-01T00:00:00+08:00`, `…Z`, `….250+08:00`.
 pub fn instant<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<FixedOffset>, D::Error> {
-    parse_instant(&String::deserialize(d)?).map_err(D::Error::custom)
+    read_instant(&String::deserialize(d)?).map_err(D::Error::custom)
 }
 
 /// [`instant`], or `null`.
@@ -25,28 +25,45 @@ pub fn opt_instant<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<Option<DateTime<FixedOffset>>, D::Error> {
     Option::<String>::deserialize(d)?
-        .map(|s| parse_instant(&s).map_err(D::Error::custom))
+        .map(|s| read_instant(&s).map_err(D::Error::custom))
         .transpose()
 }
 
 /// A calendar date: `2026-03-01`.
 pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-    parse_date(&String::deserialize(d)?).map_err(D::Error::custom)
+    read_date(&String::deserialize(d)?).map_err(D::Error::custom)
 }
 
 /// [`date`], or `null`.
 pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     Option::<String>::deserialize(d)?
-        .map(|s| parse_date(&s).map_err(D::Error::custom))
+        .map(|s| read_date(&s).map_err(D::Error::custom))
         .transpose()
 }
 
-/// An RFC 3339 instant (the text of [`instant`]).
+/// An instant as this target reads the wire's (see the module's comment).
+fn read_instant(s: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
+    #[cfg(target_arch = "wasm32")]
+    return parse_instant(s);
+    #[cfg(not(target_arch = "wasm32"))]
+    return s.parse();
+}
+
+/// A date as this target reads the wire's (see the module's comment).
+fn read_date(s: &str) -> Result<NaiveDate, chrono::ParseError> {
+    #[cfg(target_arch = "wasm32")]
+    return parse_date(s);
+    #[cfg(not(target_arch = "wasm32"))]
+    return s.parse();
+}
+
+/// An RFC 3339 instant, strictly (what [`instant`] reads in the browser).
 pub fn parse_instant(s: &str) -> Result<DateTime<FixedOffset>, chrono::ParseError> {
     DateTime::parse_from_rfc3339(s)
 }
 
-/// A calendar date (the text of [`date`]; also what `<input type=date>` gives).
+/// A calendar date, strictly (what [`date`] reads in the browser; also what
+/// `<input type=date>` gives).
 pub fn parse_date(s: &str) -> Result<NaiveDate, chrono::ParseError> {
     // Exactly a date: anything after it would make the instant below unreadable.
     let mut midnight = String::with_capacity(s.len() + 10);
@@ -124,7 +141,8 @@ mod tests {
     }
 
     /// A date field without the attribute would bring chrono's general parser back into
-    /// the first screen's download, and nothing but the bench's byte figure would say so.
+    /// the first screen's download, and nothing but the bench's byte figure would say so;
+    /// one with a target-dependent attribute would read differently outside this module.
     #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn every_wire_date_field_is_read_here() {
@@ -158,7 +176,7 @@ mod tests {
                     }
                     fields += 1;
                     let attribute = lines[i.saturating_sub(4)..i].concat();
-                    if !attribute.contains("rfc3339::") {
+                    if !attribute.contains("rfc3339::") || attribute.contains("target_arch") {
                         missing.push(format!("{}:{}", path.display(), i + 1));
                     }
                 }
