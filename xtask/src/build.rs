@@ -43,8 +43,9 @@ fn keep(step: &str) -> bool {
     !without.split(',').any(|s| s.trim() == step)
 }
 
-/// The app as served, into dist/.
-pub fn build(ws: &Workspace) -> Result {
+/// The app as served, into dist/. `server` is a built `member-center`, which the profile
+/// of the first screen runs (`profile.rs`).
+pub fn build(ws: &Workspace, server: &Path) -> Result {
     let dist = ws.dist();
     if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
         return Err("no Trunk.toml or index.html: nothing to build".into());
@@ -111,8 +112,9 @@ pub fn build(ws: &Workspace) -> Result {
     )?;
     let cold_half = if keep("cold") {
         let screens = screen_modules(&split)?;
-        let cold =
-            crate::profile::cold_functions(ws, &dist, &main_js, &main_wasm, &loader, &screens)?;
+        let cold = crate::profile::cold_functions(
+            ws, server, &dist, &main_wasm, &main_js, &loader, &screens,
+        )?;
         crate::cold::split(ws, &main_wasm, &main_js, &cold)?
     } else {
         crate::cold::strip_names(&main_wasm)?;

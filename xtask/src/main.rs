@@ -56,7 +56,9 @@ fn main() -> ExitCode {
     ws.put_tools_on_path();
     let result = match args.first().map(String::as_str) {
         Some("install") => install::all(&ws),
-        Some("build") => install::all(&ws).and_then(|()| build(&ws)),
+        Some("build") => install::all(&ws)
+            .and_then(|()| server_binary(&ws))
+            .and_then(|server| build(&ws, &server)),
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
@@ -150,13 +152,18 @@ impl Workspace {
 }
 
 /// Install, build, then run the server in demo mode until Ctrl-C.
-fn serve(ws: &Workspace) -> Result {
-    install::all(ws)?;
-    build(ws)?;
+/// The server as served (`--profile server`: optimized, without LTO's build time).
+pub fn server_binary(ws: &Workspace) -> Result<PathBuf> {
     run(ws
         .cargo()
         .args(["build", "--profile", "server", "-p", "member-center"]))?;
-    let server = ws.target_dir.join("server").join("member-center");
+    Ok(ws.target_dir.join("server").join("member-center"))
+}
+
+fn serve(ws: &Workspace) -> Result {
+    install::all(ws)?;
+    let server = server_binary(ws)?;
+    build(ws, &server)?;
     println!(
         "\n\
          ┌──────────────────────────────────────────────────────────────────────┐\n\

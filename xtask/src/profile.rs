@@ -15,14 +15,16 @@ use crate::publish::{build_hash, inject_loader, publish};
 use crate::{Result, Workspace};
 
 /// The names of the functions of `main_wasm` (optimized, its names kept) that the first
-/// screen does not run. `page` is dist/ as Trunk and the earlier steps left it; `loader`
-/// and `screens` are the split loader and the screens' modules, published beside the
-/// instrumented copy so that the app runs as it will be served.
+/// screen does not run, seen with `server` (a built `member-center`). `page` is dist/ as
+/// Trunk and the earlier steps left it; `loader` and `screens` are the split loader and
+/// the screens' modules, published beside the instrumented copy so that the app runs as
+/// it will be served.
 pub fn cold_functions(
     ws: &Workspace,
+    server: &Path,
     page: &Path,
-    main_js: &Path,
     main_wasm: &Path,
+    main_js: &Path,
     loader: &Path,
     screens: &[PathBuf],
 ) -> Result<HashSet<String>> {
@@ -46,13 +48,12 @@ pub fn cold_functions(
     let names = publish(&modules, &build_hash(&modules)?, &dist)?;
     inject_loader(&dist.join("index.html"), &names)?;
 
-    run(ws.cargo().args(["build", "-p", "member-center"]))?;
     let ran_file = work.join("ran.json");
     run(ws
         .cargo()
         .args(["run", "-p", "e2e", "--bin", "first_paint_profile"])
         .env("E2E_DIST", &dist)
-        .env("E2E_SERVER_BIN", ws.target_dir.join("debug/member-center"))
+        .env("E2E_SERVER_BIN", server)
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("PROFILE_OUT", &ran_file))?;
     let functions: Vec<String> = read_text(&functions_file(&wasm))?

@@ -123,9 +123,12 @@ pub fn all(ws: &Workspace) -> ExitCode {
     });
 
     // Every part exists now: a missing one is a failure, never a skip.
-    suite.step("app build (Trunk page + split wasm, release)", || build(ws));
+    // The first screen's profile runs the server the native tests built.
+    let server_bin = ws.target_dir.join("debug").join("member-center");
+    suite.step("app build (Trunk page + split wasm, release)", || {
+        build(ws, &server_bin)
+    });
     suite.step("end-to-end (server + app in Chromium)", || {
-        let server_bin = ws.target_dir.join("debug").join("member-center");
         let e2e = ws.root.join("tests/e2e/tests");
         let binaries = test_binaries(ws, |src| src.starts_with(&e2e))?;
         if binaries.is_empty() {
