@@ -25,7 +25,7 @@ pub fn all(ws: &Workspace) -> Result {
     let mut figures = vec![];
 
     println!("\n== xtask bench: first-screen download (gzip -9) ==");
-    build(ws, &crate::server_binary(ws)?)?;
+    build(ws, &crate::profile::Profiler::build(ws)?)?;
     figures.push(download_size(ws, &ws.dist())?);
 
     // The server runs the quote in its own profile (opt-level 3, thin LTO); the bench

@@ -26,6 +26,7 @@ use std::process::Command;
 use crate::chunks;
 use crate::files::{brotli_best, gzip_best, read, read_dir, read_text, write};
 use crate::proc::run;
+use crate::profile::Profiler;
 use crate::publish::{build_hash, inject_loader, publish, APP, SPLIT_LOADER};
 use crate::wasm_opt::{optimize_all, optimize_with};
 use crate::{Result, Workspace};
@@ -43,9 +44,8 @@ fn keep(step: &str) -> bool {
     !without.split(',').any(|s| s.trim() == step)
 }
 
-/// The app as served, into dist/. `server` is a built `member-center`, which the profile
-/// of the first screen runs (`profile.rs`).
-pub fn build(ws: &Workspace, server: &Path) -> Result {
+/// The app as served, into dist/; `profiler` runs the first screen's profile.
+pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
     let dist = ws.dist();
     if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
         return Err("no Trunk.toml or index.html: nothing to build".into());
@@ -113,7 +113,7 @@ pub fn build(ws: &Workspace, server: &Path) -> Result {
     let cold_half = if keep("cold") {
         let screens = screen_modules(&split)?;
         let cold = crate::profile::cold_functions(
-            ws, server, &dist, &main_wasm, &main_js, &loader, &screens,
+            ws, profiler, &dist, &main_wasm, &main_js, &loader, &screens,
         )?;
         crate::cold::split(ws, &main_wasm, &main_js, &cold)?
     } else {

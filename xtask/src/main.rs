@@ -30,6 +30,7 @@ use std::process::{Command, ExitCode};
 
 pub use build::build;
 use proc::run;
+use profile::Profiler;
 
 /// What a step failed with, already worded for the person reading the log.
 pub type Result<T = ()> = std::result::Result<T, String>;
@@ -57,8 +58,8 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("install") => install::all(&ws),
         Some("build") => install::all(&ws)
-            .and_then(|()| server_binary(&ws))
-            .and_then(|server| build(&ws, &server)),
+            .and_then(|()| Profiler::build(&ws))
+            .and_then(|profiler| build(&ws, &profiler)),
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
         Some("bench") => bench::all(&ws),
@@ -162,8 +163,9 @@ pub fn server_binary(ws: &Workspace) -> Result<PathBuf> {
 
 fn serve(ws: &Workspace) -> Result {
     install::all(ws)?;
-    let server = server_binary(ws)?;
-    build(ws, &server)?;
+    let profiler = Profiler::build(ws)?;
+    build(ws, &profiler)?;
+    let server = profiler.server;
     println!(
         "\n\
          ┌──────────────────────────────────────────────────────────────────────┐\n\

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::cold::{cold_names, functions_file, instrument};
 use crate::files::{copy_dir, read_text};
@@ -14,14 +15,45 @@ use crate::proc::run;
 use crate::publish::{build_hash, inject_loader, publish};
 use crate::{Result, Workspace};
 
+/// What runs the profile: a built server (`member-center`) and the e2e crate's
+/// `first_paint_profile`, built beforehand by the caller (`cargo xtask test` hands over
+/// the ones its native tests built: building them here would resolve features anew).
+pub struct Profiler {
+    pub server: PathBuf,
+    pub runner: PathBuf,
+}
+
+impl Profiler {
+    /// Builds both: the server as served (`--profile server`), the runner in the dev
+    /// profile.
+    pub fn build(ws: &Workspace) -> Result<Profiler> {
+        let server = crate::server_binary(ws)?;
+        run(ws
+            .cargo()
+            .args(["build", "-p", "e2e", "--bin", "first_paint_profile"]))?;
+        let runner = ws.target_dir.join("debug").join("first_paint_profile");
+        Ok(Profiler { server, runner })
+    }
+
+    /// The binaries `cargo test --workspace` built (it builds the bins of a package whose
+    /// integration tests it builds).
+    pub fn from_tests(ws: &Workspace) -> Profiler {
+        let debug = ws.target_dir.join("debug");
+        Profiler {
+            server: debug.join("member-center"),
+            runner: debug.join("first_paint_profile"),
+        }
+    }
+}
+
 /// The names of the functions of `main_wasm` (optimized, its names kept) that the first
-/// screen does not run, seen with `server` (a built `member-center`). `page` is dist/ as
+/// screen does not run, seen through `profiler`. `page` is dist/ as
 /// Trunk and the earlier steps left it; `loader` and `screens` are the split loader and
 /// the screens' modules, published beside the instrumented copy so that the app runs as
 /// it will be served.
 pub fn cold_functions(
     ws: &Workspace,
-    server: &Path,
+    profiler: &Profiler,
     page: &Path,
     main_wasm: &Path,
     main_js: &Path,
@@ -49,11 +81,10 @@ pub fn cold_functions(
     inject_loader(&dist.join("index.html"), &names)?;
 
     let ran_file = work.join("ran.json");
-    run(ws
-        .cargo()
-        .args(["run", "-p", "e2e", "--bin", "first_paint_profile"])
+    run(Command::new(&profiler.runner)
+        .current_dir(ws.root.join("tests/e2e"))
         .env("E2E_DIST", &dist)
-        .env("E2E_SERVER_BIN", server)
+        .env("E2E_SERVER_BIN", &profiler.server)
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("PROFILE_OUT", &ran_file))?;
     let functions: Vec<String> = read_text(&functions_file(&wasm))?

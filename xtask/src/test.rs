@@ -123,11 +123,11 @@ pub fn all(ws: &Workspace) -> ExitCode {
     });
 
     // Every part exists now: a missing one is a failure, never a skip.
-    // The first screen's profile runs the server the native tests built.
-    let server_bin = ws.target_dir.join("debug").join("member-center");
+    // The first screen's profile runs the server and the runner the native tests built.
     suite.step("app build (Trunk page + split wasm, release)", || {
-        build(ws, &server_bin)
+        build(ws, &crate::profile::Profiler::from_tests(ws))
     });
+    let server_bin = ws.target_dir.join("debug").join("member-center");
     suite.step("end-to-end (server + app in Chromium)", || {
         let e2e = ws.root.join("tests/e2e/tests");
         let binaries = test_binaries(ws, |src| src.starts_with(&e2e))?;

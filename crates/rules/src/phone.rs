@@ -40,6 +40,16 @@ pub const EXAMPLES: &[(&str, Option<&str>)] = &[
     ("８６13812341234", None),
 ];
 
+/// `138****1234`: how a phone is shown back (stored form in, masked national form out).
+pub fn mask(e164: &str) -> String {
+    let national = e164.strip_prefix("+86").unwrap_or(e164);
+    if national.len() == 11 && national.is_ascii() {
+        format!("{}****{}", &national[..3], &national[7..])
+    } else {
+        "****".to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,5 +59,12 @@ mod tests {
         for (text, expected) in EXAMPLES {
             assert_eq!(parse_mobile(text).as_deref(), *expected, "{text:?}");
         }
+    }
+
+    #[test]
+    fn masked_keeps_the_first_three_and_last_four() {
+        assert_eq!(mask("+8613812341234"), "138****1234");
+        assert_eq!(mask("13812341234"), "138****1234");
+        assert_eq!(mask("+861381234"), "****");
     }
 }

@@ -229,7 +229,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let id = create_user(&pool, &role, &phone, store.as_deref()).await?;
             println!(
                 "{role} account {id} for {}",
-                crate::workflows::phone::mask(&phone_e164(&phone)?)
+                rules::phone::mask(&phone_e164(&phone)?)
             );
             Ok(())
         }

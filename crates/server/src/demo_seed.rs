@@ -17,7 +17,7 @@ pub async fn seed(
     now: DateTime<FixedOffset>,
 ) -> anyhow::Result<Vec<Member>> {
     demo::replace_demo_members(db, program, &demo_members(program, now), now).await?;
-    demo::demo_members(db, program, &now).await
+    crate::reads::demo::demo_members(db, program, &now).await
 }
 
 /// The hand-picked figures for the default program's tiers: (trailing spend, lifetime

@@ -14,6 +14,7 @@ pub mod error;
 pub mod extract;
 pub mod policy;
 pub mod precompressed;
+pub mod reads;
 pub mod routes;
 pub mod security;
 pub mod workflows;

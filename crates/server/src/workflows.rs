@@ -6,8 +6,10 @@
 //! [`Refusal`] in the domain's words. Which HTTP status and stable code a refusal answers
 //! is decided in one place, `error.rs`.
 
+pub mod calendar_feeds;
 pub mod checkins;
 pub mod invites;
+pub mod issuance;
 pub mod jobs;
 pub mod limits;
 pub mod login;

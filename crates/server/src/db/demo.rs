@@ -8,7 +8,7 @@ use rules::quote::MemberSnapshot;
 use rules::{Fen, Points, Program, TierId};
 
 use super::ledger::{self, EntryKind, Source};
-use super::members::{get, insert_coupon, snapshot, WalletCoupon};
+use super::members::{insert_coupon, WalletCoupon};
 use super::{Db, Tx};
 use crate::clock::ms;
 
@@ -170,26 +170,11 @@ async fn seed_order(
     Ok(())
 }
 
-/// The demo members with their snapshots at `now`, in tier order (then id).
-pub async fn demo_members(
-    db: &Db,
-    program: &Program,
-    now: &DateTime<FixedOffset>,
-) -> anyhow::Result<Vec<Member>> {
-    let ids: Vec<String> =
+/// The demo members' ids, in id order.
+pub async fn demo_ids(db: &Db) -> anyhow::Result<Vec<String>> {
+    Ok(
         sqlx::query_scalar("SELECT id FROM members WHERE is_demo = TRUE ORDER BY id")
             .fetch_all(db)
-            .await?;
-    let mut members = vec![];
-    for id in ids {
-        let Some(row) = get(&mut &*db, &id).await? else {
-            continue;
-        };
-        let mut conn = db.acquire().await?;
-        let snapshot = snapshot(&mut *conn, program, &row, now, None).await?;
-        members.push(Member::new(row.id, row.nickname, snapshot, now));
-    }
-    // Unknown tiers (a program edited since seeding) sort last rather than failing.
-    members.sort_by_key(|m| program.tiers.rank(&m.tier).unwrap_or(usize::MAX));
-    Ok(members)
+            .await?,
+    )
 }

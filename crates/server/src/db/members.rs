@@ -5,7 +5,6 @@ use std::sync::LazyLock;
 
 use anyhow::Context;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use rules::quote::MemberSnapshot;
 use rules::Text;
 use rules::{Birthday, Coupon, CouponKind, Fen, Points, Program, TierId};
 
@@ -345,48 +344,6 @@ pub fn sums_of(row: &(impl Columns + ?Sized)) -> anyhow::Result<Sums> {
             .filter(|_| expiring.is_positive())
             .map(|at| (expiring, at)),
     })
-}
-
-/// The member as the quote sees them at `at` (trailing spend up to `at`), with the balance
-/// as it stands at `at` (unrecorded expiry subtracted) and the coupons a quote at `at` is
-/// given ([`rules::coupon::quotable_wallet`]: those the member may use then, and `named`,
-/// the coupon the order names).
-pub async fn snapshot(
-    conn: &mut impl Exec,
-    program: &Program,
-    member: &MemberRow,
-    at: &DateTime<FixedOffset>,
-    named: Option<&str>,
-) -> anyhow::Result<MemberSnapshot> {
-    let sums = sums(conn, &member.id, at, at).await?;
-    let unused = unused_coupons(conn, &member.id).await?;
-    Ok(snapshot_of(program, member, at, named, &sums, unused))
-}
-
-/// [`snapshot`] from what was read.
-pub fn snapshot_of(
-    program: &Program,
-    member: &MemberRow,
-    at: &DateTime<FixedOffset>,
-    named: Option<&str>,
-    sums: &Sums,
-    unused_coupons: Vec<Coupon>,
-) -> MemberSnapshot {
-    MemberSnapshot {
-        tier: member.tier.clone(),
-        qualifying_spend_fen: sums.trailing_spend,
-        lifetime_spend_fen: member.lifetime_spend_fen,
-        points_balance: member.points_balance - sums.expired,
-        birthday: member.birthday,
-        first_order: member.first_order,
-        coupons: rules::coupon::quotable_wallet(
-            unused_coupons,
-            at,
-            member.first_order,
-            named,
-            program.limits.max_coupons,
-        ),
-    }
 }
 
 /// Puts a coupon in a member's wallet.

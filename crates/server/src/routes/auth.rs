@@ -145,7 +145,7 @@ async fn send_code(
     let code = login::send_code(&state.db, policy, &state.limits, ip, &phone, &now).await?;
     // No SMS gateway is plugged in yet; dev mode logs the code and answers it.
     let dev_code = state.dev_codes.then(|| {
-        let masked = crate::workflows::phone::mask(phone.as_str());
+        let masked = rules::phone::mask(phone.as_str());
         tracing::info!(phone = %masked, code = %code, "dev one-time code");
         code
     });

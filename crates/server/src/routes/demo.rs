@@ -6,7 +6,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 pub use contract::demo::DemoMembers;
 
-use crate::db;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -19,6 +18,6 @@ async fn members(State(state): State<AppState>) -> Result<Json<DemoMembers>, Api
         return Err(ApiError::NotFound);
     }
     let now = state.clock.now();
-    let members = db::demo::demo_members(&state.db, &state.program.program, &now).await?;
+    let members = crate::reads::demo::demo_members(&state.db, &state.program.program, &now).await?;
     Ok(Json(DemoMembers { members }))
 }

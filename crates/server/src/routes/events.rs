@@ -23,9 +23,10 @@ use rules::occurrences::{self, Calendar, DateRange, EventMember};
 use crate::auth::{session_token, AuthMember, ShopKey};
 use crate::clock::ms;
 use crate::db::members::MemberRow;
-use crate::db::{calendar_feeds, ledger, members};
+use crate::db::{ledger, members};
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::workflows::calendar_feeds;
 use crate::AppState;
 
 mod ics;
@@ -201,7 +202,7 @@ async fn new_feed(
     State(state): State<AppState>,
     me: AuthMember,
 ) -> Result<(StatusCode, Json<FeedLink>), ApiError> {
-    let token = calendar_feeds::replace(&state.db, &me.id, ms(&state.clock.now())).await?;
+    let token = calendar_feeds::new_link(&state.db, &me.id, &state.clock.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(FeedLink {

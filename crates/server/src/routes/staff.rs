@@ -23,9 +23,10 @@ use crate::extract::ApiJson;
 use crate::routes::mall::idempotency_key;
 use crate::routes::me::summary_with_wallet;
 use crate::routes::orders::answer;
-use crate::workflows::phone::{mask, Phone};
+use crate::workflows::phone::Phone;
 use crate::workflows::staff::{self, GrantRequest};
 use crate::AppState;
+use rules::phone::mask;
 
 pub fn router() -> Router<AppState> {
     Router::new()

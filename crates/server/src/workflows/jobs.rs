@@ -8,8 +8,9 @@ use chrono::{Datelike as _, NaiveDate};
 use rules::Program;
 use serde::Serialize;
 
+use super::issuance;
 use crate::clock::ms;
-use crate::db::{coupons, ledger, limits, lock_member, login_links, members, Db};
+use crate::db::{ledger, limits, lock_member, login_links, members, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -20,7 +21,7 @@ pub struct JobReport {
     pub members_evaluated: u64,
     pub tiers_dropped: u64,
     /// Coupons issued for `date` by this run (a rerun issues none).
-    pub coupons_issued: coupons::Issued,
+    pub coupons_issued: issuance::Issued,
     /// Counting windows of the login and guessing limits that had ended, forgotten.
     pub limit_windows_pruned: u64,
     /// Hosts' one-time login links that had expired, forgotten.
@@ -47,7 +48,8 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         // that date's evaluation, if both fall on one day).
         if let Some(member) = members::get(&mut *tx, id).await? {
             let issued =
-                coupons::on_date(&mut tx, program, id, &member.tier, member.birthday, date).await?;
+                issuance::on_date(&mut tx, program, id, &member.tier, member.birthday, date)
+                    .await?;
             report.coupons_issued.monthly += issued.monthly;
             report.coupons_issued.birthday += issued.birthday;
         }

@@ -13,7 +13,7 @@ use super::limits::{Limit, RequestLimits};
 use super::phone::Phone;
 use super::{Outcome, Refusal};
 use crate::clock::ms;
-use crate::db::{auth as store, coupons, login_links, members, stores, Db};
+use crate::db::{auth as store, login_links, members, stores, Db};
 use crate::policy::AuthPolicy;
 
 /// Sends a new one-time code for `phone`, asked from `ip`: refused while the last code
@@ -151,7 +151,7 @@ async fn member_or_new(
     }
     let notice = &program.membership.privacy_notice_version;
     let id = members::register(tx, program, phone, "member", notice, now).await?;
-    coupons::at_registration(tx, program, &id, phone, now).await?;
+    super::issuance::at_registration(tx, program, &id, phone, now).await?;
     if let Some(code) = join_store {
         attribute(tx, &id, code, now).await?;
     }

@@ -345,7 +345,8 @@ async fn price(
     };
     let (sums, spend_before) = members::sums_and_spend_at(tx, &member.id, paid_at, as_of).await?;
     let unused = members::unused_coupons(tx, &member.id).await?;
-    let snapshot = members::snapshot_of(program, member, paid_at, named, &sums, unused);
+    let snapshot =
+        crate::reads::snapshot::snapshot_of(program, member, paid_at, named, &sums, unused);
     let input = QuoteInput {
         now: paid_at.to_rfc3339(),
         member: snapshot,

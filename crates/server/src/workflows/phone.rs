@@ -20,16 +20,6 @@ impl Phone {
     }
 }
 
-/// `138****1234`: how a phone is shown back (stored form in, masked national form out).
-pub fn mask(e164: &str) -> String {
-    let national = e164.strip_prefix("+86").unwrap_or(e164);
-    if national.len() == 11 && national.is_ascii() {
-        format!("{}****{}", &national[..3], &national[7..])
-    } else {
-        "****".to_owned()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,10 +33,5 @@ mod tests {
                 (got, _) => panic!("{text:?}: {got:?}"),
             }
         }
-    }
-
-    #[test]
-    fn masked_keeps_the_first_three_and_last_four() {
-        assert_eq!(mask("+8613812341234"), "138****1234");
     }
 }

@@ -115,7 +115,7 @@ async fn an_in_memory_database_keeps_its_schema_and_seed() {
         .await
         .unwrap();
     assert_eq!(seeded.len(), 4);
-    let listed = member_center::db::demo::demo_members(&pool, &program, &at)
+    let listed = member_center::reads::demo::demo_members(&pool, &program, &at)
         .await
         .unwrap();
     assert_eq!(listed, seeded);

@@ -3,7 +3,7 @@
 //! idempotent for a date.
 
 use axum::http::StatusCode;
-use member_center::db::coupons::Issued;
+use member_center::workflows::issuance::Issued;
 use member_center::workflows::jobs::{self, JobReport};
 use serde_json::{json, Value};
 

@@ -1,0 +1,7 @@
+//! Composed reads: what a screen or a quote is shown, read from several tables and decided
+//! with the rules, changing nothing. Handlers and workflows call them; storage (`db/`)
+//! only reads and writes rows.
+
+pub mod demo;
+pub mod snapshot;
+pub mod summary;
