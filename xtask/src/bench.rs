@@ -19,6 +19,25 @@ use crate::{build, install, Result, Workspace};
 /// First-screen download budget, gzip, in kB (1 kB = 1000 bytes).
 const SIZE_TARGET_KB: f64 = 200.0;
 
+/// `cargo xtask bench first-screen`: the first screen's figures alone (the download and
+/// the loads in Chromium), beside a baseline build's when `MC_BENCH_BASELINE_DIST` names
+/// one (another commit's dist/: the same run, the same server, the same machine).
+pub fn first_screen(ws: &Workspace) -> Result {
+    let start = Instant::now();
+    install::all(ws)?;
+    build(ws, &crate::profile::Profiler::build(ws)?)?;
+    let mut figures = vec![download_size(ws, &ws.dist())?];
+    figures.extend(first_screen_in_chromium(ws)?);
+    println!(
+        "\n== xtask bench first-screen: figures ({}) ==",
+        took(start.elapsed())
+    );
+    for line in figures {
+        println!("{line}");
+    }
+    Ok(())
+}
+
 pub fn all(ws: &Workspace) -> Result {
     let start = Instant::now();
     install::all(ws)?;
@@ -85,41 +104,45 @@ pub fn all(ws: &Workspace) -> Result {
     ]);
     figures.extend(run_and_keep(&mut wasm, "quote wasm")?);
 
-    // The first screen as a slow phone gets it, from the server of a real deployment.
-    println!("\n== xtask bench: the first screen in Chromium, Slow 4G, 4x CPU ==");
-    crate::proc::run(ws.cargo().args([
-        "build",
-        "-p",
-        "member-center",
-        "--bin",
-        "member-center",
-        "--profile",
-        "server",
-    ]))?;
-    let mut screen = ws.cargo();
-    screen
-        .args([
-            "bench",
-            "-p",
-            "e2e",
-            "--bench",
-            "first_screen",
-            "--profile",
-            "server",
-        ])
-        .env("E2E_DIST", ws.dist())
-        .env(
-            "E2E_SERVER_BIN",
-            ws.target_dir.join("server").join("member-center"),
-        )
-        .env("CHROMEDRIVER", "/usr/bin/chromedriver");
-    figures.extend(run_and_keep(&mut screen, "first-screen:")?);
+    figures.extend(first_screen_in_chromium(ws)?);
 
     println!("\n== xtask bench: figures ({}) ==", took(start.elapsed()));
     for line in figures {
         println!("{line}");
     }
     Ok(())
+}
+
+/// The first screen as a slow phone gets it, from the server of a real deployment
+/// (`tests/e2e/benches/first_screen.rs`); then, when `MC_BENCH_BASELINE_DIST` names
+/// another build, the same for it, its figures marked `baseline`.
+fn first_screen_in_chromium(ws: &Workspace) -> Result<Vec<String>> {
+    println!("\n== xtask bench: the first screen in Chromium, Slow 4G, 4x CPU ==");
+    let server = crate::server_binary(ws)?;
+    let mut dists = vec![("", ws.dist())];
+    if let Some(baseline) = std::env::var_os("MC_BENCH_BASELINE_DIST") {
+        dists.push(("baseline ", PathBuf::from(baseline)));
+    }
+    let mut figures = vec![];
+    for (label, dist) in dists {
+        let mut screen = ws.cargo();
+        screen
+            .args([
+                "bench",
+                "-p",
+                "e2e",
+                "--bench",
+                "first_screen",
+                "--profile",
+                "server",
+            ])
+            .env("E2E_DIST", &dist)
+            .env("E2E_SERVER_BIN", &server)
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver");
+        let lines = run_and_keep(&mut screen, "first-screen:")?;
+        figures.extend(lines.into_iter().map(|l| format!("{label}{l}")));
+    }
+    Ok(figures)
 }
 
 /// Runs a command with its stdout echoed, and returns the stdout lines starting with

@@ -47,7 +47,9 @@ usage: cargo xtask <command>
   serve     install, build, then run the server with demo members on
             http://127.0.0.1:8080
   test      everything CI runs (install first), stopping at the first failure
-  bench     first-screen download size (gzip) and the quote's time, native and wasm
+  bench     first-screen download size (gzip) and the quote's time, native and wasm;
+            `bench first-screen` the first screen's figures alone, beside
+            MC_BENCH_BASELINE_DIST's (another build's dist/) when set
   postgres  start (installing if missing) a local PostgreSQL and print the URL of an
             empty test database (MC_TEST_POSTGRES_URL for the server's tests)";
 
@@ -62,6 +64,9 @@ fn main() -> ExitCode {
             .and_then(|profiler| build(&ws, &profiler)),
         Some("serve") => serve(&ws),
         Some("test") => return test::all(&ws),
+        Some("bench") if args.get(1).map(String::as_str) == Some("first-screen") => {
+            bench::first_screen(&ws)
+        }
         Some("bench") => bench::all(&ws),
         Some("postgres") => postgres::test_database().map(|url| println!("{url}")),
         Some("-h" | "--help" | "help") => {
