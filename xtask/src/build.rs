@@ -14,8 +14,8 @@
 //! service worker → the files precompressed.
 //!
 //! `MC_BUILD_WITHOUT=step,…` leaves steps out, to measure what each buys
-//! (docs/performance.md): `chunks`, `styles`, `import_names`, `lazy_loader`,
-//! `unused_glue`, `cold`, `minify`.
+//! (docs/performance.md): `chunks`, `styles`, `import_names`, `lazy_loader`, `cold`,
+//! `minify`.
 
 use std::collections::hash_map::DefaultHasher;
 use std::fs;
@@ -34,8 +34,8 @@ use crate::{Result, Workspace};
 /// The main module's exports no JS calls: wasm-streams' `IntoUnderlying*` classes, which
 /// leptos exports through server_fn's `browser` feature (always on) for streamed server
 /// functions. This app has no server functions, so nothing constructs them; without the
-/// exports, -Oz drops the code only they reach (−1.1 kB brotli); their JS classes go
-/// too (`unused_glue.rs`).
+/// exports, -Oz drops the code only they reach (−1.1 kB brotli). Their JS classes stay
+/// in the glue, never constructed.
 const UNUSED_EXPORTS: &str = "*intounderlying*";
 
 /// Whether a step of the pipeline runs (all do unless `MC_BUILD_WITHOUT` names it).
@@ -89,9 +89,6 @@ pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
         .args(["--no-demangle", "--keep-lld-exports"]))?;
     let main_js = bindgen.join(format!("{APP}.js"));
     let mut glue = read_text(&main_js)?;
-    if keep("unused_glue") {
-        glue = crate::unused_glue::without_stream_classes(&glue)?;
-    }
     if keep("lazy_loader") {
         glue = crate::lazy_loader::import_lazily(&glue)?;
     }

@@ -21,7 +21,6 @@ mod publish;
 mod split_loader;
 mod styles;
 mod test;
-mod unused_glue;
 mod wasm_opt;
 
 use std::env;
