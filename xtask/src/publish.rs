@@ -86,9 +86,6 @@ pub fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published
                     text = text.replace(&before, &after);
                 }
             }
-            if *name == format!("{SPLIT_LOADER}.js") {
-                text = without_module_lists(&text);
-            }
             bytes = text.into_bytes();
         }
         let to = dist.join(new);
@@ -223,31 +220,9 @@ fn without_skipped_link(html: &str) -> Option<String> {
     without_link_around(html, html.find("data-trunk-skip")?)
 }
 
-/// The split loader names, above each shared chunk, every screen that uses it
-/// (`/* benefits, events, … */`): with over a hundred chunks that is half a kilobyte of
-/// the first screen (gzip) that nothing reads.
-fn without_module_lists(js: &str) -> String {
-    js.lines()
-        .filter(|line| {
-            let t = line.trim();
-            !(t.starts_with("/* ") && t.ends_with(" */") && !t[3..t.len() - 3].contains("*/"))
-        })
-        .flat_map(|line| [line, "\n"])
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{without_module_lists, without_skipped_link};
-
-    #[test]
-    fn the_loaders_module_lists_are_taken_out() {
-        let js = "/* a, b */\nconst __chunk_1 = load(\"x\"); /* keep */\n/* c */\nx();\n";
-        assert_eq!(
-            without_module_lists(js),
-            "const __chunk_1 = load(\"x\"); /* keep */\nx();\n"
-        );
-    }
+    use super::without_skipped_link;
 
     #[test]
     fn the_skipped_rust_link_is_taken_out() {
