@@ -37,7 +37,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error the app found before sending anything (no status).
+    /// An error without an answer from the server (status 0): found before sending, or
+    /// the network's.
     pub fn local(code: ErrorCode) -> ApiError {
         ApiError {
             status: 0,
@@ -333,11 +334,8 @@ async fn send_with(
     header: Option<(&str, &str)>,
 ) -> Result<(u16, String), ApiError> {
     let network = |e: gloo_net::Error| ApiError {
-        status: 0,
-        code: ErrorCode::Network,
         message: e.to_string(),
-        retry_after: 0,
-        tries_left: None,
+        ..ApiError::local(ErrorCode::Network)
     };
     let mut request = RequestBuilder::new(&address(path))
         .method(method)

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Instant;
 
-use crate::files::{brotli_best, gzip_best, read, read_text};
+use crate::files::{brotli_best, files_below, gzip_best, read, read_text};
 use crate::proc::{show, took};
+use crate::profile::Profiler;
 use crate::test::rules_wasm_test;
 use crate::{build, install, Result, Workspace};
 
@@ -25,9 +26,10 @@ const SIZE_TARGET_KB: f64 = 200.0;
 pub fn first_screen(ws: &Workspace) -> Result {
     let start = Instant::now();
     install::all(ws)?;
-    build(ws, &crate::profile::Profiler::build(ws)?)?;
+    let profiler = Profiler::build(ws)?;
+    build(ws, &profiler)?;
     let mut figures = vec![download_size(ws, &ws.dist())?];
-    figures.extend(first_screen_in_chromium(ws)?);
+    figures.extend(first_screen_in_chromium(ws, &profiler.server)?);
     println!(
         "\n== xtask bench first-screen: figures ({}) ==",
         took(start.elapsed())
@@ -44,7 +46,8 @@ pub fn all(ws: &Workspace) -> Result {
     let mut figures = vec![];
 
     println!("\n== xtask bench: first-screen download (gzip -9) ==");
-    build(ws, &crate::profile::Profiler::build(ws)?)?;
+    let profiler = Profiler::build(ws)?;
+    build(ws, &profiler)?;
     figures.push(download_size(ws, &ws.dist())?);
 
     // The server runs the quote in its own profile (opt-level 3, thin LTO); the bench
@@ -104,7 +107,7 @@ pub fn all(ws: &Workspace) -> Result {
     ]);
     figures.extend(run_and_keep(&mut wasm, "quote wasm")?);
 
-    figures.extend(first_screen_in_chromium(ws)?);
+    figures.extend(first_screen_in_chromium(ws, &profiler.server)?);
 
     println!("\n== xtask bench: figures ({}) ==", took(start.elapsed()));
     for line in figures {
@@ -116,9 +119,8 @@ pub fn all(ws: &Workspace) -> Result {
 /// The first screen as a slow phone gets it, from the server of a real deployment
 /// (`tests/e2e/benches/first_screen.rs`); then, when `MC_BENCH_BASELINE_DIST` names
 /// another build, the same for it, its figures marked `baseline`.
-fn first_screen_in_chromium(ws: &Workspace) -> Result<Vec<String>> {
+fn first_screen_in_chromium(ws: &Workspace, server: &Path) -> Result<Vec<String>> {
     println!("\n== xtask bench: the first screen in Chromium, Slow 4G, 4x CPU ==");
-    let server = crate::server_binary(ws)?;
     let mut dists = vec![("", ws.dist())];
     if let Some(baseline) = std::env::var_os("MC_BENCH_BASELINE_DIST") {
         dists.push(("baseline ", PathBuf::from(baseline)));
@@ -137,7 +139,7 @@ fn first_screen_in_chromium(ws: &Workspace) -> Result<Vec<String>> {
                 "server",
             ])
             .env("E2E_DIST", &dist)
-            .env("E2E_SERVER_BIN", &server)
+            .env("E2E_SERVER_BIN", server)
             .env("CHROMEDRIVER", "/usr/bin/chromedriver");
         let lines = run_and_keep(&mut screen, "first-screen:")?;
         figures.extend(lines.into_iter().map(|l| format!("{label}{l}")));
@@ -176,8 +178,14 @@ fn run_and_keep(cmd: &mut std::process::Command, prefix: &str) -> Result<Vec<Str
 /// fetched on demand (`split_<screen>` and the `chunk_<n>` they share); returns the
 /// one-line figure.
 fn download_size(ws: &Workspace, dist: &Path) -> Result<String> {
+    // The .js, .wasm and .css files, after the page.
     let mut files = vec![dist.join("index.html")];
-    collect(dist, &mut files)?;
+    files.extend(files_below(dist)?.into_iter().filter(|path| {
+        matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("js" | "wasm" | "css")
+        )
+    }));
     let on_demand = |file: &PathBuf| {
         let name = file
             .file_name()
@@ -270,25 +278,6 @@ fn size_table(dist: &Path, files: &[PathBuf]) -> Result<(usize, usize, usize)> {
     }
     println!("  {raw_total:>10}  {gz_total:>10}  {br_total:>10}  total");
     Ok((raw_total, gz_total, br_total))
-}
-
-/// The .js, .wasm and .css files under `dir`.
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("js" | "wasm" | "css")
-        ) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

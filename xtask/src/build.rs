@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::chunks;
-use crate::files::{brotli_best, gzip_best, read, read_dir, read_text, write};
+use crate::files::{brotli_best, files_below, gzip_best, read, read_dir, read_text, write};
 use crate::proc::run;
 use crate::profile::Profiler;
 use crate::publish::{build_hash, inject_loader, publish, APP, SPLIT_LOADER};
@@ -159,25 +159,18 @@ fn minify_js(file: &Path) -> Result {
 /// folder; the page is cached as that folder)
 /// and a version that changes with any of them, so a new build is a new worker.
 fn service_worker(template: &Path, dist: &Path) -> Result {
-    let mut files = vec![];
-    let mut dirs = vec![dist.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for path in read_dir(&dir)? {
+    let files: Vec<PathBuf> = files_below(dist)?
+        .into_iter()
+        .filter(|path| {
             let name = path
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if !matches!(name, "index.html" | "sw.js")
+            !matches!(name, "index.html" | "sw.js")
                 && !name.ends_with(".br")
                 && !name.ends_with(".gz")
-            {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
+        })
+        .collect();
     let mut hasher = DefaultHasher::new();
     let mut urls = vec![];
     for file in &files {
@@ -210,21 +203,14 @@ fn service_worker(template: &Path, dist: &Path) -> Result {
 /// there.
 fn precompress(dist: &Path) -> Result {
     const COMPRESSIBLE: [&str; 6] = ["js", "wasm", "css", "svg", "json", "webmanifest"];
-    let mut files = vec![];
-    let mut dirs = vec![dist.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for path in read_dir(&dir)? {
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path
-                .extension()
+    let files: Vec<PathBuf> = files_below(dist)?
+        .into_iter()
+        .filter(|path| {
+            path.extension()
                 .and_then(|e| e.to_str())
                 .is_some_and(|e| COMPRESSIBLE.contains(&e))
-            {
-                files.push(path);
-            }
-        }
-    }
+        })
+        .collect();
     let (mut raw, mut br, mut gz) = (0, 0, 0);
     for file in &files {
         let bytes = read(file)?;

@@ -23,6 +23,23 @@ pub fn read_dir(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
 }
 
+/// Every file below `dir`, in its folders too, in path order.
+pub fn files_below(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = vec![];
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for path in read_dir(&dir)? {
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// Brotli at its best ratio (quality 11, 4 MiB window).
 pub fn brotli_best(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = vec![];

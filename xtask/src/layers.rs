@@ -8,13 +8,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
+use crate::files::files_below;
+
 /// Top-level module → the crate's other top-level modules its code names.
 pub type Graph = BTreeMap<String, BTreeSet<String>>;
 
 /// The import graph of the crate whose sources are in `src`.
 pub fn imports(src: &Path) -> Graph {
-    let mut files = vec![];
-    collect(src, &mut files);
+    let files: Vec<_> = files_below(src)
+        .expect("a readable folder")
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+        .collect();
     let mut graph = Graph::new();
     for path in &files {
         let relative = path.strip_prefix(src).expect("under src");
@@ -34,17 +39,6 @@ pub fn imports(src: &Path) -> Graph {
         used.retain(|m| m != module && modules.contains(m));
     }
     graph
-}
-
-fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in fs::read_dir(dir).expect("a readable folder") {
-        let path = entry.expect("a directory entry").path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// The code of a file: before its `#[cfg(test)]` module, without `//` comments.

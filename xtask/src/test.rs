@@ -122,12 +122,12 @@ pub fn all(ws: &Workspace) -> ExitCode {
         run(&mut cmd)
     });
 
-    // Every part exists now: a missing one is a failure, never a skip.
-    // The first screen's profile runs the server and the runner the native tests built.
+    // Every part exists now: a missing one is a failure, never a skip. The first
+    // screen's profile and the end-to-end tests run the binaries the native tests built.
+    let built = crate::profile::Profiler::from_tests(ws);
     suite.step("app build (Trunk page + split wasm, release)", || {
-        build(ws, &crate::profile::Profiler::from_tests(ws))
+        build(ws, &built)
     });
-    let server_bin = ws.target_dir.join("debug").join("member-center");
     suite.step("end-to-end (server + app in Chromium)", || {
         let e2e = ws.root.join("tests/e2e/tests");
         let binaries = test_binaries(ws, |src| src.starts_with(&e2e))?;
@@ -138,7 +138,7 @@ pub fn all(ws: &Workspace) -> ExitCode {
             let mut cmd = binary.command();
             cmd.args(["--ignored", "--test-threads=1"])
                 .env("E2E_DIST", ws.dist())
-                .env("E2E_SERVER_BIN", &server_bin)
+                .env("E2E_SERVER_BIN", &built.server)
                 .env("E2E_AXE_JS", ws.axe_js())
                 .env("CHROMEDRIVER", "/usr/bin/chromedriver");
             run(&mut cmd)?;

@@ -92,11 +92,8 @@ async fn exchange(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<ExchangeRequest>,
 ) -> Result<Response, ApiError> {
-    state
-        .limits
-        .check_login(&state.db, ip, &state.clock.now())
-        .await?;
     let now = state.clock.now();
+    state.limits.check_login(&state.db, ip, &now).await?;
     let program = &state.program.program;
     let consent = body.consent_version.as_deref();
     let (signed_in, return_to) = login::exchange(
@@ -162,10 +159,8 @@ async fn login(
     ClientIp(ip): ClientIp,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    state
-        .limits
-        .check_login(&state.db, ip, &state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    state.limits.check_login(&state.db, ip, &now).await?;
     let phone = Phone::parse(&body.phone)?;
     // Something that cannot be a code is bad input, not a guess: it must not use up one of
     // the member's tries.
@@ -176,7 +171,6 @@ async fn login(
             "a code is 6 digits",
         ));
     }
-    let now = state.clock.now();
     let program = &state.program.program;
     let joining = login::Joining {
         consent_version: body.consent_version.as_deref(),

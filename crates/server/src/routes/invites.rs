@@ -34,11 +34,11 @@ async fn accept(
     me: AuthMember,
     ApiJson(body): ApiJson<Accept>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let now = state.clock.now();
     state
         .limits
-        .check_invite_try(&state.db, &me.id, &state.clock.now())
+        .check_invite_try(&state.db, &me.id, &now)
         .await?;
-    let now = state.clock.now();
     let accepted =
         invites::accept(&state.db, &state.program.program, &me.id, &body.code, &now).await?;
     Ok((StatusCode::CREATED, Json(accepted)))

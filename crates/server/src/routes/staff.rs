@@ -66,10 +66,8 @@ async fn lookup(
     ApiJson(req): ApiJson<LookupRequest>,
 ) -> Result<Json<MemberCard>, ApiError> {
     let phone = Phone::parse(&req.phone)?;
-    state
-        .limits
-        .check_lookup(&state.db, &me.id, &state.clock.now())
-        .await?;
+    let now = state.clock.now();
+    state.limits.check_lookup(&state.db, &me.id, &now).await?;
     let member_id = members::real_id_by_phone(&state.db, phone.as_str())
         .await?
         .ok_or_else(|| {
@@ -79,7 +77,6 @@ async fn lookup(
                 "no member with this phone number",
             )
         })?;
-    let now = state.clock.now();
     let store = stores::of_member(&state.db, &me.id).await?;
     staff::record_lookup(&state.db, &me.id, store.as_ref(), &member_id, &now).await?;
     // The summary's wallet: read once for the counts and for the coupons usable now.

@@ -2,12 +2,11 @@
 //! (with consent to the privacy notice, and the registration coupons); every sign-in
 //! consumes the code and opens a session, in one transaction.
 
-use chrono::{DateTime, FixedOffset};
-use rules::Program;
-
 use std::net::IpAddr;
 
+use chrono::{DateTime, FixedOffset};
 use rand::Rng;
+use rules::Program;
 
 use super::limits::{Limit, RequestLimits};
 use super::phone::Phone;
