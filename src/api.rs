@@ -56,10 +56,14 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-/// `GET /api/program`'s text (`whole`), or `GET /api/program/home`'s: the status and the
-/// text, which `program::ProgramAnswer` parses.
-pub async fn program_text(whole: bool) -> Result<(u16, String), ApiError> {
-    let path = if whole { "/program" } else { "/program/home" };
+/// `GET /api/program/screens`' text (`screens`), or `GET /api/program/home`'s: the status
+/// and the text, which `program::ProgramAnswer` parses.
+pub async fn program_text(screens: bool) -> Result<(u16, String), ApiError> {
+    let path = if screens {
+        "/program/screens"
+    } else {
+        "/program/home"
+    };
     send(Method::GET, path, None).await
 }
 

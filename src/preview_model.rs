@@ -2,13 +2,14 @@
 //! code with native tests. The quote itself is `rules::quote`, the very function the
 //! server charges orders with.
 
+use crate::program::ScreensProgram;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use leptos::prelude::*;
 use rules::money::{parse_yuan, Fen};
 use rules::quote::{
     Cart, CartLine, CouponChoice, MemberSnapshot, PointsChoice, QuoteInput, QuoteOptions,
 };
-use rules::{Points, Program, Quote, QuoteError};
+use rules::{Points, Quote, QuoteError};
 use serde::{Deserialize, Serialize};
 
 use crate::api::ErrorCode;
@@ -204,7 +205,12 @@ pub fn build_input(
 }
 
 /// The preview for the draft: the same `rules::quote` as the server's.
-pub fn preview(program: &Program, draft: &Draft, member: &MemberSnapshot, now: String) -> Preview {
+pub fn preview(
+    program: &ScreensProgram,
+    draft: &Draft,
+    member: &MemberSnapshot,
+    now: String,
+) -> Preview {
     match build_input(draft, member, now) {
         Err(problem) => Preview::Invalid(problem),
         Ok(input) => match rules::quote(program, &input) {
@@ -218,7 +224,7 @@ pub fn preview(program: &Program, draft: &Draft, member: &MemberSnapshot, now: S
 }
 
 /// The quote without the coupon the member chose, when that coupon is what was refused.
-fn without_coupon(program: &Program, input: &QuoteInput, err: &QuoteError) -> Option<Quote> {
+fn without_coupon(program: &ScreensProgram, input: &QuoteInput, err: &QuoteError) -> Option<Quote> {
     let coupon_refused = matches!(
         err,
         QuoteError::CouponNotFound
@@ -263,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_chosen_coupon_below_its_threshold_gives_the_price_without_it_and_the_gap() {
-        let program = Program::default_program();
+        let program = ScreensProgram::of(&rules::Program::default_program());
         let mut member = silver();
         member.coupons.push(rules::Coupon {
             id: "m".into(),
@@ -369,7 +375,7 @@ mod tests {
 
     #[test]
     fn preview_is_the_rules_quote() {
-        let program = Program::default_program();
+        let program = ScreensProgram::of(&rules::Program::default_program());
         let mut d = draft("123.45");
         d.use_points = true;
         let p = preview(&program, &d, &silver(), NOW.into());
@@ -386,7 +392,7 @@ mod tests {
 
     #[test]
     fn refusals_keep_the_code() {
-        let program = Program::default_program();
+        let program = ScreensProgram::of(&rules::Program::default_program());
         let mut d = draft("100");
         d.coupon = CouponChoice::Id("nope".into());
         let p = preview(&program, &d, &silver(), NOW.into());

@@ -171,10 +171,10 @@ async fn fetch() -> Result<Loaded, ApiError> {
         }
     };
     // Home reads only its part of the program; another screen the app starts on reads
-    // the whole (the page preloads the same one: `xtask/src/build.rs`).
-    let whole = location_route() != Route::Home;
+    // the screens' part (the page preloads the same one: `xtask/src/publish.rs`).
+    let screens = location_route() != Route::Home;
     let (program, me, demo_members) =
-        futures::future::join3(ProgramAnswer::fetch(whole), api::me(), personas).await;
+        futures::future::join3(ProgramAnswer::fetch(screens), api::me(), personas).await;
     let program = program?;
     let me = match me {
         Ok(me) => Some(Arc::new(me)),
@@ -191,19 +191,19 @@ async fn fetch() -> Result<Loaded, ApiError> {
         demo,
         me,
     };
-    prefetch_whole_program(&loaded);
+    prefetch_screens_program(&loaded);
     Ok(loaded)
 }
 
-/// Once the page is idle after the screen shown: the whole program, so that a screen
+/// Once the page is idle after the screen shown: the program's screens' part, so that a screen
 /// opened next has it at hand (its module is on the phone by then too: the service
 /// worker's install). A failure is left for that screen's own ask.
-fn prefetch_whole_program(loaded: &Loaded) {
+fn prefetch_screens_program(loaded: &Loaded) {
     let program = loaded.program.clone();
     let fetch = move || {
         let program = program.clone();
         leptos::task::spawn_local(async move {
-            let _ = program.fetch_whole().await;
+            let _ = program.screens.fetch().await;
         });
     };
     crate::idle::when_idle(fetch);

@@ -7,10 +7,10 @@
 
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use chrono::{Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use rules::occurrences::{Locked, Occurrence};
-use rules::Program;
 
 use crate::api::{self, EventsPage};
 use crate::components::{error_notice, Loader, TopBar};
@@ -29,7 +29,7 @@ use feed::FeedActions;
 const SWIPE_PX: i32 = 50;
 
 #[component]
-pub fn EventsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn EventsPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(events.title)}</TopBar>
         <main class="page page--events">
@@ -39,7 +39,7 @@ pub fn EventsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
 }
 
 #[component]
-fn EventsContent(program: Arc<Program>, member: bool) -> impl IntoView {
+fn EventsContent(program: Arc<ScreensProgram>, member: bool) -> impl IntoView {
     let today = program.local_date(&Utc::now().fixed_offset());
     let month = RwSignal::new(grid::month_of(today));
     let selected = RwSignal::new(today);
@@ -122,7 +122,7 @@ fn EventsContent(program: Arc<Program>, member: bool) -> impl IntoView {
 
 /// The loaded page's occurrences on local day `date` (none before the page is there).
 fn of_day<'a>(
-    program: &'a Program,
+    program: &'a ScreensProgram,
     page: &'a Option<Arc<EventsPage>>,
     date: NaiveDate,
 ) -> impl Iterator<Item = &'a Occurrence> {
@@ -142,7 +142,7 @@ fn month_title(locale: Locale, month: NaiveDate) -> String {
 /// One day of the grid: its number, a dot when it has events (hollow when all are locked
 /// for this member), today ringed, the chosen day filled.
 fn day_cell(
-    program: &Arc<Program>,
+    program: &Arc<ScreensProgram>,
     date: NaiveDate,
     today: NaiveDate,
     month: RwSignal<NaiveDate>,
@@ -205,7 +205,7 @@ fn day_title(locale: Locale, date: NaiveDate) -> String {
 /// The chosen day's events.
 #[component]
 fn DayList(
-    program: Arc<Program>,
+    program: Arc<ScreensProgram>,
     selected: RwSignal<NaiveDate>,
     page: RwSignal<Option<Arc<EventsPage>>>,
 ) -> impl IntoView {
@@ -240,7 +240,7 @@ fn DayList(
 }
 
 /// One event: its title, when, and for a locked one what opens it.
-fn event_item(program: &Arc<Program>, o: Occurrence) -> impl IntoView {
+fn event_item(program: &Arc<ScreensProgram>, o: Occurrence) -> impl IntoView {
     let locale = lang();
     let (first, last) = grid::local_days(program, &o);
     let offset = program.offset();

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::Program;
 use rules::Text;
 
 use crate::api::{self, Invite};
@@ -15,7 +15,7 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
 /// crate) and a copy button, and this year's progress toward the bonus.
 #[component]
-pub fn InvitePage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn InvitePage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     let rules = program.invites.clone();
     let content = match data.me {
         Some(_) => Either::Left(

@@ -4,14 +4,15 @@
 //!
 //! `cargo xtask build` splits the wasm at each `#[wasm_split]` function below
 //! (wasm-split-cli); everything only those functions reach moves into that screen's
-//! module. The screens that need the whole program parse it here (`ProgramAnswer::full`),
-//! and so do the preview and the wallet with the members' quote snapshots
+//! module. The screens that need the program's screens' part parse it here
+//! ([`screens_program`]), and so do the preview and the wallet with the members' quote snapshots
 //! (`Loaded::parse_later`), so those parsers travel with their modules, not the first
 //! screen's. `fallible`: a failed fetch (a flaky mobile network) is an error shown with a
 //! retry, not a panic that would stop the whole app, and the next call fetches anew.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ use super::{
 };
 use crate::components::{failed_screen, loading_screen};
 use crate::i18n::*;
+use crate::program::ScreensProgram;
 use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
@@ -35,7 +37,7 @@ impl From<SplitLoaderError> for ScreenLoadFailed {
     }
 }
 
-/// The screen's module came but the whole program is unreadable to it (an old app
+/// The screen's module came but the program's screens' part is unreadable to it (an old app
 /// against a newer server): the same message and reload, which fetches the new app.
 impl From<serde_json::Error> for ScreenLoadFailed {
     fn from(_: serde_json::Error) -> Self {
@@ -45,28 +47,36 @@ impl From<serde_json::Error> for ScreenLoadFailed {
 
 pub type ScreenResult = Result<AnyView, ScreenLoadFailed>;
 
+/// The program's screens' part, parsed once, by the parser compiled here: only the split
+/// functions below call this, so the parser travels with their modules.
+fn screens_program(data: &Loaded) -> Result<Arc<ScreensProgram>, serde_json::Error> {
+    data.program
+        .screens
+        .parsed(|text| serde_json::from_str(text))
+}
+
 #[wasm_split(preview, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn preview(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     data.parse_later()?;
     Ok(view! { <PreviewPage data program /> }.into_any())
 }
 
 #[wasm_split(login, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn login(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <Login program /> }.into_any())
 }
 
 #[wasm_split(privacy, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn privacy(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <Privacy program /> }.into_any())
 }
 
 #[wasm_split(points, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn points(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <PointsPage data program /> }.into_any())
 }
 
@@ -77,26 +87,26 @@ pub fn profile(data: Loaded) -> ScreenResult {
 
 #[wasm_split(mall, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn mall(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <MallPage data program /> }.into_any())
 }
 
 #[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn wallet(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     data.parse_later()?;
     Ok(view! { <WalletPage data program /> }.into_any())
 }
 
 #[wasm_split(invite, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn invite(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <InvitePage data program /> }.into_any())
 }
 
 #[wasm_split(events, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn events(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <EventsPage data program /> }.into_any())
 }
 
@@ -107,7 +117,7 @@ pub fn benefits(data: Loaded) -> ScreenResult {
 
 #[wasm_split(staff, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn staff(data: Loaded) -> ScreenResult {
-    let program = data.program.full()?;
+    let program = screens_program(&data)?;
     Ok(view! { <StaffPage data program /> }.into_any())
 }
 
@@ -137,10 +147,10 @@ pub fn Lazy(load: LoadScreen, data: Loaded, #[prop(optional)] quiet: bool) -> im
     // around it (its machinery is kilobytes of wasm): the spinner shows until the module
     // is there.
     let screen = Suspend::new(SendWrapper::new(async move {
-        // The whole program first (`ProgramAnswer::full` reads it): usually at hand (the
-        // home fetched it once idle, a deep link at start). A quiet part reads none.
+        // The program's screens' part first (`screens_program` reads it): usually at hand
+        // (the home fetched it once idle, a deep link at start). A quiet part reads none.
         let program = match quiet {
-            false => data.program.fetch_whole().await,
+            false => data.program.screens.fetch().await,
             true => Ok(()),
         };
         let result = match program {

@@ -1,8 +1,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::program::ScreensProgram;
 use leptos::prelude::*;
-use rules::Program;
 
 use crate::api;
 use crate::api::ErrorCode;
@@ -25,7 +25,7 @@ use link_consent::LinkConsent;
 /// Login with phone + one-time code; the consent to the privacy notice is required. A
 /// host's login link that still needs the new member's consent asks only for that.
 #[component]
-pub fn Login(program: Arc<Program>) -> impl IntoView {
+pub fn Login(program: Arc<ScreensProgram>) -> impl IntoView {
     let link = RwSignal::new(crate::session::pending_login_link());
     let form = move || match link.get() {
         Some(code) => leptos::either::Either::Left(
@@ -161,7 +161,7 @@ fn form_problem(number: &str, digits: &str, consent: bool) -> Option<ErrorCode> 
 }
 
 #[component]
-fn LoginForm(program: Arc<Program>) -> impl IntoView {
+fn LoginForm(program: Arc<ScreensProgram>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let version = program.membership.privacy_notice_version.clone();

@@ -1,10 +1,11 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::mall::{LimitPeriod, MallItem};
 use rules::money::group_thousands;
-use rules::{Points, Program};
+use rules::Points;
 
 use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
@@ -17,7 +18,7 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// The points mall: the balance, every item with its price and whether the member may
 /// redeem it (and why not), a confirmation sheet, and the result.
 #[component]
-pub fn MallPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn MallPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     let content = match data.me {
         Some(_) => Either::Left(view! { <MallContent program /> }),
         None => Either::Right(need_login()),
@@ -112,7 +113,7 @@ impl Mall {
 }
 
 #[component]
-fn MallContent(program: Arc<Program>) -> impl IntoView {
+fn MallContent(program: Arc<ScreensProgram>) -> impl IntoView {
     let locale = lang();
     let toast = expect_context::<Toast>();
     let mall = Mall::new(toast);
@@ -169,7 +170,7 @@ fn MallContent(program: Arc<Program>) -> impl IntoView {
 
 /// An item of the catalog: picture, title, price (aligned across a row), its limit,
 /// stock and tier up front, why it can't be redeemed, the button that opens the sheet.
-fn item_card(mall: Mall, program: &Program, item: CatalogItem) -> impl IntoView {
+fn item_card(mall: Mall, program: &ScreensProgram, item: CatalogItem) -> impl IntoView {
     let locale = lang();
     let title = item.item.title.clone();
     let name = move || title.get(locale.get().as_str()).to_string();

@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::group_thousands;
 use rules::points::CheckinRules;
 use rules::Points;
-use rules::Program;
 
 use crate::api::{self, Direction, Entry, Me};
 use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
@@ -21,7 +21,7 @@ use planner::Planner;
 
 /// The member's points: balance, what expires soon, the daily check-in and the history.
 #[component]
-pub fn PointsPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn PointsPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     // The streak's length and what each day pays are the program's.
     let rules = program.points.checkin.clone();
     let content = match data.me {

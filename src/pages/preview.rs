@@ -1,5 +1,6 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use chrono::{FixedOffset, Utc};
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
@@ -7,7 +8,6 @@ use rules::money::{format_yuan, group_thousands};
 use rules::points::PointsAsCash;
 use rules::quote::CouponChoice;
 use rules::Fen;
-use rules::Program;
 use rules::QuoteError;
 
 use crate::api::DemoMember;
@@ -22,7 +22,7 @@ use crate::text::{dyn_text, flag, lang, tr};
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
 #[component]
-pub fn PreviewPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn PreviewPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     view! {
         <TopBar back=true>{tr!(preview.title)}</TopBar>
         <main class="page page--preview">
@@ -32,7 +32,7 @@ pub fn PreviewPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
 }
 
 #[component]
-fn PreviewContent(data: Loaded, program: Arc<Program>) -> impl IntoView {
+fn PreviewContent(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     let home = data.program.home.clone();

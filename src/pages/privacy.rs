@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::prelude::*;
-use rules::Program;
 
 use crate::components::TopBar;
 use crate::i18n::*;
@@ -10,7 +10,7 @@ use crate::text::{dyn_text, lang, tr};
 
 /// The privacy notice the login consents to, with the program's notice version.
 #[component]
-pub fn Privacy(program: Arc<Program>) -> impl IntoView {
+pub fn Privacy(program: Arc<ScreensProgram>) -> impl IntoView {
     let locale = lang();
     let version = dyn_text(move || {
         fill(

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
-use rules::Program;
 
 use crate::api::{self, Counter, ErrorCode};
 use crate::components::{need_login, Loader, TopBar};
@@ -26,7 +26,7 @@ use help::HelpPanel;
 use join::JoinPanel;
 
 #[component]
-pub fn StaffPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn StaffPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     let content = match &data.me {
         None => EitherOf3::A(need_login()),
         // The server refuses a member too (403); this says why without asking it.
@@ -42,7 +42,7 @@ pub fn StaffPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
 }
 
 #[component]
-fn CounterScreen(program: Arc<Program>, home: Arc<HomeProgram>) -> impl IntoView {
+fn CounterScreen(program: Arc<ScreensProgram>, home: Arc<HomeProgram>) -> impl IntoView {
     let loader = Loader::new();
     let counter = RwSignal::new(None::<Counter>);
     let load = move || loader.run(api::staff_counter(), move |c| counter.set(Some(c)));

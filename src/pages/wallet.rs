@@ -1,12 +1,13 @@
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use chrono::{Duration, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
 use rules::money::{format_yuan, Fen};
 use rules::quote::CouponChoice;
-use rules::{CouponKind, Program};
+use rules::CouponKind;
 
 use crate::api::{self, CouponStatus, Me, WalletCoupon};
 use crate::components::{error_notice, need_login, Loader, TopBar};
@@ -44,7 +45,7 @@ fn in_tab(tab: CouponStatus, status: CouponStatus) -> bool {
 const EXPIRING_SOON_DAYS: i64 = 3;
 
 #[component]
-pub fn WalletPage(data: Loaded, program: Arc<Program>) -> impl IntoView {
+pub fn WalletPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     let content = match data.me {
         Some(me) => Either::Left(view! { <WalletContent program me /> }),
         None => Either::Right(need_login()),
@@ -64,7 +65,7 @@ enum Fit {
 }
 
 #[component]
-fn WalletContent(program: Arc<Program>, me: Arc<Me>) -> impl IntoView {
+fn WalletContent(program: Arc<ScreensProgram>, me: Arc<Me>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
     // The fit hints are for the preview's cart, also after a page load.
@@ -231,7 +232,7 @@ fn coupon_card(
 /// The preview cart's amount after the member discount (what coupons apply to), quoted
 /// without a coupon; `None` when the preview has no valid cart.
 fn coupon_base(
-    program: &Program,
+    program: &ScreensProgram,
     state: &AppState,
     snapshot: &rules::quote::MemberSnapshot,
 ) -> Option<Fen> {

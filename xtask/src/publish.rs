@@ -177,7 +177,7 @@ pub fn inject_loader(index: &Path, names: &Published) -> Result {
     let start = "</title><base href=/><script>(()=>{let q=new URLSearchParams(location.search),c=q.get('login'),h=history,d=document,k=(d.cookie='mc_probe=1;max-age=9',!/mc_probe=1/.test(d.cookie)),\
          a=(t,p)=>d.head.append(Object.assign(d.createElement(t),p)),\
          s=location.pathname.slice(new URL(d.baseURI).pathname.length).replace(/\\/+$/,'');self.mcNoCookie=k;\
-         a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:s?'api/program':'api/program/home'});s&&a('link',{rel:'modulepreload',href:'SPLIT_LOADER'});\
+         a('link',{rel:'preload',as:'fetch',crossOrigin:'',href:s?'api/program/screens':'api/program/home'});s&&a('link',{rel:'modulepreload',href:'SPLIT_LOADER'});\
          if(self!=top||self.__wxjs_environment||/miniProgram/i.test(navigator.userAgent))a('script',{src:'host.js'});\
          if(c){q.delete('login');q=''+q;h.replaceState(0,'',location.pathname+(q&&'?'+q)+location.hash);\
          self.mcLogin=fetch('api/auth/exchange',{method:'POST',headers:{'Content-Type':'application/json'},body:JSON.stringify({code:c,bearer:k})})\

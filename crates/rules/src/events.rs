@@ -22,9 +22,6 @@ pub struct Events {
     pub early_access: EarlyAccess,
     /// New-product launches, each with early access before it.
     pub launches: Vec<Launch>,
-    /// Read past in the browser (see `Program::events`): nothing here to validate.
-    #[serde(skip)]
-    pub(crate) unread: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,49 +71,12 @@ pub struct Launch {
     pub launch_at: DateTime<FixedOffset>,
 }
 
-/// The browser's `Program::events`: the section read past, nothing kept (see
-/// `Program::events`).
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn skip_in_browser<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Events, D::Error> {
-    serde::de::IgnoredAny::deserialize(d)?;
-    let none = || Text {
-        zh: String::new(),
-        en: String::new(),
-    };
-    Ok(Events {
-        titles: EventTitles {
-            member_day: none(),
-            monthly_coupon: none(),
-            birthday: none(),
-            birthday_month: none(),
-            points_expiry: none(),
-        },
-        flash_sale: FlashSale {
-            id: String::new(),
-            title: none(),
-            weekday: Weekday::Mon,
-            start: NaiveTime::MIN,
-            end: NaiveTime::MIN,
-        },
-        early_access: EarlyAccess {
-            title: none(),
-            days_before: 0,
-            min_tier: TierId(String::new()),
-        },
-        launches: vec![],
-        unread: true,
-    })
-}
-
 impl Events {
     pub fn launch(&self, id: &str) -> Option<&Launch> {
         self.launches.iter().find(|l| l.id == id)
     }
 
     pub(crate) fn validate(&self, tiers: &Tiers) -> Result<(), ProgramError> {
-        if self.unread {
-            return Ok(());
-        }
         let sale = &self.flash_sale;
         ensure(
             sale.start < sale.end,

@@ -23,50 +23,6 @@ pub struct Issuance {
     /// What staff may grant by hand (each grant audited): a menu, so that every amount
     /// stays program data.
     pub staff: Vec<StaffGrant>,
-    /// In the browser only `staff` is read (see `Program::coupon_issuance`): the rule
-    /// grants are empty stand-ins, with nothing to validate.
-    #[serde(skip)]
-    pub(crate) staff_only: bool,
-}
-
-/// The browser's `Program::coupon_issuance`: the staff menu (the counter's help screen
-/// shows it), the rule grants read past. The server issues those; no screen shows them
-/// from the program.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn staff_only_in_browser<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Issuance, D::Error> {
-    // No `deny_unknown_fields`: the rule grants are skipped unread.
-    #[derive(Deserialize)]
-    struct StaffMenu {
-        staff: Vec<StaffGrant>,
-    }
-    let StaffMenu { staff } = StaffMenu::deserialize(d)?;
-    let unread = || Grant {
-        title: Text {
-            zh: String::new(),
-            en: String::new(),
-        },
-        coupon: CouponTemplate {
-            kind: CouponKind::NoThreshold { off_fen: Fen::ZERO },
-            valid_days: 0,
-            first_order_only: false,
-        },
-    };
-    let Grant { title, coupon } = unread();
-    Ok(Issuance {
-        welcome: unread(),
-        first_order: unread(),
-        monthly: MonthlyGrant {
-            title,
-            coupon,
-            min_tier: TierId(String::new()),
-            day_of_month: 0,
-        },
-        birthday: unread(),
-        staff,
-        staff_only: true,
-    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,9 +78,6 @@ impl Issuance {
 
     pub(crate) fn validate(&self, tiers: &Tiers) -> Result<(), ProgramError> {
         self.validate_staff()?;
-        if self.staff_only {
-            return Ok(());
-        }
         for (name, template) in [
             ("welcome", &self.welcome.coupon),
             ("first_order", &self.first_order.coupon),

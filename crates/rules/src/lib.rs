@@ -39,7 +39,7 @@ pub mod validate;
 pub use birthday::Birthday;
 pub use coupon::{Coupon, CouponKind};
 pub use program::{Program, ProgramError};
-pub use quote::{quote, Quote, QuoteError, QuoteInput};
+pub use quote::{quote, Pricing, Quote, QuoteError, QuoteInput};
 pub use text::Text;
 pub use tier::TierId;
 pub use units::Fen;

@@ -17,14 +17,6 @@ pub struct Mall {
     pub items: Vec<MallItem>,
 }
 
-/// The browser's `Program::mall`: read past, an empty catalog. The mall screen shows
-/// `GET /api/mall`'s catalog (with the stock left and the member's own limits).
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn skip_in_browser<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Mall, D::Error> {
-    <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d)?;
-    Ok(Mall { items: vec![] })
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MallItem {

@@ -17,6 +17,7 @@ use crate::limits::Limits;
 use crate::mall::Mall;
 use crate::membership::Membership;
 use crate::points::PointsRules;
+use crate::quote::Pricing;
 use crate::tier::{Prompts, Tiers};
 pub use crate::validate::ProgramError;
 use crate::validate::{ensure, ProgramError as Invalid};
@@ -38,30 +39,12 @@ pub struct Program {
     pub points: PointsRules,
     pub first_order_award: FirstOrderAward,
     pub membership: Membership,
-    /// The points mall's catalog (PROGRAM.md §5). Read past in the browser, like
-    /// `events`: the mall screen gets the catalog from `GET /api/mall`.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::mall::skip_in_browser")
-    )]
+    /// The points mall's catalog (PROGRAM.md §5).
     pub mall: Mall,
-    /// Coupons issued by rule (PROGRAM.md §4). In the browser only the staff menu is
-    /// read: the rule grants' parsers (three structs and their coupons) were kilobytes
-    /// of the first screen's download, and no screen shows them from here.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::issuance::staff_only_in_browser")
-    )]
+    /// Coupons issued by rule (PROGRAM.md §4), and the staff's menu.
     pub coupon_issuance: Issuance,
     pub invites: Invites,
-    /// The event calendar's own settings (PROGRAM.md §6). The app reads the calendar
-    /// from `GET /api/events`, never from here, so in the browser this section is
-    /// skipped unread: its parser (five structs, chrono's weekday and time of day) would
-    /// be kilobytes of the first screen's download for nothing.
-    #[cfg_attr(
-        target_arch = "wasm32",
-        serde(deserialize_with = "crate::events::skip_in_browser")
-    )]
+    /// The event calendar's own settings (PROGRAM.md §6).
     pub events: Events,
 }
 
@@ -117,6 +100,18 @@ impl Program {
         self.time_zone.offset()
     }
 
+    /// The parts an order's price reads.
+    pub fn pricing(&self) -> Pricing<'_> {
+        Pricing {
+            time_zone: &self.time_zone,
+            limits: &self.limits,
+            tiers: &self.tiers,
+            member_discount: &self.member_discount,
+            points: &self.points,
+            first_order_award: &self.first_order_award,
+        }
+    }
+
     /// Local 00:00 of a date in the program's time zone.
     pub fn local_midnight(&self, date: NaiveDate) -> DateTime<FixedOffset> {
         self.time_zone.local_midnight(date)
@@ -125,6 +120,12 @@ impl Program {
     /// The local date of an instant in the program's time zone.
     pub fn local_date(&self, instant: &DateTime<FixedOffset>) -> NaiveDate {
         self.time_zone.local_date(instant)
+    }
+}
+
+impl<'a> From<&'a Program> for Pricing<'a> {
+    fn from(program: &'a Program) -> Pricing<'a> {
+        program.pricing()
     }
 }
 

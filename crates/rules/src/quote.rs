@@ -7,11 +7,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::birthday::Birthday;
 use crate::calendar::parse_instant;
+use crate::calendar::TimeZone;
 use crate::coupon::{best_coupon, Coupon, CouponKind, CouponProblem};
+use crate::discount::MemberDiscountRules;
+use crate::issuance::FirstOrderAward;
+use crate::limits::Limits;
 use crate::money::{percent_of, Fen};
 use crate::points::PointsEarned;
-use crate::program::Program;
-use crate::tier::{NextTier, TierId};
+use crate::points::PointsRules;
+use crate::tier::{NextTier, TierId, Tiers};
 use crate::units::Points;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -226,20 +230,34 @@ impl From<CouponProblem> for QuoteError {
     }
 }
 
+/// The parts of the program an order's price reads, wherever they are held: the server's
+/// whole `Program` (`From<&Program>`) or the browser's projection of it
+/// (`contract::program::ScreensProgram`).
+#[derive(Debug, Clone, Copy)]
+pub struct Pricing<'a> {
+    pub time_zone: &'a TimeZone,
+    pub limits: &'a Limits,
+    pub tiers: &'a Tiers,
+    pub member_discount: &'a MemberDiscountRules,
+    pub points: &'a PointsRules,
+    pub first_order_award: &'a FirstOrderAward,
+}
+
 /// Prices an order. Pure: the same program and input always give the same answer.
-pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError> {
+pub fn quote<'a>(pricing: impl Into<Pricing<'a>>, input: &QuoteInput) -> Result<Quote, QuoteError> {
+    let pricing = &pricing.into();
     let now = parse_instant(&input.now).ok_or(QuoteError::InvalidTime)?;
-    validate_cart(program, &input.cart)?;
-    validate_member(program, &input.member)?;
+    validate_cart(pricing, &input.cart)?;
+    validate_member(pricing, &input.member)?;
     let member = &input.member;
-    let tier = program
+    let tier = pricing
         .tiers
         .by_id(&member.tier)
         .ok_or(QuoteError::InvalidMember("unknown tier"))?;
-    let today = program.local_date(&now);
+    let today = pricing.time_zone.local_date(&now);
 
     let subtotal_fen: Fen = input.cart.lines.iter().map(CartLine::total_fen).sum();
-    let member_discount = member_discount(program, input, today);
+    let member_discount = member_discount(pricing, input, today);
     let after_discount_fen = subtotal_fen - member_discount.map_or(Fen::ZERO, |d| d.fen);
 
     let coupon = match &input.options.coupon {
@@ -262,24 +280,24 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
     let coupon_saving = coupon.map_or(Fen::ZERO, |(_, s)| s);
     let after_coupon_fen = after_discount_fen - coupon_saving;
 
-    let points_used = points_to_use(program, input, after_coupon_fen)?;
-    let points_offset_fen = program.points.as_fen(points_used);
+    let points_used = points_to_use(pricing, input, after_coupon_fen)?;
+    let points_offset_fen = pricing.points.as_fen(points_used);
     let shipping_fen = if tier.free_shipping {
         Fen::ZERO
     } else {
         input.cart.shipping_fen
     };
     let earn_base_fen = after_coupon_fen - points_offset_fen;
-    let points = program
+    let points = pricing
         .points
         .for_order(tier, earn_base_fen, today, member.lifetime_spend_fen);
 
     let qualifying_spend_after_fen = member.qualifying_spend_fen + earn_base_fen;
-    let tier_after = program
+    let tier_after = pricing
         .tiers
         .after(&member.tier, qualifying_spend_after_fen);
-    let next_tier = program.tiers.next(&tier_after, qualifying_spend_after_fen);
-    let award = &program.first_order_award;
+    let next_tier = pricing.tiers.next(&tier_after, qualifying_spend_after_fen);
+    let award = &pricing.first_order_award;
     let coupons_awarded = if member.first_order && earn_base_fen >= award.min_earn_base_fen {
         vec![AwardedCoupon {
             source: crate::coupon::CouponSource::FirstOrder,
@@ -315,11 +333,11 @@ pub fn quote(program: &Program, input: &QuoteInput) -> Result<Quote, QuoteError>
 /// At most one member discount: the larger saving; on a tie, member day. None when
 /// neither applies or neither saves anything.
 fn member_discount(
-    program: &Program,
+    pricing: &Pricing,
     input: &QuoteInput,
     today: NaiveDate,
 ) -> Option<MemberDiscount> {
-    let rules = &program.member_discount;
+    let rules = &pricing.member_discount;
     let eligible_fen: Fen = input
         .cart
         .lines
@@ -335,7 +353,7 @@ fn member_discount(
         .member
         .birthday
         .filter(|b| b.month() == today.month())
-        .and_then(|_| program.tiers.by_id(&input.member.tier))
+        .and_then(|_| pricing.tiers.by_id(&input.member.tier))
         .map(|tier| MemberDiscount {
             kind: MemberDiscountKind::BirthdayMonth,
             fen: percent_of(eligible_fen, tier.birthday_month_discount_percent),
@@ -350,13 +368,13 @@ fn member_discount(
 
 /// Points used as cash on what is left after discount and coupon.
 fn points_to_use(
-    program: &Program,
+    pricing: &Pricing,
     input: &QuoteInput,
     amount_fen: Fen,
 ) -> Result<Points, QuoteError> {
-    let step = program.points.as_cash.step_points;
+    let step = pricing.points.as_cash.step_points;
     let balance = input.member.points_balance;
-    let cap = program.points.cash_cap(amount_fen);
+    let cap = pricing.points.cash_cap(amount_fen);
     match input.options.points {
         PointsChoice::Keyword(PointsKeyword::Max) => {
             Ok(cap.min(balance.max(Points::ZERO).round_down_to(step)))
@@ -374,8 +392,8 @@ fn points_to_use(
     }
 }
 
-fn validate_cart(program: &Program, cart: &Cart) -> Result<(), QuoteError> {
-    let limits = &program.limits;
+fn validate_cart(pricing: &Pricing, cart: &Cart) -> Result<(), QuoteError> {
+    let limits = &pricing.limits;
     let bad = QuoteError::InvalidCart;
     if cart.lines.is_empty() {
         return Err(bad("the cart has no lines"));
@@ -403,10 +421,10 @@ fn validate_cart(program: &Program, cart: &Cart) -> Result<(), QuoteError> {
     Ok(())
 }
 
-fn validate_member(program: &Program, member: &MemberSnapshot) -> Result<(), QuoteError> {
-    let limits = &program.limits;
+fn validate_member(pricing: &Pricing, member: &MemberSnapshot) -> Result<(), QuoteError> {
+    let limits = &pricing.limits;
     let bad = QuoteError::InvalidMember;
-    if program.tiers.by_id(&member.tier).is_none() {
+    if pricing.tiers.by_id(&member.tier).is_none() {
         return Err(bad("unknown tier"));
     }
     let spend_ok = |fen: Fen| (Fen::ZERO..=limits.max_member_spend_fen).contains(&fen);

@@ -168,6 +168,8 @@ pub struct LoadedProgram {
     pub json: Precompressed,
     /// The home's part of it (`contract::program::HomeProgram`), the same way.
     pub home_json: Precompressed,
+    /// The other screens' part (`contract::program::ScreensProgram`), the same way.
+    pub screens_json: Precompressed,
 }
 
 impl LoadedProgram {
@@ -175,10 +177,13 @@ impl LoadedProgram {
         let json = serde_json::to_vec(&program).expect("a program always serializes");
         let home = contract::program::HomeProgram::of(&program);
         let home_json = serde_json::to_vec(&home).expect("a program always serializes");
+        let screens = contract::program::ScreensProgram::of(&program);
+        let screens_json = serde_json::to_vec(&screens).expect("a program always serializes");
         LoadedProgram {
             program,
             json: Precompressed::new(json),
             home_json: Precompressed::new(home_json),
+            screens_json: Precompressed::new(screens_json),
         }
     }
 }

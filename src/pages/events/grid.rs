@@ -2,9 +2,9 @@
 //! weeks, the neighbouring months' days filling the first and last), and which
 //! occurrences fall on a local day. Pure, so it is unit-tested natively.
 
+use crate::program::ScreensProgram;
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
 use rules::occurrences::Occurrence;
-use rules::Program;
 
 /// The first day of `date`'s month.
 pub fn month_of(date: NaiveDate) -> NaiveDate {
@@ -33,17 +33,17 @@ pub fn days(month: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Whether an occurrence overlaps local day `date`.
-pub fn on_day(program: &Program, occurrence: &Occurrence, date: NaiveDate) -> bool {
-    let begins = program.local_midnight(date);
+pub fn on_day(program: &ScreensProgram, occurrence: &Occurrence, date: NaiveDate) -> bool {
+    let begins = program.time_zone.local_midnight(date);
     let Some(next) = date.succ_opt() else {
         return false;
     };
-    occurrence.start < program.local_midnight(next) && occurrence.end > begins
+    occurrence.start < program.time_zone.local_midnight(next) && occurrence.end > begins
 }
 
 /// An occurrence's days in the program's zone: the first and the last (an all-day
 /// event's end is the midnight after its last day).
-pub fn local_days(program: &Program, o: &Occurrence) -> (NaiveDate, NaiveDate) {
+pub fn local_days(program: &ScreensProgram, o: &Occurrence) -> (NaiveDate, NaiveDate) {
     let first = program.local_date(&o.start);
     let before_end: DateTime<FixedOffset> = o.end - chrono::Duration::seconds(1);
     (first, program.local_date(&before_end).max(first))
@@ -80,9 +80,10 @@ mod tests {
 
     #[test]
     fn an_occurrence_is_on_the_local_days_it_overlaps() {
-        let program = Program::default_program();
+        let whole = rules::Program::default_program();
+        let program = ScreensProgram::of(&whole);
         let all = rules::occurrences::calendar(
-            &program,
+            &whole,
             None,
             rules::occurrences::DateRange {
                 from: date("2027-06-01"),

@@ -6,8 +6,8 @@
 
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::prelude::*;
-use rules::Program;
 
 use super::consent_field;
 use crate::api;
@@ -20,7 +20,7 @@ use crate::text::{dyn_text, flag, lang, tr};
 
 #[component]
 pub fn LinkConsent(
-    program: Arc<Program>,
+    program: Arc<ScreensProgram>,
     /// The link's code.
     code: String,
     /// The code waiting, set to `None` here once it is spent (the phone form then shows).

@@ -5,10 +5,11 @@
 
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use chrono::Utc;
 use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
-use rules::{Fen, Program};
+use rules::Fen;
 
 use crate::components::{Perks, TierProgress};
 use crate::i18n::*;
@@ -21,7 +22,7 @@ use crate::text::{dyn_text, lang, tr};
 const STEP_FEN: i64 = 100;
 
 #[component]
-pub fn DemoPanel(program: Arc<Program>, home: Arc<HomeProgram>) -> impl IntoView {
+pub fn DemoPanel(program: Arc<ScreensProgram>, home: Arc<HomeProgram>) -> impl IntoView {
     let locale = lang();
     // Twice the top threshold: room to show the top tier reached and passed.
     let max_fen = program.tiers.last().map_or(0, |t| t.threshold_fen.get()) * 2;

@@ -5,9 +5,9 @@
 
 use std::sync::Arc;
 
+use crate::program::ScreensProgram;
 use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
-use rules::Program;
 
 use super::staff_error;
 use crate::api::{self, MemberCard, WalletCoupon};
@@ -18,7 +18,7 @@ use crate::labels::fill;
 use crate::text::{dyn_text, flag, lang, local, tr};
 
 #[component]
-pub fn HelpPanel(program: Arc<Program>) -> impl IntoView {
+pub fn HelpPanel(program: Arc<ScreensProgram>) -> impl IntoView {
     let loader = Loader::new();
     let phone = RwSignal::new(String::new());
     let found = RwSignal::new(None::<MemberCard>);
@@ -60,7 +60,7 @@ pub fn HelpPanel(program: Arc<Program>) -> impl IntoView {
 
 /// The member found, and the coupon grant.
 #[component]
-fn MemberPanel(program: Arc<Program>, member: MemberCard) -> impl IntoView {
+fn MemberPanel(program: Arc<ScreensProgram>, member: MemberCard) -> impl IntoView {
     let locale = lang();
     let tiers = &program.tiers;
     let tier = tiers.by_id(&member.tier).map(|t| t.name.clone());
@@ -121,14 +121,14 @@ fn MemberPanel(program: Arc<Program>, member: MemberCard) -> impl IntoView {
 /// the wallet's order (what expires first first).
 #[component]
 fn GrantForm(
-    program: Arc<Program>,
+    program: Arc<ScreensProgram>,
     member_id: String,
     coupons: RwSignal<Vec<WalletCoupon>>,
 ) -> impl IntoView {
     let toast = expect_context::<Toast>();
     let locale = lang();
     let loader = Loader::new();
-    let menu = program.coupon_issuance.staff.clone();
+    let menu = program.staff_menu.clone();
     let grant = RwSignal::new(menu.first().map(|g| g.id.clone()).unwrap_or_default());
     let reason = RwSignal::new(String::new());
     let key = StoredValue::new(api::idempotency_key());

@@ -614,8 +614,9 @@ async fn member_redeems_a_mall_coupon() {
         .await
         .expect("open the preview");
     preview.type_amount("63").await;
-    // Opened by its address, the page preloaded the whole program (the screen reads it)
-    // and the app took that answer: no request for the home's part, none of its own.
+    // Opened by its address, the page preloaded the screens' part of the program (the
+    // screen reads it) and the app took that answer: no request for the home's part, none
+    // of its own.
     let program_requests: Vec<(String, String)> = requests(client)
         .await
         .into_iter()
@@ -624,7 +625,7 @@ async fn member_redeems_a_mall_coupon() {
         .collect();
     assert_eq!(
         program_requests,
-        [("/api/program".to_owned(), "link".to_owned())]
+        [("/api/program/screens".to_owned(), "link".to_owned())]
     );
     let input: QuoteInput = eventually("the quote input", || async {
         let json = attr(client, "quote-input", "data-json").await?;

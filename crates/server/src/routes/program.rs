@@ -1,8 +1,9 @@
 //! `GET /api/program`: the loaded program definition, with a strong ETag so the app
 //! revalidates cheaply on every start (`Cache-Control: no-cache` = always ask, 304 if same),
 //! sent compressed as it was once at start (brotli 11 or gzip 9, `precompressed.rs`; each
-//! encoding has its own ETag). `GET /api/program/home`: the part of it the first screen
-//! shows (`contract::program::HomeProgram`), the same way.
+//! encoding has its own ETag). `GET /api/program/home` and `GET /api/program/screens`:
+//! the parts the app reads (`contract::program::HomeProgram`, `ScreensProgram`), the same
+//! way.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -17,6 +18,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/program", get(program))
         .route("/program/home", get(home))
+        .route("/program/screens", get(screens))
 }
 
 async fn program(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -25,6 +27,10 @@ async fn program(State(state): State<AppState>, headers: HeaderMap) -> Response 
 
 async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
     send(&state.program.home_json, &headers)
+}
+
+async fn screens(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    send(&state.program.screens_json, &headers)
 }
 
 fn send(json: &Precompressed, headers: &HeaderMap) -> Response {

@@ -132,3 +132,24 @@ async fn the_homes_part_is_served_apart_with_its_own_etag() {
         .await;
     assert_eq!(br.header(header::CONTENT_ENCODING), "br");
 }
+
+/// The other screens' part: the very program's projection, smaller than the whole (no
+/// mall catalog, rule grants or events), tagged and revalidated on its own.
+#[tokio::test]
+async fn the_screens_part_is_served_apart_with_its_own_etag() {
+    use contract::program::ScreensProgram;
+    let app = spawn_app().await;
+    let whole = app.get("/api/program").await;
+    let res = app.get("/api/program/screens").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.header(header::CACHE_CONTROL), "no-cache");
+    let screens: ScreensProgram = serde_json::from_slice(&res.body).expect("a ScreensProgram");
+    assert_eq!(screens, ScreensProgram::of(&Program::default_program()));
+    assert!(res.body.len() < whole.body.len());
+    let etag = res.header(header::ETAG).to_owned();
+    assert_ne!(etag, whole.header(header::ETAG));
+    let again = app
+        .get_with("/api/program/screens", &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+}
