@@ -24,6 +24,17 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     out
 }
 
+/// Names as one list in a sentence: `普通会员、银卡会员`, `Regular, Silver and Gold`.
+pub fn list(locale: Locale, names: &[&str]) -> String {
+    match (locale, names) {
+        (Locale::zh, _) => names.join("、"),
+        (Locale::en, [.., last]) if names.len() > 1 => {
+            format!("{} and {last}", names[..names.len() - 1].join(", "))
+        }
+        (Locale::en, _) => names.join(""),
+    }
+}
+
 /// A coupon described by its kind: `满¥100.00减¥15.00` / `¥15.00 off ¥100.00+`.
 pub fn coupon_kind(locale: Locale, kind: &CouponKind) -> String {
     match kind {
@@ -370,5 +381,60 @@ mod tests {
             assert_ne!(category(Locale::en, id), id);
         }
         assert_eq!(category(Locale::zh, "fresh"), "生鲜");
+    }
+
+    #[test]
+    fn names_read_as_one_list_in_either_language() {
+        assert_eq!(
+            list(Locale::zh, &["普通会员", "银卡会员"]),
+            "普通会员、银卡会员"
+        );
+        assert_eq!(list(Locale::en, &["Regular"]), "Regular");
+        assert_eq!(
+            list(Locale::en, &["Regular", "Silver"]),
+            "Regular and Silver"
+        );
+        assert_eq!(
+            list(Locale::en, &["Regular", "Silver", "Gold"]),
+            "Regular, Silver and Gold"
+        );
+    }
+
+    /// One voice in each catalogue: Chinese addresses the member as 您, never 你; English
+    /// carries no Chinese characters or full-width punctuation (except the switch to
+    /// Chinese, which names it in its own script).
+    #[test]
+    fn each_catalogue_keeps_its_own_language_and_voice() {
+        fn strings(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+            match value {
+                serde_json::Value::Object(map) => {
+                    for (key, v) in map {
+                        strings(&format!("{prefix}.{key}"), v, out);
+                    }
+                }
+                serde_json::Value::String(s) => out.push((prefix.to_owned(), s.clone())),
+                _ => {}
+            }
+        }
+        let read = |json: &str| {
+            let mut out = vec![];
+            strings("", &serde_json::from_str(json).unwrap(), &mut out);
+            out
+        };
+        let zh = read(include_str!("../locales/zh.json"));
+        let en = read(include_str!("../locales/en.json"));
+        assert!(zh.len() > 300 && en.len() == zh.len());
+        let informal: Vec<_> = zh.iter().filter(|(_, s)| s.contains('你')).collect();
+        assert!(informal.is_empty(), "你 instead of 您: {informal:?}");
+        // CJK punctuation, CJK ideographs, full-width forms.
+        let cjk = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{4e00}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
+        let chinese_in_english: Vec<_> = en
+            .iter()
+            .filter(|(key, s)| !key.starts_with(".app.lang_switch") && s.chars().any(cjk))
+            .collect();
+        assert!(
+            chinese_in_english.is_empty(),
+            "Chinese in the English catalogue: {chinese_in_english:?}"
+        );
     }
 }

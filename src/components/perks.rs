@@ -6,8 +6,10 @@ use rules::TierId;
 
 use crate::program::HomeProgram;
 
+use crate::i18n::*;
+use crate::labels::{self, fill};
 use crate::route::{follow, Route};
-use crate::text::{local, tr};
+use crate::text::{dyn_text, lang, local, tr};
 
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
 /// cumulative.
@@ -40,6 +42,19 @@ pub fn Perks(program: Arc<HomeProgram>, tier: TierId) -> impl IntoView {
             .collect_view()
     };
     let has_inherited = !inherited.is_empty();
+    let below: Vec<Text> = program.tiers[..rank]
+        .iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let locale = lang();
+    let inherited_title = dyn_text(move || {
+        let l = locale.get();
+        let names: Vec<&str> = below.iter().map(|name| name.get(l.as_str())).collect();
+        fill(
+            td_string!(l, home.inherited_perks),
+            &[("tiers", &labels::list(l, &names))],
+        )
+    });
     view! {
         <section class="card perks-card">
             <h2 class="card__title">{tr!(home.perks_title)}</h2>
@@ -48,7 +63,7 @@ pub fn Perks(program: Arc<HomeProgram>, tier: TierId) -> impl IntoView {
                 .then(|| {
                     view! {
                         <details class="perks-more">
-                            <summary>{tr!(home.inherited_perks)}</summary>
+                            <summary>{inherited_title}</summary>
                             <ul class="perks">{list(inherited, "perk perk--inherited")}</ul>
                         </details>
                     }
