@@ -163,7 +163,7 @@ async fn time_home_reads(pool: &db::Db, tokens: &[String]) -> String {
     for i in 0..2_000 {
         let token = &tokens[i % tokens.len()];
         let start = std::time::Instant::now();
-        let home = db::home::read(pool, sqlite.as_ref(), token, &now, &until).await;
+        let home = db::home::read(pool, sqlite.as_ref(), token, &now, &until, *now.offset()).await;
         times.push(start.elapsed());
         assert!(home.expect("the home").is_some(), "a live session");
     }

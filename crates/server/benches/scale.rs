@@ -121,12 +121,12 @@ async fn seed(url: &str, n: i64) -> db::Db {
             "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
              SELECT member_id, id, points, {lots_expire} FROM points_ledger ORDER BY id"
         ),
-        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
-           valid_until, created_at) \
+        // 2026-11-01 and 2027-02-01, midnight at +08:00.
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from_ms, \
+           valid_until_ms, created_at_ms) \
          SELECT 'c_' || substr(id, 3), id, \
            '{\"type\":\"threshold\",\"min_spend_fen\":10000,\"off_fen\":1500}', '满100减15', \
-           '¥15 off ¥100', 'welcome', '2026-11-01T00:00:00+08:00', \
-           '2027-02-01T00:00:00+08:00', '2026-11-01T00:00:00+08:00' FROM members"
+           '¥15 off ¥100', 'welcome', 1793462400000, 1801411200000, 1793462400000 FROM members"
             .to_owned(),
     ];
     for sql in statements {

@@ -1,8 +1,15 @@
 //! Storage: SQLite (the default, a file) or PostgreSQL, chosen by the URL, through sqlx's
 //! `Any` driver with runtime queries. The SQL is kept portable: `$1` placeholders (SQLite
-//! reads them too), BIGINT/TEXT/BOOLEAN columns, times as Unix milliseconds (BIGINT), sums
-//! cast back to BIGINT (PostgreSQL's `SUM` is NUMERIC). Only the schema's few differences
-//! (identity columns) live in two migration folders.
+//! reads them too), BIGINT/TEXT/BOOLEAN columns, sums cast back to BIGINT (PostgreSQL's
+//! `SUM` is NUMERIC). Every instant is Unix milliseconds (BIGINT columns named `*_ms`,
+//! written with `clock::ms`, read back in the program's offset with `clock::from_ms`), so
+//! comparing and sorting by time is comparing numbers on both stores (`members.created_at`
+//! and `updated_at`, RFC 3339 text from the first schema, are written but never read);
+//! local dates are `YYYY-MM-DD` text. Values are always bound, never spliced into SQL; a statement that
+//! varies is a fixed one with its variation bound (sqlx's `QueryBuilder` writes `?`
+//! placeholders under `Any`, which PostgreSQL refuses). Only the schema's few differences
+//! (identity columns, the triggers' language, how a migration changes a column's type)
+//! live in two migration folders.
 //!
 //! Concurrency: every write transaction is opened by [`begin_write`] and then writes the row
 //! of the member it is about first (see [`lock_member`]). In PostgreSQL that takes the row

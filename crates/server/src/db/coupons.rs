@@ -2,6 +2,7 @@
 //! `workflows::issuance` says which are due and their keys), read, used and counted.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Days, FixedOffset};
 use rules::coupon::CouponTemplate;
@@ -13,6 +14,7 @@ use super::columns::Columns;
 use super::exec::Exec;
 use super::Tx;
 use crate::args;
+use crate::clock::{from_ms, ms};
 use crate::crypto::random_token;
 use contract::coupons::{CouponStatus, WalletCoupon};
 use contract::me::CouponCounts;
@@ -45,8 +47,8 @@ pub async fn issue(
     let until = from + Days::new(template.valid_days as u64);
     let id = format!("c_{}", random_token(12));
     let done = sqlx::query(
-        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
-           valid_until, first_order_only, created_at, issue_key) \
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from_ms, \
+           valid_until_ms, first_order_only, created_at_ms, issue_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
@@ -55,10 +57,10 @@ pub async fn issue(
     .bind(&title.zh)
     .bind(&title.en)
     .bind(source.as_str())
-    .bind(from.to_rfc3339())
-    .bind(until.to_rfc3339())
+    .bind(ms(&from))
+    .bind(ms(&until))
     .bind(template.first_order_only)
-    .bind(from.to_rfc3339())
+    .bind(ms(&from))
     .bind(issue_key)
     .execute(&mut **tx)
     .await?;
@@ -92,9 +94,9 @@ pub async fn mark_used(
 ) -> sqlx::Result<bool> {
     let changed = tx
         .run(
-            "UPDATE coupons SET used_at = $1, used_order_id = $2 \
-             WHERE id = $3 AND member_id = $4 AND used_at IS NULL",
-            args![&now.to_rfc3339(), order_id, coupon_id, member_id],
+            "UPDATE coupons SET used_at_ms = $1, used_order_id = $2 \
+             WHERE id = $3 AND member_id = $4 AND used_at_ms IS NULL",
+            args![ms(now), order_id, coupon_id, member_id],
         )
         .await?;
     Ok(changed == 1)
@@ -105,7 +107,7 @@ pub async fn is_used(tx: &mut impl Exec, member_id: &str, coupon_id: &str) -> sq
     let used = tx
         .one(
             "SELECT CAST(COUNT(*) AS BIGINT) AS used FROM coupons \
-             WHERE id = $1 AND member_id = $2 AND used_at IS NOT NULL",
+             WHERE id = $1 AND member_id = $2 AND used_at_ms IS NOT NULL",
             args![coupon_id, member_id],
             |r| r.int_required("used"),
         )
@@ -113,15 +115,15 @@ pub async fn is_used(tx: &mut impl Exec, member_id: &str, coupon_id: &str) -> sq
     Ok(used > 0)
 }
 
-/// A coupon an order used, with the end of its validity.
+/// A coupon an order used, with the end of its validity (Unix ms).
 #[derive(Debug, sqlx::FromRow)]
 pub struct UsedCoupon {
     pub id: String,
-    pub valid_until: String,
+    pub valid_until_ms: i64,
 }
 
 pub async fn used_by_order(tx: &mut Tx<'_>, order_id: &str) -> sqlx::Result<Vec<UsedCoupon>> {
-    sqlx::query_as("SELECT id, valid_until FROM coupons WHERE used_order_id = $1")
+    sqlx::query_as("SELECT id, valid_until_ms FROM coupons WHERE used_order_id = $1")
         .bind(order_id)
         .fetch_all(&mut **tx)
         .await
@@ -129,7 +131,7 @@ pub async fn used_by_order(tx: &mut Tx<'_>, order_id: &str) -> sqlx::Result<Vec<
 
 /// Makes a used coupon unused again (its order was refunded in whole).
 pub async fn release(tx: &mut Tx<'_>, coupon_id: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE coupons SET used_at = NULL, used_order_id = NULL WHERE id = $1")
+    sqlx::query("UPDATE coupons SET used_at_ms = NULL, used_order_id = NULL WHERE id = $1")
         .bind(coupon_id)
         .execute(&mut **tx)
         .await?;
@@ -139,32 +141,36 @@ pub async fn release(tx: &mut Tx<'_>, coupon_id: &str) -> sqlx::Result<()> {
 /// A stored coupon's columns as [`wallet_coupon`] reads them, from `coupons` named `c`:
 /// prefixed, so that a query may read them beside a member's (`db::home`).
 pub const WALLET_COLUMNS: &str = "c.id AS c_id, c.kind AS c_kind, c.title AS c_title, \
-    c.source AS c_source, c.valid_from AS c_valid_from, c.valid_until AS c_valid_until, \
+    c.source AS c_source, c.valid_from_ms AS c_valid_from_ms, \
+    c.valid_until_ms AS c_valid_until_ms, \
     CAST(CASE WHEN c.first_order_only THEN 1 ELSE 0 END AS BIGINT) AS c_first_order_only, \
-    c.used_at AS c_used_at, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en";
+    c.used_at_ms AS c_used_at_ms, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en";
 
-/// The member's wallet at `now`, what expires first first; only `wanted` coupons if given.
-/// Each row carries the member's `first_order` flag, which a first-order coupon's status
-/// depends on (`rules::coupon::coupon_status`).
+/// The member's wallet at `now`, what expires first first; only `wanted` coupons if given,
+/// times in `offset` (the program's). Each row carries the member's `first_order` flag,
+/// which a first-order coupon's status depends on (`rules::coupon::coupon_status`).
 pub async fn wallet<'e, E>(
     db: E,
     member_id: &str,
     now: &DateTime<FixedOffset>,
+    offset: FixedOffset,
     wanted: Option<CouponStatus>,
 ) -> anyhow::Result<Vec<WalletCoupon>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!(
-        "SELECT {WALLET_COLUMNS}, \
-         CAST(CASE WHEN m.first_order THEN 1 ELSE 0 END AS BIGINT) AS m_first_order \
-         FROM coupons c JOIN members m ON m.id = c.member_id WHERE c.member_id = $1"
-    );
-    let rows = sqlx::query(&sql).bind(member_id).fetch_all(db).await?;
+    static SQL: LazyLock<String> = LazyLock::new(|| {
+        format!(
+            "SELECT {WALLET_COLUMNS}, \
+             CAST(CASE WHEN m.first_order THEN 1 ELSE 0 END AS BIGINT) AS m_first_order \
+             FROM coupons c JOIN members m ON m.id = c.member_id WHERE c.member_id = $1"
+        )
+    });
+    let rows = sqlx::query(&SQL).bind(member_id).fetch_all(db).await?;
     let mut coupons = vec![];
     for r in &rows {
         let first_order = r.int_required("m_first_order")? != 0;
-        if let Some(coupon) = wallet_coupon(r, now, first_order)? {
+        if let Some(coupon) = wallet_coupon(r, now, offset, first_order)? {
             if wanted.is_none_or(|w| w == coupon.status) {
                 coupons.push(coupon);
             }
@@ -176,23 +182,24 @@ where
 
 pub use contract::coupons::sort_wallet;
 
-/// The coupon of a row read with [`WALLET_COLUMNS`], its status at `now` for a member
-/// whose next order is (`first_order`) or is not their first; `None` when the row has
-/// none (a member without coupons, read with a `LEFT JOIN`).
+/// The coupon of a row read with [`WALLET_COLUMNS`], its times in `offset`, its status at
+/// `now` for a member whose next order is (`first_order`) or is not their first; `None`
+/// when the row has none (a member without coupons, read with a `LEFT JOIN`).
 pub fn wallet_coupon(
     r: &(impl Columns + ?Sized),
     now: &DateTime<FixedOffset>,
+    offset: FixedOffset,
     first_order: bool,
 ) -> anyhow::Result<Option<WalletCoupon>> {
     let Some(id) = r.text("c_id")? else {
         return Ok(None);
     };
     let bad = |what: &str, e: &dyn std::fmt::Display| anyhow::anyhow!("coupon {id}: {what}: {e}");
-    let time = |text: String| DateTime::parse_from_rfc3339(&text).map_err(|e| bad("time", &e));
+    let time = |ms: i64| from_ms(ms, offset);
     let kind = r.text_required("c_kind")?;
     let kind = serde_json::from_str(&kind).map_err(|e| bad("kind", &e))?;
-    let valid_until = time(r.text_required("c_valid_until")?)?;
-    let used_at = r.text("c_used_at")?.map(time).transpose()?;
+    let valid_until = time(r.int_required("c_valid_until_ms")?);
+    let used_at = r.int("c_used_at_ms")?.map(time);
     let source = r.text_required("c_source")?;
     let source = CouponSource::parse(&source).ok_or_else(|| bad("source", &source))?;
     let first_order_only = r.int_required("c_first_order_only")? != 0;
@@ -200,7 +207,7 @@ pub fn wallet_coupon(
         kind,
         title: stored_title(r.text_required("c_title")?, r.text("c_title_en")?),
         source,
-        valid_from: time(r.text_required("c_valid_from")?)?,
+        valid_from: time(r.int_required("c_valid_from_ms")?),
         status: coupon_status(
             used_at.is_some(),
             &valid_until,

@@ -60,8 +60,8 @@ pub async fn document(
     let coupons = rows(
         db,
         member_id,
-        "SELECT id, kind, title, source, valid_from, valid_until, used_at, title_en FROM coupons \
-         WHERE member_id = $1 ORDER BY valid_until, id",
+        "SELECT id, kind, title, source, valid_from_ms, valid_until_ms, used_at_ms, title_en \
+         FROM coupons WHERE member_id = $1 ORDER BY valid_until_ms, id",
         |r| {
             let kind: String = r.try_get("kind")?;
             Ok(json!({
@@ -69,9 +69,11 @@ pub async fn document(
                 "kind": serde_json::from_str::<Value>(&kind)?,
                 "title": title(r.try_get("title")?, r.try_get("title_en")?),
                 "source": r.try_get::<String, _>("source")?,
-                "valid_from": r.try_get::<String, _>("valid_from")?,
-                "valid_until": r.try_get::<String, _>("valid_until")?,
-                "used_at": r.try_get::<Option<String>, _>("used_at")?,
+                "valid_from": from_ms(r.try_get("valid_from_ms")?, offset),
+                "valid_until": from_ms(r.try_get("valid_until_ms")?, offset),
+                "used_at": r
+                    .try_get::<Option<i64>, _>("used_at_ms")?
+                    .map(|at| from_ms(at, offset)),
             }))
         },
     )

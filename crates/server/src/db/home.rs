@@ -45,14 +45,16 @@ static SQL: LazyLock<String> = LazyLock::new(|| {
 static COLUMNS: OnceLock<ColumnIndex> = OnceLock::new();
 
 /// The home of the member whose session `token` is live at `at` (not expired, the member
-/// not deleted), with the points expiring up to `warn_until`; `None` for no such session.
-/// Read through `sqlite` when given (see [`SqliteReads`]), else through the pool.
+/// not deleted), with the points expiring up to `warn_until`, the coupons' times in
+/// `offset` (the program's); `None` for no such session. Read through `sqlite` when given
+/// (see [`SqliteReads`]), else through the pool.
 pub async fn read(
     db: &Db,
     sqlite: Option<&SqliteReads>,
     token: &str,
     at: &DateTime<FixedOffset>,
     warn_until: &DateTime<FixedOffset>,
+    offset: FixedOffset,
 ) -> anyhow::Result<Option<Home>> {
     let token_hash = sha256_hex(&[token.as_bytes()]);
     let (now, from, until) = (ms(at), ms(&members::window_start(at)), ms(warn_until));
@@ -64,7 +66,7 @@ pub async fn read(
         let params = named_params! { "$1": token_hash, "$2": now, "$3": from, "$4": until };
         let mut rows = query.query(params)?;
         while let Some(row) = rows.next()? {
-            home.add(&IndexedRow { row, index }, at)?;
+            home.add(&IndexedRow { row, index }, at, offset)?;
         }
     } else {
         let rows = sqlx::query(&SQL)
@@ -75,7 +77,7 @@ pub async fn read(
             .fetch_all(db)
             .await?;
         for row in &rows {
-            home.add(row, at)?;
+            home.add(row, at, offset)?;
         }
     }
     Ok(home.finish())
@@ -89,7 +91,12 @@ struct HomeRows {
 }
 
 impl HomeRows {
-    fn add(&mut self, row: &impl Columns, at: &DateTime<FixedOffset>) -> anyhow::Result<()> {
+    fn add(
+        &mut self,
+        row: &impl Columns,
+        at: &DateTime<FixedOffset>,
+        offset: FixedOffset,
+    ) -> anyhow::Result<()> {
         let (member, _) = match &self.first {
             Some(first) => first,
             None => self
@@ -98,7 +105,7 @@ impl HomeRows {
         };
         let first_order = member.first_order;
         self.wallet
-            .extend(coupons::wallet_coupon(row, at, first_order)?);
+            .extend(coupons::wallet_coupon(row, at, offset, first_order)?);
         Ok(())
     }
 

@@ -195,21 +195,24 @@ pub async fn entries(
     direction: Option<Direction>,
     limit: i64,
 ) -> anyhow::Result<Vec<Entry>> {
-    let sign = match direction {
-        None => "",
-        Some(Direction::Earn) => " AND points > 0",
-        Some(Direction::Spend) => " AND points < 0",
+    // The direction as the range of `points` it keeps: one statement for all three.
+    let (least, most) = match direction {
+        None => (i64::MIN, i64::MAX),
+        Some(Direction::Earn) => (1, i64::MAX),
+        Some(Direction::Spend) => (i64::MIN, -1),
     };
-    let sql = format!(
+    let rows = sqlx::query(
         "SELECT id, kind, points, balance_after, order_id, at_ms FROM points_ledger \
-         WHERE member_id = $1 AND id < $2{sign} ORDER BY id DESC LIMIT $3"
-    );
-    let rows = sqlx::query(&sql)
-        .bind(member_id)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(limit)
-        .fetch_all(db)
-        .await?;
+         WHERE member_id = $1 AND id < $2 AND points BETWEEN $3 AND $4 \
+         ORDER BY id DESC LIMIT $5",
+    )
+    .bind(member_id)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(least)
+    .bind(most)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(Entry {

@@ -12,7 +12,7 @@ use super::columns::Columns;
 use super::exec::Exec;
 use super::{Db, Tx};
 use crate::args;
-use crate::clock::ms;
+use crate::clock::{from_ms, ms};
 use crate::crypto::random_token;
 
 /// A coupon in a wallet: what the quote needs, plus what the wallet screen shows.
@@ -234,31 +234,34 @@ pub fn window_start(at: &DateTime<FixedOffset>) -> DateTime<FixedOffset> {
     *at - Days::new(365)
 }
 
-/// The coupons not used yet (expired ones included: the quote tells them apart by time).
-pub async fn unused_coupons(db: &mut impl Exec, member_id: &str) -> anyhow::Result<Vec<Coupon>> {
+/// The coupons not used yet (expired ones included: the quote tells them apart by time),
+/// their times in `offset` (the program's).
+pub async fn unused_coupons(
+    db: &mut impl Exec,
+    member_id: &str,
+    offset: FixedOffset,
+) -> anyhow::Result<Vec<Coupon>> {
     Ok(db
         .all(
-            "SELECT id, kind, valid_from, valid_until, \
+            "SELECT id, kind, valid_from_ms, valid_until_ms, \
                CAST(CASE WHEN first_order_only THEN 1 ELSE 0 END AS BIGINT) AS first_order_only \
-             FROM coupons WHERE member_id = $1 AND used_at IS NULL ORDER BY valid_until, id",
+             FROM coupons WHERE member_id = $1 AND used_at_ms IS NULL \
+             ORDER BY valid_until_ms, id",
             args![member_id],
-            coupon,
+            |r| coupon(r, offset),
         )
         .await?)
 }
 
-fn coupon(r: &dyn Columns) -> anyhow::Result<Coupon> {
+fn coupon(r: &dyn Columns, offset: FixedOffset) -> anyhow::Result<Coupon> {
     let id = r.text_required("id")?;
-    let at = |text: String| {
-        DateTime::parse_from_rfc3339(&text).with_context(|| format!("coupon {id}: time"))
-    };
     let kind = r.text_required("kind")?;
     let kind: CouponKind =
         serde_json::from_str(&kind).with_context(|| format!("coupon {id}: kind"))?;
     Ok(Coupon {
         kind,
-        valid_from: at(r.text_required("valid_from")?)?,
-        valid_until: at(r.text_required("valid_until")?)?,
+        valid_from: from_ms(r.int_required("valid_from_ms")?, offset),
+        valid_until: from_ms(r.int_required("valid_until_ms")?, offset),
         first_order_only: r.int_required("first_order_only")? != 0,
         id,
     })
@@ -354,13 +357,9 @@ pub async fn insert_coupon(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
     let kind = serde_json::to_string(&c.coupon.kind)?;
-    let (valid_from, valid_until) = (
-        c.coupon.valid_from.to_rfc3339(),
-        c.coupon.valid_until.to_rfc3339(),
-    );
     tx.run(
-        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from, \
-           valid_until, first_order_only, created_at) \
+        "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from_ms, \
+           valid_until_ms, first_order_only, created_at_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         args![
             &c.coupon.id,
@@ -369,10 +368,10 @@ pub async fn insert_coupon(
             &c.title.zh,
             &c.title.en,
             c.source.as_str(),
-            &valid_from,
-            &valid_until,
+            ms(&c.coupon.valid_from),
+            ms(&c.coupon.valid_until),
             c.coupon.first_order_only,
-            &now.to_rfc3339()
+            ms(now)
         ],
     )
     .await
@@ -426,7 +425,7 @@ pub async fn erase_personal_data(
     for sql in [
         "DELETE FROM sessions WHERE member_id = $1",
         "DELETE FROM calendar_feeds WHERE member_id = $1",
-        "DELETE FROM coupons WHERE member_id = $1 AND used_at IS NULL",
+        "DELETE FROM coupons WHERE member_id = $1 AND used_at_ms IS NULL",
     ] {
         sqlx::query(sql).bind(member_id).execute(&mut **tx).await?;
     }

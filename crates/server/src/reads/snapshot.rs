@@ -21,7 +21,7 @@ pub async fn snapshot(
     named: Option<&str>,
 ) -> anyhow::Result<MemberSnapshot> {
     let sums = sums(conn, &member.id, at, at).await?;
-    let unused = unused_coupons(conn, &member.id).await?;
+    let unused = unused_coupons(conn, &member.id, program.offset()).await?;
     Ok(snapshot_of(program, member, at, named, &sums, unused))
 }
 

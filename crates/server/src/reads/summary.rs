@@ -20,7 +20,8 @@ use crate::AppState;
 pub async fn of_session(state: &AppState, token: &str) -> anyhow::Result<Option<Summary>> {
     let (now, warn_until) = times(state);
     let sqlite = state.sqlite_reads.as_deref();
-    let Some(home) = home::read(&state.db, sqlite, token, &now, &warn_until).await? else {
+    let offset = state.program.program.offset();
+    let Some(home) = home::read(&state.db, sqlite, token, &now, &warn_until, offset).await? else {
         return Ok(None);
     };
     Ok(Some(summarize(state, &home, &now).await?))
@@ -44,7 +45,8 @@ pub async fn with_wallet(
     };
     let mut conn = state.db.acquire().await?;
     let sums = members::sums(&mut *conn, member_id, &now, &warn_until).await?;
-    let wallet = coupons::wallet(&mut *conn, member_id, &now, None).await?;
+    let offset = state.program.program.offset();
+    let wallet = coupons::wallet(&mut *conn, member_id, &now, offset, None).await?;
     let home = Home {
         member,
         sums,

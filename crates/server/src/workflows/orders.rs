@@ -344,7 +344,7 @@ async fn price(
         _ => None,
     };
     let (sums, spend_before) = members::sums_and_spend_at(tx, &member.id, paid_at, as_of).await?;
-    let unused = members::unused_coupons(tx, &member.id).await?;
+    let unused = members::unused_coupons(tx, &member.id, program.offset()).await?;
     let snapshot =
         crate::reads::snapshot::snapshot_of(program, member, paid_at, named, &sums, unused);
     let input = QuoteInput {

@@ -137,17 +137,14 @@ async fn refund(
     })
 }
 
-/// A whole-order refund gives back the order's coupon while it is still valid. (Compared
-/// here, not in SQL: stored times are RFC 3339 text whose offsets may differ.)
+/// A whole-order refund gives back the order's coupon while it is still valid.
 async fn give_back_coupon(
     tx: &mut Tx<'_>,
     order_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<()> {
     for used in coupons::used_by_order(tx, order_id).await? {
-        let until = DateTime::parse_from_rfc3339(&used.valid_until)
-            .map_err(|e| anyhow::anyhow!("coupon {}: {e}", used.id))?;
-        if until > *now {
+        if used.valid_until_ms > ms(now) {
             coupons::release(tx, &used.id).await?;
         }
     }

@@ -67,7 +67,7 @@ pub async fn grant_coupon(
     )
     .await?
     .ok_or(Refusal::GrantAlreadyIssued)?;
-    let wallet = coupons::wallet(&mut *tx, &member_id, now, None).await?;
+    let wallet = coupons::wallet(&mut *tx, &member_id, now, program.offset(), None).await?;
     let coupon = wallet.into_iter().find(|c| c.id == coupon_id);
     let answer = Granted {
         member_id: member_id.clone(),

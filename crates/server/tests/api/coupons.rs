@@ -75,7 +75,7 @@ async fn a_whole_refund_gives_back_a_coupon_still_valid() {
     let res = w.post_order(&with_coupon("SO-2", &coupon)).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.json());
     let base = res.json()["quote"]["earn_base_fen"].as_i64().unwrap();
-    let used = "SELECT COUNT(*) FROM coupons WHERE id = $1 AND used_at IS NOT NULL";
+    let used = "SELECT COUNT(*) FROM coupons WHERE id = $1 AND used_at_ms IS NOT NULL";
     // A partial refund keeps it used; the rest of the order gives it back.
     assert_eq!(
         w.refund("SO-2", "R-1", 1_000).await.status,

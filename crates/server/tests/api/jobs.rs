@@ -290,12 +290,13 @@ async fn monthly_and_birthday_coupons_are_issued_once_and_feb_29_on_feb_28() {
     assert_eq!(run(&w, "2027-03-01").await.coupons_issued, nothing);
     assert_eq!(issued(&w, &a, "monthly").await, 1);
     assert_eq!(issued(&w, &b, "monthly").await, 0);
-    let from: String =
-        sqlx::query_scalar("SELECT valid_from FROM coupons WHERE source = 'monthly'")
+    let from: i64 =
+        sqlx::query_scalar("SELECT valid_from_ms FROM coupons WHERE source = 'monthly'")
             .fetch_one(&w.app.state.db)
             .await
             .unwrap();
-    assert_eq!(from, "2027-03-01T00:00:00+08:00");
+    let midnight = chrono::DateTime::parse_from_rfc3339("2027-03-01T00:00:00+08:00").unwrap();
+    assert_eq!(from, midnight.timestamp_millis());
 
     // 2028 is a leap year: Feb 29 itself, not Feb 28.
     w.app.set_now("2028-02-28T12:00:00+08:00");

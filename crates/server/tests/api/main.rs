@@ -7,6 +7,7 @@ mod base_path;
 mod cli;
 mod concurrency;
 mod counter;
+mod coupon_times;
 mod coupons;
 mod crash;
 mod demo;

@@ -656,13 +656,14 @@ async fn the_home_reads_the_same_through_either_sqlite_path() {
     let sqlite = sqlite.expect("an SQLite file has the rusqlite path");
     let now = state.clock.now();
     let warn_until = now + chrono::Days::new(30);
-    let read = |path| home::read(&state.db, path, &w.a, &now, &warn_until);
+    let offset = state.program.program.offset();
+    let read = |path| home::read(&state.db, path, &w.a, &now, &warn_until, offset);
     let through_rusqlite = read(Some(sqlite)).await.unwrap().expect("a live session");
     let through_sqlx = read(None).await.unwrap().expect("a live session");
     assert_eq!(through_rusqlite, through_sqlx);
     assert_eq!(through_rusqlite.wallet.len(), 3, "{through_rusqlite:?}");
     assert!(through_rusqlite.sums.expiring.is_some());
-    let unknown = |path| home::read(&state.db, path, "no-such-token", &now, &warn_until);
+    let unknown = |path| home::read(&state.db, path, "no-such-token", &now, &warn_until, offset);
     assert_eq!(unknown(Some(sqlite)).await.unwrap(), None);
     assert_eq!(unknown(None).await.unwrap(), None);
 }

@@ -33,6 +33,8 @@ pub async fn get(
         ErrorCode::InvalidCharacters => e,
         _ => bad_status(),
     })?;
-    let coupons = coupons::wallet(&state.db, &me.id, &state.clock.now(), q.status).await?;
+    let offset = state.program.program.offset();
+    let now = state.clock.now();
+    let coupons = coupons::wallet(&state.db, &me.id, &now, offset, q.status).await?;
     Ok(Json(Wallet { coupons }))
 }
