@@ -1,7 +1,9 @@
 //! Small pure helpers that turn the program's integers into what the screens show:
 //! numbers for screen readers, CSS percentages and colours, dates. No floats anywhere.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::i18n::Locale;
 use rules::money::Fen;
 
 /// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
@@ -39,6 +41,14 @@ pub fn mix(hex: &str, toward_white: bool, percent: u32) -> Option<String> {
 pub fn date_of(at: impl std::fmt::Display) -> String {
     let at = at.to_string();
     at.get(..10).unwrap_or(&at).to_string()
+}
+
+/// `6月18日` / `Jun 18`.
+pub fn short_date(locale: Locale, date: NaiveDate) -> String {
+    match locale {
+        Locale::zh => date.format("%-m月%-d日").to_string(),
+        Locale::en => date.format("%b %-d").to_string(),
+    }
 }
 
 /// A coupon's last day of validity: the day before `valid_until` when that is a midnight
@@ -106,6 +116,13 @@ mod tests {
         assert_eq!(date_of("2027-01-01T00:00:00+08:00"), "2027-01-01");
         assert_eq!(date_of("2027-01-01"), "2027-01-01");
         assert_eq!(date_of("2027"), "2027");
+    }
+
+    #[test]
+    fn short_dates_in_either_language() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+        assert_eq!(short_date(Locale::zh, date), "12月4日");
+        assert_eq!(short_date(Locale::en, date), "Dec 4");
     }
 
     #[test]

@@ -7,15 +7,16 @@
 
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use chrono::{Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use rules::occurrences::{Locked, Occurrence};
 
 use crate::api::{self, EventsPage};
 use crate::components::{error_notice, Loader, TopBar};
+use crate::display::short_date;
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::program::ScreensProgram;
 use crate::route::{follow, follow_login, login_path, Route};
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
@@ -286,13 +287,5 @@ fn event_item(program: &Arc<ScreensProgram>, o: Occurrence) -> impl IntoView {
             <span class="event__when">{when}</span>
             <span class="event__lock" hidden=!is_locked data-testid="event-lock">{lock_text}</span>
         </li>
-    }
-}
-
-/// `6月18日` / `Jun 18`.
-fn short_date(locale: Locale, date: NaiveDate) -> String {
-    match locale {
-        Locale::zh => format!("{}月{}日", date.month(), date.day()),
-        Locale::en => date.format("%b %-d").to_string(),
     }
 }

@@ -1,6 +1,5 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::money::group_thousands;
@@ -12,6 +11,7 @@ use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast
 use crate::display::date_of;
 use crate::i18n::*;
 use crate::labels::{fill, points_kind};
+use crate::program::ScreensProgram;
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, message, tr, Key};
 
@@ -145,9 +145,14 @@ fn CheckIn(
         rules.streak_days.to_string(),
         group_thousands(rules.streak_bonus_points),
     );
+    // No "0-day streak": before the first check-in, only what a streak earns.
     let streak_text = dyn_text(move || {
+        let template = match streak_day.get() {
+            0 => td_string!(locale.get(), points.streak_none),
+            _ => td_string!(locale.get(), points.streak),
+        };
         fill(
-            td_string!(locale.get(), points.streak),
+            template,
             &[
                 ("n", &streak.get()),
                 ("days", &days_total),

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, NextEvent};
 use crate::components::Loader;
+use crate::display::short_date;
 use crate::i18n::*;
 use crate::route::{follow, Route};
 use crate::text::{dyn_text, lang, local, tr};
@@ -23,7 +24,7 @@ pub fn NextEventsCard() -> impl IntoView {
     }
 }
 
-/// `12-04 20:00 flash sale`, "today" for today's.
+/// `12月4日 20:00 flash sale` / `Dec 4, 20:00 …`, "today" for today's.
 fn card(events: Vec<NextEvent>) -> impl IntoView {
     let locale = lang();
     let rows = events
@@ -32,21 +33,23 @@ fn card(events: Vec<NextEvent>) -> impl IntoView {
             // The server gives the program's offset: the local date and time as written.
             let today = Utc::now().with_timezone(e.start.offset()).date_naive();
             let is_today = e.start.date_naive() == today;
-            let (day, time) = (
-                e.start.format("%m-%d").to_string(),
-                e.start.format("%H:%M").to_string(),
-            );
-            let day = dyn_text(move || {
-                if is_today {
-                    td_string!(locale.get(), home.today).to_owned()
-                } else {
-                    day.clone()
+            let (date, time) = (e.start.date_naive(), e.start.format("%H:%M").to_string());
+            let all_day = e.all_day;
+            let when = dyn_text(move || {
+                let l = locale.get();
+                let day = match is_today {
+                    true => td_string!(l, home.today).to_owned(),
+                    false => short_date(l, date),
+                };
+                match (all_day, l) {
+                    (true, _) => day,
+                    (false, Locale::zh) => format!("{day} {time}"),
+                    (false, Locale::en) => format!("{day}, {time}"),
                 }
             });
-            let time = (!e.all_day).then_some(time);
             view! {
                 <li class="next-event" data-testid="next-event" data-uid=e.uid>
-                    <span class="next-event__when">{day}" "{time}</span>
+                    <span class="next-event__when">{when}</span>
                     <span class="next-event__title">{local(e.title)}</span>
                 </li>
             }
