@@ -2,7 +2,6 @@
 //! code with native tests. The quote itself is `rules::quote`, the very function the
 //! server charges orders with.
 
-use crate::program::ScreensProgram;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use leptos::prelude::*;
 use rules::money::{parse_yuan, Fen};
@@ -13,6 +12,7 @@ use rules::{Points, Quote, QuoteError};
 use serde::{Deserialize, Serialize};
 
 use crate::api::ErrorCode;
+use crate::program::ScreensProgram;
 use crate::storage;
 
 /// The categories the editor offers (ids as the program names them; `fresh` and

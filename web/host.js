@@ -97,7 +97,22 @@
     else if (tier && before && tier !== before) tell('tier-changed', { tier, from: before });
     store.set('mc.host.tier', tier || null);
   };
-  new MutationObserver(memberChanged).observe(root, { attributes: true, attributeFilter: ['data-member'] });
+  // `ready`, once the app has started (it has marked <html data-member>): a host that
+  // hears nothing within a few seconds knows the app could not start in its frame (an
+  // origin not allowed to frame it gets the browser's error page, and no message).
+  let ready = false;
+  const started = [];
+  const startedOnce = () => {
+    if (ready || root.getAttribute('data-member') === null) return;
+    ready = true;
+    tell('ready', {});
+    started.forEach((then) => then());
+  };
+  new MutationObserver(() => {
+    startedOnce();
+    memberChanged();
+  }).observe(root, { attributes: true, attributeFilter: ['data-member'] });
+  startedOnce();
   memberChanged();
 
   // "Use this coupon" and "go shopping": in a mini-program, the host's own pages; in a
@@ -140,20 +155,41 @@
   addEventListener('popstate', moved);
 
   // The content's height, so the parent can size the frame to it: the body's own height,
-  // without the full-screen minimum it has when the app is the whole page.
+  // without the full-screen minimum it has when the app is the whole page. Told once the
+  // app has started and its layout has settled (nothing marked `aria-busy`, the height
+  // unchanged for `SETTLE_MS`), then on each real change: not the boot screen's, the
+  // spinner's and the screen's heights one after the other while it loads.
+  const SETTLE_MS = 150;
   const measure = () => {
     let last = 0;
+    let timer;
     document.body.style.minHeight = '0';
-    new ResizeObserver(() => {
+    const settled = () => {
+      if (document.querySelector('[aria-busy="true"]')) return;
       const px = Math.ceil(document.body.getBoundingClientRect().height);
       if (px !== last) {
         last = px;
         tell('height', { px });
       }
-    }).observe(document.body);
+    };
+    const changed = () => {
+      clearTimeout(timer);
+      timer = setTimeout(settled, SETTLE_MS);
+    };
+    new ResizeObserver(changed).observe(document.body);
+    // A busy part replaced by what it waited for, at the same height, settles it too.
+    new MutationObserver(changed).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['aria-busy'],
+    });
   };
-  if (document.body) measure();
-  else addEventListener('DOMContentLoaded', measure);
+  const whenStarted = (then) => (ready ? then() : started.push(then));
+  whenStarted(() => {
+    if (document.body) measure();
+    else addEventListener('DOMContentLoaded', measure);
+  });
 
   // The host may log the member out; only the parent, and only from an allowed origin.
   addEventListener('message', (event) => {

@@ -7,7 +7,9 @@ use crate::text::{message, tr, Key};
 pub fn loading_screen(what: Key) -> impl IntoView {
     view! {
         <TopBar>{tr!(app.title)}</TopBar>
-        <main class="page">
+        // `aria-busy`: what comes is not there yet (a host app waits for it before it
+        // sizes its frame, `web/host.js`).
+        <main class="page" aria-busy="true">
             <div class="card loading" role="status" aria-live="polite">
                 <span class="spinner" aria-hidden="true"></span>
                 <p>{message(what)}</p>

@@ -1,6 +1,5 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::Text;
@@ -9,6 +8,7 @@ use crate::api::{self, Invite};
 use crate::components::{error_notice, need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::program::ScreensProgram;
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 

@@ -1,7 +1,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::program::ScreensProgram;
 use leptos::prelude::*;
 
 use crate::api;
@@ -9,6 +8,7 @@ use crate::api::ErrorCode;
 use crate::components::{Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_name, error_of, fill};
+use crate::program::ScreensProgram;
 use crate::route::{after_login, follow, navigator, Route};
 use crate::state::AppState;
 use crate::text::{dyn_text, flag, lang, tr};

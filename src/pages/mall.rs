@@ -1,6 +1,5 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::mall::{LimitPeriod, MallItem};
@@ -11,6 +10,7 @@ use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_name, error_of, fill, ineligible};
+use crate::program::ScreensProgram;
 use crate::route::{follow, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};

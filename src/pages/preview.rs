@@ -1,6 +1,5 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use chrono::{FixedOffset, Utc};
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
@@ -16,6 +15,7 @@ use crate::components::{CartEditor, CategorySelect, Priced, QuoteSummary, TopBar
 use crate::i18n::*;
 use crate::labels::{self, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
+use crate::program::ScreensProgram;
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};
 

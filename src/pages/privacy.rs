@@ -1,11 +1,11 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::prelude::*;
 
 use crate::components::TopBar;
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::program::ScreensProgram;
 use crate::text::{dyn_text, lang, tr};
 
 /// The privacy notice the login consents to, with the program's notice version.

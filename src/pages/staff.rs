@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
@@ -13,7 +12,7 @@ use crate::api::{self, Counter, ErrorCode};
 use crate::components::{need_login, Loader, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_name, error_of};
-use crate::program::HomeProgram;
+use crate::program::{HomeProgram, ScreensProgram};
 use crate::state::Loaded;
 use crate::text::{dyn_text, flag, lang, tr};
 

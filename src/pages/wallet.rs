@@ -1,6 +1,5 @@
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use chrono::{Duration, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -15,6 +14,7 @@ use crate::display::{last_day, zhe};
 use crate::i18n::*;
 use crate::labels::{coupon_source, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
+use crate::program::ScreensProgram;
 use crate::route::{follow, navigator, Route};
 use crate::state::{AppState, Loaded};
 use crate::text::{dyn_text, flag, lang, tr};

@@ -6,13 +6,13 @@
 
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::prelude::*;
 
 use super::consent_field;
 use crate::api;
 use crate::components::{Loader, Toast};
 use crate::labels::error_of;
+use crate::program::ScreensProgram;
 use crate::route::{after_login, navigator};
 use crate::session;
 use crate::state::AppState;

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use chrono::Utc;
 use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
@@ -15,7 +14,7 @@ use crate::components::{Perks, TierProgress};
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::pages::benefits::Comparison;
-use crate::program::HomeProgram;
+use crate::program::{HomeProgram, ScreensProgram};
 use crate::text::{dyn_text, lang, tr};
 
 /// The slider's step: one yuan.

@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use crate::program::ScreensProgram;
 use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
 
@@ -15,6 +14,7 @@ use crate::components::{Loader, Toast};
 use crate::display::last_day;
 use crate::i18n::*;
 use crate::labels::fill;
+use crate::program::ScreensProgram;
 use crate::text::{dyn_text, flag, lang, local, tr};
 
 #[component]

@@ -59,7 +59,8 @@ async fn a_shop_site_frames_the_app_logged_in_and_hears_from_it() {
     .await;
     assert_eq!(login["origin"], app_origin.as_str());
     assert_eq!(login["data"]["tier"], "silver");
-    // The boot spinner's height first, then the wallet's.
+    // `ready` once the app has started, then the frame's height once its layout has
+    // settled: the wallet's, not the boot screen's or the spinner's on the way.
     eventually("the wallet's height", || async {
         let heights = messages(client, "height").await;
         heights
@@ -68,6 +69,27 @@ async fn a_shop_site_frames_the_app_logged_in_and_hears_from_it() {
             .then_some(())
     })
     .await;
+    let kinds = js(client, "return window.got.map((m) => m.data.type)").await;
+    let kinds: Vec<&str> = kinds
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(kinds[0], "member-center:ready", "{kinds:?}");
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == "member-center:ready")
+            .count(),
+        1
+    );
+    let heights: Vec<i64> = messages(client, "height")
+        .await
+        .iter()
+        .map(|m| m["data"]["px"].as_i64().unwrap())
+        .collect();
+    assert!(heights.iter().all(|px| *px > 400), "{heights:?}");
 
     client.enter_frame(0).await.expect("into the frame");
     let coupon = first_usable_coupon(client).await;
