@@ -13,6 +13,18 @@ pub fn absolute(path: &str) -> String {
     format!("{origin}{}{path}", crate::route::base())
 }
 
+/// Whether the app runs in a WeChat-style mini-program's web-view (as `web/host.js`
+/// tells): there "use this coupon" opens the host's own page, elsewhere the app's
+/// calculator.
+pub fn in_mini_program() -> bool {
+    let environment = js_sys::Reflect::get(&window(), &"__wxjs_environment".into())
+        .ok()
+        .and_then(|v| v.as_string());
+    environment.as_deref() == Some("miniprogram")
+        || (window().navigator().user_agent())
+            .is_ok_and(|agent| agent.to_ascii_lowercase().contains("miniprogram"))
+}
+
 /// Copies `text`; says `copied` in a toast, or sets `failed` (a web-view may refuse the
 /// clipboard: the screen then says to copy by hand).
 pub fn copy(text: String, copied: Key, failed: RwSignal<bool>) {

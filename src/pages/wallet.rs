@@ -223,7 +223,11 @@ fn coupon_card(
             // to the host's own checkout instead.
             <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
                 data-coupon=c.id.clone() on:click=move |_| use_coupon(id.clone())>
-                {tr!(wallet.use_coupon)}
+                {if crate::share::in_mini_program() {
+                    tr!(wallet.use_coupon)
+                } else {
+                    tr!(wallet.try_coupon)
+                }}
             </button>
         </li>
     }

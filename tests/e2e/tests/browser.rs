@@ -697,8 +697,11 @@ async fn member_redeems_a_mall_coupon() {
     })
     .await;
 
-    // "Use" opens the preview with that coupon chosen.
-    click(client, &format!("coupon-use-{redeemed_id}")).await;
+    // "Use" opens the preview with that coupon chosen, and says so: outside a host app
+    // it tries the coupon in the calculator.
+    let use_it = format!("coupon-use-{redeemed_id}");
+    assert_eq!(text(client, &use_it).await, "试算这张券");
+    click(client, &use_it).await;
     eventually("the preview with the coupon", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;

@@ -3,7 +3,7 @@
 
 use e2e::cdp::cdp;
 use e2e::host_site::HostSite;
-use e2e::pages::{eventually, find, requests};
+use e2e::pages::{eventually, find, requests, text};
 use e2e::{Browser, Server};
 use fantoccini::{Client, Locator};
 use serde_json::{json, Value};
@@ -197,6 +197,8 @@ async fn in_a_mini_program_coupons_and_shopping_open_the_host_pages() {
         .await
         .expect("open the login link");
     let coupon = first_usable_coupon(client).await;
+    // Here "use" opens the host's checkout, and says so.
+    assert_eq!(text(client, &format!("coupon-use-{coupon}")).await, "去使用");
     let calls = || async { js(client, "return window.wxCalls").await };
     // The login reached the mini-program (it reads it on back, share or destroy).
     let login = eventually("the login message", || async {
