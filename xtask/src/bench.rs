@@ -14,6 +14,7 @@ use std::time::Instant;
 use crate::files::{brotli_best, files_below, gzip_best, read, read_text};
 use crate::proc::{show, took};
 use crate::profile::Profiler;
+use crate::split_loader::Loader;
 use crate::test::rules_wasm_test;
 use crate::{build, install, Result, Workspace};
 
@@ -237,7 +238,7 @@ fn screens_opened(ws: &Workspace, dist: &Path) -> Result<String> {
     let js = read_text(&loader)?;
     println!("  a screen opened the first time (its module and the shared ones):");
     let mut counts = vec![];
-    for (screen, files) in crate::chunks::files_per_screen(&js)? {
+    for (screen, files) in Loader::parse(&js)?.files_per_screen() {
         let mut br = 0;
         for file in &files {
             let file = crate::publish::hashed_name(file, &hash);
@@ -293,7 +294,9 @@ mod tests {
         let split = root.join("target/app-split/split");
         std::fs::create_dir_all(&dist).unwrap();
         std::fs::create_dir_all(&split).unwrap();
-        let loader = "const __chunk_1 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n}\n, []);\n\
+        let loader = "import { initSync, __mc_cold_half } from \"./app.js\";\n\
+            function makeLoad(fetcher, deps) {}\nfunction wrapAsyncCb(callee) {}\n\
+            const __chunk_1 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n}\n, []);\n\
             export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_a.wasm\", import.meta.url));\n}\n, [__screens_css, __chunk_1]));\n";
         std::fs::write(split.join("__wasm_split.js"), loader).unwrap();
         std::fs::write(dist.join("__wasm_split-h1.js"), "minified").unwrap();

@@ -28,6 +28,7 @@ use crate::files::{brotli_best, files_below, gzip_best, read, read_dir, read_tex
 use crate::proc::run;
 use crate::profile::Profiler;
 use crate::publish::{build_hash, inject_loader, publish, APP, SPLIT_LOADER};
+use crate::split_loader::Loader;
 use crate::wasm_opt::{optimize_all, optimize_with};
 use crate::{Result, Workspace};
 
@@ -69,15 +70,15 @@ pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
             .filter(|m| m.file_name().and_then(|n| n.to_str()) != Some(&main))
             .collect())
     };
+    let mut loader = Loader::parse(&read_text(&split.join(format!("{SPLIT_LOADER}.js")))?)?;
     // Optimized before the merge: it weighs the modules' sizes as they will be sent.
     optimize_all(&screen_modules(&split)?)?;
     if keep("chunks") {
-        chunks::merge(&split)?;
+        chunks::merge(&split, &mut loader)?;
     }
-    let loader = split.join(format!("{SPLIT_LOADER}.js"));
-    // Before it is published: the loader gets the screens' stylesheet, the page loses it.
+    // The loader gets the screens' stylesheet, the page loses it.
     if keep("styles") {
-        crate::styles::attach_to_screens(&dist.join("index.html"), &loader)?;
+        crate::styles::attach_to_screens(&dist.join("index.html"), &mut loader)?;
     }
     run(Command::new("wasm-bindgen")
         .arg(split.join(format!("{APP}.wasm")))
@@ -118,15 +119,18 @@ pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
         None
     };
     if cold_half.is_some() {
-        crate::cold::attach_to_screens(&loader, &format!("{APP}.js"))?;
+        crate::cold::attach_to_screens(&mut loader);
     }
 
-    let mut modules = vec![main_js, main_wasm, loader];
+    let mut modules = vec![main_js, main_wasm];
     modules.extend(cold_half);
     modules.extend(screen_modules(&split)?);
     modules.sort();
-    let hash = build_hash(&modules)?;
-    let names = publish(&modules, &hash, &dist)?;
+    let hash = build_hash(&modules, &loader)?;
+    let names = publish(&modules, &loader, &hash, &dist)?;
+    // The loader as published, before its files' names were hashed: `xtask bench` reads
+    // its module lists (`Loader::files_per_screen`).
+    write(&split.join(format!("{SPLIT_LOADER}.js")), loader.render())?;
     if keep("minify") {
         minify_js(&dist.join(&names.js))?;
         minify_js(&dist.join(&names.loader))?;
@@ -146,7 +150,7 @@ pub fn main_wasm(ws: &Workspace) -> PathBuf {
 /// Minifies a JS module in place (terser: compressed, local names mangled; the exported
 /// and imported names, which the split loader and the wasm use, stay): −1.7 kB brotli on
 /// the main module's glue, −0.4 kB on the split loader. `xtask bench` reads the loader's
-/// module lists from the build's copy before this (`chunks::files_per_screen`).
+/// module lists from the build's copy (`Loader::files_per_screen`).
 fn minify_js(file: &Path) -> Result {
     run(Command::new("terser")
         .arg(file)

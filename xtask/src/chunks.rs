@@ -5,8 +5,8 @@
 //! 75 of them. On a slow network each request costs a round trip (HTTP/1.1 opens six
 //! connections at a time), far more than the bytes. Here modules are merged greedily
 //! while a merge saves more in requests than the screens that need only one side pay in
-//! bytes they do not use (`REQUEST_COST`), then the split loader is rewritten to fetch
-//! the merged module where it fetched its parts.
+//! bytes they do not use (`REQUEST_COST`), and the split loader fetches the merged
+//! module where it fetched its parts.
 //!
 //! A shared module has no exports and imports only the main module's memory, function
 //! table and stack pointer: its functions reach the table through its element segments.
@@ -20,7 +20,7 @@ use std::process::Command;
 
 use crate::files::{brotli_best, read, read_text, write};
 use crate::proc::run;
-use crate::split_loader::{COLD_HALF, SCREENS_CSS, SCREEN_DEPS, SCREEN_EXPORT};
+use crate::split_loader::Loader;
 use crate::wasm_opt::{optimize, WASM_FEATURES};
 use crate::Result;
 
@@ -30,15 +30,9 @@ use crate::Result;
 /// docs/performance.md gives the modules and bytes per screen it leads to.
 const REQUEST_COST: usize = 3_000;
 
-/// The split loader's name in wasm-split-cli's output folder.
-const LOADER: &str = "__wasm_split.js";
-
-/// Merges the shared modules in `split` (wasm-split-cli's output folder) and rewrites
-/// its loader; prints what it did.
-pub fn merge(split: &Path) -> Result {
-    let loader_path = split.join(LOADER);
-    let js = read_text(&loader_path)?;
-    let loader = Loader::parse(&js)?;
+/// Merges the shared modules in `split` (wasm-split-cli's output folder) and has the
+/// loader fetch each group by its first module; prints what it did.
+pub fn merge(split: &Path, loader: &mut Loader) -> Result {
     let mut chunks = vec![];
     for (chunk, screens) in loader.users() {
         let size = brotli_best(&read(&split.join(&loader.chunks[&chunk]))?)?.len();
@@ -52,14 +46,33 @@ pub fn merge(split: &Path) -> Result {
     for group in groups.iter().filter(|g| g.len() > 1) {
         merge_modules(split, group)?;
     }
-    let rewritten = loader.rewrite(&js, &groups)?;
-    write(&loader_path, rewritten)?;
+    fetch_by_group(loader, &groups);
     println!(
         "merged {} shared modules into {}",
         chunks.len(),
         groups.len()
     );
     Ok(())
+}
+
+/// Each group fetched once, by its first module: the others' definitions gone, and each
+/// screen's list naming the first of each group it needs, once.
+fn fetch_by_group(loader: &mut Loader, groups: &[Vec<u32>]) {
+    let first: BTreeMap<u32, u32> = groups
+        .iter()
+        .flat_map(|g| g.iter().map(|id| (*id, g[0])))
+        .collect();
+    loader.chunks.retain(|id, _| first.get(id) == Some(id));
+    for screen in &mut loader.screens {
+        let mut needed = vec![];
+        for chunk in &screen.chunks {
+            let group = first[chunk];
+            if !needed.contains(&group) {
+                needed.push(group);
+            }
+        }
+        screen.chunks = needed;
+    }
 }
 
 fn chunk_file(split: &Path, chunk: u32) -> PathBuf {
@@ -219,193 +232,10 @@ fn rename_identifiers(wat: &str, renamed: &BTreeMap<&str, &str>) -> String {
     out
 }
 
-/// What the split loader says: each shared module's file, and each screen's own file
-/// and the shared modules it lists, in the loader's order.
-struct Loader {
-    chunks: BTreeMap<u32, String>,
-    screens: Vec<Screen>,
-}
-
-struct Screen {
-    name: String,
-    file: String,
-    chunks: Vec<u32>,
-}
-
-const CHUNK_CONST: &str = "const __chunk_";
-/// How wasm-split-cli ends a shared module's `makeLoad` (it has no dependencies).
-const CHUNK_END: &str = "\n, []);\n";
-
-impl Loader {
-    fn parse(js: &str) -> Result<Loader> {
-        let mut chunks = BTreeMap::new();
-        for (at, _) in js.match_indices(CHUNK_CONST) {
-            let is_definition = at == 0 || js[..at].ends_with('\n');
-            if is_definition {
-                let rest = &js[at + CHUNK_CONST.len()..];
-                chunks.insert(chunk_number(rest)?, fetched_file(rest)?);
-            }
-        }
-        let mut screens = vec![];
-        for (at, _) in js.match_indices(SCREEN_EXPORT) {
-            let rest = &js[at + SCREEN_EXPORT.len()..];
-            let name = rest.split(' ').next().unwrap_or_default().to_string();
-            let needed = deps(rest)?;
-            if let Some(missing) = needed.iter().find(|c| !chunks.contains_key(c)) {
-                return Err(format!(
-                    "{name} needs chunk {missing}, which the loader does not define"
-                ));
-            }
-            screens.push(Screen {
-                name,
-                file: fetched_file(rest)?,
-                chunks: needed,
-            });
-        }
-        let loader = Loader { chunks, screens };
-        if loader.users().values().any(BTreeSet::is_empty) {
-            return Err("the split loader defines a shared module no screen needs".into());
-        }
-        Ok(loader)
-    }
-
-    /// The screens that fetch each shared module.
-    fn users(&self) -> BTreeMap<u32, BTreeSet<String>> {
-        let mut users: BTreeMap<u32, BTreeSet<String>> =
-            self.chunks.keys().map(|c| (*c, BTreeSet::new())).collect();
-        for screen in &self.screens {
-            for chunk in &screen.chunks {
-                if let Some(names) = users.get_mut(chunk) {
-                    names.insert(screen.name.clone());
-                }
-            }
-        }
-        users
-    }
-
-    /// The loader with each group fetched once: the definitions of every group's members
-    /// but its first taken out (with the screen list above each), and each screen's list
-    /// naming the first of each group it needs, once.
-    fn rewrite(&self, js: &str, groups: &[Vec<u32>]) -> Result<String> {
-        let representative: BTreeMap<u32, u32> = groups
-            .iter()
-            .flat_map(|g| g.iter().map(|id| (*id, g[0])))
-            .collect();
-        let mut out = String::with_capacity(js.len());
-        let mut rest = js;
-        while let Some(at) = rest.find(CHUNK_CONST) {
-            let number = chunk_number(&rest[at + CHUNK_CONST.len()..])?;
-            let end = at
-                + rest[at..]
-                    .find(CHUNK_END)
-                    .ok_or(format!("chunk {number}'s loader has no end"))?
-                + CHUNK_END.len();
-            if representative.get(&number) == Some(&number) {
-                out.push_str(&rest[..end]);
-            } else {
-                // Its screen list, the comment line just above, goes with it.
-                let before = &rest[..at];
-                let line = before
-                    .trim_end_matches('\n')
-                    .rfind('\n')
-                    .map_or(0, |i| i + 1);
-                let start = if before[line..].starts_with("/*") {
-                    line
-                } else {
-                    at
-                };
-                out.push_str(&rest[..start]);
-            }
-            rest = &rest[end..];
-        }
-        // The screens' lists, after the last shared module, in the order parsed.
-        for screen in &self.screens {
-            let at = rest
-                .find(SCREEN_EXPORT)
-                .ok_or("a screen's loader went missing")?;
-            let list_at = at
-                + rest[at..]
-                    .find(SCREEN_DEPS)
-                    .ok_or("a screen's loader has no list")?
-                + SCREEN_DEPS.len();
-            let list_end = list_at + rest[list_at..].find(']').ok_or("an unclosed list")?;
-            let mut needed = vec![];
-            for chunk in &screen.chunks {
-                let first = *representative
-                    .get(chunk)
-                    .ok_or(format!("chunk {chunk} is in no group"))?;
-                if !needed.contains(&first) {
-                    needed.push(first);
-                }
-            }
-            out.push_str(&rest[..list_at]);
-            let names: Vec<String> = needed.iter().map(|n| format!("__chunk_{n}")).collect();
-            out.push_str(&names.join(", "));
-            rest = &rest[list_end..];
-        }
-        out.push_str(rest);
-        Ok(out)
-    }
-}
-
-/// The files each screen fetches the first time it is opened (its own module and the
-/// shared ones), read from a published split loader: `(screen, files)`, in its order.
-pub fn files_per_screen(js: &str) -> Result<Vec<(String, Vec<String>)>> {
-    let loader = Loader::parse(js)?;
-    Ok(loader
-        .screens
-        .iter()
-        .map(|screen| {
-            let shared = screen.chunks.iter().map(|c| loader.chunks[c].clone());
-            let files = std::iter::once(screen.file.clone()).chain(shared).collect();
-            (screen.name.clone(), files)
-        })
-        .collect())
-}
-
-/// The file the first `fetch(new URL("./…"` of `rest` fetches.
-fn fetched_file(rest: &str) -> Result<String> {
-    const FETCH: &str = "fetch(new URL(\"./";
-    let at = rest
-        .find(FETCH)
-        .ok_or("a module's loader fetches nothing")?
-        + FETCH.len();
-    let end = at + rest[at..].find('"').ok_or("an unclosed file name")?;
-    Ok(rest[at..end].to_string())
-}
-
-/// The number at the start of `rest` (`13 = …` → 13).
-fn chunk_number(rest: &str) -> Result<u32> {
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    digits
-        .parse()
-        .map_err(|_| format!("no chunk number at `{}`", &rest[..rest.len().min(20)]))
-}
-
-/// The shared modules in the first list (`\n, [__chunk_1, __chunk_2]`) of `rest` (the
-/// screens' stylesheet and the main module's cold half, also in a screen's list, are not
-/// shared modules).
-fn deps(rest: &str) -> Result<Vec<u32>> {
-    let at = rest
-        .find(SCREEN_DEPS)
-        .ok_or("a screen's loader has no list")?
-        + SCREEN_DEPS.len();
-    let end = at + rest[at..].find(']').ok_or("an unclosed list")?;
-    rest[at..end]
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty() && ![SCREENS_CSS, COLD_HALF].contains(s))
-        .map(|name| {
-            name.strip_prefix("__chunk_")
-                .ok_or(format!("`{name}` in a screen's list"))
-                .and_then(chunk_number)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::split_loader::tests::LOADER_JS;
 
     fn chunk(id: u32, screens: &[&str], size: usize) -> Chunk {
         Chunk {
@@ -429,61 +259,15 @@ mod tests {
         assert_eq!(groups(&chunks, 0).len(), 4);
     }
 
-    const LOADER_JS: &str = "import { initSync } from \"./app.js\";\n\
-        /* a, b */\n\
-        const __chunk_1 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_1.wasm\", import.meta.url));\n}\n, []);\n\
-        /* a, b */\n\
-        const __chunk_2 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_2.wasm\", import.meta.url));\n}\n, []);\n\
-        /* b */\n\
-        const __chunk_3 = makeLoad(() => {\n    const src = fetch(new URL(\"./chunk_3.wasm\", import.meta.url));\n}\n, []);\n\
-        export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_a.wasm\", import.meta.url));\n}\n, [__chunk_1, __chunk_2]));\n\
-        export const __wasm_split_load_b = wrapAsyncCb(makeLoad(() => {\n    const src = fetch(new URL(\"./split_b.wasm\", import.meta.url));\n}\n, [__chunk_1, __chunk_2, __chunk_3]));\n";
-
     #[test]
     fn the_loader_fetches_each_group_once_by_its_first_module() {
-        let loader = Loader::parse(LOADER_JS).unwrap();
-        let users = loader.users();
-        assert_eq!(users[&1], ["a", "b"].map(String::from).into());
-        assert_eq!(users[&3], ["b"].map(String::from).into());
-        let js = loader.rewrite(LOADER_JS, &[vec![1, 2], vec![3]]).unwrap();
+        let mut loader = Loader::parse(LOADER_JS).unwrap();
+        fetch_by_group(&mut loader, &[vec![1, 2], vec![3]]);
+        assert_eq!(loader.chunks.keys().copied().collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(loader.screens[0].chunks, [1]);
+        assert_eq!(loader.screens[1].chunks, [1, 3]);
+        let js = loader.render();
         assert!(!js.contains("chunk_2"), "{js}");
-        assert_eq!(js.matches("/* a, b */").count(), 1, "{js}");
-        assert!(
-            js.contains("\n, [__chunk_1]));\nexport const __wasm_split_load_b"),
-            "{js}"
-        );
-        assert!(js.ends_with("\n, [__chunk_1, __chunk_3]));\n"), "{js}");
-        assert!(js.contains("const __chunk_3 = makeLoad"), "{js}");
-    }
-
-    #[test]
-    fn each_screen_fetches_its_own_module_and_the_shared_ones_it_lists() {
-        let files = files_per_screen(LOADER_JS).unwrap();
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            files,
-            vec![
-                (
-                    "a".to_string(),
-                    names(&["split_a.wasm", "chunk_1.wasm", "chunk_2.wasm"])
-                ),
-                (
-                    "b".to_string(),
-                    names(&[
-                        "split_b.wasm",
-                        "chunk_1.wasm",
-                        "chunk_2.wasm",
-                        "chunk_3.wasm"
-                    ])
-                ),
-            ]
-        );
-    }
-
-    #[test]
-    fn a_screen_needing_an_undefined_module_is_an_error() {
-        let js = LOADER_JS.replace("__chunk_2, __chunk_3]", "__chunk_2, __chunk_9]");
-        assert!(Loader::parse(&js).is_err());
     }
 
     #[test]

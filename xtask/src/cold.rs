@@ -20,7 +20,7 @@ use wasmparser::{KnownCustom, Name, Parser, Payload, TypeRef};
 
 use crate::files::{read, read_text, write};
 use crate::proc::run;
-use crate::split_loader::{first_in_every_screen, COLD_HALF};
+use crate::split_loader::{Defined, Loader, Prerequisite};
 use crate::wasm_opt::WASM_FEATURES;
 use crate::{Result, Workspace};
 
@@ -276,14 +276,20 @@ fn patched_glue(js: &str) -> Result<String> {
     Ok(js.replace(start, &format!("{start}\n__mc_cold_idle();")))
 }
 
+/// The cold half's fetch, `web/cold-half.js`'s export, as the split loader names it.
+const COLD_HALF: &str = "__mc_cold_half";
+
 /// The split loader with the cold half's fetch first in every screen's list: a screen's
 /// code may call any cold function, so it waits for the half (fetched with its modules,
 /// not synchronously when first called).
-pub fn attach_to_screens(loader: &Path, main_js: &str) -> Result {
-    let js = read_text(loader)?;
-    let import = format!("import {{ {COLD_HALF} }} from \"./{main_js}\";\n");
-    let js = first_in_every_screen(&js, &import, COLD_HALF)?;
-    write(loader, &js)
+pub fn attach_to_screens(loader: &mut Loader) {
+    loader.prerequisites.insert(
+        0,
+        Prerequisite {
+            name: COLD_HALF.into(),
+            defined: Defined::InGlue,
+        },
+    );
 }
 
 #[cfg(test)]

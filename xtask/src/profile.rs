@@ -13,6 +13,7 @@ use crate::cold::{cold_names, functions_file, instrument};
 use crate::files::{copy_dir, read_text};
 use crate::proc::run;
 use crate::publish::{build_hash, inject_loader, publish};
+use crate::split_loader::Loader;
 use crate::{Result, Workspace};
 
 /// What runs the profile: a built server (`member-center`) and the e2e crate's
@@ -57,7 +58,7 @@ pub fn cold_functions(
     page: &Path,
     main_wasm: &Path,
     main_js: &Path,
-    loader: &Path,
+    loader: &Loader,
     screens: &[PathBuf],
 ) -> Result<HashSet<String>> {
     let work = ws.target_dir.join("app-profile");
@@ -74,10 +75,10 @@ pub fn cold_functions(
     let dist = ws.target_dir.join("profile-dist");
     let _ = fs::remove_dir_all(&dist);
     copy_dir(page, &dist)?;
-    let mut modules = vec![js, wasm.clone(), loader.to_path_buf()];
+    let mut modules = vec![js, wasm.clone()];
     modules.extend(screens.iter().cloned());
     modules.sort();
-    let names = publish(&modules, &build_hash(&modules)?, &dist)?;
+    let names = publish(&modules, loader, &build_hash(&modules, loader)?, &dist)?;
     inject_loader(&dist.join("index.html"), &names)?;
 
     let ran_file = work.join("ran.json");

@@ -7,6 +7,7 @@ use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
 use crate::files::{read, read_text, write};
+use crate::split_loader::Loader;
 use crate::styles::without_link_around;
 use crate::Result;
 
@@ -15,14 +16,15 @@ pub const APP: &str = "member-center-app";
 /// The module wasm-split-cli writes; the main module's JS imports it by this name.
 pub const SPLIT_LOADER: &str = "__wasm_split";
 
-/// One hash over every module: the JS files name each other (the main JS imports the
-/// loader, the loader imports the main JS), so no file's name can hash only its own
-/// bytes. Any change renames them all, which is what the browser cache needs.
-pub fn build_hash(modules: &[PathBuf]) -> Result<String> {
+/// One hash over every module and the loader: the JS files name each other (the main JS
+/// imports the loader, the loader imports the main JS), so no file's name can hash only
+/// its own bytes. Any change renames them all, which is what the browser cache needs.
+pub fn build_hash(modules: &[PathBuf], loader: &Loader) -> Result<String> {
     let mut hasher = DefaultHasher::new();
     for module in modules {
         hasher.write(&read(module)?);
     }
+    hasher.write(loader.render().as_bytes());
     Ok(format!("{:016x}", hasher.finish()))
 }
 
@@ -46,18 +48,21 @@ pub fn hashed_name(name: &str, hash: &str) -> String {
 }
 
 /// Copies every module into dist/ as `<stem>-<hash>.<ext>` (`<stem>-<hash>_bg.wasm` for
-/// the main wasm: the server's test of a content-hashed name), and rewrites the names
-/// the two JS files use for each other and for the wasm files.
-pub fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published> {
+/// the main wasm: the server's test of a content-hashed name), rewriting the names the
+/// main JS uses for its siblings, and writes the split loader with the new names.
+pub fn publish(modules: &[PathBuf], loader: &Loader, hash: &str, dist: &Path) -> Result<Published> {
     let renamed = |name: &str| hashed_name(name, hash);
+    let loader_file = format!("{SPLIT_LOADER}.js");
     let names: Vec<(String, String)> = modules
         .iter()
         .map(|m| {
-            let name = m
-                .file_name()
+            m.file_name()
                 .unwrap_or_default()
                 .to_string_lossy()
-                .into_owned();
+                .into_owned()
+        })
+        .chain([loader_file.clone()])
+        .map(|name| {
             let new = renamed(&name);
             (name, new)
         })
@@ -92,10 +97,15 @@ pub fn publish(modules: &[PathBuf], hash: &str, dist: &Path) -> Result<Published
         published.insert(new.clone(), String::from_utf8_lossy(&bytes).into_owned());
         write(&to, bytes)?;
     }
+    let mut loader = loader.clone();
+    loader.rename_files(renamed);
+    let rendered = loader.render();
+    write(&dist.join(renamed(&loader_file)), &rendered)?;
+    published.insert(renamed(&loader_file), rendered);
     let names = Published {
         js: renamed(&format!("{APP}.js")),
         wasm: renamed(&format!("{APP}_bg.wasm")),
-        loader: renamed(&format!("{SPLIT_LOADER}.js")),
+        loader: renamed(&loader_file),
     };
     // A renamed file nobody fetches by its new name would be a 404 at run time: check
     // that the rewrite found every reference (it depends on the tools' output format).

@@ -10,21 +10,21 @@
 use std::path::Path;
 
 use crate::files::{read_text, write};
-use crate::split_loader::{first_in_every_screen, SCREENS_CSS};
+use crate::split_loader::{Defined, Loader, Prerequisite};
 use crate::Result;
 
+/// The loader's name for the stylesheet's fetch.
+const SCREENS_CSS: &str = "__screens_css";
 /// Trunk's name for it: `screens-<hash>.css`.
 const STEM: &str = "screens-";
 
 /// Takes the stylesheet's link out of dist/index.html and adds its fetch to the split
 /// loader (`split/__wasm_split.js`, before it is published).
-pub fn attach_to_screens(index: &Path, loader: &Path) -> Result {
+pub fn attach_to_screens(index: &Path, loader: &mut Loader) -> Result {
     let html = read_text(index)?;
     let (html, css) = without_screens_link(&html)
         .ok_or_else(|| format!("{} has no {STEM}….css link", index.display()))?;
-    let js = read_text(loader)?;
-    let js = loader_with_stylesheet(&js, &css)?;
-    write(loader, js)?;
+    loader.prerequisites.push(stylesheet_fetch(&css));
     write(index, html)
 }
 
@@ -41,9 +41,8 @@ fn without_screens_link(html: &str) -> Option<(String, String)> {
     Some((without_link_around(html, href)?, name.to_string()))
 }
 
-/// The loader with the stylesheet's fetch defined before the screens' loaders and first
-/// in each screen's list of things to wait for.
-fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
+/// The stylesheet's fetch, for every screen to wait for.
+fn stylesheet_fetch(css: &str) -> Prerequisite {
     // Applied once loaded (its `load` event): a screen is never shown unstyled. Forgotten
     // on failure, so the next load tries again.
     let fetch = format!(
@@ -57,7 +56,10 @@ fn loader_with_stylesheet(js: &str, css: &str) -> Result<String> {
          \x20   document.head.append(link);\n\
          }});\n"
     );
-    first_in_every_screen(js, &fetch, SCREENS_CSS)
+    Prerequisite {
+        name: SCREENS_CSS.into(),
+        defined: Defined::Here(fetch),
+    }
 }
 
 /// The page without the `<link …>` element that holds byte `at`; `None` when `at` is in
@@ -87,16 +89,17 @@ mod tests {
 
     #[test]
     fn every_screen_waits_for_the_stylesheet() {
-        let js = "const __chunk_1 = makeLoad(() => {}\n, []);\n\
-                  export const __wasm_split_load_a = wrapAsyncCb(makeLoad(() => {}\n, [__chunk_1]));\n\
-                  export const __wasm_split_load_b = wrapAsyncCb(makeLoad(() => {}\n, []));\n";
-        let out = loader_with_stylesheet(js, "screens-2.css").unwrap();
-        assert!(out.starts_with("const __chunk_1 = makeLoad(() => {}\n, []);\nlet screensCss;\n"));
-        assert!(out.contains("new URL(\"./screens-2.css\", import.meta.url)"));
+        let mut loader = Loader::parse(crate::split_loader::tests::LOADER_JS).unwrap();
+        loader.prerequisites.push(stylesheet_fetch("screens-2.css"));
+        let js = loader.render();
         assert!(
-            out.contains("load_a = wrapAsyncCb(makeLoad(() => {}\n, [__screens_css, __chunk_1]));")
+            js.contains("new URL(\"./screens-2.css\", import.meta.url)"),
+            "{js}"
         );
-        assert!(out.contains("load_b = wrapAsyncCb(makeLoad(() => {}\n, [__screens_css]));"));
-        assert!(loader_with_stylesheet("const __chunk_1 = 1;", "s.css").is_err());
+        assert!(
+            js.contains("\n, [__screens_css, __chunk_1, __chunk_2]));"),
+            "{js}"
+        );
+        assert!(js.contains("\n, [__screens_css, __chunk_1, __chunk_2, __chunk_3]));"));
     }
 }
