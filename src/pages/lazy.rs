@@ -88,7 +88,7 @@ pub fn profile(data: Loaded) -> ScreenResult {
 #[wasm_split(mall, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn mall(data: Loaded) -> ScreenResult {
     let program = screens_program(&data)?;
-    Ok(view! { <MallPage data program /> }.into_any())
+    Ok(view! { <MallPage program /> }.into_any())
 }
 
 #[wasm_split(wallet, wasm_split_path = ::leptos::wasm_split, fallible)]

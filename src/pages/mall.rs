@@ -2,30 +2,28 @@ use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::mall::{LimitPeriod, MallItem};
+use rules::mall::{Ineligible, LimitPeriod, MallItem};
 use rules::money::group_thousands;
 use rules::Points;
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::{error_notice, need_login, Loader, Toast, TopBar};
+use crate::components::{error_notice, Loader, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_name, error_of, fill, ineligible};
 use crate::program::ScreensProgram;
-use crate::route::{follow, Route};
-use crate::state::{AppState, Loaded};
+use crate::route::{follow, follow_login, login_path, Route};
+use crate::state::AppState;
 use crate::text::{dyn_text, flag, lang, tr};
 
 /// The points mall: the balance, every item with its price and whether the member may
-/// redeem it (and why not), a confirmation sheet, and the result.
+/// redeem it (and why not), a confirmation sheet, and the result. Logged out, the same
+/// catalog to browse, each item's button a login that comes back here.
 #[component]
-pub fn MallPage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
-    let content = match data.me {
-        Some(_) => Either::Left(view! { <MallContent program /> }),
-        None => Either::Right(need_login()),
-    };
+pub fn MallPage(program: Arc<ScreensProgram>) -> impl IntoView {
+    // The catalog's answer says whether the member is logged in (a balance or none).
     view! {
         <TopBar back=true>{tr!(mall.title)}</TopBar>
-        <main class="page page--mall">{content}</main>
+        <main class="page page--mall"><MallContent program /></main>
     }
 }
 
@@ -129,14 +127,27 @@ fn MallContent(program: Arc<ScreensProgram>) -> impl IntoView {
     let grid = move || {
         catalog.get().map(|c| {
             let empty = c.items.is_empty();
-            let card = |item| item_card(mall, &program, item);
+            let balance = c.points_balance;
+            let card = |item| item_card(mall, &program, balance, item);
+            let balance_card = match balance {
+                Some(points) => Either::Left(view! {
+                    <section class="card balance">
+                        <p class="balance__label">{tr!(mall.balance)}</p>
+                        <p class="balance__value" data-testid="mall-balance" data-value=points.get()>
+                            {group_thousands(points)}
+                        </p>
+                    </section>
+                }),
+                None => Either::Right(view! {
+                    <section class="card balance" data-testid="mall-guest">
+                        <p class="balance__label">{tr!(mall.guest_hint)}</p>
+                        <a href=login_path(Route::Mall) class="button button--primary"
+                            data-testid="mall-login" on:click=follow_login(Route::Mall)>{tr!(login.nav_login)}</a>
+                    </section>
+                }),
+            };
             view! {
-                <section class="card balance">
-                    <p class="balance__label">{tr!(mall.balance)}</p>
-                    <p class="balance__value" data-testid="mall-balance" data-value=c.points_balance.get()>
-                        {group_thousands(c.points_balance)}
-                    </p>
-                </section>
+                {balance_card}
                 <p class="card notice" hidden=!empty>{tr!(mall.empty)}</p>
                 <ul class="mall-grid">{c.items.into_iter().map(card).collect_view()}</ul>
             }
@@ -170,7 +181,12 @@ fn MallContent(program: Arc<ScreensProgram>) -> impl IntoView {
 
 /// An item of the catalog: picture, title, price (aligned across a row), its limit,
 /// stock and tier up front, why it can't be redeemed, the button that opens the sheet.
-fn item_card(mall: Mall, program: &ScreensProgram, item: CatalogItem) -> impl IntoView {
+fn item_card(
+    mall: Mall,
+    program: &ScreensProgram,
+    balance: Option<Points>,
+    item: CatalogItem,
+) -> impl IntoView {
     let locale = lang();
     let title = item.item.title.clone();
     let name = move || title.get(locale.get().as_str()).to_string();
@@ -179,6 +195,26 @@ fn item_card(mall: Mall, program: &ScreensProgram, item: CatalogItem) -> impl In
     let reason = item.reason;
     let reason_code = reason.map_or("", |r| r.code());
     let eligible = item.eligible;
+    // Short of points: how many, and where points come from.
+    let short = match (reason, balance) {
+        (Some(Ineligible::InsufficientPoints), Some(balance)) => Some(price - balance),
+        _ => None,
+    };
+    let reason_text = dyn_text(move || match short {
+        Some(short) => fill(
+            td_string!(locale.get(), mall.short_by),
+            &[("points", &group_thousands(short))],
+        ),
+        None => reason
+            .map_or("", |r| ineligible(locale.get(), r))
+            .to_owned(),
+    });
+    let earn_more = short.map(|_| {
+        view! {
+            <a href=Route::Points.href() class="mall-item__earn" data-testid=format!("mall-earn-{}", item.item.id)
+                on:click=follow(Route::Points)>{tr!(mall.earn_more)}</a>
+        }
+    });
     let testid = format!("mall-item-{}", item.item.id);
     let picture = item.item.image.as_deref().map(|src| {
         view! { <img class="mall-item__picture" src=picture_src(src) alt="" loading="lazy" width="160" height="100" /> }
@@ -219,12 +255,22 @@ fn item_card(mall: Mall, program: &ScreensProgram, item: CatalogItem) -> impl In
             <p class="mall-item__meta" hidden=remaining.is_none()>
                 {dyn_text(move || fill(td_string!(locale.get(), mall.remaining), &[("n", &group_thousands(remaining.unwrap_or(0)))]))}
             </p>
-            <p class="mall-item__reason" hidden=eligible>{dyn_text(move || reason.map_or("", |r| ineligible(locale.get(), r)).to_string())}</p>
-            <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
-                data-testid=format!("mall-redeem-{}", item.item.id)
-                on:click=move |_| mall.open(item.clone())>
-                {tr!(mall.redeem)}
-            </button>
+            <p class="mall-item__reason" hidden=eligible>{reason_text}</p>
+            {earn_more}
+            {match balance {
+                Some(_) => Either::Left(view! {
+                    <button type="button" class="button button--primary mall-item__redeem" disabled=!eligible
+                        data-testid=format!("mall-redeem-{}", item.item.id)
+                        on:click=move |_| mall.open(item.clone())>
+                        {tr!(mall.redeem)}
+                    </button>
+                }),
+                None => Either::Right(view! {
+                    <a href=login_path(Route::Mall) class="button button--primary mall-item__redeem"
+                        data-testid=format!("mall-redeem-{}", item.item.id)
+                        on:click=follow_login(Route::Mall)>{tr!(mall.login_to_redeem)}</a>
+                }),
+            }}
         </li>
     }
 }
@@ -283,7 +329,13 @@ fn ConfirmSheet(
     });
     // The balance and the item as the catalog has them now: after a refusal the catalog
     // is loaded again, and the sheet follows it (the points spent elsewhere meanwhile).
-    let balance = move || catalog.with(|c| c.as_ref().map_or(Points::ZERO, |c| c.points_balance));
+    let balance = move || {
+        catalog.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.points_balance)
+                .unwrap_or_default()
+        })
+    };
     let price = move || pending.with(|p| p.as_ref().map_or(Points::ZERO, |p| p.item.item.points));
     let shortfall = move || Some(price() - balance()).filter(|short| short.is_positive());
     let after_text = dyn_text(move || {

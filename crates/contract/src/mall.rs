@@ -53,10 +53,12 @@ pub struct IssuedCoupon {
     pub valid_until: DateTime<FixedOffset>,
 }
 
-/// The catalog as this member sees it now.
+/// The catalog as this member sees it now, or as anyone does (logged out: no balance,
+/// nothing eligible, no reason given: redeeming starts with logging in).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Catalog {
-    pub points_balance: Points,
+    /// None when logged out.
+    pub points_balance: Option<Points>,
     pub items: Vec<CatalogItem>,
 }
 

@@ -7,7 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 
@@ -125,14 +125,38 @@ impl FromRequestParts<AppState> for AuthMember {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = session_token(&parts.headers).ok_or_else(ApiError::unauthorized)?;
-        let now = ms(&state.clock.now());
-        let (id, role) = store::session_member(&state.db, token, now)
+        AuthMember::of_session(parts, state)
             .await?
-            .ok_or_else(ApiError::unauthorized)?;
+            .ok_or_else(ApiError::unauthorized)
+    }
+}
+
+impl AuthMember {
+    /// The member of the request's live session; none without one.
+    async fn of_session(parts: &Parts, state: &AppState) -> Result<Option<AuthMember>, ApiError> {
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(None);
+        };
+        let now = ms(&state.clock.now());
+        let Some((id, role)) = store::session_member(&state.db, token, now).await? else {
+            return Ok(None);
+        };
         let role = contract::auth::Role::parse(&role)
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("stored role `{role}`")))?;
-        Ok(AuthMember { id, role })
+        Ok(Some(AuthMember { id, role }))
+    }
+}
+
+/// `Option<AuthMember>`: the member when the request has a live session; none for no
+/// session or a stale one (a public read answers it as it answers anyone).
+impl OptionalFromRequestParts<AppState> for AuthMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        AuthMember::of_session(parts, state).await
     }
 }
 
@@ -147,7 +171,8 @@ impl FromRequestParts<AppState> for StaffMember {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let AuthMember { id, role } = AuthMember::from_request_parts(parts, state).await?;
+        let AuthMember { id, role } =
+            <AuthMember as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
         if !role.is_staff() {
             return Err(forbidden("staff only"));
         }
@@ -165,7 +190,8 @@ impl FromRequestParts<AppState> for AdminMember {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let AuthMember { id, role } = AuthMember::from_request_parts(parts, state).await?;
+        let AuthMember { id, role } =
+            <AuthMember as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
         if role != contract::auth::Role::Admin {
             return Err(forbidden("admin only"));
         }

@@ -476,6 +476,20 @@ async fn member_redeems_a_mall_coupon() {
     let server = Server::start_demo();
     let browser = Browser::start().await;
     let client = &browser.client;
+    // Logged out, the mall can be browsed; redeeming starts with a login that comes back.
+    client
+        .goto(&format!("{}/mall", server.base_url))
+        .await
+        .expect("open the mall");
+    find(client, "mall-guest").await;
+    let redeem = find(client, "mall-redeem-coupon-10").await;
+    assert_eq!(redeem.text().await.unwrap(), "登录兑换");
+    redeem.click().await.expect("log in to redeem");
+    eventually("the login, asked from the mall", || async {
+        let url = client.current_url().await.ok()?;
+        (url.path() == "/login" && url.query() == Some("next=/mall")).then_some(())
+    })
+    .await;
     // The silver demo member: points enough for the ¥10 coupon.
     let token = LoginPage(client)
         .log_in(&server.base_url, "13800000002")
@@ -505,6 +519,23 @@ async fn member_redeems_a_mall_coupon() {
             .as_deref(),
         Some("true")
     );
+    // An item out of reach says how many points are missing, and where points come from.
+    let out_of_reach = catalog["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["reason"] == "insufficient_points")
+        .expect("an item the member cannot afford");
+    let (id, short) = (
+        out_of_reach["id"].as_str().unwrap(),
+        out_of_reach["points"].as_i64().unwrap() - balance,
+    );
+    find(client, &format!("mall-earn-{id}")).await;
+    let reason = shown_text(client, &format!("mall-item-{id}"))
+        .await
+        .unwrap_or_default();
+    let missing = format!("还差 {} 积分", rules::money::group_thousands(short));
+    assert!(reason.contains(&missing), "{reason}");
     click(client, "mall-redeem-coupon-10").await;
     find(client, "mall-sheet").await;
     let shot = browser.screenshot("mall-confirm").await;

@@ -198,7 +198,10 @@ async fn in_a_mini_program_coupons_and_shopping_open_the_host_pages() {
         .expect("open the login link");
     let coupon = first_usable_coupon(client).await;
     // Here "use" opens the host's checkout, and says so.
-    assert_eq!(text(client, &format!("coupon-use-{coupon}")).await, "去使用");
+    assert_eq!(
+        text(client, &format!("coupon-use-{coupon}")).await,
+        "去使用"
+    );
     let calls = || async { js(client, "return window.wxCalls").await };
     // The login reached the mini-program (it reads it on back, share or destroy).
     let login = eventually("the login message", || async {

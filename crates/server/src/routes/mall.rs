@@ -1,4 +1,5 @@
-//! `GET /api/mall` and `POST /api/mall/redeem`: the points mall for the logged-in member.
+//! `GET /api/mall` and `POST /api/mall/redeem`: the points mall, as the logged-in member
+//! sees it (anyone may browse it).
 //! A redemption needs an `Idempotency-Key` header: 201 with the answer; the same key and
 //! body again answers the same body with 200 and `Idempotent-Replayed: true`; the same key
 //! with another body is 409 `idempotency_conflict`.
@@ -23,9 +24,16 @@ pub fn router() -> Router<AppState> {
         .route("/mall/redeem", post(redeem))
 }
 
-async fn catalog(State(state): State<AppState>, me: AuthMember) -> Result<Json<Catalog>, ApiError> {
+async fn catalog(
+    State(state): State<AppState>,
+    me: Option<AuthMember>,
+) -> Result<Json<Catalog>, ApiError> {
     let now = state.clock.now();
-    let catalog = mall::catalog(&state.db, &state.program.program, &me.id, &now).await?;
+    let program = &state.program.program;
+    let catalog = match me {
+        Some(me) => mall::catalog(&state.db, program, &me.id, &now).await?,
+        None => mall::public_catalog(&state.db, program).await?,
+    };
     Ok(Json(catalog))
 }
 

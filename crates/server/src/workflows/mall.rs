@@ -52,7 +52,28 @@ pub async fn catalog(
         });
     }
     Ok(Catalog {
-        points_balance: balance,
+        points_balance: Some(balance),
+        items,
+    })
+}
+
+/// The catalog as anyone sees it: the items and the stock left; no balance, and nothing
+/// eligible (redeeming starts with logging in).
+pub async fn public_catalog(db: &Db, program: &Program) -> Outcome<Catalog> {
+    let mut conn = db.acquire().await?;
+    let mut items = vec![];
+    for item in &program.mall.items {
+        let sold = mall::sold(&mut conn, &item.id).await?;
+        items.push(CatalogItem {
+            item: item.clone(),
+            remaining: item.stock.map(|s| (s - sold).max(0)),
+            redeemed_in_period: 0,
+            eligible: false,
+            reason: None,
+        });
+    }
+    Ok(Catalog {
+        points_balance: None,
         items,
     })
 }

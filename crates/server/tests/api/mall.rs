@@ -111,10 +111,21 @@ async fn the_catalog_says_what_each_member_may_redeem_and_why_not() {
         (json!("limit_reached"), json!(19))
     );
     assert_eq!(spa["redeemed_in_period"], 1);
-    // No login: no catalog.
-    app.call(Method::GET, "/api/mall", None, None)
-        .await
-        .assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    // No login, or a stale session: the catalog as anyone sees it, the stock left
+    // included; no balance, nothing to redeem until logged in.
+    for token in [None, Some("not-a-session")] {
+        let res = app.call(Method::GET, "/api/mall", token, None).await;
+        assert_eq!(res.status, StatusCode::OK);
+        let public = res.json();
+        assert_eq!(public["points_balance"], Value::Null);
+        let spa = item(&public, "hot-spring");
+        assert_eq!(
+            (spa["eligible"].clone(), spa["reason"].clone()),
+            (json!(false), Value::Null)
+        );
+        assert_eq!(spa["remaining"], 19);
+        assert_eq!(spa["redeemed_in_period"], 0);
+    }
 }
 
 /// A diamond member with 50,000 points.

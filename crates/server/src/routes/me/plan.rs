@@ -27,7 +27,7 @@ pub async fn get(
         .map(|i| &i.item)
         .collect();
     Ok(Json(PointsPlan {
-        points_balance: catalog.points_balance,
+        points_balance: catalog.points_balance.unwrap_or_default(),
         lots: rules::planner::plan(program, program.local_date(&now), &lots, &redeemable),
     }))
 }
