@@ -1,6 +1,6 @@
-//! The contrast of the design tokens (`style/main.css`'s `:root`) and of the program's
-//! tier colours, computed as WCAG 2.2 defines it: every pair the screens put text on is at
-//! least 4.5:1 (AA for body text).
+//! The contrast of the design tokens (`style/tokens.css`, the one source of the colours)
+//! and of the program's tier colours, computed as WCAG 2.2 defines it: every pair the
+//! screens put text on is at least 4.5:1 (AA for body text).
 
 /// `--name: #rrggbb;` of the style sheet.
 fn token(css: &str, name: &str) -> String {
@@ -36,7 +36,7 @@ fn contrast(a: &str, b: &str) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-const CSS: &str = include_str!("../style/main.css");
+const CSS: &str = include_str!("../style/tokens.css");
 const WHITE: &str = "#ffffff";
 
 #[test]

@@ -1,7 +1,8 @@
 //! `cargo xtask build`: the app, release, into dist/ — the pipeline below, each step a
 //! module of its own (docs/architecture.md draws it).
 //!
-//! Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
+//! The stylesheets are bundled by load time first (`css_bundles.rs`: `style/bundles.txt`'s
+//! order). Trunk builds the page (index.html, the CSS, the icons). The wasm is built here,
 //! because Trunk has no step to split it: cargo (relocations kept) → wasm-split-cli (one
 //! module per lazily loaded screen, `src/pages/lazy.rs`, plus the modules they share)
 //! → wasm-opt -Oz on each of those → the shared ones merged into fewer (`chunks.rs`) →
@@ -51,6 +52,7 @@ pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
     if !ws.root.join("Trunk.toml").exists() || !ws.root.join("index.html").exists() {
         return Err("no Trunk.toml or index.html: nothing to build".into());
     }
+    crate::css_bundles::write_all(&ws.root)?;
     trunk_page(ws, &dist)?;
     let wasm = cargo_wasm(ws)?;
     let work = ws.target_dir.join("app-split");

@@ -8,6 +8,7 @@ mod bench;
 mod build;
 mod chunks;
 mod cold;
+mod css_bundles;
 mod files;
 mod import_names;
 mod install;

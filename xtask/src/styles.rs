@@ -1,7 +1,7 @@
-//! The screens' stylesheet (`style/screens.css`): the rules only the screens fetched on
-//! demand use. Trunk builds it (minified, hashed) beside the first screen's `main.css`,
-//! but the page must not load it: it would hold the first paint and count in the first
-//! screen's bytes. The build takes its link out of the page and makes it one more thing
+//! The screens' stylesheet (`style/bundled/screens.css`, which `css_bundles.rs` makes of
+//! the stylesheets of the screens fetched on demand). Trunk builds it (minified, hashed)
+//! beside the first screen's `main.css`, but the page must not load it: it would hold the
+//! first paint and count in the first screen's bytes. The build takes its link out of the page and makes it one more thing
 //! every screen's loader waits for, next to the screen's wasm modules. It is fetched once,
 //! with the first screen opened after home (the service worker caches it at install, like
 //! the modules). A failed fetch fails that screen's load: the screen shows its "could not

@@ -96,7 +96,7 @@ async fn home_shows_tier_progress_and_preview_matches_the_server() {
         )
         .await
         .unwrap();
-    assert_eq!(size, "32px", "style/screens.css's .amount__input");
+    assert_eq!(size, "32px", "style/pages/preview.css's .amount__input");
     let input_json = eventually("the quoted input for ¥1,234.56", || async {
         let json = attr(client, "quote-input", "data-json").await?;
         let input: QuoteInput = serde_json::from_str(&json).ok()?;
@@ -1244,7 +1244,8 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
     );
 }
 
-/// How many times the page fetched the screens' stylesheet (`style/screens.css`).
+/// How many times the page fetched the screens' stylesheet (`screens-….css`: the bundle of
+/// the screens' own stylesheets, style/bundles.txt).
 async fn screens_stylesheets(client: &fantoccini::Client) -> usize {
     requests(client)
         .await
