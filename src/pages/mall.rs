@@ -7,7 +7,7 @@ use rules::money::group_thousands;
 use rules::Points;
 
 use crate::api::{self, Catalog, CatalogItem};
-use crate::components::{error_notice, Loader, Toast, TopBar};
+use crate::components::{error_notice, Loader, Shape, Skeleton, Toast, TopBar};
 use crate::i18n::*;
 use crate::labels::{error_name, error_of, fill, ineligible};
 use crate::program::ScreensProgram;
@@ -125,7 +125,14 @@ fn MallContent(program: Arc<ScreensProgram>) -> impl IntoView {
     let error = mall.redeem.error;
     let program = program.clone();
     let grid = move || {
-        catalog.get().map(|c| {
+        let Some(c) = catalog.get() else {
+            // The catalog's tiles in grey while it comes (after a failed load, the retry).
+            return Either::Right(
+                (mall.catalog_loader.error.get().is_none())
+                    .then(|| view! { <Skeleton shape=Shape::Tiles count=4 /> }),
+            );
+        };
+        Either::Left({
             let empty = c.items.is_empty();
             let balance = c.points_balance;
             let card = |item| item_card(mall, &program, balance, item);

@@ -9,7 +9,7 @@ use rules::quote::CouponChoice;
 use rules::CouponKind;
 
 use crate::api::{self, CouponStatus, Me, WalletCoupon};
-use crate::components::{error_notice, need_login, Loader, TopBar};
+use crate::components::{error_notice, need_login, Loader, Shape, Skeleton, TopBar};
 use crate::display::{last_day, zhe};
 use crate::i18n::*;
 use crate::labels::{coupon_source, coupon_status, fill};
@@ -114,14 +114,19 @@ fn WalletContent(program: Arc<ScreensProgram>, me: Arc<Me>) -> impl IntoView {
             && c.valid_until - now <= Duration::days(EXPIRING_SOON_DAYS);
         coupon_card(c, fit, expiring_soon, use_coupon)
     };
-    let list = move || {
-        coupons.get().map(|list| {
+    // While the tab's coupons come: their rows in grey (not an empty wallet); after a
+    // failed load, the error's retry alone.
+    let list = move || match coupons.get() {
+        Some(list) => {
             let empty = list.is_empty();
-            view! {
+            Either::Left(view! {
                 <p class="card notice" data-testid="wallet-empty" hidden=!empty>{tr!(wallet.empty)}</p>
                 <ul class="coupons" data-testid="wallet-list">{list.into_iter().map(card).collect_view()}</ul>
-            }
-        })
+            })
+        }
+        None => Either::Right(
+            (error.get().is_none()).then(|| view! { <Skeleton shape=Shape::Rows count=3 /> }),
+        ),
     };
     let counts = me.coupons;
     let tab_button = move |index: i64| {
@@ -141,7 +146,9 @@ fn WalletContent(program: Arc<ScreensProgram>, me: Arc<Me>) -> impl IntoView {
                     }
                 }>
                 {dyn_text(move || coupon_status(locale.get(), status).to_string())}
-                " " <span class="tab__count" data-testid=format!("wallet-count-{}", status.as_str())>{count}</span>
+                // The count shows with its list, not before.
+                " " <span class="tab__count" data-testid=format!("wallet-count-{}", status.as_str())
+                    hidden=flag(move || coupons.with(Option::is_none))>{count}</span>
             </button>
         }
     };

@@ -519,23 +519,6 @@ async fn member_redeems_a_mall_coupon() {
             .as_deref(),
         Some("true")
     );
-    // An item out of reach says how many points are missing, and where points come from.
-    let out_of_reach = catalog["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["reason"] == "insufficient_points")
-        .expect("an item the member cannot afford");
-    let (id, short) = (
-        out_of_reach["id"].as_str().unwrap(),
-        out_of_reach["points"].as_i64().unwrap() - balance,
-    );
-    find(client, &format!("mall-earn-{id}")).await;
-    let reason = shown_text(client, &format!("mall-item-{id}"))
-        .await
-        .unwrap_or_default();
-    let missing = format!("还差 {} 积分", rules::money::group_thousands(short));
-    assert!(reason.contains(&missing), "{reason}");
     click(client, "mall-redeem-coupon-10").await;
     find(client, "mall-sheet").await;
     let shot = browser.screenshot("mall-confirm").await;
@@ -826,6 +809,14 @@ async fn a_refused_redemption_shows_the_fresh_balance_and_the_shortfall() {
         Some("true"),
         "no button that would be refused again"
     );
+    // In the grid too, the item out of reach says how many points are missing, and
+    // where points come from.
+    find(client, &format!("mall-earn-{wanted}")).await;
+    let reason = shown_text(client, &format!("mall-item-{wanted}"))
+        .await
+        .unwrap_or_default();
+    let missing = format!("还差 {} 积分", rules::money::group_thousands(price - left));
+    assert!(reason.contains(&missing), "{reason}");
     let shot = browser.screenshot("mall-refused").await;
     println!("screenshot: {}", shot.display());
     let me = server.get_json_as("/api/me", &token);
