@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::i18n::Locale;
+use crate::i18n::*;
 use rules::money::Fen;
 
 /// Yuan as a plain number for `aria-valuenow` and friends: `1876.55`, `5000.00`.
@@ -11,6 +11,24 @@ pub fn yuan_number(fen: Fen) -> String {
     let sign = if fen.is_negative() { "-" } else { "" };
     let abs = fen.unsigned_abs();
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// What a member is called: the nickname they chose, or by the last four digits of their
+/// phone in the screen's language (`会员1234`, `Member 1234`).
+pub fn member_name(locale: Locale, nickname: &str, phone_masked: Option<&str>) -> String {
+    if !nickname.is_empty() {
+        return nickname.to_owned();
+    }
+    let phone = phone_masked.unwrap_or_default();
+    let digits = phone
+        .get(phone.len().saturating_sub(4)..)
+        .unwrap_or_default();
+    crate::labels::fill(
+        td_string!(locale, home.unnamed_member),
+        &[("digits", digits)],
+    )
+    .trim()
+    .to_owned()
 }
 
 /// Basis points (0..=10000) as a CSS percentage: `3333` → `33.33%`.
@@ -54,9 +72,12 @@ pub fn short_date(locale: Locale, date: NaiveDate) -> String {
 /// A coupon's last day of validity: the day before `valid_until` when that is a midnight
 /// (the first instant it is no longer valid), shown as that day.
 pub fn last_day(valid_until: &DateTime<FixedOffset>) -> String {
-    (*valid_until - chrono::Duration::seconds(1))
-        .date_naive()
-        .to_string()
+    last_date(valid_until).to_string()
+}
+
+/// `last_day`'s date.
+pub fn last_date(valid_until: &DateTime<FixedOffset>) -> NaiveDate {
+    (*valid_until - chrono::Duration::seconds(1)).date_naive()
 }
 
 /// A percent off in the Chinese 折 convention: 10% off → `9`, 15% off → `8.5`.
@@ -82,6 +103,15 @@ pub fn rate(percent: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_member_without_a_nickname_is_named_in_the_screens_language() {
+        let phone = Some("138****1234");
+        assert_eq!(member_name(Locale::zh, "", phone), "会员1234");
+        assert_eq!(member_name(Locale::en, "", phone), "Member 1234");
+        assert_eq!(member_name(Locale::en, "小满", phone), "小满");
+        assert_eq!(member_name(Locale::en, "", None), "Member");
+    }
 
     #[test]
     fn yuan_numbers_for_screen_readers() {

@@ -238,6 +238,16 @@ pub fn coupon_source(locale: Locale, source: CouponSource) -> &'static str {
     }
 }
 
+/// The stamp on a coupon that can no longer be used (an available one shows none).
+pub fn coupon_stamp(locale: Locale, status: CouponStatus) -> &'static str {
+    match status {
+        CouponStatus::Available => td_string!(locale, wallet.tabs.available),
+        CouponStatus::Used => td_string!(locale, wallet.stamp.used),
+        CouponStatus::Expired => td_string!(locale, wallet.stamp.expired),
+        CouponStatus::Void => td_string!(locale, wallet.stamp.void),
+    }
+}
+
 /// A coupon's status as the wallet names it (the third tab holds the expired and the void).
 pub fn coupon_status(locale: Locale, status: CouponStatus) -> &'static str {
     match status {
@@ -349,6 +359,7 @@ mod tests {
         check(ineligible);
         check(coupon_source);
         check(coupon_status);
+        check(coupon_stamp);
     }
 
     /// Codes a member can meet have their own sentence, not a generic one.

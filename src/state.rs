@@ -34,7 +34,7 @@ impl Loaded {
         if let Some(me) = &self.me {
             return Some(DemoMember {
                 id: me.id.clone(),
-                nickname: me.nickname.clone(),
+                nickname: me.nickname.clone().unwrap_or_default(),
                 tier: me.tier.clone(),
                 qualifying_spend_fen: me.qualifying_spend_fen,
                 points_balance: me.points_balance,

@@ -5,13 +5,18 @@ use leptos::prelude::*;
 use rules::Text;
 
 use crate::api::DemoMember;
-use crate::display::{mix, rate};
-use crate::text::{local, tr};
+use crate::display::{member_name, mix, rate};
+use crate::text::{lang, local, tr};
 use rules::money::group_thousands;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.
+/// `phone_masked`: the logged-in member's, which names them until they choose a nickname.
 #[component]
-pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoView {
+pub fn MemberCard(
+    program: Arc<HomeProgram>,
+    member: DemoMember,
+    phone_masked: Option<String>,
+) -> impl IntoView {
     let tier = program.tiers.by_id(&member.tier).cloned();
     let color = tier
         .as_ref()
@@ -27,7 +32,11 @@ pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoVie
     let points_rate = rate(tier.as_ref().map_or(100, |t| t.points_rate_percent));
     // Counted by the server at its answer's time (valid now, not merely unused).
     let coupons = member.usable_coupons;
-    let initial = member.nickname.chars().next().unwrap_or('会').to_string();
+    let locale = lang();
+    let nickname = member.nickname.clone();
+    let name =
+        Signal::derive(move || member_name(locale.get(), &nickname, phone_masked.as_deref()));
+    let initial = move || name.get().chars().next().map(String::from);
     view! {
         <section
             class="member-card"
@@ -39,7 +48,7 @@ pub fn MemberCard(program: Arc<HomeProgram>, member: DemoMember) -> impl IntoVie
             <div class="member-card__head">
                 <span class="member-card__avatar" aria-hidden="true">{initial}</span>
                 <div class="member-card__who">
-                    <p class="member-card__nickname">{member.nickname.clone()}</p>
+                    <p class="member-card__nickname">{name}</p>
                     <p class="member-card__tier">
                         <svg class="member-card__crown" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
                             <path d="M3 8l4.5 3.5L12 5l4.5 6.5L21 8l-2 10H5z" fill="currentColor" />

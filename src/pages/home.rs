@@ -134,6 +134,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
     let show = move |m: DemoMember| {
         let tier = m.tier.clone();
         let spend = m.qualifying_spend_fen;
+        let phone_masked = me.as_ref().and_then(|me| me.phone_masked.clone());
         // Fetched with its own module after the first paint (first-screen bytes).
         let coming = me.is_some().then(|| {
             let load: LoadScreen = |data| Box::pin(lazy::next_events(data));
@@ -152,7 +153,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             }
         });
         view! {
-            <MemberCard program=program.clone() member=m />
+            <MemberCard program=program.clone() member=m phone_masked=phone_masked.clone() />
             <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
             {extra}
             {cta(Route::Preview, "nav-preview", |l| td_string!(l, home.nav_preview), |l| td_string!(l, home.nav_preview_hint))}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::api::{self, ApiError, ErrorCode, Me, Update};
 use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
+use crate::display::member_name;
 use crate::i18n::*;
 use crate::labels::{error_name, error_of};
 use crate::route::{follow, navigator, Route};
@@ -56,8 +57,8 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
     let requests = Loader::new();
     let busy = requests.busy;
     let fields = Fields {
-        nickname: RwSignal::new(me.nickname.clone()),
-        saved_nickname: RwSignal::new(me.nickname.clone()),
+        nickname: RwSignal::new(me.nickname.clone().unwrap_or_default()),
+        saved_nickname: RwSignal::new(me.nickname.clone().unwrap_or_default()),
         birthday: RwSignal::new(None),
         saved_birthday: RwSignal::new(me.birthday.map(|d| d.to_string())),
     };
@@ -172,8 +173,16 @@ where
         }
         None => Either::Right(view! { <BirthdayEditor birthday busy act /> }),
     };
+    // What the member is called until they choose (`会员1234`).
+    let unnamed = {
+        let phone = phone.clone();
+        move || member_name(locale.get(), "", Some(&phone))
+    };
     // Counted as people count characters, the server's rule: nothing is cut while typing.
-    let nickname_wrong = move || nickname.with(|n| check_nickname(n).is_err());
+    // Left as it was (none chosen yet, the field empty) is not an error.
+    let nickname_wrong = move || {
+        nickname.with(|n| saved_nickname.with(|s| n.trim() != s && check_nickname(n).is_err()))
+    };
     view! {
         <section class="card">
             <dl class="rows profile">
@@ -181,7 +190,8 @@ where
                     <dt>{tr!(profile.nickname)}</dt>
                     <dd class="inline-edit">
                         <input class="input" type="text" data-testid="profile-nickname"
-                            aria-label=tr!(profile.nickname) aria-describedby="nickname-count nickname-error"
+                            aria-label=tr!(profile.nickname) placeholder=unnamed
+                            aria-describedby="nickname-count nickname-error"
                             aria-invalid=dyn_text(move || nickname_wrong().to_string())
                             prop:value=nickname.get_untracked()
                             on:input=move |ev| nickname.set(event_target_value(&ev)) />

@@ -4,15 +4,15 @@ use chrono::{Duration, Utc};
 use leptos::either::Either;
 use leptos::prelude::*;
 use rules::coupon::CouponProblem;
-use rules::money::{format_yuan, Fen};
+use rules::money::{coupon_face, format_yuan, Fen};
 use rules::quote::CouponChoice;
 use rules::CouponKind;
 
 use crate::api::{self, CouponStatus, Me, WalletCoupon};
 use crate::components::{error_notice, need_login, Loader, Shape, Skeleton, TopBar};
-use crate::display::{last_day, zhe};
+use crate::display::{last_date, short_date, zhe};
 use crate::i18n::*;
-use crate::labels::{coupon_source, coupon_status, fill};
+use crate::labels::{coupon_source, coupon_stamp, coupon_status, fill};
 use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
 use crate::program::ScreensProgram;
 use crate::route::{follow, navigator, Route};
@@ -190,17 +190,30 @@ fn coupon_card(
         None => String::new(),
     });
     let status = c.status;
-    let stamp = dyn_text(move || coupon_status(locale.get(), status).to_string());
+    let stamp = dyn_text(move || coupon_stamp(locale.get(), status).to_string());
     let kind = c.kind.clone();
     let amount = dyn_text(move || amount_text(locale.get(), &kind));
     let kind = c.kind.clone();
     let rule = dyn_text(move || rule_text(locale.get(), &kind));
-    let last_day = last_day(&c.valid_until);
-    // The date is kept whole on one line (a narrow screen would break it at a hyphen).
-    let valid = move || {
-        let template = td_string!(locale.get(), wallet.valid_until);
-        let (before, after) = template.split_once("{date}").unwrap_or((template, ""));
-        view! { {before}<span class="nowrap">{last_day.clone()}</span>{after} }
+    // Its dates, each whole on one line (a narrow screen would break them at a space):
+    // when it was used, or when it can be.
+    let (from, until, used) = (c.valid_from, c.valid_until, c.used_at);
+    let dates = move || {
+        let locale = locale.get();
+        let (template, dates) = match used {
+            Some(at) => (
+                td_string!(locale, wallet.used_on),
+                vec![("{date}", short_date(locale, at.date_naive()))],
+            ),
+            None => (
+                td_string!(locale, wallet.valid_dates),
+                vec![
+                    ("{from}", short_date(locale, from.date_naive())),
+                    ("{until}", short_date(locale, last_date(&until))),
+                ],
+            ),
+        };
+        words_around(template, dates)
     };
     let title = c.title.clone();
     let title = dyn_text(move || title.get(locale.get().as_str()).to_string());
@@ -220,14 +233,14 @@ fn coupon_card(
                     <span class="tag tag--warn" data-testid=format!("coupon-soon-{}", c.id) hidden=!expiring_soon>
                         {tr!(wallet.expiring_soon)}
                     </span>
-                    <span class="tag" data-testid=format!("coupon-void-{}", c.id) hidden=!void>{stamp}</span>
                     {title}
                 </p>
-                <p class="coupon__meta">{valid}" · "{source}</p>
+                <p class="coupon__meta">{dates}" · "{source}</p>
                 <p class="coupon__fit" data-testid=format!("coupon-fit-{}", c.id)>{fit_text}</p>
             </div>
             // data-coupon: inside a host app, its bridge (web/host.js) hands the coupon
             // to the host's own checkout instead.
+            <span class="coupon__stamp" hidden=usable data-testid=format!("coupon-stamp-{}", c.id)>{stamp}</span>
             <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
                 data-coupon=c.id.clone() on:click=move |_| use_coupon(id.clone())>
                 {if crate::share::in_mini_program() {
@@ -261,7 +274,7 @@ fn coupon_base(
 fn amount_text(locale: Locale, kind: &CouponKind) -> String {
     match kind {
         CouponKind::NoThreshold { off_fen } | CouponKind::Threshold { off_fen, .. } => {
-            format_yuan(*off_fen)
+            format!("¥{}", coupon_face(*off_fen))
         }
         CouponKind::Percent { percent_off, .. } => fill(
             td_string!(locale, wallet.percent_amount),
@@ -273,6 +286,24 @@ fn amount_text(locale: Locale, kind: &CouponKind) -> String {
     }
 }
 
+/// A template's words with its placeholders replaced by `dates`, each kept whole on one
+/// line.
+fn words_around(template: &str, dates: Vec<(&str, String)>) -> impl IntoView {
+    let mut parts = vec![];
+    let mut rest = template;
+    while let Some((at, (name, date))) = dates
+        .iter()
+        .filter_map(|d| rest.find(d.0).map(|at| (at, d)))
+        .min_by_key(|(at, _)| *at)
+    {
+        parts.push(rest[..at].to_owned().into_any());
+        parts.push(view! { <span class="nowrap">{date.clone()}</span> }.into_any());
+        rest = &rest[at + name.len()..];
+    }
+    parts.push(rest.to_owned().into_any());
+    parts
+}
+
 /// The line under it: no minimum, the threshold, or a percent coupon's cap.
 fn rule_text(locale: Locale, kind: &CouponKind) -> String {
     match kind {
@@ -282,14 +313,14 @@ fn rule_text(locale: Locale, kind: &CouponKind) -> String {
         } => td_string!(locale, wallet.no_threshold_rule).to_string(),
         CouponKind::Threshold { min_spend_fen, .. } => fill(
             td_string!(locale, wallet.threshold_rule),
-            &[("min", &format_yuan(*min_spend_fen))],
+            &[("min", &coupon_face(*min_spend_fen))],
         ),
         CouponKind::Percent {
             max_off_fen: Some(cap),
             ..
         } => fill(
             td_string!(locale, wallet.cap_rule),
-            &[("cap", &format_yuan(*cap))],
+            &[("cap", &coupon_face(*cap))],
         ),
     }
 }

@@ -17,7 +17,9 @@ use crate::Later;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub id: String,
-    pub nickname: String,
+    /// `None` until the member chooses one: the app names them by their phone's last
+    /// digits (`会员1234`, `Member 1234`).
+    pub nickname: Option<String>,
     /// `138****1234`.
     pub phone_masked: Option<String>,
     pub role: Role,

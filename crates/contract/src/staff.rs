@@ -72,7 +72,8 @@ pub struct LookupRequest {
 pub struct MemberCard {
     pub member_id: String,
     pub phone_masked: Option<String>,
-    pub nickname: String,
+    /// `None` until the member chooses one.
+    pub nickname: Option<String>,
     pub tier: rules::TierId,
     pub qualifying_spend_fen: rules::Fen,
     pub next_tier: Option<rules::tier::NextTier>,

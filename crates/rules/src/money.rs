@@ -20,6 +20,20 @@ pub fn format_yuan(fen: Fen) -> String {
     )
 }
 
+/// A coupon's face, as Chinese shoppers read it on every coupon: whole yuan without
+/// decimals (`30`, `1,000`), otherwise to the fen (`12.50`); no currency sign, which the
+/// face's wording places (`¥30`, `满100可用`). For coupon faces only: every other sum is
+/// `format_yuan`'s.
+pub fn coupon_face(fen: Fen) -> String {
+    let abs = fen.unsigned_abs();
+    let sign = if fen.is_negative() { "-" } else { "" };
+    let yuan = group_thousands((abs / 100) as i64);
+    match abs % 100 {
+        0 => format!("{sign}{yuan}"),
+        cents => format!("{sign}{yuan}.{cents:02}"),
+    }
+}
+
 /// Groups an integer's digits by thousands: `-1234567` → `-1,234,567`. For points and
 /// amounts alike, so the app and the prompts group numbers the same way.
 pub fn group_thousands(n: impl Into<i64>) -> String {
@@ -81,6 +95,16 @@ pub fn parse_yuan(text: &str) -> Option<Fen> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_coupon_face_drops_the_decimals_of_whole_yuan_only() {
+        assert_eq!(coupon_face(Fen(3000)), "30");
+        assert_eq!(coupon_face(Fen(1250)), "12.50");
+        assert_eq!(coupon_face(Fen(1205)), "12.05");
+        assert_eq!(coupon_face(Fen(100_000)), "1,000");
+        assert_eq!(coupon_face(Fen(5)), "0.05");
+        assert_eq!(coupon_face(Fen(0)), "0");
+    }
 
     #[test]
     fn formats_to_the_fen() {

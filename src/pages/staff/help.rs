@@ -11,7 +11,7 @@ use rules::money::{format_yuan, group_thousands};
 use super::staff_error;
 use crate::api::{self, MemberCard, WalletCoupon};
 use crate::components::{Loader, Toast};
-use crate::display::last_day;
+use crate::display::{last_day, member_name};
 use crate::i18n::*;
 use crate::labels::fill;
 use crate::program::ScreensProgram;
@@ -97,7 +97,10 @@ fn MemberPanel(program: Arc<ScreensProgram>, member: MemberCard) -> impl IntoVie
     view! {
         <article class="member-found" data-testid="member-found" data-member=member.member_id.clone()>
             <p class="member-found__name">
-                <strong data-testid="member-nickname">{member.nickname.clone()}</strong>
+                <strong data-testid="member-nickname">{
+                    let (nickname, phone) = (member.nickname.clone().unwrap_or_default(), member.phone_masked.clone());
+                    move || member_name(lang().get(), &nickname, phone.as_deref())
+                }</strong>
                 " "<span data-testid="member-phone">{member.phone_masked.clone()}</span>
             </p>
             <dl class="member-found__facts">

@@ -887,7 +887,10 @@ async fn a_first_order_coupon_is_void_after_the_first_order() {
     })
     .await;
     assert_eq!(status, "void");
-    assert!(shown(client, &format!("coupon-void-{voucher}")).await);
+    assert_eq!(
+        text(client, &format!("coupon-stamp-{voucher}")).await,
+        "已失效"
+    );
     assert!(!shown(client, &format!("coupon-use-{voucher}")).await);
     assert!(text(client, &format!("coupon-fit-{voucher}"))
         .await

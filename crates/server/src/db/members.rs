@@ -29,7 +29,9 @@ pub struct WalletCoupon {
 pub struct MemberRow {
     pub id: String,
     pub phone: Option<String>,
-    pub nickname: String,
+    /// `None` until the member chooses one (stored as ''): the app names them by the
+    /// last digits of their phone, in their language.
+    pub nickname: Option<String>,
     pub role: contract::auth::Role,
     pub locale: Option<String>,
     pub tier: TierId,
@@ -63,7 +65,7 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
     Ok(MemberRow {
         id: r.text_required("id")?,
         phone: r.text("phone")?,
-        nickname: r.text_required("nickname")?,
+        nickname: r.text("nickname")?.filter(|n| !n.is_empty()),
         role: {
             let name = r.text_required("role")?;
             contract::auth::Role::parse(&name).with_context(|| format!("stored role `{name}`"))?
@@ -166,15 +168,13 @@ pub async fn register(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<String> {
     let id = format!("m_{}", random_token(12));
-    let nickname = format!("会员{}", &phone[phone.len().saturating_sub(4)..]);
     sqlx::query(
         "INSERT INTO members (id, phone, nickname, tier, role, consent_version, consent_at_ms, \
            created_at_ms, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $8)",
+         VALUES ($1, $2, '', $3, $4, $5, $6, $6, $7, $7)",
     )
     .bind(&id)
     .bind(phone)
-    .bind(&nickname)
     .bind(program.tiers[0].id.as_str())
     .bind(role)
     .bind(consent_version)

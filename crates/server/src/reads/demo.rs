@@ -22,7 +22,12 @@ pub async fn demo_members(
         };
         let mut conn = db.acquire().await?;
         let snapshot = snapshot(&mut *conn, program, &row, now, None).await?;
-        members.push(Member::new(row.id, row.nickname, snapshot, now));
+        members.push(Member::new(
+            row.id,
+            row.nickname.unwrap_or_default(),
+            snapshot,
+            now,
+        ));
     }
     // Unknown tiers (a program edited since seeding) sort last rather than failing.
     members.sort_by_key(|m| program.tiers.rank(&m.tier).unwrap_or(usize::MAX));

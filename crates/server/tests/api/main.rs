@@ -19,6 +19,7 @@ mod jobs;
 mod login_links;
 mod mall;
 mod me;
+mod nicknames;
 mod orders;
 mod planner;
 mod program;

@@ -334,7 +334,7 @@ async fn check_in_once_a_local_day_with_a_seven_day_streak() {
 async fn patch_validates_every_field_and_sets_the_birthday_once() {
     let w = world("2026-03-10T12:00:00+08:00").await;
     let before = w.me(&w.a).await;
-    assert_eq!(before["nickname"], "会员0001");
+    assert_eq!(before["nickname"], Value::Null, "none chosen yet");
     let bad = [
         (json!({ "nickname": "" }), "invalid_nickname"),
         (json!({ "nickname": "   " }), "invalid_nickname"),
@@ -456,7 +456,7 @@ async fn patch_validates_every_field_and_sets_the_birthday_once() {
     let b = w.me(&w.b).await;
     assert_eq!(
         (&b["nickname"], &b["locale"], &b["birthday"]),
-        (&json!("会员0002"), &Value::Null, &Value::Null)
+        (&Value::Null, &Value::Null, &Value::Null)
     );
 
     // Without the year: month and day, Feb 29 too; set once like any birthday.
@@ -604,7 +604,7 @@ async fn deleting_the_account_erases_personal_data_and_keeps_the_ledger_anonymiz
     assert_eq!(me["points_balance"], 0);
     assert_eq!(me["lifetime_spend_fen"], 0);
     assert_eq!(me["birthday"], Value::Null);
-    assert_eq!(me["nickname"], "会员0001");
+    assert_eq!(me["nickname"], Value::Null);
     assert!(w.ledger(&token).await.is_empty());
     let doc = call(&w, Method::GET, "/api/me/export", &token, None)
         .await
