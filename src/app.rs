@@ -7,13 +7,13 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
 use crate::components::{DataGate, Remount, Toast, ToastRegion};
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
 use crate::pages::lazy::{self, Lazy, LoadScreen};
 use crate::pages::{Home, NotFound};
-use crate::route::{provide_router, Route};
-use crate::state::{AppState, Loaded};
-use crate::storage;
-use crate::text::{lang, Lang};
+use crate::platform::route::{provide_router, Route};
+use crate::platform::storage;
+use crate::words::text::{lang, Lang};
 
 /// Chinese unless the shopper picked English before (never the browser's language).
 fn initial_locale() -> Locale {

@@ -1,4 +1,6 @@
-//! Reusable pieces of the screens, one public component per file.
+//! Reusable pieces of the screens, one public component per file; and the two ways a
+//! screen hands a link outside the app, [`share`] (its full address, the clipboard) and
+//! [`qr`] (its QR code).
 
 mod cart_editor;
 mod category_select;
@@ -12,9 +14,11 @@ mod member_card;
 mod need_login;
 mod perks;
 mod persona_switcher;
+pub mod qr;
 mod quote_summary;
 mod remount;
 mod screen_state;
+pub mod share;
 mod skeleton;
 mod tier_progress;
 mod toast;

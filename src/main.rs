@@ -1,24 +1,13 @@
 //! The member center app: client-side rendered Leptos, built by Trunk into `dist/`.
 
-mod api;
 mod app;
-mod components;
 #[cfg(test)]
-mod design_tokens;
-mod display;
-mod idle;
-mod labels;
+mod checks;
+mod components;
+mod data;
 mod pages;
-mod preview_model;
-mod program;
-mod qr;
-mod route;
-mod session;
-mod share;
-mod state;
-mod storage;
-mod styles;
-mod text;
+mod platform;
+mod words;
 
 // `Locale`, `use_i18n`, `t!`… generated at compile time from `locales/*.json` and the
 // `[package.metadata.leptos-i18n]` table of Cargo.toml. (leptos_i18n 0.6 prefers a
@@ -45,8 +34,8 @@ fn remember_invite() {
         .location()
         .search()
         .unwrap_or_default();
-    if let Some(code) = route::invite_code(&search) {
-        storage::set_invite(code);
+    if let Some(code) = platform::route::invite_code(&search) {
+        platform::storage::set_invite(code);
     }
 }
 
@@ -56,18 +45,18 @@ fn remember_join() {
     let window = leptos::prelude::window();
     let location = window.location();
     let pathname = location.pathname().unwrap_or_default();
-    if route::site_path(&pathname) != "/join" {
+    if platform::route::site_path(&pathname) != "/join" {
         return;
     }
     let search = location.search().unwrap_or_default();
-    if let Some(code) = route::join_store(&search) {
-        storage::set_join_store(code);
+    if let Some(code) = platform::route::join_store(&search) {
+        platform::storage::set_join_store(code);
     }
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(route::Route::Login.href()),
+            Some(platform::route::Route::Login.href()),
         );
     }
 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
 use crate::components::CategorySelect;
+use crate::data::preview_model::{Draft, DraftProblem, LineDraft};
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::preview_model::{Draft, DraftProblem, LineDraft};
-use crate::text::{lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{lang, tr};
 
 /// The extra lines of the preview's cart (category, unit price, quantity; add and
 /// remove) and the shipping fee. The main amount is edited on the page itself.

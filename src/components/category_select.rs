@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::labels;
-use crate::preview_model::CATEGORIES;
-use crate::text::{lang, message, Key};
+use crate::data::preview_model::CATEGORIES;
+use crate::words::labels;
+use crate::words::text::{lang, message, Key};
 
 /// A category `<select>` whose value is written back through `set`.
 #[component]

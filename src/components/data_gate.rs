@@ -1,10 +1,10 @@
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use crate::api::ApiError;
 use crate::components::{failed_screen, loading_screen, Remount};
+use crate::data::api::ApiError;
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::state::{AppState, Loaded};
 
 /// Where the app's data is: loading, failed, or there.
 #[derive(Clone)]

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::api;
 use crate::components::Toast;
-use crate::labels::error_text;
-use crate::text::lang;
+use crate::data::api;
+use crate::words::labels::error_text;
+use crate::words::text::lang;
 
 /// How long the file's address stays valid after the download began: the browser has
 /// read the bytes by then.
@@ -32,7 +32,7 @@ pub fn DownloadLink(
         if let Some(on_click) = on_click {
             on_click.run(());
         }
-        if crate::session::token().is_none() {
+        if crate::platform::session::token().is_none() {
             return;
         }
         ev.prevent_default();

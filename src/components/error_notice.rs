@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::api::ErrorCode;
-use crate::labels::{error_name, error_of};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::data::api::ErrorCode;
+use crate::words::labels::{error_name, error_of};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// What went wrong with a screen's request, in the member's language, and a way on: the
 /// retry runs `retry` again (a load, or a reload after a refused action, so the screen

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use rules::money::group_thousands;
 
-use crate::api::Expiring;
-use crate::display::date_of;
+use crate::data::api::Expiring;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::text::{dyn_text, lang};
+use crate::words::display::date_of;
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang};
 
 /// "N points expire on {date}" (home and the points screen).
 pub fn expiring_notice(e: &Expiring) -> impl IntoView {

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::api;
+use crate::data::api;
+use crate::data::state::AppState;
 use crate::i18n::*;
-use crate::state::AppState;
-use crate::storage;
-use crate::text::{lang, tr};
+use crate::platform::storage;
+use crate::words::text::{lang, tr};
 
 /// 中文 ⇄ English, visible on every screen.
 #[component]

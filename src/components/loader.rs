@@ -2,7 +2,7 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::api::{ApiError, ErrorCode};
+use crate::data::api::{ApiError, ErrorCode};
 
 /// The requests of one part of a screen (a list, a form) to the server: whether one is
 /// under way, the last error, and which one is the latest. A request started while

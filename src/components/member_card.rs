@@ -1,12 +1,12 @@
 use std::sync::Arc;
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 use leptos::prelude::*;
 use rules::Text;
 
-use crate::api::DemoMember;
-use crate::display::{member_name, mix, rate};
-use crate::text::{lang, local, tr};
+use crate::data::api::DemoMember;
+use crate::words::display::{member_name, mix, rate};
+use crate::words::text::{lang, local, tr};
 use rules::money::group_thousands;
 
 /// The member card: tier name on the tier's colour, nickname, points and coupons.

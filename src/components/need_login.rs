@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::route::{current_route, follow_login, login_path};
-use crate::text::tr;
+use crate::platform::route::{current_route, follow_login, login_path};
+use crate::words::text::tr;
 
 /// For member screens opened logged out: a way to the login, which comes back here.
 pub fn need_login() -> impl IntoView {

@@ -4,12 +4,12 @@ use leptos::prelude::*;
 use rules::Text;
 use rules::TierId;
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 
 use crate::i18n::*;
-use crate::labels::{self, fill};
-use crate::route::{follow, Route};
-use crate::text::{dyn_text, lang, local, tr};
+use crate::platform::route::{follow, Route};
+use crate::words::labels::{self, fill};
+use crate::words::text::{dyn_text, lang, local, tr};
 
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
 /// cumulative.

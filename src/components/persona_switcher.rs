@@ -1,12 +1,12 @@
 use std::sync::Arc;
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 use leptos::prelude::*;
 
-use crate::api::DemoMember;
+use crate::data::api::DemoMember;
+use crate::data::state::AppState;
 use crate::i18n::*;
-use crate::state::AppState;
-use crate::text::{lang, tr};
+use crate::words::text::{lang, tr};
 
 /// Picks which demo member the screens show (until login exists); remembered.
 #[component]

@@ -5,12 +5,12 @@ use rules::money::{format_yuan, group_thousands};
 use rules::quote::{MemberDiscountKind, QuoteInput};
 use rules::{Fen, Points, Quote};
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 
-use crate::display::rate;
 use crate::i18n::*;
-use crate::labels::{self, fill};
-use crate::text::lang;
+use crate::words::display::rate;
+use crate::words::labels::{self, fill};
+use crate::words::text::lang;
 
 /// A quote and the input it was computed from.
 #[derive(Clone, PartialEq)]

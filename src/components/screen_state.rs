@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::TopBar;
-use crate::text::{message, tr, Key};
+use crate::words::text::{message, tr, Key};
 
 /// A whole screen that waits: the app's data, or a screen's code being fetched.
 pub fn loading_screen(what: Key) -> impl IntoView {

@@ -5,12 +5,12 @@ use leptos::prelude::*;
 use rules::money::{format_yuan, Fen};
 use rules::TierId;
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 
-use crate::display::{percent_css, yuan_number};
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::text::{lang, local, tr};
+use crate::words::display::{percent_css, yuan_number};
+use crate::words::labels::fill;
+use crate::words::text::{lang, local, tr};
 
 /// The tier progress bar: a real `progressbar` whose values are the qualifying spend in
 /// yuan (`aria-valuenow="1876.55"`, max = the top tier's threshold), every tier's

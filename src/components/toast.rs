@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::text::{dyn_text, flag};
+use crate::words::text::{dyn_text, flag};
 
 /// How long a toast stays, in milliseconds: long enough to read two short lines.
 const SHOWN_MS: u64 = 2600;

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::components::LangSwitch;
-use crate::route::{back as go_back, Route};
-use crate::text::tr;
+use crate::platform::route::{back as go_back, Route};
+use crate::words::text::tr;
 
 /// The bar on top of every screen: an optional way back, the title, the language switch.
 #[component]

@@ -10,14 +10,14 @@ use rules::money::format_yuan;
 use rules::tier::Tier;
 use rules::Fen;
 
-use crate::program::HomeProgram;
+use crate::data::program::HomeProgram;
 
 use crate::components::TopBar;
-use crate::display::{rate, zhe};
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, lang, local, tr, Key};
+use crate::words::display::{rate, zhe};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang, local, tr, Key};
 
 #[component]
 pub fn BenefitsPage(data: Loaded) -> impl IntoView {
@@ -69,7 +69,7 @@ pub(crate) fn Comparison(
             .enumerate()
             .map(|(i, t)| view! { <td class:compare__cell--held=is_held(i)>{cell(i, t)}</td> })
             .collect_view();
-        view! { <tr><th scope="row">{crate::text::message(name)}</th>{cells}</tr> }
+        view! { <tr><th scope="row">{crate::words::text::message(name)}</th>{cells}</tr> }
     };
     let threshold = row(|l| td_string!(l, benefits.threshold), &|_, t| {
         let text = if t.threshold_fen == Fen::ZERO {

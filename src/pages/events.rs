@@ -11,15 +11,15 @@ use chrono::{Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use rules::occurrences::{Locked, Occurrence};
 
-use crate::api::{self, EventsPage};
 use crate::components::{error_notice, Loader, TopBar};
-use crate::display::short_date;
+use crate::data::api::{self, EventsPage};
+use crate::data::program::ScreensProgram;
+use crate::data::state::Loaded;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::program::ScreensProgram;
-use crate::route::{follow, follow_login, login_path, Route};
-use crate::state::Loaded;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::platform::route::{follow, follow_login, login_path, Route};
+use crate::words::display::short_date;
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 mod feed;
 mod grid;

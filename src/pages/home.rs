@@ -2,17 +2,17 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use rules::money::format_yuan;
 
-use crate::api::{DemoMember, Me};
 use crate::components::{
     expiring_notice, MemberCard, Perks, PersonaSwitcher, Remount, TierProgress, TopBar,
 };
-use crate::display::date_of;
+use crate::data::api::{DemoMember, Me};
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::fill;
 use crate::pages::lazy::{self, Lazy, LoadScreen};
-use crate::route::{follow, Route};
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, lang, message, tr, Key};
+use crate::platform::route::{follow, Route};
+use crate::words::display::date_of;
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang, message, tr, Key};
 
 mod next_events;
 

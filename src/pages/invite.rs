@@ -4,13 +4,13 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use rules::Text;
 
-use crate::api::{self, Invite};
 use crate::components::{error_notice, need_login, Loader, TopBar};
+use crate::data::api::{self, Invite};
+use crate::data::program::ScreensProgram;
+use crate::data::state::Loaded;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::program::ScreensProgram;
-use crate::state::Loaded;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// The member's invite: the code, the link as a QR code (drawn here by the `qrcode`
 /// crate) and a copy button, and this year's progress toward the bonus.
@@ -48,8 +48,8 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
     });
     let card = move || {
         invite.get().map(|i| {
-            let url = crate::share::absolute(&i.link);
-            let qr = crate::qr::svg(&url, 200);
+            let url = crate::components::share::absolute(&i.link);
+            let qr = crate::components::qr::svg(&url, 200);
             let (n, max) = (i.rewarded_this_year.to_string(), i.max_rewarded_per_year.to_string());
             let to_bonus = i.invites_to_bonus.to_string();
             let bonus = bonus.clone();
@@ -59,7 +59,7 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
             });
             let link = url.clone();
             let copy = move |_| {
-                crate::share::copy(link.clone(), |l| td_string!(l, invite.copied), copy_failed)
+                crate::components::share::copy(link.clone(), |l| td_string!(l, invite.copied), copy_failed)
             };
             view! {
                 <section class="card invite">

@@ -24,9 +24,9 @@ use super::{
     Privacy, Profile, StaffPage, WalletPage,
 };
 use crate::components::{failed_screen, loading_screen};
+use crate::data::program::ScreensProgram;
+use crate::data::state::Loaded;
 use crate::i18n::*;
-use crate::program::ScreensProgram;
-use crate::state::Loaded;
 
 /// A screen's module could not be fetched or instantiated.
 pub struct ScreenLoadFailed;

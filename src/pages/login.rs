@@ -3,15 +3,15 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api;
-use crate::api::ErrorCode;
 use crate::components::{Loader, TopBar};
+use crate::data::api;
+use crate::data::api::ErrorCode;
+use crate::data::program::ScreensProgram;
+use crate::data::state::AppState;
 use crate::i18n::*;
-use crate::labels::{error_name, error_of, fill};
-use crate::program::ScreensProgram;
-use crate::route::{after_login, follow, navigator, Route};
-use crate::state::AppState;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::platform::route::{after_login, follow, navigator, Route};
+use crate::words::labels::{error_name, error_of, fill};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// A number the server accepts (the rules' one parser, `rules::phone`).
 fn valid_phone(phone: &str) -> bool {
@@ -26,7 +26,7 @@ use link_consent::LinkConsent;
 /// host's login link that still needs the new member's consent asks only for that.
 #[component]
 pub fn Login(program: Arc<ScreensProgram>) -> impl IntoView {
-    let link = RwSignal::new(crate::session::pending_login_link());
+    let link = RwSignal::new(crate::platform::session::pending_login_link());
     let form = move || match link.get() {
         Some(code) => leptos::either::Either::Left(
             view! { <LinkConsent program=program.clone() code link /> },

@@ -6,14 +6,14 @@ use rules::mall::{Ineligible, LimitPeriod, MallItem};
 use rules::money::group_thousands;
 use rules::Points;
 
-use crate::api::{self, Catalog, CatalogItem};
 use crate::components::{error_notice, Loader, Shape, Skeleton, Toast, TopBar};
+use crate::data::api::{self, Catalog, CatalogItem};
+use crate::data::program::ScreensProgram;
+use crate::data::state::AppState;
 use crate::i18n::*;
-use crate::labels::{error_name, error_of, fill, ineligible};
-use crate::program::ScreensProgram;
-use crate::route::{follow, follow_login, login_path, Route};
-use crate::state::AppState;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::platform::route::{follow, follow_login, login_path, Route};
+use crate::words::labels::{error_name, error_of, fill, ineligible};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// The points mall: the balance, every item with its price and whether the member may
 /// redeem it (and why not), a confirmation sheet, and the result. Logged out, the same

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::components::TopBar;
-use crate::route::{follow, Route};
-use crate::text::tr;
+use crate::platform::route::{follow, Route};
+use crate::words::text::tr;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

@@ -6,14 +6,14 @@ use rules::money::group_thousands;
 use rules::points::CheckinRules;
 use rules::Points;
 
-use crate::api::{self, Direction, Entry, Me};
 use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
-use crate::display::date_of;
+use crate::data::api::{self, Direction, Entry, Me};
+use crate::data::program::ScreensProgram;
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::{fill, points_kind};
-use crate::program::ScreensProgram;
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, message, tr, Key};
+use crate::words::display::date_of;
+use crate::words::labels::{fill, points_kind};
+use crate::words::text::{dyn_text, flag, lang, message, tr, Key};
 
 mod planner;
 

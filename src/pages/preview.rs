@@ -9,15 +9,15 @@ use rules::quote::CouponChoice;
 use rules::Fen;
 use rules::QuoteError;
 
-use crate::api::DemoMember;
-use crate::api::ErrorCode;
 use crate::components::{CartEditor, CategorySelect, Priced, QuoteSummary, TopBar};
+use crate::data::api::DemoMember;
+use crate::data::api::ErrorCode;
+use crate::data::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
+use crate::data::program::ScreensProgram;
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::{self, fill};
-use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Draft, DraftProblem, Preview};
-use crate::program::ScreensProgram;
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::words::labels::{self, fill};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// "What if I spend ¥X": every keystroke re-quotes in wasm with `rules::quote`, the
 /// function the server charges orders with; no round-trip.
@@ -105,7 +105,7 @@ fn PreviewContent(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView {
     });
     // Written shortly after a burst of keystrokes, not within each.
     let input_json = RwSignal::new(None::<String>);
-    crate::idle::after_changes(
+    crate::platform::idle::after_changes(
         move || result.track(),
         move || {
             let json = result.with_untracked(|r| {
@@ -164,7 +164,7 @@ fn rehearse(
         let Some(&amount) = REHEARSED_AMOUNTS.get(at) else {
             return;
         };
-        crate::idle::when_idle(move || {
+        crate::platform::idle::when_idle(move || {
             if typed.try_with_untracked(Option::is_none) != Some(true) {
                 return;
             }

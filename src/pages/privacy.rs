@@ -3,10 +3,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::components::TopBar;
+use crate::data::program::ScreensProgram;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::program::ScreensProgram;
-use crate::text::{dyn_text, lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang, tr};
 
 /// The privacy notice the login consents to, with the program's notice version.
 #[component]

@@ -3,14 +3,14 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError, ErrorCode, Me, Update};
 use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
-use crate::display::member_name;
+use crate::data::api::{self, ApiError, ErrorCode, Me, Update};
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::{error_name, error_of};
-use crate::route::{follow, navigator, Route};
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::platform::route::{follow, navigator, Route};
+use crate::words::display::member_name;
+use crate::words::labels::{error_name, error_of};
+use crate::words::text::{dyn_text, flag, lang, tr};
 use rules::profile::{check_nickname, nickname_length, NICKNAME_MAX_CHARS};
 
 mod birthday;

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 
-use crate::api::{self, Counter, ErrorCode};
 use crate::components::{need_login, Loader, TopBar};
+use crate::data::api::{self, Counter, ErrorCode};
+use crate::data::program::{HomeProgram, ScreensProgram};
+use crate::data::state::Loaded;
 use crate::i18n::*;
-use crate::labels::{error_name, error_of};
-use crate::program::{HomeProgram, ScreensProgram};
-use crate::state::Loaded;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::words::labels::{error_name, error_of};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 mod demo;
 mod help;

@@ -8,16 +8,16 @@ use rules::money::{coupon_face, format_yuan, Fen};
 use rules::quote::CouponChoice;
 use rules::CouponKind;
 
-use crate::api::{self, CouponStatus, Me, WalletCoupon};
 use crate::components::{error_notice, need_login, Loader, Shape, Skeleton, TopBar};
-use crate::display::{last_date, short_date, zhe};
+use crate::data::api::{self, CouponStatus, Me, WalletCoupon};
+use crate::data::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
+use crate::data::program::ScreensProgram;
+use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
-use crate::labels::{coupon_source, coupon_stamp, coupon_status, fill};
-use crate::preview_model::{keep_in_tab, now_rfc3339, preview, Preview};
-use crate::program::ScreensProgram;
-use crate::route::{follow, navigator, Route};
-use crate::state::{AppState, Loaded};
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::platform::route::{follow, navigator, Route};
+use crate::words::display::{last_date, short_date, zhe};
+use crate::words::labels::{coupon_source, coupon_stamp, coupon_status, fill};
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// The wallet's tabs, by the API's `status`: the third, "ended", holds the expired coupons
 /// and the void ones (a first-order coupon after the first order), each with its reason.
@@ -243,7 +243,7 @@ fn coupon_card(
             <span class="coupon__stamp" hidden=usable data-testid=format!("coupon-stamp-{}", c.id)>{stamp}</span>
             <button type="button" class="coupon__use" hidden=!usable data-testid=format!("coupon-use-{}", c.id)
                 data-coupon=c.id.clone() on:click=move |_| use_coupon(id.clone())>
-                {if crate::share::in_mini_program() {
+                {if crate::components::share::in_mini_program() {
                     tr!(wallet.use_coupon)
                 } else {
                     tr!(wallet.try_coupon)

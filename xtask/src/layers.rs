@@ -142,7 +142,7 @@ mod tests {
         assert_no_circle("crates/rules/src", 20);
         assert_no_circle("crates/contract/src", 10);
         assert_no_circle("crates/server/src", 10);
-        assert_no_circle("src", 10);
+        assert_no_circle("src", 7);
         assert_no_circle("xtask/src", 8);
         assert_no_circle("tests/e2e/src", 3);
     }

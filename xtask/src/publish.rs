@@ -152,7 +152,7 @@ pub fn inject_loader(index: &Path, names: &Published) -> Result {
     let Published { js, wasm, loader } = names;
     // The data home needs is fetched with the wasm, not after it starts: the app's own
     // requests (same URL, mode and credentials) take these answers. The program: its
-    // home's part on the home, the whole on any other screen (`state::fetch` asks the
+    // home's part on the home, the whole on any other screen (`data::state::fetch` asks the
     // same: a path empty after the base, trailing slashes aside, is the home); and on
     // another screen the split loader, which the glue imports when the wasm first asks
     // for a screen's module (`lazy_loader.rs`), so the screen does not wait for it. The

@@ -4,11 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::api;
+use crate::components::share::{absolute, copy};
 use crate::components::{error_notice, DownloadLink, Loader};
+use crate::data::api;
 use crate::i18n::*;
-use crate::share::{absolute, copy};
-use crate::text::{dyn_text, flag, tr};
+use crate::words::text::{dyn_text, flag, tr};
 
 #[component]
 pub fn FeedActions() -> impl IntoView {

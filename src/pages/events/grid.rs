@@ -2,7 +2,7 @@
 //! weeks, the neighbouring months' days filling the first and last), and which
 //! occurrences fall on a local day. Pure, so it is unit-tested natively.
 
-use crate::program::ScreensProgram;
+use crate::data::program::ScreensProgram;
 use chrono::{DateTime, Datelike, Days, FixedOffset, Months, NaiveDate};
 use rules::occurrences::Occurrence;
 

@@ -5,12 +5,12 @@
 use chrono::Utc;
 use leptos::prelude::*;
 
-use crate::api::{self, NextEvent};
 use crate::components::Loader;
-use crate::display::short_date;
+use crate::data::api::{self, NextEvent};
 use crate::i18n::*;
-use crate::route::{follow, Route};
-use crate::text::{dyn_text, lang, local, tr};
+use crate::platform::route::{follow, Route};
+use crate::words::display::short_date;
+use crate::words::text::{dyn_text, lang, local, tr};
 
 /// Nothing until the events are there; nothing at all when there are none or the
 /// request fails (home works without it, and the calendar is one tap away).

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::consent_field;
-use crate::api;
 use crate::components::{Loader, Toast};
-use crate::labels::error_of;
-use crate::program::ScreensProgram;
-use crate::route::{after_login, navigator};
-use crate::session;
-use crate::state::AppState;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::data::api;
+use crate::data::program::ScreensProgram;
+use crate::data::state::AppState;
+use crate::platform::route::{after_login, navigator};
+use crate::platform::session;
+use crate::words::labels::error_of;
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 #[component]
 pub fn LinkConsent(

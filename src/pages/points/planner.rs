@@ -7,12 +7,12 @@ use rules::money::group_thousands;
 use rules::planner::{LotPlan, PlanCampaign, PlanItem};
 use rules::Points;
 
-use crate::api;
 use crate::components::{error_notice, Loader};
+use crate::data::api;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::route::{follow, Route};
-use crate::text::{dyn_text, flag, lang, local, tr};
+use crate::platform::route::{follow, Route};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, flag, lang, local, tr};
 
 /// Loads the plan when shown and again whenever the balance changes (a check-in).
 #[component]

@@ -4,10 +4,10 @@
 use leptos::prelude::*;
 
 use super::Action;
+use crate::data::state::AppState;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::state::AppState;
-use crate::text::{dyn_text, flag, lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, flag, lang, tr};
 
 /// The birthday, asked once: the month and the day, the year if the member wants to give
 /// it; then a confirmation that shows it in words and says it cannot be changed.

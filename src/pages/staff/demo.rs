@@ -11,11 +11,11 @@ use rules::money::{format_yuan, group_thousands};
 use rules::Fen;
 
 use crate::components::{Perks, TierProgress};
+use crate::data::program::{HomeProgram, ScreensProgram};
 use crate::i18n::*;
-use crate::labels::fill;
 use crate::pages::benefits::Comparison;
-use crate::program::{HomeProgram, ScreensProgram};
-use crate::text::{dyn_text, lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang, tr};
 
 /// The slider's step: one yuan.
 const STEP_FEN: i64 = 100;

@@ -9,13 +9,13 @@ use leptos::prelude::*;
 use rules::money::{format_yuan, group_thousands};
 
 use super::staff_error;
-use crate::api::{self, MemberCard, WalletCoupon};
 use crate::components::{Loader, Toast};
-use crate::display::{last_day, member_name};
+use crate::data::api::{self, MemberCard, WalletCoupon};
+use crate::data::program::ScreensProgram;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::program::ScreensProgram;
-use crate::text::{dyn_text, flag, lang, local, tr};
+use crate::words::display::{last_day, member_name};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, flag, lang, local, tr};
 
 #[component]
 pub fn HelpPanel(program: Arc<ScreensProgram>) -> impl IntoView {

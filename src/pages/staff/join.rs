@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::api::Counter;
+use crate::data::api::Counter;
 use crate::i18n::*;
-use crate::labels::fill;
-use crate::text::{dyn_text, lang, tr};
+use crate::words::labels::fill;
+use crate::words::text::{dyn_text, lang, tr};
 
 /// How often the joins of today are asked again while the counter is open.
 const REFRESH: Duration = Duration::from_secs(10);
@@ -31,8 +31,8 @@ pub fn JoinPanel(
                     .into_any(),
             );
         };
-        let url = crate::share::absolute(&path);
-        let qr = crate::qr::svg(&url, 280);
+        let url = crate::components::share::absolute(&path);
+        let qr = crate::components::qr::svg(&url, 280);
         let joined = c.joined_today;
         let count = dyn_text(move || {
             fill(

@@ -1,6 +1,7 @@
 //! The preview keeps what the shopper typed in the tab (sessionStorage), but not from
-//! inside the keystrokes: a burst of typing is saved once, after it (`idle::after_changes`,
-//! 150 ms after the last change), so no keystroke pays for the save on a slow phone.
+//! inside the keystrokes: a burst of typing is saved once, after it
+//! (`platform::idle::after_changes`, 150 ms after the last change), so no keystroke pays
+//! for the save on a slow phone.
 
 use e2e::pages::{eventually, HomePage, PreviewPage};
 use e2e::{Browser, Server};

@@ -1,6 +1,6 @@
 //! The built app (`--dist`): Trunk's files, and index.html for every other GET outside
-//! /api: the app routes by the address's path (`src/route.rs`), so a deep link must load
-//! the app.
+//! /api: the app routes by the address's path (`src/platform/route.rs`), so a deep link
+//! must load the app.
 //!
 //! index.html is read once at startup: the CSP carries the hashes of its inline scripts,
 //! so the page served must be the very one that was hashed. Its `<base href=/>` (written
@@ -27,8 +27,9 @@ use crate::AppState;
 const BUILT_BASE: &str = "<base href=/>";
 
 /// The demo personas' preload, as `cargo xtask build` writes it. Kept only in demo mode:
-/// the app asks for the personas only when the page preloads them (`state::demo_mode`),
-/// so outside demo mode nothing asks for a path that is a 404 there.
+/// the app asks for the personas only when the page preloads them
+/// (`data::state::demo_mode`), so outside demo mode nothing asks for a path that is a 404
+/// there.
 const DEMO_PRELOAD: &str = "<link rel=preload as=fetch crossorigin href=api/demo/members>";
 
 /// Trunk names built files by content (`app-<hash>.js`): they never change, so they may be

@@ -36,7 +36,7 @@ fn contrast(a: &str, b: &str) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-const CSS: &str = include_str!("../style/tokens.css");
+const CSS: &str = include_str!("../../style/tokens.css");
 const WHITE: &str = "#ffffff";
 
 #[test]
@@ -85,7 +85,7 @@ fn white_text_reads_on_every_tier_card_of_the_default_program() {
     let program = rules::Program::default_program();
     for tier in program.tiers.iter() {
         // The card runs from the tier's colour to it mixed 35% toward black.
-        let dark = crate::display::mix(&tier.color, false, 35).unwrap();
+        let dark = crate::words::display::mix(&tier.color, false, 35).unwrap();
         for stop in [tier.color.as_str(), dark.as_str()] {
             let ratio = contrast(WHITE, stop);
             assert!(ratio >= 4.5, "white on {} ({stop}): {ratio:.2}:1", tier.id);

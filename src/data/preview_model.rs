@@ -11,9 +11,9 @@ use rules::quote::{
 use rules::{Points, Quote, QuoteError};
 use serde::{Deserialize, Serialize};
 
-use crate::api::ErrorCode;
-use crate::program::ScreensProgram;
-use crate::storage;
+use crate::data::api::ErrorCode;
+use crate::data::program::ScreensProgram;
+use crate::platform::storage;
 
 /// The categories the editor offers (ids as the program names them; `fresh` and
 /// `special` get no member discount in the default program).
@@ -83,7 +83,7 @@ pub fn keep_in_tab(draft: RwSignal<Draft>) {
             draft.set(saved);
         }
     }
-    crate::idle::after_changes(
+    crate::platform::idle::after_changes(
         move || draft.track(),
         move || {
             if let Ok(json) = draft.with_untracked(serde_json::to_string) {

@@ -11,7 +11,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::api::{self, ApiError};
+use crate::data::api::{self, ApiError};
 
 pub use contract::program::{HomeProgram, ScreensProgram};
 

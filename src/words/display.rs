@@ -23,7 +23,7 @@ pub fn member_name(locale: Locale, nickname: &str, phone_masked: Option<&str>) -
     let digits = phone
         .get(phone.len().saturating_sub(4)..)
         .unwrap_or_default();
-    crate::labels::fill(
+    super::labels::fill(
         td_string!(locale, home.unnamed_member),
         &[("digits", digits)],
     )

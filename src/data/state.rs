@@ -7,12 +7,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use rules::quote::CouponChoice;
 
-use crate::api::{self, ApiError, DemoMember, Me};
+use crate::data::api::{self, ApiError, DemoMember, Me};
+use crate::data::preview_model::Draft;
+use crate::data::program::ProgramAnswer;
 use crate::i18n::*;
-use crate::preview_model::Draft;
-use crate::program::ProgramAnswer;
-use crate::route::{location_route, Route};
-use crate::storage;
+use crate::platform::route::{location_route, Route};
+use crate::platform::storage;
 
 /// What the screens need from the server before they can show anything.
 #[derive(Debug, Clone, PartialEq)]
@@ -206,7 +206,7 @@ fn prefetch_screens_program(loaded: &Loaded) {
             let _ = program.screens.fetch().await;
         });
     };
-    crate::idle::when_idle(fetch);
+    crate::platform::idle::when_idle(fetch);
 }
 
 /// Whether the server is in demo mode: it writes the personas' preload into the page

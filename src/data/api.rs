@@ -88,12 +88,12 @@ pub async fn login(phone: &str, code: &str, consent_version: &str) -> Result<(),
         phone: phone.to_owned(),
         code: code.to_owned(),
         consent_version: Some(consent_version.to_owned()),
-        store: crate::storage::join_store(),
-        bearer: crate::session::cookies_blocked(),
+        store: crate::platform::storage::join_store(),
+        bearer: crate::platform::session::cookies_blocked(),
     };
     keep_session(send(Method::POST, "/auth/login", json(&body)).await?);
     // Recorded if this login registered them; either way it has been used.
-    crate::storage::clear_join_store();
+    crate::platform::storage::clear_join_store();
     Ok(())
 }
 
@@ -103,7 +103,7 @@ pub async fn exchange(code: &str, consent_version: &str) -> Result<(), ApiError>
     let body = contract::auth::ExchangeRequest {
         code: code.to_owned(),
         consent_version: Some(consent_version.to_owned()),
-        bearer: crate::session::cookies_blocked(),
+        bearer: crate::platform::session::cookies_blocked(),
     };
     keep_session(send(Method::POST, "/auth/exchange", json(&body)).await?);
     Ok(())
@@ -117,19 +117,19 @@ fn keep_session(answer: (u16, String)) {
         token: Option<String>,
     }
     if let Ok(Token { token: Some(token) }) = serde_json::from_str(&answer.1) {
-        crate::session::keep(&token);
+        crate::platform::session::keep(&token);
     }
 }
 
 pub async fn logout() -> Result<(), ApiError> {
     let done = send(Method::POST, "/auth/logout", None).await.map(drop);
-    crate::session::forget();
+    crate::platform::session::forget();
     done
 }
 
 pub async fn delete_me() -> Result<(), ApiError> {
     send(Method::DELETE, "/me", None).await?;
-    crate::session::forget();
+    crate::platform::session::forget();
     Ok(())
 }
 
@@ -347,7 +347,7 @@ async fn send_with(
     if let Some((name, value)) = header {
         request = request.header(name, value);
     }
-    if let Some(token) = crate::session::token() {
+    if let Some(token) = crate::platform::session::token() {
         request = request.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {

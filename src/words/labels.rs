@@ -10,8 +10,8 @@ use rules::coupon::CouponProblem;
 use rules::money::format_yuan;
 use rules::{Coupon, CouponKind, Text};
 
-use crate::display::{last_day, zhe};
 use crate::i18n::*;
+use crate::words::display::{last_day, zhe};
 
 /// Fills `{name}` placeholders of a translated template. (leptos_i18n's own
 /// interpolation returns views, or strings only with an option its Cargo.toml
@@ -274,7 +274,7 @@ pub fn category(locale: Locale, id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preview_model::CATEGORIES;
+    use crate::data::preview_model::CATEGORIES;
 
     #[test]
     fn templates_are_filled_by_name() {
@@ -432,8 +432,8 @@ mod tests {
             strings("", &serde_json::from_str(json).unwrap(), &mut out);
             out
         };
-        let zh = read(include_str!("../locales/zh.json"));
-        let en = read(include_str!("../locales/en.json"));
+        let zh = read(include_str!("../../locales/zh.json"));
+        let en = read(include_str!("../../locales/en.json"));
         assert!(zh.len() > 300 && en.len() == zh.len());
         let informal: Vec<_> = zh.iter().filter(|(_, s)| s.contains('你')).collect();
         assert!(informal.is_empty(), "你 instead of 您: {informal:?}");

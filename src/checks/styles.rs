@@ -61,7 +61,7 @@ mod tests {
     }
 
     /// Who a file of src/ belongs to: `pages/<screen>`, `components/<name>`, or the shell
-    /// (`app`: the files at the root of src/).
+    /// (`app`: every other file, `app.rs`, `platform/`, `data/`, `words/`…).
     fn owner_of(src: &Path, file: &Path) -> String {
         let rel = file.strip_prefix(src).unwrap();
         let parts: Vec<String> = rel

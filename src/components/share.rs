@@ -4,13 +4,13 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::components::Toast;
-use crate::text::{lang, Key};
+use crate::words::text::{lang, Key};
 
 /// A path of this site (`/?invite=…`, `/api/calendar/…`) as a full URL
 /// (`https://host/path`, `https://host/member/path` under a base path).
 pub fn absolute(path: &str) -> String {
     let origin = window().location().origin().unwrap_or_default();
-    format!("{origin}{}{path}", crate::route::base())
+    format!("{origin}{}{path}", crate::platform::route::base())
 }
 
 /// Whether the app runs in a WeChat-style mini-program's web-view (as `web/host.js`

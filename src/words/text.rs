@@ -35,7 +35,7 @@ pub fn message(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'st
 /// `tr!(home.points)`: the message `home.points` in the current locale, reactively.
 macro_rules! tr {
     ($($key:tt)+) => {
-        $crate::text::message(|locale| $crate::i18n::td_string!(locale, $($key)+))
+        $crate::words::text::message(|locale| $crate::i18n::td_string!(locale, $($key)+))
     };
 }
 pub(crate) use tr;

@@ -29,30 +29,30 @@ pub fn cookies_blocked() -> bool {
 
 /// The token to send, when the session is not in a cookie.
 pub fn token() -> Option<String> {
-    crate::storage::session_token().or_else(|| global(IN_MEMORY)?.as_string())
+    crate::platform::storage::session_token().or_else(|| global(IN_MEMORY)?.as_string())
 }
 
 /// After a login: the token the server answered (it was asked for one).
 pub fn keep(token: &str) {
     let _ = js_sys::Reflect::set(&window(), &IN_MEMORY.into(), &token.into());
-    crate::storage::set_session_token(token);
+    crate::platform::storage::set_session_token(token);
 }
 
 /// After a logout or the account's deletion.
 pub fn forget() {
     forget_global(IN_MEMORY);
-    crate::storage::clear_session_token();
+    crate::platform::storage::clear_session_token();
 }
 
 /// A host's login link waiting for the new member's consent (the exchange answered
 /// `consent_required`): the page's first script keeps its code in the tab's storage,
 /// and in the page's memory for a browser that blocks storage with the cookies.
 pub fn pending_login_link() -> Option<String> {
-    crate::storage::login_link().or_else(|| global(LINK_IN_MEMORY)?.as_string())
+    crate::platform::storage::login_link().or_else(|| global(LINK_IN_MEMORY)?.as_string())
 }
 
 /// The link's code is spent (or refused).
 pub fn forget_login_link() {
     forget_global(LINK_IN_MEMORY);
-    crate::storage::clear_login_link();
+    crate::platform::storage::clear_login_link();
 }
