@@ -152,7 +152,17 @@ fn HomeContent(data: Loaded) -> impl IntoView {
                 </nav>
             }
         });
+        // Staff reach their store counter from home too (also from 我的).
+        let counter = me.as_ref().filter(|me| me.role.is_staff()).map(|_| {
+            cta(
+                Route::Staff,
+                "home-staff",
+                |l| td_string!(l, staff.nav),
+                |l| td_string!(l, staff.nav_hint),
+            )
+        });
         view! {
+            {counter}
             <MemberCard program=program.clone() member=m phone_masked=phone_masked.clone() />
             <TierProgress program=program.clone() tier=tier.clone() spend_fen=spend />
             {extra}

@@ -51,8 +51,8 @@ fn CounterScreen(program: Arc<ScreensProgram>, home: Arc<HomeProgram>) -> impl I
         <div class="counter">
             <DemoPanel program=program.clone() home />
             <div class="counter__side">
-                <JoinPanel counter reload=load />
                 <HelpPanel program=program.clone() />
+                <JoinPanel counter reload=load />
             </div>
         </div>
     }

@@ -57,6 +57,21 @@ pub struct Counter {
     pub join_path: Option<String>,
     /// Members who registered through this store's QR code since local midnight.
     pub joined_today: i64,
+    /// The latest of them, latest first (at most `RECENT_JOINS`), for staff to see that
+    /// the shopper in front of them is in.
+    #[serde(default)]
+    pub recent_joins: Vec<Join>,
+}
+
+/// How many of today's joins the counter lists (the count says how many there are).
+pub const RECENT_JOINS: i64 = 20;
+
+/// A member who joined at the store: when, and their phone masked (`138****1234`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Join {
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub at: DateTime<FixedOffset>,
+    pub phone_masked: String,
 }
 
 /// `POST /api/staff/lookup`: a member by their full phone number (no partial search).

@@ -112,7 +112,7 @@ pub fn DemoPanel(program: Arc<ScreensProgram>, home: Arc<HomeProgram>) -> impl I
             <p class="hint">{tr!(staff.demo_hint)}</p>
             <div class="tabs tabs--wrap" role="group">{chips}</div>
             <label class="slider">
-                <span class="slider__label">{tr!(staff.spend_label)}</span>
+                <span class="slider__label">{tr!(staff.spend_label)}</span>" "
                 <strong class="slider__value" data-testid="demo-spend" data-value=dyn_text(move || spend.get().to_string())>
                     {dyn_text(move || format_yuan(Fen(spend.get())))}
                 </strong>

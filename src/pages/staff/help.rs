@@ -44,7 +44,7 @@ pub fn HelpPanel(program: Arc<ScreensProgram>) -> impl IntoView {
             <form class="lookup" on:submit=look_up>
                 <label class="field">
                     <span class="field__label">{tr!(staff.phone_label)}</span>
-                    <input type="tel" class="field__input" inputmode="numeric" autocomplete="off" maxlength="20" data-testid="lookup-phone"
+                    <input type="tel" class="input" inputmode="numeric" autocomplete="off" maxlength="20" data-testid="lookup-phone"
                         prop:value=phone on:input=move |ev| phone.set(event_target_value(&ev)) />
                 </label>
                 <button type="submit" class="button button--primary" data-testid="lookup-submit" disabled=loader.busy>
@@ -167,11 +167,11 @@ fn GrantForm(
     view! {
         <form class="grant" data-testid="grant-form" on:submit=submit>
             <h3 class="lot__label">{tr!(staff.grant_title)}</h3>
-            <select class="field__input" data-testid="grant-id" aria-label=tr!(staff.grant_title)
+            <select class="select" data-testid="grant-id" aria-label=tr!(staff.grant_title)
                 on:change=move |ev| grant.set(event_target_value(&ev))>
                 {options}
             </select>
-            <input type="text" class="field__input" maxlength="200" data-testid="grant-reason" placeholder=tr!(staff.reason_placeholder)
+            <input type="text" class="input" maxlength="200" data-testid="grant-reason" placeholder=tr!(staff.reason_placeholder)
                 aria-label=tr!(staff.reason_placeholder)
                 prop:value=reason on:input=move |ev| reason.set(event_target_value(&ev)) />
             <button type="submit" class="button button--primary" data-testid="grant-submit" disabled=loader.busy>

@@ -34,6 +34,18 @@ pub fn JoinPanel(
         let url = crate::components::share::absolute(&path);
         let qr = crate::components::qr::svg(&url, 280);
         let joined = c.joined_today;
+        let joins = c
+            .recent_joins
+            .into_iter()
+            .map(|j| {
+                view! {
+                    <li class="joins__item" data-testid="recent-join">
+                        <time datetime=j.at.to_rfc3339()>{j.at.format("%H:%M").to_string()}</time>
+                        <span>{j.phone_masked}</span>
+                    </li>
+                }
+            })
+            .collect_view();
         let count = dyn_text(move || {
             fill(
                 td_string!(locale.get(), staff.joined_today),
@@ -45,6 +57,7 @@ pub fn JoinPanel(
             <div class="join__qr" role="img" aria-label=tr!(staff.qr_label) data-testid="join-qr" inner_html=qr></div>
             <p class="join__link" data-testid="join-link">{url}</p>
             <p class="join__count" data-testid="joined-today" data-value=joined>{count}</p>
+            <ol class="joins" aria-label=tr!(staff.recent_joins) data-testid="recent-joins" hidden=joined == 0>{joins}</ol>
         }.into_any())
     };
     view! {

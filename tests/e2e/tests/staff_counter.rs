@@ -52,7 +52,10 @@ async fn staff_demo_the_tiers_sign_a_shopper_up_and_help_a_member() {
     let tablet = Browser::start_at((1024, 768)).await;
     let client = &tablet.client;
     LoginPage(client).log_in(&server.base_url, STAFF).await;
-    // Staff find the counter on their profile.
+    // Staff find the counter on home, and on their profile.
+    click(client, "home-staff").await;
+    find(client, "demo-slider").await;
+    client.back().await.expect("back home");
     click(client, "nav-profile").await;
     click(client, "nav-staff").await;
     find(client, "demo-slider").await;
@@ -111,6 +114,9 @@ async fn staff_demo_the_tiers_sign_a_shopper_up_and_help_a_member() {
         (int_attr(client, "joined-today", "data-value").await == 1).then_some(())
     })
     .await;
+    // And listed: when, and the phone masked.
+    let joins = text(client, "recent-joins").await;
+    assert!(joins.contains("136****0001"), "{joins}");
 
     // A member is kept out of the counter, and told why.
     shopper

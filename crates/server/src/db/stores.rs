@@ -91,6 +91,28 @@ pub async fn joins_between(
     .await?)
 }
 
+/// The latest `limit` of those joins, latest first: when (Unix ms) and the phone.
+pub async fn recent_joins_between(
+    db: &Db,
+    code: &str,
+    from_ms: i64,
+    until_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT joined_at_ms, phone FROM members WHERE joined_store = $1 \
+         AND joined_at_ms >= $2 AND joined_at_ms < $3 AND is_demo = FALSE \
+         AND deleted_at_ms IS NULL AND phone IS NOT NULL \
+         ORDER BY joined_at_ms DESC, id LIMIT $4",
+    )
+    .bind(code)
+    .bind(from_ms)
+    .bind(until_ms)
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
 /// The store of a staff account, if it has one.
 pub async fn of_member(db: &Db, member_id: &str) -> anyhow::Result<Option<Store>> {
     let row: Option<(String, String)> = sqlx::query_as(

@@ -16,7 +16,6 @@ use contract::staff::{Counter, LookupRequest, MemberCard, Stores};
 use contract::ErrorCode;
 
 use crate::auth::{AdminMember, StaffMember};
-use crate::clock::ms;
 use crate::db::{members, stores};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -40,22 +39,11 @@ async fn counter(
     State(state): State<AppState>,
     me: StaffMember,
 ) -> Result<Json<Counter>, ApiError> {
-    let program = &state.program.program;
     let now = state.clock.now();
-    let store = stores::of_member(&state.db, &me.id).await?;
-    let joined_today = match &store {
-        Some(s) => {
-            let midnight = program.local_midnight(program.local_date(&now));
-            stores::joins_between(&state.db, &s.code, ms(&midnight), ms(&now) + 1).await?
-        }
-        None => 0,
-    };
-    Ok(Json(Counter {
-        role: me.role,
-        join_path: store.as_ref().map(|s| format!("/join?store={}", s.code)),
-        store,
-        joined_today,
-    }))
+    let counter =
+        crate::reads::counter::counter(&state.db, &state.program.program, &me.id, me.role, &now)
+            .await?;
+    Ok(Json(counter))
 }
 
 /// Counted against the limit before anything is read, found or not: the limit bounds

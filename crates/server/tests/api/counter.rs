@@ -91,7 +91,8 @@ async fn only_staff_reach_the_counter_and_only_admins_the_store_list() {
             "role": "staff",
             "store": { "code": "SH001", "name": "上海静安店" },
             "join_path": "/join?store=SH001",
-            "joined_today": 0
+            "joined_today": 0,
+            "recent_joins": []
         })
     );
     let list = get("/api/admin/stores", admin).await;
@@ -224,6 +225,16 @@ async fn a_join_by_store_qr_is_attributed_once_and_an_unknown_store_is_ignored()
         json!({ "store": "SH001", "via": "store_qr", "at": "2027-03-10T12:00:00+08:00" })
     );
     assert_eq!(joins(sh.clone()).await, 1);
+    // Listed for the counter, the phone masked.
+    let counter = w
+        .app
+        .call(Method::GET, "/api/staff/counter", Some(&sh), None)
+        .await
+        .json();
+    assert_eq!(
+        counter["recent_joins"],
+        json!([{ "at": "2027-03-10T12:00:00+08:00", "phone_masked": "136****0001" }])
+    );
     // A later login through another store's link changes nothing.
     w.app
         .login_with("13600000001", json!({ "store": "BJ001" }))
