@@ -20,7 +20,7 @@ pub fn MemberCard(
     let tier = program.tiers.by_id(&member.tier).cloned();
     let color = tier
         .as_ref()
-        .map_or_else(|| "#5d6677".to_string(), |t| t.color.clone());
+        .map_or_else(|| "#6a6259".to_string(), |t| t.color.clone());
     let dark = mix(&color, false, 35).unwrap_or_else(|| color.clone());
     let tier_name = tier.as_ref().map_or_else(
         || Text {
