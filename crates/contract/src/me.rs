@@ -31,6 +31,10 @@ pub struct Summary {
     pub qualifying_spend_fen: Fen,
     pub lifetime_spend_fen: Fen,
     pub next_tier: Option<NextTier>,
+    /// A tier reached since the member was last shown one: the app celebrates it once,
+    /// then says so (`POST /api/me/celebrated`).
+    #[serde(default)]
+    pub celebrate: Option<TierId>,
     /// For a member whose spend is below the tier it holds: what keeps it, by when.
     pub retention: Option<Retention>,
     pub points_balance: Points,
@@ -97,4 +101,11 @@ pub struct CheckedIn {
     pub streak_day: u32,
     pub points: Points,
     pub points_balance: Points,
+}
+
+/// `POST /api/me/celebrated`: the member was shown this tier (the celebration sheet).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Celebrated {
+    pub tier: TierId,
 }

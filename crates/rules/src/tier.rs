@@ -118,6 +118,13 @@ impl Tiers {
         }
     }
 
+    /// The tier to celebrate: `held`, when it ranks above the last tier the member was
+    /// shown (`celebrated`); none when it does not, or either is unknown to this program.
+    pub fn to_celebrate(&self, celebrated: Option<&TierId>, held: &TierId) -> Option<TierId> {
+        let seen = self.rank(celebrated?)?;
+        (self.rank(held)? > seen).then(|| held.clone())
+    }
+
     /// The tier above `held` and the gap to it from this spend; none at the top tier.
     /// The gap is positive whenever `held` is at least the tier the spend reaches.
     pub fn next(&self, held: &TierId, qualifying_spend_fen: Fen) -> Option<NextTier> {
@@ -246,6 +253,26 @@ impl Prompts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upgrade_is_celebrated_until_seen_and_nothing_else_is() {
+        let tiers = crate::Program::default_program().tiers;
+        let [regular, silver, gold] = ["regular", "silver", "gold"].map(TierId::from);
+        assert_eq!(
+            tiers.to_celebrate(Some(&regular), &gold),
+            Some(gold.clone())
+        );
+        assert_eq!(tiers.to_celebrate(Some(&gold), &gold), None, "seen");
+        assert_eq!(
+            tiers.to_celebrate(Some(&gold), &silver),
+            None,
+            "a downgrade"
+        );
+        assert_eq!(tiers.to_celebrate(None, &gold), None, "nothing recorded");
+        let unknown = TierId::from("platinum");
+        assert_eq!(tiers.to_celebrate(Some(&unknown), &gold), None);
+        assert_eq!(tiers.to_celebrate(Some(&regular), &unknown), None);
+    }
     use crate::program::Program;
 
     #[test]

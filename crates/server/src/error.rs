@@ -180,6 +180,7 @@ impl From<Refusal> for ApiError {
             Refusal::InvalidPhone => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidPhone),
             Refusal::MemberNotFound => (S::UNPROCESSABLE_ENTITY, ErrorCode::MemberNotFound),
             Refusal::MemberNamedTwice => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidMember),
+            Refusal::UnknownTier => (S::BAD_REQUEST, ErrorCode::InvalidRequest),
             Refusal::InvalidShopId(ShopId::Order) => {
                 (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidOrderId)
             }

@@ -63,6 +63,8 @@ pub enum Refusal {
     InvalidPhone,
     #[error("no member with that id or phone")]
     MemberNotFound,
+    #[error("the program has no such tier")]
+    UnknownTier,
     #[error("name the member by exactly one of member_id and phone")]
     MemberNamedTwice,
     #[error("{0} must be 1 to 64 letters, digits, `-`, `_`, `.` or `:`")]

@@ -99,10 +99,10 @@ async fn insert_demo_member(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO members (id, phone, nickname, tier, lifetime_spend_fen, birthday, \
-           first_order, is_demo, consent_version, consent_at_ms, created_at_ms, created_at, \
-           updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, TRUE, $8, $9, $9, $10, $10)",
+        "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, lifetime_spend_fen, \
+           birthday, first_order, is_demo, consent_version, consent_at_ms, created_at_ms, \
+           created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $10, $10)",
     )
     .bind(&m.id)
     .bind(&m.phone)

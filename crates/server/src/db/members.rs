@@ -35,6 +35,8 @@ pub struct MemberRow {
     pub role: contract::auth::Role,
     pub locale: Option<String>,
     pub tier: TierId,
+    /// The last tier the member was shown (`Tiers::to_celebrate`).
+    pub tier_celebrated: Option<TierId>,
     pub lifetime_spend_fen: Fen,
     pub points_balance: Points,
     pub birthday: Option<Birthday>,
@@ -47,7 +49,8 @@ pub struct MemberRow {
     pub created_at_ms: i64,
 }
 
-const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, lifetime_spend_fen, \
+const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, tier_celebrated, \
+    lifetime_spend_fen, \
     points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT) AS first_order, \
     below_count, checkin_date, checkin_streak, \
     consent_version, consent_at_ms, created_at_ms";
@@ -72,6 +75,7 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
         },
         locale: r.text("locale")?,
         tier: TierId(r.text_required("tier")?),
+        tier_celebrated: r.text("tier_celebrated")?.map(TierId),
         lifetime_spend_fen: Fen(r.int_required("lifetime_spend_fen")?),
         points_balance: Points(r.int_required("points_balance")?),
         birthday: r
@@ -169,9 +173,9 @@ pub async fn register(
 ) -> anyhow::Result<String> {
     let id = format!("m_{}", random_token(12));
     sqlx::query(
-        "INSERT INTO members (id, phone, nickname, tier, role, consent_version, consent_at_ms, \
-           created_at_ms, created_at, updated_at) \
-         VALUES ($1, $2, '', $3, $4, $5, $6, $6, $7, $7)",
+        "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, role, consent_version, \
+           consent_at_ms, created_at_ms, created_at, updated_at) \
+         VALUES ($1, $2, '', $3, $3, $4, $5, $6, $6, $7, $7)",
     )
     .bind(&id)
     .bind(phone)
@@ -531,7 +535,11 @@ pub async fn set_evaluation(
     date: NaiveDate,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE members SET tier = $1, below_count = $2, last_evaluation = $3 WHERE id = $4",
+        // A downgrade is seen as it happens (the app says so on home): a later upgrade
+        // back is celebrated again.
+        "UPDATE members SET tier_celebrated = CASE WHEN tier <> $1 THEN $1 \
+           ELSE tier_celebrated END, tier = $1, below_count = $2, last_evaluation = $3 \
+         WHERE id = $4",
     )
     .bind(tier.as_str())
     .bind(i64::from(below_count))
@@ -540,6 +548,17 @@ pub async fn set_evaluation(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Records that the member was shown `tier`, if it is still the tier they hold (an
+/// answer to an older summary changes nothing). Whether anything changed.
+pub async fn set_tier_celebrated(db: &Db, member_id: &str, tier: &TierId) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE members SET tier_celebrated = $1 WHERE id = $2 AND tier = $1")
+        .bind(tier.as_str())
+        .bind(member_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn set_role(tx: &mut Tx<'_>, member_id: &str, role: &str) -> sqlx::Result<()> {

@@ -121,6 +121,9 @@ async fn summarize(
         qualifying_spend_fen: spend,
         lifetime_spend_fen: member.lifetime_spend_fen,
         next_tier: program.tiers.next(&member.tier, spend),
+        celebrate: program
+            .tiers
+            .to_celebrate(member.tier_celebrated.as_ref(), &member.tier),
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,

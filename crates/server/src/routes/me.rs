@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/points/plan", get(plan::get))
         .route("/me/coupons", get(coupons::get))
         .route("/me/checkin", post(checkin))
+        .route("/me/celebrated", post(celebrated))
         .route("/me/export", get(export::get))
 }
 
@@ -76,6 +77,18 @@ async fn checkin(
     let now = state.clock.now();
     let done = checkins::check_in(&state.db, &state.program.program, &me.id, &now).await?;
     Ok((StatusCode::CREATED, Json(done)))
+}
+
+/// `POST /api/me/celebrated`: the member was shown their new tier (204, also when it
+/// changed nothing).
+async fn celebrated(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiJson(body): ApiJson<contract::me::Celebrated>,
+) -> Result<StatusCode, ApiError> {
+    crate::workflows::profile::celebrated(&state.db, &state.program.program, &me.id, &body.tier)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn update(

@@ -3,6 +3,8 @@
 
 use chrono::{DateTime, FixedOffset};
 
+use rules::{Program, TierId};
+
 use super::{Outcome, Refusal};
 use crate::db::{lock_member, members, Db};
 
@@ -40,5 +42,16 @@ pub async fn erase(db: &Db, member_id: &str, now: &DateTime<FixedOffset>) -> Out
     }
     members::erase_personal_data(&mut tx, member_id, now).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Records that the member was shown `tier`, their new tier: the sheet is not shown
+/// again. A tier the program does not have is refused; one the member no longer holds
+/// (an older answer's) changes nothing. Saying it twice is saying it once.
+pub async fn celebrated(db: &Db, program: &Program, member_id: &str, tier: &TierId) -> Outcome<()> {
+    if program.tiers.by_id(tier).is_none() {
+        return Err(Refusal::UnknownTier.into());
+    }
+    members::set_tier_celebrated(db, member_id, tier).await?;
     Ok(())
 }

@@ -195,6 +195,14 @@ async fn six_evaluations_below_drop_gold_to_silver_and_reaching_the_threshold_re
     let report = run(&w, "2027-01-01").await;
     assert_eq!((report.members_evaluated, report.tiers_dropped), (2, 1));
     assert_eq!(standing(&w, &a).await, ("silver".to_owned(), 0));
+    // A drop is seen as it happens: nothing to celebrate, and gold again would be.
+    let celebrated: String =
+        sqlx::query_scalar("SELECT tier_celebrated FROM members WHERE id = $1")
+            .bind(&a)
+            .fetch_one(&w.app.state.db)
+            .await
+            .unwrap();
+    assert_eq!(celebrated, "silver");
     w.app.set_now("2027-01-05T12:00:00+08:00");
     w.login_again().await;
     let me = w.me(&w.a).await;

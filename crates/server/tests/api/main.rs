@@ -4,6 +4,7 @@
 mod access;
 mod auth;
 mod base_path;
+mod celebrate;
 mod cli;
 mod concurrency;
 mod counter;
