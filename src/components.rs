@@ -4,6 +4,7 @@
 
 mod cart_editor;
 mod category_select;
+mod celebration;
 mod data_gate;
 mod download_link;
 mod error_notice;
@@ -26,6 +27,7 @@ mod top_bar;
 
 pub use cart_editor::CartEditor;
 pub use category_select::CategorySelect;
+pub use celebration::Celebration;
 pub use data_gate::DataGate;
 pub use download_link::DownloadLink;
 pub use error_notice::error_notice;

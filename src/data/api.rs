@@ -147,6 +147,14 @@ pub async fn update_me(update: &Update) -> Result<(), ApiError> {
     send(Method::PATCH, "/me", json(update)).await.map(drop)
 }
 
+/// The member was shown their new tier (the celebration sheet).
+pub async fn celebrated(tier: &rules::TierId) -> Result<(), ApiError> {
+    let body = contract::me::Celebrated { tier: tier.clone() };
+    send(Method::POST, "/me/celebrated", json(&body))
+        .await
+        .map(drop)
+}
+
 pub async fn checkin() -> Result<CheckedIn, ApiError> {
     decode(send(Method::POST, "/me/checkin", None).await?)
 }

@@ -140,6 +140,11 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             let load: LoadScreen = |data| Box::pin(lazy::next_events(data));
             view! { <Lazy load data=for_lazy.clone() quiet=true /> }
         });
+        // A new tier, celebrated once: fetched only when there is one.
+        let celebration = me.as_ref().filter(|me| me.celebrate.is_some()).map(|_| {
+            let load: LoadScreen = |data| Box::pin(lazy::celebration(data));
+            view! { <Lazy load data=for_lazy.clone() quiet=true /> }
+        });
         let extra = me.as_ref().map(|me| {
             view! {
                 {member_notices(me, today)}
@@ -170,6 +175,7 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             {cta(Route::Events, "nav-events", |l| td_string!(l, home.nav_events), |l| td_string!(l, home.nav_events_hint))}
             {coming}
             <Perks program=program.clone() tier />
+            {celebration}
         }
     };
     view! {

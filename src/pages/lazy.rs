@@ -23,7 +23,7 @@ use super::{
     BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
     Privacy, Profile, StaffPage, WalletPage,
 };
-use crate::components::{failed_screen, loading_screen};
+use crate::components::{failed_screen, loading_screen, Celebration};
 use crate::data::program::ScreensProgram;
 use crate::data::state::Loaded;
 use crate::i18n::*;
@@ -126,6 +126,18 @@ pub fn staff(data: Loaded) -> ScreenResult {
 #[wasm_split(next_events, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn next_events(_data: Loaded) -> ScreenResult {
     Ok(view! { <NextEventsCard /> }.into_any())
+}
+
+/// Home's sheet for a new tier (`components::Celebration`), shown once: its own module,
+/// fetched after the first paint only for a member who has one to see.
+#[wasm_split(celebration, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn celebration(data: Loaded) -> ScreenResult {
+    let program = data.program.home.clone();
+    let sheet = data.me.and_then(|me| {
+        let tier = me.celebrate.clone()?;
+        Some(view! { <Celebration program me tier /> })
+    });
+    Ok(sheet.into_any())
 }
 
 /// How a lazily loaded screen is fetched and built: one of the functions above, boxed

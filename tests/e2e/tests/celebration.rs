@@ -1,0 +1,69 @@
+//! An upgrade is celebrated once: after an order lifts the regular demo member to silver,
+//! home shows the sheet with the new tier, what it unlocks and the next tier's line;
+//! closed, it does not come back, in either language.
+
+use e2e::pages::{attr, click, eventually, find, now, shown, text};
+use e2e::{demo_member, Browser, Server};
+
+/// Places an order of `fen` for `phone` at the server's now, through the shop's API.
+fn order(server: &Server, token: &str, phone: &str, fen: i64) {
+    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
+    let key = printed.lines().last().expect("the key").trim().to_owned();
+    let paid_at = server.get_json_as("/api/me", token)["now"].clone();
+    let order = serde_json::json!({
+        "order_id": "SO-UP", "phone": phone, "paid_at": paid_at,
+        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": fen, "qty": 1 }],
+        "shipping_fen": 0, "coupon": "none", "points": 0
+    });
+    let placed = server.post_json_as("/api/v1/orders", &key, &order);
+    assert_eq!(placed["order_id"], "SO-UP", "{placed}");
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_new_tier_is_celebrated_once_on_home() {
+    let phone = "13800000001";
+    let (server, browser, token): (Server, Browser, String) = demo_member(phone).await;
+    let client = &browser.client;
+    // The sheet is decided with the member's data: absent when the card is there.
+    find(client, "member-card").await;
+    assert!(now(client, "celebration").await.is_none(), "nothing yet");
+
+    // ¥500 more lifts the regular demo member to silver.
+    order(&server, &token, phone, 50_000);
+    let me = server.get_json_as("/api/me", &token);
+    assert_eq!(me["celebrate"], "silver", "{me}");
+    client.refresh().await.expect("reload home");
+    find(client, "celebration").await;
+    eventually("the sheet, shown", || async {
+        shown(client, "celebration").await.then_some(())
+    })
+    .await;
+    assert_eq!(
+        attr(client, "celebration", "data-tier").await.as_deref(),
+        Some("silver")
+    );
+    let next = text(client, "celebration-next").await;
+    assert!(next.contains("金卡会员"), "{next}");
+    let shot = browser.screenshot("celebration").await;
+    println!("screenshot: {}", shot.display());
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    click(client, "celebration-ok").await;
+    eventually("the sheet, closed", || async {
+        (!shown(client, "celebration").await).then_some(())
+    })
+    .await;
+    eventually("the server, told", || async {
+        server.get_json_as("/api/me", &token)["celebrate"]
+            .is_null()
+            .then_some(())
+    })
+    .await;
+    client.refresh().await.expect("reload home");
+    // The sheet is decided with the member's data: absent when the card is there.
+    find(client, "member-card").await;
+    assert!(now(client, "celebration").await.is_none(), "once only");
+    browser.close().await;
+}
