@@ -18,9 +18,7 @@ use crate::words::text::{dyn_text, flag, lang, local, tr};
 pub fn Celebration(program: Arc<HomeProgram>, me: Arc<Me>, tier: TierId) -> impl IntoView {
     let locale = lang();
     let open = RwSignal::new(true);
-    let Some(reached) = program.tiers.by_id(&tier).cloned() else {
-        return None;
-    };
+    let reached = program.tiers.by_id(&tier).cloned()?;
     let close = {
         let tier = tier.clone();
         move || {
