@@ -13,8 +13,14 @@ use crate::words::text::{dyn_text, lang, local, tr};
 
 /// The tier's own perks, then (folded) every perk of the tiers below: perks are
 /// cumulative.
+/// `persona`: shown by staff about a demo persona, so spoken of "this member", not to
+/// "you".
 #[component]
-pub fn Perks(program: Arc<HomeProgram>, tier: TierId) -> impl IntoView {
+pub fn Perks(
+    program: Arc<HomeProgram>,
+    tier: TierId,
+    #[prop(optional)] persona: bool,
+) -> impl IntoView {
     let rank = program.tiers.rank(&tier).unwrap_or(0);
     let own: Vec<Text> = program
         .tiers
@@ -57,7 +63,12 @@ pub fn Perks(program: Arc<HomeProgram>, tier: TierId) -> impl IntoView {
     });
     view! {
         <section class="card perks-card">
-            <h2 class="card__title">{tr!(home.perks_title)}</h2>
+            <h2 class="card__title">
+                {move || match persona {
+                    false => td_string!(locale.get(), home.perks_title),
+                    true => td_string!(locale.get(), staff.persona_perks),
+                }}
+            </h2>
             <ul class="perks">{list(own, "perk")}</ul>
             {has_inherited
                 .then(|| {

@@ -18,8 +18,15 @@ use crate::words::text::{lang, local, tr};
 ///
 /// The fill uses the program's equal-width tier steps (basis points), so the low tiers
 /// are not squeezed into a sliver; the aria values stay in plain yuan.
+/// `persona`: shown by staff about a demo persona (the top tier's line speaks of "this
+/// member").
 #[component]
-pub fn TierProgress(program: Arc<HomeProgram>, tier: TierId, spend_fen: Fen) -> impl IntoView {
+pub fn TierProgress(
+    program: Arc<HomeProgram>,
+    tier: TierId,
+    spend_fen: Fen,
+    #[prop(optional)] persona: bool,
+) -> impl IntoView {
     let locale = lang();
     let top = program.tiers.last().map_or(Fen::ZERO, |t| t.threshold_fen);
     let next = program.tiers.next(&tier, spend_fen);
@@ -83,7 +90,12 @@ pub fn TierProgress(program: Arc<HomeProgram>, tier: TierId, spend_fen: Fen) -> 
             </p>
         }),
         None => Either::Right(view! {
-            <p class="prompt prompt--top" data-testid="next-tier-prompt">{tr!(home.top_tier)}</p>
+            <p class="prompt prompt--top" data-testid="next-tier-prompt">
+                {move || match persona {
+                    false => td_string!(locale.get(), home.top_tier),
+                    true => td_string!(locale.get(), staff.persona_top_tier),
+                }}
+            </p>
         }),
     };
 

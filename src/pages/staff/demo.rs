@@ -95,12 +95,12 @@ pub fn DemoPanel(program: Arc<ScreensProgram>, home: Arc<HomeProgram>) -> impl I
         let program = home.clone();
         move || {
             let (program, tier) = (program.clone(), tier.get());
-            view! { <TierProgress program tier spend_fen=Fen(spend.get()) /> }
+            view! { <TierProgress program tier spend_fen=Fen(spend.get()) persona=true /> }
         }
     };
     let perks = {
         let program = home.clone();
-        move || view! { <Perks program=program.clone() tier=tier.get() /> }
+        move || view! { <Perks program=program.clone() tier=tier.get() persona=true /> }
     };
     let comparison = move || {
         let program = home.clone();
