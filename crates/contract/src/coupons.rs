@@ -55,6 +55,9 @@ pub struct WalletCoupon {
     #[serde(default, deserialize_with = "rules::rfc3339::opt_instant")]
     pub used_at: Option<DateTime<FixedOffset>>,
     pub used_order_id: Option<String>,
+    /// When it came into the wallet.
+    #[serde(default, deserialize_with = "rules::rfc3339::opt_instant")]
+    pub received_at: Option<DateTime<FixedOffset>>,
 }
 
 /// The wallet's order, for the server's lists and the app's: what expires first first,

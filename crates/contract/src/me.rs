@@ -35,6 +35,11 @@ pub struct Summary {
     /// then says so (`POST /api/me/celebrated`).
     #[serde(default)]
     pub celebrate: Option<TierId>,
+    /// Coupons given to the member since they last saw them announced (a new member's
+    /// pack, an invite's reward, the monthly and birthday coupons, a staff grant), still
+    /// usable; home announces them once (`POST /api/me/gifts-seen`).
+    #[serde(default)]
+    pub arrived: Option<Arrived>,
     /// For a member whose spend is below the tier it holds: what keeps it, by when.
     pub retention: Option<Retention>,
     pub points_balance: Points,
@@ -108,4 +113,20 @@ pub struct CheckedIn {
 #[serde(deny_unknown_fields)]
 pub struct Celebrated {
     pub tier: TierId,
+}
+
+/// Coupons that arrived, newest first, and the instant that covers them all.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arrived {
+    pub titles: Vec<Text>,
+    /// Pass back to `POST /api/me/gifts-seen`: the newest one's arrival (Unix ms), so a
+    /// coupon that arrives meanwhile is still announced.
+    pub until_ms: i64,
+}
+
+/// `POST /api/me/gifts-seen`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GiftsSeen {
+    pub until_ms: i64,
 }

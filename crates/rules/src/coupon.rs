@@ -229,6 +229,12 @@ pub enum CouponSource {
 }
 
 impl CouponSource {
+    /// Whether it came to the member as a gift, announced when it arrives: every source
+    /// but the member's own redemption in the mall.
+    pub fn is_gift(self) -> bool {
+        self != CouponSource::Mall
+    }
+
     /// The stored and wire name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -144,7 +144,8 @@ pub const WALLET_COLUMNS: &str = "c.id AS c_id, c.kind AS c_kind, c.title AS c_t
     c.source AS c_source, c.valid_from_ms AS c_valid_from_ms, \
     c.valid_until_ms AS c_valid_until_ms, \
     CAST(CASE WHEN c.first_order_only THEN 1 ELSE 0 END AS BIGINT) AS c_first_order_only, \
-    c.used_at_ms AS c_used_at_ms, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en";
+    c.used_at_ms AS c_used_at_ms, c.used_order_id AS c_used_order_id, c.title_en AS c_title_en, \
+    c.created_at_ms AS c_created_at_ms";
 
 /// The member's wallet at `now`, what expires first first; only `wanted` coupons if given,
 /// times in `offset` (the program's). Each row carries the member's `first_order` flag,
@@ -219,6 +220,7 @@ pub fn wallet_coupon(
         first_order_only,
         used_at,
         used_order_id: r.text("c_used_order_id")?,
+        received_at: r.int("c_created_at_ms")?.map(time),
         id,
     }))
 }

@@ -101,8 +101,8 @@ async fn insert_demo_member(
     sqlx::query(
         "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, lifetime_spend_fen, \
            birthday, first_order, is_demo, consent_version, consent_at_ms, created_at_ms, \
-           created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $10, $10)",
+           gifts_seen_ms, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $9, $10, $10)",
     )
     .bind(&m.id)
     .bind(&m.phone)

@@ -37,6 +37,8 @@ pub struct MemberRow {
     pub tier: TierId,
     /// The last tier the member was shown (`Tiers::to_celebrate`).
     pub tier_celebrated: Option<TierId>,
+    /// Coupons received up to this instant (Unix ms) were announced; none yet when absent.
+    pub gifts_seen_ms: Option<i64>,
     pub lifetime_spend_fen: Fen,
     pub points_balance: Points,
     pub birthday: Option<Birthday>,
@@ -49,7 +51,7 @@ pub struct MemberRow {
     pub created_at_ms: i64,
 }
 
-const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, tier_celebrated, \
+const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, tier_celebrated, gifts_seen_ms, \
     lifetime_spend_fen, \
     points_balance, birthday, CAST(CASE WHEN first_order THEN 1 ELSE 0 END AS BIGINT) AS first_order, \
     below_count, checkin_date, checkin_streak, \
@@ -76,6 +78,7 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
         locale: r.text("locale")?,
         tier: TierId(r.text_required("tier")?),
         tier_celebrated: r.text("tier_celebrated")?.map(TierId),
+        gifts_seen_ms: r.int("gifts_seen_ms")?,
         lifetime_spend_fen: Fen(r.int_required("lifetime_spend_fen")?),
         points_balance: Points(r.int_required("points_balance")?),
         birthday: r
@@ -559,6 +562,19 @@ pub async fn set_tier_celebrated(db: &Db, member_id: &str, tier: &TierId) -> sql
         .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Records that the coupons received up to `until_ms` were announced (never moving back).
+pub async fn set_gifts_seen(db: &Db, member_id: &str, until_ms: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE members SET gifts_seen_ms = $1 WHERE id = $2 \
+         AND (gifts_seen_ms IS NULL OR gifts_seen_ms < $1)",
+    )
+    .bind(until_ms)
+    .bind(member_id)
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 pub async fn set_role(tx: &mut Tx<'_>, member_id: &str, role: &str) -> sqlx::Result<()> {

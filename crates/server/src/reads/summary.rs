@@ -3,8 +3,9 @@
 //! wallet, and the retention line, which needs the spend of another window.
 
 use chrono::{DateTime, Days, FixedOffset};
+use contract::coupons::CouponStatus;
 use contract::coupons::WalletCoupon;
-use contract::me::{CouponCounts, Expiring, Summary};
+use contract::me::{Arrived, CouponCounts, Expiring, Summary};
 use contract::Later;
 use rules::phone::mask;
 use rules::Fen;
@@ -124,6 +125,7 @@ async fn summarize(
         celebrate: program
             .tiers
             .to_celebrate(member.tier_celebrated.as_ref(), &member.tier),
+        arrived: arrived(wallet, member.gifts_seen_ms),
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,
@@ -135,5 +137,21 @@ async fn summarize(
         snapshot: Later::new(snapshot),
         coupon_titles: Later::new(coupons::unused_titles(wallet)),
         now: *now,
+    })
+}
+
+/// The gifts received after `seen_ms` that can still be used, newest first.
+fn arrived(wallet: &[WalletCoupon], seen_ms: Option<i64>) -> Option<Arrived> {
+    let mut new: Vec<(i64, &WalletCoupon)> = wallet
+        .iter()
+        .filter(|c| c.source.is_gift() && c.status == CouponStatus::Available)
+        .filter_map(|c| Some((ms(c.received_at.as_ref()?), c)))
+        .filter(|(at, _)| seen_ms.is_none_or(|seen| *at > seen))
+        .collect();
+    new.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    let until_ms = new.first()?.0;
+    Some(Arrived {
+        titles: new.into_iter().map(|(_, c)| c.title.clone()).collect(),
+        until_ms,
     })
 }

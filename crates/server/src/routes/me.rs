@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/coupons", get(coupons::get))
         .route("/me/checkin", post(checkin))
         .route("/me/celebrated", post(celebrated))
+        .route("/me/gifts-seen", post(gifts_seen))
         .route("/me/export", get(export::get))
 }
 
@@ -88,6 +89,17 @@ async fn celebrated(
 ) -> Result<StatusCode, ApiError> {
     crate::workflows::profile::celebrated(&state.db, &state.program.program, &me.id, &body.tier)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/me/gifts-seen`: the coupons that arrived up to `until_ms` were announced
+/// (204; an earlier instant than recorded changes nothing).
+async fn gifts_seen(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiJson(body): ApiJson<contract::me::GiftsSeen>,
+) -> Result<StatusCode, ApiError> {
+    crate::workflows::profile::gifts_seen(&state.db, &me.id, body.until_ms).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

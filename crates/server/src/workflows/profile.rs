@@ -55,3 +55,9 @@ pub async fn celebrated(db: &Db, program: &Program, member_id: &str, tier: &Tier
     members::set_tier_celebrated(db, member_id, tier).await?;
     Ok(())
 }
+
+/// Records that the coupons received up to `until_ms` were announced to the member.
+pub async fn gifts_seen(db: &Db, member_id: &str, until_ms: i64) -> Outcome<()> {
+    members::set_gifts_seen(db, member_id, until_ms).await?;
+    Ok(())
+}

@@ -13,6 +13,7 @@ mod coupons;
 mod crash;
 mod demo;
 mod events;
+mod gifts;
 mod group_commit;
 mod helpers;
 mod invites;
