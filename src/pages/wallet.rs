@@ -225,8 +225,9 @@ fn coupon_card(
         <li class="coupon" class:coupon--off=!usable data-testid=format!("coupon-{}", c.id)
             data-status=c.status.as_str() data-fit=fit_code>
             <div class="coupon__value">
-                <span class="coupon__amount">{amount}</span>
-                <span class="coupon__rule">{rule}</span>
+                // A coupon's face, as printed coupons read (`coupon_face`).
+                <span class="coupon__amount" data-money="face">{amount}</span>
+                <span class="coupon__rule" data-money="face">{rule}</span>
             </div>
             <div class="coupon__body">
                 <p class="coupon__title" data-testid=format!("coupon-title-{}", c.id)>
