@@ -15,7 +15,7 @@ pub use contract::demo::DemoMember;
 pub use contract::events::{EventsPage, FeedLink, NextEvent};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
-pub use contract::me::{CheckedIn, Expiring, Summary as Me, Update};
+pub use contract::me::{Arrived, CheckedIn, Expiring, Summary as Me, Update};
 pub use contract::points::{Direction, Entry, PointsPage as EntryPage, PointsPlan};
 pub use contract::staff::{Counter, Granted, MemberCard};
 
@@ -151,6 +151,14 @@ pub async fn update_me(update: &Update) -> Result<(), ApiError> {
 pub async fn celebrated(tier: &rules::TierId) -> Result<(), ApiError> {
     let body = contract::me::Celebrated { tier: tier.clone() };
     send(Method::POST, "/me/celebrated", json(&body))
+        .await
+        .map(drop)
+}
+
+/// The coupons that arrived up to `until_ms` were announced.
+pub async fn gifts_seen(until_ms: i64) -> Result<(), ApiError> {
+    let body = contract::me::GiftsSeen { until_ms };
+    send(Method::POST, "/me/gifts-seen", json(&body))
         .await
         .map(drop)
 }

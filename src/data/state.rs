@@ -74,6 +74,10 @@ pub struct AppState {
     /// The preview's cart and choices: kept across screens, so the wallet can say which
     /// coupon fits it and "use" a coupon in it.
     pub preview: RwSignal<Draft>,
+    /// The gifts announced up to this instant (Unix ms) in this page's life: the member's
+    /// data is not fetched again on every screen, and home must not announce again what
+    /// the wallet or its card has just shown.
+    pub gifts_seen_until: RwSignal<i64>,
 }
 
 impl AppState {
@@ -86,9 +90,25 @@ impl AppState {
             data: RwSignal::new(None),
             persona: RwSignal::new(storage::persona()),
             preview: RwSignal::new(Draft::default()),
+            gifts_seen_until: RwSignal::new(0),
         };
         state.load();
         state
+    }
+
+    /// Whether the coupons that arrived up to `until_ms` are still to be announced.
+    pub fn gifts_unseen(self, until_ms: i64) -> bool {
+        until_ms > self.gifts_seen_until.get()
+    }
+
+    /// Records, here and on the server, that the coupons that arrived up to `until_ms`
+    /// were seen. Fire and forget: unsaid (offline), they are announced again next time.
+    pub fn gifts_seen(self, until_ms: i64) {
+        self.gifts_seen_until
+            .update(|seen| *seen = (*seen).max(until_ms));
+        leptos::task::spawn_local(async move {
+            let _ = api::gifts_seen(until_ms).await;
+        });
     }
 
     /// Fetches the data (again, after a failure); what is shown stays until the answer.

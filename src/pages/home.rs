@@ -145,12 +145,31 @@ fn HomeContent(data: Loaded) -> impl IntoView {
             let load: LoadScreen = |data| Box::pin(lazy::celebration(data));
             view! { <Lazy load data=for_lazy.clone() quiet=true /> }
         });
+        // The coupons that arrived, announced once: fetched only when there are some; the
+        // wallet's icon counts them until seen.
+        let arrived = me.as_ref().and_then(|me| me.arrived.clone());
+        let gifts = arrived.as_ref().map(|_| {
+            let load: LoadScreen = |data| Box::pin(lazy::gifts(data));
+            view! { <Lazy load data=for_lazy.clone() quiet=true /> }
+        });
+        let wallet_badge = arrived.map(|a| {
+            let unseen = move || state.gifts_unseen(a.until_ms);
+            view! {
+                <span class="icon-link__badge" data-testid="wallet-badge" hidden=move || !unseen()>
+                    {a.titles.len()}
+                </span>
+            }
+        });
         let extra = me.as_ref().map(|me| {
             view! {
                 {member_notices(me, today)}
+                {gifts}
                 <nav class="card icon-grid">
                     {icon_link(Route::Points, "nav-points", |l| td_string!(l, me.nav_points), ICON_POINTS)}
-                    {icon_link(Route::Wallet, "nav-wallet", |l| td_string!(l, me.nav_wallet), ICON_WALLET)}
+                    <span class="icon-grid__cell">
+                        {icon_link(Route::Wallet, "nav-wallet", |l| td_string!(l, me.nav_wallet), ICON_WALLET)}
+                        {wallet_badge}
+                    </span>
                     {icon_link(Route::Mall, "nav-mall", |l| td_string!(l, me.nav_mall), ICON_MALL)}
                     {icon_link(Route::Invite, "nav-invite", |l| td_string!(l, me.nav_invite), ICON_INVITE)}
                     {icon_link(Route::Profile, "nav-profile", |l| td_string!(l, me.nav_profile), ICON_PROFILE)}

@@ -23,7 +23,7 @@ use super::{
     BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
     Privacy, Profile, StaffPage, WalletPage,
 };
-use crate::components::{failed_screen, loading_screen, Celebration};
+use crate::components::{failed_screen, loading_screen, ArrivedGifts, Celebration};
 use crate::data::program::ScreensProgram;
 use crate::data::state::Loaded;
 use crate::i18n::*;
@@ -138,6 +138,17 @@ pub fn celebration(data: Loaded) -> ScreenResult {
         Some(view! { <Celebration program me tier /> })
     });
     Ok(sheet.into_any())
+}
+
+/// Home's card of the coupons that arrived (`components::ArrivedGifts`), shown once: its
+/// own module, fetched after the first paint only when there are some.
+#[wasm_split(gifts, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn gifts(data: Loaded) -> ScreenResult {
+    let card = data.me.and_then(|me| {
+        let arrived = me.arrived.clone()?;
+        Some(view! { <ArrivedGifts arrived /> })
+    });
+    Ok(card.into_any())
 }
 
 /// How a lazily loaded screen is fetched and built: one of the functions above, boxed

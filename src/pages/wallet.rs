@@ -68,6 +68,12 @@ enum Fit {
 fn WalletContent(program: Arc<ScreensProgram>, me: Arc<Me>) -> impl IntoView {
     let locale = lang();
     let state = expect_context::<AppState>();
+    // The coupons that arrived are seen here: home announces them no more.
+    if let Some(arrived) = &me.arrived {
+        if state.gifts_unseen(arrived.until_ms) {
+            state.gifts_seen(arrived.until_ms);
+        }
+    }
     // The fit hints are for the preview's cart, also after a page load.
     keep_in_tab(state.preview);
     let navigate = navigator();

@@ -1,6 +1,7 @@
-//! An upgrade is celebrated once: after an order lifts the regular demo member to silver,
-//! home shows the sheet with the new tier, what it unlocks and the next tier's line;
-//! closed, it does not come back, in either language.
+//! What is announced once on home: a new tier (after an order lifts the regular demo
+//! member to silver, a sheet with the tier, what it unlocks and the next tier's line) and
+//! the coupons that arrived (a new member's pack, with a count on the wallet's icon);
+//! once seen, neither comes back.
 
 use e2e::pages::{attr, click, eventually, find, now, shown, text};
 use e2e::{demo_member, Browser, Server};
@@ -65,5 +66,42 @@ async fn a_new_tier_is_celebrated_once_on_home() {
     // The sheet is decided with the member's data: absent when the card is there.
     find(client, "member-card").await;
     assert!(now(client, "celebration").await.is_none(), "once only");
+    browser.close().await;
+}
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_new_members_coupons_are_announced_until_the_wallet_is_opened() {
+    let (server, browser, token): (Server, Browser, String) = demo_member("13800000078").await;
+    let client = &browser.client;
+    let me = server.get_json_as("/api/me", &token);
+    let count = me["arrived"]["titles"].as_array().expect("a pack").len();
+    assert!(count >= 2, "{me}");
+    find(client, "gifts").await;
+    eventually("the card, shown", || async {
+        shown(client, "gifts").await.then_some(())
+    })
+    .await;
+    assert_eq!(text(client, "wallet-badge").await, count.to_string());
+    let shot = browser.screenshot("gifts").await;
+    println!("screenshot: {}", shot.display());
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
+
+    click(client, "gifts-open").await;
+    find(client, "wallet-list").await;
+    client.back().await.expect("back home");
+    find(client, "member-card").await;
+    assert!(!shown(client, "gifts").await, "seen in the wallet");
+    assert!(!shown(client, "wallet-badge").await);
+    eventually("the server, told", || async {
+        server.get_json_as("/api/me", &token)["arrived"]
+            .is_null()
+            .then_some(())
+    })
+    .await;
+    client.refresh().await.expect("reload home");
+    find(client, "member-card").await;
+    assert!(now(client, "gifts").await.is_none(), "once only");
     browser.close().await;
 }
