@@ -230,6 +230,22 @@ pub async fn events(
     get_json(&format!("/events?from={from}&to={to}")).await
 }
 
+/// What a join or invite link shows before the login (codes as links carry them:
+/// letters, digits, `-`, `_`, nothing to escape).
+pub async fn join_context(
+    store: Option<String>,
+    invite: Option<String>,
+) -> Result<contract::join::JoinContext, ApiError> {
+    let mut query = vec![];
+    if let Some(store) = store {
+        query.push(format!("store={store}"));
+    }
+    if let Some(invite) = invite {
+        query.push(format!("invite={invite}"));
+    }
+    get_json(&format!("/join-context?{}", query.join("&"))).await
+}
+
 /// Home's next events the member may join.
 pub async fn next_events() -> Result<contract::events::NextEvents, ApiError> {
     get_json("/me/next-events").await

@@ -18,8 +18,10 @@ fn valid_phone(phone: &str) -> bool {
     rules::phone::parse_mobile(phone).is_some()
 }
 
+mod join_context;
 mod link_consent;
 
+use join_context::JoinContext;
 use link_consent::LinkConsent;
 
 /// Login with phone + one-time code; the consent to the privacy notice is required. A
@@ -219,6 +221,7 @@ fn LoginForm(program: Arc<ScreensProgram>) -> impl IntoView {
             .unwrap_or_default()
     });
     view! {
+        <JoinContext />
         <p class="intro">{tr!(login.intro)}</p>
         <form class="card form" on:submit=submit novalidate=true>
             <label class="field">

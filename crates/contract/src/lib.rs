@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod invites;
+pub mod join;
 pub mod later;
 pub mod mall;
 pub mod me;

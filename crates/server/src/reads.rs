@@ -4,5 +4,6 @@
 
 pub mod counter;
 pub mod demo;
+pub mod join;
 pub mod snapshot;
 pub mod summary;

@@ -263,3 +263,64 @@ async fn twelve_concurrent_acceptances_reward_the_inviter_ten_times_and_one_bonu
     assert_eq!(invite_coupons(&w, &a, "2000").await, 10);
     assert_eq!(invite_coupons(&w, &a, "5000").await, 1);
 }
+
+/// What an invite or join link shows before the login: the inviter as a friend knows
+/// them, the store by name, the welcome coupons; unknown or malformed codes show nothing
+/// of them, and nobody needs to be logged in.
+#[tokio::test]
+async fn a_link_shows_who_brought_the_shopper_and_what_joining_gives() {
+    let w = world(NOW).await;
+    let code = progress(&w, &w.a).await["code"].as_str().unwrap().to_owned();
+    member_center::db::stores::upsert(&w.app.state.db, "SH001", "上海静安店", 0)
+        .await
+        .unwrap();
+    let context = |query: String| {
+        let app = &w.app;
+        async move {
+            let res = app
+                .call(Method::GET, &format!("/api/join-context?{query}"), None, None)
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.json());
+            res.json()
+        }
+    };
+    let both = context(format!("store=SH001&invite={code}")).await;
+    assert_eq!(both["store"], json!({ "code": "SH001", "name": "上海静安店" }));
+    // A has no nickname: the masked phone.
+    assert_eq!(both["invite"]["inviter"], "139****0001");
+    assert_eq!(both["invite"]["reward"]["en"], "¥20.00 invite coupon");
+    assert_eq!(
+        both["gifts"],
+        json!([
+            { "zh": "注册礼 ¥10.00 无门槛券", "en": "¥10.00 welcome coupon, no minimum" },
+            { "zh": "新人首单券 满100减30", "en": "First order: ¥30.00 off ¥100.00" }
+        ])
+    );
+    // A chose a nickname: its first character.
+    let res = w
+        .app
+        .call(
+            Method::PATCH,
+            "/api/me",
+            Some(&w.a),
+            Some(&json!({ "nickname": "林小满" })),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let invited = context(format!("invite={}", code.to_lowercase())).await;
+    assert_eq!(invited["invite"]["inviter"], "林**");
+    assert_eq!(invited["store"], Value::Null);
+    for query in ["store=NOPE", "invite=ZZZZZZZZ", "store=%20x&invite=a", ""] {
+        let nothing = context(query.to_owned()).await;
+        assert_eq!(
+            (&nothing["store"], &nothing["invite"]),
+            (&Value::Null, &Value::Null),
+            "{query}"
+        );
+    }
+    let res = w
+        .app
+        .call(Method::GET, "/api/join-context?other=1", None, None)
+        .await;
+    res.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
+}
