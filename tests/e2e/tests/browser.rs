@@ -998,7 +998,13 @@ async fn an_invite_link_rewards_the_friend_who_joins_and_the_inviter() {
     // valid for the checks below) and joins: both get the invite reward.
     client.delete_all_cookies().await.expect("a new visitor");
     client.goto(&link).await.expect("open the invite link");
-    find(client, "nav-login").await;
+    // Before the phone, the login says who invited them and what it gives.
+    click(client, "nav-login").await;
+    let invited = text(client, "join-inviter").await;
+    assert!(invited.contains("陈**"), "{invited}");
+    assert!(text(client, "join-reward").await.contains("¥20.00"));
+    let shot = browser.screenshot("login-invited").await;
+    println!("screenshot: {}", shot.display());
     let friend = login.log_in(&server.base_url, "13900000077").await;
     let wallet = eventually("the friend's invite coupon", || async {
         let wallet = server.get_json_as("/api/me/coupons?status=available", &friend);

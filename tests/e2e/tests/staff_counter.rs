@@ -98,6 +98,9 @@ async fn staff_demo_the_tiers_sign_a_shopper_up_and_help_a_member() {
     let shopper = &phone.client;
     shopper.goto(&link).await.expect("open the join link");
     find(shopper, "login-phone").await;
+    // The login names the store that brought them.
+    let store = text(shopper, "join-store-name").await;
+    assert!(store.contains("上海静安店"), "{store}");
     assert!(shopper
         .current_url()
         .await
