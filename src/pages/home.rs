@@ -10,7 +10,7 @@ use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
 use crate::pages::lazy::{self, Lazy, LoadScreen};
 use crate::platform::route::{follow, Route};
-use crate::words::display::date_of;
+use crate::words::display::{date_of, short_date};
 use crate::words::labels::fill;
 use crate::words::text::{dyn_text, lang, message, tr, Key};
 
@@ -93,7 +93,15 @@ fn member_notices(me: &Me, today: NaiveDate) -> impl IntoView {
         }
     });
     let expiring = me.points_expiring.as_ref().map(expiring_notice);
-    (birthday, retention, expiring)
+    // Silver and up: when the next monthly coupon comes.
+    let monthly = me.next_monthly_coupon.map(|date| {
+        let text = dyn_text(move || {
+            let l = locale.get();
+            fill(td_string!(l, me.next_monthly), &[("date", &short_date(l, date))])
+        });
+        view! { <p class="card notice" data-testid="next-monthly" data-value=date.to_string()>{text}</p> }
+    });
+    (birthday, retention, expiring, monthly)
 }
 
 #[component]

@@ -40,6 +40,9 @@ pub struct Summary {
     /// usable; home announces them once (`POST /api/me/gifts-seen`).
     #[serde(default)]
     pub arrived: Option<Arrived>,
+    /// When the member's next monthly coupon comes (the tiers that get one), local date.
+    #[serde(default)]
+    pub next_monthly_coupon: Option<NaiveDate>,
     /// For a member whose spend is below the tier it holds: what keeps it, by when.
     pub retention: Option<Retention>,
     pub points_balance: Points,

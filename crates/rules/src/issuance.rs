@@ -76,6 +76,23 @@ impl Issuance {
         self.is_monthly_day(date) && tiers.at_least(tier, &self.monthly.min_tier)
     }
 
+    /// The next local date after `today` a member of `tier` gets the monthly coupon; none
+    /// for a tier below the monthly's.
+    pub fn next_monthly(&self, tiers: &Tiers, tier: &TierId, today: NaiveDate) -> Option<NaiveDate> {
+        if !tiers.at_least(tier, &self.monthly.min_tier) {
+            return None;
+        }
+        let day = self.monthly.day_of_month;
+        let this_month = today.with_day(day)?;
+        if this_month > today {
+            return Some(this_month);
+        }
+        today
+            .with_day(1)?
+            .checked_add_months(chrono::Months::new(1))?
+            .with_day(day)
+    }
+
     pub(crate) fn validate(&self, tiers: &Tiers) -> Result<(), ProgramError> {
         self.validate_staff()?;
         for (name, template) in [
@@ -136,6 +153,22 @@ pub fn birthday_due(birthday: Birthday, date: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_next_monthly_coupon_comes_on_its_day_after_today_for_its_tiers() {
+        let program = crate::Program::default_program();
+        let (issuance, tiers) = (&program.coupon_issuance, &program.tiers);
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let silver = TierId::from("silver");
+        let next = |today: &str| issuance.next_monthly(tiers, &silver, day(today));
+        assert_eq!(next("2026-12-07"), Some(day("2027-01-01")));
+        assert_eq!(next("2026-12-01"), Some(day("2027-01-01")), "today's is given");
+        assert_eq!(next("2026-11-30"), Some(day("2026-12-01")));
+        assert_eq!(
+            issuance.next_monthly(tiers, &TierId::from("regular"), day("2026-12-07")),
+            None
+        );
+    }
     use crate::program::Program;
 
     fn date(s: &str) -> NaiveDate {

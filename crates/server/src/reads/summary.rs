@@ -126,6 +126,11 @@ async fn summarize(
             .tiers
             .to_celebrate(member.tier_celebrated.as_ref(), &member.tier),
         arrived: arrived(wallet, member.gifts_seen_ms),
+        next_monthly_coupon: program.coupon_issuance.next_monthly(
+            &program.tiers,
+            &member.tier,
+            today,
+        ),
         retention,
         points_balance: snapshot.points_balance,
         points_expiring,

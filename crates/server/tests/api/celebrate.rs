@@ -21,14 +21,18 @@ async fn celebrated(w: &World, tier: &str) -> crate::helpers::TestResponse {
 #[tokio::test]
 async fn an_upgrade_is_celebrated_until_the_member_was_shown_it() {
     let w = world("2026-03-10T12:00:00+08:00").await;
-    assert_eq!(w.me(&w.a).await["celebrate"], Value::Null, "a new member");
+    let me = w.me(&w.a).await;
+    assert_eq!(me["celebrate"], Value::Null, "a new member");
+    assert_eq!(me["next_monthly_coupon"], Value::Null, "none for regular");
 
     // ¥600: silver.
     let placed = w
         .post_order(&order("SO-1", PHONE_A, "2026-03-10T11:00:00+08:00", 60_000))
         .await;
     assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.json());
-    assert_eq!(w.me(&w.a).await["celebrate"], "silver");
+    let me = w.me(&w.a).await;
+    assert_eq!(me["celebrate"], "silver");
+    assert_eq!(me["next_monthly_coupon"], "2026-04-01", "silver's, on the 1st");
     assert_eq!(w.me(&w.b).await["celebrate"], Value::Null, "only A's");
 
     // Refused or ignored, changing nothing: a tier the program lacks, one not held.
