@@ -78,7 +78,12 @@ impl Issuance {
 
     /// The next local date after `today` a member of `tier` gets the monthly coupon; none
     /// for a tier below the monthly's.
-    pub fn next_monthly(&self, tiers: &Tiers, tier: &TierId, today: NaiveDate) -> Option<NaiveDate> {
+    pub fn next_monthly(
+        &self,
+        tiers: &Tiers,
+        tier: &TierId,
+        today: NaiveDate,
+    ) -> Option<NaiveDate> {
         if !tiers.at_least(tier, &self.monthly.min_tier) {
             return None;
         }
@@ -162,7 +167,11 @@ mod tests {
         let silver = TierId::from("silver");
         let next = |today: &str| issuance.next_monthly(tiers, &silver, day(today));
         assert_eq!(next("2026-12-07"), Some(day("2027-01-01")));
-        assert_eq!(next("2026-12-01"), Some(day("2027-01-01")), "today's is given");
+        assert_eq!(
+            next("2026-12-01"),
+            Some(day("2027-01-01")),
+            "today's is given"
+        );
         assert_eq!(next("2026-11-30"), Some(day("2026-12-01")));
         assert_eq!(
             issuance.next_monthly(tiers, &TierId::from("regular"), day("2026-12-07")),

@@ -19,7 +19,9 @@ pub fn JoinContext() -> impl IntoView {
     }
     let locale = lang();
     let context = RwSignal::new(None);
-    Loader::new().run(api::join_context(store, invite), move |c| context.set(Some(c)));
+    Loader::new().run(api::join_context(store, invite), move |c| {
+        context.set(Some(c))
+    });
     let card = move || {
         let c = context.get()?;
         if c.store.is_none() && c.invite.is_none() {
@@ -27,18 +29,25 @@ pub fn JoinContext() -> impl IntoView {
         }
         let from = c.store.map(|s| {
             let name = s.name;
-            let text = dyn_text(move || fill(td_string!(locale.get(), join.store), &[("store", &name)]));
+            let text =
+                dyn_text(move || fill(td_string!(locale.get(), join.store), &[("store", &name)]));
             view! { <p class="join-context__from" data-testid="join-store-name">{text}</p> }
         });
         let invited = c.invite.map(|i| {
             let inviter = i.inviter;
             let text = dyn_text(move || {
-                fill(td_string!(locale.get(), join.invited), &[("inviter", &inviter)])
+                fill(
+                    td_string!(locale.get(), join.invited),
+                    &[("inviter", &inviter)],
+                )
             });
             let reward = i.reward;
             let reward = dyn_text(move || {
                 let l = locale.get();
-                fill(td_string!(l, join.reward), &[("reward", reward.get(l.as_str()))])
+                fill(
+                    td_string!(l, join.reward),
+                    &[("reward", reward.get(l.as_str()))],
+                )
             });
             view! {
                 <p class="join-context__from" data-testid="join-inviter">{text}</p>

@@ -28,8 +28,7 @@ async fn join_context(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<JoinQuery>,
 ) -> Result<Json<JoinContext>, ApiError> {
-    let context =
-        crate::reads::join::context(&state.db, &state.program.program, &query).await?;
+    let context = crate::reads::join::context(&state.db, &state.program.program, &query).await?;
     Ok(Json(context))
 }
 

@@ -32,7 +32,10 @@ async fn an_upgrade_is_celebrated_until_the_member_was_shown_it() {
     assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.json());
     let me = w.me(&w.a).await;
     assert_eq!(me["celebrate"], "silver");
-    assert_eq!(me["next_monthly_coupon"], "2026-04-01", "silver's, on the 1st");
+    assert_eq!(
+        me["next_monthly_coupon"], "2026-04-01",
+        "silver's, on the 1st"
+    );
     assert_eq!(w.me(&w.b).await["celebrate"], Value::Null, "only A's");
 
     // Refused or ignored, changing nothing: a tier the program lacks, one not held.

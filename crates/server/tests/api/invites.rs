@@ -270,7 +270,10 @@ async fn twelve_concurrent_acceptances_reward_the_inviter_ten_times_and_one_bonu
 #[tokio::test]
 async fn a_link_shows_who_brought_the_shopper_and_what_joining_gives() {
     let w = world(NOW).await;
-    let code = progress(&w, &w.a).await["code"].as_str().unwrap().to_owned();
+    let code = progress(&w, &w.a).await["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     member_center::db::stores::upsert(&w.app.state.db, "SH001", "上海静安店", 0)
         .await
         .unwrap();
@@ -278,21 +281,29 @@ async fn a_link_shows_who_brought_the_shopper_and_what_joining_gives() {
         let app = &w.app;
         async move {
             let res = app
-                .call(Method::GET, &format!("/api/join-context?{query}"), None, None)
+                .call(
+                    Method::GET,
+                    &format!("/api/join-context?{query}"),
+                    None,
+                    None,
+                )
                 .await;
             assert_eq!(res.status, StatusCode::OK, "{}", res.json());
             res.json()
         }
     };
     let both = context(format!("store=SH001&invite={code}")).await;
-    assert_eq!(both["store"], json!({ "code": "SH001", "name": "上海静安店" }));
+    assert_eq!(
+        both["store"],
+        json!({ "code": "SH001", "name": "上海静安店" })
+    );
     // A has no nickname: the masked phone.
     assert_eq!(both["invite"]["inviter"], "139****0001");
     assert_eq!(both["invite"]["reward"]["en"], "¥20.00 invite coupon");
     assert_eq!(
         both["gifts"],
         json!([
-            { "zh": "注册礼 ¥10.00 无门槛券", "en": "¥10.00 welcome coupon, no minimum" },
+            { "zh": "注册礼 ¥10.00 无门槛券", "en": "¥10.00 welcome coupon" },
             { "zh": "新人首单券 满100减30", "en": "First order: ¥30.00 off ¥100.00" }
         ])
     );
@@ -322,5 +333,5 @@ async fn a_link_shows_who_brought_the_shopper_and_what_joining_gives() {
         .app
         .call(Method::GET, "/api/join-context?other=1", None, None)
         .await;
-    res.assert_error(StatusCode::BAD_REQUEST, "invalid_request");
+    res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_query");
 }
