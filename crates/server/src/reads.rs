@@ -4,5 +4,7 @@
 
 pub mod counter;
 pub mod demo;
+pub mod orders;
+pub mod points;
 pub mod snapshot;
 pub mod summary;

@@ -14,6 +14,7 @@ mod demo;
 mod events;
 mod group_commit;
 mod helpers;
+mod history;
 mod invites;
 mod jobs;
 mod login_links;
