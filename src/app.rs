@@ -41,6 +41,7 @@ pub fn App() -> impl IntoView {
             Route::Preview => |data| Box::pin(lazy::preview(data)),
             Route::Privacy => |data| Box::pin(lazy::privacy(data)),
             Route::Points => |data| Box::pin(lazy::points(data)),
+            Route::Orders => |data| Box::pin(lazy::orders(data)),
             Route::Profile => |data| Box::pin(lazy::profile(data)),
             Route::Mall => |data| Box::pin(lazy::mall(data)),
             Route::Wallet => |data| Box::pin(lazy::wallet(data)),

@@ -16,7 +16,8 @@ pub use contract::events::{EventsPage, FeedLink, NextEvent};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
 pub use contract::me::{Arrived, CheckedIn, Expiring, Summary as Me, Update};
-pub use contract::points::{Direction, Entry, PointsPage as EntryPage, PointsPlan};
+pub use contract::orders::{OrdersPage as OrderPage, PastOrder, PastRefund};
+pub use contract::points::{Direction, Entry, PointsPage as EntryPage, PointsPlan, Subject};
 pub use contract::staff::{Counter, Granted, MemberCard};
 
 /// Where the API lives: relative to the page's `<base href>`, so under the server's
@@ -176,6 +177,18 @@ pub async fn points(kind: Option<Direction>, cursor: Option<i64>) -> Result<Entr
     }
     if let Some(c) = cursor {
         path += &format!("&cursor={c}");
+    }
+    get_json(&path).await
+}
+
+/// A page of the member's orders, newest paid first, from the one after the order
+/// `cursor` (the page before's `next_cursor`). Order ids are URL-safe (letters, digits,
+/// `-_.:`), so the cursor goes into the query as it is.
+pub async fn orders(cursor: Option<&str>) -> Result<OrderPage, ApiError> {
+    let mut path = String::from("/me/orders?limit=20");
+    if let Some(c) = cursor {
+        path += "&cursor=";
+        path += c;
     }
     get_json(&path).await
 }

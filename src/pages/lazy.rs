@@ -20,8 +20,8 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
 use super::{
-    BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, PointsPage, PreviewPage,
-    Privacy, Profile, StaffPage, WalletPage,
+    BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, OrdersPage, PointsPage,
+    PreviewPage, Privacy, Profile, StaffPage, WalletPage,
 };
 use crate::components::{failed_screen, loading_screen, ArrivedGifts, Celebration};
 use crate::data::program::ScreensProgram;
@@ -78,6 +78,11 @@ pub fn privacy(data: Loaded) -> ScreenResult {
 pub fn points(data: Loaded) -> ScreenResult {
     let program = screens_program(&data)?;
     Ok(view! { <PointsPage data program /> }.into_any())
+}
+
+#[wasm_split(orders, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn orders(data: Loaded) -> ScreenResult {
+    Ok(view! { <OrdersPage data /> }.into_any())
 }
 
 #[wasm_split(profile, wasm_split_path = ::leptos::wasm_split, fallible)]

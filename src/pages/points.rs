@@ -2,15 +2,16 @@ use std::sync::Arc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use rules::money::group_thousands;
+use rules::money::{format_yuan, group_thousands};
 use rules::points::CheckinRules;
 use rules::Points;
 
 use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
-use crate::data::api::{self, Direction, Entry, Me};
+use crate::data::api::{self, Direction, Entry, Me, Subject};
 use crate::data::program::ScreensProgram;
 use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
+use crate::platform::route::{follow, Route};
 use crate::words::display::date_of;
 use crate::words::labels::{fill, points_kind};
 use crate::words::text::{dyn_text, flag, lang, message, tr, Key};
@@ -208,7 +209,14 @@ fn HistoryList(history: History) -> impl IntoView {
     let rows = move || entries.get().into_iter().map(entry_row).collect_view();
     view! {
         <section class="card history">
-            <h2 class="card__title">{tr!(points.history)}</h2>
+            <div class="history__head">
+                <h2 class="card__title">{tr!(points.history)}</h2>
+                // The orders behind the points: what was paid, earned and refunded.
+                <a href=Route::Orders.href() class="history__orders" data-testid="orders-link"
+                    on:click=follow(Route::Orders)>
+                    {tr!(points.orders_link)}
+                </a>
+            </div>
             <div class="tabs" role="group">
                 {tab(None, |l| td_string!(l, points.all))}
                 {tab(Some(Direction::Earn), |l| td_string!(l, points.earn))}
@@ -228,16 +236,25 @@ fn HistoryList(history: History) -> impl IntoView {
     }
 }
 
-/// One entry of the history: what and when, the points (signed) and the balance after.
+/// One entry of the history: what and when (and what it was for, when it names
+/// something), the points (signed) and the balance after.
 fn entry_row(entry: Entry) -> impl IntoView {
     let locale = lang();
     let Entry {
+        id,
         kind,
         points,
         balance_after,
         at,
+        subject,
         ..
     } = entry;
+    let subject = subject.map(|subject| {
+        let text = dyn_text(move || subject_text(locale.get(), &subject));
+        view! {
+            <span class="entry__subject" data-testid=format!("ledger-subject-{id}")>{text}</span>
+        }
+    });
     let class = if points.is_negative() {
         "entry__points entry__points--minus"
     } else {
@@ -255,6 +272,7 @@ fn entry_row(entry: Entry) -> impl IntoView {
         <li class="entry" data-testid="points-entry" data-kind=kind.as_str() data-points=points.get()>
             <span class="entry__what">
                 <span class="entry__kind">{label}</span>
+                {subject}
                 <span class="entry__date">{date_of(at)}</span>
             </span>
             <span class="entry__amount">
@@ -262,6 +280,50 @@ fn entry_row(entry: Entry) -> impl IntoView {
                 <span class="entry__after">{after}</span>
             </span>
         </li>
+    }
+}
+
+/// What an entry was for, in words: `订单 SO-1001 · ¥320.00`, `兑换 ¥10.00 无门槛券`, the
+/// campaign's name with its order.
+fn subject_text(locale: Locale, subject: &Subject) -> String {
+    let lang = locale.as_str();
+    match subject {
+        Subject::Order {
+            id,
+            payable_fen,
+            coupon,
+        } => {
+            let amount = format_yuan(*payable_fen);
+            match coupon {
+                None => fill(
+                    td_string!(locale, points.subject_order),
+                    &[("id", id), ("amount", &amount)],
+                ),
+                Some(coupon) => fill(
+                    td_string!(locale, points.subject_order_coupon),
+                    &[
+                        ("id", id),
+                        ("amount", &amount),
+                        ("coupon", coupon.get(lang)),
+                    ],
+                ),
+            }
+        }
+        Subject::Refund {
+            order_id,
+            amount_fen,
+        } => fill(
+            td_string!(locale, points.subject_refund),
+            &[("id", order_id), ("amount", &format_yuan(*amount_fen))],
+        ),
+        Subject::MallItem { title, .. } => fill(
+            td_string!(locale, points.subject_mall),
+            &[("title", title.get(lang))],
+        ),
+        Subject::Campaign { name, order_id } => fill(
+            td_string!(locale, points.subject_campaign),
+            &[("name", name.get(lang)), ("id", order_id)],
+        ),
     }
 }
 
@@ -273,13 +335,70 @@ fn signed(points: Points) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::signed;
-    use rules::Points;
+    use super::{signed, subject_text, Subject};
+    use crate::i18n::Locale;
+    use rules::{Fen, Points, Text};
 
     #[test]
     fn points_with_their_sign() {
         assert_eq!(signed(Points(2000)), "+2,000");
         assert_eq!(signed(Points(-1200)), "-1,200");
         assert_eq!(signed(Points(0)), "0");
+    }
+
+    #[test]
+    fn an_entry_names_what_it_was_for_in_both_languages() {
+        let order = Subject::Order {
+            id: "SO-1001".into(),
+            payable_fen: Fen(32_000),
+            coupon: None,
+        };
+        let coupon = Text {
+            zh: "¥10.00 无门槛券".into(),
+            en: "¥10.00 coupon, no minimum".into(),
+        };
+        let mall = Subject::MallItem {
+            item_id: "coupon-10".into(),
+            title: coupon.clone(),
+        };
+        let with_coupon = Subject::Order {
+            id: "SO-1002".into(),
+            payable_fen: Fen(19_000),
+            coupon: Some(coupon),
+        };
+        let refund = Subject::Refund {
+            order_id: "SO-1001".into(),
+            amount_fen: Fen(5_000),
+        };
+        let campaign = Subject::Campaign {
+            name: Text {
+                zh: "618 双倍积分".into(),
+                en: "618 double points".into(),
+            },
+            order_id: "SO-1001".into(),
+        };
+        let words = |locale| {
+            [&order, &with_coupon, &refund, &mall, &campaign].map(|s| subject_text(locale, s))
+        };
+        assert_eq!(
+            words(Locale::zh),
+            [
+                "订单 SO-1001 · ¥320.00",
+                "订单 SO-1002 · ¥190.00 · 用¥10.00 无门槛券",
+                "订单 SO-1001 · 退款 ¥50.00",
+                "兑换 ¥10.00 无门槛券",
+                "618 双倍积分 · 订单 SO-1001",
+            ]
+        );
+        assert_eq!(
+            words(Locale::en),
+            [
+                "Order SO-1001 · ¥320.00",
+                "Order SO-1002 · ¥190.00 · with ¥10.00 coupon, no minimum",
+                "Order SO-1001 · refund of ¥50.00",
+                "Redeemed ¥10.00 coupon, no minimum",
+                "618 double points · order SO-1001",
+            ]
+        );
     }
 }

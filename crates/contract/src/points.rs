@@ -1,7 +1,7 @@
 //! `GET /api/me/points`: the points ledger, newest first.
 
 use chrono::{DateTime, FixedOffset};
-use rules::Points;
+use rules::{Fen, Points, Text};
 use serde::{Deserialize, Serialize};
 
 use crate::AllVariants;
@@ -110,6 +110,32 @@ pub struct Entry {
     pub order_id: Option<String>,
     #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub at: DateTime<FixedOffset>,
+    /// What the entry was for, as data the app words; none when its kind says it all (an
+    /// opening balance, a check-in, an expiry) or what it named is gone. Answers from
+    /// before it was added have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
+}
+
+/// What a ledger entry names: read from the stored order, refund and redemption rows, with
+/// titles from the loaded program (mall items, campaigns) or the stored coupon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Subject {
+    /// An order's points (earned, used, its bonuses): the order, what the member paid and
+    /// the coupon it used.
+    Order {
+        id: String,
+        payable_fen: Fen,
+        #[serde(default)]
+        coupon: Option<Text>,
+    },
+    /// A refund's points (taken back, returned): the order and the refund's amount.
+    Refund { order_id: String, amount_fen: Fen },
+    /// A points-mall redemption: the item as the program (or the coupon it issued) names it.
+    MallItem { item_id: String, title: Text },
+    /// A campaign's bonus on an order: the campaign of the order's local date.
+    Campaign { name: Text, order_id: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,5 +176,28 @@ mod tests {
             assert_eq!(EntryKind::parse(kind.as_str()), Some(*kind));
         }
         assert_eq!(EntryKind::parse("other"), None);
+    }
+
+    #[test]
+    fn an_entry_without_a_subject_still_reads() {
+        let json = r#"{"id":3,"kind":"checkin","points":5,"balance_after":5,
+            "order_id":null,"at":"2026-03-01T09:00:00+08:00"}"#;
+        let entry: Entry = serde_json::from_str(json).unwrap();
+        assert_eq!(entry.subject, None);
+    }
+
+    #[test]
+    fn a_subject_is_tagged_by_its_type() {
+        let subject = Subject::Order {
+            id: "SO-1".into(),
+            payable_fen: Fen(32_000),
+            coupon: None,
+        };
+        let json = serde_json::to_value(&subject).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"type": "order", "id": "SO-1", "payable_fen": 32000, "coupon": null})
+        );
+        assert_eq!(serde_json::from_value::<Subject>(json).unwrap(), subject);
     }
 }

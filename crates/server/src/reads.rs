@@ -5,5 +5,7 @@
 pub mod counter;
 pub mod demo;
 pub mod join;
+pub mod orders;
+pub mod points;
 pub mod snapshot;
 pub mod summary;

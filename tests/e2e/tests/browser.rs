@@ -900,6 +900,65 @@ async fn a_first_order_coupon_is_void_after_the_first_order() {
     browser.close().await;
 }
 
+/// The points history says what each entry was for (the order, with what was paid), and
+/// the orders screen, reached from it, lists the order with its amount (issue 37).
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn the_points_history_names_the_order_and_the_orders_screen_lists_it() {
+    let phone = "13800000078";
+    let (server, browser, token) = demo_member(phone).await;
+    let client = &browser.client;
+    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
+    let key = printed.lines().last().expect("the key").trim().to_owned();
+    // Paid at the server's now (`GET /api/me` says it).
+    let paid_at = server.get_json_as("/api/me", &token)["now"].clone();
+    let order = serde_json::json!({
+        "order_id": "SO-1001", "phone": phone, "paid_at": paid_at,
+        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 31000, "qty": 1 }],
+        "shipping_fen": 1000, "coupon": "none", "points": 0
+    });
+    let placed = server.post_json_as("/api/v1/orders", &key, &order);
+    assert_eq!(placed["order_id"], "SO-1001", "{placed}");
+    let payable = Fen(placed["quote"]["payable_fen"]
+        .as_i64()
+        .expect("payable_fen"));
+    let amount = rules::money::format_yuan(payable);
+    // The order's earn entry, as the API lists it.
+    let history = server.get_json_as("/api/me/points", &token);
+    let earn = history["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "earn" && e["order_id"] == "SO-1001")
+        .unwrap_or_else(|| panic!("the order's earn entry in {history}"))["id"]
+        .as_i64()
+        .unwrap();
+
+    click(client, "nav-points").await;
+    let subject = format!("ledger-subject-{earn}");
+    let named = eventually("the entry naming its order", || async {
+        shown_text(client, &subject).await
+    })
+    .await;
+    assert_eq!(named, format!("订单 SO-1001 · {amount}"));
+
+    click(client, "orders-link").await;
+    find(client, "orders-list").await;
+    assert_eq!(
+        attr(client, "order-SO-1001", "data-payable").await,
+        Some(payable.get().to_string())
+    );
+    let card = text(client, "order-SO-1001").await;
+    assert!(
+        card.contains("订单 SO-1001") && card.contains(&amount),
+        "{card}"
+    );
+    assert!(!shown(client, "orders-empty").await);
+    let shot = browser.screenshot("orders").await;
+    println!("screenshot: {}", shot.display());
+    browser.close().await;
+}
+
 /// The privacy notice, opened from the consent line and left with back, returns to the
 /// form as it was: the phone, the code, the box ticked, and the resend still counting down.
 #[tokio::test]
@@ -1225,6 +1284,7 @@ async fn every_screen_in_both_languages_at_375_and_320_px() {
             ("home", "/"),
             ("preview", "/preview"),
             ("points", "/points"),
+            ("orders", "/orders"),
             ("profile", "/profile"),
             ("mall", "/mall"),
             ("wallet", "/coupons"),

@@ -133,7 +133,11 @@ pub async fn document(
     )
     .await?
     .pop();
-    let ledger = ledger::entries(db, program, member_id, None, None, i64::MAX).await?;
+    let ledger: Vec<_> = ledger::entries(db, program, member_id, None, None, i64::MAX)
+        .await?
+        .into_iter()
+        .map(|row| row.entry)
+        .collect();
     // The balance as /api/me shows it: expiry the job has not recorded yet is applied on
     // read here too.
     let expired = ledger::expired_unrecorded(db, member_id, crate::clock::ms(now)).await?;

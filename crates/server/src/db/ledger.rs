@@ -5,7 +5,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use rules::calendar::TimeZone;
 use rules::ledger::{self, Lot};
-use rules::{Points, Program};
+use rules::{Fen, Points, Program, Text};
 use sqlx::Row as _;
 
 pub use contract::points::{Direction, Entry, EntryKind};
@@ -20,6 +20,8 @@ use crate::clock::{from_ms, ms};
 pub struct Source<'a> {
     pub order_id: Option<&'a str>,
     pub refund_id: Option<&'a str>,
+    /// A mall entry's redemption (`mall_redemptions.id`).
+    pub redemption_id: Option<&'a str>,
 }
 
 /// Adds `points` (> 0) at `at`: repays the debt first, opens a lot for the rest.
@@ -139,7 +141,8 @@ async fn append(
     let id = tx
         .one(
             "INSERT INTO points_ledger (member_id, kind, points, balance_after, order_id, \
-               refund_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+               refund_id, redemption_id, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             RETURNING id",
             args![
                 member_id,
                 kind.as_str(),
@@ -147,6 +150,7 @@ async fn append(
                 balance,
                 source.order_id,
                 source.refund_id,
+                source.redemption_id,
                 ms(at)
             ],
             |r| r.int_required("id"),
@@ -186,7 +190,23 @@ fn lot(r: &dyn Columns) -> anyhow::Result<Lot> {
     })
 }
 
-/// Entries newest first, before the entry id `before` (the cursor), at most `limit`.
+/// An entry (its `subject` not yet known) with what the rows it points to store: the
+/// order's amount and coupon, the refund's amount, the redeemed item. `reads::points`
+/// names the entry from them.
+#[derive(Debug, Clone)]
+pub struct EntryRow {
+    pub entry: Entry,
+    pub order_payable_fen: Option<Fen>,
+    /// The coupon the order used.
+    pub order_coupon_title: Option<Text>,
+    pub refund_amount_fen: Option<Fen>,
+    pub redeemed_item_id: Option<String>,
+    /// The coupon the redemption issued (a coupon item's title).
+    pub redeemed_coupon_title: Option<Text>,
+}
+
+/// Entries newest first, before the entry id `before` (the cursor), at most `limit`, each
+/// with its order's, refund's and redemption's facts (joined by primary key).
 pub async fn entries(
     db: &super::Db,
     program: &Program,
@@ -194,7 +214,7 @@ pub async fn entries(
     before: Option<i64>,
     direction: Option<Direction>,
     limit: i64,
-) -> anyhow::Result<Vec<Entry>> {
+) -> anyhow::Result<Vec<EntryRow>> {
     // The direction as the range of `points` it keeps: one statement for all three.
     let (least, most) = match direction {
         None => (i64::MIN, i64::MAX),
@@ -202,9 +222,18 @@ pub async fn entries(
         Some(Direction::Spend) => (i64::MIN, -1),
     };
     let rows = sqlx::query(
-        "SELECT id, kind, points, balance_after, order_id, at_ms FROM points_ledger \
-         WHERE member_id = $1 AND id < $2 AND points BETWEEN $3 AND $4 \
-         ORDER BY id DESC LIMIT $5",
+        "SELECT l.id, l.kind, l.points, l.balance_after, l.order_id, l.at_ms, \
+           o.payable_fen AS o_payable_fen, oc.title AS oc_title, oc.title_en AS oc_title_en, \
+           r.amount_fen AS r_amount_fen, m.item_id AS m_item_id, \
+           mc.title AS mc_title, mc.title_en AS mc_title_en \
+         FROM points_ledger l \
+         LEFT JOIN orders o ON o.id = l.order_id \
+         LEFT JOIN coupons oc ON oc.id = o.coupon_id \
+         LEFT JOIN refunds r ON r.id = l.refund_id \
+         LEFT JOIN mall_redemptions m ON m.id = l.redemption_id \
+         LEFT JOIN coupons mc ON mc.id = m.coupon_id \
+         WHERE l.member_id = $1 AND l.id < $2 AND l.points BETWEEN $3 AND $4 \
+         ORDER BY l.id DESC LIMIT $5",
     )
     .bind(member_id)
     .bind(before.unwrap_or(i64::MAX))
@@ -213,9 +242,14 @@ pub async fn entries(
     .bind(limit)
     .fetch_all(db)
     .await?;
+    let title = |r: &super::Row, zh: &str, en: &str| -> anyhow::Result<Option<Text>> {
+        let zh: Option<String> = r.try_get(zh)?;
+        let en: Option<String> = r.try_get(en)?;
+        Ok(zh.map(|zh| super::coupons::stored_title(zh, en)))
+    };
     rows.iter()
         .map(|r| {
-            Ok(Entry {
+            let entry = Entry {
                 id: r.try_get("id")?,
                 kind: {
                     let name: String = r.try_get("kind")?;
@@ -226,6 +260,15 @@ pub async fn entries(
                 balance_after: r.try_get("balance_after")?,
                 order_id: r.try_get("order_id")?,
                 at: from_ms(r.try_get("at_ms")?, program.offset()),
+                subject: None,
+            };
+            Ok(EntryRow {
+                entry,
+                order_payable_fen: r.try_get("o_payable_fen")?,
+                order_coupon_title: title(r, "oc_title", "oc_title_en")?,
+                refund_amount_fen: r.try_get("r_amount_fen")?,
+                redeemed_item_id: r.try_get("m_item_id")?,
+                redeemed_coupon_title: title(r, "mc_title", "mc_title_en")?,
             })
         })
         .collect()

@@ -2,6 +2,7 @@
 //! reads and updates, refund rows, and the lifetime-spend milestones a member holds (a
 //! refund that takes lifetime spend back below one takes its bonus back).
 
+use contract::points::EntryKind;
 use rules::{Fen, Points};
 
 use super::exec::Exec;
@@ -175,4 +176,100 @@ pub async fn release_milestone(
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// An order as the member's orders screen reads it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct MemberOrder {
+    pub id: String,
+    pub paid_at_ms: i64,
+    pub payable_fen: Fen,
+    /// The sum of the order's credit entries in the ledger (the kinds `EARNED`).
+    pub points_earned: Points,
+    pub points_used: Points,
+    pub refunded_fen: Fen,
+}
+
+/// The ledger kinds an order credits when it is recorded: what it earned.
+pub const EARNED: [EntryKind; 4] = [
+    EntryKind::Earn,
+    EntryKind::CampaignBonus,
+    EntryKind::OrderBonus,
+    EntryKind::MilestoneBonus,
+];
+
+/// When a member's order was paid; none when the member has no such order.
+pub async fn paid_at_of(db: &Db, member_id: &str, order_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT paid_at_ms FROM orders WHERE member_id = $1 AND id = $2")
+        .bind(member_id)
+        .bind(order_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// A member's orders newest paid first (ties by id, descending), those after `before`
+/// (the `(paid_at_ms, id)` of the last order of the page before) in that order, at most
+/// `limit`. What each earned is summed from the member's ledger (its index is by member).
+pub async fn of_member(
+    db: &Db,
+    member_id: &str,
+    before: Option<(i64, &str)>,
+    limit: i64,
+) -> sqlx::Result<Vec<MemberOrder>> {
+    // No cursor: every paid instant is below i64::MAX.
+    let (paid_before, id_before) = before.unwrap_or((i64::MAX, ""));
+    sqlx::query_as(
+        "SELECT o.id, o.paid_at_ms, o.payable_fen, o.points_used, o.refunded_fen, \
+           (SELECT CAST(COALESCE(SUM(l.points), 0) AS BIGINT) FROM points_ledger l \
+            WHERE l.member_id = o.member_id AND l.order_id = o.id \
+              AND l.kind IN ($4, $5, $6, $7)) AS points_earned \
+         FROM orders o \
+         WHERE o.member_id = $1 \
+           AND (o.paid_at_ms < $2 OR (o.paid_at_ms = $2 AND o.id < $3)) \
+         ORDER BY o.paid_at_ms DESC, o.id DESC LIMIT $8",
+    )
+    .bind(member_id)
+    .bind(paid_before)
+    .bind(id_before)
+    .bind(EARNED[0].as_str())
+    .bind(EARNED[1].as_str())
+    .bind(EARNED[2].as_str())
+    .bind(EARNED[3].as_str())
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// A refund as the member's orders screen reads it.
+#[derive(Debug, sqlx::FromRow)]
+pub struct MemberRefund {
+    pub order_id: String,
+    pub amount_fen: Fen,
+    pub at_ms: i64,
+}
+
+/// The refunds of a member's orders from `oldest` to `newest` (each a `(paid_at_ms, id)`,
+/// both included, in the order of [`of_member`]): a page's refunds in one statement,
+/// oldest refund first.
+pub async fn refunds_between(
+    db: &Db,
+    member_id: &str,
+    oldest: (i64, &str),
+    newest: (i64, &str),
+) -> sqlx::Result<Vec<MemberRefund>> {
+    sqlx::query_as(
+        "SELECT r.order_id, r.amount_fen, r.at_ms FROM refunds r \
+         JOIN orders o ON o.id = r.order_id \
+         WHERE o.member_id = $1 \
+           AND (o.paid_at_ms > $2 OR (o.paid_at_ms = $2 AND o.id >= $3)) \
+           AND (o.paid_at_ms < $4 OR (o.paid_at_ms = $4 AND o.id <= $5)) \
+         ORDER BY r.at_ms, r.id",
+    )
+    .bind(member_id)
+    .bind(oldest.0)
+    .bind(oldest.1)
+    .bind(newest.0)
+    .bind(newest.1)
+    .fetch_all(db)
+    .await
 }

@@ -8,12 +8,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use contract::me::{CheckedIn, Update};
-use contract::points::{PointsPage, PointsQuery};
+use contract::orders::{OrdersPage, OrdersQuery};
+use contract::points::{Entry, PointsPage, PointsQuery};
 
 use crate::auth::{clear_session_cookie_header, AuthMember};
-use crate::db::ledger::{self, Entry};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiQuery};
+use crate::reads;
 use crate::workflows::{checkins, profile};
 use crate::AppState;
 use contract::ErrorCode;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(summary::get).patch(update).delete(delete))
         .route("/me/points", get(points))
         .route("/me/points/plan", get(plan::get))
+        .route("/me/orders", get(orders))
         .route("/me/coupons", get(coupons::get))
         .route("/me/checkin", post(checkin))
         .route("/me/celebrated", post(celebrated))
@@ -46,13 +48,7 @@ async fn points(
     me: AuthMember,
     ApiQuery(q): ApiQuery<PointsQuery>,
 ) -> Result<Json<PointsPage>, ApiError> {
-    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::invalid(
-            ErrorCode::InvalidLimit,
-            format!("limit must be 1 to {MAX_PAGE}"),
-        ));
-    }
+    let limit = page_limit(q.limit)?;
     if q.cursor.is_some_and(|c| c <= 0) {
         return Err(ApiError::invalid(
             ErrorCode::InvalidCursor,
@@ -60,7 +56,8 @@ async fn points(
         ));
     }
     let program = &state.program.program;
-    let entries = ledger::entries(&state.db, program, &me.id, q.cursor, q.kind, limit + 1).await?;
+    let entries =
+        reads::points::history(&state.db, program, &me.id, q.cursor, q.kind, limit + 1).await?;
     let more = entries.len() as i64 > limit;
     let entries: Vec<Entry> = entries.into_iter().take(limit as usize).collect();
     let next_cursor = more.then(|| entries.last().map(|e| e.id)).flatten();
@@ -68,6 +65,42 @@ async fn points(
         entries,
         next_cursor,
     }))
+}
+
+/// `GET /api/me/orders?cursor=&limit=`: the member's orders, newest paid first, each with
+/// its refunds; the cursor is the last order id of the page before.
+async fn orders(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiQuery(q): ApiQuery<OrdersQuery>,
+) -> Result<Json<OrdersPage>, ApiError> {
+    let limit = page_limit(q.limit)?;
+    let program = &state.program.program;
+    let cursor = q.cursor.as_deref();
+    let orders = reads::orders::page(&state.db, program, &me.id, cursor, limit + 1)
+        .await?
+        .ok_or_else(|| {
+            ApiError::invalid(ErrorCode::InvalidCursor, "cursor is not one of your orders")
+        })?;
+    let more = orders.len() as i64 > limit;
+    let orders: Vec<_> = orders.into_iter().take(limit as usize).collect();
+    let next_cursor = more.then(|| orders.last().map(|o| o.id.clone())).flatten();
+    Ok(Json(OrdersPage {
+        orders,
+        next_cursor,
+    }))
+}
+
+/// A page's size: `limit`, 1 to [`MAX_PAGE`], or [`DEFAULT_PAGE`].
+fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidLimit,
+            format!("limit must be 1 to {MAX_PAGE}"),
+        ));
+    }
+    Ok(limit)
 }
 
 /// `POST /api/me/checkin`: once per local day; the streak's last day adds the bonus.

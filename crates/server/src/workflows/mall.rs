@@ -119,7 +119,7 @@ pub async fn redeem(
     if let Some(replayed) = replay(stored, Record::Keyed, &id, &[&hash])? {
         return Ok(replayed);
     }
-    let answer = take(&mut tx, program, item, member_id, key, now).await?;
+    let answer = take(&mut tx, program, item, member_id, key, &id, now).await?;
     let redemption = NewRedemption {
         id: &id,
         member_id,
@@ -142,6 +142,8 @@ async fn take(
     item: &MallItem,
     member_id: &str,
     key: &str,
+    // The stored redemption's id, which its ledger entry records.
+    redemption_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Redeemed> {
     ledger::expire_due(tx, program, member_id, now).await?;
@@ -167,7 +169,10 @@ async fn take(
         EntryKind::Mall,
         item.points,
         now,
-        Source::default(),
+        Source {
+            redemption_id: Some(redemption_id),
+            ..Source::default()
+        },
     )
     .await?;
     let coupon = match &item.coupon {

@@ -273,6 +273,7 @@ async fn charge(
     let source = Source {
         order_id: Some(&req.order_id),
         refund_id: None,
+        redemption_id: None,
     };
     ledger::debit(
         tx,

@@ -83,6 +83,7 @@ async fn refund(
     let source = Source {
         order_id: Some(order_id),
         refund_id: Some(&req.refund_id),
+        redemption_id: None,
     };
     let take_back = due.taken_back - order.points_taken_back;
     let give_back = due.returned - order.points_returned;

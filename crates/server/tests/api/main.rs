@@ -16,6 +16,7 @@ mod events;
 mod gifts;
 mod group_commit;
 mod helpers;
+mod history;
 mod invites;
 mod jobs;
 mod login_links;
