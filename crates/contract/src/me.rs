@@ -41,7 +41,7 @@ pub struct Summary {
     #[serde(default)]
     pub arrived: Option<Arrived>,
     /// When the member's next monthly coupon comes (the tiers that get one), local date.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rules::rfc3339::opt_date")]
     pub next_monthly_coupon: Option<NaiveDate>,
     /// For a member whose spend is below the tier it holds: what keeps it, by when.
     pub retention: Option<Retention>,
