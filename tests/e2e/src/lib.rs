@@ -175,6 +175,18 @@ impl Server {
         format!("{}{}", self.base_url, self.prefix)
     }
 
+    /// Places `order` (an `/api/v1/orders` body without `paid_at`) through the shop's API
+    /// with a new API key, paid at the server's now (as `GET /api/me` tells `token`), and
+    /// returns the answer, checked to be the order's.
+    pub fn place_order(&self, token: &str, mut order: serde_json::Value) -> serde_json::Value {
+        let printed = self.cli(&["api-key", "create", "--name", "shop"]);
+        let key = printed.lines().last().expect("the key").trim().to_owned();
+        order["paid_at"] = self.get_json_as("/api/me", token)["now"].clone();
+        let placed = self.post_json_as("/api/v1/orders", &key, &order);
+        assert_eq!(placed["order_id"], order["order_id"], "{placed}");
+        placed
+    }
+
     /// Runs the server's command line on its database (`store create …`, `user create …`)
     /// while it serves, as an operator would.
     /// Returns what it printed.

@@ -6,20 +6,6 @@
 use e2e::pages::{attr, click, eventually, find, now, shown, text};
 use e2e::{demo_member, Browser, Server};
 
-/// Places an order of `fen` for `phone` at the server's now, through the shop's API.
-fn order(server: &Server, token: &str, phone: &str, fen: i64) {
-    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
-    let paid_at = server.get_json_as("/api/me", token)["now"].clone();
-    let order = serde_json::json!({
-        "order_id": "SO-UP", "phone": phone, "paid_at": paid_at,
-        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": fen, "qty": 1 }],
-        "shipping_fen": 0, "coupon": "none", "points": 0
-    });
-    let placed = server.post_json_as("/api/v1/orders", &key, &order);
-    assert_eq!(placed["order_id"], "SO-UP", "{placed}");
-}
-
 #[tokio::test]
 #[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
 async fn a_new_tier_is_celebrated_once_on_home() {
@@ -31,7 +17,14 @@ async fn a_new_tier_is_celebrated_once_on_home() {
     assert!(now(client, "celebration").await.is_none(), "nothing yet");
 
     // ¥500 more lifts the regular demo member to silver.
-    order(&server, &token, phone, 50_000);
+    server.place_order(
+        &token,
+        serde_json::json!({
+            "order_id": "SO-UP", "phone": phone,
+            "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 50_000, "qty": 1 }],
+            "shipping_fen": 0, "coupon": "none", "points": 0
+        }),
+    );
     let me = server.get_json_as("/api/me", &token);
     assert_eq!(me["celebrate"], "silver", "{me}");
     client.refresh().await.expect("reload home");

@@ -849,18 +849,16 @@ async fn a_first_order_coupon_is_void_after_the_first_order() {
         .to_owned();
     let card = format!("coupon-{voucher}");
 
-    // A first order of ¥50 (below the coupon's threshold), from the shop.
-    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
-    // Paid at the server's now (`GET /api/me` says it): the coupons are valid then.
-    let paid_at = server.get_json_as("/api/me", &token)["now"].clone();
-    let order = serde_json::json!({
-        "order_id": "SO-FIRST", "phone": phone, "paid_at": paid_at,
-        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 5000, "qty": 1 }],
-        "shipping_fen": 0, "coupon": "none", "points": 0
-    });
-    let placed = server.post_json_as("/api/v1/orders", &key, &order);
-    assert_eq!(placed["order_id"], "SO-FIRST", "{placed}");
+    // A first order of ¥50 (below the coupon's threshold), from the shop, paid at the
+    // server's now: the coupons are valid then.
+    server.place_order(
+        &token,
+        serde_json::json!({
+            "order_id": "SO-FIRST", "phone": phone,
+            "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 5000, "qty": 1 }],
+            "shipping_fen": 0, "coupon": "none", "points": 0
+        }),
+    );
     let me = server.get_json_as("/api/me", &token);
     assert_eq!(me["coupons"]["void"], 1);
 
@@ -908,17 +906,14 @@ async fn the_points_history_names_the_order_and_the_orders_screen_lists_it() {
     let phone = "13800000078";
     let (server, browser, token) = demo_member(phone).await;
     let client = &browser.client;
-    let printed = server.cli(&["api-key", "create", "--name", "shop"]);
-    let key = printed.lines().last().expect("the key").trim().to_owned();
-    // Paid at the server's now (`GET /api/me` says it).
-    let paid_at = server.get_json_as("/api/me", &token)["now"].clone();
-    let order = serde_json::json!({
-        "order_id": "SO-1001", "phone": phone, "paid_at": paid_at,
-        "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 31000, "qty": 1 }],
-        "shipping_fen": 1000, "coupon": "none", "points": 0
-    });
-    let placed = server.post_json_as("/api/v1/orders", &key, &order);
-    assert_eq!(placed["order_id"], "SO-1001", "{placed}");
+    let placed = server.place_order(
+        &token,
+        serde_json::json!({
+            "order_id": "SO-1001", "phone": phone,
+            "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 31000, "qty": 1 }],
+            "shipping_fen": 1000, "coupon": "none", "points": 0
+        }),
+    );
     let payable = Fen(placed["quote"]["payable_fen"]
         .as_i64()
         .expect("payable_fen"));
