@@ -1,7 +1,7 @@
 //! Small pure helpers that turn the program's integers into what the screens show:
 //! numbers for screen readers, CSS percentages and colours, dates. No floats anywhere.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Timelike};
 
 use crate::i18n::*;
 use rules::money::Fen;
@@ -61,12 +61,22 @@ pub fn date_of(at: impl std::fmt::Display) -> String {
     at.get(..10).unwrap_or(&at).to_string()
 }
 
-/// `6月18日` / `Jun 18`.
+/// `6月18日` / `Jun 18`. Written out rather than with chrono's `format`: its strftime
+/// machinery would be the first screen's (home's next events and notices use this).
 pub fn short_date(locale: Locale, date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     match locale {
-        Locale::zh => date.format("%-m月%-d日").to_string(),
-        Locale::en => date.format("%b %-d").to_string(),
+        Locale::zh => format!("{}月{}日", date.month(), date.day()),
+        Locale::en => format!("{} {}", MONTHS[date.month0() as usize], date.day()),
     }
+}
+
+/// The local time of an instant as a clock shows it: `20:00`, `09:05` (see `short_date`
+/// for why not chrono's `format`).
+pub fn clock_time(at: &DateTime<FixedOffset>) -> String {
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
 /// A coupon's last day of validity: the day before `valid_until` when that is a midnight
@@ -153,6 +163,16 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
         assert_eq!(short_date(Locale::zh, date), "12月4日");
         assert_eq!(short_date(Locale::en, date), "Dec 4");
+        for (text, zh, en) in [
+            ("2027-01-09", "1月9日", "Jan 9"),
+            ("2026-06-18", "6月18日", "Jun 18"),
+        ] {
+            let date: NaiveDate = text.parse().unwrap();
+            assert_eq!(short_date(Locale::zh, date), zh);
+            assert_eq!(short_date(Locale::en, date), en);
+        }
+        let at = DateTime::parse_from_rfc3339("2026-12-04T09:05:00+08:00").unwrap();
+        assert_eq!(clock_time(&at), "09:05");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::components::Loader;
 use crate::data::api::{self, NextEvent};
 use crate::i18n::*;
 use crate::platform::route::{follow, Route};
-use crate::words::display::short_date;
+use crate::words::display::{clock_time, short_date};
 use crate::words::text::{dyn_text, lang, local, tr};
 
 /// Nothing until the events are there; nothing at all when there are none or the
@@ -33,7 +33,7 @@ fn card(events: Vec<NextEvent>) -> impl IntoView {
             // The server gives the program's offset: the local date and time as written.
             let today = Utc::now().with_timezone(e.start.offset()).date_naive();
             let is_today = e.start.date_naive() == today;
-            let (date, time) = (e.start.date_naive(), e.start.format("%H:%M").to_string());
+            let (date, time) = (e.start.date_naive(), clock_time(&e.start));
             let all_day = e.all_day;
             let when = dyn_text(move || {
                 let l = locale.get();

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::data::api::Counter;
 use crate::i18n::*;
+use crate::words::display::clock_time;
 use crate::words::labels::fill;
 use crate::words::text::{dyn_text, lang, tr};
 
@@ -40,7 +41,7 @@ pub fn JoinPanel(
             .map(|j| {
                 view! {
                     <li class="joins__item" data-testid="recent-join">
-                        <time datetime=j.at.to_rfc3339()>{j.at.format("%H:%M").to_string()}</time>
+                        <time datetime=j.at.to_rfc3339()>{clock_time(&j.at)}</time>
                         <span>{j.phone_masked}</span>
                     </li>
                 }
