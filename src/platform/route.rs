@@ -87,15 +87,9 @@ impl Route {
 }
 
 /// The invite code of an invite link's query (`?invite=CODE`), if it has a well-formed
-/// one. Codes are upper case letters and digits; older ones were base64url, so `-` and
-/// `_` pass too.
+/// one (`contract::invites::is_invite_code`).
 pub fn invite_code(search: &str) -> Option<&str> {
-    query_param(search, "invite").filter(|code| {
-        (4..=32).contains(&code.len())
-            && code
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
+    query_param(search, "invite").filter(|code| contract::invites::is_invite_code(code))
 }
 
 /// The store code of a store's join link (`/join?store=SH001`), when it is one

@@ -2,6 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+/// An invite code as links carry it (`/?invite=CODE`): 4 to 32 characters. Codes are
+/// upper case letters and digits; older ones were base64url, so `-` and `_` pass too.
+pub fn is_invite_code(code: &str) -> bool {
+    (4..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
     pub code: String,

@@ -14,7 +14,9 @@ pub async fn context(db: &Db, program: &Program, query: &JoinQuery) -> anyhow::R
         _ => None,
     };
     let inviter = match &query.invite {
-        Some(code) if is_invite_code(code) => invites::inviter_by_code(db, code).await?,
+        Some(code) if contract::invites::is_invite_code(code) => {
+            invites::inviter_by_code(db, code).await?
+        }
         _ => None,
     };
     let invite = match inviter {
@@ -33,14 +35,6 @@ pub async fn context(db: &Db, program: &Program, query: &JoinQuery) -> anyhow::R
             issuance.first_order.title.clone(),
         ],
     })
-}
-
-/// An invite code as links carry it: 4 to 32 letters, digits, `-` or `_`.
-fn is_invite_code(code: &str) -> bool {
-    (4..=32).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// `林**` for 林小满, the masked phone without a nickname.
