@@ -77,9 +77,11 @@ pub async fn me() -> Result<Me, ApiError> {
     get_json("/me").await
 }
 
-pub async fn send_code(phone: &str) -> Result<CodeSent, ApiError> {
+/// A login code for `phone`, its message in `locale` (the app's language).
+pub async fn send_code(phone: &str, locale: &str) -> Result<CodeSent, ApiError> {
     let body = contract::auth::CodeRequest {
         phone: phone.to_owned(),
+        locale: Some(locale.to_owned()),
     };
     decode(send(Method::POST, "/auth/otp", json(&body)).await?)
 }

@@ -11,7 +11,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use leptos::prelude::*;
 use rules::occurrences::{Locked, Occurrence};
 
-use crate::components::{error_notice, Loader, TopBar};
+use crate::components::{error_notice, Loader, Shape, Skeleton, TopBar};
 use crate::data::api::{self, EventsPage};
 use crate::data::program::ScreensProgram;
 use crate::data::state::Loaded;
@@ -106,7 +106,7 @@ fn EventsContent(program: Arc<ScreensProgram>, member: bool) -> impl IntoView {
             </div>
         </section>
         {error_notice("events-error", loader.error, load)}
-        <DayList program selected page />
+        <DayList program selected page busy=loader.busy />
         {if member {
             view! { <FeedActions /> }.into_any()
         } else {
@@ -209,6 +209,7 @@ fn DayList(
     program: Arc<ScreensProgram>,
     selected: RwSignal<NaiveDate>,
     page: RwSignal<Option<Arc<EventsPage>>>,
+    busy: RwSignal<bool>,
 ) -> impl IntoView {
     let locale = lang();
     // The chosen day's events, once per change of day or page (the list and the "none"
@@ -230,6 +231,8 @@ fn DayList(
             <ul class="events">
                 <For each=move || on_day.get() key=|o| o.uid.clone() children=item />
             </ul>
+            // The month's events on their way: the day's rows in grey.
+            {move || (busy.get() && page.with(Option::is_none)).then(|| view! { <Skeleton shape=Shape::Rows count=2 /> })}
         </section>
         <For each=undated key=|u| u.event.clone() children=move |u| view! {
             <section class="card notice" data-testid=format!("events-undated-{}", u.event)>

@@ -4,7 +4,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use rules::Text;
 
-use crate::components::{error_notice, need_login, Loader, TopBar};
+use crate::components::{error_notice, need_login, Loader, Shape, Skeleton, TopBar};
 use crate::data::api::{self, Invite};
 use crate::data::program::ScreensProgram;
 use crate::data::state::Loaded;
@@ -84,9 +84,15 @@ fn InviteContent(reward: Text, bonus: Text) -> impl IntoView {
             }
         })
     };
+    // The code on its way: its card in grey (after a failed load, the retry alone).
+    let waiting = move || {
+        (invite.with(Option::is_none) && error.with(Option::is_none))
+            .then(|| view! { <Skeleton shape=Shape::Rows count=2 /> })
+    };
     view! {
         <p class="intro">{intro}</p>
         {error_notice("invite-error", error, load)}
+        {waiting}
         {card}
     }
 }

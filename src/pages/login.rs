@@ -268,8 +268,9 @@ fn CodeField(form: Form) -> impl IntoView {
             return;
         }
         error.set(None);
+        let lang = locale.get_untracked().as_str();
         let request = async move {
-            api::send_code(&number)
+            api::send_code(&number, lang)
                 .await
                 .inspect_err(|e| form.note_wait(e))
         };

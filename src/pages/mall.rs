@@ -155,8 +155,8 @@ fn MallContent(program: Arc<ScreensProgram>) -> impl IntoView {
             };
             view! {
                 {balance_card}
-                <p class="card notice" hidden=!empty>{tr!(mall.empty)}</p>
-                <ul class="mall-grid">{c.items.into_iter().map(card).collect_view()}</ul>
+                <p class="card notice" data-testid="mall-empty" hidden=!empty>{tr!(mall.empty)}</p>
+                <ul class="mall-grid" data-testid="mall-list">{c.items.into_iter().map(card).collect_view()}</ul>
             }
         })
     };

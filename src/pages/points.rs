@@ -6,7 +6,9 @@ use rules::money::{format_yuan, group_thousands};
 use rules::points::CheckinRules;
 use rules::Points;
 
-use crate::components::{error_notice, expiring_notice, need_login, Loader, Toast, TopBar};
+use crate::components::{
+    error_notice, expiring_notice, need_login, Loader, Shape, Skeleton, Toast, TopBar,
+};
 use crate::data::api::{self, Direction, Entry, Me, Subject};
 use crate::data::program::ScreensProgram;
 use crate::data::state::{AppState, Loaded};
@@ -207,6 +209,11 @@ fn HistoryList(history: History) -> impl IntoView {
     };
     // The rows, built anew when a page arrives; only their text follows the language.
     let rows = move || entries.get().into_iter().map(entry_row).collect_view();
+    // The first page on its way: rows in grey, not the "nothing yet" line.
+    let first_page = move || {
+        (loading.get() && entries.with(Vec::is_empty))
+            .then(|| view! { <Skeleton shape=Shape::Rows count=4 /> })
+    };
     view! {
         <section class="card history">
             <div class="history__head">
@@ -225,6 +232,7 @@ fn HistoryList(history: History) -> impl IntoView {
             <ul class="entries" data-testid="points-history" aria-busy=dyn_text(move || loading.get().to_string())>
                 {rows}
             </ul>
+            {first_page}
             <p class="hint" data-testid="points-empty" hidden=flag(move || loading.get() || !entries.with(Vec::is_empty))>
                 {tr!(points.empty)}
             </p>

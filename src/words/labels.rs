@@ -126,6 +126,7 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         E::CodeSentRecently => td_string!(locale, login_errors.code_sent_recently),
         E::TooManyRequests => td_string!(locale, login_errors.too_many_requests),
         E::TooManyCodes => td_string!(locale, login_errors.too_many_codes),
+        E::SmsUnavailable => td_string!(locale, login_errors.sms_unavailable),
         E::TooManyLookups => td_string!(locale, login_errors.too_many_requests),
         E::ConsentRequired => td_string!(locale, login_errors.consent_required),
         E::InvalidCode => td_string!(locale, login_errors.invalid_code),

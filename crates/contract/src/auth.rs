@@ -43,6 +43,10 @@ impl AllVariants for Role {
 #[serde(deny_unknown_fields)]
 pub struct CodeRequest {
     pub phone: String,
+    /// The language the app shows (`zh`, `en`): the code's message is sent in it.
+    /// Without it, the browser's `Accept-Language` decides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -88,6 +88,9 @@ error_codes! {
     TooManyAttempts = "too_many_attempts",
     TooManyRequests = "too_many_requests",
     TooManyCodes = "too_many_codes",
+    /// 503: the SMS provider did not accept the code (an outage, a timeout); no code is
+    /// pending, so asking again at once is allowed (`Retry-After` says when it is wise).
+    SmsUnavailable = "sms_unavailable",
     /// 429: a staff user looked up too many members this hour.
     TooManyLookups = "too_many_lookups",
     ConsentRequired = "consent_required",

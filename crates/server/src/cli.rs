@@ -1,6 +1,6 @@
-//! The command line: `member-center serve …` and `member-center migrate`.
+//! The command line: `member-center serve …` (`cli/serve.rs`), `migrate`, the stores,
+//! users and shop keys, the jobs (`cli/jobs.rs`), the keys, backups and restores.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,12 +9,13 @@ use clap::{Args, Parser, Subcommand};
 use rules::Program;
 use tracing_subscriber::EnvFilter;
 
-use crate::base_path::BasePath;
-use crate::db::demo::Member;
-use crate::routes::host_bridge::{self, HostBridge};
-use crate::routes::static_files::Site;
-use crate::security::FrameAncestors;
-use crate::{db, demo_seed, AppState};
+use crate::db;
+
+mod jobs;
+mod serve;
+mod sms_config;
+
+pub use serve::{ServeArgs, SmsSenderKind};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -25,12 +26,22 @@ use crate::{db, demo_seed, AppState};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The log's shape on stderr: `text` lines for people, or `json` lines (one object
+    /// per event, with the request's id) for a log collector.
+    #[arg(long, global = true, env = "MC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (migrating the database first).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date, then exit.
     Migrate(DbArgs),
     /// Accounts with a role: `user create --role staff --phone 13800000000 --store SH001`.
@@ -45,6 +56,29 @@ pub enum Command {
     /// Scheduled jobs: points expiry and the monthly downgrade evaluation.
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// The data keys that seal members' personal data at rest.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// A consistent copy of the database while the server runs (SQLite: VACUUM INTO;
+    /// PostgreSQL: pg_dump's custom format).
+    Backup {
+        /// The copy to write; never overwritten.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// A backup put into an empty database (no server running on it), migrated to this
+    /// binary's schema and checked.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+        /// Replace a database that is not empty.
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -102,6 +136,17 @@ pub enum ApiKeyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Prints a new key file: the blind index's key and a first data key (`k1`), 32
+    /// random bytes each. Keep it outside the database and its backups.
+    Generate {
+        /// The data key's id.
+        #[arg(long, default_value = "k1")]
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum JobsCommand {
     /// Run the jobs as of a local date (default: today in the program's time zone).
     Run {
@@ -113,6 +158,14 @@ pub enum JobsCommand {
         allow_future: bool,
         #[arg(long)]
         program: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// The latest runs of the jobs (by the servers or by hand), newest first: the day,
+    /// when, how long, by whom, and what each step did or why it failed.
+    Status {
+        #[arg(long, default_value_t = 10)]
+        limit: i64,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -129,69 +182,10 @@ pub struct DbArgs {
     pub database_url: String,
 }
 
-#[derive(Debug, Args)]
-pub struct ServeArgs {
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
-    #[command(flatten)]
-    pub db: DbArgs,
-    /// Seed one demo member per tier (reset on every start) and enable /api/demo/*;
-    /// implies --dev-codes.
-    #[arg(long)]
-    pub demo: bool,
-    /// Log one-time login codes and return them as `dev_code` (no SMS gateway).
-    #[arg(long)]
-    pub dev_codes: bool,
-    /// The built app (`cargo xtask build`'s dist folder) to serve at --base-path.
-    #[arg(long)]
-    pub dist: Option<PathBuf>,
-    /// Serve the app, its files and its API under this prefix (`/member`), for a host
-    /// site that mounts the member center inside its own; the default is the root.
-    #[arg(long, default_value = "/")]
-    pub base_path: BasePath,
-    /// A program definition (JSON) instead of the default program.
-    #[arg(long)]
-    pub program: Option<PathBuf>,
-    /// Origins allowed to embed the app in a frame, e.g. "https://shop.example".
-    #[arg(long)]
-    pub frame_ancestors: Option<FrameAncestors>,
-    /// A reverse proxy in front of the server (repeat for a chain): from this peer, the
-    /// client's address for the login limits is taken from `X-Forwarded-For`.
-    #[arg(long = "trusted-proxy", value_name = "IP")]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Where shoppers reach the app (`https://member.example.com`): the start of the
-    /// login links made for host apps. Without it a link is a path.
-    #[arg(long, value_parser = parse_public_url)]
-    pub public_url: Option<String>,
-    /// Inside a mini-program's web-view: the JS-SDK that defines `wx.miniProgram`, served
-    /// by the operator (the page loads no external script without it).
-    #[arg(long, value_parser = host_bridge::parse_script_url)]
-    pub jssdk_url: Option<String>,
-    /// The mini-program page "go shopping" opens.
-    #[arg(long, value_parser = host_bridge::parse_page, default_value = host_bridge::FIRST_PAGE)]
-    pub miniprogram_shop_page: String,
-    /// The mini-program page "use this coupon" opens, with `?coupon=ID`.
-    #[arg(long, value_parser = host_bridge::parse_page, default_value = host_bridge::FIRST_PAGE)]
-    pub miniprogram_coupon_page: String,
-}
-
-/// An `http(s)://host[:port]` origin without a trailing slash, path, query or spaces.
-fn parse_public_url(url: &str) -> Result<String, String> {
-    let url = url.trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("must start with https:// (or http://)")?;
-    let ok =
-        !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ', '"', '\'', '<', '>', '\\']);
-    ok.then(|| url.to_owned())
-        .ok_or_else(|| "must be an origin like https://member.example.com".to_owned())
-}
-
 /// Parses the command line and runs it; errors are printed with their causes.
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    init_tracing(cli.log_format);
     match execute(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -201,13 +195,16 @@ pub async fn run() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("member_center=info,tower_http=info"));
-    tracing_subscriber::fmt()
+    let log = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().with_current_span(true).init(),
+    }
 }
 
 pub async fn execute(cli: Cli) -> anyhow::Result<()> {
@@ -218,7 +215,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             println!("database {} is up to date", args.database_url);
             Ok(())
         }
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve::serve(*args).await,
         Command::User(UserCommand::Create {
             role,
             phone,
@@ -285,9 +282,34 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let pool = open(&db).await?;
-            let report = crate::workflows::jobs::run(&pool, &program, date).await?;
-            println!("{}", serde_json::to_string(&report)?);
+            jobs::run_jobs_by_hand(&pool, &program, date).await
+        }
+        Command::Keys(KeysCommand::Generate { id }) => {
+            let text = crate::vault::Keyring::generate(&id);
+            // Checked as a server would read it.
+            crate::vault::Keyring::parse(&text)?;
+            print!("{text}");
             Ok(())
+        }
+        Command::Backup { to, db } => {
+            crate::backup::backup(&db.database_url, &to).await?;
+            let bytes = std::fs::metadata(&to).map(|m| m.len()).unwrap_or(0);
+            println!("backup written to {} ({bytes} bytes)", to.display());
+            Ok(())
+        }
+        Command::Restore { from, replace, db } => {
+            let check = crate::backup::restore(&db.database_url, &from, replace).await?;
+            println!("{}", serde_json::to_string(&check)?);
+            anyhow::ensure!(
+                check.balance_mismatches.is_empty(),
+                "restored, but {} members' balances differ from their ledgers",
+                check.balance_mismatches.len()
+            );
+            Ok(())
+        }
+        Command::Jobs(JobsCommand::Status { limit, db }) => {
+            let pool = open(&db).await?;
+            jobs::print_job_runs(&pool, limit).await
         }
     }
 }
@@ -337,52 +359,6 @@ pub async fn create_user(
     Ok(id)
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    // Everything that can be wrong with the configuration fails before binding the port.
-    let program = load_program(args.program.as_deref())?;
-    let site = args
-        .dist
-        .as_deref()
-        .map(|dist| Site::load(dist, &args.base_path, args.demo))
-        .transpose()?;
-    let db = db::connect(&args.db.database_url).await?;
-    db::migrate(&db).await?;
-    let mut state = AppState::new(program, db)
-        .with_dev_codes(args.dev_codes)
-        .with_demo(args.demo)
-        .with_frame_ancestors(args.frame_ancestors.unwrap_or_default())
-        .with_host_bridge(HostBridge {
-            jssdk_url: args.jssdk_url,
-            shop_page: args.miniprogram_shop_page,
-            coupon_page: args.miniprogram_coupon_page,
-        })
-        .with_public_url(args.public_url)
-        .with_base_path(args.base_path.clone())
-        .with_trusted_proxies(args.trusted_proxies);
-    if let Some(site) = site {
-        state = state.with_site(site);
-    }
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
-    let addr = listener.local_addr()?;
-    println!(
-        "member-center listening on http://{addr}{}",
-        args.base_path.dir()
-    );
-    if args.dist.is_none() {
-        println!("  no --dist: serving the API only");
-    }
-    if args.demo {
-        let now = chrono::Utc::now().fixed_offset();
-        let members = demo_seed::seed(&state.db, &state.program.program, now).await?;
-        print_demo_members(&members);
-    }
-    tracing::info!(%addr, demo = args.demo, "serving");
-    crate::serve(listener, state, crate::shutdown_signal()).await?;
-    Ok(())
-}
-
 fn load_program(path: Option<&Path>) -> anyhow::Result<Program> {
     let Some(path) = path else {
         return Ok(Program::default_program());
@@ -391,18 +367,4 @@ fn load_program(path: Option<&Path>) -> anyhow::Result<Program> {
         .with_context(|| format!("cannot read the program file {}", path.display()))?;
     // ProgramError names the field, e.g. `tiers[2].threshold_fen: must be greater …`.
     Program::from_json(&json).with_context(|| format!("in {}", path.display()))
-}
-
-fn print_demo_members(members: &[Member]) {
-    println!("demo members (pick one with the persona switcher on the home screen):");
-    for m in members {
-        println!(
-            "  {:<16} {}  {:<8} spend {}  points {}",
-            m.id,
-            m.nickname,
-            m.tier,
-            rules::money::format_yuan(m.qualifying_spend_fen),
-            m.points_balance
-        );
-    }
 }

@@ -20,3 +20,14 @@ pub fn sha256_hex(parts: &[&[u8]]) -> String {
     }
     hex::encode(hasher.finalize())
 }
+
+/// Whether a presented secret is the configured one, in time that does not depend on
+/// where they differ: both are hashed first (equal lengths), then every byte compared.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter()
+        .zip(b.iter())
+        .fold(0u8, |diff, (x, y)| diff | (x ^ y))
+        == 0
+}

@@ -3,9 +3,8 @@
 //! reads them too), BIGINT/TEXT/BOOLEAN columns, sums cast back to BIGINT (PostgreSQL's
 //! `SUM` is NUMERIC). Every instant is Unix milliseconds (BIGINT columns named `*_ms`,
 //! written with `clock::ms`, read back in the program's offset with `clock::from_ms`), so
-//! comparing and sorting by time is comparing numbers on both stores (`members.created_at`
-//! and `updated_at`, RFC 3339 text from the first schema, are written but never read);
-//! local dates are `YYYY-MM-DD` text. Values are always bound, never spliced into SQL; a statement that
+//! comparing and sorting by time is comparing numbers on both stores; local dates are
+//! `YYYY-MM-DD` text. Values are always bound, never spliced into SQL; a statement that
 //! varies is a fixed one with its variation bound (sqlx's `QueryBuilder` writes `?`
 //! placeholders under `Any`, which PostgreSQL refuses). Only the schema's few differences
 //! (identity columns, the triggers' language, how a migration changes a column's type)
@@ -33,6 +32,7 @@ pub mod exec;
 pub mod export;
 pub mod home;
 pub mod invites;
+pub mod jobs;
 pub mod ledger;
 pub mod limits;
 pub mod login_links;
@@ -280,6 +280,17 @@ fn migrator(db: &Db) -> &'static Migrator {
         Backend::Sqlite => &SQLITE_MIGRATOR,
         Backend::Postgres => &POSTGRES_MIGRATOR,
     }
+}
+
+/// Whether every migration this binary carries has been applied, successfully (`/readyz`:
+/// a server started on a database another, newer or older, server left behind).
+pub async fn migrations_current(db: &Db) -> anyhow::Result<bool> {
+    let applied: Vec<i64> =
+        sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+            .fetch_all(db)
+            .await?;
+    let carried: Vec<i64> = migrator(db).iter().map(|m| m.version).collect();
+    Ok(applied == carried)
 }
 
 /// Runs the migrations up to `version` only: a database as an older server left it, for

@@ -157,6 +157,15 @@ impl From<Refusal> for ApiError {
             }
             Refusal::CodeExpired => (S::UNAUTHORIZED, ErrorCode::CodeExpired),
             Refusal::LoginLinkInvalid => (S::UNAUTHORIZED, ErrorCode::LoginLinkInvalid),
+            Refusal::SmsUnavailable { retry_after_s } => {
+                return ApiError::Rejected {
+                    status: S::SERVICE_UNAVAILABLE,
+                    code: ErrorCode::SmsUnavailable,
+                    message: refusal.to_string(),
+                    retry_after_s: Some(*retry_after_s),
+                    tries_left: None,
+                };
+            }
             Refusal::TooManyAttempts { retry_after_s } => {
                 let retry = *retry_after_s;
                 return ApiError::too_many(ErrorCode::TooManyAttempts, refusal.to_string(), retry);
@@ -247,7 +256,9 @@ impl From<Failure> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = if status.is_server_error() {
+        // A server error is ours and says nothing of itself; a refusal that is a 5xx (the
+        // SMS provider's outage) keeps its message, which tells the shopper what to do.
+        let message = if status.is_server_error() && !matches!(self, ApiError::Rejected { .. }) {
             tracing::error!(error = %self, "request failed");
             "an internal error occurred; it has been logged".to_owned()
         } else {

@@ -4,6 +4,7 @@
 //! with `tower::ServiceExt::oneshot` and the binary only adds a listener ([`serve`]).
 
 pub mod auth;
+pub mod backup;
 pub mod base_path;
 pub mod cli;
 pub mod clock;
@@ -12,11 +13,14 @@ pub mod db;
 pub mod demo_seed;
 pub mod error;
 pub mod extract;
+pub mod observe;
 pub mod policy;
 pub mod precompressed;
 pub mod reads;
 pub mod routes;
 pub mod security;
+pub mod sms;
+pub mod vault;
 pub mod workflows;
 
 use std::future::Future;
@@ -29,6 +33,7 @@ use axum::Router;
 use rules::Program;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
@@ -80,6 +85,10 @@ pub struct AppState {
     pub base_path: Arc<BasePath>,
     /// `GET /api/me`'s read path on an SQLite file (`db::sqlite_reads`).
     pub sqlite_reads: Option<Arc<SqliteReads>>,
+    /// `--sms-sender`: how login codes reach phones (none: development mode shows them).
+    pub sms: Option<Arc<sms::Sender>>,
+    /// `--metrics-token`: who may read `/metrics` (without it, no `/metrics`).
+    pub metrics: Option<observe::MetricsAccess>,
 }
 
 impl AppState {
@@ -103,7 +112,20 @@ impl AppState {
             trusted_proxies: Arc::new([]),
             public_url: None,
             base_path: Arc::default(),
+            metrics: None,
+            sms: None,
         }
+    }
+
+    pub fn with_sms(mut self, sender: Option<sms::Sender>) -> AppState {
+        self.sms = sender.map(Arc::new);
+        self
+    }
+
+    /// `/metrics` for holders of this bearer token.
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> AppState {
+        self.metrics = token.map(observe::MetricsAccess::new);
+        self
     }
 
     pub fn with_public_url(mut self, url: Option<String>) -> AppState {
@@ -203,17 +225,21 @@ pub fn app(state: AppState) -> Router {
         HeaderValue::from_static("no-store"),
     ));
     let base = state.base_path.clone();
+    observe::install();
+    // Counted by route: the routes so far (the API, the bridge), not the app's files.
     let site = Router::new()
         .nest("/api", api)
         .route("/host.js", axum::routing::get(routes::host_bridge::script))
+        .route_layer(axum::middleware::from_fn(observe::record))
         .fallback(routes::static_files::serve)
-        .with_state(state);
+        .with_state(state.clone());
     // Under `--base-path /member` the handlers see paths without the prefix, and
     // everything outside it is a 404 (in the API's error shape).
+    let probes = observe::router().with_state(state);
     let router = if base.is_root() {
-        site
+        probes.merge(site)
     } else {
-        Router::new().fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
+        probes.fallback_service(tower::service_fn(move |mut req: axum::extract::Request| {
             let site = site.clone();
             let inside = base.strip(req.uri());
             async move {
@@ -241,6 +267,10 @@ pub fn app(state: AppState) -> Router {
                 .make_span_with(request_span)
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
+        // Every request gets an id (a proxy's own `X-Request-Id` is kept), in its log
+        // span and on its answer, so a shopper's report meets the log line.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// A request's log line: its method and path, never its query (a host's `?login=` code)
@@ -251,7 +281,27 @@ fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
         method = %request.method(),
         path = %loggable_path(request.uri().path()),
         version = ?request.version(),
+        request_id = %request_id(request),
     )
+}
+
+/// The request's id as set by `SetRequestIdLayer`; one a client sent that is not a short
+/// plain token is not repeated into the log.
+fn request_id<B>(request: &axum::http::Request<B>) -> &str {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let plain = id.len() <= 64
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if plain {
+        id
+    } else {
+        "(not shown)"
+    }
 }
 
 fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {

@@ -4,6 +4,7 @@
 
 pub mod counter;
 pub mod demo;
+pub mod events;
 pub mod join;
 pub mod orders;
 pub mod points;

@@ -18,6 +18,7 @@ pub mod orders;
 pub mod phone;
 pub mod profile;
 pub mod refunds;
+pub mod schedule;
 pub mod staff;
 
 use rules::mall::Ineligible;
@@ -51,6 +52,9 @@ pub enum Refusal {
         limit: limits::Limit,
         retry_after_s: u64,
     },
+    /// The SMS provider did not take the code; nothing is pending.
+    #[error("the code could not be sent just now; please try again shortly")]
+    SmsUnavailable { retry_after_s: u64 },
     #[error("registering needs consent to the privacy notice, version {version}")]
     ConsentRequired { version: String },
     /// A host's login link that is unknown, used, expired or minted by a revoked key.

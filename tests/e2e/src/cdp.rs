@@ -1,6 +1,6 @@
 //! chromedriver's extensions (DevTools commands through `goog/cdp/execute`, network
 //! throttling) for what WebDriver has no command for: a slow phone in the first-screen
-//! bench.
+//! bench, a slow network under the skeletons' test.
 
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
@@ -54,6 +54,20 @@ pub async fn slow_phone(client: &Client) {
     let body = json!({ "network_conditions": conditions });
     post(client, "chromium/network_conditions", body).await;
     cpu_slowdown(client, 4).await;
+}
+
+/// Every request from now on waits `ms` before its answer (0: as fast as the network
+/// allows), to see what a screen shows while its data is on the way.
+pub async fn network_latency(client: &Client, ms: u32) {
+    let conditions = json!({
+        "offline": false,
+        "latency": ms,
+        // A fast line otherwise (chromedriver wants both throughputs, bytes per second).
+        "download_throughput": 100.0 * 1024.0 * 1024.0,
+        "upload_throughput": 100.0 * 1024.0 * 1024.0,
+    });
+    let body = json!({ "network_conditions": conditions });
+    post(client, "chromium/network_conditions", body).await;
 }
 
 /// The CPU `rate` times slower.

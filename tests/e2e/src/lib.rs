@@ -8,6 +8,7 @@
 pub mod cdp;
 pub mod host_site;
 pub mod pages;
+pub mod sms_receiver;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

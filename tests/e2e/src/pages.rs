@@ -362,3 +362,20 @@ impl PointsPage<'_> {
         out
     }
 }
+
+/// Sets the app's language with the top bar's switch.
+pub async fn set_language(client: &Client, lang: &str) {
+    let html_lang = if lang == "zh" { "zh-CN" } else { "en" };
+    for _ in 0..2 {
+        let now: serde_json::Value = client
+            .execute("return document.documentElement.lang;", vec![])
+            .await
+            .expect("the page's language");
+        if now.as_str() == Some(html_lang) {
+            return;
+        }
+        click(client, "lang-switch").await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("the language did not switch to {lang}");
+}

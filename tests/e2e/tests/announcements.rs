@@ -3,7 +3,7 @@
 //! the coupons that arrived (a new member's pack, with a count on the wallet's icon);
 //! once seen, neither comes back.
 
-use e2e::pages::{attr, click, eventually, find, now, shown, text};
+use e2e::pages::{attr, click, eventually, find, now, set_language, shown, text};
 use e2e::{demo_member, Browser, Server};
 
 #[tokio::test]
@@ -96,5 +96,62 @@ async fn a_new_members_coupons_are_announced_until_the_wallet_is_opened() {
     client.refresh().await.expect("reload home");
     find(client, "member-card").await;
     assert!(now(client, "gifts").await.is_none(), "once only");
+    browser.close().await;
+}
+
+/// Chinese characters or punctuation in English text.
+fn cjk_in(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| matches!(*c as u32, 0x3000..=0x303F | 0x4E00..=0x9FFF | 0xFF00..=0xFFEF))
+        .collect()
+}
+
+/// The same two moments on the smallest phone, in English: the gift card first, then
+/// (after an order lifts the new member to silver) the celebration, both in English only
+/// and clean for axe.
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn the_moments_in_english_at_320_px() {
+    let phone = "13800000079";
+    let server = Server::start_demo();
+    let browser = Browser::start_at((320, 568)).await;
+    let client = &browser.client;
+    let token = e2e::pages::LoginPage(client)
+        .log_in(&server.base_url, phone)
+        .await;
+    set_language(client, "en").await;
+    find(client, "gifts").await;
+    eventually("the card, shown", || async {
+        shown(client, "gifts").await.then_some(())
+    })
+    .await;
+    let card = text(client, "gifts").await;
+    assert!(cjk_in(&card).is_empty(), "{card}");
+    let shot = browser.screenshot("gifts-320-en").await;
+    println!("screenshot: {}", shot.display());
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
+    click(client, "gifts-dismiss").await;
+
+    server.place_order(
+        &token,
+        serde_json::json!({
+            "order_id": "SO-UP-EN", "phone": phone,
+            "lines": [{ "sku": "SKU-1", "category": "apparel", "unit_price_fen": 80_000, "qty": 1 }],
+            "shipping_fen": 0, "coupon": "none", "points": 0
+        }),
+    );
+    client.refresh().await.expect("reload home");
+    eventually("the sheet, shown", || async {
+        shown(client, "celebration").await.then_some(())
+    })
+    .await;
+    let sheet = text(client, "celebration").await;
+    assert!(cjk_in(&sheet).is_empty(), "{sheet}");
+    assert!(sheet.contains("Silver"), "{sheet}");
+    let shot = browser.screenshot("celebration-320-en").await;
+    println!("screenshot: {}", shot.display());
+    let violations = browser.accessibility_violations().await;
+    assert!(violations.is_empty(), "{violations:#?}");
     browser.close().await;
 }

@@ -2,8 +2,8 @@
 //! driven in headless Chromium at phone size.
 
 use e2e::pages::{
-    attr, click, eventually, find, int_attr, requests, shown, shown_attr, shown_text, text, toast,
-    HomePage, LoginPage, PointsPage, PreviewPage,
+    attr, click, eventually, find, int_attr, requests, set_language, shown, shown_attr, shown_text,
+    text, toast, HomePage, LoginPage, PointsPage, PreviewPage,
 };
 use e2e::{demo_member, Browser, Server};
 use rules::quote::{CouponChoice, MemberSnapshot, QuoteInput};
@@ -1232,23 +1232,6 @@ async fn visit_screens(
         }
     }
     violations
-}
-
-/// Sets the app's language with the top bar's switch.
-async fn set_language(client: &fantoccini::Client, lang: &str) {
-    let html_lang = if lang == "zh" { "zh-CN" } else { "en" };
-    for _ in 0..2 {
-        let now: Value = client
-            .execute("return document.documentElement.lang;", vec![])
-            .await
-            .expect("the page's language");
-        if now.as_str() == Some(html_lang) {
-            return;
-        }
-        click(client, "lang-switch").await;
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    panic!("the language did not switch to {lang}");
 }
 
 #[tokio::test]

@@ -76,6 +76,17 @@ pub async fn put_code(
     Ok(())
 }
 
+/// Takes back the code stored at `sent_at_ms` (its delivery failed): the phone has no
+/// pending code, so the shopper may ask again at once. A newer code is left alone.
+pub async fn withdraw_code(db: &Db, phone: &str, sent_at_ms: i64) -> anyhow::Result<()> {
+    sqlx::query("DELETE FROM otp_codes WHERE phone = $1 AND sent_at_ms = $2")
+        .bind(phone)
+        .bind(sent_at_ms)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
 /// Counts one try against the pending code; returns the tries made so far, or None when
 /// there is no pending code. Counted before comparing, in its own statement, so parallel
 /// guesses cannot get past the limit.

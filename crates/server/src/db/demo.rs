@@ -101,8 +101,8 @@ async fn insert_demo_member(
     sqlx::query(
         "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, lifetime_spend_fen, \
            birthday, first_order, is_demo, consent_version, consent_at_ms, created_at_ms, \
-           gifts_seen_ms, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $9, $10, $10)",
+           gifts_seen_ms, updated_at_ms) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $9, $9)",
     )
     .bind(&m.id)
     .bind(&m.phone)
@@ -113,7 +113,6 @@ async fn insert_demo_member(
     .bind(m.first_order)
     .bind(&program.membership.privacy_notice_version)
     .bind(ms(now))
-    .bind(now.to_rfc3339())
     .execute(&mut **tx)
     .await?;
     // Spend lives in orders: one recent order makes the trailing spend, one older than the

@@ -177,8 +177,8 @@ pub async fn register(
     let id = format!("m_{}", random_token(12));
     sqlx::query(
         "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, role, consent_version, \
-           consent_at_ms, created_at_ms, created_at, updated_at) \
-         VALUES ($1, $2, '', $3, $3, $4, $5, $6, $6, $7, $7)",
+           consent_at_ms, created_at_ms, updated_at_ms) \
+         VALUES ($1, $2, '', $3, $3, $4, $5, $6, $6, $6)",
     )
     .bind(&id)
     .bind(phone)
@@ -186,7 +186,6 @@ pub async fn register(
     .bind(role)
     .bind(consent_version)
     .bind(ms(now))
-    .bind(now.to_rfc3339())
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -396,12 +395,12 @@ pub async fn apply_profile(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
-           birthday = COALESCE(birthday, $3), updated_at = $4 WHERE id = $5",
+           birthday = COALESCE(birthday, $3), updated_at_ms = $4 WHERE id = $5",
     )
     .bind(update.nickname.as_deref().map(str::trim))
     .bind(update.locale.as_deref())
     .bind(update.birthday.map(|b| b.to_string()))
-    .bind(now.to_rfc3339())
+    .bind(ms(now))
     .bind(member_id)
     .execute(&mut **tx)
     .await?;
@@ -422,10 +421,9 @@ pub async fn erase_personal_data(
         .await?;
     sqlx::query(
         "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
-           deleted_at_ms = $1, updated_at = $2 WHERE id = $3",
+           deleted_at_ms = $1, updated_at_ms = $1 WHERE id = $2",
     )
     .bind(ms(now))
-    .bind(now.to_rfc3339())
     .bind(member_id)
     .execute(&mut **tx)
     .await?;
@@ -457,13 +455,8 @@ pub async fn after_order(
     tx.run(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
            below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
-           updated_at = $3 WHERE id = $4",
-        args![
-            tier.as_str(),
-            lifetime_spend_fen,
-            &now.to_rfc3339(),
-            member_id
-        ],
+           updated_at_ms = $3 WHERE id = $4",
+        args![tier.as_str(), lifetime_spend_fen, ms(now), member_id],
     )
     .await?;
     Ok(())
@@ -477,11 +470,11 @@ pub async fn reduce_lifetime_spend(
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<Fen> {
     sqlx::query_scalar(
-        "UPDATE members SET lifetime_spend_fen = lifetime_spend_fen - $1, updated_at = $2 \
+        "UPDATE members SET lifetime_spend_fen = lifetime_spend_fen - $1, updated_at_ms = $2 \
          WHERE id = $3 RETURNING lifetime_spend_fen",
     )
     .bind(refund_fen)
-    .bind(now.to_rfc3339())
+    .bind(ms(now))
     .bind(member_id)
     .fetch_one(&mut **tx)
     .await

@@ -134,13 +134,25 @@ fn session_answer(
 async fn send_code(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    ApiJson(CodeRequest { phone }): ApiJson<CodeRequest>,
+    headers: HeaderMap,
+    ApiJson(CodeRequest { phone, locale }): ApiJson<CodeRequest>,
 ) -> Result<Response, ApiError> {
     let phone = Phone::parse(&phone)?;
     let now = state.clock.now();
     let policy = &state.auth;
-    let code = login::send_code(&state.db, policy, &state.limits, ip, &phone, &now).await?;
-    // No SMS gateway is plugged in yet; dev mode logs the code and answers it.
+    let locale = message_locale(locale.as_deref(), &headers);
+    let sms = state.sms.as_deref();
+    let code = login::send_code(
+        &state.db,
+        policy,
+        &state.limits,
+        (ip, locale),
+        &phone,
+        sms,
+        &now,
+    )
+    .await?;
+    // Development mode (never with a real sender) logs the code and answers it.
     let dev_code = state.dev_codes.then(|| {
         let masked = rules::phone::mask(phone.as_str());
         tracing::info!(phone = %masked, code = %code, "dev one-time code");
@@ -152,6 +164,29 @@ async fn send_code(
         dev_code,
     };
     Ok((StatusCode::ACCEPTED, Json(answer)).into_response())
+}
+
+/// The language of the code's message: the app's (`zh`, `en`) when it says, else English
+/// for a browser that prefers it, else Chinese (the program's first language).
+fn message_locale(app: Option<&str>, headers: &HeaderMap) -> &'static str {
+    match app {
+        Some("en") => return "en",
+        Some("zh") => return "zh",
+        _ => {}
+    }
+    let preferred = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if preferred
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("en")
+    {
+        "en"
+    } else {
+        "zh"
+    }
 }
 
 async fn login(

@@ -13,19 +13,18 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use chrono::{Days, NaiveDate};
 use contract::events::{
     EarlyAccess, EarlyAccessQuery, EventsPage, EventsQuery, FeedLink, NextEvent, NextEvents,
 };
 use contract::ErrorCode;
-use rules::occurrences::{self, Calendar, DateRange, EventMember};
+use rules::occurrences::{self, Calendar, DateRange};
 
 use crate::auth::{session_token, AuthMember, ShopKey};
-use crate::clock::ms;
-use crate::db::members::MemberRow;
-use crate::db::{ledger, members};
+use crate::db::members;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, ApiQuery};
+use crate::reads::events::{self, Viewer};
 use crate::workflows::calendar_feeds;
 use crate::AppState;
 
@@ -61,19 +60,14 @@ async fn list(
     let program = &state.program.program;
     let now = state.clock.now();
     let range = requested_range(&q, program.time_zone.local_date(&now))?;
-    // A stale or foreign cookie is no error here: the public calendar, marked as such.
-    let member = match session_token(&headers) {
-        Some(token) => members::by_session(&state.db, token, ms(&now)).await?,
-        None => None,
-    };
-    let event_member = match &member {
-        Some(m) => Some(event_member(&state, m, &now).await?),
-        None => None,
-    };
-    let Calendar {
-        occurrences,
-        undated,
-    } = occurrences::calendar(program, event_member.as_ref(), range);
+    let viewer = Viewer::Session(session_token(&headers));
+    let (
+        Calendar {
+            occurrences,
+            undated,
+        },
+        member,
+    ) = events::calendar(&state.db, program, viewer, range, &now).await?;
     Ok(Json(EventsPage {
         from: range.from,
         to: range.to,
@@ -119,48 +113,32 @@ fn bad(code: ErrorCode, message: impl Into<String>) -> ApiError {
     ApiError::reject(StatusCode::BAD_REQUEST, code, message)
 }
 
-/// What the calendar needs of a member: tier, birthday, and the points they hold by the
-/// local date those expire.
-async fn event_member(
-    state: &AppState,
-    member: &MemberRow,
-    now: &DateTime<FixedOffset>,
-) -> Result<EventMember, ApiError> {
-    let zone = &state.program.program.time_zone;
-    let expiring = ledger::held_by_expiry(&state.db, zone, &member.id, now).await?;
-    Ok(EventMember {
-        tier: member.tier.clone(),
-        birthday: member.birthday,
-        expiring,
-    })
-}
-
-/// The member's feed: from a month back to a year ahead.
-async fn feed_of(state: &AppState, member: &MemberRow) -> Result<Response, ApiError> {
+/// The viewer's feed as a file, from a month back to a year ahead; `None` for nobody.
+async fn feed_of(state: &AppState, viewer: Viewer<'_>) -> Result<Option<Response>, ApiError> {
     let program = &state.program.program;
     let now = state.clock.now();
-    let today = program.time_zone.local_date(&now);
-    let range = DateRange {
-        from: today - Days::new(FEED_DAYS_BACK),
-        to: today + Days::new(FEED_DAYS_AHEAD),
+    let span = (FEED_DAYS_BACK, FEED_DAYS_AHEAD);
+    let Some((occurrences, member)) = events::feed(&state.db, program, viewer, &now, span).await?
+    else {
+        return Ok(None);
     };
-    let who = event_member(state, member, &now).await?;
-    let calendar = occurrences::calendar(program, Some(&who), range);
     let lang = member.locale.as_deref().unwrap_or("zh");
-    let body = ics::render(program, &calendar.occurrences, lang);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
-            // Personal, and a revoked link must stop at once: nothing keeps a copy.
-            (header::CACHE_CONTROL, "private, no-store"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"member-events.ics\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    let body = ics::render(program, &occurrences, lang);
+    Ok(Some(
+        (
+            [
+                (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+                // Personal, and a revoked link must stop at once: nothing keeps a copy.
+                (header::CACHE_CONTROL, "private, no-store"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"member-events.ics\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+    ))
 }
 
 /// Home asks for this after its first paint, from a module of its own: neither `/api/me`
@@ -169,33 +147,35 @@ async fn next_events(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<NextEvents>, ApiError> {
-    let now = state.clock.now();
     let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
-    let member = members::by_session(&state.db, token, ms(&now))
-        .await?
-        .ok_or_else(ApiError::unauthorized)?;
     let program = &state.program.program;
-    let now = now.with_timezone(&program.offset());
-    let who = event_member(&state, &member, &now).await?;
-    let events = occurrences::upcoming(program, &who, &now, NEXT_EVENTS_DAYS, NEXT_EVENTS)
-        .into_iter()
-        .map(|o| NextEvent {
-            uid: o.uid,
-            title: o.title,
-            start: o.start,
-            all_day: o.all_day,
-        })
-        .collect();
+    let now = state.clock.now();
+    let events = events::upcoming(
+        &state.db,
+        program,
+        token,
+        &now,
+        NEXT_EVENTS_DAYS,
+        NEXT_EVENTS,
+    )
+    .await?
+    .ok_or_else(ApiError::unauthorized)?
+    .into_iter()
+    .map(|o| NextEvent {
+        uid: o.uid,
+        title: o.title,
+        start: o.start,
+        all_day: o.all_day,
+    })
+    .collect();
     Ok(Json(NextEvents { events }))
 }
 
-/// The session and its member in one query, as `GET /api/me` reads them.
 async fn own_file(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let token = session_token(&headers).ok_or_else(ApiError::unauthorized)?;
-    let member = members::by_session(&state.db, token, ms(&state.clock.now()))
+    feed_of(&state, Viewer::Session(Some(token)))
         .await?
-        .ok_or_else(ApiError::unauthorized)?;
-    feed_of(&state, &member).await
+        .ok_or_else(ApiError::unauthorized)
 }
 
 async fn new_feed(
@@ -225,13 +205,9 @@ async fn feed(
     ApiPath(file): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let token = file.strip_suffix(".ics").ok_or(ApiError::NotFound)?;
-    let member_id = calendar_feeds::member_of(&state.db, token)
+    feed_of(&state, Viewer::Feed(token))
         .await?
-        .ok_or(ApiError::NotFound)?;
-    let member = members::get(&mut &state.db, &member_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    feed_of(&state, &member).await
+        .ok_or(ApiError::NotFound)
 }
 
 async fn early_access(

@@ -21,8 +21,3 @@ pub async fn revoke(db: &Db, member_id: &str) -> Outcome<()> {
     store::revoke(db, member_id).await?;
     Ok(())
 }
-
-/// The member a feed token belongs to, if it is current.
-pub async fn member_of(db: &Db, token: &str) -> Outcome<Option<String>> {
-    Ok(store::member_of(db, &sha256_hex(&[token.as_bytes()])).await?)
-}

@@ -14,17 +14,22 @@ use super::{Outcome, Refusal};
 use crate::clock::ms;
 use crate::db::{auth as store, login_links, members, stores, Db};
 use crate::policy::AuthPolicy;
+use crate::sms::{CodeMessage, Sender, SEND_TIMEOUT};
 
 /// Sends a new one-time code for `phone`, asked from `ip`: refused while the last code
 /// is younger than `resend_after` (which counts against no limit), then when the
-/// address's or the phone's limit is reached. The code replaces any pending one; it is
-/// returned for whoever delivers it.
+/// address's or the phone's limit is reached. The code replaces any pending one and is
+/// handed to `sender` after it is stored, outside any transaction; a provider that does
+/// not take it (an error, a timeout) withdraws it, so the resend wait does not hold the
+/// shopper back, and answers `SmsUnavailable`. The code is returned (development mode
+/// shows it).
 pub async fn send_code(
     db: &Db,
     policy: &AuthPolicy,
     limits: &RequestLimits,
-    ip: IpAddr,
+    (ip, locale): (IpAddr, &str),
     phone: &Phone,
+    sender: Option<&Sender>,
     now: &DateTime<FixedOffset>,
 ) -> Outcome<String> {
     if let Some(pending) = store::pending_code(db, phone.as_str()).await? {
@@ -42,8 +47,36 @@ pub async fn send_code(
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000));
     let expires = ms(now) + policy.code_ttl.as_millis() as i64;
     store::put_code(db, phone.as_str(), &code, ms(now), expires).await?;
+    if let Some(sender) = sender {
+        let message = CodeMessage {
+            phone: phone.as_str(),
+            code: &code,
+            locale,
+            expires_at: crate::clock::from_ms(expires, *now.offset()),
+            valid_minutes: policy.code_ttl.as_secs().div_ceil(60),
+        };
+        let sent = tokio::time::timeout(SEND_TIMEOUT, sender.send_code(&message)).await;
+        let failure = match sent {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some(format!("{}: timed out", sender.name())),
+        };
+        metrics::counter!("sms_sent_total", "provider" => sender.name(), "outcome" => if failure.is_none() { "ok" } else { "failed" }).increment(1);
+        if let Some(reason) = failure {
+            let masked = rules::phone::mask(phone.as_str());
+            tracing::warn!(phone = %masked, %reason, "login code not delivered");
+            store::withdraw_code(db, phone.as_str(), ms(now)).await?;
+            return Err(Refusal::SmsUnavailable {
+                retry_after_s: SMS_RETRY_AFTER_S,
+            }
+            .into());
+        }
+    }
     Ok(code)
 }
+
+/// After a provider's failure, when the shopper may sensibly try again.
+const SMS_RETRY_AFTER_S: u64 = 10;
 
 /// A session opened by a sign-in; the token is given to the client once.
 pub struct SignedIn {

@@ -2,6 +2,8 @@
 
 use std::process::Command;
 
+use crate::process::run_ok;
+
 fn member_center() -> Command {
     Command::new(env!("CARGO_BIN_EXE_member-center"))
 }
@@ -92,4 +94,114 @@ fn stores_are_created_listed_and_required_for_staff() {
     assert!(!ok && text.contains("no store BJ001"), "{text}");
     let (ok, text) = run(&[&staff[..], &["--store", "SH001"]].concat());
     assert!(ok && text.contains("staff account"), "{text}");
+}
+
+#[test]
+fn a_real_sms_sender_is_refused_beside_the_development_modes_or_half_configured() {
+    let run = |args: &[&str]| {
+        let out = member_center()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .env(
+                "MC_SMS_WEBHOOK_SECRET",
+                "a-webhook-secret-of-32-characters!",
+            )
+            .env("DATABASE_URL", "sqlite::memory:")
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} started");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let hook = [
+        "--sms-sender",
+        "webhook",
+        "--sms-webhook-url",
+        "https://sms.example.com/hook",
+    ];
+    for mode in ["--dev-codes", "--demo"] {
+        let err = run(&[&hook[..], &[mode]].concat());
+        assert!(
+            err.contains("cannot run with --dev-codes or --demo"),
+            "{err}"
+        );
+    }
+    let err = run(&["--sms-sender", "webhook"]);
+    assert!(err.contains("--sms-webhook-url"), "{err}");
+    let err = run(&[
+        "--sms-sender",
+        "webhook",
+        "--sms-webhook-url",
+        "http://sms.example.com/x",
+    ]);
+    assert!(err.contains("must be https://"), "{err}");
+}
+
+#[test]
+fn a_run_by_hand_is_recorded_and_shown_by_jobs_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
+    let status = || run_ok(&["jobs", "status", "--database-url", &url]);
+    assert!(status().contains("no job runs yet"));
+    let printed = run_ok(&[
+        "jobs",
+        "run",
+        "--date",
+        "2026-12-01",
+        "--database-url",
+        &url,
+    ]);
+    let report: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    assert_eq!(report["evaluation"], "2026-12-01");
+    let shown = status();
+    assert!(shown.starts_with("2026-12-01  started "), "{shown}");
+    assert!(shown.contains(" cli:"), "{shown}");
+    assert!(
+        shown.contains("\"members_checked_for_expiry\":0"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn backup_and_restore_by_the_commands_as_the_operations_guide_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+    let (live, new) = (url("live.db"), url("new.db"));
+    let admin = [
+        "user",
+        "create",
+        "--role",
+        "admin",
+        "--phone",
+        "13800000000",
+    ];
+    run_ok(&[&admin[..], &["--database-url", &live]].concat());
+    let file = dir.path().join("nightly.backup");
+    let file = file.to_str().unwrap();
+    let said = run_ok(&["backup", "--to", file, "--database-url", &live]);
+    assert!(said.starts_with("backup written to "), "{said}");
+    let restored = run_ok(&["restore", "--from", file, "--database-url", &new]);
+    let check: serde_json::Value = serde_json::from_str(&restored).unwrap();
+    assert_eq!(check["members"], 1);
+    assert_eq!(check["balance_mismatches"], serde_json::json!([]));
+    let out = member_center()
+        .args(["restore", "--from", file, "--database-url", &live])
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a database in use is not replaced unasked"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--replace"));
+}
+
+#[test]
+fn keys_generate_prints_a_key_file_a_server_reads() {
+    let text = run_ok(&["keys", "generate"]);
+    let keys = member_center::vault::Keyring::parse(&text).unwrap();
+    assert_eq!(keys.current_id(), "k1");
+    assert_ne!(
+        text,
+        run_ok(&["keys", "generate"]),
+        "fresh random keys each time"
+    );
 }

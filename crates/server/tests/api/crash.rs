@@ -22,17 +22,7 @@ fn member_center() -> Command {
 
 /// Runs a CLI command against the database and returns its stdout.
 fn cli(url: &str, args: &[&str]) -> String {
-    let out = member_center()
-        .args(args)
-        .args(["--database-url", url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    crate::process::run_ok(&[args, &["--database-url", url]].concat())
 }
 
 /// The server process; killed (SIGKILL) and reaped when dropped, a failed test included.

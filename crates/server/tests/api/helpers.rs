@@ -15,6 +15,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     pub state: AppState,
+    /// Where its database is (a backup's source).
+    pub database_url: String,
     router: Router,
     /// Holds the database file (and any dist folder) until the test ends.
     _dir: TempDir,
@@ -66,6 +68,10 @@ pub struct Options {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// `--base-path` (default: the root).
     pub base_path: Option<&'static str>,
+    /// `--metrics-token` (default: no `/metrics`).
+    pub metrics_token: Option<&'static str>,
+    /// `--sms-sender` (default: none).
+    pub sms: Option<member_center::sms::Sender>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -82,7 +88,9 @@ pub async fn spawn_demo() -> TestApp {
 
 pub async fn spawn_with(options: Options) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pool = test_database(&dir).await;
+    let database_url = test_database_url(&dir).await;
+    let pool = db::connect(&database_url).await.expect("database");
+    db::migrate(&pool).await.expect("migrations");
     let mut state = AppState::new(
         options.program.unwrap_or_else(Program::default_program),
         pool,
@@ -90,7 +98,10 @@ pub async fn spawn_with(options: Options) -> TestApp {
     .with_demo(options.demo)
     .with_dev_codes(!options.no_dev_codes)
     .with_clock(Clock::pinned(options.now.unwrap_or_else(now)));
-    state = state.with_trusted_proxies(options.trusted_proxies);
+    state = state
+        .with_trusted_proxies(options.trusted_proxies)
+        .with_metrics_token(options.metrics_token)
+        .with_sms(options.sms);
     let base: member_center::base_path::BasePath =
         options.base_path.unwrap_or("/").parse().expect("base path");
     state = state.with_base_path(base.clone());
@@ -121,6 +132,7 @@ pub async fn spawn_with(options: Options) -> TestApp {
     TestApp {
         router: app(state.clone()),
         state,
+        database_url,
         _dir: dir,
     }
 }
@@ -137,6 +149,23 @@ impl TestApp {
         TestApp {
             router: app(state.clone()),
             state,
+            database_url: self.database_url.clone(),
+            _dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A server like this one on another database (a restored backup, say), with this
+    /// one's program and clock.
+    pub async fn on_database(&self, url: &str) -> TestApp {
+        let pool = db::connect(url).await.expect("database");
+        let program = self.state.program.program.clone();
+        let state = AppState::new(program, pool)
+            .with_dev_codes(self.state.dev_codes)
+            .with_clock(self.state.clock.clone());
+        TestApp {
+            router: app(state.clone()),
+            state,
+            database_url: url.to_owned(),
             _dir: tempfile::tempdir().expect("temp dir"),
         }
     }

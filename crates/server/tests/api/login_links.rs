@@ -3,13 +3,13 @@
 //! live; a new member registers with the host's consent or is asked; the code never
 //! reaches the server's log.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{TestApp, TestResponse};
+use crate::process::ServerProcess;
 use crate::support::{world, World, PHONE_A};
 
 const NOW: &str = "2027-03-10T12:00:00+08:00";
@@ -221,33 +221,12 @@ fn the_code_never_reaches_the_servers_log() {
         .unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
     let key = stdout.lines().last().unwrap().trim().to_owned();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let log = dir.path().join("server.log");
-    let mut server = Command::new(bin)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-            &url,
-        ])
-        .args(["--public-url", "https://member.example.com"])
-        .stdout(Stdio::from(std::fs::File::create(&log).unwrap()))
-        .stderr(Stdio::from(
-            std::fs::File::create(dir.path().join("err.log")).unwrap(),
-        ))
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while ureq::get(&format!("{base}/api/program")).call().is_err() {
-        assert!(Instant::now() < deadline, "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let server = ServerProcess::start(
+        dir.path(),
+        &["--public-url", "https://member.example.com"],
+        &[("DATABASE_URL", &url)],
+    );
+    let base = server.base.clone();
     let link: Value = ureq::post(&format!("{base}/api/v1/members/login-links"))
         .header("Authorization", &format!("Bearer {key}"))
         .send_json(json!({ "phone": PHONE_A, "consent_version": "2026-11-01" }))
@@ -265,11 +244,7 @@ fn the_code_never_reaches_the_servers_log() {
     let _ = ureq::post(&format!("{base}/api/auth/exchange"))
         .send_json(json!({ "code": code, "bearer": true }));
     let _ = ureq::get(&format!("{base}/api/calendar/SECRETFEEDTOKEN.ics")).call();
-    std::thread::sleep(Duration::from_millis(300));
-    let _ = server.kill();
-    let _ = server.wait();
-    let text = std::fs::read_to_string(&log).unwrap()
-        + &std::fs::read_to_string(dir.path().join("err.log")).unwrap();
+    let text = server.stop_and_read_log();
     assert!(
         text.contains("login-links"),
         "the requests are logged: {text}"

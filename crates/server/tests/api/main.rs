@@ -3,6 +3,7 @@
 
 mod access;
 mod auth;
+mod backup;
 mod base_path;
 mod celebrate;
 mod cli;
@@ -22,14 +23,20 @@ mod jobs;
 mod login_links;
 mod mall;
 mod me;
+mod member_times;
 mod nicknames;
+mod observe;
 mod orders;
 mod planner;
+mod process;
 mod program;
 mod quote;
 mod reliability;
+mod schedule;
 mod security;
 mod serve;
+mod sms;
+mod sms_providers;
 mod spend_periods;
 mod sqlite_plans;
 mod staff;

@@ -139,6 +139,9 @@ fn batch(first: Job, queue: &mut mpsc::Receiver<Job>) -> (Vec<BatchOrder>, Vec<R
             Err(_) => break,
         }
     }
+    // How well group commit groups: the orders each transaction carried.
+    metrics::counter!("order_batches_total").increment(1);
+    metrics::histogram!("order_batch_size").record(jobs.len() as f64);
     jobs.into_iter()
         .map(|j| ((j.order, j.program, j.now), j.reply))
         .unzip()

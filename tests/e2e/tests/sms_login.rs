@@ -1,0 +1,48 @@
+//! A shop's server (no `--demo`, no codes on screen) with the webhook SMS sender: the
+//! shopper asks for a code, the operator's bridge receives it signed, and the shopper
+//! types it in and is home.
+
+use e2e::pages::{click, eventually, find, now, shown, LoginPage};
+use e2e::sms_receiver::SmsReceiver;
+use e2e::{Browser, Server};
+
+const SECRET: &str = "an-e2e-webhook-secret-of-32-chars!";
+
+#[tokio::test]
+#[ignore = "needs the built app, the server binary and Chromium: run by `cargo xtask test`"]
+async fn a_shopper_logs_in_with_the_code_the_sms_bridge_received() {
+    let receiver = SmsReceiver::start(SECRET);
+    let server = Server::start_with(&[
+        "--sms-sender",
+        "webhook",
+        "--sms-webhook-url",
+        &receiver.url,
+        "--sms-webhook-secret",
+        SECRET,
+    ]);
+    let browser = Browser::start().await;
+    let client = &browser.client;
+    let login = LoginPage(client);
+    login.open(&server.site_url()).await;
+    find(client, "login-phone")
+        .await
+        .send_keys("13912340000")
+        .await
+        .expect("type the phone");
+    click(client, "get-code").await;
+    let message = eventually("the code at the SMS bridge", || async {
+        receiver.messages.lock().unwrap().first().cloned()
+    })
+    .await;
+    assert_eq!(message["phone"], "+8613912340000");
+    assert_eq!(message["locale"], "zh");
+    assert!(now(client, "dev-code").await.is_none() || !shown(client, "dev-code").await);
+    let code = message["code"].as_str().expect("the code").to_owned();
+    login.fill_code_and_consent(&code).await;
+    login.submit().await;
+    eventually("home after login", || async {
+        shown(client, "nav-points").await.then_some(())
+    })
+    .await;
+    browser.close().await;
+}
