@@ -181,6 +181,8 @@ async fn time_home_reads(pool: &db::Db, tokens: &[String]) -> String {
 /// bare axum router beside it (`/`: JSON, `/query`: one query on the same database).
 /// Returns (app URL, bare URL, key, tokens, pool).
 async fn setup(url: &str) -> (String, String, String, Vec<String>, db::Db) {
+    // The demo's keys: what is sealed here is made up.
+    member_center::vault::install(member_center::vault::Keyring::demo()).expect("keys");
     let pool = db::connect(url).await.expect("database");
     db::migrate(&pool).await.expect("migrations");
     let now = chrono::Utc::now().fixed_offset();

@@ -72,6 +72,8 @@ fn now() -> DateTime<FixedOffset> {
 
 /// Seeds `n` members in SQL (a recursive count, no round trip per row), ids `m_00000000`…
 async fn seed(url: &str, n: i64) -> db::Db {
+    // The demo's keys: what is sealed here is made up.
+    member_center::vault::install(member_center::vault::Keyring::demo()).expect("keys");
     let pool = db::connect(url).await.expect("database");
     db::migrate(&pool).await.expect("migrations");
     let at = |s: &str| ms(&DateTime::parse_from_rfc3339(s).unwrap());

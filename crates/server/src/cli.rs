@@ -12,9 +12,11 @@ use tracing_subscriber::EnvFilter;
 use crate::db;
 
 mod jobs;
+mod keys;
 mod serve;
 mod sms_config;
 
+pub use keys::{open_sealed, KeyArgs};
 pub use serve::{ServeArgs, SmsSenderKind};
 
 #[derive(Debug, Parser)]
@@ -94,6 +96,8 @@ pub enum UserCommand {
         store: Option<String>,
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
 }
 
@@ -144,6 +148,24 @@ pub enum KeysCommand {
         #[arg(long, default_value = "k1")]
         id: String,
     },
+    /// Prints one new data key (`k2:…`) to put at the top of the key file (the current key
+    /// is the first), keeping the others, before `keys rotate`.
+    New {
+        #[arg(long)]
+        id: String,
+    },
+    /// Re-seals every value under the current data key, in batches, beside running
+    /// servers (which must have the new key file already); resumable. Ends by naming the
+    /// keys no value needs any more.
+    Rotate {
+        /// Members per transaction.
+        #[arg(long, default_value_t = 500)]
+        batch: i64,
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -160,6 +182,8 @@ pub enum JobsCommand {
         program: Option<PathBuf>,
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        keys: KeyArgs,
     },
     /// The latest runs of the jobs (by the servers or by hand), newest first: the day,
     /// when, how long, by whom, and what each step did or why it failed.
@@ -221,8 +245,9 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             phone,
             store,
             db,
+            keys,
         }) => {
-            let pool = open(&db).await?;
+            let pool = open_sealed(&db, &keys, false).await?;
             let id = create_user(&pool, &role, &phone, store.as_deref()).await?;
             println!(
                 "{role} account {id} for {}",
@@ -271,6 +296,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             allow_future,
             program,
             db,
+            keys,
         }) => {
             let program = load_program(program.as_deref())?;
             let today = program.local_date(&chrono::Utc::now().fixed_offset());
@@ -281,15 +307,22 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
                      drop tiers as of that date now; pass --allow-future only to rehearse"
                 );
             }
-            let pool = open(&db).await?;
+            let pool = open_sealed(&db, &keys, false).await?;
             jobs::run_jobs_by_hand(&pool, &program, date).await
         }
         Command::Keys(KeysCommand::Generate { id }) => {
-            let text = crate::vault::Keyring::generate(&id);
+            let text = crate::vault::Keyring::generate(&id)?;
             // Checked as a server would read it.
             crate::vault::Keyring::parse(&text)?;
             print!("{text}");
             Ok(())
+        }
+        Command::Keys(KeysCommand::New { id }) => {
+            println!("{}", crate::vault::Keyring::new_data_key(&id)?);
+            Ok(())
+        }
+        Command::Keys(KeysCommand::Rotate { batch, db, keys }) => {
+            keys::rotate(&db, &keys, batch).await
         }
         Command::Backup { to, db } => {
             crate::backup::backup(&db.database_url, &to).await?;

@@ -25,7 +25,17 @@ use sha2::Sha256;
 
 const PREFIX: &str = "v1.";
 /// The blind index's entry in a key file: it is never rotated (every index would change).
-const INDEX: &str = "index";
+pub const INDEX: &str = "index";
+
+/// The sealed columns, each its own associated data.
+pub const MEMBER_PHONE: &str = "members.phone";
+pub const MEMBER_NICKNAME: &str = "members.nickname";
+pub const MEMBER_BIRTHDAY: &str = "members.birthday";
+pub const LINK_PHONE: &str = "login_links.phone";
+/// `vault_keys.check_value`: what a key seals (or the index key makes) to show it is the
+/// key the database was written with.
+pub const CHECK_COLUMN: &str = "vault_keys.check_value";
+const CHECK_TEXT: &str = "member-center data key check";
 
 /// The data keys (by id, the current one named) and the blind index's key.
 #[derive(Clone)]
@@ -74,12 +84,7 @@ impl Keyring {
                 .ok()
                 .and_then(|b| b.try_into().ok())
                 .ok_or_else(|| VaultError::Keys(format!("key `{id}` is not 32 bytes of base64")))?;
-            let valid_id = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric());
-            if !valid_id {
-                return Err(VaultError::Keys(format!(
-                    "key id `{id}`: letters and digits only"
-                )));
-            }
+            check_id(id)?;
             if id == INDEX {
                 index = Some(bytes);
             } else {
@@ -97,17 +102,77 @@ impl Keyring {
     }
 
     /// A new key file's text: an index key and a first data key, from the OS's CSPRNG.
-    pub fn generate(id: &str) -> String {
-        let fresh = || {
-            let mut k = [0u8; 32];
-            rand::rngs::OsRng.fill_bytes(&mut k);
-            STANDARD.encode(k)
+    pub fn generate(id: &str) -> Result<String, VaultError> {
+        Ok(format!(
+            "{INDEX}:{}\n{}\n",
+            fresh_key(),
+            Keyring::new_data_key(id)?
+        ))
+    }
+
+    /// One new data key's line (`k2:<base64>`), for the top of a key file before a
+    /// rotation.
+    pub fn new_data_key(id: &str) -> Result<String, VaultError> {
+        check_id(id)?;
+        if id == INDEX {
+            return Err(VaultError::Keys("`index` names the index key".into()));
+        }
+        Ok(format!("{id}:{}", fresh_key()))
+    }
+
+    /// The demo's keys, the same in every demo server: `--demo` without a key file. They
+    /// are in this source, so they protect nothing; a demo holds no one's real data.
+    pub fn demo() -> Keyring {
+        let key = |label: &str| -> [u8; 32] {
+            let hex = crate::crypto::sha256_hex(&[b"member-center demo key: ", label.as_bytes()]);
+            hex::decode(hex).expect("hex").try_into().expect("32 bytes")
         };
-        format!("{INDEX}:{}\n{id}:{}\n", fresh(), fresh())
+        Keyring {
+            current: "demo".into(),
+            keys: BTreeMap::from([("demo".to_owned(), key("demo"))]),
+            index: key(INDEX),
+        }
     }
 
     pub fn current_id(&self) -> &str {
         &self.current
+    }
+
+    /// Whether `id` is one of the data keys.
+    pub fn holds(&self, id: &str) -> bool {
+        self.keys.contains_key(id)
+    }
+
+    /// What the current key seals to show it is the key (`vault_keys`).
+    pub fn check_value(&self) -> String {
+        self.seal(CHECK_COLUMN, CHECK_TEXT)
+    }
+
+    /// Whether `stored`, a `vault_keys` check value, opens with these keys.
+    pub fn opens_check(&self, stored: &str) -> Result<(), VaultError> {
+        match self.open(CHECK_COLUMN, stored)? {
+            text if text == CHECK_TEXT => Ok(()),
+            _ => Err(VaultError::DoesNotOpen {
+                column: CHECK_COLUMN,
+                id: Keyring::key_of(stored).unwrap_or_default().to_owned(),
+            }),
+        }
+    }
+
+    /// The index key's check value: its index of a fixed text.
+    pub fn index_check(&self) -> String {
+        self.mac(b"check:", CHECK_TEXT)
+    }
+
+    /// `value` sealed when there is one; `''` (a nickname not chosen) stays as it is.
+    pub fn seal_some(&self, column: &'static str, value: Option<&str>) -> Option<String> {
+        value.map(|v| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                self.seal(column, v)
+            }
+        })
     }
 
     /// `value` sealed under the current key for `column`.
@@ -179,10 +244,43 @@ impl Keyring {
     /// phones give equal indexes; the index alone gives the phone to no one without the
     /// key (all 10¹¹ mainland numbers cannot be tried without it).
     pub fn phone_index(&self, phone: &str) -> String {
+        self.mac(b"phone:", phone)
+    }
+
+    /// A phone's key in `phone_claims`: like its index, under another label, so a claim
+    /// that outlives an erased member matches no member's index.
+    pub fn claim_key(&self, phone: &str) -> String {
+        self.mac(b"claim:", phone)
+    }
+
+    fn mac(&self, label: &[u8], text: &str) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index).expect("any key length");
-        mac.update(b"phone:");
-        mac.update(phone.as_bytes());
+        mac.update(label);
+        mac.update(text.as_bytes());
         hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+/// 32 bytes from the OS's CSPRNG, base64.
+fn fresh_key() -> String {
+    let mut k = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut k);
+    STANDARD.encode(k)
+}
+
+/// Key ids are lowercase letters and digits: they go into stored values and into SQL
+/// `LIKE` patterns (which ignore case in SQLite).
+fn check_id(id: &str) -> Result<(), VaultError> {
+    let valid = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    if valid {
+        Ok(())
+    } else {
+        Err(VaultError::Keys(format!(
+            "key id `{id}`: lowercase letters and digits only"
+        )))
     }
 }
 
@@ -203,10 +301,45 @@ pub fn install(keyring: Keyring) -> Result<(), VaultError> {
     Ok(())
 }
 
-/// The process's keyring. Panics before [`install`]: the server installs it before it
-/// opens the database.
-pub fn keyring() -> &'static Keyring {
-    KEYRING.get().expect("the data keys are installed at start")
+/// The process's keyring: an error before [`install`] (a command that reads personal data
+/// installs it before it opens the database).
+pub fn keyring() -> Result<&'static Keyring, VaultError> {
+    KEYRING
+        .get()
+        .ok_or_else(|| VaultError::Keys("the data keys are not loaded".into()))
+}
+
+/// The keys given to a command: the key file's text from `MC_DATA_KEYS`, or the file
+/// `--data-keys-file` names; the demo's keys for a demo without either. Refused otherwise,
+/// saying how to make a key file.
+pub fn load(
+    file: Option<&std::path::Path>,
+    text: Option<&str>,
+    demo: bool,
+) -> Result<Keyring, VaultError> {
+    match (file, text) {
+        (Some(_), Some(_)) => Err(VaultError::Keys(
+            "give the data keys once: --data-keys-file or MC_DATA_KEYS, not both".into(),
+        )),
+        (None, Some(text)) => Keyring::parse(text),
+        (Some(path), None) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                VaultError::Keys(format!(
+                    "cannot read the data keys file {}: {e}",
+                    path.display()
+                ))
+            })?;
+            Keyring::parse(&text).map_err(|e| VaultError::Keys(format!("{}: {e}", path.display())))
+        }
+        (None, None) if demo => Ok(Keyring::demo()),
+        (None, None) => Err(VaultError::Keys(
+            "members' personal data is sealed at rest and this command needs the data keys: \
+             make a key file once with `member-center keys generate > /etc/member-center/keys` \
+             (readable by the server only, kept out of the database's backups) and pass \
+             `--data-keys-file /etc/member-center/keys`, or put its text in MC_DATA_KEYS"
+                .into(),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -219,7 +352,7 @@ mod tests {
 
     #[test]
     fn a_sealed_value_opens_only_with_its_key_and_column() {
-        let file = Keyring::generate("k1");
+        let file = Keyring::generate("k1").unwrap();
         let keys = ring(&file);
         let sealed = keys.seal("members.phone", "+8613912345678");
         assert!(sealed.starts_with("v1.k1."), "{sealed}");
@@ -237,7 +370,7 @@ mod tests {
             keys.open("members.nickname", &sealed),
             Err(VaultError::DoesNotOpen { .. })
         ));
-        let other = ring(&Keyring::generate("k1"));
+        let other = ring(&Keyring::generate("k1").unwrap());
         assert!(matches!(
             other.open("members.phone", &sealed),
             Err(VaultError::DoesNotOpen { .. })
@@ -254,11 +387,16 @@ mod tests {
 
     #[test]
     fn an_older_key_still_opens_what_it_sealed() {
-        let old = ring(&Keyring::generate("k1"));
+        let old = ring(&Keyring::generate("k1").unwrap());
         let sealed = old.seal("members.nickname", "林小满");
         let k1 = sealed_key_line(&old, "k1");
         let index = sealed_key_line(&old, "index");
-        let k2 = Keyring::generate("k2").lines().nth(1).unwrap().to_owned();
+        let k2 = Keyring::generate("k2")
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_owned();
         let rotated = ring(&format!("{index}\n{k2}\n{k1}"));
         assert_eq!(rotated.current_id(), "k2");
         assert_eq!(rotated.open("members.nickname", &sealed).unwrap(), "林小满");
@@ -294,8 +432,8 @@ mod tests {
 
     #[test]
     fn the_phone_index_is_keyed() {
-        let a = ring(&Keyring::generate("k1"));
-        let b = ring(&Keyring::generate("k1"));
+        let a = ring(&Keyring::generate("k1").unwrap());
+        let b = ring(&Keyring::generate("k1").unwrap());
         assert_eq!(
             a.phone_index("+8613900000001"),
             a.phone_index("+8613900000001")

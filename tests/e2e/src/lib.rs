@@ -125,6 +125,11 @@ pub struct Server {
     _data: TempDir,
 }
 
+/// The servers' key file (`member-center keys generate`'s shape), given as
+/// `MC_DATA_KEYS` to the server and to the command line run beside it.
+const DATA_KEYS: &str = "index:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\n\
+                         k1:ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q=\n";
+
 impl Server {
     pub fn start_demo() -> Server {
         Server::start_demo_with(&[])
@@ -145,6 +150,7 @@ impl Server {
         let port = free_port();
         let process = KillOnDrop::spawn(
             Command::new(bin)
+                .env("MC_DATA_KEYS", DATA_KEYS)
                 .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
                 .arg("--dist")
                 .arg(dist)
@@ -193,6 +199,7 @@ impl Server {
     /// Returns what it printed.
     pub fn cli(&self, args: &[&str]) -> String {
         let out = Command::new(env_path("E2E_SERVER_BIN"))
+            .env("MC_DATA_KEYS", DATA_KEYS)
             .args(args)
             .arg("--database-url")
             .arg(&self.database_url)

@@ -15,7 +15,7 @@ use crate::routes::host_bridge::{self, HostBridge};
 use crate::routes::static_files::Site;
 use crate::security::FrameAncestors;
 use crate::workflows::schedule::{self, Schedule};
-use crate::{db, demo_seed, AppState};
+use crate::{demo_seed, AppState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SmsSenderKind {
@@ -30,6 +30,8 @@ pub struct ServeArgs {
     pub addr: SocketAddr,
     #[command(flatten)]
     pub db: DbArgs,
+    #[command(flatten)]
+    pub keys: super::KeyArgs,
     /// Seed one demo member per tier (reset on every start) and enable /api/demo/*;
     /// implies --dev-codes.
     #[arg(long)]
@@ -163,8 +165,7 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .as_deref()
         .map(|dist| Site::load(dist, &args.base_path, args.demo))
         .transpose()?;
-    let db = db::connect(&args.db.database_url).await?;
-    db::migrate(&db).await?;
+    let db = super::open_sealed(&args.db, &args.keys, args.demo).await?;
     let mut state = AppState::new(program, db)
         .with_dev_codes(args.dev_codes)
         .with_demo(args.demo)

@@ -8,6 +8,11 @@ use super::{Db, Tx};
 use crate::args;
 use crate::crypto::{random_token, sha256_hex};
 
+/// Pending codes are keyed by the phone's blind index, not the phone.
+fn phone_index(phone: &str) -> anyhow::Result<String> {
+    Ok(crate::vault::keyring()?.phone_index(phone))
+}
+
 /// A pending one-time code.
 pub struct PendingCode {
     pub salt: String,
@@ -33,9 +38,9 @@ where
 {
     let row = sqlx::query(
         "SELECT salt, code_sha256, sent_at_ms, expires_at_ms, attempts FROM otp_codes \
-         WHERE phone = $1",
+         WHERE phone_index = $1",
     )
-    .bind(phone)
+    .bind(phone_index(phone)?)
     .fetch_optional(db)
     .await?;
     row.map(|r| {
@@ -60,13 +65,13 @@ pub async fn put_code(
 ) -> anyhow::Result<()> {
     let salt = random_token(16);
     sqlx::query(
-        "INSERT INTO otp_codes (phone, salt, code_sha256, sent_at_ms, expires_at_ms, attempts) \
+        "INSERT INTO otp_codes (phone_index, salt, code_sha256, sent_at_ms, expires_at_ms, attempts) \
          VALUES ($1, $2, $3, $4, $5, 0) \
-         ON CONFLICT (phone) DO UPDATE SET salt = excluded.salt, \
+         ON CONFLICT (phone_index) DO UPDATE SET salt = excluded.salt, \
            code_sha256 = excluded.code_sha256, sent_at_ms = excluded.sent_at_ms, \
            expires_at_ms = excluded.expires_at_ms, attempts = 0",
     )
-    .bind(phone)
+    .bind(phone_index(phone)?)
     .bind(&salt)
     .bind(code_hash(&salt, phone, code))
     .bind(now_ms)
@@ -79,8 +84,8 @@ pub async fn put_code(
 /// Takes back the code stored at `sent_at_ms` (its delivery failed): the phone has no
 /// pending code, so the shopper may ask again at once. A newer code is left alone.
 pub async fn withdraw_code(db: &Db, phone: &str, sent_at_ms: i64) -> anyhow::Result<()> {
-    sqlx::query("DELETE FROM otp_codes WHERE phone = $1 AND sent_at_ms = $2")
-        .bind(phone)
+    sqlx::query("DELETE FROM otp_codes WHERE phone_index = $1 AND sent_at_ms = $2")
+        .bind(phone_index(phone)?)
         .bind(sent_at_ms)
         .execute(db)
         .await?;
@@ -92,9 +97,9 @@ pub async fn withdraw_code(db: &Db, phone: &str, sent_at_ms: i64) -> anyhow::Res
 /// guesses cannot get past the limit.
 pub async fn count_attempt(db: &Db, phone: &str) -> anyhow::Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "UPDATE otp_codes SET attempts = attempts + 1 WHERE phone = $1 RETURNING attempts",
+        "UPDATE otp_codes SET attempts = attempts + 1 WHERE phone_index = $1 RETURNING attempts",
     )
-    .bind(phone)
+    .bind(phone_index(phone)?)
     .fetch_optional(db)
     .await?)
 }
@@ -102,8 +107,8 @@ pub async fn count_attempt(db: &Db, phone: &str) -> anyhow::Result<Option<i64>> 
 /// Uses up the pending code (inside the login's transaction). False if it was already used
 /// by a concurrent login.
 pub async fn consume_code(tx: &mut Tx<'_>, phone: &str, code_sha256: &str) -> anyhow::Result<bool> {
-    let done = sqlx::query("DELETE FROM otp_codes WHERE phone = $1 AND code_sha256 = $2")
-        .bind(phone)
+    let done = sqlx::query("DELETE FROM otp_codes WHERE phone_index = $1 AND code_sha256 = $2")
+        .bind(phone_index(phone)?)
         .bind(code_sha256)
         .execute(&mut **tx)
         .await?;

@@ -98,21 +98,24 @@ async fn insert_demo_member(
     m: &NewMember,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
+    let keys = crate::vault::keyring()?;
+    let birthday = m.birthday.map(|d| d.to_string());
     sqlx::query(
         "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, lifetime_spend_fen, \
            birthday, first_order, is_demo, consent_version, consent_at_ms, created_at_ms, \
-           gifts_seen_ms, updated_at_ms) \
-         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $9, $9)",
+           gifts_seen_ms, updated_at_ms, phone_index) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7, TRUE, $8, $9, $9, $9, $9, $10)",
     )
     .bind(&m.id)
-    .bind(&m.phone)
-    .bind(&m.nickname)
+    .bind(keys.seal_some(crate::vault::MEMBER_PHONE, m.phone.as_deref()))
+    .bind(keys.seal_some(crate::vault::MEMBER_NICKNAME, Some(&m.nickname)))
     .bind(m.tier.as_str())
     .bind(m.lifetime_spend_fen)
-    .bind(m.birthday.map(|d| d.to_string()))
+    .bind(keys.seal_some(crate::vault::MEMBER_BIRTHDAY, birthday.as_deref()))
     .bind(m.first_order)
     .bind(&program.membership.privacy_notice_version)
     .bind(ms(now))
+    .bind(m.phone.as_deref().map(|p| keys.phone_index(p)))
     .execute(&mut **tx)
     .await?;
     // Spend lives in orders: one recent order makes the trailing spend, one older than the

@@ -3,6 +3,7 @@
 
 use super::{Db, Tx};
 use crate::crypto::{random_token, sha256_hex};
+use crate::vault;
 
 /// What a live link says, read inside the exchange's transaction.
 #[derive(Debug, Clone)]
@@ -31,7 +32,7 @@ pub async fn create(db: &Db, link: &NewLink<'_>) -> anyhow::Result<String> {
     )
     .bind(sha256_hex(&[code.as_bytes()]))
     .bind(link.api_key_id)
-    .bind(link.phone)
+    .bind(vault::keyring()?.seal(vault::LINK_PHONE, link.phone))
     .bind(link.consent_version)
     .bind(link.return_to)
     .bind(link.now_ms)
@@ -53,8 +54,11 @@ pub async fn live(tx: &mut Tx<'_>, code: &str, now_ms: i64) -> anyhow::Result<Op
     .bind(now_ms)
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.map(|(phone, consent_version, return_to)| Link {
-        phone,
+    let Some((phone, consent_version, return_to)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Link {
+        phone: vault::keyring()?.open(vault::LINK_PHONE, &phone)?,
         consent_version,
         return_to,
     }))

@@ -14,6 +14,7 @@ use super::{Db, Tx};
 use crate::args;
 use crate::clock::{from_ms, ms};
 use crate::crypto::random_token;
+use crate::vault;
 
 /// A coupon in a wallet: what the quote needs, plus what the wallet screen shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +59,10 @@ const MEMBER_COLUMNS: &str = "id, phone, nickname, role, locale, tier, tier_cele
     consent_version, consent_at_ms, created_at_ms";
 
 pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRow> {
+    let keys = vault::keyring()?;
+    let sealed = |name: &str, column: &'static str| -> anyhow::Result<Option<String>> {
+        Ok(r.text(name)?.map(|v| keys.open(column, &v)).transpose()?)
+    };
     let date = |name: &str| -> anyhow::Result<Option<NaiveDate>> {
         r.text(name)?
             .map(|t| t.parse::<NaiveDate>())
@@ -69,8 +74,8 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
     };
     Ok(MemberRow {
         id: r.text_required("id")?,
-        phone: r.text("phone")?,
-        nickname: r.text("nickname")?.filter(|n| !n.is_empty()),
+        phone: sealed("phone", vault::MEMBER_PHONE)?,
+        nickname: sealed("nickname", vault::MEMBER_NICKNAME)?.filter(|n| !n.is_empty()),
         role: {
             let name = r.text_required("role")?;
             contract::auth::Role::parse(&name).with_context(|| format!("stored role `{name}`"))?
@@ -81,8 +86,7 @@ pub(super) fn member_row(r: &(impl Columns + ?Sized)) -> anyhow::Result<MemberRo
         gifts_seen_ms: r.int("gifts_seen_ms")?,
         lifetime_spend_fen: Fen(r.int_required("lifetime_spend_fen")?),
         points_balance: Points(r.int_required("points_balance")?),
-        birthday: r
-            .text("birthday")?
+        birthday: sealed("birthday", vault::MEMBER_BIRTHDAY)?
             .map(|t| t.parse::<Birthday>())
             .transpose()
             .context("stored birthday")?,
@@ -144,12 +148,13 @@ pub async fn lock(tx: &mut impl Exec, member_id: &str) -> anyhow::Result<Option<
         .await?)
 }
 
-/// The member id of a phone (E.164), if registered.
+/// The member id of a phone (E.164), if registered: found by its blind index.
 pub async fn id_by_phone(db: &mut impl Exec, phone: &str) -> anyhow::Result<Option<String>> {
+    let index = vault::keyring()?.phone_index(phone);
     Ok(db
         .optional(
-            "SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL",
-            args![phone],
+            "SELECT id FROM members WHERE phone_index = $1 AND deleted_at_ms IS NULL",
+            args![&index],
             |r| r.text_required("id"),
         )
         .await?)
@@ -158,9 +163,10 @@ pub async fn id_by_phone(db: &mut impl Exec, phone: &str) -> anyhow::Result<Opti
 /// The member with this phone for staff: never a demo member, never an erased one.
 pub async fn real_id_by_phone(db: &super::Db, phone: &str) -> anyhow::Result<Option<String>> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM members WHERE phone = $1 AND deleted_at_ms IS NULL AND is_demo = FALSE",
+        "SELECT id FROM members WHERE phone_index = $1 AND deleted_at_ms IS NULL \
+           AND is_demo = FALSE",
     )
-    .bind(phone)
+    .bind(vault::keyring()?.phone_index(phone))
     .fetch_optional(db)
     .await?)
 }
@@ -175,17 +181,19 @@ pub async fn register(
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<String> {
     let id = format!("m_{}", random_token(12));
+    let keys = vault::keyring()?;
     sqlx::query(
-        "INSERT INTO members (id, phone, nickname, tier, tier_celebrated, role, consent_version, \
-           consent_at_ms, created_at_ms, updated_at_ms) \
-         VALUES ($1, $2, '', $3, $3, $4, $5, $6, $6, $6)",
+        "INSERT INTO members (id, phone, phone_index, nickname, tier, tier_celebrated, role, \
+           consent_version, consent_at_ms, created_at_ms, updated_at_ms) \
+         VALUES ($1, $2, $7, '', $3, $3, $4, $5, $6, $6, $6)",
     )
     .bind(&id)
-    .bind(phone)
+    .bind(keys.seal(vault::MEMBER_PHONE, phone))
     .bind(program.tiers[0].id.as_str())
     .bind(role)
     .bind(consent_version)
     .bind(ms(now))
+    .bind(keys.phone_index(phone))
     .execute(&mut **tx)
     .await?;
     Ok(id)
@@ -392,14 +400,17 @@ pub async fn apply_profile(
     member_id: &str,
     update: &contract::me::Update,
     now: &DateTime<FixedOffset>,
-) -> sqlx::Result<()> {
+) -> anyhow::Result<()> {
+    let keys = vault::keyring()?;
+    let nickname = update.nickname.as_deref().map(str::trim);
+    let birthday = update.birthday.map(|b| b.to_string());
     sqlx::query(
         "UPDATE members SET nickname = COALESCE($1, nickname), locale = COALESCE($2, locale), \
            birthday = COALESCE(birthday, $3), updated_at_ms = $4 WHERE id = $5",
     )
-    .bind(update.nickname.as_deref().map(str::trim))
+    .bind(keys.seal_some(vault::MEMBER_NICKNAME, nickname))
     .bind(update.locale.as_deref())
-    .bind(update.birthday.map(|b| b.to_string()))
+    .bind(keys.seal_some(vault::MEMBER_BIRTHDAY, birthday.as_deref()))
     .bind(ms(now))
     .bind(member_id)
     .execute(&mut **tx)
@@ -415,12 +426,14 @@ pub async fn erase_personal_data(
     member_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<()> {
-    let phone: Option<String> = sqlx::query_scalar("SELECT phone FROM members WHERE id = $1")
-        .bind(member_id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let phone_index: Option<String> =
+        sqlx::query_scalar("SELECT phone_index FROM members WHERE id = $1")
+            .bind(member_id)
+            .fetch_one(&mut **tx)
+            .await?;
     sqlx::query(
-        "UPDATE members SET phone = NULL, nickname = '', birthday = NULL, locale = NULL, \
+        "UPDATE members SET phone = NULL, phone_index = NULL, nickname = '', birthday = NULL, \
+           locale = NULL, \
            deleted_at_ms = $1, updated_at_ms = $1 WHERE id = $2",
     )
     .bind(ms(now))
@@ -434,9 +447,9 @@ pub async fn erase_personal_data(
     ] {
         sqlx::query(sql).bind(member_id).execute(&mut **tx).await?;
     }
-    if let Some(phone) = phone {
-        sqlx::query("DELETE FROM otp_codes WHERE phone = $1")
-            .bind(phone)
+    if let Some(index) = phone_index {
+        sqlx::query("DELETE FROM otp_codes WHERE phone_index = $1")
+            .bind(index)
             .execute(&mut **tx)
             .await?;
     }

@@ -3,17 +3,21 @@
 //! without these claims the same phone could delete and register again to collect them
 //! again, and again reward whoever invited it.
 //!
-//! A claim is keyed by HMAC-SHA256 of the phone (E.164) under a random key the server makes
-//! once (`server_secrets.phone_key`): the phone itself is not kept, and the key makes the
-//! claims useless to whoever copies the table alone. The key lives in the same database,
-//! so a copy of the whole database still links claims to phones.
+//! A claim is keyed by HMAC-SHA256 of the phone (E.164) under the key file's index key
+//! (`Keyring::claim_key`): the phone itself is not kept, and neither the table nor the
+//! whole database links a claim to a phone without the key file.
+//!
+//! Claims made before the key file were keyed under a secret kept in the database
+//! (`server_secrets.phone_key`). Those of living members are made again under the key
+//! file when their rows are first sealed (`backfill`); an erased member's cannot be (their
+//! phone is gone), so that old key is still asked while it exists.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::Tx;
 use crate::clock::ms;
-use crate::crypto::random_token;
+use crate::vault::{self, Keyring};
 
 /// What a phone can be rewarded for once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,48 +45,67 @@ pub async fn claim(
     claim: Claim,
     now: &chrono::DateTime<chrono::FixedOffset>,
 ) -> anyhow::Result<bool> {
-    let key = phone_key(tx, phone).await?;
+    let keys = vault::keyring()?;
+    let new = insert(tx, &keys.claim_key(phone), claim, ms(now)).await?;
+    Ok(new && !claimed_before_key_file(tx, phone, claim).await?)
+}
+
+/// The claims a member registered before the key file (or before claims existed) has:
+/// registration, and an invite when they accepted one.
+pub(super) async fn backfill(
+    tx: &mut Tx<'_>,
+    keys: &Keyring,
+    member_id: &str,
+    phone: &str,
+    now_ms: i64,
+) -> anyhow::Result<()> {
+    let key = keys.claim_key(phone);
+    insert(tx, &key, Claim::Registration, now_ms).await?;
+    let invited: Option<String> =
+        sqlx::query_scalar("SELECT invitee_id FROM invites WHERE invitee_id = $1")
+            .bind(member_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if invited.is_some() {
+        insert(tx, &key, Claim::Invited, now_ms).await?;
+    }
+    Ok(())
+}
+
+async fn insert(tx: &mut Tx<'_>, key: &str, claim: Claim, at_ms: i64) -> anyhow::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO phone_claims (phone_key, claim, at_ms) VALUES ($1, $2, $3) \
          ON CONFLICT (phone_key, claim) DO NOTHING",
     )
     .bind(key)
     .bind(claim.as_str())
-    .bind(ms(now))
+    .bind(at_ms)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// The keyed hash of a phone, hex.
-async fn phone_key(tx: &mut Tx<'_>, phone: &str) -> anyhow::Result<String> {
-    let secret = secret(tx, "phone_key").await?;
+/// Whether a claim made under the database's old secret names this phone.
+async fn claimed_before_key_file(
+    tx: &mut Tx<'_>,
+    phone: &str,
+    claim: Claim,
+) -> anyhow::Result<bool> {
+    let secret: Option<String> =
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = 'phone_key'")
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(secret) = secret else {
+        return Ok(false);
+    };
     let mut mac =
         Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes a key of any length");
     mac.update(phone.as_bytes());
-    Ok(hex::encode(mac.finalize().into_bytes()))
-}
-
-/// A named random secret (256 bits), made at its first use and kept. (Made under
-/// `ON CONFLICT DO NOTHING` and read back, so two first uses at once agree on one.)
-async fn secret(tx: &mut Tx<'_>, name: &str) -> anyhow::Result<String> {
-    let read = "SELECT value FROM server_secrets WHERE name = $1";
-    let stored: Option<String> = sqlx::query_scalar(read)
-        .bind(name)
-        .fetch_optional(&mut **tx)
-        .await?;
-    if let Some(value) = stored {
-        return Ok(value);
-    }
-    sqlx::query(
-        "INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    )
-    .bind(name)
-    .bind(random_token(32))
-    .execute(&mut **tx)
-    .await?;
-    Ok(sqlx::query_scalar(read)
-        .bind(name)
-        .fetch_one(&mut **tx)
-        .await?)
+    let old: Option<String> =
+        sqlx::query_scalar("SELECT claim FROM phone_claims WHERE phone_key = $1 AND claim = $2")
+            .bind(hex::encode(mac.finalize().into_bytes()))
+            .bind(claim.as_str())
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(old.is_some())
 }

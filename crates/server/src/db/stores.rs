@@ -99,7 +99,7 @@ pub async fn recent_joins_between(
     until_ms: i64,
     limit: i64,
 ) -> anyhow::Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
+    let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT joined_at_ms, phone FROM members WHERE joined_store = $1 \
          AND joined_at_ms >= $2 AND joined_at_ms < $3 AND is_demo = FALSE \
          AND deleted_at_ms IS NULL AND phone IS NOT NULL \
@@ -110,7 +110,11 @@ pub async fn recent_joins_between(
     .bind(until_ms)
     .bind(limit)
     .fetch_all(db)
-    .await?)
+    .await?;
+    let keys = crate::vault::keyring()?;
+    rows.into_iter()
+        .map(|(at, phone)| Ok((at, keys.open(crate::vault::MEMBER_PHONE, &phone)?)))
+        .collect()
 }
 
 /// The store of a staff account, if it has one.

@@ -80,9 +80,13 @@ impl RequestLimits {
         now: &DateTime<FixedOffset>,
     ) -> Outcome<()> {
         let limit = (self.policy.codes_per_phone_per_day, DAY_MS);
+        // Counted by the phone's blind index: the table holds no phone.
+        let index = crate::vault::keyring()
+            .map_err(anyhow::Error::from)?
+            .phone_index(phone);
         check(
             db,
-            &format!("code-phone:{phone}"),
+            &format!("code-phone:{index}"),
             limit,
             Limit::CodesForPhone,
             now,

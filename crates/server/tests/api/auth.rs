@@ -36,8 +36,8 @@ async fn sessions(app: &TestApp) -> i64 {
 
 async fn attempts(app: &TestApp, phone_e164: &str) -> i64 {
     app.scalar(
-        "SELECT attempts FROM otp_codes WHERE phone = $1",
-        &[phone_e164],
+        "SELECT attempts FROM otp_codes WHERE phone_index = $1",
+        &[&crate::helpers::phone_index(phone_e164)],
     )
     .await
 }
@@ -63,8 +63,8 @@ async fn a_code_registers_with_consent_and_sets_an_http_only_cookie() {
     );
     // Stored salted and hashed, never as it is.
     let (salt, hash): (String, String) =
-        sqlx::query_as("SELECT salt, code_sha256 FROM otp_codes WHERE phone = $1")
-            .bind("+8613900000001")
+        sqlx::query_as("SELECT salt, code_sha256 FROM otp_codes WHERE phone_index = $1")
+            .bind(crate::helpers::phone_index("+8613900000001"))
             .fetch_one(&app.state.db)
             .await
             .unwrap();
@@ -389,8 +389,8 @@ async fn codes_and_logins_are_limited_per_ip() {
     // Nothing was stored for the refused request; another address is not held up.
     assert_eq!(
         app.scalar(
-            "SELECT COUNT(*) FROM otp_codes WHERE phone = $1",
-            &["+8613900000014"]
+            "SELECT COUNT(*) FROM otp_codes WHERE phone_index = $1",
+            &[&crate::helpers::phone_index("+8613900000014")]
         )
         .await,
         0

@@ -1,12 +1,6 @@
 //! The binary itself: configuration errors exit non-zero with a useful message.
 
-use std::process::Command;
-
-use crate::process::run_ok;
-
-fn member_center() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_member-center"))
-}
+use crate::process::{member_center, run_ok};
 
 #[test]
 fn an_invalid_program_file_names_the_field_and_exits_non_zero() {
@@ -204,4 +198,92 @@ fn keys_generate_prints_a_key_file_a_server_reads() {
         run_ok(&["keys", "generate"]),
         "fresh random keys each time"
     );
+}
+
+#[test]
+fn serve_refuses_to_start_without_the_data_keys_and_a_demo_has_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+    let out = member_center()
+        .env_remove("MC_DATA_KEYS")
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("member-center keys generate") && err.contains("--data-keys-file"),
+        "{err}"
+    );
+
+    // A key file named by the flag; one that is not a key file is refused with its name.
+    let file = dir.path().join("keys");
+    std::fs::write(&file, "not a key file").unwrap();
+    let out = member_center()
+        .env_remove("MC_DATA_KEYS")
+        .args([
+            "user",
+            "create",
+            "--role",
+            "member",
+            "--phone",
+            "13900000001",
+        ])
+        .args(["--database-url", &url, "--data-keys-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("keys: `not`"),
+        "{err}"
+    );
+    std::fs::write(&file, run_ok(&["keys", "generate"])).unwrap();
+    let out = member_center()
+        .env_remove("MC_DATA_KEYS")
+        .args([
+            "user",
+            "create",
+            "--role",
+            "member",
+            "--phone",
+            "13900000001",
+        ])
+        .args(["--database-url", &url, "--data-keys-file"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The tests' keys are not that file's: the database refuses them, saying why.
+    let out = member_center()
+        .args([
+            "user",
+            "create",
+            "--role",
+            "member",
+            "--phone",
+            "13900000002",
+        ])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("`index` key"),
+        "{err}"
+    );
+
+    // A demo without keys starts (on a database of its own).
+    let demo_url = format!("sqlite://{}", dir.path().join("demo.db").display());
+    let server = crate::process::ServerProcess::start(
+        dir.path(),
+        &["--demo", "--database-url", &demo_url],
+        &[("MC_DATA_KEYS", "")],
+    );
+    drop(server);
 }

@@ -46,8 +46,8 @@ async fn lookup(app: &TestApp, token: &str, phone: &str) -> TestResponse {
 async fn audit_rows(app: &TestApp, actor_phone: &str) -> i64 {
     app.scalar(
         "SELECT COUNT(*) FROM audit_log a JOIN members m ON m.id = a.actor_id \
-         WHERE a.action = 'member_lookup' AND m.phone = $1",
-        &[&format!("+86{actor_phone}")],
+         WHERE a.action = 'member_lookup' AND m.phone_index = $1",
+        &[&crate::helpers::phone_index(&format!("+86{actor_phone}"))],
     )
     .await
 }
@@ -184,8 +184,8 @@ async fn the_61st_lookup_in_an_hour_is_refused() {
 }
 
 async fn joined(app: &TestApp, phone: &str) -> (Option<String>, Option<String>) {
-    sqlx::query_as("SELECT joined_store, joined_via FROM members WHERE phone = $1")
-        .bind(format!("+86{phone}"))
+    sqlx::query_as("SELECT joined_store, joined_via FROM members WHERE phone_index = $1")
+        .bind(crate::helpers::phone_index(&format!("+86{phone}")))
         .fetch_one(&app.state.db)
         .await
         .unwrap()

@@ -4,21 +4,18 @@
 //! up: balance = Σ ledger = Σ open lots − debt.
 
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sqlx::Row as _;
 
+use crate::process::member_center;
 use crate::support::order;
 
 const ORDERS: usize = 400;
 const KILL_AFTER_ACKS: usize = 120;
 const PHONE: &str = "13700000001";
-
-fn member_center() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_member-center"))
-}
 
 /// Runs a CLI command against the database and returns its stdout.
 fn cli(url: &str, args: &[&str]) -> String {
@@ -145,9 +142,9 @@ async fn kill_9_mid_stream_then_resend_loses_and_doubles_nothing() {
            (SELECT CAST(COALESCE(SUM(points), 0) AS BIGINT) FROM points_ledger l WHERE l.member_id = m.id), \
            (SELECT CAST(COALESCE(SUM(remaining), 0) AS BIGINT) FROM point_lots p WHERE p.member_id = m.id), \
            (SELECT CAST(COUNT(DISTINCT order_id) AS BIGINT) FROM points_ledger l WHERE l.member_id = m.id AND kind = 'earn') \
-         FROM members m WHERE m.phone = $1",
+         FROM members m WHERE m.phone_index = $1",
     )
-    .bind(format!("+86{PHONE}"))
+    .bind(crate::helpers::phone_index(&format!("+86{PHONE}")))
     .fetch_one(&db)
     .await
     .unwrap();

@@ -107,6 +107,7 @@ async fn seeding_again_resets_without_duplicating() {
 
 #[tokio::test]
 async fn an_in_memory_database_keeps_its_schema_and_seed() {
+    crate::helpers::install_data_keys();
     let pool = member_center::db::connect("sqlite::memory:").await.unwrap();
     member_center::db::migrate(&pool).await.unwrap();
     let program = rules::Program::default_program();

@@ -22,6 +22,24 @@ pub struct TestApp {
     _dir: TempDir,
 }
 
+/// The tests' key file (`keys generate`'s shape): installed in this process by
+/// [`install_data_keys`], and given to the binary as `MC_DATA_KEYS` (`process.rs`), so
+/// both read what the other sealed.
+pub const DATA_KEYS: &str = "index:AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\n\
+                             k1:ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q=\n";
+
+/// A phone's blind index under the tests' keys: how storage finds a phone (E.164).
+pub fn phone_index(e164: &str) -> String {
+    member_center::vault::Keyring::parse(DATA_KEYS)
+        .unwrap()
+        .phone_index(e164)
+}
+
+pub fn install_data_keys() {
+    let keys = member_center::vault::Keyring::parse(DATA_KEYS).expect("the tests' keys");
+    member_center::vault::install(keys).expect("one set of keys for every test");
+}
+
 /// The database of one test: a fresh SQLite file, or — when `MC_TEST_POSTGRES_URL` is set
 /// (`cargo xtask test` sets it for its PostgreSQL pass) — a fresh schema of that database.
 pub async fn test_database(dir: &TempDir) -> db::Db {
@@ -33,6 +51,7 @@ pub async fn test_database(dir: &TempDir) -> db::Db {
 
 /// The URL of a fresh, empty test database (see [`test_database`]).
 pub async fn test_database_url(dir: &TempDir) -> String {
+    install_data_keys();
     match std::env::var("MC_TEST_POSTGRES_URL") {
         Ok(base) => {
             let schema = format!(
@@ -87,6 +106,7 @@ pub async fn spawn_demo() -> TestApp {
 }
 
 pub async fn spawn_with(options: Options) -> TestApp {
+    install_data_keys();
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = test_database_url(&dir).await;
     let pool = db::connect(&database_url).await.expect("database");

@@ -5,13 +5,19 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The binary, given the tests' data keys (as `MC_DATA_KEYS`).
+pub fn member_center() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_member-center"));
+    command
+        .env("MC_DATA_KEYS", crate::helpers::DATA_KEYS)
+        .env_remove("MC_DATA_KEYS_FILE");
+    command
+}
+
 /// Runs `member-center ARGS` to its end, asserts it succeeded, and returns what it
 /// printed.
 pub fn run_ok(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_member-center"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = member_center().args(args).output().unwrap();
     assert!(
         out.status.success(),
         "member-center {}: {}",
@@ -38,7 +44,7 @@ impl ServerProcess {
             .unwrap()
             .port();
         let logs = [dir.join("server.out"), dir.join("server.err")];
-        let mut command = Command::new(env!("CARGO_BIN_EXE_member-center"));
+        let mut command = member_center();
         command
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(args)

@@ -477,7 +477,7 @@ async fn jobs_refuse_a_future_date_unless_allowed() {
             .unwrap()
     };
     let jobs = |date: String, allow: bool| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_member-center"));
+        let mut cmd = crate::process::member_center();
         cmd.args(["jobs", "run", "--date", &date, "--database-url", &url]);
         if allow {
             cmd.arg("--allow-future");

@@ -161,7 +161,10 @@ async fn a_failing_provider_answers_503_and_leaves_no_code_pending() {
     let message = res.json()["error"]["message"].as_str().unwrap().to_owned();
     assert!(message.contains("try again"), "{message}");
     let pending = app
-        .scalar("SELECT COUNT(*) FROM otp_codes WHERE phone = $1", &[PHONE])
+        .scalar(
+            "SELECT COUNT(*) FROM otp_codes WHERE phone_index = $1",
+            &[&crate::helpers::phone_index(&format!("+86{PHONE}"))],
+        )
         .await;
     assert_eq!(pending, 0, "the failed code was withdrawn");
 
