@@ -15,7 +15,7 @@ pub use contract::demo::DemoMember;
 pub use contract::events::{EventsPage, FeedLink, NextEvent};
 pub use contract::invites::Progress as Invite;
 pub use contract::mall::{Catalog, CatalogItem, Redeemed};
-pub use contract::me::{Arrived, CheckedIn, Expiring, Summary as Me, Update};
+pub use contract::me::{Arrived, CheckedIn, Expiring, Reminders, Summary as Me, Update};
 pub use contract::orders::{OrdersPage as OrderPage, PastOrder, PastRefund};
 pub use contract::points::{Direction, Entry, PointsPage as EntryPage, PointsPlan, Subject};
 pub use contract::staff::{Counter, Granted, MemberCard};
@@ -148,6 +148,16 @@ pub async fn save_locale(locale: &'static str) -> Result<(), ApiError> {
 /// `PATCH /api/me`: the fields `update` sets.
 pub async fn update_me(update: &Update) -> Result<(), ApiError> {
     send(Method::PATCH, "/me", json(update)).await.map(drop)
+}
+
+/// `GET /api/me/reminders`: the texts the member asked for.
+pub async fn reminders() -> Result<Reminders, ApiError> {
+    decode(send(Method::GET, "/me/reminders", None).await?)
+}
+
+/// `PUT /api/me/reminders`: on or off, at once.
+pub async fn choose_reminders(choice: Reminders) -> Result<Reminders, ApiError> {
+    decode(send(Method::PUT, "/me/reminders", json(&choice)).await?)
 }
 
 /// The member was shown their new tier (the celebration sheet).

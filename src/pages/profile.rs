@@ -4,7 +4,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::components::{choose_language, need_login, DownloadLink, Loader, Toast, TopBar};
-use crate::data::api::{self, ApiError, ErrorCode, Me, Update};
+use crate::data::api::{self, ApiError, ErrorCode, Me, Reminders, Update};
 use crate::data::state::{AppState, Loaded};
 use crate::i18n::*;
 use crate::platform::route::{follow, navigator, Route};
@@ -129,6 +129,7 @@ fn ProfileContent(me: Arc<Me>) -> impl IntoView {
         {counter}
         <ProfileDetails phone=me.phone_masked.clone().unwrap_or_default() fields requests act />
         <LanguageChoice />
+        <ExpiryTexts />
         <AccountData busy act />
         <button type="button" class="button button--ghost" data-testid="logout"
             hidden=confirming on:click=move |_| confirming.set(true)>
@@ -251,6 +252,52 @@ fn LanguageChoice() -> impl IntoView {
                 {lang_button(Locale::zh, "中文")}
                 {lang_button(Locale::en, "English")}
             </div>
+        </section>
+    }
+}
+
+/// The points-expiry text (积分到期提醒): off until the member turns it on.
+#[component]
+fn ExpiryTexts() -> impl IntoView {
+    let requests = Loader::new();
+    let known = RwSignal::new(false);
+    let on = RwSignal::new(false);
+    let show = move |r: Reminders| {
+        on.set(r.points_expiry);
+        known.set(true);
+    };
+    requests.run(api::reminders(), show);
+    let locale = lang();
+    // The switch moves at the tap; a refusal puts it back (and says why).
+    let flip = move |ev| {
+        let wanted = event_target_checked(&ev);
+        on.set(wanted);
+        let request = async move {
+            let answer = api::choose_reminders(Reminders {
+                points_expiry: wanted,
+            })
+            .await;
+            if answer.is_err() {
+                on.set(!wanted);
+            }
+            answer
+        };
+        requests.run(request, show);
+    };
+    view! {
+        <section class="card">
+            <h2 class="card__title">{tr!(profile.reminders)}</h2>
+            <label class="switch">
+                <input type="checkbox" role="switch" data-testid="profile-expiry-texts"
+                    prop:checked=on
+                    disabled=flag(move || requests.busy.get() || !known.get())
+                    on:change=flip />
+                <span>{tr!(profile.expiry_texts)}</span>
+            </label>
+            <p class="hint">{tr!(profile.expiry_texts_hint)}</p>
+            <p class="field-msg field-msg--error" role="alert" hidden=flag(move || requests.error.with(Option::is_none))>
+                {dyn_text(move || error_of(locale.get(), requests.error.get()).to_string())}
+            </p>
         </section>
     }
 }

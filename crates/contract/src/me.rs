@@ -127,6 +127,15 @@ pub struct Arrived {
     pub until_ms: i64,
 }
 
+/// `GET /api/me/reminders`, and `PUT`'s body and answer: the texts the member asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reminders {
+    /// A text when points come within the program's warning window before they expire
+    /// (积分到期提醒); off until the member turns it on.
+    pub points_expiry: bool,
+}
+
 /// `POST /api/me/gifts-seen`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -40,6 +40,7 @@ pub mod mall;
 pub mod members;
 pub mod orders;
 pub mod phone_claims;
+pub mod reminders;
 pub mod sealing;
 pub mod sqlite_reads;
 pub mod stores;

@@ -10,6 +10,7 @@ pub mod me;
 pub mod orders;
 pub mod program;
 pub mod quote;
+pub mod reminders;
 pub mod staff;
 pub mod static_files;
 
@@ -32,6 +33,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(invites::router())
         .merge(staff::router())
         .merge(events::router())
+        .merge(reminders::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

@@ -33,6 +33,18 @@ pub struct CodeMessage<'a> {
     pub valid_minutes: u64,
 }
 
+/// A points-expiry reminder to deliver (seed 002's 积分到期提醒).
+#[derive(Debug, Clone, Copy)]
+pub struct ReminderMessage<'a> {
+    pub phone: &'a str,
+    pub locale: &'a str,
+    pub points: i64,
+    /// The last local day the points can be used.
+    pub last_day: chrono::NaiveDate,
+    /// Where the member stops these reminders (without `--public-url`, none).
+    pub stop_url: Option<&'a str>,
+}
+
 /// A provider's approved message template and the signature (签名) it is sent under.
 #[derive(Debug, Clone)]
 pub struct Template {
@@ -84,6 +96,25 @@ impl Sender {
                     .await
             }
             Sender::Webhook(w) => w.send_code(message).await,
+        }
+    }
+
+    /// Hands a points-expiry reminder to the provider (Alibaba and Tencent only when
+    /// their reminder templates are configured: see [`Sender::sends_reminders`]).
+    pub async fn send_reminder(&self, message: &ReminderMessage<'_>) -> Result<(), SendError> {
+        match self {
+            Sender::Aliyun(a) => a.send_reminder(message).await,
+            Sender::Tencent(t) => t.send_reminder(message).await,
+            Sender::Webhook(w) => w.send_reminder(message).await,
+        }
+    }
+
+    /// Whether reminders can go out this way.
+    pub fn sends_reminders(&self) -> bool {
+        match self {
+            Sender::Aliyun(a) => a.reminder_templates.is_some(),
+            Sender::Tencent(t) => t.reminder_templates.is_some(),
+            Sender::Webhook(_) => true,
         }
     }
 

@@ -253,6 +253,14 @@ impl Keyring {
         self.mac(b"claim:", phone)
     }
 
+    /// The token in a member's link that stops their reminders: it names the member and
+    /// cannot be made without the key, so a link stops only its own member's.
+    pub fn reminder_stop_token(&self, member_id: &str) -> String {
+        let mut token = self.mac(b"stop-reminders:", member_id);
+        token.truncate(32);
+        token
+    }
+
     fn mac(&self, label: &[u8], text: &str) -> String {
         let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index).expect("any key length");
         mac.update(label);

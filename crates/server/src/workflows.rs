@@ -18,6 +18,7 @@ pub mod orders;
 pub mod phone;
 pub mod profile;
 pub mod refunds;
+pub mod reminders;
 pub mod schedule;
 pub mod staff;
 

@@ -178,6 +178,18 @@ impl Server {
     }
 
     /// Where the app is: the origin and the `--base-path`, no trailing slash.
+    /// Every byte the server's SQLite database holds on disk now: the file and its
+    /// write-ahead log (what a thief copying the folder gets).
+    pub fn database_bytes(&self) -> Vec<u8> {
+        let path = self
+            .database_url
+            .strip_prefix("sqlite://")
+            .expect("an SQLite database");
+        let mut bytes = std::fs::read(path).expect("the database file");
+        bytes.extend(std::fs::read(format!("{path}-wal")).unwrap_or_default());
+        bytes
+    }
+
     pub fn site_url(&self) -> String {
         format!("{}{}", self.base_url, self.prefix)
     }

@@ -82,6 +82,18 @@ pub struct ServeArgs {
     /// The template for English (default: the Chinese one).
     #[arg(long, env = "MC_SMS_TEMPLATE_EN")]
     pub sms_template_en: Option<String>,
+    /// The points-expiry reminder's approved template for Chinese (Alibaba: `${points}`,
+    /// `${date}`, `${link}`; Tencent: `{1}` points, `{2}` the last day, `{3}` the link
+    /// that stops them). Without it Alibaba and Tencent send no reminders.
+    #[arg(long, env = "MC_SMS_REMINDER_TEMPLATE_ZH")]
+    pub sms_reminder_template_zh: Option<String>,
+    /// The reminder's template for English (default: the Chinese one).
+    #[arg(long, env = "MC_SMS_REMINDER_TEMPLATE_EN")]
+    pub sms_reminder_template_en: Option<String>,
+    /// The local time (the program's time zone) after which the day's points-expiry
+    /// reminders go out, to members who opted in.
+    #[arg(long, env = "MC_REMINDERS_AT", default_value = "10:00", value_parser = parse_time_of_day)]
+    pub reminders_at: chrono::NaiveTime,
     /// The approved signature (签名) messages are sent under, for Chinese.
     #[arg(long, env = "MC_SMS_SIGN_NAME_ZH")]
     pub sms_sign_name_zh: Option<String>,
@@ -210,6 +222,9 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             state.clock.clone(),
         ));
     }
+    if let Some(sender) = state.sms.as_deref() {
+        spawn_reminders(&state, sender, args.reminders_at);
+    }
     if let Some(dir) = args.backup_dir.clone() {
         anyhow::ensure!(args.backup_keep > 0, "--backup-keep must be at least 1");
         let nightly = crate::backup::Nightly {
@@ -229,6 +244,30 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// `--backup-dir`: looks every few minutes whether the day's backup is due.
+/// The points-expiry reminders, when the sender can send them (every server may: each
+/// reminder is claimed once in the database).
+fn spawn_reminders(state: &AppState, sender: &crate::sms::Sender, at: chrono::NaiveTime) {
+    if !sender.sends_reminders() {
+        tracing::info!("no --sms-reminder-template-zh: no points-expiry reminders are sent");
+        return;
+    }
+    let link_base = state
+        .public_url
+        .as_deref()
+        .map(|url| format!("{url}{}", state.base_path.dir()));
+    if link_base.is_none() {
+        tracing::warn!("no --public-url: points-expiry reminders carry no link to stop them");
+    }
+    tokio::spawn(crate::workflows::reminders::run_forever(
+        state.db.clone(),
+        state.program.clone(),
+        sender.clone(),
+        link_base,
+        at,
+        state.clock.clone(),
+    ));
+}
+
 async fn backups_forever(nightly: crate::backup::Nightly, url: String, state: AppState) {
     let holder = format!("serve:{}", crate::crypto::random_token(9));
     loop {

@@ -42,6 +42,7 @@ pub(super) fn sms_sender(args: &ServeArgs) -> anyhow::Result<Option<Sender>> {
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
             )?,
             templates: sms_templates(args)?,
+            reminder_templates: reminder_templates(args)?,
             endpoint: sms_endpoint(args, sms::aliyun::ENDPOINT)?,
             client: sms::http_client(),
         }),
@@ -51,6 +52,7 @@ pub(super) fn sms_sender(args: &ServeArgs) -> anyhow::Result<Option<Sender>> {
             app_id: required(&args.tencent_sms_app_id, "--tencent-sms-app-id")?,
             region: args.tencent_sms_region.clone(),
             templates: sms_templates(args)?,
+            reminder_templates: reminder_templates(args)?,
             endpoint: sms_endpoint(args, sms::tencent::ENDPOINT)?,
             client: sms::http_client(),
         }),
@@ -82,6 +84,28 @@ fn sms_templates(args: &ServeArgs) -> anyhow::Result<Templates> {
             .unwrap_or_else(|| zh.sign_name.clone()),
     };
     Ok(Templates { zh, en })
+}
+
+/// The reminder's templates, when configured; under the login codes' signatures.
+fn reminder_templates(args: &ServeArgs) -> anyhow::Result<Option<Templates>> {
+    let Some(zh_id) = args.sms_reminder_template_zh.clone() else {
+        return Ok(None);
+    };
+    let signatures = sms_templates(args)?;
+    let en_id = args
+        .sms_reminder_template_en
+        .clone()
+        .unwrap_or_else(|| zh_id.clone());
+    Ok(Some(Templates {
+        zh: Template {
+            id: zh_id,
+            sign_name: signatures.zh.sign_name,
+        },
+        en: Template {
+            id: en_id,
+            sign_name: signatures.en.sign_name,
+        },
+    }))
 }
 
 fn sms_endpoint(args: &ServeArgs, default: &str) -> anyhow::Result<reqwest::Url> {

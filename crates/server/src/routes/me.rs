@@ -37,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/celebrated", post(celebrated))
         .route("/me/gifts-seen", post(gifts_seen))
         .route("/me/export", get(export::get))
+        .route("/me/reminders", get(reminders).put(choose_reminders))
 }
 
 const DEFAULT_PAGE: i64 = 20;
@@ -134,6 +135,27 @@ async fn gifts_seen(
 ) -> Result<StatusCode, ApiError> {
     crate::workflows::profile::gifts_seen(&state.db, &me.id, body.until_ms).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/me/reminders`: the texts the member asked for.
+async fn reminders(
+    State(state): State<AppState>,
+    me: AuthMember,
+) -> Result<Json<contract::me::Reminders>, ApiError> {
+    Ok(Json(
+        crate::workflows::reminders::choice(&state.db, &me.id).await?,
+    ))
+}
+
+/// `PUT /api/me/reminders`: on or off, at once.
+async fn choose_reminders(
+    State(state): State<AppState>,
+    me: AuthMember,
+    ApiJson(choice): ApiJson<contract::me::Reminders>,
+) -> Result<Json<contract::me::Reminders>, ApiError> {
+    let chosen =
+        crate::workflows::reminders::choose(&state.db, &me.id, choice, &state.clock).await?;
+    Ok(Json(chosen))
 }
 
 async fn update(

@@ -10,7 +10,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::Value;
 use sha1::Sha1;
 
-use super::{json_answer, CodeMessage, SendError, Templates};
+use super::{json_answer, CodeMessage, ReminderMessage, SendError, Template, Templates};
 use crate::crypto::random_token;
 
 pub const NAME: &str = "aliyun";
@@ -28,6 +28,8 @@ pub struct Aliyun {
     pub access_key_id: String,
     pub access_key_secret: String,
     pub templates: Templates,
+    /// The points-expiry reminder's templates (`${points}`, `${date}`, `${link}`), if any.
+    pub reminder_templates: Option<Templates>,
     pub endpoint: reqwest::Url,
     pub client: reqwest::Client,
 }
@@ -41,12 +43,30 @@ impl std::fmt::Debug for Aliyun {
 
 impl Aliyun {
     pub async fn send_code(&self, m: &CodeMessage<'_>) -> Result<(), SendError> {
-        let template = self.templates.of(m.locale);
+        let param = serde_json::json!({ "code": m.code });
+        self.send(self.templates.of(m.locale), m.phone, &param)
+            .await
+    }
+
+    /// The reminder, when its templates are configured (else nothing is sent).
+    pub async fn send_reminder(&self, m: &ReminderMessage<'_>) -> Result<(), SendError> {
+        let Some(templates) = &self.reminder_templates else {
+            return Ok(());
+        };
+        let param = serde_json::json!({
+            "points": m.points.to_string(),
+            "date": m.last_day.to_string(),
+            "link": m.stop_url.unwrap_or_default(),
+        });
+        self.send(templates.of(m.locale), m.phone, &param).await
+    }
+
+    async fn send(&self, template: &Template, phone: &str, param: &Value) -> Result<(), SendError> {
         let nonce = random_token(16);
         let timestamp = Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
         // Mainland numbers without the country code, as the console shows them.
-        let phone = m.phone.strip_prefix("+86").unwrap_or(m.phone);
-        let template_param = serde_json::json!({ "code": m.code }).to_string();
+        let phone = phone.strip_prefix("+86").unwrap_or(phone);
+        let template_param = param.to_string();
         let params = [
             ("AccessKeyId", self.access_key_id.as_str()),
             ("Action", "SendSms"),

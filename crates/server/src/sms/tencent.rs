@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{json_answer, CodeMessage, SendError, Templates};
+use super::{json_answer, CodeMessage, ReminderMessage, SendError, Template, Templates};
 
 pub const NAME: &str = "tencent";
 const SERVICE: &str = "sms";
@@ -26,6 +26,9 @@ pub struct Tencent {
     pub app_id: String,
     pub region: String,
     pub templates: Templates,
+    /// The points-expiry reminder's templates (`{1}` points, `{2}` the last day, `{3}`
+    /// the link that stops them), if any.
+    pub reminder_templates: Option<Templates>,
     pub endpoint: reqwest::Url,
     pub client: reqwest::Client,
 }
@@ -47,19 +50,42 @@ struct SendSms<'a> {
     sms_sdk_app_id: &'a str,
     sign_name: &'a str,
     template_id: &'a str,
-    /// `{1}` the code, `{2}` the minutes it stays valid.
-    template_param_set: [&'a str; 2],
+    /// The template's `{1}`, `{2}`, …: for a code, the code and the minutes it stays valid.
+    template_param_set: &'a [&'a str],
 }
 
 impl Tencent {
     pub async fn send_code(&self, m: &CodeMessage<'_>, minutes: &str) -> Result<(), SendError> {
-        let template = self.templates.of(m.locale);
+        self.send(self.templates.of(m.locale), m.phone, &[m.code, minutes])
+            .await
+    }
+
+    /// The reminder, when its templates are configured (else nothing is sent).
+    pub async fn send_reminder(&self, m: &ReminderMessage<'_>) -> Result<(), SendError> {
+        let Some(templates) = &self.reminder_templates else {
+            return Ok(());
+        };
+        let (points, day) = (m.points.to_string(), m.last_day.to_string());
+        let params = [
+            points.as_str(),
+            day.as_str(),
+            m.stop_url.unwrap_or_default(),
+        ];
+        self.send(templates.of(m.locale), m.phone, &params).await
+    }
+
+    async fn send(
+        &self,
+        template: &Template,
+        phone: &str,
+        params: &[&str],
+    ) -> Result<(), SendError> {
         let body = serde_json::to_string(&SendSms {
-            phone_number_set: [m.phone],
+            phone_number_set: [phone],
             sms_sdk_app_id: &self.app_id,
             sign_name: &template.sign_name,
             template_id: &template.id,
-            template_param_set: [m.code, minutes],
+            template_param_set: params,
         })
         .expect("the body serializes");
         let now = Utc::now();

@@ -11,6 +11,9 @@
 //!  "expires_at":"2026-12-01T00:05:00+08:00"}
 //! ```
 //!
+//! A points-expiry reminder goes the same way, as `{"purpose":"points_expiry","phone":…,
+//! "locale":"zh","points":1200,"last_day":"2026-12-31","stop_url":"https://…"}`.
+//!
 //! The endpoint recomputes the signature over the timestamp and the raw body, compares in
 //! constant time, and refuses a timestamp more than a few minutes old (a replay). Any 2xx
 //! answer means accepted; anything else is an error, retried by the shopper.
@@ -19,7 +22,7 @@ use hmac::{Hmac, Mac};
 use serde::Serialize;
 use sha2::Sha256;
 
-use super::{transport_error, CodeMessage, SendError};
+use super::{transport_error, CodeMessage, ReminderMessage, SendError};
 
 pub const NAME: &str = "webhook";
 
@@ -46,6 +49,16 @@ struct Body<'a> {
     code: &'a str,
     locale: &'a str,
     expires_at: String,
+}
+
+#[derive(Serialize)]
+struct ReminderBody<'a> {
+    purpose: &'static str,
+    phone: &'a str,
+    locale: &'a str,
+    points: i64,
+    last_day: String,
+    stop_url: Option<&'a str>,
 }
 
 impl Webhook {
@@ -78,6 +91,24 @@ impl Webhook {
             expires_at: m.expires_at.to_rfc3339(),
         })
         .expect("the body serializes");
+        self.post(body).await
+    }
+
+    pub async fn send_reminder(&self, m: &ReminderMessage<'_>) -> Result<(), SendError> {
+        let body = serde_json::to_string(&ReminderBody {
+            purpose: "points_expiry",
+            phone: m.phone,
+            locale: m.locale,
+            points: m.points,
+            last_day: m.last_day.to_string(),
+            stop_url: m.stop_url,
+        })
+        .expect("the body serializes");
+        self.post(body).await
+    }
+
+    /// POSTs `body`, signed; any 2xx is accepted.
+    async fn post(&self, body: String) -> Result<(), SendError> {
         let timestamp = chrono::Utc::now().timestamp();
         let answer = self
             .client

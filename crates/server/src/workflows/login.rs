@@ -61,7 +61,7 @@ pub async fn send_code(
             Ok(Err(e)) => Some(e.to_string()),
             Err(_) => Some(format!("{}: timed out", sender.name())),
         };
-        metrics::counter!("sms_sent_total", "provider" => sender.name(), "outcome" => if failure.is_none() { "ok" } else { "failed" }).increment(1);
+        metrics::counter!("sms_sent_total", "provider" => sender.name(), "purpose" => "login_code", "outcome" => if failure.is_none() { "ok" } else { "failed" }).increment(1);
         if let Some(reason) = failure {
             let masked = rules::phone::mask(phone.as_str());
             tracing::warn!(phone = %masked, %reason, "login code not delivered");

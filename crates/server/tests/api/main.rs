@@ -32,6 +32,7 @@ mod process;
 mod program;
 mod quote;
 mod reliability;
+mod reminders;
 mod rotation;
 mod schedule;
 mod sealed;

@@ -17,24 +17,24 @@ use serde_json::{json, Value};
 use crate::helpers::{spawn_with, Options, TestApp};
 use crate::process::ServerProcess;
 
-const SECRET: &str = "a-webhook-secret-of-32-characters!";
+pub const SECRET: &str = "a-webhook-secret-of-32-characters!";
 const PHONE: &str = "13912345678";
 
 /// How the fake receiver answers.
 #[derive(Clone, Copy)]
-enum Behaviour {
+pub enum Behaviour {
     Accept,
     Fail,
     Hang,
 }
 
 #[derive(Clone)]
-struct Receiver {
-    behaviour: Arc<Mutex<Behaviour>>,
+pub struct Receiver {
+    pub behaviour: Arc<Mutex<Behaviour>>,
     /// The bodies received with a valid signature.
-    received: Arc<Mutex<Vec<Value>>>,
+    pub received: Arc<Mutex<Vec<Value>>>,
     /// Requests whose signature did not verify.
-    forged: Arc<Mutex<usize>>,
+    pub forged: Arc<Mutex<usize>>,
 }
 
 async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: String) -> StatusCode {
@@ -63,7 +63,7 @@ async fn hook(State(r): State<Receiver>, headers: HeaderMap, body: String) -> St
 }
 
 /// A receiver on a free local port, and its URL.
-async fn receiver() -> (Receiver, String) {
+pub async fn receiver() -> (Receiver, String) {
     let r = Receiver {
         behaviour: Arc::new(Mutex::new(Behaviour::Accept)),
         received: Arc::default(),

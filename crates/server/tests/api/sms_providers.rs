@@ -138,6 +138,7 @@ async fn tencent_sender(fake: &Fake, secret_key: &str) -> Sender {
         app_id: "1400006666".into(),
         region: "ap-guangzhou".into(),
         templates: templates(),
+        reminder_templates: None,
         endpoint: url.parse().unwrap(),
         client: http_client(),
     })
@@ -223,6 +224,7 @@ async fn aliyun_sender(fake: &Fake, secret: &str) -> Sender {
         access_key_id: SECRET_ID.into(),
         access_key_secret: secret.into(),
         templates: templates(),
+        reminder_templates: None,
         endpoint: url.parse().unwrap(),
         client: http_client(),
     })
