@@ -218,41 +218,31 @@ fn serve_refuses_to_start_without_the_data_keys_and_a_demo_has_its_own() {
 
     // A key file named by the flag; one that is not a key file is refused with its name.
     let file = dir.path().join("keys");
+    let create_with_file = || {
+        member_center()
+            .env_remove("MC_DATA_KEYS")
+            .args([
+                "user",
+                "create",
+                "--role",
+                "member",
+                "--phone",
+                "13900000001",
+            ])
+            .args(["--database-url", &url, "--data-keys-file"])
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
     std::fs::write(&file, "not a key file").unwrap();
-    let out = member_center()
-        .env_remove("MC_DATA_KEYS")
-        .args([
-            "user",
-            "create",
-            "--role",
-            "member",
-            "--phone",
-            "13900000001",
-        ])
-        .args(["--database-url", &url, "--data-keys-file"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = create_with_file();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         !out.status.success() && err.contains("keys: `not`"),
         "{err}"
     );
     std::fs::write(&file, run_ok(&["keys", "generate"])).unwrap();
-    let out = member_center()
-        .env_remove("MC_DATA_KEYS")
-        .args([
-            "user",
-            "create",
-            "--role",
-            "member",
-            "--phone",
-            "13900000001",
-        ])
-        .args(["--database-url", &url, "--data-keys-file"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out = create_with_file();
     assert!(
         out.status.success(),
         "{}",

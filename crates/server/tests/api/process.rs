@@ -17,7 +17,16 @@ pub fn member_center() -> Command {
 /// Runs `member-center ARGS` to its end, asserts it succeeded, and returns what it
 /// printed.
 pub fn run_ok(args: &[&str]) -> String {
-    let out = member_center().args(args).output().unwrap();
+    run_ok_with(&[], args)
+}
+
+/// [`run_ok`] with environment variables of its own (another key file's text).
+pub fn run_ok_with(envs: &[(&str, &str)], args: &[&str]) -> String {
+    let out = member_center()
+        .envs(envs.iter().copied())
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "member-center {}: {}",

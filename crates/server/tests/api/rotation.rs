@@ -9,29 +9,13 @@ use std::sync::Arc;
 use sqlx::Row as _;
 
 use crate::helpers::DATA_KEYS;
-use crate::process::{member_center, run_ok, ServerProcess};
+use crate::process::{member_center, run_ok, run_ok_with, ServerProcess};
 use crate::support::order;
 
 const MEMBERS: usize = 60;
 
 fn phone(i: usize) -> String {
     format!("1370000{i:04}")
-}
-
-/// Runs `member-center ARGS` with the key file's text `keys`; its output, or a panic.
-fn run_with_keys(keys: &str, args: &[&str]) -> String {
-    let out = member_center()
-        .env("MC_DATA_KEYS", keys)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "member-center {}: {}",
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,8 +95,8 @@ async fn a_rotation_killed_and_resumed_under_an_order_stream_loses_nothing() {
         "killed before it finished"
     );
     // Run again: it goes on from where the first stopped.
-    let second = run_with_keys(
-        &rotated,
+    let second = run_ok_with(
+        &[("MC_DATA_KEYS", &rotated)],
         &[&["keys", "rotate", "--batch", "2"][..], &db_arg].concat(),
     );
     assert!(
@@ -175,8 +159,8 @@ async fn a_rotation_killed_and_resumed_under_an_order_stream_loses_nothing() {
 
     // Without `k1` in the file, the members are found and read.
     let without_k1 = format!("{index}\n{k2}\n");
-    let said = run_with_keys(
-        &without_k1,
+    let said = run_ok_with(
+        &[("MC_DATA_KEYS", &without_k1)],
         &[
             &["user", "create", "--role", "member", "--phone", &phone(7)][..],
             &db_arg,
