@@ -91,10 +91,8 @@ pub(super) async fn rotate(db_args: &DbArgs, key_args: &KeyArgs, batch: i64) -> 
         "done: {} members, {} login links re-sealed",
         done.members, done.login_links
     );
-    if done.members + done.login_links > 0 {
-        // The values under the old key, out of the free space too.
-        sealing::compact(&pool).await?;
-    }
+    // No compaction here (it would lock the tables under running servers): a value under
+    // the old key left in free space is noise once that key is destroyed.
     let retired = sealing::retire_unused_keys(&pool, &keys).await?;
     if retired.is_empty() {
         println!("no older key is in use");
