@@ -195,6 +195,9 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(site) = site {
         state = state.with_site(site);
     }
+    if let Some(clock) = test_clock()? {
+        state = state.with_clock(clock);
+    }
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
@@ -244,6 +247,20 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 /// `--backup-dir`: looks every few minutes whether the day's backup is due.
+/// `MC_TEST_CLOCK` (RFC 3339) pins the clock of a debug build, for the tests that run the
+/// binary across a date (two servers over a month's end). A release build never reads it.
+fn test_clock() -> anyhow::Result<Option<crate::clock::Clock>> {
+    if !cfg!(debug_assertions) {
+        return Ok(None);
+    }
+    let Ok(at) = std::env::var("MC_TEST_CLOCK") else {
+        return Ok(None);
+    };
+    let at = chrono::DateTime::parse_from_rfc3339(&at).context("MC_TEST_CLOCK")?;
+    tracing::warn!(%at, "the clock is pinned (MC_TEST_CLOCK, a debug build)");
+    Ok(Some(crate::clock::Clock::pinned(at)))
+}
+
 /// The points-expiry reminders, when the sender can send them (every server may: each
 /// reminder is claimed once in the database).
 fn spawn_reminders(state: &AppState, sender: &crate::sms::Sender, at: chrono::NaiveTime) {

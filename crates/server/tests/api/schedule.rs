@@ -1,12 +1,14 @@
 //! The daily jobs run by the servers themselves: two servers on one database tick at the
 //! same instants across a month boundary, and every day runs once, oldest first, each
 //! effect once (the monthly coupons, the evaluation); a held lease makes a server wait.
+//! Then the same with two `serve` processes.
 
 use chrono::{NaiveDate, NaiveTime};
 use member_center::db::jobs as store;
 use member_center::workflows::schedule::{tick, Schedule, Tick};
 
 use crate::helpers::{spawn_demo, TestApp};
+use crate::process::ServerProcess;
 
 fn five_past() -> NaiveTime {
     NaiveTime::from_hms_opt(0, 5, 0).unwrap()
@@ -124,4 +126,61 @@ async fn a_held_lease_makes_the_other_server_wait_until_it_expires() {
         .await
         .unwrap();
     assert_eq!(t.ran, [(day("2027-01-01"), true)]);
+}
+
+/// The same with the real binary: two `serve` processes on one database (SQLite here, the
+/// test's PostgreSQL schema in the PostgreSQL pass), both started at 00:30 on February 1st
+/// (`MC_TEST_CLOCK`, a debug build's) with January 30th done: January 31st and February
+/// 1st run once each, between them, and February's monthly coupons go once per member.
+#[tokio::test(flavor = "multi_thread")]
+async fn two_serve_processes_run_each_day_once_over_the_months_end() {
+    let a = spawn_demo().await;
+    a.set_now("2027-01-30T00:10:00+08:00");
+    let program = &a.state.program.program;
+    let done = tick(
+        &a.state.db,
+        program,
+        &Schedule::new(five_past()),
+        &a.state.clock,
+    )
+    .await
+    .unwrap();
+    assert_eq!(done.ran, [(day("2027-01-30"), true)]);
+
+    let dirs = [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()];
+    let envs = [
+        ("DATABASE_URL", a.database_url.as_str()),
+        ("MC_TEST_CLOCK", "2027-02-01T00:30:00+08:00"),
+    ];
+    let servers: Vec<ServerProcess> = std::thread::scope(|s| {
+        let started: Vec<_> = dirs
+            .iter()
+            .map(|dir| s.spawn(|| ServerProcess::start(dir.path(), &["--jobs-at", "00:05"], &envs)))
+            .collect();
+        started.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let runs = loop {
+        let runs = store::latest_runs(&a.state.db, 10).await.unwrap();
+        if runs.iter().any(|r| r.day == "2027-02-01") {
+            break runs;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no run for February 1st: {runs:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    // A moment for a late second run, if there were to be one.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let runs_now = store::latest_runs(&a.state.db, 10).await.unwrap();
+    assert_eq!(runs_now.len(), runs.len(), "{runs_now:?}");
+    let mut days: Vec<&str> = runs.iter().map(|r| r.day.as_str()).collect();
+    days.sort();
+    assert_eq!(days, ["2027-01-30", "2027-01-31", "2027-02-01"]);
+    assert!(runs.iter().all(|r| r.error.is_none()), "{runs:?}");
+    let february = monthly_coupons_of(&a, "2027-02").await;
+    assert!(!february.is_empty(), "the monthly coupons were issued");
+    assert!(february.iter().all(|(_, n)| *n == 1), "{february:?}");
+    drop(servers);
 }
