@@ -54,9 +54,46 @@ fn main() {
             .expect("a schema of its own");
         figures.extend(bench_store(&runtime, "PostgreSQL", &url));
     }
+    figures.extend(vault_figures());
     for figure in figures {
         println!("{figure}");
     }
+}
+
+/// What sealing costs the order path: each order finds its member by the phone's blind
+/// index and opens the member's sealed values.
+fn vault_figures() -> Vec<String> {
+    use member_center::vault::{keyring, MEMBER_PHONE};
+    const N: u32 = 200_000;
+    let keys = keyring().expect("installed by setup");
+    let sealed = keys.seal(MEMBER_PHONE, "+8613900000001");
+    let time = |name: &str, op: &dyn Fn()| {
+        let name = format!("vault {name}");
+        wanted(&name).then(|| {
+            let start = std::time::Instant::now();
+            for _ in 0..N {
+                op();
+            }
+            format!("{name}: {} ns", start.elapsed().as_nanos() / u128::from(N))
+        })
+    };
+    [
+        time("open a phone", &|| {
+            std::hint::black_box(
+                keys.open(MEMBER_PHONE, std::hint::black_box(&sealed))
+                    .unwrap(),
+            );
+        }),
+        time("seal a phone", &|| {
+            std::hint::black_box(keys.seal(MEMBER_PHONE, std::hint::black_box("+8613900000001")));
+        }),
+        time("a phone's blind index", &|| {
+            std::hint::black_box(keys.phone_index(std::hint::black_box("+8613900000001")));
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// Every figure of one store: a server of its own on a fresh database.

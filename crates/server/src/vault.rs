@@ -43,6 +43,10 @@ pub struct Keyring {
     current: String,
     keys: BTreeMap<String, [u8; 32]>,
     index: [u8; 32],
+    /// Each key's cipher and the index key's HMAC, set up once: a member's read opens
+    /// their values on every order.
+    ciphers: BTreeMap<String, XChaCha20Poly1305>,
+    index_mac: Hmac<Sha256>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -94,11 +98,11 @@ impl Keyring {
                 }
             }
         }
-        Ok(Keyring {
-            index: index.ok_or_else(|| VaultError::Keys("no `index:` key".into()))?,
-            current: current.ok_or_else(|| VaultError::Keys("no data key".into()))?,
+        Ok(Keyring::new(
+            current.ok_or_else(|| VaultError::Keys("no data key".into()))?,
             keys,
-        })
+            index.ok_or_else(|| VaultError::Keys("no `index:` key".into()))?,
+        ))
     }
 
     /// A new key file's text: an index key and a first data key, from the OS's CSPRNG.
@@ -127,10 +131,26 @@ impl Keyring {
             let hex = crate::crypto::sha256_hex(&[b"member-center demo key: ", label.as_bytes()]);
             hex::decode(hex).expect("hex").try_into().expect("32 bytes")
         };
+        Keyring::new(
+            "demo".into(),
+            BTreeMap::from([("demo".to_owned(), key("demo"))]),
+            key(INDEX),
+        )
+    }
+
+    fn new(current: String, keys: BTreeMap<String, [u8; 32]>, index: [u8; 32]) -> Keyring {
+        let ciphers = keys
+            .iter()
+            .map(|(id, key)| (id.clone(), XChaCha20Poly1305::new(key.into())))
+            .collect();
+        let index_mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&index).expect("HMAC takes any key length");
         Keyring {
-            current: "demo".into(),
-            keys: BTreeMap::from([("demo".to_owned(), key("demo"))]),
-            index: key(INDEX),
+            current,
+            keys,
+            index,
+            ciphers,
+            index_mac,
         }
     }
 
@@ -177,10 +197,9 @@ impl Keyring {
 
     /// `value` sealed under the current key for `column`.
     pub fn seal(&self, column: &'static str, value: &str) -> String {
-        let key = &self.keys[&self.current];
+        let cipher = &self.ciphers[&self.current];
         let mut nonce = [0u8; 24];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
-        let cipher = XChaCha20Poly1305::new(key.into());
         let sealed = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
@@ -219,7 +238,7 @@ impl Keyring {
             column,
             id: id.to_owned(),
         };
-        let key = self.keys.get(id).ok_or_else(|| VaultError::UnknownKey {
+        let cipher = self.ciphers.get(id).ok_or_else(|| VaultError::UnknownKey {
             column,
             id: id.to_owned(),
         })?;
@@ -228,7 +247,7 @@ impl Keyring {
             return Err(fail());
         }
         let (nonce, sealed) = bytes.split_at(24);
-        let plain = XChaCha20Poly1305::new(key.into())
+        let plain = cipher
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
@@ -262,7 +281,7 @@ impl Keyring {
     }
 
     fn mac(&self, label: &[u8], text: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.index).expect("any key length");
+        let mut mac = self.index_mac.clone();
         mac.update(label);
         mac.update(text.as_bytes());
         hex::encode(mac.finalize().into_bytes())
