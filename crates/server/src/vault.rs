@@ -336,6 +336,11 @@ pub fn keyring() -> Result<&'static Keyring, VaultError> {
         .ok_or_else(|| VaultError::Keys("the data keys are not loaded".into()))
 }
 
+/// A phone's blind index under the process's keyring: how storage finds a phone.
+pub fn phone_index(phone: &str) -> Result<String, VaultError> {
+    Ok(keyring()?.phone_index(phone))
+}
+
 /// The keys given to a command: the key file's text from `MC_DATA_KEYS`, or the file
 /// `--data-keys-file` names; the demo's keys for a demo without either. Refused otherwise,
 /// saying how to make a key file.

@@ -74,13 +74,13 @@ pub async fn open_sealed(db_args: &DbArgs, keys: &KeyArgs, demo: bool) -> anyhow
 /// then the keys nothing needs leave the database's record.
 pub(super) async fn rotate(db_args: &DbArgs, key_args: &KeyArgs, batch: i64) -> anyhow::Result<()> {
     anyhow::ensure!(batch > 0, "--batch must be at least 1");
-    let keys = key_args.load(false)?;
     let pool = open_sealed(db_args, key_args, false).await?;
+    let keys = vault::keyring()?;
     let now = crate::clock::ms(&chrono::Utc::now().fixed_offset());
     println!("re-sealing under the key `{}`", keys.current_id());
     let done = sealing::run(
         &pool,
-        &keys,
+        keys,
         sealing::Pass::OffCurrent,
         batch,
         |p| println!("members: {} of {}", p.members, p.members_to_do),
@@ -93,7 +93,7 @@ pub(super) async fn rotate(db_args: &DbArgs, key_args: &KeyArgs, batch: i64) -> 
     );
     // No compaction here (it would lock the tables under running servers): a value under
     // the old key left in free space is noise once that key is destroyed.
-    let retired = sealing::retire_unused_keys(&pool, &keys).await?;
+    let retired = sealing::retire_unused_keys(&pool, keys).await?;
     if retired.is_empty() {
         println!("no older key is in use");
     } else {

@@ -7,11 +7,8 @@ use super::exec::Exec;
 use super::{Db, Tx};
 use crate::args;
 use crate::crypto::{random_token, sha256_hex};
-
-/// Pending codes are keyed by the phone's blind index, not the phone.
-fn phone_index(phone: &str) -> anyhow::Result<String> {
-    Ok(crate::vault::keyring()?.phone_index(phone))
-}
+// Pending codes are keyed by the phone's blind index, not the phone.
+use crate::vault::phone_index;
 
 /// A pending one-time code.
 pub struct PendingCode {

@@ -150,7 +150,7 @@ pub async fn lock(tx: &mut impl Exec, member_id: &str) -> anyhow::Result<Option<
 
 /// The member id of a phone (E.164), if registered: found by its blind index.
 pub async fn id_by_phone(db: &mut impl Exec, phone: &str) -> anyhow::Result<Option<String>> {
-    let index = vault::keyring()?.phone_index(phone);
+    let index = vault::phone_index(phone)?;
     Ok(db
         .optional(
             "SELECT id FROM members WHERE phone_index = $1 AND deleted_at_ms IS NULL",
@@ -166,7 +166,7 @@ pub async fn real_id_by_phone(db: &super::Db, phone: &str) -> anyhow::Result<Opt
         "SELECT id FROM members WHERE phone_index = $1 AND deleted_at_ms IS NULL \
            AND is_demo = FALSE",
     )
-    .bind(vault::keyring()?.phone_index(phone))
+    .bind(vault::phone_index(phone)?)
     .fetch_optional(db)
     .await?)
 }

@@ -28,7 +28,7 @@ struct StopLink {
 }
 
 async fn confirm(ApiQuery(link): ApiQuery<StopLink>) -> Result<Response, ApiError> {
-    if reminders::stop_link_member(&link.m, &link.t)?.is_none() {
+    if !reminders::stop_link_valid(&link.m, &link.t)? {
         return Ok(page(StatusCode::NOT_FOUND, NOT_VALID));
     }
     Ok(page(StatusCode::OK, CONFIRM))
@@ -38,10 +38,10 @@ async fn stop(
     State(state): State<AppState>,
     ApiQuery(link): ApiQuery<StopLink>,
 ) -> Result<Response, ApiError> {
-    let Some(member) = reminders::stop_link_member(&link.m, &link.t)? else {
+    if !reminders::stop_link_valid(&link.m, &link.t)? {
         return Ok(page(StatusCode::NOT_FOUND, NOT_VALID));
-    };
-    reminders::stop(&state.db, member, &state.clock).await?;
+    }
+    reminders::stop(&state.db, &link.m, &state.clock).await?;
     Ok(page(StatusCode::OK, STOPPED))
 }
 

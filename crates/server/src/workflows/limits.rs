@@ -81,9 +81,7 @@ impl RequestLimits {
     ) -> Outcome<()> {
         let limit = (self.policy.codes_per_phone_per_day, DAY_MS);
         // Counted by the phone's blind index: the table holds no phone.
-        let index = crate::vault::keyring()
-            .map_err(anyhow::Error::from)?
-            .phone_index(phone);
+        let index = crate::vault::phone_index(phone).map_err(anyhow::Error::from)?;
         check(
             db,
             &format!("code-phone:{index}"),

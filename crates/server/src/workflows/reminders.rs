@@ -56,13 +56,15 @@ pub async fn choose(
     Ok(choice)
 }
 
-/// A stop link's member, when its token is theirs.
-pub fn stop_link_member<'a>(member_id: &'a str, token: &str) -> Outcome<Option<&'a str>> {
+/// Whether a stop link's token is its member's.
+pub fn stop_link_valid(member_id: &str, token: &str) -> Outcome<bool> {
     let expected = vault::keyring()
         .map_err(anyhow::Error::from)?
         .reminder_stop_token(member_id);
-    let ok = crate::crypto::same_secret(token.as_bytes(), expected.as_bytes());
-    Ok(ok.then_some(member_id))
+    Ok(crate::crypto::same_secret(
+        token.as_bytes(),
+        expected.as_bytes(),
+    ))
 }
 
 /// Stops a member's reminders from their link.
