@@ -59,6 +59,28 @@ async fn an_opted_in_member_is_texted_once_in_the_window_and_the_link_stops_it()
         json!({ "points_expiry": false }),
         "off by default"
     );
+    // A body that is not the choice, or no session, is refused and changes nothing.
+    for bad in [
+        json!({ "points_expiry": "yes" }),
+        json!({ "points_expiry": true, "sms": 1 }),
+    ] {
+        let res = w
+            .app
+            .call(Method::PUT, "/api/me/reminders", Some(&w.a), Some(&bad))
+            .await;
+        res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    }
+    let on = json!({ "points_expiry": true });
+    let res = w
+        .app
+        .call(Method::PUT, "/api/me/reminders", None, Some(&on))
+        .await;
+    res.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    let mine = w
+        .app
+        .call(Method::GET, "/api/me/reminders", Some(&w.a), None)
+        .await;
+    assert_eq!(mine.json(), json!({ "points_expiry": false }), "unchanged");
     assert_eq!(
         choose(&w, &w.a, true).await,
         json!({ "points_expiry": true })
