@@ -230,7 +230,7 @@ pub fn app(state: AppState) -> Router {
     let site = Router::new()
         .nest("/api", api)
         .route("/host.js", axum::routing::get(routes::host_bridge::script))
-        .route_layer(axum::middleware::from_fn(observe::record))
+        .route_layer(observe::RecordLayer)
         .fallback(routes::static_files::serve)
         .with_state(state.clone());
     // Under `--base-path /member` the handlers see paths without the prefix, and

@@ -4,23 +4,24 @@
 //! server's root, outside `--base-path` (a load balancer's or Prometheus's address, not
 //! the shoppers'), need no session, and tell an anonymous caller no more than ok / not ok.
 //!
-//! Every request is counted and timed by route and status (`record`): the route is axum's
-//! matched pattern (`/api/me/orders`, `/api/calendar/{file}`), never the path itself, so
-//! a token in a path never becomes a label and the number of series stays bounded.
+//! Every request is counted and timed by route and status (`requests::RecordLayer`): the
+//! route is axum's matched pattern (`/api/me/orders`, `/api/calendar/{file}`), never the
+//! path itself, so a token in a path never becomes a label and the number of series stays
+//! bounded.
 
-use std::sync::{Arc, OnceLock};
-use std::time::Instant;
-
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use std::sync::{Arc, OnceLock};
 
 use crate::crypto::same_secret;
 use crate::{db, AppState};
+
+mod requests;
+pub use requests::RecordLayer;
 
 /// Request durations' histogram buckets, seconds: from a cached answer to a slow write.
 const SECONDS_BUCKETS: [f64; 12] = [
@@ -133,47 +134,4 @@ async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> Resp
 fn pool_gauges(db: &db::Db) {
     metrics::gauge!("db_pool_connections").set(f64::from(db.size()));
     metrics::gauge!("db_pool_idle_connections").set(db.num_idle() as f64);
-}
-
-/// Counts and times a request by method, route and status.
-pub async fn record(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let route = request.extensions().get::<MatchedPath>().cloned();
-    let response = next.run(request).await;
-    let route = route.as_ref().map_or("(unmatched)", MatchedPath::as_str);
-    let (count, time) = series(&method, route, response.status());
-    count.increment(1);
-    time.record(started.elapsed().as_secs_f64());
-    response
-}
-
-/// The counter and histogram of one (method, route, status), made once: looking them up
-/// by a short key costs less than the recorder's own labelled lookup on every request.
-fn series(
-    method: &axum::http::Method,
-    route: &str,
-    status: StatusCode,
-) -> (metrics::Counter, metrics::Histogram) {
-    type Series = std::collections::HashMap<String, (metrics::Counter, metrics::Histogram)>;
-    static SERIES: std::sync::LazyLock<std::sync::RwLock<Series>> =
-        std::sync::LazyLock::new(Default::default);
-    let key = format!("{method} {} {route}", status.as_u16());
-    if let Some(found) = SERIES.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return found.clone();
-    }
-    let labels = [
-        ("method", method.as_str().to_owned()),
-        ("route", route.to_owned()),
-        ("status", status.as_u16().to_string()),
-    ];
-    let made = (
-        metrics::counter!("http_requests_total", &labels),
-        metrics::histogram!("http_request_duration_seconds", &labels),
-    );
-    SERIES
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, made.clone());
-    made
 }

@@ -44,10 +44,9 @@ pub async fn open_sealed(db_args: &DbArgs, keys: &KeyArgs, demo: bool) -> anyhow
     db::migrate(&pool).await?;
     let now = crate::clock::ms(&chrono::Utc::now().fixed_offset());
     sealing::verify_keys(&pool, &keys, now).await?;
-    let done = sealing::run(
+    let sealed = sealing::seal_plain_once(
         &pool,
         &keys,
-        sealing::Pass::Plain,
         START_UP_BATCH,
         |p| {
             tracing::info!(
@@ -59,8 +58,7 @@ pub async fn open_sealed(db_args: &DbArgs, keys: &KeyArgs, demo: bool) -> anyhow
         now,
     )
     .await?;
-    if done.members + done.login_links > 0 {
-        sealing::compact(&pool).await?;
+    if let Some(done) = sealed.filter(|d| d.members + d.login_links > 0) {
         tracing::info!(
             members = done.members,
             login_links = done.login_links,

@@ -172,6 +172,44 @@ async fn reseal_member(
     Ok(())
 }
 
+/// The upkeep step that seals what an older version wrote in plain text.
+const PLAIN_SEALED: &str = "plain-text-sealed";
+
+/// The start-up step: the rows an older version wrote in plain text sealed (`run` with
+/// `Pass::Plain`), the storage they leave compacted, and the step recorded as done, so
+/// later starts skip the two scans of every member. Once a database is migrated only
+/// versions that seal write to it, so nothing plain can appear after. `None`: an earlier
+/// start had done it.
+pub async fn seal_plain_once(
+    db: &Db,
+    keys: &Keyring,
+    batch: i64,
+    progress: impl FnMut(Progress),
+    now_ms: i64,
+) -> anyhow::Result<Option<Progress>> {
+    let recorded: Option<i64> =
+        sqlx::query_scalar("SELECT done_at_ms FROM upkeep_steps WHERE step = $1")
+            .bind(PLAIN_SEALED)
+            .fetch_optional(db)
+            .await?;
+    if recorded.is_some() {
+        return Ok(None);
+    }
+    let done = run(db, keys, Pass::Plain, batch, progress, now_ms).await?;
+    if done.members + done.login_links > 0 {
+        compact(db).await?;
+    }
+    sqlx::query(
+        "INSERT INTO upkeep_steps (step, done_at_ms) VALUES ($1, $2) \
+         ON CONFLICT (step) DO NOTHING",
+    )
+    .bind(PLAIN_SEALED)
+    .bind(now_ms)
+    .execute(db)
+    .await?;
+    Ok(Some(done))
+}
+
 /// Login links live minutes; one still pending holds a phone, sealed like a member's.
 async fn reseal_login_links(
     db: &Db,
