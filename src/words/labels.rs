@@ -171,7 +171,13 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         | E::InvalidStatus
         | E::InvalidLocale
         | E::InvalidReturnTo
-        | E::ReasonRequired => td_string!(locale, api_errors.bad_request),
+        | E::ReasonRequired
+        | E::InvalidStoreCode
+        | E::StoreNotFound
+        | E::StoreRequired
+        | E::InvalidName
+        | E::ApiKeyNotFound
+        | E::OwnRole => td_string!(locale, api_errors.bad_request),
         E::Forbidden => td_string!(locale, api_errors.forbidden),
         E::NotFound | E::MemberNotFound | E::OrderNotFound | E::GrantNotFound => {
             td_string!(locale, api_errors.not_found)

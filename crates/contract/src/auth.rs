@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 use crate::AllVariants;
 
 /// What an account may do: every account is a member; staff and admin also reach the
-/// staff endpoints.
+/// staff endpoints; analysts and admins read the operators' console, and only admins
+/// change anything there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,
     Staff,
+    Analyst,
     Admin,
 }
 
@@ -21,6 +23,7 @@ impl Role {
         match self {
             Role::Member => "member",
             Role::Staff => "staff",
+            Role::Analyst => "analyst",
             Role::Admin => "admin",
         }
     }
@@ -33,10 +36,15 @@ impl Role {
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Staff | Role::Admin)
     }
+
+    /// Analyst and admin: the console's reads.
+    pub fn reads_console(self) -> bool {
+        matches!(self, Role::Analyst | Role::Admin)
+    }
 }
 
 impl AllVariants for Role {
-    const ALL: &'static [Role] = &[Role::Member, Role::Staff, Role::Admin];
+    const ALL: &'static [Role] = &[Role::Member, Role::Staff, Role::Analyst, Role::Admin];
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

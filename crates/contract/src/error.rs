@@ -156,6 +156,19 @@ error_codes! {
     /// 404: no launch with that id in the program.
     LaunchNotFound = "launch_not_found",
     ReasonRequired = "reason_required",
+    // The operators' console: people, stores and keys.
+    /// 422: a store code that is not 1 to 16 letters, digits or '-'.
+    InvalidStoreCode = "invalid_store_code",
+    /// 422: a store named in a request that does not exist.
+    StoreNotFound = "store_not_found",
+    /// 422: a staff account needs its store.
+    StoreRequired = "store_required",
+    /// 422: a name (a store's, a key's) that is empty or too long.
+    InvalidName = "invalid_name",
+    /// 404: no API key with that id.
+    ApiKeyNotFound = "api_key_not_found",
+    /// 409: an admin cannot change their own role (nobody could undo it from the console).
+    OwnRole = "own_role",
     // The app's own, never sent by the server.
     /// No answer: the network failed.
     Network = "network",

@@ -7,6 +7,7 @@
 //! Types of the program itself (tiers, coupons, the quote) live in `rules`, which both
 //! sides share already; this crate uses them. Nothing here does I/O.
 
+pub mod admin;
 pub mod auth;
 pub mod coupons;
 pub mod demo;

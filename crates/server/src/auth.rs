@@ -199,6 +199,26 @@ impl FromRequestParts<AppState> for AdminMember {
     }
 }
 
+/// A logged-in analyst or admin: the operators' console's reads; anyone else gets 403
+/// `forbidden`.
+#[derive(Debug, Clone)]
+pub struct ConsoleReader {
+    pub id: String,
+}
+
+impl FromRequestParts<AppState> for ConsoleReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AuthMember { id, role } =
+            <AuthMember as FromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        if !role.reads_console() {
+            return Err(forbidden("analysts and admins only"));
+        }
+        Ok(ConsoleReader { id })
+    }
+}
+
 fn forbidden(message: &'static str) -> ApiError {
     ApiError::reject(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
 }
@@ -224,6 +244,10 @@ impl FromRequestParts<AppState> for ShopKey {
         let reads = state.sqlite_reads.as_deref();
         let id = read_now!(reads, &state.db, |conn| store::api_key_id(conn, key))?
             .ok_or_else(refused)?;
+        let now = ms(&state.clock.now());
+        if state.shop_keys.maps().use_to_write(&id, now) {
+            write_use(state, &id, now);
+        }
         Ok(ShopKey { id })
     }
 }
@@ -238,23 +262,62 @@ pub struct RememberedShopKey {
     key_sha256: String,
 }
 
-/// The shops' keys found valid, by their SHA-256: a few shops, so a small map.
+/// The shops' keys found valid, by their SHA-256 (a few shops, so a small map), and when
+/// each key's last use was last written down.
 #[derive(Default)]
-pub struct RememberedShopKeys(Mutex<HashMap<String, String>>);
+pub struct RememberedShopKeys(Mutex<ShopKeyMaps>);
+
+#[derive(Default)]
+struct ShopKeyMaps {
+    ids: HashMap<String, String>,
+    use_written_ms: HashMap<String, i64>,
+}
 
 /// Beyond this many keys the map starts over (only valid keys are remembered; this only
 /// bounds it).
 const REMEMBERED_KEYS: usize = 64;
 
+/// A key's last use is written down at most this often (the console shows it to the
+/// minute), off the request's path.
+const USE_WRITTEN_EVERY_MS: i64 = 60_000;
+
 impl RememberedShopKeys {
-    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+    fn maps(&self) -> std::sync::MutexGuard<'_, ShopKeyMaps> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// After the key was refused: the next request reads it again.
     pub fn forget(&self, key: &RememberedShopKey) {
-        self.map().remove(&key.key_sha256);
+        self.maps().ids.remove(&key.key_sha256);
     }
+}
+
+impl ShopKeyMaps {
+    /// Whether the use of `id` at `now_ms` is to be written down (and notes it is).
+    fn use_to_write(&mut self, id: &str, now_ms: i64) -> bool {
+        let due = self
+            .use_written_ms
+            .get(id)
+            .is_none_or(|at| now_ms - at >= USE_WRITTEN_EVERY_MS);
+        if due {
+            if self.use_written_ms.len() >= REMEMBERED_KEYS {
+                self.use_written_ms.clear();
+            }
+            self.use_written_ms.insert(id.to_owned(), now_ms);
+        }
+        due
+    }
+}
+
+/// Writes a key's use down in the background: the request does not wait for it, and a
+/// failure costs only the "last used" figure.
+fn write_use(state: &AppState, id: &str, now_ms: i64) {
+    let (db, id) = (state.db.clone(), id.to_owned());
+    tokio::spawn(async move {
+        if let Err(e) = crate::db::people::touch_api_key(&db, &id, now_ms).await {
+            tracing::warn!(error = %e, key = %id, "could not note the API key's use");
+        }
+    });
 }
 
 impl FromRequestParts<AppState> for RememberedShopKey {
@@ -263,16 +326,30 @@ impl FromRequestParts<AppState> for RememberedShopKey {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let key = bearer(&parts.headers).unwrap_or_default();
         let key_sha256 = sha256_hex(&[key.as_bytes()]);
-        let remembered = state.shop_keys.map().get(&key_sha256).cloned();
+        let now = ms(&state.clock.now());
+        let remembered = {
+            let mut maps = state.shop_keys.maps();
+            let id = maps.ids.get(&key_sha256).cloned();
+            id.map(|id| {
+                let write = maps.use_to_write(&id, now);
+                (id, write)
+            })
+        };
         let id = match remembered {
-            Some(id) => id,
-            None => {
-                let ShopKey { id } = ShopKey::from_request_parts(parts, state).await?;
-                let mut keys = state.shop_keys.map();
-                if keys.len() >= REMEMBERED_KEYS {
-                    keys.clear();
+            Some((id, write)) => {
+                if write {
+                    write_use(state, &id, now);
                 }
-                keys.insert(key_sha256.clone(), id.clone());
+                id
+            }
+            None => {
+                // `ShopKey` writes the use down.
+                let ShopKey { id } = ShopKey::from_request_parts(parts, state).await?;
+                let mut maps = state.shop_keys.maps();
+                if maps.ids.len() >= REMEMBERED_KEYS {
+                    maps.ids.clear();
+                }
+                maps.ids.insert(key_sha256.clone(), id.clone());
                 id
             }
         };

@@ -13,10 +13,12 @@ use crate::db;
 
 mod jobs;
 mod keys;
+mod people;
 mod serve;
 mod sms_config;
 
 pub use keys::{open_sealed, KeyArgs};
+pub use people::{create_user, ApiKeyCommand, StoreCommand, UserCommand};
 pub use serve::{ServeArgs, SmsSenderKind};
 
 #[derive(Debug, Parser)]
@@ -78,62 +80,6 @@ pub enum Command {
         /// Replace a database that is not empty.
         #[arg(long)]
         replace: bool,
-        #[command(flatten)]
-        db: DbArgs,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Create (or promote) the account of a phone with a role.
-    Create {
-        #[arg(long, value_parser = ["member", "staff", "admin"])]
-        role: String,
-        #[arg(long)]
-        phone: String,
-        /// The store a staff account works at (`store create` first); required for staff.
-        #[arg(long, required_if_eq("role", "staff"))]
-        store: Option<String>,
-        #[command(flatten)]
-        db: DbArgs,
-        #[command(flatten)]
-        keys: KeyArgs,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum StoreCommand {
-    /// Create a store, or rename the one with this code.
-    Create {
-        /// Letters, digits and '-', at most 16 (`SH001`): it goes into the join QR code.
-        #[arg(long)]
-        code: String,
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
-    /// Every store, one per line: code and name.
-    List {
-        #[command(flatten)]
-        db: DbArgs,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ApiKeyCommand {
-    /// Create a key; it is printed once and stored hashed.
-    Create {
-        #[arg(long)]
-        name: String,
-        #[command(flatten)]
-        db: DbArgs,
-    },
-    /// Revoke a key by its id (`key_…`): it stops working at once, and so do the login
-    /// links it made.
-    Revoke {
-        #[arg(long)]
-        id: String,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -240,57 +186,9 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve(args) => serve::serve(*args).await,
-        Command::User(UserCommand::Create {
-            role,
-            phone,
-            store,
-            db,
-            keys,
-        }) => {
-            let pool = open_sealed(&db, &keys, false).await?;
-            let id = create_user(&pool, &role, &phone, store.as_deref()).await?;
-            println!(
-                "{role} account {id} for {}",
-                rules::phone::mask(&phone_e164(&phone)?)
-            );
-            Ok(())
-        }
-        Command::Store(StoreCommand::Create { code, name, db }) => {
-            anyhow::ensure!(
-                contract::staff::is_store_code(&code),
-                "--code must be 1 to 16 letters, digits or '-'"
-            );
-            anyhow::ensure!(!name.trim().is_empty(), "--name must not be empty");
-            let pool = open(&db).await?;
-            let now = chrono::Utc::now().fixed_offset();
-            db::stores::upsert(&pool, &code, name.trim(), crate::clock::ms(&now)).await?;
-            println!("store {code}: {}", name.trim());
-            Ok(())
-        }
-        Command::Store(StoreCommand::List { db }) => {
-            let pool = open(&db).await?;
-            for store in db::stores::list(&pool).await? {
-                println!("{}\t{}", store.code, store.name);
-            }
-            Ok(())
-        }
-        Command::ApiKey(ApiKeyCommand::Create { name, db }) => {
-            let pool = open(&db).await?;
-            let now = chrono::Utc::now().fixed_offset();
-            let (id, key) = db::auth::create_api_key(&pool, &name, crate::clock::ms(&now)).await?;
-            println!("API key {id} ({name}); shown once, keep it secret:\n{key}");
-            Ok(())
-        }
-        Command::ApiKey(ApiKeyCommand::Revoke { id, db }) => {
-            let pool = open(&db).await?;
-            let now = chrono::Utc::now().fixed_offset();
-            anyhow::ensure!(
-                db::auth::revoke_api_key(&pool, &id, crate::clock::ms(&now)).await?,
-                "no live API key {id}"
-            );
-            println!("API key {id} revoked");
-            Ok(())
-        }
+        Command::User(command) => people::user(command).await,
+        Command::Store(command) => people::store(command).await,
+        Command::ApiKey(command) => people::api_key(command).await,
         Command::Jobs(JobsCommand::Run {
             date,
             allow_future,
@@ -347,49 +245,10 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn open(args: &DbArgs) -> anyhow::Result<db::Db> {
+pub(crate) async fn open(args: &DbArgs) -> anyhow::Result<db::Db> {
     let pool = db::connect(&args.database_url).await?;
     db::migrate(&pool).await?;
     Ok(pool)
-}
-
-fn phone_e164(phone: &str) -> anyhow::Result<String> {
-    crate::workflows::phone::Phone::parse(phone)
-        .map(|p| p.as_str().to_owned())
-        .map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-/// Creates the account of a phone with a role, or changes the role (and the store) of an
-/// existing one. A store must exist.
-pub async fn create_user(
-    pool: &db::Db,
-    role: &str,
-    phone: &str,
-    store: Option<&str>,
-) -> anyhow::Result<String> {
-    let phone = phone_e164(phone)?;
-    if let Some(code) = store {
-        anyhow::ensure!(
-            db::stores::get(pool, code).await?.is_some(),
-            "no store {code}: `store create --code {code} --name …` first"
-        );
-    }
-    let program = Program::default_program();
-    let now = chrono::Utc::now().fixed_offset();
-    let mut tx = db::begin_write(pool).await?;
-    let id = match db::members::id_by_phone(&mut *tx, &phone).await? {
-        Some(id) => {
-            db::members::set_role(&mut tx, &id, role).await?;
-            id
-        }
-        None => {
-            let version = &program.membership.privacy_notice_version;
-            db::members::register(&mut tx, &program, &phone, role, version, &now).await?
-        }
-    };
-    db::stores::assign(&mut tx, &id, store).await?;
-    tx.commit().await?;
-    Ok(id)
 }
 
 fn load_program(path: Option<&Path>) -> anyhow::Result<Program> {

@@ -39,6 +39,7 @@ pub mod login_links;
 pub mod mall;
 pub mod members;
 pub mod orders;
+pub mod people;
 pub mod phone_claims;
 pub mod reminders;
 pub mod sealing;

@@ -237,6 +237,12 @@ impl From<Refusal> for ApiError {
             Refusal::GrantNotFound => (S::NOT_FOUND, ErrorCode::GrantNotFound),
             Refusal::ReasonRequired { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::ReasonRequired),
             Refusal::GrantAlreadyIssued => (S::CONFLICT, ErrorCode::IdempotencyConflict),
+            Refusal::InvalidStoreCode => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidStoreCode),
+            Refusal::StoreNotFound { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::StoreNotFound),
+            Refusal::StoreRequired => (S::UNPROCESSABLE_ENTITY, ErrorCode::StoreRequired),
+            Refusal::InvalidName { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidName),
+            Refusal::ApiKeyNotFound => (S::NOT_FOUND, ErrorCode::ApiKeyNotFound),
+            Refusal::OwnRole => (S::CONFLICT, ErrorCode::OwnRole),
         };
         ApiError::reject(status, code, refusal.to_string())
     }

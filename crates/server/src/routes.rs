@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource, each with its own `router()`.
 
+pub mod admin;
 pub mod auth;
 pub mod demo;
 pub mod events;
@@ -32,6 +33,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(mall::router())
         .merge(invites::router())
         .merge(staff::router())
+        .merge(admin::router())
         .merge(events::router())
         .merge(reminders::router())
         .fallback(error::not_found)

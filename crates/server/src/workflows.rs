@@ -15,6 +15,7 @@ pub mod limits;
 pub mod login;
 pub mod mall;
 pub mod orders;
+pub mod people;
 pub mod phone;
 pub mod profile;
 pub mod refunds;
@@ -117,6 +118,18 @@ pub enum Refusal {
     ReasonRequired { max_chars: usize },
     #[error("this grant was already issued")]
     GrantAlreadyIssued,
+    #[error("a store code is 1 to 16 letters, digits or '-'")]
+    InvalidStoreCode,
+    #[error("no store {code}: create it first")]
+    StoreNotFound { code: String },
+    #[error("a staff account needs the store it works at")]
+    StoreRequired,
+    #[error("a name of 1 to {max_chars} characters is required")]
+    InvalidName { max_chars: usize },
+    #[error("no live API key with that id")]
+    ApiKeyNotFound,
+    #[error("an admin cannot change their own role")]
+    OwnRole,
 }
 
 /// Which id a shop sent: its order or its refund.

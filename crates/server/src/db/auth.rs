@@ -160,7 +160,14 @@ pub async fn delete_session(db: &Db, token: &str) -> anyhow::Result<()> {
 }
 
 /// Creates a shop API key; returns (id, key). The key is shown once and stored hashed.
-pub async fn create_api_key(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<(String, String)> {
+pub async fn create_api_key<'e, E>(
+    db: E,
+    name: &str,
+    now_ms: i64,
+) -> anyhow::Result<(String, String)>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let id = format!("key_{}", random_token(9));
     let key = format!("mc_{}", random_token(32));
     sqlx::query(
@@ -176,7 +183,10 @@ pub async fn create_api_key(db: &Db, name: &str, now_ms: i64) -> anyhow::Result<
 }
 
 /// Revokes a live key; false when there is none with this id.
-pub async fn revoke_api_key(db: &Db, id: &str, now_ms: i64) -> anyhow::Result<bool> {
+pub async fn revoke_api_key<'e, E>(db: E, id: &str, now_ms: i64) -> anyhow::Result<bool>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let done = sqlx::query(
         "UPDATE api_keys SET revoked_at_ms = $1 WHERE id = $2 AND revoked_at_ms IS NULL",
     )

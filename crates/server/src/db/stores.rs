@@ -6,7 +6,10 @@ pub use contract::staff::StoreInfo as Store;
 use super::{Db, Tx};
 
 /// Creates a store, or renames the one with this code.
-pub async fn upsert(db: &Db, code: &str, name: &str, now_ms: i64) -> anyhow::Result<()> {
+pub async fn upsert<'e, E>(db: E, code: &str, name: &str, now_ms: i64) -> anyhow::Result<()>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO stores (code, name, created_at_ms) VALUES ($1, $2, $3) \
          ON CONFLICT (code) DO UPDATE SET name = excluded.name",

@@ -3,8 +3,7 @@
 //! - `POST /api/staff/lookup`: a member by full phone number, what staff may see of them;
 //!   each lookup is audited and at most `lookups_per_staff_per_hour` a staff user;
 //! - `POST /api/staff/coupons`: a coupon from the program's staff menu with a reason,
-//!   audited; needs an `Idempotency-Key`, replayed like a redemption's;
-//! - `GET /api/admin/stores`: every store (admin only).
+//!   audited; needs an `Idempotency-Key`, replayed like a redemption's.
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -12,10 +11,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use contract::coupons::CouponStatus;
-use contract::staff::{Counter, LookupRequest, MemberCard, Stores};
+use contract::staff::{Counter, LookupRequest, MemberCard};
 use contract::ErrorCode;
 
-use crate::auth::{AdminMember, StaffMember};
+use crate::auth::StaffMember;
 use crate::db::{members, stores};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
@@ -32,7 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/counter", get(counter))
         .route("/staff/lookup", post(lookup))
         .route("/staff/coupons", post(grant))
-        .route("/admin/stores", get(list_stores))
 }
 
 async fn counter(
@@ -96,12 +94,4 @@ async fn grant(
     let recorded =
         staff::grant_coupon(&state.db, &state.program.program, &me.id, key, &req, &now).await?;
     Ok(answer(recorded))
-}
-
-async fn list_stores(
-    State(state): State<AppState>,
-    _admin: AdminMember,
-) -> Result<Json<Stores>, ApiError> {
-    let stores = stores::list(&state.db).await?;
-    Ok(Json(Stores { stores }))
 }

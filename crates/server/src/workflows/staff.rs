@@ -81,9 +81,9 @@ pub async fn grant_coupon(
     let detail = json!({ "grant_id": grant.id, "reason": reason, "coupon_id": coupon_id });
     let entry = AuditEntry {
         id: &id,
-        actor_id: actor,
+        actor_id: Some(actor),
         action: "coupon_grant",
-        member_id: &member_id,
+        member_id: Some(&member_id),
         request_sha256: &hash,
         detail_json: detail.to_string(),
         response_json: serde_json::to_string(&answer).map_err(anyhow::Error::from)?,
@@ -102,21 +102,15 @@ pub async fn record_lookup(
     member_id: &str,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<()> {
-    let id = format!("lookup:{}", crate::crypto::random_token(16));
     let detail = json!({ "store": store.map(|s| &s.code) });
     let mut tx = crate::db::begin_write(db).await?;
-    audit::insert(
+    audit::record(
         &mut tx,
-        &AuditEntry {
-            id: &id,
-            actor_id: actor,
-            action: "member_lookup",
-            member_id,
-            request_sha256: "",
-            detail_json: detail.to_string(),
-            response_json: "{}".into(),
-            at_ms: ms(now),
-        },
+        Some(actor),
+        "member_lookup",
+        Some(member_id),
+        &detail,
+        ms(now),
     )
     .await?;
     tx.commit().await?;

@@ -179,7 +179,16 @@ async fn a_code_registers_with_consent_and_sets_an_http_only_cookie() {
 #[tokio::test]
 async fn the_cli_creates_staff_and_admin_accounts() {
     let app = app_at(NOW).await;
-    let id = member_center::cli::create_user(&app.state.db, "staff", PHONE_A, None)
+    assert!(
+        member_center::cli::create_user(&app.state.db, "staff", PHONE_A, None)
+            .await
+            .is_err(),
+        "staff need their store"
+    );
+    member_center::db::stores::upsert(&app.state.db, "SH001", "上海静安店", 0)
+        .await
+        .unwrap();
+    let id = member_center::cli::create_user(&app.state.db, "staff", PHONE_A, Some("SH001"))
         .await
         .unwrap();
     let token = app.login(PHONE_A).await;

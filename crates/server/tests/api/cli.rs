@@ -68,7 +68,7 @@ fn stores_are_created_listed_and_required_for_staff() {
         (out.status.success(), text)
     };
     let (ok, text) = run(&["store", "create", "--code", "SH 001", "--name", "x"]);
-    assert!(!ok && text.contains("--code"), "{text}");
+    assert!(!ok && text.contains("store code"), "{text}");
     let (ok, text) = run(&["store", "create", "--code", "SH001", "--name", "上海静安店"]);
     assert!(ok, "{text}");
     let (ok, text) = run(&["store", "list"]);
@@ -88,6 +88,53 @@ fn stores_are_created_listed_and_required_for_staff() {
     assert!(!ok && text.contains("no store BJ001"), "{text}");
     let (ok, text) = run(&[&staff[..], &["--store", "SH001"]].concat());
     assert!(ok && text.contains("staff account"), "{text}");
+    let (ok, text) = run(&["user", "list"]);
+    assert!(ok, "{text}");
+    let line = text.lines().find(|l| l.contains("\tstaff\t")).expect(&text);
+    assert!(line.contains("137****0001\tSH001"), "{line}");
+    assert!(!text.contains("13700000001"), "phones are masked: {text}");
+
+    // Shop keys: made, listed (never the key itself), revoked.
+    let (ok, text) = run(&["api-key", "create", "--name", "my shop"]);
+    assert!(ok, "{text}");
+    let id = text.split_whitespace().nth(2).unwrap().to_owned();
+    let key = text.lines().last().unwrap().trim().to_owned();
+    assert!(id.starts_with("key_") && key.starts_with("mc_"), "{text}");
+    let (ok, text) = run(&["api-key", "list"]);
+    assert!(
+        ok && text.contains(&format!("{id}\tmy shop\tcreated ")),
+        "{text}"
+    );
+    assert!(
+        text.contains("last used -\trevoked -") && !text.contains(&key),
+        "{text}"
+    );
+    let (ok, text) = run(&["api-key", "revoke", "--id", &id]);
+    assert!(ok, "{text}");
+    let (_, text) = run(&["api-key", "list"]);
+    assert!(!text.contains("revoked -"), "{text}");
+    let (ok, text) = run(&["api-key", "revoke", "--id", &id]);
+    assert!(!ok && text.contains("no live API key"), "{text}");
+
+    // Each change is audited, by the command line (no actor).
+    let conn = rusqlite::Connection::open(dir.path().join("s.db")).unwrap();
+    let mut actions: Vec<String> = conn
+        .prepare("SELECT action FROM audit_log WHERE actor_id IS NULL ORDER BY action")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    actions.dedup();
+    assert_eq!(
+        actions,
+        [
+            "api_key_created",
+            "api_key_revoked",
+            "store_saved",
+            "user_role"
+        ]
+    );
 }
 
 #[test]

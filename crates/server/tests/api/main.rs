@@ -8,6 +8,7 @@ mod base_path;
 mod celebrate;
 mod cli;
 mod concurrency;
+mod console;
 mod counter;
 mod coupon_times;
 mod coupons;

@@ -1,0 +1,16 @@
+//! The operators' console's API (issue 40), under `/api/admin`: analysts and admins read
+//! (`ConsoleReader`), only admins change (`AdminMember`); staff and members get 403
+//! `forbidden`, and a request without a session 401.
+//! - `people`: accounts with a role, stores, the shops' API keys;
+//! - `audit`: the audit log, filtered, as pages of JSON or as CSV.
+
+mod audit;
+mod people;
+
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().merge(people::router()).merge(audit::router())
+}

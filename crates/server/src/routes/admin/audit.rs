@@ -1,0 +1,175 @@
+//! - `GET /api/admin/audit`: the audit log, the last written first, a page at a time (`limit`, then
+//!   `before` = the page's `next_before`), narrowed by actor, member, action and local
+//!   dates;
+//! - `GET /api/admin/audit.csv`: the same rows (at most `CSV_MAX_ROWS`) as a spreadsheet.
+//!
+//! There is no route that changes or deletes an audit row.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{Days, NaiveDate};
+use contract::admin::{AuditEntry, AuditPage, AuditQuery};
+use contract::ErrorCode;
+
+use crate::auth::ConsoleReader;
+use crate::clock::{from_ms, ms};
+use crate::db::audit::{self, AuditFilter, AuditRow};
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::AppState;
+
+const PAGE_DEFAULT: u32 = 50;
+const PAGE_MAX: u32 = 200;
+/// A spreadsheet of more rows than this is cut there (narrow the dates).
+const CSV_MAX_ROWS: usize = 100_000;
+const CSV_BATCH: i64 = 1_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/audit", get(page))
+        .route("/admin/audit.csv", get(csv))
+}
+
+async fn page(
+    State(state): State<AppState>,
+    _: ConsoleReader,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let limit = q.limit.unwrap_or(PAGE_DEFAULT);
+    if !(1..=PAGE_MAX).contains(&limit) {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidLimit,
+            format!("limit must be 1 to {PAGE_MAX}"),
+        ));
+    }
+    let mut filter = filter_of(&state, &q)?;
+    filter.before = q.before.as_deref().map(cursor).transpose()?;
+    let rows = audit::page(&state.db, &filter, i64::from(limit)).await?;
+    let next_before = (rows.len() == limit as usize)
+        .then(|| rows.last().map(|r| r.seq.to_string()))
+        .flatten();
+    let offset = state.program.program.offset();
+    let entries = rows
+        .into_iter()
+        .map(|r| entry(r, offset))
+        .collect::<Result<_, _>>()?;
+    Ok(Json(AuditPage {
+        entries,
+        next_before,
+    }))
+}
+
+async fn csv(
+    State(state): State<AppState>,
+    _: ConsoleReader,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Response, ApiError> {
+    if q.before.is_some() || q.limit.is_some() {
+        return Err(ApiError::invalid(
+            ErrorCode::InvalidQuery,
+            "the spreadsheet holds every row the filters name: no `before` or `limit`",
+        ));
+    }
+    let mut filter = filter_of(&state, &q)?;
+    let offset = state.program.program.offset();
+    // A byte-order mark: spreadsheet programs then read the Chinese in it as UTF-8.
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let write = |out: &mut csv::Writer<Vec<u8>>, fields: [&str; 5]| {
+        out.write_record(fields)
+            .map_err(|e| ApiError::Internal(e.into()))
+    };
+    write(
+        &mut out,
+        ["at", "actor_id", "action", "member_id", "detail"],
+    )?;
+    let mut written = 0;
+    while written < CSV_MAX_ROWS {
+        let rows = audit::page(&state.db, &filter, CSV_BATCH).await?;
+        let Some(last) = rows.last() else { break };
+        filter.before = Some(last.seq);
+        let full = rows.len() as i64 == CSV_BATCH;
+        for r in rows.into_iter().take(CSV_MAX_ROWS - written) {
+            let at = from_ms(r.at_ms, offset).to_rfc3339();
+            let actor = r.actor_id.as_deref().unwrap_or("");
+            let member = r.member_id.as_deref().unwrap_or("");
+            write(&mut out, [&at, actor, &r.action, member, &r.detail_json])?;
+            written += 1;
+        }
+        if !full {
+            break;
+        }
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The query's filters, its local dates as the program's time zone's instants.
+fn filter_of(state: &AppState, q: &AuditQuery) -> Result<AuditFilter, ApiError> {
+    let program = &state.program.program;
+    let date = |name: &str, text: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
+        text.as_deref()
+            .map(|t| {
+                rules::rfc3339::parse_date(t).map_err(|_| {
+                    ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
+                })
+            })
+            .transpose()
+    };
+    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
+    if let (Some(from), Some(to)) = (from, to) {
+        if to < from {
+            return Err(ApiError::invalid(
+                ErrorCode::InvalidRange,
+                "to must not be before from",
+            ));
+        }
+    }
+    let nonblank = |v: &Option<String>| v.clone().filter(|v| !v.is_empty());
+    Ok(AuditFilter {
+        actor_id: nonblank(&q.actor),
+        member_id: nonblank(&q.member),
+        action: nonblank(&q.action),
+        from_ms: from.map(|d| ms(&program.local_midnight(d))),
+        until_ms: to
+            .and_then(|d| d.checked_add_days(Days::new(1)))
+            .map(|d| ms(&program.local_midnight(d))),
+        before: None,
+    })
+}
+
+/// `next_before`: a row's `seq`.
+fn cursor(text: &str) -> Result<i64, ApiError> {
+    text.parse().ok().ok_or_else(|| {
+        ApiError::invalid(
+            ErrorCode::InvalidCursor,
+            "before is not a page's next_before",
+        )
+    })
+}
+
+fn entry(r: AuditRow, offset: chrono::FixedOffset) -> Result<AuditEntry, ApiError> {
+    Ok(AuditEntry {
+        at: from_ms(r.at_ms, offset),
+        detail: serde_json::from_str(&r.detail_json)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("audit row {}: {e}", r.id)))?,
+        id: r.id,
+        actor_id: r.actor_id,
+        action: r.action,
+        member_id: r.member_id,
+    })
+}
