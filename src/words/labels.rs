@@ -177,7 +177,8 @@ pub fn error_text(locale: Locale, code: ErrorCode) -> &'static str {
         | E::StoreRequired
         | E::InvalidName
         | E::ApiKeyNotFound
-        | E::OwnRole => td_string!(locale, api_errors.bad_request),
+        | E::OwnRole
+        | E::InvalidAdjustment => td_string!(locale, api_errors.bad_request),
         E::Forbidden => td_string!(locale, api_errors.forbidden),
         E::NotFound | E::MemberNotFound | E::OrderNotFound | E::GrantNotFound => {
             td_string!(locale, api_errors.not_found)
@@ -228,6 +229,7 @@ pub fn points_kind(locale: Locale, kind: EntryKind) -> &'static str {
         EntryKind::MilestoneTakeBack => td_string!(locale, points_kind.milestone_take_back),
         EntryKind::Mall => td_string!(locale, points_kind.mall),
         EntryKind::Expire => td_string!(locale, points_kind.expire),
+        EntryKind::Adjustment => td_string!(locale, points_kind.adjustment),
     }
 }
 

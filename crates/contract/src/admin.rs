@@ -128,3 +128,76 @@ pub struct AuditQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }
+
+/// `POST /api/admin/members/lookup`: a member by their full phone number (no partial
+/// search, no listing); each lookup is audited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberLookup {
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberFound {
+    pub member_id: String,
+}
+
+/// `GET /api/admin/members/{id}`: what the console shows of one member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberPage {
+    /// The member as their own home sees them (tier, spend, points, coupon counts).
+    pub summary: crate::me::Summary,
+    /// When they registered.
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub joined_at: DateTime<FixedOffset>,
+    /// The store whose QR code they joined by, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub joined_store: Option<String>,
+    /// Their tier's changes, newest first (kept since the console exists).
+    pub tier_changes: Vec<TierChange>,
+    /// The latest ledger entries, newest first.
+    pub ledger: Vec<crate::points::Entry>,
+    /// Every coupon, as their wallet lists it.
+    pub coupons: Vec<crate::coupons::WalletCoupon>,
+    /// The latest orders with their refunds, newest paid first.
+    pub orders: Vec<crate::orders::PastOrder>,
+    /// Who invited them, and how many they invited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<String>,
+    pub invited: i64,
+    /// The latest audit entries about them, newest first.
+    pub audit: Vec<AuditEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierChange {
+    pub from: rules::tier::TierId,
+    pub to: rules::tier::TierId,
+    /// `order` or `evaluation`.
+    pub cause: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub at: DateTime<FixedOffset>,
+}
+
+/// `POST /api/admin/members/{id}/points` with an `Idempotency-Key`: points added
+/// (positive) or taken (negative), at most the program's `console.points_adjustment_max`,
+/// never below zero, with the reason kept in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdjustRequest {
+    pub points: rules::Points,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjusted {
+    pub member_id: String,
+    pub points: rules::Points,
+    pub reason: String,
+    pub points_balance: rules::Points,
+    pub adjusted_by: String,
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub at: DateTime<FixedOffset>,
+}

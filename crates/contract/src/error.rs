@@ -169,6 +169,8 @@ error_codes! {
     ApiKeyNotFound = "api_key_not_found",
     /// 409: an admin cannot change their own role (nobody could undo it from the console).
     OwnRole = "own_role",
+    /// 422: a points adjustment of 0, or beyond the program's maximum.
+    InvalidAdjustment = "invalid_adjustment",
     // The app's own, never sent by the server.
     /// No answer: the network failed.
     Network = "network",

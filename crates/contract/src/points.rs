@@ -27,6 +27,9 @@ pub enum EntryKind {
     /// Points spent on a points-mall redemption.
     Mall,
     Expire,
+    /// Points an operator added or took, with a reason (the console; the reason is in the
+    /// audit log, not shown to the member).
+    Adjustment,
 }
 
 impl EntryKind {
@@ -45,6 +48,7 @@ impl EntryKind {
             EntryKind::MilestoneTakeBack => "milestone_take_back",
             EntryKind::Mall => "mall",
             EntryKind::Expire => "expire",
+            EntryKind::Adjustment => "adjustment",
         }
     }
 
@@ -68,6 +72,7 @@ impl AllVariants for EntryKind {
         EntryKind::MilestoneTakeBack,
         EntryKind::Mall,
         EntryKind::Expire,
+        EntryKind::Adjustment,
     ];
 }
 

@@ -13,6 +13,7 @@
 
 pub mod birthday;
 pub mod calendar;
+pub mod console;
 pub mod coupon;
 pub mod discount;
 pub mod events;

@@ -46,6 +46,8 @@ pub struct Program {
     pub invites: Invites,
     /// The event calendar's own settings (PROGRAM.md §6).
     pub events: Events,
+    /// The operators' console's numbers: the points adjustment's limit, churn risk.
+    pub console: crate::console::ConsoleRules,
 }
 
 impl Program {
@@ -75,6 +77,7 @@ impl Program {
         self.limits.validate().map_err(within("limits"))?;
         self.tiers.validate().map_err(within("tiers"))?;
         self.points.validate().map_err(within("points"))?;
+        self.console.validate().map_err(within("console"))?;
         self.mall
             .validate(&self.tiers, self.limits.max_points_balance)
             .map_err(within("mall"))?;

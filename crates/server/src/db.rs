@@ -45,6 +45,7 @@ pub mod reminders;
 pub mod sealing;
 pub mod sqlite_reads;
 pub mod stores;
+pub mod tier_changes;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr as _;

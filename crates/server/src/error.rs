@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use contract::error::ErrorDetail;
 use contract::ErrorBody;
 use contract::ErrorCode;
+use rules::console::AdjustmentProblem;
 use rules::mall::Ineligible;
 use rules::QuoteError;
 
@@ -243,6 +244,15 @@ impl From<Refusal> for ApiError {
             Refusal::InvalidName { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidName),
             Refusal::ApiKeyNotFound => (S::NOT_FOUND, ErrorCode::ApiKeyNotFound),
             Refusal::OwnRole => (S::CONFLICT, ErrorCode::OwnRole),
+            Refusal::Adjustment(problem) => (
+                S::UNPROCESSABLE_ENTITY,
+                match problem {
+                    AdjustmentProblem::BelowZero { .. } => ErrorCode::InsufficientPoints,
+                    AdjustmentProblem::Zero | AdjustmentProblem::OverMax { .. } => {
+                        ErrorCode::InvalidAdjustment
+                    }
+                },
+            ),
         };
         ApiError::reject(status, code, refusal.to_string())
     }

@@ -6,6 +6,7 @@ pub mod counter;
 pub mod demo;
 pub mod events;
 pub mod join;
+pub mod member_page;
 pub mod orders;
 pub mod points;
 pub mod snapshot;

@@ -6,6 +6,7 @@
 //! [`Refusal`] in the domain's words. Which HTTP status and stable code a refusal answers
 //! is decided in one place, `error.rs`.
 
+pub mod adjustments;
 pub mod calendar_feeds;
 pub mod checkins;
 pub mod invites;
@@ -130,6 +131,8 @@ pub enum Refusal {
     ApiKeyNotFound,
     #[error("an admin cannot change their own role")]
     OwnRole,
+    #[error(transparent)]
+    Adjustment(rules::console::AdjustmentProblem),
 }
 
 /// Which id a shop sent: its order or its refund.

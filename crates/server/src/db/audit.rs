@@ -94,6 +94,24 @@ pub struct AuditRow {
     pub at_ms: i64,
 }
 
+impl AuditRow {
+    /// The row as the console's API answers it, its time in `offset`.
+    pub fn into_entry(
+        self,
+        offset: chrono::FixedOffset,
+    ) -> anyhow::Result<contract::admin::AuditEntry> {
+        Ok(contract::admin::AuditEntry {
+            at: crate::clock::from_ms(self.at_ms, offset),
+            detail: serde_json::from_str(&self.detail_json)
+                .map_err(|e| anyhow::anyhow!("audit row {}: {e}", self.id))?,
+            id: self.id,
+            actor_id: self.actor_id,
+            action: self.action,
+            member_id: self.member_id,
+        })
+    }
+}
+
 /// The rows `filter` names, the last written first, at most `limit`.
 pub async fn page(db: &Db, filter: &AuditFilter, limit: i64) -> anyhow::Result<Vec<AuditRow>> {
     // `CAST(…)`: PostgreSQL must know a parameter's type to test it for NULL.

@@ -72,6 +72,6 @@ fn subject(program: &Program, row: &EntryRow) -> Option<Subject> {
             };
             Some(Subject::MallItem { item_id, title })
         }
-        EntryKind::Checkin | EntryKind::Opening | EntryKind::Expire => None,
+        EntryKind::Checkin | EntryKind::Opening | EntryKind::Expire | EntryKind::Adjustment => None,
     }
 }

@@ -2,9 +2,11 @@
 //! (`ConsoleReader`), only admins change (`AdminMember`); staff and members get 403
 //! `forbidden`, and a request without a session 401.
 //! - `people`: accounts with a role, stores, the shops' API keys;
+//! - `members`: a member found by phone, their page, points adjusted;
 //! - `audit`: the audit log, filtered, as pages of JSON or as CSV.
 
 mod audit;
+mod members;
 mod people;
 
 use axum::Router;
@@ -12,5 +14,8 @@ use axum::Router;
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(people::router()).merge(audit::router())
+    Router::new()
+        .merge(people::router())
+        .merge(members::router())
+        .merge(audit::router())
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::issuance;
 use crate::clock::ms;
-use crate::db::{ledger, limits, lock_member, login_links, members, Db};
+use crate::db::{ledger, limits, lock_member, login_links, members, tier_changes, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -99,6 +99,8 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
             member.below_count,
         );
         members::set_evaluation(&mut tx, id, &e.tier, e.below_count, eval_date).await?;
+        let cause = tier_changes::Cause::Evaluation;
+        tier_changes::record(&mut tx, id, &member.tier, &e.tier, cause, ms(&eval_at)).await?;
         tx.commit().await?;
         report.members_evaluated += 1;
         report.tiers_dropped += u64::from(e.dropped);

@@ -20,7 +20,7 @@ use crate::db::exec::Exec;
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::members::{self, MemberRow, WalletCoupon};
 use crate::db::orders::{self, HeldMilestone, NewOrder};
-use crate::db::{coupons, is_unique_violation, Db};
+use crate::db::{coupons, is_unique_violation, tier_changes, Db};
 use crate::workflows::phone::Phone;
 
 pub use contract::orders::{OrderRecorded, OrderRequest};
@@ -327,6 +327,8 @@ async fn charge(
     let spend_now = spend_before + quote.earn_base_fen;
     let tier = program.tiers.after(&quote.tier_after, spend_now);
     members::after_order(tx, member_id, &tier, quote.lifetime_spend_after_fen, now).await?;
+    let cause = tier_changes::Cause::Order(&req.order_id);
+    tier_changes::record(tx, member_id, &member.tier, &tier, cause, ms(now)).await?;
     Ok(answer)
 }
 

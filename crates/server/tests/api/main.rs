@@ -9,6 +9,7 @@ mod celebrate;
 mod cli;
 mod concurrency;
 mod console;
+mod console_members;
 mod counter;
 mod coupon_times;
 mod coupons;

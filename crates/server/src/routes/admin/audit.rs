@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{Days, NaiveDate};
-use contract::admin::{AuditEntry, AuditPage, AuditQuery};
+use contract::admin::{AuditPage, AuditQuery};
 use contract::ErrorCode;
 
 use crate::auth::ConsoleReader;
 use crate::clock::{from_ms, ms};
-use crate::db::audit::{self, AuditFilter, AuditRow};
+use crate::db::audit::{self, AuditFilter};
 use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::AppState;
@@ -54,8 +54,8 @@ async fn page(
     let offset = state.program.program.offset();
     let entries = rows
         .into_iter()
-        .map(|r| entry(r, offset))
-        .collect::<Result<_, _>>()?;
+        .map(|r| r.into_entry(offset))
+        .collect::<anyhow::Result<_>>()?;
     Ok(Json(AuditPage {
         entries,
         next_before,
@@ -159,17 +159,5 @@ fn cursor(text: &str) -> Result<i64, ApiError> {
             ErrorCode::InvalidCursor,
             "before is not a page's next_before",
         )
-    })
-}
-
-fn entry(r: AuditRow, offset: chrono::FixedOffset) -> Result<AuditEntry, ApiError> {
-    Ok(AuditEntry {
-        at: from_ms(r.at_ms, offset),
-        detail: serde_json::from_str(&r.detail_json)
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("audit row {}: {e}", r.id)))?,
-        id: r.id,
-        actor_id: r.actor_id,
-        action: r.action,
-        member_id: r.member_id,
     })
 }
