@@ -201,3 +201,85 @@ pub struct Adjusted {
     #[serde(deserialize_with = "rules::rfc3339::instant")]
     pub at: DateTime<FixedOffset>,
 }
+
+/// `GET /api/admin/churn` and `/api/admin/churn.csv`: members who bought before but not in
+/// the program's `console.churn_after_days`, the most valuable (lifetime spend) first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChurnQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// The store they joined by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    /// `next_after` of the page before (JSON only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnPage {
+    /// Members whose last order was paid before this instant.
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub cutoff: DateTime<FixedOffset>,
+    pub members: Vec<ChurnMember>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_after: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChurnMember {
+    pub id: String,
+    pub phone_masked: String,
+    pub nickname: String,
+    pub tier: rules::tier::TierId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    pub lifetime_spend_fen: rules::Fen,
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub last_order_at: DateTime<FixedOffset>,
+    pub points_balance: rules::Points,
+    /// Points that expire within the program's warning window.
+    pub points_expiring: rules::Points,
+    /// Unused coupons that expire within the same window.
+    pub coupons_expiring: i64,
+}
+
+/// `POST /api/admin/churn/grants` with an `Idempotency-Key`: a coupon of the staff menu to
+/// every member of the churn list (as filtered), in the background.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChurnGrantRequest {
+    pub grant_id: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+}
+
+/// A churn list's grant and how far it got (`GET /api/admin/churn/grants/{id}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantBatch {
+    pub id: String,
+    pub grant_id: String,
+    pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub cutoff: DateTime<FixedOffset>,
+    /// Members on the list when the batch was made.
+    pub total: i64,
+    /// Coupons granted so far (a member who left the list since, by ordering, gets none).
+    pub granted: i64,
+    /// `running` or `done`.
+    pub status: String,
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub created_at: DateTime<FixedOffset>,
+    #[serde(default, deserialize_with = "rules::rfc3339::opt_instant")]
+    pub finished_at: Option<DateTime<FixedOffset>>,
+}

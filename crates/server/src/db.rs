@@ -25,6 +25,7 @@ pub mod auth;
 pub mod calendar_feeds;
 pub mod checkins;
 pub mod checkpoints;
+pub mod churn;
 pub mod columns;
 pub mod coupons;
 pub mod demo;

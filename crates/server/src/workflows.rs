@@ -9,6 +9,7 @@
 pub mod adjustments;
 pub mod calendar_feeds;
 pub mod checkins;
+pub mod churn;
 pub mod invites;
 pub mod issuance;
 pub mod jobs;

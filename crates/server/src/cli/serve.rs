@@ -228,6 +228,8 @@ pub(super) async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if let Some(sender) = state.sms.as_deref() {
         spawn_reminders(&state, sender, args.reminders_at);
     }
+    // Coupons granted to a churn list by a server that stopped before the list's end.
+    crate::workflows::churn::resume_all(&state.db, &state.program, &state.clock).await?;
     if let Some(dir) = args.backup_dir.clone() {
         anyhow::ensure!(args.backup_keep > 0, "--backup-keep must be at least 1");
         let nightly = crate::backup::Nightly {

@@ -456,20 +456,30 @@ pub async fn erase_personal_data(
     Ok(())
 }
 
-/// After an order: the tier it leads to, the new lifetime spend, and no longer a first
-/// order. An upgrade starts the downgrade count afresh: "below" was about the old tier.
+/// After an order: the tier it leads to, the new lifetime spend, no longer a first order,
+/// and the latest paid time of their orders (a late-reported order does not move it
+/// back). An upgrade starts the downgrade count afresh: "below" was about the old tier.
 pub async fn after_order(
     tx: &mut impl Exec,
     member_id: &str,
     tier: &TierId,
     lifetime_spend_fen: Fen,
+    paid_at_ms: i64,
     now: &DateTime<FixedOffset>,
 ) -> sqlx::Result<()> {
     tx.run(
         "UPDATE members SET tier = $1, lifetime_spend_fen = $2, first_order = FALSE, \
            below_count = CASE WHEN tier = $1 THEN below_count ELSE 0 END, \
+           last_order_at_ms = CASE WHEN last_order_at_ms >= $5 THEN last_order_at_ms \
+             ELSE $5 END, \
            updated_at_ms = $3 WHERE id = $4",
-        args![tier.as_str(), lifetime_spend_fen, ms(now), member_id],
+        args![
+            tier.as_str(),
+            lifetime_spend_fen,
+            ms(now),
+            member_id,
+            paid_at_ms
+        ],
     )
     .await?;
     Ok(())

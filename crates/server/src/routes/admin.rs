@@ -3,9 +3,11 @@
 //! `forbidden`, and a request without a session 401.
 //! - `people`: accounts with a role, stores, the shops' API keys;
 //! - `members`: a member found by phone, their page, points adjusted;
+//! - `churn`: members at risk of churning, and a coupon granted to the whole list;
 //! - `audit`: the audit log, filtered, as pages of JSON or as CSV.
 
 mod audit;
+mod churn;
 mod members;
 mod people;
 
@@ -17,5 +19,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(people::router())
         .merge(members::router())
+        .merge(churn::router())
         .merge(audit::router())
 }

@@ -326,7 +326,8 @@ async fn charge(
     // the server's time (`check`).
     let spend_now = spend_before + quote.earn_base_fen;
     let tier = program.tiers.after(&quote.tier_after, spend_now);
-    members::after_order(tx, member_id, &tier, quote.lifetime_spend_after_fen, now).await?;
+    let lifetime = quote.lifetime_spend_after_fen;
+    members::after_order(tx, member_id, &tier, lifetime, ms(paid_at), now).await?;
     let cause = tier_changes::Cause::Order(&req.order_id);
     tier_changes::record(tx, member_id, &member.tier, &tier, cause, ms(now)).await?;
     Ok(answer)

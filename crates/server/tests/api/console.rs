@@ -51,6 +51,15 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, bool)> {
             Some(json!({ "points": 5, "reason": "r" })),
             true,
         ),
+        (Method::GET, "/api/admin/churn", None, false),
+        (Method::GET, "/api/admin/churn.csv", None, false),
+        (
+            Method::POST,
+            "/api/admin/churn/grants",
+            Some(json!({ "grant_id": "goodwill-10", "reason": "r" })),
+            true,
+        ),
+        (Method::GET, "/api/admin/churn/grants/b_x", None, false),
         (Method::GET, "/api/admin/audit", None, false),
         (Method::GET, "/api/admin/audit.csv", None, false),
     ]

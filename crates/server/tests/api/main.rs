@@ -6,6 +6,7 @@ mod auth;
 mod backup;
 mod base_path;
 mod celebrate;
+mod churn;
 mod cli;
 mod concurrency;
 mod console;
