@@ -2,7 +2,7 @@
 //! analysts, admins), the stores, the shops' API keys and the audit log. Admins change
 //! them; analysts read.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Role;
@@ -282,4 +282,100 @@ pub struct GrantBatch {
     pub created_at: DateTime<FixedOffset>,
     #[serde(default, deserialize_with = "rules::rfc3339::opt_instant")]
     pub finished_at: Option<DateTime<FixedOffset>>,
+}
+
+/// `GET /api/admin/dashboard?from=&to=`: local dates, both included (default: the 30 days
+/// up to today).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+}
+
+/// The program's figures for a range beside the period of the same length before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dashboard {
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub from: NaiveDate,
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub to: NaiveDate,
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub previous_from: NaiveDate,
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub previous_to: NaiveDate,
+    /// The trends' bucket, chosen from the range's length.
+    pub bucket: rules::kpi::Bucket,
+    /// Registrations (demo members never count).
+    pub new_members: Kpi,
+    /// By the store whose join link they came by (`""`: none).
+    pub new_members_by_store: Vec<Part>,
+    /// `phone`, `store_qr`, `host_link`, `operator`, or `invite` (a phone registration
+    /// whose invite was accepted).
+    pub new_members_by_channel: Vec<Part>,
+    /// What members paid for orders paid in the range, less refunds.
+    pub member_sales_fen: Kpi,
+    /// Every buyer's sales as the stores reported them; none when no store reported a day
+    /// of either period ("not reported", never 0 %).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_sales_fen: Option<Kpi>,
+    /// The members' share of the reported sales, in basis points; none when not reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_share_bp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_member_share_bp: Option<i64>,
+    /// Points credited (purchases, bonuses, check-ins, adjustments; not refunds' returns).
+    pub points_issued: Kpi,
+    /// Points used at checkout and in the mall.
+    pub points_redeemed: Kpi,
+    pub points_expired: Kpi,
+    /// Every member's balance now, and what it is worth at the program's rate.
+    pub points_outstanding: rules::Points,
+    pub points_liability_fen: rules::Fen,
+    pub coupons_issued: Kpi,
+    /// By source: `welcome`, `first_order`, `monthly`, `birthday`, `invite`, `mall`,
+    /// `staff`, …
+    pub coupons_issued_by_source: Vec<Part>,
+    pub coupons_used: Kpi,
+    /// Coupons whose validity ended in the range unused.
+    pub coupons_expired: Kpi,
+    /// Coupons used ÷ issued in the range (核销率), in basis points; none when none issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redemption_bp: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_redemption_bp: Option<i64>,
+    /// Members in each tier now, in the program's tier order.
+    pub members_per_tier: Vec<Part>,
+    pub upgrades: Kpi,
+    pub downgrades: Kpi,
+}
+
+/// One figure: the range's, the previous period's, the change, and the range's trend.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kpi {
+    pub current: i64,
+    pub previous: i64,
+    /// Whole percent; none when the previous period's figure is 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_percent: Option<i64>,
+    pub trend: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub from: NaiveDate,
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub to: NaiveDate,
+    pub value: i64,
+}
+
+/// A share of a figure by some key, in both periods.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub key: String,
+    pub current: i64,
+    pub previous: i64,
 }

@@ -21,6 +21,7 @@ pub mod me;
 pub mod orders;
 pub mod points;
 pub mod program;
+pub mod sales;
 pub mod staff;
 
 pub use error::{ErrorBody, ErrorCode};

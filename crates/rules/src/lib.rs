@@ -19,6 +19,7 @@ pub mod discount;
 pub mod events;
 pub mod invites;
 pub mod issuance;
+pub mod kpi;
 pub mod ledger;
 pub mod limits;
 pub mod mall;

@@ -244,6 +244,7 @@ impl From<Refusal> for ApiError {
             Refusal::InvalidName { .. } => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidName),
             Refusal::ApiKeyNotFound => (S::NOT_FOUND, ErrorCode::ApiKeyNotFound),
             Refusal::OwnRole => (S::CONFLICT, ErrorCode::OwnRole),
+            Refusal::SalesDayAhead => (S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidDate),
             Refusal::Adjustment(problem) => (
                 S::UNPROCESSABLE_ENTITY,
                 match problem {

@@ -3,6 +3,7 @@
 //! only reads and writes rows.
 
 pub mod counter;
+pub mod dashboard;
 pub mod demo;
 pub mod events;
 pub mod join;

@@ -12,6 +12,7 @@ pub mod orders;
 pub mod program;
 pub mod quote;
 pub mod reminders;
+pub mod sales;
 pub mod staff;
 pub mod static_files;
 
@@ -36,6 +37,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(admin::router())
         .merge(events::router())
         .merge(reminders::router())
+        .merge(sales::router())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
 }

@@ -22,6 +22,7 @@ pub mod phone;
 pub mod profile;
 pub mod refunds;
 pub mod reminders;
+pub mod sales;
 pub mod schedule;
 pub mod staff;
 
@@ -134,6 +135,8 @@ pub enum Refusal {
     OwnRole,
     #[error(transparent)]
     Adjustment(rules::console::AdjustmentProblem),
+    #[error("a day's sales are reported once the day has begun, not before")]
+    SalesDayAhead,
 }
 
 /// Which id a shop sent: its order or its refund.

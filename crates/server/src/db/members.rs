@@ -180,12 +180,53 @@ pub async fn register(
     consent_version: &str,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<String> {
+    register_by(
+        tx,
+        program,
+        phone,
+        role,
+        consent_version,
+        Channel::Phone,
+        now,
+    )
+    .await
+}
+
+/// How a member registered (`members.channel`): the console counts new members by it. A
+/// store's join link is recorded when the store is (`stores::attribute_join`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Phone,
+    HostLink,
+    Operator,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::HostLink => "host_link",
+            Channel::Operator => "operator",
+        }
+    }
+}
+
+/// [`register`] by another channel than a phone login.
+pub async fn register_by(
+    tx: &mut Tx<'_>,
+    program: &Program,
+    phone: &str,
+    role: &str,
+    consent_version: &str,
+    channel: Channel,
+    now: &DateTime<FixedOffset>,
+) -> anyhow::Result<String> {
     let id = format!("m_{}", random_token(12));
     let keys = vault::keyring()?;
     sqlx::query(
         "INSERT INTO members (id, phone, phone_index, nickname, tier, tier_celebrated, role, \
-           consent_version, consent_at_ms, created_at_ms, updated_at_ms) \
-         VALUES ($1, $2, $7, '', $3, $3, $4, $5, $6, $6, $6)",
+           consent_version, consent_at_ms, created_at_ms, updated_at_ms, channel) \
+         VALUES ($1, $2, $7, '', $3, $3, $4, $5, $6, $6, $6, $8)",
     )
     .bind(&id)
     .bind(keys.seal(vault::MEMBER_PHONE, phone))
@@ -194,6 +235,7 @@ pub async fn register(
     .bind(consent_version)
     .bind(ms(now))
     .bind(keys.phone_index(phone))
+    .bind(channel.as_str())
     .execute(&mut **tx)
     .await?;
     Ok(id)

@@ -64,8 +64,8 @@ pub async fn attribute_join(
     now_ms: i64,
 ) -> anyhow::Result<bool> {
     let done = sqlx::query(
-        "UPDATE members SET joined_store = $1, joined_via = $2, joined_at_ms = $3 \
-         WHERE id = $4 AND joined_store IS NULL",
+        "UPDATE members SET joined_store = $1, joined_via = $2, joined_at_ms = $3, \
+           channel = $2 WHERE id = $4 AND joined_store IS NULL",
     )
     .bind(code)
     .bind(via)

@@ -1,6 +1,7 @@
 //! The operators' console's API (issue 40), under `/api/admin`: analysts and admins read
 //! (`ConsoleReader`), only admins change (`AdminMember`); staff and members get 403
 //! `forbidden`, and a request without a session 401.
+//! - `dashboard`: the program's figures for a range beside the period before;
 //! - `people`: accounts with a role, stores, the shops' API keys;
 //! - `members`: a member found by phone, their page, points adjusted;
 //! - `churn`: members at risk of churning, and a coupon granted to the whole list;
@@ -8,6 +9,7 @@
 
 mod audit;
 mod churn;
+mod dashboard;
 mod members;
 mod people;
 
@@ -20,5 +22,6 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(members::router())
         .merge(churn::router())
+        .merge(dashboard::router())
         .merge(audit::router())
 }

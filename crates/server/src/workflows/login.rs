@@ -147,6 +147,7 @@ pub async fn sign_in(
         existing,
         phone.as_str(),
         joining.store,
+        members::Channel::Phone,
         now,
     )
     .await?;
@@ -176,13 +177,14 @@ async fn member_or_new(
     existing: Option<String>,
     phone: &str,
     join_store: Option<&str>,
+    channel: members::Channel,
     now: &DateTime<FixedOffset>,
 ) -> anyhow::Result<String> {
     if let Some(id) = existing {
         return Ok(id);
     }
     let notice = &program.membership.privacy_notice_version;
-    let id = members::register(tx, program, phone, "member", notice, now).await?;
+    let id = members::register_by(tx, program, phone, "member", notice, channel, now).await?;
     super::issuance::at_registration(tx, program, &id, phone, now).await?;
     if let Some(code) = join_store {
         attribute(tx, &id, code, now).await?;
@@ -234,7 +236,8 @@ pub async fn exchange(
         return Err(Refusal::LoginLinkInvalid.into());
     }
     let registered = existing.is_none();
-    let member_id = member_or_new(&mut tx, program, existing, &link.phone, None, now).await?;
+    let by = members::Channel::HostLink;
+    let member_id = member_or_new(&mut tx, program, existing, &link.phone, None, by, now).await?;
     let signed_in = open_session(tx, policy, member_id, registered, now).await?;
     Ok((signed_in, link.return_to))
 }

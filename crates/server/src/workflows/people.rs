@@ -47,8 +47,10 @@ pub async fn set_role(
         }
         None => {
             let version = &program.membership.privacy_notice_version;
+            let by = members::Channel::Operator;
+            let phone = phone.as_str();
             let id =
-                members::register(&mut tx, program, phone.as_str(), "member", version, now).await?;
+                members::register_by(&mut tx, program, phone, "member", version, by, now).await?;
             (id, None)
         }
     };

@@ -60,6 +60,7 @@ fn routes() -> Vec<(Method, &'static str, Option<Value>, bool)> {
             true,
         ),
         (Method::GET, "/api/admin/churn/grants/b_x", None, false),
+        (Method::GET, "/api/admin/dashboard", None, false),
         (Method::GET, "/api/admin/audit", None, false),
         (Method::GET, "/api/admin/audit.csv", None, false),
     ]

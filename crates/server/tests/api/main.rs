@@ -15,6 +15,7 @@ mod counter;
 mod coupon_times;
 mod coupons;
 mod crash;
+mod dashboard;
 mod demo;
 mod events;
 mod gifts;

@@ -1,0 +1,400 @@
+//! The operators' dashboard (`GET /api/admin/dashboard`): each figure read as a series of
+//! local days over the range and the period before it (one grouped query each, on the
+//! tables' time indexes), then folded into the two periods' totals and the range's trend
+//! (`rules::kpi`). Days are the program's local days: its time zone is a fixed offset, so a
+//! day is `(instant + offset) / 86,400,000`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Days, NaiveDate};
+use contract::admin::{Dashboard, Kpi, Part, TrendPoint};
+use contract::points::EntryKind;
+use rules::kpi;
+use rules::{Points, Program};
+use sqlx::Row as _;
+
+use crate::clock::ms;
+use crate::db::Db;
+
+/// Values by local day number (days since 1970-01-01).
+type Series = BTreeMap<i64, i64>;
+
+/// The two periods, as local dates and as the instants that bound them.
+#[derive(Debug, Clone, Copy)]
+pub struct Periods {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub previous_from: NaiveDate,
+    pub previous_to: NaiveDate,
+    /// `[start_ms, end_ms)` covers both periods.
+    start_ms: i64,
+    end_ms: i64,
+    offset_ms: i64,
+}
+
+impl Periods {
+    pub fn new(program: &Program, from: NaiveDate, to: NaiveDate) -> Option<Periods> {
+        let (previous_from, previous_to) = kpi::previous(from, to)?;
+        let midnight = |d: NaiveDate| ms(&program.local_midnight(d));
+        Some(Periods {
+            from,
+            to,
+            previous_from,
+            previous_to,
+            start_ms: midnight(previous_from),
+            end_ms: midnight(to.checked_add_days(Days::new(1))?),
+            offset_ms: i64::from(program.offset().local_minus_utc()) * 1000,
+        })
+    }
+
+    fn day_number(date: NaiveDate) -> i64 {
+        (date - NaiveDate::default()).num_days()
+    }
+
+    /// A series folded: both periods' totals, the change, the range's trend.
+    fn kpi(&self, series: &Series) -> Kpi {
+        let sum = |from: NaiveDate, to: NaiveDate| -> i64 {
+            series
+                .range(Self::day_number(from)..=Self::day_number(to))
+                .map(|(_, v)| v)
+                .sum()
+        };
+        let current = sum(self.from, self.to);
+        let previous = sum(self.previous_from, self.previous_to);
+        Kpi {
+            current,
+            previous,
+            change_percent: kpi::change_percent(current, previous),
+            trend: kpi::buckets(self.from, self.to)
+                .into_iter()
+                .map(|(from, to)| TrendPoint {
+                    from,
+                    to,
+                    value: sum(from, to),
+                })
+                .collect(),
+        }
+    }
+}
+
+pub async fn dashboard(
+    db: &Db,
+    program: &Program,
+    p: &Periods,
+    now_ms: i64,
+) -> anyhow::Result<Dashboard> {
+    let new_members = by_day(
+        db,
+        p,
+        "SELECT (created_at_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM members \
+         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo GROUP BY d",
+    )
+    .await?;
+    let member_sales = by_day(
+        db,
+        p,
+        "SELECT (paid_at_ms + $3) / 86400000 AS d, \
+           CAST(SUM(payable_fen - refunded_fen) AS BIGINT) AS v FROM orders \
+         WHERE paid_at_ms >= $1 AND paid_at_ms < $2 GROUP BY d",
+    )
+    .await?;
+    let reported = reported_sales(db, p).await?;
+    let ledger = ledger_by_kind(db, p).await?;
+    let coupons_used = by_day(
+        db,
+        p,
+        "SELECT (used_at_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM coupons \
+         WHERE used_at_ms >= $1 AND used_at_ms < $2 GROUP BY d",
+    )
+    .await?;
+    // Expired: the validity ended unused, and has ended by now.
+    let coupons_expired = by_day(
+        db,
+        p,
+        &format!(
+            "SELECT (valid_until_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM coupons \
+             WHERE valid_until_ms >= $1 AND valid_until_ms < $2 AND valid_until_ms <= {now_ms} \
+               AND used_at_ms IS NULL GROUP BY d"
+        ),
+    )
+    .await?;
+    let coupons_by_source = by_day_and_key(
+        db,
+        p,
+        "SELECT (created_at_ms + $3) / 86400000 AS d, source AS k, COUNT(*) AS v FROM coupons \
+         WHERE created_at_ms >= $1 AND created_at_ms < $2 GROUP BY d, source",
+    )
+    .await?;
+    let (upgrades, downgrades) = tier_moves(db, program, p).await?;
+
+    let member_sales_fen = p.kpi(&member_sales);
+    let reported_sales_fen = (!reported.is_empty()).then(|| p.kpi(&reported));
+    let share = |sales: &Kpi, current: bool| {
+        let reported = reported_sales_fen.as_ref()?;
+        let (part, whole) = if current {
+            (sales.current, reported.current)
+        } else {
+            (sales.previous, reported.previous)
+        };
+        kpi::share_bp(part, whole)
+    };
+    let coupons_issued = p.kpi(&total(&coupons_by_source));
+    let coupons_used = p.kpi(&coupons_used);
+    let outstanding = outstanding(db).await?;
+    Ok(Dashboard {
+        from: p.from,
+        to: p.to,
+        previous_from: p.previous_from,
+        previous_to: p.previous_to,
+        bucket: kpi::bucket_for(p.from, p.to),
+        new_members: p.kpi(&new_members),
+        new_members_by_store: parts(db, p, "COALESCE(joined_store, '')").await?,
+        new_members_by_channel: parts(
+            db,
+            p,
+            "CASE WHEN channel = 'phone' AND EXISTS \
+               (SELECT 1 FROM invites i WHERE i.invitee_id = members.id) \
+             THEN 'invite' ELSE channel END",
+        )
+        .await?,
+        member_share_bp: share(&member_sales_fen, true),
+        previous_member_share_bp: share(&member_sales_fen, false),
+        member_sales_fen,
+        reported_sales_fen,
+        points_issued: p.kpi(&ledger.issued),
+        points_redeemed: p.kpi(&ledger.redeemed),
+        points_expired: p.kpi(&ledger.expired),
+        points_outstanding: Points(outstanding),
+        points_liability_fen: program.points.as_fen(Points(outstanding)),
+        redemption_bp: kpi::share_bp(coupons_used.current, coupons_issued.current),
+        previous_redemption_bp: kpi::share_bp(coupons_used.previous, coupons_issued.previous),
+        coupons_issued_by_source: split(p, &coupons_by_source),
+        coupons_issued,
+        coupons_used,
+        coupons_expired: p.kpi(&coupons_expired),
+        members_per_tier: members_per_tier(db, program).await?,
+        upgrades: p.kpi(&upgrades),
+        downgrades: p.kpi(&downgrades),
+    })
+}
+
+/// A `(d, v)` query's series; `$1`, `$2`: the periods' bounds, `$3`: the offset.
+async fn by_day(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Series> {
+    let rows = sqlx::query(sql)
+        .bind(p.start_ms)
+        .bind(p.end_ms)
+        .bind(p.offset_ms)
+        .fetch_all(db)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<i64, _>("d")?, r.try_get::<i64, _>("v")?)))
+        .collect()
+}
+
+/// A `(d, k, v)` query's series by key.
+async fn by_day_and_key(
+    db: &Db,
+    p: &Periods,
+    sql: &str,
+) -> anyhow::Result<HashMap<String, Series>> {
+    let rows = sqlx::query(sql)
+        .bind(p.start_ms)
+        .bind(p.end_ms)
+        .bind(p.offset_ms)
+        .fetch_all(db)
+        .await?;
+    let mut out: HashMap<String, Series> = HashMap::new();
+    for r in &rows {
+        let (d, k, v): (i64, String, i64) = (r.try_get("d")?, r.try_get("k")?, r.try_get("v")?);
+        *out.entry(k).or_default().entry(d).or_default() += v;
+    }
+    Ok(out)
+}
+
+fn total(by_key: &HashMap<String, Series>) -> Series {
+    let mut out = Series::new();
+    for series in by_key.values() {
+        for (d, v) in series {
+            *out.entry(*d).or_default() += v;
+        }
+    }
+    out
+}
+
+/// Each key's totals in both periods, the largest now first.
+fn split(p: &Periods, by_key: &HashMap<String, Series>) -> Vec<Part> {
+    let mut parts: Vec<Part> = by_key
+        .iter()
+        .map(|(key, series)| {
+            let k = p.kpi(series);
+            Part {
+                key: key.clone(),
+                current: k.current,
+                previous: k.previous,
+            }
+        })
+        .collect();
+    parts.sort_by(|a, b| b.current.cmp(&a.current).then(a.key.cmp(&b.key)));
+    parts
+}
+
+/// New members by `key` (an expression over `members`), in both periods.
+async fn parts(db: &Db, p: &Periods, key: &str) -> anyhow::Result<Vec<Part>> {
+    let sql = format!(
+        "SELECT (created_at_ms + $3) / 86400000 AS d, {key} AS k, COUNT(*) AS v FROM members \
+         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo GROUP BY d, k"
+    );
+    Ok(split(p, &by_day_and_key(db, p, &sql).await?))
+}
+
+/// The stores' reported sales by day (none reported: empty).
+async fn reported_sales(db: &Db, p: &Periods) -> anyhow::Result<Series> {
+    let rows = sqlx::query(
+        "SELECT day, CAST(SUM(total_fen) AS BIGINT) AS v FROM store_sales \
+         WHERE day >= $1 AND day <= $2 GROUP BY day",
+    )
+    .bind(p.previous_from.to_string())
+    .bind(p.to.to_string())
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
+            Ok((Periods::day_number(day), r.try_get::<i64, _>("v")?))
+        })
+        .collect()
+}
+
+struct LedgerSeries {
+    issued: Series,
+    redeemed: Series,
+    expired: Series,
+}
+
+/// Points by what moved them: credits but a refund's return; used at checkout and in the
+/// mall; expired.
+async fn ledger_by_kind(db: &Db, p: &Periods) -> anyhow::Result<LedgerSeries> {
+    let by_kind = by_day_and_key(
+        db,
+        p,
+        "SELECT (at_ms + $3) / 86400000 AS d, kind AS k, CAST(SUM(points) AS BIGINT) AS v \
+         FROM points_ledger WHERE at_ms >= $1 AND at_ms < $2 AND points > 0 \
+           AND kind <> 'refund_return' GROUP BY d, kind \
+         UNION ALL \
+         SELECT (at_ms + $3) / 86400000 AS d, kind AS k, CAST(-SUM(points) AS BIGINT) AS v \
+         FROM points_ledger WHERE at_ms >= $1 AND at_ms < $2 AND points < 0 \
+           AND kind IN ('points_used', 'mall', 'expire') GROUP BY d, kind",
+    )
+    .await?;
+    let mut series = LedgerSeries {
+        issued: Series::new(),
+        redeemed: Series::new(),
+        expired: Series::new(),
+    };
+    for (kind, days) in &by_kind {
+        let into = match EntryKind::parse(kind) {
+            Some(EntryKind::PointsUsed | EntryKind::Mall) => &mut series.redeemed,
+            Some(EntryKind::Expire) => &mut series.expired,
+            _ => &mut series.issued,
+        };
+        for (d, v) in days {
+            *into.entry(*d).or_default() += v;
+        }
+    }
+    Ok(series)
+}
+
+/// Upgrades and downgrades by day, by the tiers' order in the program.
+async fn tier_moves(db: &Db, program: &Program, p: &Periods) -> anyhow::Result<(Series, Series)> {
+    let rows = sqlx::query(
+        "SELECT (at_ms + $3) / 86400000 AS d, from_tier, to_tier, COUNT(*) AS v \
+         FROM tier_changes WHERE at_ms >= $1 AND at_ms < $2 GROUP BY d, from_tier, to_tier",
+    )
+    .bind(p.start_ms)
+    .bind(p.end_ms)
+    .bind(p.offset_ms)
+    .fetch_all(db)
+    .await?;
+    let rank = |id: &str| program.tiers.iter().position(|t| t.id.as_str() == id);
+    let (mut up, mut down) = (Series::new(), Series::new());
+    for r in &rows {
+        let (d, v): (i64, i64) = (r.try_get("d")?, r.try_get("v")?);
+        let (from, to): (String, String) = (r.try_get("from_tier")?, r.try_get("to_tier")?);
+        let into = if rank(&to) > rank(&from) {
+            &mut up
+        } else {
+            &mut down
+        };
+        *into.entry(d).or_default() += v;
+    }
+    Ok((up, down))
+}
+
+async fn members_per_tier(db: &Db, program: &Program) -> anyhow::Result<Vec<Part>> {
+    let rows = sqlx::query(
+        "SELECT tier, COUNT(*) AS v FROM members \
+         WHERE deleted_at_ms IS NULL AND NOT is_demo GROUP BY tier",
+    )
+    .fetch_all(db)
+    .await?;
+    let mut counts: HashMap<String, i64> = HashMap::new();
+    for r in &rows {
+        counts.insert(r.try_get("tier")?, r.try_get("v")?);
+    }
+    Ok(program
+        .tiers
+        .iter()
+        .map(|t| {
+            let now = counts.get(t.id.as_str()).copied().unwrap_or(0);
+            Part {
+                key: t.id.as_str().to_owned(),
+                current: now,
+                previous: now,
+            }
+        })
+        .collect())
+}
+
+/// Every member's balance now (debts count as nothing owed).
+async fn outstanding(db: &Db) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(points_balance), 0) AS BIGINT) FROM members \
+         WHERE deleted_at_ms IS NULL AND NOT is_demo AND points_balance > 0",
+    )
+    .fetch_one(db)
+    .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_folds_into_both_periods_and_the_trend() {
+        let program = Program::default_program();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let p = Periods::new(&program, d("2027-03-08"), d("2027-03-10")).unwrap();
+        assert_eq!(
+            (p.previous_from, p.previous_to),
+            (d("2027-03-05"), d("2027-03-07"))
+        );
+        let series: Series = [
+            (Periods::day_number(d("2027-03-04")), 100),
+            (Periods::day_number(d("2027-03-05")), 1),
+            (Periods::day_number(d("2027-03-07")), 2),
+            (Periods::day_number(d("2027-03-08")), 4),
+            (Periods::day_number(d("2027-03-10")), 8),
+            (Periods::day_number(d("2027-03-11")), 100),
+        ]
+        .into_iter()
+        .collect();
+        let k = p.kpi(&series);
+        assert_eq!(
+            (k.current, k.previous, k.change_percent),
+            (12, 3, Some(300))
+        );
+        let values: Vec<i64> = k.trend.iter().map(|t| t.value).collect();
+        assert_eq!(values, [4, 0, 8]);
+        assert_eq!(kpi::bucket_for(p.from, p.to), kpi::Bucket::Day);
+    }
+}

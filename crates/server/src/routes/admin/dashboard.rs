@@ -1,0 +1,62 @@
+//! `GET /api/admin/dashboard?from=&to=`: the program's figures for a range of local days
+//! (both included; default the 30 days up to today, at most `MAX_DAYS`) beside the period
+//! of the same length before it (`reads::dashboard`).
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{Days, NaiveDate};
+use contract::admin::{Dashboard, DashboardQuery};
+use contract::ErrorCode;
+
+use crate::auth::ConsoleReader;
+use crate::clock::ms;
+use crate::error::ApiError;
+use crate::extract::ApiQuery;
+use crate::reads::dashboard::{self, Periods};
+use crate::AppState;
+
+const DEFAULT_DAYS: u64 = 30;
+/// Two years: a year beside the year before.
+const MAX_DAYS: i64 = 731;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/dashboard", get(read))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    _: ConsoleReader,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> Result<Json<Dashboard>, ApiError> {
+    let program = &state.program.program;
+    let now = state.clock.now();
+    let today = program.local_date(&now);
+    let date = |name: &str, text: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
+        text.as_deref()
+            .map(|t| {
+                rules::rfc3339::parse_date(t).map_err(|_| {
+                    ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
+                })
+            })
+            .transpose()
+    };
+    let to = date("to", &q.to)?.unwrap_or(today);
+    let from = match date("from", &q.from)? {
+        Some(from) => from,
+        None => to
+            .checked_sub_days(Days::new(DEFAULT_DAYS - 1))
+            .unwrap_or(to),
+    };
+    let range = |message: String| ApiError::invalid(ErrorCode::InvalidRange, message);
+    if to < from {
+        return Err(range("to must not be before from".into()));
+    }
+    if rules::kpi::days(from, to) > MAX_DAYS {
+        return Err(range(format!("at most {MAX_DAYS} days at a time")));
+    }
+    let periods = Periods::new(program, from, to)
+        .ok_or_else(|| range("the range is outside the calendar".into()))?;
+    let answer = dashboard::dashboard(&state.db, program, &periods, ms(&now)).await?;
+    Ok(Json(answer))
+}
