@@ -4,9 +4,8 @@
 ALTER TABLE members ADD COLUMN last_order_at_ms BIGINT;
 UPDATE members SET last_order_at_ms =
     (SELECT MAX(paid_at_ms) FROM orders WHERE orders.member_id = members.id);
--- The churn list reads the most valuable first.
-CREATE INDEX members_by_value ON members (lifetime_spend_fen, id)
-    WHERE last_order_at_ms IS NOT NULL;
+-- No index on it, nor on the spend the list is sorted by: every order changes both, and
+-- an index would cost every order (docs/performance.md).
 
 -- A coupon granted to a whole churn list: one row per batch, its progress kept so a batch
 -- resumes after a restart. `request_key` is the admin's id, ':' and the request's
