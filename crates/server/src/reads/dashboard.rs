@@ -178,15 +178,21 @@ pub async fn dashboard(
     })
 }
 
-/// A `(d, v)` query's series; `$1`, `$2`: the periods' bounds, `$3`: the offset.
-async fn by_day(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Series> {
-    let rows = sqlx::query(sql)
+/// A query's rows, `$1`, `$2` bound to the periods' bounds and `$3` to the offset.
+async fn rows(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Vec<sqlx::any::AnyRow>> {
+    Ok(sqlx::query(sql)
         .bind(p.start_ms)
         .bind(p.end_ms)
         .bind(p.offset_ms)
         .fetch_all(db)
-        .await?;
-    rows.iter()
+        .await?)
+}
+
+/// A `(d, v)` query's series.
+async fn by_day(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Series> {
+    rows(db, p, sql)
+        .await?
+        .iter()
         .map(|r| Ok((r.try_get::<i64, _>("d")?, r.try_get::<i64, _>("v")?)))
         .collect()
 }
@@ -197,14 +203,8 @@ async fn by_day_and_key(
     p: &Periods,
     sql: &str,
 ) -> anyhow::Result<HashMap<String, Series>> {
-    let rows = sqlx::query(sql)
-        .bind(p.start_ms)
-        .bind(p.end_ms)
-        .bind(p.offset_ms)
-        .fetch_all(db)
-        .await?;
     let mut out: HashMap<String, Series> = HashMap::new();
-    for r in &rows {
+    for r in &rows(db, p, sql).await? {
         let (d, k, v): (i64, String, i64) = (r.try_get("d")?, r.try_get("k")?, r.try_get("v")?);
         *out.entry(k).or_default().entry(d).or_default() += v;
     }
@@ -306,14 +306,12 @@ async fn ledger_by_kind(db: &Db, p: &Periods) -> anyhow::Result<LedgerSeries> {
 
 /// Upgrades and downgrades by day, by the tiers' order in the program.
 async fn tier_moves(db: &Db, program: &Program, p: &Periods) -> anyhow::Result<(Series, Series)> {
-    let rows = sqlx::query(
+    let rows = rows(
+        db,
+        p,
         "SELECT (at_ms + $3) / 86400000 AS d, from_tier, to_tier, COUNT(*) AS v \
          FROM tier_changes WHERE at_ms >= $1 AND at_ms < $2 GROUP BY d, from_tier, to_tier",
     )
-    .bind(p.start_ms)
-    .bind(p.end_ms)
-    .bind(p.offset_ms)
-    .fetch_all(db)
     .await?;
     let rank = |id: &str| program.tiers.iter().position(|t| t.id.as_str() == id);
     let (mut up, mut down) = (Series::new(), Series::new());

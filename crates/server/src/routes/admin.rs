@@ -10,6 +10,7 @@
 mod audit;
 mod churn;
 mod dashboard;
+mod lists;
 mod members;
 mod people;
 

@@ -6,11 +6,10 @@
 //! There is no route that changes or deletes an audit row.
 
 use axum::extract::State;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use contract::admin::{AuditPage, AuditQuery};
 use contract::ErrorCode;
 
@@ -21,11 +20,7 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::AppState;
 
-const PAGE_DEFAULT: u32 = 50;
-const PAGE_MAX: u32 = 200;
-/// A spreadsheet of more rows than this is cut there (narrow the dates).
-const CSV_MAX_ROWS: usize = 100_000;
-const CSV_BATCH: i64 = 1_000;
+use super::lists::{local_date, page_limit, Spreadsheet, SPREADSHEET_BATCH};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,13 +33,7 @@ async fn page(
     _: ConsoleReader,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    let limit = q.limit.unwrap_or(PAGE_DEFAULT);
-    if !(1..=PAGE_MAX).contains(&limit) {
-        return Err(ApiError::invalid(
-            ErrorCode::InvalidLimit,
-            format!("limit must be 1 to {PAGE_MAX}"),
-        ));
-    }
+    let limit = page_limit(q.limit)?;
     let mut filter = filter_of(&state, &q)?;
     filter.before = q.before.as_deref().map(cursor).transpose()?;
     let rows = audit::page(&state.db, &filter, i64::from(limit)).await?;
@@ -75,62 +64,29 @@ async fn csv(
     }
     let mut filter = filter_of(&state, &q)?;
     let offset = state.program.program.offset();
-    // A byte-order mark: spreadsheet programs then read the Chinese in it as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let write = |out: &mut csv::Writer<Vec<u8>>, fields: [&str; 5]| {
-        out.write_record(fields)
-            .map_err(|e| ApiError::Internal(e.into()))
-    };
-    write(
-        &mut out,
-        ["at", "actor_id", "action", "member_id", "detail"],
-    )?;
-    let mut written = 0;
-    while written < CSV_MAX_ROWS {
-        let rows = audit::page(&state.db, &filter, CSV_BATCH).await?;
+    let mut sheet = Spreadsheet::new(&["at", "actor_id", "action", "member_id", "detail"])?;
+    while sheet.has_room() {
+        let rows = audit::page(&state.db, &filter, SPREADSHEET_BATCH).await?;
         let Some(last) = rows.last() else { break };
         filter.before = Some(last.seq);
-        let full = rows.len() as i64 == CSV_BATCH;
-        for r in rows.into_iter().take(CSV_MAX_ROWS - written) {
+        let full = rows.len() as i64 == SPREADSHEET_BATCH;
+        for r in rows {
             let at = from_ms(r.at_ms, offset).to_rfc3339();
             let actor = r.actor_id.as_deref().unwrap_or("");
             let member = r.member_id.as_deref().unwrap_or("");
-            write(&mut out, [&at, actor, &r.action, member, &r.detail_json])?;
-            written += 1;
+            sheet.row(&[&at, actor, &r.action, member, &r.detail_json])?;
         }
         if !full {
             break;
         }
     }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"audit.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    sheet.into_response("audit.csv")
 }
 
 /// The query's filters, its local dates as the program's time zone's instants.
 fn filter_of(state: &AppState, q: &AuditQuery) -> Result<AuditFilter, ApiError> {
     let program = &state.program.program;
-    let date = |name: &str, text: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-        text.as_deref()
-            .map(|t| {
-                rules::rfc3339::parse_date(t).map_err(|_| {
-                    ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
-                })
-            })
-            .transpose()
-    };
-    let (from, to) = (date("from", &q.from)?, date("to", &q.to)?);
+    let (from, to) = (local_date("from", &q.from)?, local_date("to", &q.to)?);
     if let (Some(from), Some(to)) = (from, to) {
         if to < from {
             return Err(ApiError::invalid(

@@ -6,7 +6,7 @@
 //! - `GET /api/admin/churn/grants/{id}`: how far it got.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -22,12 +22,9 @@ use crate::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::routes::mall::idempotency_key;
 use crate::workflows::churn as workflow;
 use crate::AppState;
-use rules::phone::mask;
 
-const PAGE_DEFAULT: u32 = 50;
-const PAGE_MAX: u32 = 200;
-const CSV_MAX_ROWS: usize = 100_000;
-const CSV_BATCH: i64 = 1_000;
+use super::lists::{page_limit, Spreadsheet, SPREADSHEET_BATCH};
+use rules::phone::mask;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,13 +39,7 @@ async fn page(
     _: ConsoleReader,
     ApiQuery(q): ApiQuery<ChurnQuery>,
 ) -> Result<Json<ChurnPage>, ApiError> {
-    let limit = q.limit.unwrap_or(PAGE_DEFAULT);
-    if !(1..=PAGE_MAX).contains(&limit) {
-        return Err(ApiError::invalid(
-            ErrorCode::InvalidLimit,
-            format!("limit must be 1 to {PAGE_MAX}"),
-        ));
-    }
+    let limit = page_limit(q.limit)?;
     let after = q.after.as_deref().map(cursor).transpose()?;
     let (filter, window) = list(&state, &q)?;
     let after = after.as_ref().map(|(spend, id)| (*spend, id.as_str()));
@@ -80,10 +71,7 @@ async fn csv(
     }
     let (filter, window) = list(&state, &q)?;
     let offset = state.program.program.offset();
-    let fail = |e: csv::Error| ApiError::Internal(e.into());
-    // A byte-order mark: spreadsheet programs then read the Chinese in it as UTF-8.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    out.write_record([
+    let mut sheet = Spreadsheet::new(&[
         "member_id",
         "phone",
         "nickname",
@@ -94,19 +82,17 @@ async fn csv(
         "points_balance",
         "points_expiring",
         "coupons_expiring",
-    ])
-    .map_err(fail)?;
+    ])?;
     let mut after: Option<(i64, String)> = None;
-    let mut written = 0;
-    while written < CSV_MAX_ROWS {
+    while sheet.has_room() {
         let from = after.as_ref().map(|(spend, id)| (*spend, id.as_str()));
-        let rows = churn::page(&state.db, &filter, from, window, CSV_BATCH).await?;
-        let full = rows.len() as i64 == CSV_BATCH;
+        let rows = churn::page(&state.db, &filter, from, window, SPREADSHEET_BATCH).await?;
+        let full = rows.len() as i64 == SPREADSHEET_BATCH;
         let Some(last) = rows.last() else { break };
         after = Some((last.lifetime_spend_fen, last.id.clone()));
-        for r in rows.into_iter().take(CSV_MAX_ROWS - written) {
+        for r in rows {
             let m = member(r, offset);
-            out.write_record([
+            sheet.row(&[
                 m.id,
                 m.phone_masked,
                 m.nickname,
@@ -117,28 +103,13 @@ async fn csv(
                 m.points_balance.0.to_string(),
                 m.points_expiring.0.to_string(),
                 m.coupons_expiring.to_string(),
-            ])
-            .map_err(fail)?;
-            written += 1;
+            ])?;
         }
         if !full {
             break;
         }
     }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"churn.csv\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    sheet.into_response("churn.csv")
 }
 
 async fn start_grant(

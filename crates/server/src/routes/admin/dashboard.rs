@@ -5,7 +5,7 @@
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use contract::admin::{Dashboard, DashboardQuery};
 use contract::ErrorCode;
 
@@ -15,6 +15,8 @@ use crate::error::ApiError;
 use crate::extract::ApiQuery;
 use crate::reads::dashboard::{self, Periods};
 use crate::AppState;
+
+use super::lists::local_date;
 
 const DEFAULT_DAYS: u64 = 30;
 /// Two years: a year beside the year before.
@@ -32,17 +34,8 @@ async fn read(
     let program = &state.program.program;
     let now = state.clock.now();
     let today = program.local_date(&now);
-    let date = |name: &str, text: &Option<String>| -> Result<Option<NaiveDate>, ApiError> {
-        text.as_deref()
-            .map(|t| {
-                rules::rfc3339::parse_date(t).map_err(|_| {
-                    ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
-                })
-            })
-            .transpose()
-    };
-    let to = date("to", &q.to)?.unwrap_or(today);
-    let from = match date("from", &q.from)? {
+    let to = local_date("to", &q.to)?.unwrap_or(today);
+    let from = match local_date("from", &q.from)? {
         Some(from) => from,
         None => to
             .checked_sub_days(Days::new(DEFAULT_DAYS - 1))
