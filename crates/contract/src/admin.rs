@@ -379,3 +379,29 @@ pub struct Part {
     pub current: i64,
     pub previous: i64,
 }
+
+/// `GET /api/admin/campaign?from=&to=`: a campaign window (local dates, both included, at
+/// most 31 days) in two-hour buckets, as seed 004 watches a 618 or a 双十一.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignQuery {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignMonitor {
+    pub buckets: Vec<CampaignBucket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignBucket {
+    /// The bucket's first instant; it lasts two hours.
+    #[serde(deserialize_with = "rules::rfc3339::instant")]
+    pub start: DateTime<FixedOffset>,
+    /// Members who registered in it (demo members never count).
+    pub registrations: i64,
+    /// Orders paid in it, and what they paid less refunds.
+    pub orders: i64,
+    pub sales_fen: rules::Fen,
+}

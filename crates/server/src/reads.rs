@@ -2,6 +2,7 @@
 //! with the rules, changing nothing. Handlers and workflows call them; storage (`db/`)
 //! only reads and writes rows.
 
+pub mod campaign;
 pub mod counter;
 pub mod dashboard;
 pub mod demo;

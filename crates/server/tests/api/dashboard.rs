@@ -405,3 +405,73 @@ async fn a_range_that_makes_no_sense_is_refused() {
         0
     );
 }
+
+#[tokio::test]
+async fn a_campaign_window_in_two_hour_buckets() {
+    let mut w = world("2027-06-01T09:00:00+08:00").await;
+    at_time(&mut w, "2027-06-01T11:30:00+08:00").await;
+    w.app.login(PHONE_C).await;
+    at_time(&mut w, "2027-06-01T12:00:30+08:00").await;
+    for (id, phone, paid, fen) in [
+        ("o-1", PHONE_A, "2027-06-01T10:15:00+08:00", 20_000),
+        ("o-2", PHONE_B, "2027-06-01T11:59:59+08:00", 30_000),
+    ] {
+        let res = w.post_order(&order(id, phone, paid, fen)).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    }
+    at_time(&mut w, "2027-06-02T23:59:00+08:00").await;
+    let res = w
+        .post_order(&order("o-3", PHONE_A, "2027-06-02T23:58:00+08:00", 10_000))
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    member_center::cli::create_user(&w.app.state.db, "analyst", ADMIN, None)
+        .await
+        .unwrap();
+    let analyst = w.app.login(ADMIN).await;
+
+    let path = "/api/admin/campaign?from=2027-06-01&to=2027-06-02";
+    let res = w.app.call(Method::GET, path, Some(&analyst), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let buckets = res.json()["buckets"].as_array().unwrap().clone();
+    assert_eq!(buckets.len(), 24);
+    assert_eq!(buckets[0]["start"], "2027-06-01T00:00:00+08:00");
+    assert_eq!(buckets[5]["start"], "2027-06-01T10:00:00+08:00");
+    let cell = |i: usize, name: &str| buckets[i][name].as_i64().unwrap();
+    assert_eq!(
+        (cell(4, "registrations"), cell(5, "registrations")),
+        (2, 1),
+        "A, B at 09:00; C at 11:30"
+    );
+    let ten_to_noon = format!(
+        "SELECT CAST(SUM(payable_fen - refunded_fen) AS BIGINT) FROM orders \
+         WHERE paid_at_ms >= {} AND paid_at_ms < {}",
+        at("2027-06-01T10:00:00+08:00"),
+        at("2027-06-01T12:00:00+08:00")
+    );
+    assert_eq!(cell(5, "orders"), 2, "10:15 and 11:59:59");
+    assert_eq!(cell(5, "sales_fen"), w.app.scalar(&ten_to_noon, &[]).await);
+    assert_eq!(cell(23, "orders"), 1);
+    // Every bucket against the raw rows.
+    let orders: i64 = buckets.iter().map(|b| b["orders"].as_i64().unwrap()).sum();
+    let (from, to) = bounds("2027-06-01", "2027-06-02");
+    let raw =
+        format!("SELECT COUNT(*) FROM orders WHERE paid_at_ms >= {from} AND paid_at_ms < {to}");
+    assert_eq!(orders, w.app.scalar(&raw, &[]).await);
+
+    for (query, code) in [
+        ("from=2027-06-02&to=2027-06-01", "invalid_range"),
+        ("from=2027-06-01&to=2027-07-02", "invalid_range"),
+        ("from=2027-06-01", "invalid_query"),
+        ("from=06-01&to=2027-06-02", "invalid_date"),
+    ] {
+        w.app
+            .call(
+                Method::GET,
+                &format!("/api/admin/campaign?{query}"),
+                Some(&analyst),
+                None,
+            )
+            .await
+            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, code);
+    }
+}

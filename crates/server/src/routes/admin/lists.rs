@@ -29,13 +29,14 @@ pub fn page_limit(asked: Option<u32>) -> Result<u32, ApiError> {
 
 /// A query's local date (`YYYY-MM-DD`) named `name`, if given.
 pub fn local_date(name: &str, text: &Option<String>) -> Result<Option<NaiveDate>, ApiError> {
-    text.as_deref()
-        .map(|t| {
-            rules::rfc3339::parse_date(t).map_err(|_| {
-                ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
-            })
-        })
-        .transpose()
+    text.as_deref().map(|t| date(name, t)).transpose()
+}
+
+/// A query's local date (`YYYY-MM-DD`) named `name`.
+pub fn date(name: &str, text: &str) -> Result<NaiveDate, ApiError> {
+    rules::rfc3339::parse_date(text).map_err(|_| {
+        ApiError::invalid(ErrorCode::InvalidDate, format!("{name} must be YYYY-MM-DD"))
+    })
 }
 
 /// A list as CSV, written row by row up to `SPREADSHEET_MAX_ROWS`.
