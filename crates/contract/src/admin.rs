@@ -310,6 +310,16 @@ pub struct Dashboard {
     pub bucket: rules::kpi::Bucket,
     /// Registrations (demo members never count).
     pub new_members: Kpi,
+    /// Members with a sign-in, a check-in, an order or a redemption in the period (each
+    /// counted once; a trend point counts its own bucket's).
+    pub active_members: Kpi,
+    /// The active members' share of everyone registered by the range's end, in basis
+    /// points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_share_bp: Option<i64>,
+    /// Each day of the range: who was active that day, and their share of everyone
+    /// registered by its end (seed 004's daily active share).
+    pub daily_active: Vec<DailyActive>,
     /// By the store whose join link they came by (`""`: none).
     pub new_members_by_store: Vec<Part>,
     /// `phone`, `store_qr`, `host_link`, `operator`, or `invite` (a phone registration
@@ -404,4 +414,13 @@ pub struct CampaignBucket {
     /// Orders paid in it, and what they paid less refunds.
     pub orders: i64,
     pub sales_fen: rules::Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyActive {
+    #[serde(deserialize_with = "rules::rfc3339::date")]
+    pub date: NaiveDate,
+    pub active: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_bp: Option<i64>,
 }

@@ -19,6 +19,7 @@
 //! way, two writes for one member run one after the other. (`Pool::begin` is refused by
 //! clippy, see `clippy.toml`.)
 
+pub mod activity;
 pub mod answers;
 pub mod audit;
 pub mod auth;

@@ -85,6 +85,7 @@ async fn delete_with_history(tx: &mut Tx<'_>, id: &str) -> anyhow::Result<()> {
         "DELETE FROM audit_log WHERE member_id = $1 OR actor_id = $1",
         "DELETE FROM sessions WHERE member_id = $1",
         "DELETE FROM tier_changes WHERE member_id = $1",
+        "DELETE FROM member_days WHERE member_id = $1",
         "DELETE FROM coupons WHERE member_id = $1",
         "DELETE FROM members WHERE id = $1",
     ] {

@@ -4,10 +4,10 @@
 //! (`rules::kpi`). Days are the program's local days: its time zone is a fixed offset, so a
 //! day is `(instant + offset) / 86,400,000`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
-use contract::admin::{Dashboard, Kpi, Part, TrendPoint};
+use contract::admin::{DailyActive, Dashboard, Kpi, Part, TrendPoint};
 use contract::points::EntryKind;
 use rules::kpi;
 use rules::{Points, Program};
@@ -49,6 +49,37 @@ impl Periods {
 
     fn day_number(date: NaiveDate) -> i64 {
         (date - NaiveDate::default()).num_days()
+    }
+
+    /// How many members `active` holds on any day from `from` to `to`.
+    fn distinct(&self, active: &Active, from: NaiveDate, to: NaiveDate) -> i64 {
+        let mut seen = HashSet::new();
+        for members in active
+            .range(Self::day_number(from)..=Self::day_number(to))
+            .map(|(_, m)| m)
+        {
+            seen.extend(members.iter());
+        }
+        seen.len() as i64
+    }
+
+    /// [`Periods::kpi`] for members active: each period's and bucket's own distinct count.
+    fn distinct_kpi(&self, active: &Active) -> Kpi {
+        let current = self.distinct(active, self.from, self.to);
+        let previous = self.distinct(active, self.previous_from, self.previous_to);
+        Kpi {
+            current,
+            previous,
+            change_percent: kpi::change_percent(current, previous),
+            trend: kpi::buckets(self.from, self.to)
+                .into_iter()
+                .map(|(from, to)| TrendPoint {
+                    from,
+                    to,
+                    value: self.distinct(active, from, to),
+                })
+                .collect(),
+        }
     }
 
     /// A series folded: both periods' totals, the change, the range's trend.
@@ -126,6 +157,13 @@ pub async fn dashboard(
     )
     .await?;
     let (upgrades, downgrades) = tier_moves(db, program, p).await?;
+    let active = active_by_day(db, p).await?;
+    let registered_before = sqlx::query_scalar::<_, i64>(
+        "SELECT COUNT(*) FROM members WHERE created_at_ms < $1 AND NOT is_demo",
+    )
+    .bind(p.start_ms)
+    .fetch_one(db)
+    .await?;
 
     let member_sales_fen = p.kpi(&member_sales);
     let reported_sales_fen = (!reported.is_empty()).then(|| p.kpi(&reported));
@@ -147,6 +185,12 @@ pub async fn dashboard(
         previous_from: p.previous_from,
         previous_to: p.previous_to,
         bucket: kpi::bucket_for(p.from, p.to),
+        active_share_bp: {
+            let registered = registered_before + new_members.values().sum::<i64>();
+            kpi::share_bp(p.distinct(&active, p.from, p.to), registered)
+        },
+        daily_active: daily_active(p, &active, registered_before, &new_members),
+        active_members: p.distinct_kpi(&active),
         new_members: p.kpi(&new_members),
         new_members_by_store: parts(db, p, "COALESCE(joined_store, '')").await?,
         new_members_by_channel: parts(
@@ -176,6 +220,68 @@ pub async fn dashboard(
         upgrades: p.kpi(&upgrades),
         downgrades: p.kpi(&downgrades),
     })
+}
+
+/// The members active on each local day: signed in, checked in or redeemed
+/// (`member_days`), or paid an order (the orders).
+type Active = BTreeMap<i64, HashSet<String>>;
+
+async fn active_by_day(db: &Db, p: &Periods) -> anyhow::Result<Active> {
+    let mut active = Active::new();
+    let noted = sqlx::query("SELECT day, member_id FROM member_days WHERE day >= $1 AND day <= $2")
+        .bind(p.previous_from.to_string())
+        .bind(p.to.to_string())
+        .fetch_all(db)
+        .await?;
+    for r in &noted {
+        let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
+        let member: String = r.try_get("member_id")?;
+        active
+            .entry(Periods::day_number(day))
+            .or_default()
+            .insert(member);
+    }
+    let ordered = rows(
+        db,
+        p,
+        "SELECT DISTINCT (paid_at_ms + $3) / 86400000 AS d, member_id FROM orders \
+         WHERE paid_at_ms >= $1 AND paid_at_ms < $2",
+    )
+    .await?;
+    for r in &ordered {
+        let (day, member): (i64, String) = (r.try_get("d")?, r.try_get("member_id")?);
+        active.entry(day).or_default().insert(member);
+    }
+    Ok(active)
+}
+
+/// Each day of the range: its active members and their share of everyone registered by
+/// the day's end.
+fn daily_active(
+    p: &Periods,
+    active: &Active,
+    registered_before: i64,
+    new_members: &Series,
+) -> Vec<DailyActive> {
+    let mut registered = registered_before
+        + new_members
+            .range(..Periods::day_number(p.from))
+            .map(|(_, v)| v)
+            .sum::<i64>();
+    p.from
+        .iter_days()
+        .take_while(|d| *d <= p.to)
+        .map(|date| {
+            let day = Periods::day_number(date);
+            registered += new_members.get(&day).copied().unwrap_or(0);
+            let count = active.get(&day).map_or(0, |m| m.len() as i64);
+            DailyActive {
+                date,
+                active: count,
+                share_bp: kpi::share_bp(count, registered),
+            }
+        })
+        .collect()
 }
 
 /// A query's rows, `$1`, `$2` bound to the periods' bounds and `$3` to the offset.

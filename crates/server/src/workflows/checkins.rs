@@ -41,6 +41,7 @@ pub async fn check_in(
     )
     .await?;
     let balance = members::points_balance(&mut *tx, member_id).await?;
+    crate::db::activity::note(&mut tx, member_id, today).await?;
     tx.commit().await?;
     Ok(CheckedIn {
         date: today,

@@ -12,7 +12,7 @@ use super::limits::{Limit, RequestLimits};
 use super::phone::Phone;
 use super::{Outcome, Refusal};
 use crate::clock::ms;
-use crate::db::{auth as store, login_links, members, stores, Db};
+use crate::db::{activity, auth as store, login_links, members, stores, Db};
 use crate::policy::AuthPolicy;
 use crate::sms::{CodeMessage, Sender, SEND_TIMEOUT};
 
@@ -151,7 +151,7 @@ pub async fn sign_in(
         now,
     )
     .await?;
-    open_session(tx, policy, member_id, registered, now).await
+    open_session(tx, program, policy, member_id, registered, now).await
 }
 
 /// A phone with no member yet registers only with the current privacy notice accepted.
@@ -195,6 +195,7 @@ async fn member_or_new(
 /// Opens the session of a sign-in and commits its transaction.
 async fn open_session(
     mut tx: crate::db::Tx<'_>,
+    program: &Program,
     policy: &AuthPolicy,
     member_id: String,
     registered: bool,
@@ -203,6 +204,7 @@ async fn open_session(
     let ttl = chrono::Duration::from_std(policy.session_ttl).map_err(anyhow::Error::from)?;
     let expires_at = *now + ttl;
     let token = store::create_session(&mut tx, &member_id, ms(now), ms(&expires_at)).await?;
+    activity::note(&mut tx, &member_id, program.local_date(now)).await?;
     tx.commit().await?;
     Ok(SignedIn {
         member_id,
@@ -238,7 +240,7 @@ pub async fn exchange(
     let registered = existing.is_none();
     let by = members::Channel::HostLink;
     let member_id = member_or_new(&mut tx, program, existing, &link.phone, None, by, now).await?;
-    let signed_in = open_session(tx, policy, member_id, registered, now).await?;
+    let signed_in = open_session(tx, program, policy, member_id, registered, now).await?;
     Ok((signed_in, link.return_to))
 }
 

@@ -131,6 +131,7 @@ pub async fn redeem(
         at_ms: ms(now),
     };
     mall::insert_redemption(&mut tx, &redemption).await?;
+    crate::db::activity::note(&mut tx, member_id, program.local_date(now)).await?;
     tx.commit().await?;
     Ok(Recorded::new(answer))
 }

@@ -195,6 +195,35 @@ async fn every_figure_equals_its_own_count_of_the_raw_rows() {
         "{stores}"
     );
 
+    // Active members: signed in, checked in, redeemed or ordered; each once.
+    let active = |from: &str, to: &str, (a, b): &(String, String)| {
+        format!(
+            "SELECT COUNT(*) FROM (SELECT member_id FROM member_days WHERE day >= '{from}' \
+             AND day <= '{to}' UNION SELECT member_id FROM orders WHERE paid_at_ms >= {a} \
+             AND paid_at_ms < {b}) AS m"
+        )
+    };
+    let active_now = w.app.scalar(&active(FROM, TO, &now), &[]).await;
+    let active_before = w
+        .app
+        .scalar(&active("2027-02-19", "2027-02-28", &before), &[])
+        .await;
+    assert_eq!(figure("active_members"), (active_now, active_before));
+    assert_eq!(
+        (active_now, active_before),
+        (5, 3),
+        "A, B, D, F, the admin; A, B, C"
+    );
+    let registered = w
+        .app
+        .scalar("SELECT COUNT(*) FROM members WHERE NOT is_demo", &[])
+        .await;
+    assert_eq!(d["active_share_bp"], active_now * 10_000 / registered);
+    let march_2 = &d["daily_active"][1];
+    assert_eq!(march_2["date"], "2027-03-02");
+    assert_eq!(march_2["active"], 5);
+    assert_eq!(march_2["share_bp"], 5 * 10_000 / registered);
+
     // Members' sales: what was paid less refunds, on the order's paid day.
     let sales = "SELECT COALESCE(CAST(SUM(payable_fen - refunded_fen) AS BIGINT), 0) FROM orders WHERE paid_at_ms >= $FROM AND paid_at_ms < $TO";
     assert_eq!(
