@@ -204,6 +204,20 @@ fn is_client_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
 }
 
+/// The most characters an operator's reason (a grant's, an adjustment's) may have.
+const REASON_MAX_CHARS: usize = 200;
+
+/// An operator's reason, trimmed: 1 to [`REASON_MAX_CHARS`] characters.
+fn checked_reason(reason: &str) -> Result<&str, Refusal> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
+        return Err(Refusal::ReasonRequired {
+            max_chars: REASON_MAX_CHARS,
+        });
+    }
+    Ok(reason)
+}
+
 /// Refuses an Idempotency-Key that is not a client id.
 pub fn check_key(key: &str) -> Result<(), Refusal> {
     is_client_id(key)

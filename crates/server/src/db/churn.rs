@@ -21,6 +21,17 @@ const AT_RISK: &str = "m.deleted_at_ms IS NULL AND NOT m.is_demo AND m.last_orde
     AND (CAST($2 AS TEXT) IS NULL OR m.tier = $2) \
     AND (CAST($3 AS TEXT) IS NULL OR m.joined_store = $3)";
 
+/// `sql` with the filter bound as `$1`–`$3` (see [`AT_RISK`]).
+fn at_risk<'q>(
+    sql: &'q str,
+    filter: &'q ChurnFilter,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(filter.cutoff_ms)
+        .bind(filter.tier.as_deref())
+        .bind(filter.store.as_deref())
+}
+
 /// A member at risk as listed, their phone and nickname opened.
 pub struct ChurnRow {
     pub id: String,
@@ -60,10 +71,7 @@ pub async fn page(
                 OR (m.lifetime_spend_fen = $4 AND m.id < $5)) \
          ORDER BY m.lifetime_spend_fen DESC, m.id DESC LIMIT $8"
     );
-    let rows = sqlx::query(&sql)
-        .bind(filter.cutoff_ms)
-        .bind(filter.tier.as_deref())
-        .bind(filter.store.as_deref())
+    let rows = at_risk(&sql, filter)
         .bind(after_spend)
         .bind(after_id)
         .bind(now_ms)
@@ -96,14 +104,8 @@ pub async fn page(
 
 /// How many members are at risk.
 pub async fn count(db: &Db, filter: &ChurnFilter) -> anyhow::Result<i64> {
-    Ok(
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM members m WHERE {AT_RISK}"))
-            .bind(filter.cutoff_ms)
-            .bind(filter.tier.as_deref())
-            .bind(filter.store.as_deref())
-            .fetch_one(db)
-            .await?,
-    )
+    let sql = format!("SELECT COUNT(*) AS n FROM members m WHERE {AT_RISK}");
+    Ok(at_risk(&sql, filter).fetch_one(db).await?.try_get("n")?)
 }
 
 /// The ids of at most `limit` members at risk after `after_id`, by id: a batch's walk.
@@ -115,14 +117,15 @@ pub async fn ids_after(
 ) -> anyhow::Result<Vec<String>> {
     let sql =
         format!("SELECT m.id FROM members m WHERE {AT_RISK} AND m.id > $4 ORDER BY m.id LIMIT $5");
-    Ok(sqlx::query_scalar(&sql)
-        .bind(filter.cutoff_ms)
-        .bind(filter.tier.as_deref())
-        .bind(filter.store.as_deref())
+    let rows = at_risk(&sql, filter)
         .bind(after_id)
         .bind(limit)
         .fetch_all(db)
-        .await?)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| r.try_get("id"))
+        .collect::<Result<_, _>>()?)
 }
 
 /// A churn list's grant as stored.

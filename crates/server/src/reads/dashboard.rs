@@ -65,33 +65,23 @@ impl Periods {
 
     /// [`Periods::kpi`] for members active: each period's and bucket's own distinct count.
     fn distinct_kpi(&self, active: &Active) -> Kpi {
-        let current = self.distinct(active, self.from, self.to);
-        let previous = self.distinct(active, self.previous_from, self.previous_to);
-        Kpi {
-            current,
-            previous,
-            change_percent: kpi::change_percent(current, previous),
-            trend: kpi::buckets(self.from, self.to)
-                .into_iter()
-                .map(|(from, to)| TrendPoint {
-                    from,
-                    to,
-                    value: self.distinct(active, from, to),
-                })
-                .collect(),
-        }
+        self.fold(|from, to| self.distinct(active, from, to))
     }
 
     /// A series folded: both periods' totals, the change, the range's trend.
     fn kpi(&self, series: &Series) -> Kpi {
-        let sum = |from: NaiveDate, to: NaiveDate| -> i64 {
+        self.fold(|from, to| {
             series
                 .range(Self::day_number(from)..=Self::day_number(to))
                 .map(|(_, v)| v)
                 .sum()
-        };
-        let current = sum(self.from, self.to);
-        let previous = sum(self.previous_from, self.previous_to);
+        })
+    }
+
+    /// A figure of any span of days, for both periods and each bucket of the range.
+    fn fold(&self, figure: impl Fn(NaiveDate, NaiveDate) -> i64) -> Kpi {
+        let current = figure(self.from, self.to);
+        let previous = figure(self.previous_from, self.previous_to);
         Kpi {
             current,
             previous,
@@ -101,7 +91,7 @@ impl Periods {
                 .map(|(from, to)| TrendPoint {
                     from,
                     to,
-                    value: sum(from, to),
+                    value: figure(from, to),
                 })
                 .collect(),
         }
@@ -179,6 +169,7 @@ pub async fn dashboard(
     let coupons_issued = p.kpi(&total(&coupons_by_source));
     let coupons_used = p.kpi(&coupons_used);
     let outstanding = outstanding(db).await?;
+    let active_members = p.distinct_kpi(&active);
     Ok(Dashboard {
         from: p.from,
         to: p.to,
@@ -187,10 +178,10 @@ pub async fn dashboard(
         bucket: kpi::bucket_for(p.from, p.to),
         active_share_bp: {
             let registered = registered_before + new_members.values().sum::<i64>();
-            kpi::share_bp(p.distinct(&active, p.from, p.to), registered)
+            kpi::share_bp(active_members.current, registered)
         },
         daily_active: daily_active(p, &active, registered_before, &new_members),
-        active_members: p.distinct_kpi(&active),
+        active_members,
         new_members: p.kpi(&new_members),
         new_members_by_store: parts(db, p, "COALESCE(joined_store, '')").await?,
         new_members_by_channel: parts(

@@ -9,15 +9,12 @@ use contract::admin::{AdjustRequest, Adjusted};
 use rules::Program;
 use serde_json::json;
 
-use super::{check_key, replay, request_hash, Outcome, Record, Recorded, Refusal};
+use super::{check_key, checked_reason, replay, request_hash, Outcome, Record, Recorded, Refusal};
 use crate::clock::ms;
 use crate::db::answers::{self, AnswerTable};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::ledger::{self, EntryKind, Source};
 use crate::db::{begin_write, lock_member, members, Db};
-
-/// As a staff grant's.
-const REASON_MAX_CHARS: usize = 200;
 
 pub async fn adjust_points(
     db: &Db,
@@ -29,13 +26,7 @@ pub async fn adjust_points(
     now: &DateTime<FixedOffset>,
 ) -> Outcome<Recorded<Adjusted>> {
     check_key(key)?;
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
-        return Err(Refusal::ReasonRequired {
-            max_chars: REASON_MAX_CHARS,
-        }
-        .into());
-    }
+    let reason = checked_reason(&req.reason)?;
     let hash = request_hash(req);
     let id = format!("{actor}:adjust:{key}");
     let mut tx = begin_write(db).await?;

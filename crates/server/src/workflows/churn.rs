@@ -14,15 +14,13 @@ use rules::coupon::CouponSource;
 use rules::Program;
 use serde_json::json;
 
-use super::{check_key, request_hash, Outcome, Record, Recorded, Refusal};
+use super::{check_key, checked_reason, request_hash, Outcome, Record, Recorded, Refusal};
 use crate::clock::{from_ms, ms, Clock};
 use crate::db::churn::{self, Batch, ChurnFilter};
 use crate::db::{audit, begin_write, coupons, is_unique_violation, lock_member, stores, Db};
 
 /// Members per transaction of a batch's walk.
 const PAGE: i64 = 200;
-/// As a staff grant's.
-const REASON_MAX_CHARS: usize = 200;
 
 /// The churn list's filter as of `now`: last order more than `churn_after_days` ago.
 pub fn filter(
@@ -64,13 +62,7 @@ pub async fn start_batch(
     {
         return Err(Refusal::GrantNotFound.into());
     }
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
-        return Err(Refusal::ReasonRequired {
-            max_chars: REASON_MAX_CHARS,
-        }
-        .into());
-    }
+    let reason = checked_reason(&req.reason)?;
     if let Some(code) = &req.store {
         if stores::get(db, code).await?.is_none() {
             return Err(Refusal::StoreNotFound { code: code.clone() }.into());
@@ -79,6 +71,10 @@ pub async fn start_batch(
     let hash = request_hash(req);
     let request_key = format!("{actor}:{key}");
     let list = filter(program, now, req.tier.clone(), req.store.clone())?;
+    // A click again needs no count of the list (a scan of the members).
+    if let Some(made) = churn::batch_by_request(db, &request_key).await? {
+        return replayed(made, &hash, key);
+    }
     // Counted before the transaction: the list is what the cutoff names, whenever walked.
     let total = churn::count(db, &list).await?;
     let mut tx = begin_write(db).await?;

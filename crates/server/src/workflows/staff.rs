@@ -8,15 +8,16 @@ use rules::coupon::CouponSource;
 use rules::Program;
 use serde_json::json;
 
-use super::{check_key, replay, request_hash, MemberNamed, Outcome, Record, Recorded, Refusal};
+use super::{
+    check_key, checked_reason, replay, request_hash, MemberNamed, Outcome, Record, Recorded,
+    Refusal,
+};
 use crate::clock::ms;
 use crate::db::answers::{self, AnswerTable};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::coupons::{self, issue};
 use crate::db::{lock_member, Db};
 use crate::workflows::phone::Phone;
-
-const REASON_MAX_CHARS: usize = 200;
 
 pub async fn grant_coupon(
     db: &Db,
@@ -33,13 +34,7 @@ pub async fn grant_coupon(
         .iter()
         .find(|g| g.id == req.grant_id)
         .ok_or(Refusal::GrantNotFound)?;
-    let reason = req.reason.trim();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX_CHARS {
-        return Err(Refusal::ReasonRequired {
-            max_chars: REASON_MAX_CHARS,
-        }
-        .into());
-    }
+    let reason = checked_reason(&req.reason)?;
     let phone = req.phone.as_deref().map(Phone::parse).transpose()?;
     let member_id = MemberNamed::of(req.member_id.as_deref(), phone.as_ref())?
         .resolve(&mut &*db)

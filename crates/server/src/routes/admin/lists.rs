@@ -61,14 +61,13 @@ impl Spreadsheet {
         self.rows < SPREADSHEET_MAX_ROWS
     }
 
-    /// Adds a row; false (and nothing written) once the sheet is full.
-    pub fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<bool, ApiError> {
-        if !self.has_room() {
-            return Ok(false);
+    /// Adds a row; nothing once the sheet is full.
+    pub fn row<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<(), ApiError> {
+        if self.has_room() {
+            self.write(fields)?;
+            self.rows += 1;
         }
-        self.write(fields)?;
-        self.rows += 1;
-        Ok(true)
+        Ok(())
     }
 
     fn write<S: AsRef<[u8]>>(&mut self, fields: &[S]) -> Result<(), ApiError> {
