@@ -49,6 +49,7 @@ pub fn App() -> impl IntoView {
             Route::Events => |data| Box::pin(lazy::events(data)),
             Route::Benefits => |data| Box::pin(lazy::benefits(data)),
             Route::Staff => |data| Box::pin(lazy::staff(data)),
+            Route::Admin => |data| Box::pin(lazy::admin(data)),
         };
         EitherOf3::C(view! { <Lazy load=screen data /> })
     };

@@ -30,7 +30,7 @@ pub use cart_editor::CartEditor;
 pub use category_select::CategorySelect;
 pub use celebration::Celebration;
 pub use data_gate::DataGate;
-pub use download_link::DownloadLink;
+pub use download_link::{save_file, DownloadLink};
 pub use error_notice::error_notice;
 pub use expiring_notice::expiring_notice;
 pub use gifts::ArrivedGifts;

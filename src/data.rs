@@ -2,6 +2,7 @@
 //! state, and the preview's editor model.
 
 pub mod api;
+pub mod console;
 pub mod preview_model;
 pub mod program;
 pub mod state;

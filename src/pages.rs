@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod admin;
 pub(crate) mod benefits;
 mod events;
 mod home;
@@ -16,6 +17,7 @@ mod profile;
 mod staff;
 mod wallet;
 
+pub use admin::ConsolePage;
 pub use benefits::BenefitsPage;
 pub use events::EventsPage;
 pub use home::{Home, NextEventsCard};

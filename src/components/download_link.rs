@@ -38,7 +38,7 @@ pub fn DownloadLink(
         ev.prevent_default();
         leptos::task::spawn_local(async move {
             let failed = match api::text(path).await {
-                Ok(body) => save(&body, filename, mime)
+                Ok(body) => save_file(&body, filename, mime)
                     .err()
                     .map(|_| api::ErrorCode::Network),
                 Err(e) => Some(e.code),
@@ -56,7 +56,7 @@ pub fn DownloadLink(
 }
 
 /// Hands `body` to the browser as a download named `filename`.
-fn save(body: &str, filename: &str, mime: &str) -> Result<(), JsValue> {
+pub fn save_file(body: &str, filename: &str, mime: &str) -> Result<(), JsValue> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let parts = js_sys::Array::of1(&JsValue::from_str(body));

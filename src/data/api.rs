@@ -69,7 +69,7 @@ pub async fn program_text(screens: bool) -> Result<(u16, String), ApiError> {
 }
 
 /// A request body as JSON.
-fn json<T: Serialize>(body: &T) -> Option<String> {
+pub(crate) fn json<T: Serialize>(body: &T) -> Option<String> {
     serde_json::to_string(body).ok()
 }
 
@@ -228,7 +228,7 @@ pub async fn text(path: &str) -> Result<String, ApiError> {
 
 /// `GET {API_BASE}{path}`, the answer read as JSON. Generic only in the decoding: the
 /// request is made by one non-generic function for every type.
-async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+pub(crate) async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
     decode(send(Method::GET, path, None).await?)
 }
 
@@ -365,7 +365,7 @@ pub async fn staff_grant(
     decode(sent.await?)
 }
 
-fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {
+pub(crate) fn decode<T: DeserializeOwned>((status, body): (u16, String)) -> Result<T, ApiError> {
     serde_json::from_str(&body).map_err(|e| bad_response(status, e.to_string()))
 }
 
@@ -388,7 +388,7 @@ async fn send(method: Method, path: &str, body: Option<String>) -> Result<(u16, 
 }
 
 /// [`send`] with one more request header (`Idempotency-Key`).
-async fn send_with(
+pub(crate) async fn send_with(
     method: Method,
     path: &str,
     body: Option<String>,

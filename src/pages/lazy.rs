@@ -20,8 +20,8 @@ use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use send_wrapper::SendWrapper;
 
 use super::{
-    BenefitsPage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, OrdersPage, PointsPage,
-    PreviewPage, Privacy, Profile, StaffPage, WalletPage,
+    BenefitsPage, ConsolePage, EventsPage, InvitePage, Login, MallPage, NextEventsCard, OrdersPage,
+    PointsPage, PreviewPage, Privacy, Profile, StaffPage, WalletPage,
 };
 use crate::components::{failed_screen, loading_screen, ArrivedGifts, Celebration};
 use crate::data::program::ScreensProgram;
@@ -124,6 +124,12 @@ pub fn benefits(data: Loaded) -> ScreenResult {
 pub fn staff(data: Loaded) -> ScreenResult {
     let program = screens_program(&data)?;
     Ok(view! { <StaffPage data program /> }.into_any())
+}
+
+#[wasm_split(admin, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn admin(data: Loaded) -> ScreenResult {
+    let program = screens_program(&data)?;
+    Ok(view! { <ConsolePage data program /> }.into_any())
 }
 
 /// Home's "coming up" card: its own module, fetched after the first paint (shown by

@@ -31,6 +31,8 @@ pub enum Route {
     Benefits,
     /// The store counter (staff and admin).
     Staff,
+    /// The operators' console (analysts and admins), `/admin` and its parts.
+    Admin,
     /// Any other path.
     NotFound,
 }
@@ -52,6 +54,8 @@ impl Route {
             "/events" => Route::Events,
             "/benefits" => Route::Benefits,
             "/staff" => Route::Staff,
+            "/admin" => Route::Admin,
+            path if path.starts_with("/admin/") => Route::Admin,
             _ => Route::NotFound,
         }
     }
@@ -82,6 +86,7 @@ impl Route {
             Route::Events => "/events",
             Route::Benefits => "/benefits",
             Route::Staff => "/staff",
+            Route::Admin => "/admin",
         }
     }
 }
