@@ -30,7 +30,7 @@ mod members;
 mod people;
 mod words;
 
-use words::{t, ConsoleWords, Word, Words};
+use words::{t, Word, Words};
 
 /// The console's stylesheet, relative to the page's `<base href>`.
 const STYLESHEET: &str = "console/console.css";
@@ -149,7 +149,7 @@ pub fn ConsolePage(data: Loaded, program: Arc<ScreensProgram>) -> impl IntoView 
         None => EitherOf4::A(view! { <p class="card loading" role="status">"…"</p> }),
         Some(Err(code)) => EitherOf4::B(load_failed(code, load)),
         Some(Ok(w)) => {
-            provide_context(ConsoleWords(w));
+            words::install(w);
             match role {
                 None => EitherOf4::C(need_login().into_any()),
                 Some(role) if !role.reads_console() => EitherOf4::C(

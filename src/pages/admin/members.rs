@@ -169,9 +169,11 @@ pub fn table(
     }
 }
 
-/// Shows what a write says, briefly.
-pub fn toast(word: Word) {
-    expect_context::<Toast>().show(super::words::now(word));
+/// Shows what a write says, briefly (taken from the view: answers come without its
+/// context).
+pub fn toaster() -> impl Fn(Word) + Copy + 'static {
+    let toast = expect_context::<Toast>();
+    move |word| toast.show(super::words::now(word))
 }
 
 /// A fresh key for one write that may be retried.

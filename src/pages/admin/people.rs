@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::members::{table, toast};
+use super::members::{table, toaster};
 use super::words::{t, Word};
 use super::{console, error_notice};
 use crate::components::Loader;
@@ -88,6 +88,7 @@ fn RoleForm(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let loader = Loader::new();
+    let toast = toaster();
     let phone = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Staff);
     let store = RwSignal::new(String::new());
@@ -142,6 +143,7 @@ fn RoleForm(
 #[component]
 fn StoreForm(reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let loader = Loader::new();
+    let toast = toaster();
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {

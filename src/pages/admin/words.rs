@@ -5,6 +5,7 @@
 //! fetched when the console opens), read by position: a [`Word`] is an index, and no key
 //! is compiled in either. A test checks the file against the enum, name by name.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -79,9 +80,18 @@ impl Words {
     }
 }
 
-/// The console's words, for its views (provided once they have come).
-#[derive(Clone)]
-pub struct ConsoleWords(pub Arc<Words>);
+thread_local! {
+    /// The words once fetched, and the app's language: read from views and from event
+    /// handlers and answers alike (those run without the views' context). The browser
+    /// runs the app on one thread.
+    static CURRENT: RefCell<Option<(Arc<Words>, RwSignal<Locale>)>> = const { RefCell::new(None) };
+}
+
+/// Makes `words` the console's, in the app's language (from the view that shows them).
+pub fn install(words: Arc<Words>) {
+    let locale = lang();
+    CURRENT.with(|current| *current.borrow_mut() = Some((words, locale)));
+}
 
 /// Fetches `words.json` (revalidated by the server: it is not a hashed file).
 pub async fn fetch() -> Result<Words, ApiError> {
@@ -98,16 +108,19 @@ pub async fn fetch() -> Result<Words, ApiError> {
 }
 
 /// The word in the current language, following language changes.
-pub fn t(word: Word) -> impl Fn() -> String + Clone + Send + Sync + 'static {
-    let words = expect_context::<ConsoleWords>().0;
-    let locale = lang();
-    move || words.get(locale.get(), word).to_owned()
+pub fn t(word: Word) -> impl Fn() -> String + Clone + Copy + Send + Sync + 'static {
+    move || now(word)
 }
 
-/// The word in the current language now (for text built from several parts).
+/// The word in the current language now (read in a view, it follows the language).
 pub fn now(word: Word) -> String {
-    let words = expect_context::<ConsoleWords>().0;
-    words.get(lang().get(), word).to_owned()
+    CURRENT.with(|current| {
+        current
+            .borrow()
+            .as_ref()
+            .map(|(words, locale)| words.get(locale.get(), word).to_owned())
+            .unwrap_or_default()
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{new_key, toast};
+use super::{new_key, toaster};
 use crate::components::Loader;
 use crate::data::console as console_api;
 use crate::pages::admin::error_notice;
@@ -12,6 +12,8 @@ use crate::pages::admin::words::{t, Word};
 #[component]
 pub fn AdjustForm(member_id: String, balance: RwSignal<i64>) -> impl IntoView {
     let loader = Loader::new();
+    let toast = toaster();
+    let console = crate::pages::admin::console();
     let points = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let key = StoredValue::new(new_key());
@@ -30,7 +32,6 @@ pub fn AdjustForm(member_id: String, balance: RwSignal<i64>) -> impl IntoView {
                 reason.set(String::new());
                 toast(Word::Adjusted);
                 // The page again: the ledger and the audit entries show the adjustment.
-                let console = crate::pages::admin::console();
                 console.member.set(console.member.get_untracked());
             },
         );

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::{created_key, table, toast, when};
+use super::{created_key, table, toaster, when};
 use crate::components::Loader;
 use crate::data::console::{self as console_api, ApiKeyCreated};
 use crate::pages::admin::words::{t, Word};
@@ -14,6 +14,7 @@ use crate::words::display::date_of;
 pub fn ApiKeysPart() -> impl IntoView {
     let can_change = console().can_change;
     let loader = Loader::new();
+    let toast = toaster();
     let keys = RwSignal::new(Vec::new());
     let reload = move || loader.run(console_api::api_keys(), move |k| keys.set(k.keys));
     reload();
