@@ -41,3 +41,9 @@ CREATE INDEX coupons_valid_until ON coupons (valid_until_ms);
 -- The coupons a refund gave back (a whole refund while the coupon is still valid): the
 -- coupons used on the order's day lose them.
 ALTER TABLE refunds ADD COLUMN coupons_returned BIGINT NOT NULL DEFAULT 0;
+
+-- The churn list's order (the most valuable first): its first page walks this index and
+-- stops after a page of members at risk, instead of sorting every member. Every order
+-- changes the spend, so every order moves the member in it: the orders bench decides
+-- (docs/performance.md).
+CREATE INDEX members_by_value ON members (lifetime_spend_fen DESC, id DESC);
