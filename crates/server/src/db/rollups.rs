@@ -115,13 +115,14 @@ async fn fetch(
 async fn facts(conn: &mut AnyConnection, s: Span) -> anyhow::Result<Facts> {
     let mut out = Facts::default();
     let arrived = (s.from_ms, s.to_ms, s.offset_ms);
+    // `ch`, not `channel`: PostgreSQL groups by a column before an output of its name.
     let joined = "SELECT (created_at_ms + $3) / 86400000 AS d, \
           COALESCE(joined_store, '') AS store, \
           CASE WHEN channel = 'phone' AND EXISTS \
             (SELECT 1 FROM invites i WHERE i.invitee_id = members.id) \
-          THEN 'invite' ELSE channel END AS channel, COUNT(*) AS v FROM members \
+          THEN 'invite' ELSE channel END AS ch, COUNT(*) AS v FROM members \
         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo \
-        GROUP BY d, store, channel";
+        GROUP BY d, store, ch";
     for r in fetch(conn, joined, arrived).await? {
         let (d, v): (i64, i64) = (r.try_get("d")?, r.try_get("v")?);
         out.add(figure::NEW_MEMBERS, d, "", v);
@@ -131,12 +132,7 @@ async fn facts(conn: &mut AnyConnection, s: Span) -> anyhow::Result<Facts> {
             &r.try_get::<String, _>("store")?,
             v,
         );
-        out.add(
-            figure::NEW_BY_CHANNEL,
-            d,
-            &r.try_get::<String, _>("channel")?,
-            v,
-        );
+        out.add(figure::NEW_BY_CHANNEL, d, &r.try_get::<String, _>("ch")?, v);
     }
     let orders = "SELECT (paid_at_ms + $3) / 7200000 AS s, (received_at_ms + $3) / 86400000 AS d, \
           COUNT(*) AS n, CAST(SUM(payable_fen) AS BIGINT) AS fen, \

@@ -1,5 +1,5 @@
 //! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
-//! for a given date): points expiry for every member, the monthly and birthday coupons due
+//! for a given date): the console's roll-up of the days before the date, points expiry for every member, the monthly and birthday coupons due
 //! on the date, the monthly downgrade evaluation, and forgetting the login limits' ended
 //! counting windows and expired login links. All are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
