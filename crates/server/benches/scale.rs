@@ -7,8 +7,14 @@
 //!   database of 1,000 members seeded alike (the indexes should make size not matter);
 //! - `jobs run` for the 1st of a month (expiry, the monthly coupons, the downgrade
 //!   evaluation) over every member: its time, and the most anonymous memory the process
-//!   held above what it held before (the job reads members a page of ids at a time).
+//!   held above what it held before (the job reads members a page of ids at a time);
+//! - the console (issue 40): members, orders, ledger entries and coupons spread over the
+//!   year before, the nightly roll-up's first run, then each console read's p95
+//!   (`scale/console.rs`). With `MC_SCALE_POSTGRES_URL` (an empty database), the same
+//!   seed and console figures on PostgreSQL too.
 
+#[path = "scale/console.rs"]
+mod console;
 #[path = "support/http.rs"]
 mod http;
 
@@ -54,8 +60,18 @@ fn main() {
         figures.push(format!("scale GET /api/me at {n} members: {me} (SQLite)"));
         p99s.push(me.p99);
         if n == members {
+            figures.extend(runtime.block_on(console::figures(&db, now(), "SQLite")));
             figures.push(runtime.block_on(job_figures(&db, n)));
         }
+    }
+    if let Ok(url) = std::env::var("MC_SCALE_POSTGRES_URL") {
+        let started = Instant::now();
+        let db = runtime.block_on(seed(&url, members));
+        figures.push(format!(
+            "scale seeded {members} members on PostgreSQL: {:.0} s",
+            started.elapsed().as_secs_f64()
+        ));
+        figures.extend(runtime.block_on(console::figures(&db, now(), "PostgreSQL")));
     }
     figures.push(format!(
         "scale GET /api/me p99 at {members} members / at {SAMPLE}: {:.2}x (target <= 1.5x)",
@@ -77,58 +93,83 @@ async fn seed(url: &str, n: i64) -> db::Db {
     let pool = db::connect(url).await.expect("database");
     db::migrate(&pool).await.expect("migrations");
     let at = |s: &str| ms(&DateTime::parse_from_rfc3339(s).unwrap());
-    let created = at("2025-06-01T10:00:00+08:00");
-    let paid = [
-        at("2026-06-01T10:00:00+08:00"),
-        at("2026-09-01T10:00:00+08:00"),
-    ];
+    // The year before the bench's "now": members join, buy and earn on every day of it.
+    let year = at("2025-12-01T00:00:00+08:00");
     let lots_expire = at("2028-01-01T00:00:00+08:00");
+    let pg = url.starts_with("postgres");
     let count = |rows: i64| {
-        format!(
-            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {rows} - 1) "
-        )
+        if pg {
+            format!("WITH n(i) AS (SELECT generate_series(0, {rows} - 1)) ")
+        } else {
+            format!(
+                "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {rows} - 1) "
+            )
+        }
     };
+    // `prefix` and `expr` zero-padded to `width` digits.
+    let id = |prefix: &str, width: usize, expr: &str| {
+        if pg {
+            format!("'{prefix}' || lpad(CAST({expr} AS TEXT), {width}, '0')")
+        } else {
+            format!("printf('{prefix}%0{width}d', {expr})")
+        }
+    };
+    // A member's day of the year, and an order's or a ledger entry's (BIGINT on both).
+    let member_at = format!("{year} + (i % 365) * 86400000 + (i % 720) * 60000");
+    let order_at = format!("{year} + ((i * 7) % 365) * 86400000 + (i % 600) * 60000");
+    let entry_at = format!("{year} + (((i / 20) % 365 + i % 20) % 365) * 86400000 + 36000000");
+    db::stores::upsert(&pool, "S01", "上海静安店", 0)
+        .await
+        .expect("a store");
     let statements = [
         format!(
             "{}INSERT INTO members (id, phone, nickname, tier, lifetime_spend_fen, \
-               points_balance, first_order, created_at, updated_at, created_at_ms, \
-               consent_version, consent_at_ms) \
-             SELECT printf('m_%08d', i), printf('+86137%08d', i), printf('会员%04d', i % 10000), \
-               'regular', 50000, 590, FALSE, '2025-06-01T10:00:00+08:00', \
-               '2025-06-01T10:00:00+08:00', {created}, 'v1', {created} FROM n",
-            count(n)
+               points_balance, first_order, updated_at_ms, created_at_ms, \
+               consent_version, consent_at_ms, channel, joined_store) \
+             SELECT {}, {}, {}, 'regular', 50000 + (i * 7919) % 500000, 590, FALSE, \
+               {member_at}, {member_at}, 'v1', \
+               {member_at}, CASE i % 3 WHEN 0 THEN 'phone' WHEN 1 THEN 'store_qr' \
+               ELSE 'host_link' END, CASE WHEN i % 10 = 0 THEN 'S01' END FROM n",
+            count(n),
+            id("m_", 8, "i"),
+            id("+86137", 8, "i"),
+            id("会员", 4, "i % 10000"),
         ),
         format!(
             "{}INSERT INTO orders (id, member_id, request_sha256, paid_at_ms, earn_base_fen, \
                payable_fen, refundable_points, points_used, quote, response, received_at_ms) \
-             SELECT printf('SO-%09d', i), printf('m_%08d', i / 2), 'seed', \
-               CASE WHEN i % 2 = 0 THEN {p0} ELSE {p1} END, 25000, 25000, 250, 0, '{{}}', '{{}}', \
-               CASE WHEN i % 2 = 0 THEN {p0} ELSE {p1} END FROM n",
+             SELECT {}, {}, 'seed', {order_at}, 25000, 25000, 250, 0, '{{}}', '{{}}', \
+               {order_at} FROM n",
             count(n * 2),
-            p0 = paid[0],
-            p1 = paid[1],
+            id("SO-", 9, "i"),
+            id("m_", 8, "i / 2"),
         ),
+        "UPDATE members SET last_order_at_ms = \
+           (SELECT MAX(paid_at_ms) FROM orders WHERE orders.member_id = members.id)"
+            .to_owned(),
         format!(
             "{}INSERT INTO points_ledger (id, member_id, kind, points, balance_after, order_id, at_ms) \
-             SELECT i + 1, printf('m_%08d', i / 20), \
+             {} SELECT i + 1, {}, \
                CASE WHEN i % 20 < 2 THEN 'earn' ELSE 'checkin' END, \
                CASE WHEN i % 20 < 2 THEN 250 ELSE 5 END, \
                CASE WHEN i % 20 < 2 THEN 250 * (i % 20 + 1) ELSE 500 + 5 * (i % 20 - 1) END, \
-               CASE WHEN i % 20 < 2 THEN printf('SO-%09d', (i / 20) * 2 + i % 20) END, \
-               {p0} + (i % 20) * 86400000 FROM n",
+               CASE WHEN i % 20 < 2 THEN {} END, {entry_at} FROM n",
             count(n * LEDGER_PER_MEMBER),
-            p0 = paid[0],
+            if pg { "OVERRIDING SYSTEM VALUE" } else { "" },
+            id("m_", 8, "i / 20"),
+            id("SO-", 9, "(i / 20) * 2 + i % 20"),
         ),
         format!(
             "INSERT INTO point_lots (member_id, entry_id, remaining, expires_at_ms) \
              SELECT member_id, id, points, {lots_expire} FROM points_ledger ORDER BY id"
         ),
-        // 2026-11-01 and 2027-02-01, midnight at +08:00.
+        // Each member's welcome coupon, valid for 30 days from joining.
         "INSERT INTO coupons (id, member_id, kind, title, title_en, source, valid_from_ms, \
            valid_until_ms, created_at_ms) \
          SELECT 'c_' || substr(id, 3), id, \
            '{\"type\":\"threshold\",\"min_spend_fen\":10000,\"off_fen\":1500}', '满100减15', \
-           '¥15 off ¥100', 'welcome', 1793462400000, 1801411200000, 1793462400000 FROM members"
+           '¥15 off ¥100', 'welcome', created_at_ms, created_at_ms + 2592000000, created_at_ms \
+         FROM members"
             .to_owned(),
     ];
     for sql in statements {

@@ -44,6 +44,7 @@ pub mod orders;
 pub mod people;
 pub mod phone_claims;
 pub mod reminders;
+pub mod rollups;
 pub mod sealing;
 pub mod sqlite_reads;
 pub mod stores;

@@ -109,12 +109,14 @@ pub struct NewRefund<'a> {
     pub amount_fen: Fen,
     pub response_json: String,
     pub at_ms: i64,
+    /// Coupons the refund gave back.
+    pub coupons_returned: i64,
 }
 
 pub async fn insert_refund(tx: &mut Tx<'_>, r: &NewRefund<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO refunds (id, order_id, request_sha256, amount_fen, response, at_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO refunds (id, order_id, request_sha256, amount_fen, response, at_ms, \
+           coupons_returned) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(r.id)
     .bind(r.order_id)
@@ -122,6 +124,7 @@ pub async fn insert_refund(tx: &mut Tx<'_>, r: &NewRefund<'_>) -> sqlx::Result<(
     .bind(r.amount_fen)
     .bind(&r.response_json)
     .bind(r.at_ms)
+    .bind(r.coupons_returned)
     .execute(&mut **tx)
     .await?;
     Ok(())

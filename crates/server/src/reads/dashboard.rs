@@ -1,6 +1,7 @@
 //! The operators' dashboard (`GET /api/admin/dashboard`): each figure read as a series of
-//! local days over the range and the period before it (one grouped query each, on the
-//! tables' time indexes), then folded into the two periods' totals and the range's trend
+//! local days over the range and the period before it (the daily rollups plus what
+//! arrived since the last rolled day, `db::rollups`; tier moves and reported sales from
+//! their own small tables; active members from `member_days`), then folded into the two periods' totals and the range's trend
 //! (`rules::kpi`). Days are the program's local days: its time zone is a fixed offset, so a
 //! day is `(instant + offset) / 86,400,000`.
 
@@ -8,12 +9,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
 use contract::admin::{DailyActive, Dashboard, Kpi, Part, TrendPoint};
-use contract::points::EntryKind;
 use rules::kpi;
 use rules::{Points, Program};
 use sqlx::Row as _;
 
 use crate::clock::ms;
+use crate::db::rollups::{self, figure};
 use crate::db::Db;
 
 /// Values by local day number (days since 1970-01-01).
@@ -104,56 +105,22 @@ pub async fn dashboard(
     p: &Periods,
     now_ms: i64,
 ) -> anyhow::Result<Dashboard> {
-    let new_members = by_day(
-        db,
-        p,
-        "SELECT (created_at_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM members \
-         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo GROUP BY d",
-    )
-    .await?;
-    let member_sales = by_day(
-        db,
-        p,
-        "SELECT (paid_at_ms + $3) / 86400000 AS d, \
-           CAST(SUM(payable_fen - refunded_fen) AS BIGINT) AS v FROM orders \
-         WHERE paid_at_ms >= $1 AND paid_at_ms < $2 GROUP BY d",
-    )
-    .await?;
+    let live = rollups::live(db, p.offset_ms).await?;
+    let days = (
+        Periods::day_number(p.previous_from),
+        Periods::day_number(p.to),
+    );
+    let facts = rollups::read(db, days, p.offset_ms, now_ms, live).await?;
+    let one = |name: &str| facts.of(name).remove("").unwrap_or_default();
+    let new_members = one(figure::NEW_MEMBERS);
+    let member_sales = by_day(&one(figure::SALES_2H));
     let reported = reported_sales(db, p).await?;
-    let ledger = ledger_by_kind(db, p).await?;
-    let coupons_used = by_day(
-        db,
-        p,
-        "SELECT (used_at_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM coupons \
-         WHERE used_at_ms >= $1 AND used_at_ms < $2 GROUP BY d",
-    )
-    .await?;
-    // Expired: the validity ended unused, and has ended by now.
-    let coupons_expired = by_day(
-        db,
-        p,
-        &format!(
-            "SELECT (valid_until_ms + $3) / 86400000 AS d, COUNT(*) AS v FROM coupons \
-             WHERE valid_until_ms >= $1 AND valid_until_ms < $2 AND valid_until_ms <= {now_ms} \
-               AND used_at_ms IS NULL GROUP BY d"
-        ),
-    )
-    .await?;
-    let coupons_by_source = by_day_and_key(
-        db,
-        p,
-        "SELECT (created_at_ms + $3) / 86400000 AS d, source AS k, COUNT(*) AS v FROM coupons \
-         WHERE created_at_ms >= $1 AND created_at_ms < $2 GROUP BY d, source",
-    )
-    .await?;
+    let coupons_used = one(figure::COUPONS_USED);
+    let coupons_expired = one(figure::COUPONS_EXPIRED);
+    let coupons_by_source = facts.of(figure::COUPONS_ISSUED);
     let (upgrades, downgrades) = tier_moves(db, program, p).await?;
-    let active = active_by_day(db, p).await?;
-    let registered_before = sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM members WHERE created_at_ms < $1 AND NOT is_demo",
-    )
-    .bind(p.start_ms)
-    .fetch_one(db)
-    .await?;
+    let active = active_by_day(db, p, live).await?;
+    let registered_before = registered_before(db, p, live).await?;
 
     let member_sales_fen = p.kpi(&member_sales);
     let reported_sales_fen = (!reported.is_empty()).then(|| p.kpi(&reported));
@@ -183,22 +150,15 @@ pub async fn dashboard(
         daily_active: daily_active(p, &active, registered_before, &new_members),
         active_members,
         new_members: p.kpi(&new_members),
-        new_members_by_store: parts(db, p, "COALESCE(joined_store, '')").await?,
-        new_members_by_channel: parts(
-            db,
-            p,
-            "CASE WHEN channel = 'phone' AND EXISTS \
-               (SELECT 1 FROM invites i WHERE i.invitee_id = members.id) \
-             THEN 'invite' ELSE channel END",
-        )
-        .await?,
+        new_members_by_store: split(p, &facts.of(figure::NEW_BY_STORE)),
+        new_members_by_channel: split(p, &facts.of(figure::NEW_BY_CHANNEL)),
         member_share_bp: share(&member_sales_fen, true),
         previous_member_share_bp: share(&member_sales_fen, false),
         member_sales_fen,
         reported_sales_fen,
-        points_issued: p.kpi(&ledger.issued),
-        points_redeemed: p.kpi(&ledger.redeemed),
-        points_expired: p.kpi(&ledger.expired),
+        points_issued: p.kpi(&one(figure::POINTS_ISSUED)),
+        points_redeemed: p.kpi(&one(figure::POINTS_REDEEMED)),
+        points_expired: p.kpi(&one(figure::POINTS_EXPIRED)),
         points_outstanding: Points(outstanding),
         points_liability_fen: program.points.as_fen(Points(outstanding)),
         redemption_bp: kpi::share_bp(coupons_used.current, coupons_issued.current),
@@ -217,8 +177,9 @@ pub async fn dashboard(
 /// (`member_days`), or paid an order (the orders).
 type Active = BTreeMap<i64, HashSet<String>>;
 
-async fn active_by_day(db: &Db, p: &Periods) -> anyhow::Result<Active> {
+async fn active_by_day(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Result<Active> {
     let mut active = Active::new();
+    // The orders' days are in `member_days` once rolled; the rest are read live.
     let noted = sqlx::query("SELECT day, member_id FROM member_days WHERE day >= $1 AND day <= $2")
         .bind(p.previous_from.to_string())
         .bind(p.to.to_string())
@@ -232,18 +193,34 @@ async fn active_by_day(db: &Db, p: &Periods) -> anyhow::Result<Active> {
             .or_default()
             .insert(member);
     }
-    let ordered = rows(
-        db,
-        p,
-        "SELECT DISTINCT (paid_at_ms + $3) / 86400000 AS d, member_id FROM orders \
-         WHERE paid_at_ms >= $1 AND paid_at_ms < $2",
-    )
-    .await?;
-    for r in &ordered {
-        let (day, member): (i64, String) = (r.try_get("d")?, r.try_get("member_id")?);
-        active.entry(day).or_default().insert(member);
+    let range = Periods::day_number(p.previous_from)..=Periods::day_number(p.to);
+    for (day, member) in rollups::live_order_days(db, p.offset_ms, live).await? {
+        if range.contains(&day) {
+            active.entry(day).or_default().insert(member);
+        }
     }
     Ok(active)
+}
+
+/// Members registered before the periods: the rolled days' and the rest's.
+async fn registered_before(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Result<i64> {
+    let rolled: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(v), 0) AS BIGINT) FROM rollups \
+         WHERE figure = $1 AND slot < $2",
+    )
+    .bind(figure::NEW_MEMBERS)
+    .bind(Periods::day_number(p.previous_from))
+    .fetch_one(db)
+    .await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM members \
+         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo",
+    )
+    .bind(live.from_ms)
+    .bind(p.start_ms)
+    .fetch_one(db)
+    .await?;
+    Ok(rolled + recent)
 }
 
 /// Each day of the range: its active members and their share of everyone registered by
@@ -285,27 +262,14 @@ async fn rows(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Vec<sqlx::any::
         .await?)
 }
 
-/// A `(d, v)` query's series.
-async fn by_day(db: &Db, p: &Periods, sql: &str) -> anyhow::Result<Series> {
-    rows(db, p, sql)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get::<i64, _>("d")?, r.try_get::<i64, _>("v")?)))
-        .collect()
-}
-
-/// A `(d, k, v)` query's series by key.
-async fn by_day_and_key(
-    db: &Db,
-    p: &Periods,
-    sql: &str,
-) -> anyhow::Result<HashMap<String, Series>> {
-    let mut out: HashMap<String, Series> = HashMap::new();
-    for r in &rows(db, p, sql).await? {
-        let (d, k, v): (i64, String, i64) = (r.try_get("d")?, r.try_get("k")?, r.try_get("v")?);
-        *out.entry(k).or_default().entry(d).or_default() += v;
+/// Two-hour slots summed into their local days.
+fn by_day(slots: &Series) -> Series {
+    let mut out = Series::new();
+    for (slot, v) in slots {
+        *out.entry(slot.div_euclid(rollups::SLOTS_PER_DAY))
+            .or_default() += v;
     }
-    Ok(out)
+    out
 }
 
 fn total(by_key: &HashMap<String, Series>) -> Series {
@@ -335,15 +299,6 @@ fn split(p: &Periods, by_key: &HashMap<String, Series>) -> Vec<Part> {
     parts
 }
 
-/// New members by `key` (an expression over `members`), in both periods.
-async fn parts(db: &Db, p: &Periods, key: &str) -> anyhow::Result<Vec<Part>> {
-    let sql = format!(
-        "SELECT (created_at_ms + $3) / 86400000 AS d, {key} AS k, COUNT(*) AS v FROM members \
-         WHERE created_at_ms >= $1 AND created_at_ms < $2 AND NOT is_demo GROUP BY d, k"
-    );
-    Ok(split(p, &by_day_and_key(db, p, &sql).await?))
-}
-
 /// The stores' reported sales by day (none reported: empty).
 async fn reported_sales(db: &Db, p: &Periods) -> anyhow::Result<Series> {
     let rows = sqlx::query(
@@ -360,45 +315,6 @@ async fn reported_sales(db: &Db, p: &Periods) -> anyhow::Result<Series> {
             Ok((Periods::day_number(day), r.try_get::<i64, _>("v")?))
         })
         .collect()
-}
-
-struct LedgerSeries {
-    issued: Series,
-    redeemed: Series,
-    expired: Series,
-}
-
-/// Points by what moved them: credits but a refund's return; used at checkout and in the
-/// mall; expired.
-async fn ledger_by_kind(db: &Db, p: &Periods) -> anyhow::Result<LedgerSeries> {
-    let by_kind = by_day_and_key(
-        db,
-        p,
-        "SELECT (at_ms + $3) / 86400000 AS d, kind AS k, CAST(SUM(points) AS BIGINT) AS v \
-         FROM points_ledger WHERE at_ms >= $1 AND at_ms < $2 AND points > 0 \
-           AND kind <> 'refund_return' GROUP BY d, kind \
-         UNION ALL \
-         SELECT (at_ms + $3) / 86400000 AS d, kind AS k, CAST(-SUM(points) AS BIGINT) AS v \
-         FROM points_ledger WHERE at_ms >= $1 AND at_ms < $2 AND points < 0 \
-           AND kind IN ('points_used', 'mall', 'expire') GROUP BY d, kind",
-    )
-    .await?;
-    let mut series = LedgerSeries {
-        issued: Series::new(),
-        redeemed: Series::new(),
-        expired: Series::new(),
-    };
-    for (kind, days) in &by_kind {
-        let into = match EntryKind::parse(kind) {
-            Some(EntryKind::PointsUsed | EntryKind::Mall) => &mut series.redeemed,
-            Some(EntryKind::Expire) => &mut series.expired,
-            _ => &mut series.issued,
-        };
-        for (d, v) in days {
-            *into.entry(*d).or_default() += v;
-        }
-    }
-    Ok(series)
 }
 
 /// Upgrades and downgrades by day, by the tiers' order in the program.

@@ -1,5 +1,5 @@
 //! Scheduled work, run by `member-center jobs run [--date YYYY-MM-DD]` (cron, or by hand
-//! for a given date): points expiry for every member, the monthly and birthday coupons due
+//! for a given date): the console's roll-up of the days before the date, points expiry for every member, the monthly and birthday coupons due
 //! on the date, the monthly downgrade evaluation, and forgetting the login limits' ended
 //! counting windows and expired login links. All are idempotent: running them twice for one date changes nothing the second time.
 //! Nothing depends on their timing: expiry is also applied on read and before every write.
@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::issuance;
 use crate::clock::ms;
-use crate::db::{ledger, limits, lock_member, login_links, members, tier_changes, Db};
+use crate::db::{ledger, limits, lock_member, login_links, members, rollups, tier_changes, Db};
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 pub struct JobReport {
@@ -26,14 +26,19 @@ pub struct JobReport {
     pub limit_windows_pruned: u64,
     /// Hosts' one-time login links that had expired, forgotten.
     pub login_links_pruned: u64,
+    /// Local days rolled up for the console's dashboard (every complete day not yet
+    /// rolled, oldest first: more than one after the jobs were down).
+    pub days_rolled: u64,
 }
 
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
 pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
     let at = program.local_midnight(date);
+    let offset_ms = i64::from(program.offset().local_minus_utc()) * 1000;
     let mut report = JobReport {
         limit_windows_pruned: limits::prune(db, ms(&at)).await?,
         login_links_pruned: login_links::prune(db, ms(&at)).await?,
+        days_rolled: rollups::roll_before(db, offset_ms, day_number(date), ms(&at)).await?,
         ..JobReport::default()
     };
     let mut pages = MemberPages::new(db);
@@ -106,6 +111,11 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         report.tiers_dropped += u64::from(e.dropped);
     }
     Ok(report)
+}
+
+/// A date's local day number (days since 1970-01-01), as the rollups count days.
+fn day_number(date: NaiveDate) -> i64 {
+    (date - NaiveDate::default()).num_days()
 }
 
 /// Every member not deleted, one at a time, read a page of ids at a time: a run's memory

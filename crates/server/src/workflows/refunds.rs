@@ -42,7 +42,8 @@ pub async fn record_refund(
     if let Some(replayed) = replay(stored, Record::Refund, id, &[&hash])? {
         return Ok(replayed);
     }
-    let answer = refund(&mut tx, program, order_id, &member_id, req, now).await?;
+    let (answer, coupons_returned) =
+        refund(&mut tx, program, order_id, &member_id, req, now).await?;
     orders::insert_refund(
         &mut tx,
         &NewRefund {
@@ -52,6 +53,7 @@ pub async fn record_refund(
             amount_fen: req.amount_fen,
             response_json: serde_json::to_string(&answer).map_err(anyhow::Error::from)?,
             at_ms: ms(now),
+            coupons_returned,
         },
     )
     .await?;
@@ -66,7 +68,7 @@ async fn refund(
     member_id: &str,
     req: &RefundRequest,
     now: &DateTime<FixedOffset>,
-) -> Outcome<RefundRecorded> {
+) -> Outcome<(RefundRecorded, i64)> {
     let order = orders::refund_state(tx, order_id).await?;
     let refundable_fen = order.earn_base_fen - order.refunded_fen;
     if req.amount_fen > refundable_fen {
@@ -106,9 +108,11 @@ async fn refund(
         source,
     )
     .await?;
-    if total == order.earn_base_fen {
-        give_back_coupon(tx, order_id, now).await?;
-    }
+    let coupons_returned = if total == order.earn_base_fen {
+        give_back_coupon(tx, order_id, now).await?
+    } else {
+        0
+    };
     orders::set_refunded(tx, order_id, total, due.taken_back, due.returned).await?;
     let lifetime = members::reduce_lifetime_spend(tx, member_id, req.amount_fen, now).await?;
     // Milestones now above lifetime spend: their whole bonus goes back.
@@ -126,7 +130,7 @@ async fn refund(
         .await?;
         orders::release_milestone(tx, member_id, lost.lifetime_spend_fen).await?;
     }
-    Ok(RefundRecorded {
+    let answer = RefundRecorded {
         refund_id: req.refund_id.clone(),
         order_id: order_id.to_owned(),
         amount_fen: req.amount_fen,
@@ -135,19 +139,23 @@ async fn refund(
         points_returned: give_back,
         milestone_points_taken_back: milestone_points,
         points_balance_after: members::points_balance(&mut **tx, member_id).await?,
-    })
+    };
+    Ok((answer, coupons_returned))
 }
 
-/// A whole-order refund gives back the order's coupon while it is still valid.
+/// A whole-order refund gives back the order's coupon while it is still valid; how many
+/// it gave back (the dashboard's rollups take them off the coupons used).
 async fn give_back_coupon(
     tx: &mut Tx<'_>,
     order_id: &str,
     now: &DateTime<FixedOffset>,
-) -> Outcome<()> {
+) -> Outcome<i64> {
+    let mut returned = 0;
     for used in coupons::used_by_order(tx, order_id).await? {
         if used.valid_until_ms > ms(now) {
             coupons::release(tx, &used.id).await?;
+            returned += 1;
         }
     }
-    Ok(())
+    Ok(returned)
 }

@@ -228,7 +228,14 @@ async fn the_migration_converts_coupon_times_to_exact_milliseconds_in_time_order
         }
     };
     let indexes: Vec<String> = sqlx::query_scalar(indexes).fetch_all(&db).await.unwrap();
-    assert_eq!(indexes, ["coupons_issue_key", "coupons_member_id"]);
+    // The dashboard's rollups read coupons made or ended since the last rolled day.
+    let expected = [
+        "coupons_created",
+        "coupons_issue_key",
+        "coupons_member_id",
+        "coupons_valid_until",
+    ];
+    assert_eq!(indexes, expected);
     // A member's deletion still takes their coupons with it (ON DELETE CASCADE).
     run(&db, "DELETE FROM members WHERE id = 'm_1'")
         .await

@@ -144,6 +144,8 @@ async fn six_evaluations_below_drop_gold_to_silver_and_reaching_the_threshold_re
             // The world's logins a month ago (checked in the auth tests).
             limit_windows_pruned: report.limit_windows_pruned,
             login_links_pruned: 0,
+            // Every day since the database's first, on the first run.
+            days_rolled: report.days_rolled,
         }
     );
     assert_eq!(standing(&w, &a).await, ("gold".to_owned(), 1));

@@ -37,6 +37,7 @@ mod program;
 mod quote;
 mod reliability;
 mod reminders;
+mod rollups;
 mod rotation;
 mod schedule;
 mod sealed;
