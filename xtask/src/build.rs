@@ -138,7 +138,8 @@ pub fn build(ws: &Workspace, profiler: &Profiler) -> Result {
         minify_js(&dist.join(&names.loader))?;
     }
     inject_loader(&dist.join("index.html"), &names)?;
-    service_worker(&ws.root.join("web/sw.js"), &dist)?;
+    let not_cached = operators_only(&loader);
+    service_worker(&ws.root.join("web/sw.js"), &dist, &not_cached)?;
     precompress(&dist)
 }
 
@@ -160,11 +161,47 @@ fn minify_js(file: &Path) -> Result {
         .arg(file))
 }
 
+/// The screens only operators open (`/admin`): a shopper's phone never needs them, so the
+/// service worker does not fetch them at install.
+const OPERATORS_SCREENS: &[&str] = &["admin"];
+/// The folder of the files the console fetches for itself (its words and stylesheet).
+const OPERATORS_FOLDER: &str = "console/";
+
+/// The modules (unhashed names: `split_admin.wasm`) that only the operators' screens
+/// fetch: their own, and the shared ones no other screen needs.
+fn operators_only(loader: &Loader) -> Vec<String> {
+    let screens = loader.files_per_screen();
+    let (theirs, others): (Vec<_>, Vec<_>) = screens
+        .into_iter()
+        .partition(|(name, _)| OPERATORS_SCREENS.contains(&name.as_str()));
+    let needed: std::collections::BTreeSet<String> =
+        others.into_iter().flat_map(|(_, files)| files).collect();
+    let mut only: Vec<String> = theirs
+        .into_iter()
+        .flat_map(|(_, files)| files)
+        .filter(|file| !needed.contains(file))
+        .collect();
+    only.sort();
+    only.dedup();
+    only
+}
+
+/// Whether `url` (relative to dist/) is one of `not_cached` once published: the same stem
+/// with the build's hash (`split_admin-<hash>.wasm`).
+fn published_as_one_of(url: &str, not_cached: &[String]) -> bool {
+    not_cached.iter().any(|file| {
+        let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
+        url.strip_prefix(stem)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|rest| rest.ends_with(&format!(".{ext}")) && !rest.contains('/'))
+    })
+}
+
 /// Writes dist/sw.js from its template (`web/sw.js`): the files it caches (every file of
-/// dist/ but the page, the worker and the compressed copies, relative to the worker's
-/// folder; the page is cached as that folder)
+/// dist/ but the page, the worker, the compressed copies and the operators' files,
+/// relative to the worker's folder; the page is cached as that folder)
 /// and a version that changes with any of them, so a new build is a new worker.
-fn service_worker(template: &Path, dist: &Path) -> Result {
+fn service_worker(template: &Path, dist: &Path, not_cached: &[String]) -> Result {
     let files: Vec<PathBuf> = files_below(dist)?
         .into_iter()
         .filter(|path| {
@@ -172,9 +209,15 @@ fn service_worker(template: &Path, dist: &Path) -> Result {
                 .file_name()
                 .and_then(|n| n.to_str())
                 .unwrap_or_default();
+            let url = path
+                .strip_prefix(dist)
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
             !matches!(name, "index.html" | "sw.js")
                 && !name.ends_with(".br")
                 && !name.ends_with(".gz")
+                && !url.starts_with(OPERATORS_FOLDER)
+                && !published_as_one_of(&url, not_cached)
         })
         .collect();
     let mut hasher = DefaultHasher::new();
@@ -277,4 +320,19 @@ fn cargo_wasm(ws: &Workspace) -> Result<PathBuf> {
         .target_dir
         .join("wasm32-unknown-unknown/release")
         .join(format!("{APP}.wasm")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operators_modules_are_known_by_their_published_names() {
+        let not_cached = vec!["split_admin.wasm".to_owned(), "chunk_7.wasm".to_owned()];
+        assert!(published_as_one_of("split_admin-0123abcd.wasm", &not_cached));
+        assert!(published_as_one_of("chunk_7-0123abcd.wasm", &not_cached));
+        assert!(!published_as_one_of("chunk_70-0123abcd.wasm", &not_cached));
+        assert!(!published_as_one_of("split_admins-0123abcd.wasm", &not_cached));
+        assert!(!published_as_one_of("split_staff-0123abcd.wasm", &not_cached));
+    }
 }

@@ -108,7 +108,7 @@ pub async fn fetch() -> Result<Words, ApiError> {
 }
 
 /// The word in the current language, following language changes.
-pub fn t(word: Word) -> impl Fn() -> String + Clone + Copy + Send + Sync + 'static {
+pub fn t(word: Word) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     move || now(word)
 }
 

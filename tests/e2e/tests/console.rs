@@ -174,9 +174,10 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
 
     // The dashboard for 30 days (the default), its figures the API's.
     let api = server.get_json_as("/api/admin/dashboard", &token);
+    let new_members = api["new_members"]["current"].as_i64().expect("a count");
     eventually("the new members' card", || async {
         let current = attr(client, "kpi", "data-current").await?;
-        (current == api["new_members"]["current"].to_string()).then_some(())
+        (current == new_members.to_string()).then_some(())
     })
     .await;
     assert_eq!(count(client, "kpi").await, 12);
