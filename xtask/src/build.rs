@@ -329,10 +329,19 @@ mod tests {
     #[test]
     fn the_operators_modules_are_known_by_their_published_names() {
         let not_cached = vec!["split_admin.wasm".to_owned(), "chunk_7.wasm".to_owned()];
-        assert!(published_as_one_of("split_admin-0123abcd.wasm", &not_cached));
+        assert!(published_as_one_of(
+            "split_admin-0123abcd.wasm",
+            &not_cached
+        ));
         assert!(published_as_one_of("chunk_7-0123abcd.wasm", &not_cached));
         assert!(!published_as_one_of("chunk_70-0123abcd.wasm", &not_cached));
-        assert!(!published_as_one_of("split_admins-0123abcd.wasm", &not_cached));
-        assert!(!published_as_one_of("split_staff-0123abcd.wasm", &not_cached));
+        assert!(!published_as_one_of(
+            "split_admins-0123abcd.wasm",
+            &not_cached
+        ));
+        assert!(!published_as_one_of(
+            "split_staff-0123abcd.wasm",
+            &not_cached
+        ));
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use super::format::Unit;
 use super::members::table;
+use super::members::tier_name;
 use super::words::{t, Word};
 use super::{console, error_notice};
 use crate::components::{Loader, Toast};
@@ -97,7 +98,7 @@ pub fn ChurnPart() -> impl IntoView {
                         <td><button type="button" class="link" on:click=move |_| console.open_member(id.clone())>
                             {if m.nickname.is_empty() { m.phone_masked.clone() } else { m.nickname.clone() }}
                         </button></td>
-                        <td>{m.tier.as_str().to_owned()}</td>
+                        <td>{tier_name(&m.tier)}</td>
                         <td>{m.store.clone().unwrap_or_default()}</td>
                         <td class="num">{Unit::Fen.show(m.lifetime_spend_fen.get())}</td>
                         <td>{date_of(m.last_order_at)}</td>

@@ -18,6 +18,8 @@ use crate::words::text::{dyn_text, lang, local};
 mod adjust;
 mod history;
 
+pub use history::tier_name;
+
 #[component]
 pub fn MembersPart() -> impl IntoView {
     let console = console();
@@ -62,14 +64,7 @@ fn Member(p: MemberPage) -> impl IntoView {
     let console = console();
     let s = p.summary.clone();
     let locale = lang();
-    let tier_name = console.program.with_value(|program| {
-        program
-            .tiers
-            .iter()
-            .find(|tier| tier.id == s.tier)
-            .map(|tier| tier.name.clone())
-    });
-    let tier = tier_name.map(local);
+    let tier = tier_name(&s.tier);
     let name = s.nickname.clone().unwrap_or_default();
     let phone = s.phone_masked.clone().unwrap_or_default();
     let balance = RwSignal::new(s.points_balance.get());

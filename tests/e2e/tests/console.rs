@@ -236,6 +236,8 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
         (int_attr(client, "member-balance", "data-value").await == before + 300).then_some(())
     })
     .await;
+    let shot = laptop.screenshot("console-admin-member-1280").await;
+    println!("screenshot: {}", shot.display());
 
     // The churn list: the three shoppers, the most valuable first; a coupon to all of them,
     // and a second click grants nothing more.
@@ -257,6 +259,8 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
         .await;
         assert_eq!(int_attr(client, "grant-progress", "data-granted").await, 3);
     }
+    let shot = laptop.screenshot("console-admin-churn-granted-1280").await;
+    println!("screenshot: {}", shot.display());
     for phone in SHOPPERS {
         let found = server.post_json_as(
             "/api/admin/members/lookup",

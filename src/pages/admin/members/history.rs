@@ -11,7 +11,7 @@ use crate::words::display::date_of;
 use crate::words::text::local;
 
 /// A tier's name in the current language, or its id if the program no longer has it.
-fn tier_name(id: &rules::TierId) -> impl Fn() -> String + Send + Sync + 'static {
+pub fn tier_name(id: &rules::TierId) -> impl Fn() -> String + Send + Sync + 'static {
     let name = console().program.with_value(|p| {
         p.tiers
             .iter()
