@@ -256,6 +256,41 @@ pub fn error_notice(error: RwSignal<Option<ErrorCode>>, testid: &'static str) ->
     }
 }
 
+/// A labelled field of a console form (`kind`: `text`, `date`…) bound to `value`.
+pub fn field(
+    word: Word,
+    kind: &'static str,
+    value: RwSignal<String>,
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">{t(word)}
+            <input type=kind class="input" data-testid=testid prop:value=value
+                on:change=move |ev| value.set(event_target_value(&ev)) /></label>
+    }
+}
+
+/// A click that downloads the server's CSV at `path` (under `api/`) as `filename`: fetched
+/// with the session (a token where cookies are blocked), then handed to the browser.
+pub fn csv_download(
+    path: impl Fn() -> String + Copy + 'static,
+    filename: &'static str,
+) -> impl Fn(leptos::ev::MouseEvent) + Copy + 'static {
+    let toast = expect_context::<crate::components::Toast>();
+    let locale = lang();
+    move |_| {
+        let path = path();
+        leptos::task::spawn_local(async move {
+            match crate::data::api::text(&path).await {
+                Ok(body) => {
+                    let _ = crate::components::save_file(&body, filename, "text/csv;charset=utf-8");
+                }
+                Err(e) => toast.show(error_text(locale.get_untracked(), e.code).to_owned()),
+            }
+        });
+    }
+}
+
 /// The console's context.
 pub fn console() -> Console {
     expect_context::<Console>()

@@ -5,12 +5,10 @@ use leptos::prelude::*;
 
 use super::members::table;
 use super::words::{now, t, Word};
-use super::{console, error_notice};
-use crate::components::{Loader, Toast};
-use crate::data::api;
+use super::{console, csv_download, error_notice, field};
+use crate::components::Loader;
 use crate::data::console::{self as console_api, AuditEntry};
 use crate::words::display::date_of;
-use crate::words::labels::error_text;
 use crate::words::text::{dyn_text, lang};
 
 /// The actions the server records, with their words.
@@ -99,27 +97,10 @@ pub fn AuditPart() -> impl IntoView {
         ev.prevent_default();
         load(None);
     };
-    let toast = expect_context::<Toast>();
-    let locale = lang();
-    let csv = move |_| {
-        let path = format!("/admin/audit.csv{}", query(""));
-        leptos::task::spawn_local(async move {
-            match api::text(&path).await {
-                Ok(body) => {
-                    let _ =
-                        crate::components::save_file(&body, "audit.csv", "text/csv;charset=utf-8");
-                }
-                Err(e) => toast.show(error_text(locale.get_untracked(), e.code).to_owned()),
-            }
-        });
-    };
-    let field = |word, signal: RwSignal<String>, kind: &'static str, testid: &'static str| {
-        view! {
-            <label class="field">{t(word)}
-                <input type=kind class="input" data-testid=testid prop:value=signal
-                    on:change=move |ev| signal.set(event_target_value(&ev)) /></label>
-        }
-    };
+    let csv = csv_download(
+        move || format!("/admin/audit.csv{}", query("")),
+        "audit.csv",
+    );
     let options = ACTIONS
         .iter()
         .map(|(a, w)| view! { <option value=*a>{t(*w)}</option> })
@@ -150,15 +131,15 @@ pub fn AuditPart() -> impl IntoView {
     view! {
         <section class="console__part" data-testid="audit">
             <form class="console__filters card" on:submit=submit>
-                {field(Word::Actor, actor, "text", "audit-actor")}
-                {field(Word::MemberId, member, "text", "audit-member")}
+                {field(Word::Actor, "text", actor, "audit-actor")}
+                {field(Word::MemberId, "text", member, "audit-member")}
                 <label class="field">{t(Word::Action)}
                     <select class="select" data-testid="audit-action" on:change=move |ev| action.set(event_target_value(&ev))>
                         <option value="">{t(Word::AnyAction)}</option>
                         {options}
                     </select></label>
-                {field(Word::From, from, "date", "audit-from")}
-                {field(Word::To, to, "date", "audit-to")}
+                {field(Word::From, "date", from, "audit-from")}
+                {field(Word::To, "date", to, "audit-to")}
                 <button type="submit" class="button button--primary" data-testid="audit-apply">{t(Word::Apply)}</button>
                 <button type="button" class="button button--ghost" data-testid="audit-csv" on:click=csv>{t(Word::DownloadCsv)}</button>
             </form>

@@ -8,13 +8,11 @@ use super::format::Unit;
 use super::members::table;
 use super::members::tier_name;
 use super::words::{t, Word};
-use super::{console, error_notice};
-use crate::components::{Loader, Toast};
-use crate::data::api;
+use super::{console, csv_download, error_notice};
+use crate::components::Loader;
 use crate::data::console::{self as console_api, ChurnMember, StoreInfo};
 use crate::words::display::date_of;
-use crate::words::labels::error_text;
-use crate::words::text::{lang, local};
+use crate::words::text::local;
 
 mod grant;
 
@@ -60,20 +58,10 @@ pub fn ChurnPart() -> impl IntoView {
         });
     };
     load(None);
-    let toast = expect_context::<Toast>();
-    let locale = lang();
-    let csv = move |_| {
-        let path = format!("/admin/churn.csv{}", query(""));
-        leptos::task::spawn_local(async move {
-            match api::text(&path).await {
-                Ok(body) => {
-                    let _ =
-                        crate::components::save_file(&body, "churn.csv", "text/csv;charset=utf-8");
-                }
-                Err(e) => toast.show(error_text(locale.get_untracked(), e.code).to_owned()),
-            }
-        });
-    };
+    let csv = csv_download(
+        move || format!("/admin/churn.csv{}", query("")),
+        "churn.csv",
+    );
     let tiers = console.program.with_value(|p| {
         p.tiers
             .iter()

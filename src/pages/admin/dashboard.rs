@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::chart::{Chart, Series, TrendPanel};
 use super::format::{change, percent, Unit};
 use super::words::{now, t, Word};
-use super::{console, error_notice};
+use super::{console, error_notice, field};
 use crate::components::Loader;
 use crate::data::console::{self as api, Dashboard, Kpi, Part, TrendPoint};
 use crate::words::labels::coupon_source;
@@ -212,12 +212,8 @@ pub fn DashboardPart() -> impl IntoView {
         (range.get() == Range::Custom).then(|| {
             view! {
                 <form class="console__filters" on:submit=move |ev| { ev.prevent_default(); load() }>
-                    <label class="field">{t(Word::From)}
-                        <input type="date" class="input" data-testid="range-from" prop:value=custom_from
-                            on:change=move |ev| custom_from.set(event_target_value(&ev)) /></label>
-                    <label class="field">{t(Word::To)}
-                        <input type="date" class="input" data-testid="range-to" prop:value=custom_to
-                            on:change=move |ev| custom_to.set(event_target_value(&ev)) /></label>
+                    {field(Word::From, "date", custom_from, "range-from")}
+                    {field(Word::To, "date", custom_to, "range-to")}
                     <button type="submit" class="button button--primary">{t(Word::Apply)}</button>
                 </form>
             }

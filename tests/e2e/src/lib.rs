@@ -459,6 +459,19 @@ impl Browser {
 }
 
 impl Browser {
+    /// A screenshot named `name` (its path printed for the log), and axe-core's findings
+    /// on the page as it is, each line starting with `what` and the viewport.
+    pub async fn look(&self, name: &str, what: &str) -> Vec<String> {
+        let shot = self.screenshot(name).await;
+        println!("screenshot: {}", shot.display());
+        let (w, h) = self.viewport;
+        self.accessibility_violations()
+            .await
+            .into_iter()
+            .map(|v| format!("{what} {w}x{h}: {v}"))
+            .collect()
+    }
+
     /// The serious and critical accessibility violations axe-core finds on the page as it
     /// is now (contrast, names, labels, ARIA, targets…), one line each: rule, impact, the
     /// first elements. axe-core comes from `E2E_AXE_JS` (`cargo xtask install` puts it in

@@ -379,3 +379,24 @@ pub async fn set_language(client: &Client, lang: &str) {
     }
     panic!("the language did not switch to {lang}");
 }
+
+/// How many elements with `data-testid=id` the page has now.
+pub async fn count(client: &Client, id: &str) -> usize {
+    let n: serde_json::Value = client
+        .execute(
+            "return document.querySelectorAll(`[data-testid='${arguments[0]}']`).length;",
+            vec![serde_json::json!(id)],
+        )
+        .await
+        .expect("count");
+    n.as_u64().unwrap_or(0) as usize
+}
+
+/// Types `text` into the field with `data-testid=id`, once it is there.
+pub async fn type_into(client: &Client, id: &str, text: &str) {
+    find(client, id)
+        .await
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("type into {id}: {e}"));
+}

@@ -1209,18 +1209,8 @@ async fn visit_screens(
             settled(client).await;
             set_language(client, lang).await;
             settled(client).await;
-            let shot = browser
-                .screenshot(&format!("screen-{who}-{name}-{lang}"))
-                .await;
-            println!("screenshot: {}", shot.display());
-            let (w, h) = browser.viewport;
-            violations.extend(
-                browser
-                    .accessibility_violations()
-                    .await
-                    .into_iter()
-                    .map(|v| format!("{who} {name} {lang} {w}x{h}: {v}")),
-            );
+            let shot = format!("screen-{who}-{name}-{lang}");
+            violations.extend(browser.look(&shot, &format!("{who} {name} {lang}")).await);
             // And the rest of the screen, one screen height down.
             client
                 .execute("window.scrollBy(0, window.innerHeight - 80);", vec![])

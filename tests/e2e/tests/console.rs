@@ -5,7 +5,10 @@
 //! at 1280 and 768 px, in both languages, checked by axe.
 
 use chrono::{DateTime, Days, FixedOffset};
-use e2e::pages::{attr, click, eventually, find, int_attr, set_language, shown, toast, LoginPage};
+use e2e::pages::{
+    attr, click, count, eventually, find, int_attr, set_language, shown, toast, type_into,
+    LoginPage,
+};
 use e2e::{Browser, Server, TempDir};
 use serde_json::{json, Value};
 
@@ -81,22 +84,11 @@ async fn last_download(client: &fantoccini::Client) -> String {
     text
 }
 
-async fn count(client: &fantoccini::Client, id: &str) -> usize {
-    let n: Value = client
-        .execute(
-            "return document.querySelectorAll(`[data-testid='${arguments[0]}']`).length;",
-            vec![json!(id)],
-        )
-        .await
-        .expect("count");
-    n.as_u64().unwrap_or(0) as usize
-}
-
 /// Every part of the console in both languages at the browser's size: a screenshot each,
 /// and axe's serious findings.
 async fn visit_parts(browser: &Browser, base_url: &str, who: &str) -> Vec<String> {
     let client = &browser.client;
-    let (w, h) = browser.viewport;
+    let (w, _) = browser.viewport;
     let mut violations = vec![];
     for part in PARTS {
         for lang in ["zh", "en"] {
@@ -120,17 +112,8 @@ async fn visit_parts(browser: &Browser, base_url: &str, who: &str) -> Vec<String
             })
             .await;
             let name = if part.is_empty() { "dashboard" } else { part };
-            let shot = browser
-                .screenshot(&format!("console-{who}-{name}-{lang}-{w}"))
-                .await;
-            println!("screenshot: {}", shot.display());
-            violations.extend(
-                browser
-                    .accessibility_violations()
-                    .await
-                    .into_iter()
-                    .map(|v| format!("{who} {name} {lang} {w}x{h}: {v}")),
-            );
+            let shot = format!("console-{who}-{name}-{lang}-{w}");
+            violations.extend(browser.look(&shot, &format!("{who} {name} {lang}")).await);
         }
     }
     violations
@@ -212,24 +195,12 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
 
     // A member found by phone, and their points adjusted with a reason.
     click(client, "console-tab-members").await;
-    find(client, "member-phone-input")
-        .await
-        .send_keys(SHOPPERS[0])
-        .await
-        .expect("type");
+    type_into(client, "member-phone-input", SHOPPERS[0]).await;
     click(client, "member-find").await;
     find(client, "member-page").await;
     let before = int_attr(client, "member-balance", "data-value").await;
-    find(client, "adjust-points")
-        .await
-        .send_keys("300")
-        .await
-        .expect("type");
-    find(client, "adjust-reason")
-        .await
-        .send_keys("客诉补偿")
-        .await
-        .expect("type");
+    type_into(client, "adjust-points", "300").await;
+    type_into(client, "adjust-reason", "客诉补偿").await;
     click(client, "adjust-submit").await;
     assert_eq!(toast(client).await, "积分已调整");
     eventually("the new balance", || async {
@@ -246,11 +217,7 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
         (count(client, "churn-row").await == 3).then_some(())
     })
     .await;
-    find(client, "churn-grant-reason")
-        .await
-        .send_keys("召回老客")
-        .await
-        .expect("type");
+    type_into(client, "churn-grant-reason", "召回老客").await;
     for _ in 0..2 {
         click(client, "churn-grant-submit").await;
         eventually("the grant done", || async {
@@ -317,11 +284,7 @@ async fn an_admin_runs_the_program_and_an_analyst_only_reads() {
     assert!(shown(client, "console-read-only").await);
     assert_eq!(count(client, "churn-grant").await, 0);
     click(client, "console-tab-members").await;
-    find(client, "member-phone-input")
-        .await
-        .send_keys(SHOPPERS[1])
-        .await
-        .expect("type");
+    type_into(client, "member-phone-input", SHOPPERS[1]).await;
     click(client, "member-find").await;
     find(client, "member-page").await;
     assert_eq!(count(client, "adjust-form").await, 0);

@@ -3,7 +3,7 @@
 //! lookup and a coupon grant at phone size, and a member kept out.
 
 use e2e::pages::{
-    attr, click, eventually, find, int_attr, requests_for, shown, text, toast, LoginPage,
+    attr, click, count, eventually, find, int_attr, requests_for, shown, text, toast, LoginPage,
 };
 use e2e::{Browser, Server};
 use rules::{Program, TierId};
@@ -181,15 +181,4 @@ async fn staff_demo_the_tiers_sign_a_shopper_up_and_help_a_member() {
     let shot = small.screenshot("staff-counter").await;
     println!("screenshot: {}", shot.display());
     small.close().await;
-}
-
-async fn count(client: &fantoccini::Client, id: &str) -> usize {
-    let n: Value = client
-        .execute(
-            "return document.querySelectorAll(`[data-testid='${arguments[0]}']`).length;",
-            vec![json!(id)],
-        )
-        .await
-        .expect("count");
-    n.as_u64().unwrap_or(0) as usize
 }

@@ -9,7 +9,7 @@ use crate::data::console::{self as api, CampaignBucket, CampaignMonitor as Monit
 use crate::pages::admin::chart::{Chart, Series};
 use crate::pages::admin::format::Unit;
 use crate::pages::admin::words::{now, t, Word};
-use crate::pages::admin::{console, error_notice};
+use crate::pages::admin::{console, error_notice, field};
 
 /// A bucket's start as its table writes it: `2026-06-18 20:00`.
 fn start(bucket: &CampaignBucket) -> String {
@@ -61,12 +61,8 @@ pub fn CampaignMonitor() -> impl IntoView {
             <h2 class="card__title">{t(Word::Campaign)}</h2>
             <p class="hint">{t(Word::CampaignHint)}</p>
             <form class="console__filters" on:submit=load>
-                <label class="field">{t(Word::From)}
-                    <input type="date" class="input" data-testid="campaign-from" prop:value=from
-                        on:change=move |ev| from.set(event_target_value(&ev)) /></label>
-                <label class="field">{t(Word::To)}
-                    <input type="date" class="input" data-testid="campaign-to" prop:value=to
-                        on:change=move |ev| to.set(event_target_value(&ev)) /></label>
+                {field(Word::From, "date", from, "campaign-from")}
+                {field(Word::To, "date", to, "campaign-to")}
                 <button type="submit" class="button button--primary" data-testid="campaign-show"
                     disabled=loader.busy>{t(Word::Apply)}</button>
             </form>
