@@ -11,7 +11,7 @@
 //! - the console (issue 40): members, orders, ledger entries and coupons spread over the
 //!   year before, the nightly roll-up's first run, then each console read's p95
 //!   (`scale/console.rs`). With `MC_SCALE_POSTGRES_URL` (an empty database), the same
-//!   seed and console figures on PostgreSQL too.
+//!   seed and console figures on PostgreSQL too, at `MC_SCALE_POSTGRES_MEMBERS` if set.
 
 #[path = "scale/console.rs"]
 mod console;
@@ -65,6 +65,11 @@ fn main() {
         }
     }
     if let Ok(url) = std::env::var("MC_SCALE_POSTGRES_URL") {
+        // PostgreSQL seeds slower than SQLite here: it may run at a scale of its own.
+        let members: i64 = std::env::var("MC_SCALE_POSTGRES_MEMBERS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(members);
         let started = Instant::now();
         let db = runtime.block_on(seed(&url, members));
         figures.push(format!(
