@@ -11,7 +11,7 @@
 //! - the console (issue 40): members, orders, ledger entries and coupons spread over the
 //!   year before, the nightly roll-up's first run, then each console read's p95
 //!   (`scale/console.rs`). With `MC_SCALE_POSTGRES_URL` (an empty database), the same
-//!   seed and console figures on PostgreSQL too.
+//!   seed and console figures on PostgreSQL too, at `MC_SCALE_POSTGRES_MEMBERS` if set.
 
 #[path = "scale/console.rs"]
 mod console;
@@ -45,41 +45,54 @@ fn main() {
         .build()
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut figures = vec![];
     let mut p99s = vec![];
     for n in [SAMPLE as i64, members] {
         let url = format!("sqlite://{}", dir.path().join(format!("{n}.db")).display());
         let started = Instant::now();
         let db = runtime.block_on(seed(&url, n));
-        figures.push(format!(
+        say(format!(
             "scale seeded {n} members, {} ledger rows: {:.0} s",
             n * LEDGER_PER_MEMBER,
             started.elapsed().as_secs_f64()
         ));
         let me = runtime.block_on(me_figures(db.clone(), n));
-        figures.push(format!("scale GET /api/me at {n} members: {me} (SQLite)"));
+        say(format!("scale GET /api/me at {n} members: {me} (SQLite)"));
         p99s.push(me.p99);
         if n == members {
-            figures.extend(runtime.block_on(console::figures(&db, now(), "SQLite")));
-            figures.push(runtime.block_on(job_figures(&db, n)));
+            runtime
+                .block_on(console::figures(&db, now(), "SQLite"))
+                .into_iter()
+                .for_each(say);
+            say(runtime.block_on(job_figures(&db, n)));
         }
     }
     if let Ok(url) = std::env::var("MC_SCALE_POSTGRES_URL") {
+        // PostgreSQL seeds slower than SQLite here: it may run at a scale of its own.
+        let members: i64 = std::env::var("MC_SCALE_POSTGRES_MEMBERS")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(members);
         let started = Instant::now();
         let db = runtime.block_on(seed(&url, members));
-        figures.push(format!(
+        say(format!(
             "scale seeded {members} members on PostgreSQL: {:.0} s",
             started.elapsed().as_secs_f64()
         ));
-        figures.extend(runtime.block_on(console::figures(&db, now(), "PostgreSQL")));
+        runtime
+            .block_on(console::figures(&db, now(), "PostgreSQL"))
+            .into_iter()
+            .for_each(say);
     }
-    figures.push(format!(
+    say(format!(
         "scale GET /api/me p99 at {members} members / at {SAMPLE}: {:.2}x (target <= 1.5x)",
         p99s[1].as_secs_f64() / p99s[0].as_secs_f64()
     ));
-    for line in figures {
-        println!("{line}");
-    }
+}
+
+/// A figure, printed as soon as it is known: the full scale runs for most of an hour, and
+/// what it measured first is not lost when it is stopped before the end.
+fn say(line: String) {
+    println!("{line}");
 }
 
 fn now() -> DateTime<FixedOffset> {
@@ -99,7 +112,8 @@ async fn seed(url: &str, n: i64) -> db::Db {
     let pg = url.starts_with("postgres");
     let count = |rows: i64| {
         if pg {
-            format!("WITH n(i) AS (SELECT generate_series(0, {rows} - 1)) ")
+            // BIGINT: the instants below overflow PostgreSQL's 4-byte integer.
+            format!("WITH n(i) AS (SELECT generate_series(CAST(0 AS BIGINT), {rows} - 1)) ")
         } else {
             format!(
                 "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {rows} - 1) "

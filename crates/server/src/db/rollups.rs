@@ -354,7 +354,9 @@ pub async fn roll_before(
         if next >= before_day {
             return Ok(rolled);
         }
-        roll_day(db, offset_ms, next, now_ms).await?;
+        // Only the last day of a catch-up keeps the standing: each is a scan of every
+        // member, and a read starts from the latest.
+        roll_one(db, offset_ms, next, now_ms, next + 1 == before_day).await?;
         rolled += 1;
     }
 }
@@ -376,35 +378,68 @@ async fn first_fact_day(db: &Db, offset_ms: i64) -> anyhow::Result<Option<i64>> 
 /// (Re-)rolls one local day in one transaction: its rows are deleted and written again
 /// from the facts that arrived that day (a day rolled before keeps its ledger range), and
 /// its orders' members are noted active on their paid days.
+/// The standing (members per tier, points outstanding) is kept too when the day is the
+/// latest rolled.
 pub async fn roll_day(db: &Db, offset_ms: i64, day: i64, now_ms: i64) -> anyhow::Result<()> {
+    let later: Option<i64> = sqlx::query_scalar("SELECT MAX(day) FROM rolled_days")
+        .fetch_one(db)
+        .await?;
+    let latest = later.is_none_or(|last| last <= day);
+    roll_one(db, offset_ms, day, now_ms, latest).await
+}
+
+async fn roll_one(
+    db: &Db,
+    offset_ms: i64,
+    day: i64,
+    now_ms: i64,
+    keep_standing: bool,
+) -> anyhow::Result<()> {
     let mut tx = super::begin_write(db).await?;
-    let stored =
-        sqlx::query("SELECT ledger_after, ledger_to, ledger_seen FROM rolled_days WHERE day = $1")
-            .bind(day)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (ledger_after, ledger_to, ledger_seen) = match stored {
+    let stored = sqlx::query(
+        "SELECT ledger_after, ledger_to, ledger_seen, tiers_to, tiers_seen FROM rolled_days \
+         WHERE day = $1",
+    )
+    .bind(day)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (ledger_after, ledger_to, ledger_seen, tiers_to, tiers_seen) = match stored {
         Some(r) => (
             r.try_get("ledger_after")?,
             r.try_get("ledger_to")?,
             r.try_get("ledger_seen")?,
+            r.try_get("tiers_to")?,
+            r.try_get("tiers_seen")?,
         ),
         None => {
             let before = sqlx::query(
-                "SELECT ledger_to, ledger_seen FROM rolled_days WHERE day < $1 \
+                "SELECT ledger_to, ledger_seen, tiers_seen FROM rolled_days WHERE day < $1 \
                  ORDER BY day DESC LIMIT 1",
             )
             .bind(day)
             .fetch_optional(&mut *tx)
             .await?;
-            let (after, seen) = match before {
-                Some(r) => (r.try_get("ledger_to")?, r.try_get("ledger_seen")?),
-                None => (0, 0),
+            let (after, seen, tiers) = match before {
+                Some(r) => (
+                    r.try_get("ledger_to")?,
+                    r.try_get("ledger_seen")?,
+                    r.try_get("tiers_seen")?,
+                ),
+                None => (0, 0, 0),
             };
             let now_seen: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM points_ledger")
                 .fetch_one(&mut *tx)
                 .await?;
-            (after, i64::max(after, seen), now_seen.unwrap_or(0))
+            let tiers_now: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM tier_changes")
+                .fetch_one(&mut *tx)
+                .await?;
+            (
+                after,
+                i64::max(after, seen),
+                now_seen.unwrap_or(0),
+                tiers,
+                tiers_now.unwrap_or(0),
+            )
         }
     };
     let start = day * DAY_MS - offset_ms;
@@ -446,18 +481,173 @@ pub async fn roll_day(db: &Db, offset_ms: i64, day: i64, now_ms: i64) -> anyhow:
         }
         q.execute(&mut *tx).await?;
     }
+    let end_ms = start + DAY_MS;
+    let standing_ms = if keep_standing {
+        let since = Since {
+            ms: end_ms,
+            ledger: ledger_to,
+            tiers: tiers_to,
+        };
+        sqlx::query("DELETE FROM rolled_standing WHERE day = $1")
+            .bind(day)
+            .execute(&mut *tx)
+            .await?;
+        for (tier, (members, points)) in standing_then(&mut tx, since, false).await? {
+            sqlx::query(
+                "INSERT INTO rolled_standing (day, tier, members, points) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(day)
+            .bind(tier)
+            .bind(members)
+            .bind(points)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Some(end_ms)
+    } else {
+        None
+    };
     sqlx::query(
-        "INSERT INTO rolled_days (day, ledger_after, ledger_to, ledger_seen, rolled_at_ms) \
-         VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (day) DO UPDATE SET rolled_at_ms = excluded.rolled_at_ms",
+        "INSERT INTO rolled_days (day, ledger_after, ledger_to, ledger_seen, rolled_at_ms, \
+           tiers_to, tiers_seen, standing_ms) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (day) DO UPDATE SET rolled_at_ms = excluded.rolled_at_ms, \
+           standing_ms = COALESCE(excluded.standing_ms, rolled_days.standing_ms)",
     )
     .bind(day)
     .bind(ledger_after)
     .bind(ledger_to)
     .bind(ledger_seen)
     .bind(now_ms)
+    .bind(tiers_to)
+    .bind(tiers_seen)
+    .bind(standing_ms)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Members by tier and their points outstanding.
+pub type Standing = HashMap<String, (i64, i64)>;
+
+/// Where a standing was taken: members registered or erased before `ms`, the ledger's
+/// entries up to id `ledger`, the tier changes up to id `tiers`.
+#[derive(Debug, Clone, Copy)]
+struct Since {
+    ms: i64,
+    ledger: i64,
+    tiers: i64,
+}
+
+/// The members touched since: a ledger entry or a tier change after the ids, registered
+/// or erased at or after the instant.
+const TOUCHED: &str = "(SELECT member_id FROM points_ledger WHERE id > $2 \
+    UNION SELECT member_id FROM tier_changes WHERE id > $3 \
+    UNION SELECT id FROM members WHERE created_at_ms >= $1 \
+    UNION SELECT id FROM members WHERE deleted_at_ms >= $1)";
+
+/// The members' standing as of `since` (their tier then: the one left by their first
+/// change after it; their balance then: less the entries after it), read from the rows
+/// as they are now. `touched`: only the members touched since.
+fn then_sql(touched: bool) -> String {
+    format!(
+        "SELECT tier_then AS tier, COUNT(*) AS n, \
+           CAST(COALESCE(SUM(CASE WHEN bal > 0 THEN bal ELSE 0 END), 0) AS BIGINT) AS pts \
+         FROM (SELECT \
+           CASE WHEN m.id IN (SELECT member_id FROM tier_changes WHERE id > $3) \
+             THEN (SELECT c.from_tier FROM tier_changes c \
+                   WHERE c.member_id = m.id AND c.id > $3 ORDER BY c.id LIMIT 1) \
+             ELSE m.tier END AS tier_then, \
+           m.points_balance - CASE WHEN m.id IN (SELECT member_id FROM points_ledger WHERE id > $2) \
+             THEN (SELECT CAST(SUM(l.points) AS BIGINT) FROM points_ledger l \
+                   WHERE l.member_id = m.id AND l.id > $2) \
+             ELSE 0 END AS bal \
+           FROM members m WHERE NOT m.is_demo AND m.created_at_ms < $1 \
+             AND (m.deleted_at_ms IS NULL OR m.deleted_at_ms >= $1) {}) AS t \
+         GROUP BY tier_then",
+        if touched {
+            format!("AND m.id IN {TOUCHED}")
+        } else {
+            String::new()
+        }
+    )
+}
+
+async fn standing_then(
+    conn: &mut AnyConnection,
+    since: Since,
+    touched: bool,
+) -> anyhow::Result<Standing> {
+    let rows = fetch(
+        conn,
+        &then_sql(touched),
+        (since.ms, since.ledger, since.tiers),
+    )
+    .await?;
+    let mut out = Standing::new();
+    for r in &rows {
+        out.insert(r.try_get("tier")?, (r.try_get("n")?, r.try_get("pts")?));
+    }
+    Ok(out)
+}
+
+/// Members per tier and points outstanding now: the latest rolled standing plus, for
+/// each member touched since, their standing now less theirs then (one statement: one
+/// snapshot of the rows on PostgreSQL). Never rolled: every member, read now.
+pub async fn standing(db: &Db) -> anyhow::Result<Standing> {
+    let base = sqlx::query(
+        "SELECT day, standing_ms, ledger_to, tiers_to FROM rolled_days \
+         WHERE standing_ms IS NOT NULL ORDER BY day DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    let (mut out, since) = match base {
+        Some(r) => {
+            let day: i64 = r.try_get("day")?;
+            let rows =
+                sqlx::query("SELECT tier, members, points FROM rolled_standing WHERE day = $1")
+                    .bind(day)
+                    .fetch_all(db)
+                    .await?;
+            let mut out = Standing::new();
+            for t in &rows {
+                out.insert(
+                    t.try_get("tier")?,
+                    (t.try_get("members")?, t.try_get("points")?),
+                );
+            }
+            let since = Since {
+                ms: r.try_get("standing_ms")?,
+                ledger: r.try_get("ledger_to")?,
+                tiers: r.try_get("tiers_to")?,
+            };
+            (out, since)
+        }
+        None => (
+            Standing::new(),
+            Since {
+                ms: i64::MIN,
+                ledger: 0,
+                tiers: 0,
+            },
+        ),
+    };
+    let sql = format!(
+        "SELECT CAST(1 AS BIGINT) AS sign, m.tier AS tier, COUNT(*) AS n, \
+           CAST(COALESCE(SUM(CASE WHEN m.points_balance > 0 THEN m.points_balance ELSE 0 END), \
+             0) AS BIGINT) AS pts \
+         FROM members m WHERE NOT m.is_demo AND m.deleted_at_ms IS NULL AND m.id IN {TOUCHED} \
+         GROUP BY m.tier \
+         UNION ALL SELECT CAST(-1 AS BIGINT) AS sign, tier, n, pts FROM ({}) AS then_",
+        then_sql(true)
+    );
+    let mut conn = db.acquire().await?;
+    for r in fetch(&mut conn, &sql, (since.ms, since.ledger, since.tiers)).await? {
+        let sign: i64 = r.try_get("sign")?;
+        let e = out.entry(r.try_get("tier")?).or_default();
+        e.0 += sign * r.try_get::<i64, _>("n")?;
+        e.1 += sign * r.try_get::<i64, _>("pts")?;
+    }
+    Ok(out)
 }

@@ -1,11 +1,12 @@
 //! The operators' dashboard (`GET /api/admin/dashboard`): each figure read as a series of
 //! local days over the range and the period before it (the daily rollups plus what
 //! arrived since the last rolled day, `db::rollups`; tier moves and reported sales from
-//! their own small tables; active members from `member_days`), then folded into the two periods' totals and the range's trend
-//! (`rules::kpi`). Days are the program's local days: its time zone is a fixed offset, so a
+//! their own small tables; active members counted in SQL over `member_days`; members per
+//! tier and points outstanding from the latest rolled standing), then folded into the
+//! two periods' totals and the range's trend (`rules::kpi`). Days are the program's local days: its time zone is a fixed offset, so a
 //! day is `(instant + offset) / 86,400,000`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
 use contract::admin::{DailyActive, Dashboard, Kpi, Part, TrendPoint};
@@ -52,21 +53,9 @@ impl Periods {
         (date - NaiveDate::default()).num_days()
     }
 
-    /// How many members `active` holds on any day from `from` to `to`.
-    fn distinct(&self, active: &Active, from: NaiveDate, to: NaiveDate) -> i64 {
-        let mut seen = HashSet::new();
-        for members in active
-            .range(Self::day_number(from)..=Self::day_number(to))
-            .map(|(_, m)| m)
-        {
-            seen.extend(members.iter());
-        }
-        seen.len() as i64
-    }
-
     /// [`Periods::kpi`] for members active: each period's and bucket's own distinct count.
     fn distinct_kpi(&self, active: &Active) -> Kpi {
-        self.fold(|from, to| self.distinct(active, from, to))
+        self.fold(|from, to| active.spans.get(&(from, to)).copied().unwrap_or(0))
     }
 
     /// A series folded: both periods' totals, the change, the range's trend.
@@ -135,7 +124,9 @@ pub async fn dashboard(
     };
     let coupons_issued = p.kpi(&total(&coupons_by_source));
     let coupons_used = p.kpi(&coupons_used);
-    let outstanding = outstanding(db).await?;
+    // Every member's balance now (debts count as nothing owed), of every tier.
+    let standing = rollups::standing(db).await?;
+    let outstanding: i64 = standing.values().map(|s| s.1).sum();
     let active_members = p.distinct_kpi(&active);
     Ok(Dashboard {
         from: p.from,
@@ -167,39 +158,130 @@ pub async fn dashboard(
         coupons_issued,
         coupons_used,
         coupons_expired: p.kpi(&coupons_expired),
-        members_per_tier: members_per_tier(db, program).await?,
+        members_per_tier: members_per_tier(program, &standing),
         upgrades: p.kpi(&upgrades),
         downgrades: p.kpi(&downgrades),
     })
 }
 
-/// The members active on each local day: signed in, checked in or redeemed
-/// (`member_days`), or paid an order (the orders).
-type Active = BTreeMap<i64, HashSet<String>>;
+/// The members active (signed in, checked in or redeemed: `member_days`; or paid an
+/// order): how many on each local day of the range, and how many distinct in each period
+/// and each bucket of the trend.
+struct Active {
+    by_day: Series,
+    spans: HashMap<(NaiveDate, NaiveDate), i64>,
+}
 
+/// Counted in SQL over `member_days` (an order's day is there once rolled), then the
+/// members of the orders not rolled yet (a day's worth) added where `member_days` does
+/// not already hold them.
 async fn active_by_day(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Result<Active> {
-    let mut active = Active::new();
-    // The orders' days are in `member_days` once rolled; the rest are read live.
-    let noted = sqlx::query("SELECT day, member_id FROM member_days WHERE day >= $1 AND day <= $2")
-        .bind(p.previous_from.to_string())
-        .bind(p.to.to_string())
-        .fetch_all(db)
-        .await?;
-    for r in &noted {
+    let mut by_day = Series::new();
+    let daily = sqlx::query(
+        "SELECT day, COUNT(*) AS v FROM member_days WHERE day >= $1 AND day <= $2 GROUP BY day",
+    )
+    .bind(p.from.to_string())
+    .bind(p.to.to_string())
+    .fetch_all(db)
+    .await?;
+    for r in &daily {
         let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
-        let member: String = r.try_get("member_id")?;
-        active
-            .entry(Periods::day_number(day))
-            .or_default()
-            .insert(member);
+        by_day.insert(Periods::day_number(day), r.try_get("v")?);
     }
-    let range = Periods::day_number(p.previous_from)..=Periods::day_number(p.to);
-    for (day, member) in rollups::live_order_days(db, p.offset_ms, live).await? {
-        if range.contains(&day) {
-            active.entry(day).or_default().insert(member);
+    // The periods, then the buckets: each list's spans are disjoint, so one query each.
+    let periods = [(p.previous_from, p.previous_to), (p.from, p.to)];
+    let buckets = kpi::buckets(p.from, p.to);
+    let mut spans = HashMap::new();
+    for list in [&periods[..], &buckets[..]] {
+        for (span, v) in list.iter().zip(distinct_in(db, list).await?) {
+            spans.insert(*span, v);
         }
     }
-    Ok(active)
+
+    let first = Periods::day_number(p.previous_from);
+    let range = first..=Periods::day_number(p.to);
+    let mut live_days: HashMap<String, BTreeSet<i64>> = HashMap::new();
+    for (day, member) in rollups::live_order_days(db, p.offset_ms, live).await? {
+        if range.contains(&day) {
+            live_days.entry(member).or_default().insert(day);
+        }
+    }
+    let members: Vec<&String> = live_days.keys().collect();
+    let mut noted: HashMap<String, BTreeSet<i64>> = HashMap::new();
+    for chunk in members.chunks(500) {
+        let marks: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+        let sql = format!(
+            "SELECT day, member_id FROM member_days \
+             WHERE day >= $1 AND day <= $2 AND member_id IN ({})",
+            marks.join(", ")
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(p.previous_from.to_string())
+            .bind(p.to.to_string());
+        for m in chunk {
+            q = q.bind(m.as_str());
+        }
+        for r in &q.fetch_all(db).await? {
+            let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
+            noted
+                .entry(r.try_get("member_id")?)
+                .or_default()
+                .insert(Periods::day_number(day));
+        }
+    }
+    let none = BTreeSet::new();
+    for (member, days) in &live_days {
+        let noted = noted.get(member).unwrap_or(&none);
+        for day in days.difference(noted) {
+            if (Periods::day_number(p.from)..).contains(day) {
+                *by_day.entry(*day).or_default() += 1;
+            }
+        }
+        for ((from, to), v) in spans.iter_mut() {
+            let span = Periods::day_number(*from)..=Periods::day_number(*to);
+            if days.range(span.clone()).next().is_some() && noted.range(span).next().is_none() {
+                *v += 1;
+            }
+        }
+    }
+    Ok(Active { by_day, spans })
+}
+
+/// How many distinct members `member_days` holds in each of `spans` (disjoint).
+async fn distinct_in(db: &Db, spans: &[(NaiveDate, NaiveDate)]) -> anyhow::Result<Vec<i64>> {
+    let (Some(lo), Some(hi)) = (
+        spans.iter().map(|s| s.0).min(),
+        spans.iter().map(|s| s.1).max(),
+    ) else {
+        return Ok(vec![]);
+    };
+    let cases: Vec<String> = (0..spans.len())
+        .map(|i| {
+            format!(
+                "WHEN day >= ${} AND day <= ${} THEN CAST({i} AS BIGINT)",
+                2 * i + 3,
+                2 * i + 4
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT CASE {} END AS b, COUNT(DISTINCT member_id) AS v FROM member_days \
+         WHERE day >= $1 AND day <= $2 GROUP BY b",
+        cases.join(" ")
+    );
+    let mut q = sqlx::query(&sql).bind(lo.to_string()).bind(hi.to_string());
+    for (from, to) in spans {
+        q = q.bind(from.to_string()).bind(to.to_string());
+    }
+    let mut out = vec![0; spans.len()];
+    for r in &q.fetch_all(db).await? {
+        if let Some(b) = r.try_get::<Option<i64>, _>("b")? {
+            if let Some(slot) = usize::try_from(b).ok().and_then(|b| out.get_mut(b)) {
+                *slot = r.try_get("v")?;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Members registered before the periods: the rolled days' and the rest's.
@@ -242,7 +324,7 @@ fn daily_active(
         .map(|date| {
             let day = Periods::day_number(date);
             registered += new_members.get(&day).copied().unwrap_or(0);
-            let count = active.get(&day).map_or(0, |m| m.len() as i64);
+            let count = active.by_day.get(&day).copied().unwrap_or(0);
             DailyActive {
                 date,
                 active: count,
@@ -341,39 +423,20 @@ async fn tier_moves(db: &Db, program: &Program, p: &Periods) -> anyhow::Result<(
     Ok((up, down))
 }
 
-async fn members_per_tier(db: &Db, program: &Program) -> anyhow::Result<Vec<Part>> {
-    let rows = sqlx::query(
-        "SELECT tier, COUNT(*) AS v FROM members \
-         WHERE deleted_at_ms IS NULL AND NOT is_demo GROUP BY tier",
-    )
-    .fetch_all(db)
-    .await?;
-    let mut counts: HashMap<String, i64> = HashMap::new();
-    for r in &rows {
-        counts.insert(r.try_get("tier")?, r.try_get("v")?);
-    }
-    Ok(program
+/// Members per tier now, in the program's order.
+fn members_per_tier(program: &Program, standing: &rollups::Standing) -> Vec<Part> {
+    program
         .tiers
         .iter()
         .map(|t| {
-            let now = counts.get(t.id.as_str()).copied().unwrap_or(0);
+            let now = standing.get(t.id.as_str()).map_or(0, |s| s.0);
             Part {
                 key: t.id.as_str().to_owned(),
                 current: now,
                 previous: now,
             }
         })
-        .collect())
-}
-
-/// Every member's balance now (debts count as nothing owed).
-async fn outstanding(db: &Db) -> anyhow::Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(points_balance), 0) AS BIGINT) FROM members \
-         WHERE deleted_at_ms IS NULL AND NOT is_demo AND points_balance > 0",
-    )
-    .fetch_one(db)
-    .await?)
+        .collect()
 }
 
 #[cfg(test)]

