@@ -1,9 +1,8 @@
-//! The console's words, in both languages. They are not the app's translations
-//! (`locales/*.json`, compiled in): every string literal of any module ends up in the
-//! first screen's wasm data, split or not, and the shoppers must not download the
-//! operators' words. So they are a file of their own (`public/console/words.json`,
-//! fetched when the console opens), read by position: a [`Word`] is an index, and no key
-//! is compiled in either. A test checks the file against the enum, name by name.
+//! The console's words, in both languages: a file of their own
+//! (`public/console/words.json`, fetched when the console opens), read by position: a
+//! [`Word`] is an index, and a test checks the file against the enum, name by name. The
+//! operators' words stay out of every build of the shoppers' screens; docs/architecture.md
+//! says why they could as well be translations in `locales/*.json`.
 
 use std::cell::RefCell;
 use std::sync::Arc;
