@@ -15,7 +15,7 @@ impl Unit {
     /// As the screen shows it: `1,234`, `¥1,234.56`, `12.34%`.
     pub fn show(self, value: i64) -> String {
         match self {
-            Unit::Count | Unit::Points => grouped(value),
+            Unit::Count | Unit::Points => rules::money::group_thousands(value),
             Unit::Fen => rules::money::format_yuan(rules::Fen(value)),
             Unit::Bp => percent(value),
         }
@@ -30,11 +30,6 @@ impl Unit {
             Unit::Bp => percent(value),
         }
     }
-}
-
-/// `1234567` → `1,234,567` (the money format's grouping).
-pub fn grouped(value: i64) -> String {
-    rules::money::group_thousands(value)
 }
 
 /// Basis points as a percent with two decimals.
@@ -63,10 +58,10 @@ mod tests {
 
     #[test]
     fn figures_read_as_an_operator_expects() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1_000), "1,000");
-        assert_eq!(grouped(-1_234_567), "-1,234,567");
+        assert_eq!(Unit::Count.show(0), "0");
+        assert_eq!(Unit::Count.show(999), "999");
+        assert_eq!(Unit::Count.show(1_000), "1,000");
+        assert_eq!(Unit::Count.show(-1_234_567), "-1,234,567");
         assert_eq!(Unit::Fen.show(123_456_789), "¥1,234,567.89");
         assert_eq!(Unit::Fen.show(-5), "-¥0.05");
         assert_eq!(Unit::Fen.plain(123_456_789), "1234567.89");

@@ -9,7 +9,6 @@ use super::format::Unit;
 use super::words::{t, Word};
 use super::{console, error_notice};
 use crate::components::{Loader, Toast};
-use crate::data::api;
 use crate::data::console::{self as console_api, MemberPage};
 use crate::words::display::date_of;
 use crate::words::labels::{coupon_status, points_kind};
@@ -169,9 +168,4 @@ pub fn table(
 pub fn toaster() -> impl Fn(Word) + Copy + 'static {
     let toast = expect_context::<Toast>();
     move |word| toast.show(super::words::now(word))
-}
-
-/// A fresh key for one write that may be retried.
-pub fn new_key() -> String {
-    api::idempotency_key()
 }

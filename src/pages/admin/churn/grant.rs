@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 use super::Filters;
 use crate::components::Loader;
+use crate::data::api::idempotency_key;
 use crate::data::console::{self as console_api, GrantBatch};
-use crate::pages::admin::members::new_key;
 use crate::pages::admin::words::{now, t, Word};
 use crate::pages::admin::{console, error_notice};
 use crate::words::labels::fill;
@@ -23,14 +23,14 @@ pub fn GrantToList(filters: Filters) -> impl IntoView {
     let menu = console().program.with_value(|p| p.staff_menu.clone());
     let grant = RwSignal::new(menu.first().map(|g| g.id.clone()).unwrap_or_default());
     let reason = RwSignal::new(String::new());
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(idempotency_key());
     // Anything that makes it another batch makes it another key.
     Effect::new(move || {
         filters.tier.track();
         filters.store.track();
         grant.track();
         reason.track();
-        key.set_value(new_key());
+        key.set_value(idempotency_key());
     });
     let loader = Loader::new();
     let batch = RwSignal::new(None::<GrantBatch>);

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
-use super::{new_key, toaster};
+use super::toaster;
 use crate::components::Loader;
+use crate::data::api::idempotency_key;
 use crate::data::console as console_api;
 use crate::pages::admin::error_notice;
 use crate::pages::admin::words::{t, Word};
@@ -16,7 +17,7 @@ pub fn AdjustForm(member_id: String, balance: RwSignal<i64>) -> impl IntoView {
     let console = crate::pages::admin::console();
     let points = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let key = StoredValue::new(new_key());
+    let key = StoredValue::new(idempotency_key());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // Not a number: the server's own check answers (0 is refused there too).
@@ -27,7 +28,7 @@ pub fn AdjustForm(member_id: String, balance: RwSignal<i64>) -> impl IntoView {
             async move { console_api::adjust(&id, amount, &why, &k).await },
             move |done| {
                 balance.set(done.points_balance.get());
-                key.set_value(new_key());
+                key.set_value(idempotency_key());
                 points.set(String::new());
                 reason.set(String::new());
                 toast(Word::Adjusted);
