@@ -26,6 +26,17 @@ pub const SLOT_MS: i64 = 7_200_000;
 /// Two-hour slots in a day.
 pub const SLOTS_PER_DAY: i64 = DAY_MS / SLOT_MS;
 
+/// A local date's day number, as the rollups count days (days since 1970-01-01).
+pub fn day_number(date: NaiveDate) -> i64 {
+    (date - NaiveDate::default()).num_days()
+}
+
+/// The program's time zone as milliseconds to add to an instant for its local day (a
+/// fixed offset: a day is `(instant + offset) / DAY_MS`).
+pub fn offset_ms(offset: chrono::FixedOffset) -> i64 {
+    i64::from(offset.local_minus_utc()) * 1000
+}
+
 /// The figures, as stored in `rollups.figure`.
 pub mod figure {
     pub const NEW_MEMBERS: &str = "new_members";

@@ -32,7 +32,7 @@ pub async fn monitor(
     .await?;
     // Orders from the rollups (their two-hour slots are these buckets: both start at a
     // local midnight) plus those not rolled yet.
-    let offset_ms = i64::from(offset.local_minus_utc()) * 1000;
+    let offset_ms = rollups::offset_ms(offset);
     let day = |at: i64| (at + offset_ms).div_euclid(rollups::DAY_MS);
     let live = rollups::live(db, offset_ms).await?;
     let facts = rollups::read(

@@ -45,12 +45,8 @@ impl Periods {
             previous_to,
             start_ms: midnight(previous_from),
             end_ms: midnight(to.checked_add_days(Days::new(1))?),
-            offset_ms: i64::from(program.offset().local_minus_utc()) * 1000,
+            offset_ms: rollups::offset_ms(program.offset()),
         })
-    }
-
-    fn day_number(date: NaiveDate) -> i64 {
-        (date - NaiveDate::default()).num_days()
     }
 
     /// [`Periods::kpi`] for members active: each period's and bucket's own distinct count.
@@ -62,7 +58,7 @@ impl Periods {
     fn kpi(&self, series: &Series) -> Kpi {
         self.fold(|from, to| {
             series
-                .range(Self::day_number(from)..=Self::day_number(to))
+                .range(rollups::day_number(from)..=rollups::day_number(to))
                 .map(|(_, v)| v)
                 .sum()
         })
@@ -96,8 +92,8 @@ pub async fn dashboard(
 ) -> anyhow::Result<Dashboard> {
     let live = rollups::live(db, p.offset_ms).await?;
     let days = (
-        Periods::day_number(p.previous_from),
-        Periods::day_number(p.to),
+        rollups::day_number(p.previous_from),
+        rollups::day_number(p.to),
     );
     let facts = rollups::read(db, days, p.offset_ms, now_ms, live).await?;
     let one = |name: &str| facts.of(name).remove("").unwrap_or_default();
@@ -186,7 +182,7 @@ async fn active_by_day(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Res
     .await?;
     for r in &daily {
         let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
-        by_day.insert(Periods::day_number(day), r.try_get("v")?);
+        by_day.insert(rollups::day_number(day), r.try_get("v")?);
     }
     // The periods, then the buckets: each list's spans are disjoint, so one query each.
     let periods = [(p.previous_from, p.previous_to), (p.from, p.to)];
@@ -198,8 +194,8 @@ async fn active_by_day(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Res
         }
     }
 
-    let first = Periods::day_number(p.previous_from);
-    let range = first..=Periods::day_number(p.to);
+    let first = rollups::day_number(p.previous_from);
+    let range = first..=rollups::day_number(p.to);
     let mut live_days: HashMap<String, BTreeSet<i64>> = HashMap::new();
     for (day, member) in rollups::live_order_days(db, p.offset_ms, live).await? {
         if range.contains(&day) {
@@ -226,19 +222,19 @@ async fn active_by_day(db: &Db, p: &Periods, live: rollups::Live) -> anyhow::Res
             noted
                 .entry(r.try_get("member_id")?)
                 .or_default()
-                .insert(Periods::day_number(day));
+                .insert(rollups::day_number(day));
         }
     }
     let none = BTreeSet::new();
     for (member, days) in &live_days {
         let noted = noted.get(member).unwrap_or(&none);
         for day in days.difference(noted) {
-            if (Periods::day_number(p.from)..).contains(day) {
+            if (rollups::day_number(p.from)..).contains(day) {
                 *by_day.entry(*day).or_default() += 1;
             }
         }
         for ((from, to), v) in spans.iter_mut() {
-            let span = Periods::day_number(*from)..=Periods::day_number(*to);
+            let span = rollups::day_number(*from)..=rollups::day_number(*to);
             if days.range(span.clone()).next().is_some() && noted.range(span).next().is_none() {
                 *v += 1;
             }
@@ -291,7 +287,7 @@ async fn registered_before(db: &Db, p: &Periods, live: rollups::Live) -> anyhow:
          WHERE figure = $1 AND slot < $2",
     )
     .bind(figure::NEW_MEMBERS)
-    .bind(Periods::day_number(p.previous_from))
+    .bind(rollups::day_number(p.previous_from))
     .fetch_one(db)
     .await?;
     let recent: i64 = sqlx::query_scalar(
@@ -315,14 +311,14 @@ fn daily_active(
 ) -> Vec<DailyActive> {
     let mut registered = registered_before
         + new_members
-            .range(..Periods::day_number(p.from))
+            .range(..rollups::day_number(p.from))
             .map(|(_, v)| v)
             .sum::<i64>();
     p.from
         .iter_days()
         .take_while(|d| *d <= p.to)
         .map(|date| {
-            let day = Periods::day_number(date);
+            let day = rollups::day_number(date);
             registered += new_members.get(&day).copied().unwrap_or(0);
             let count = active.by_day.get(&day).copied().unwrap_or(0);
             DailyActive {
@@ -394,7 +390,7 @@ async fn reported_sales(db: &Db, p: &Periods) -> anyhow::Result<Series> {
     rows.iter()
         .map(|r| {
             let day: NaiveDate = r.try_get::<String, _>("day")?.parse()?;
-            Ok((Periods::day_number(day), r.try_get::<i64, _>("v")?))
+            Ok((rollups::day_number(day), r.try_get::<i64, _>("v")?))
         })
         .collect()
 }
@@ -453,12 +449,12 @@ mod tests {
             (d("2027-03-05"), d("2027-03-07"))
         );
         let series: Series = [
-            (Periods::day_number(d("2027-03-04")), 100),
-            (Periods::day_number(d("2027-03-05")), 1),
-            (Periods::day_number(d("2027-03-07")), 2),
-            (Periods::day_number(d("2027-03-08")), 4),
-            (Periods::day_number(d("2027-03-10")), 8),
-            (Periods::day_number(d("2027-03-11")), 100),
+            (rollups::day_number(d("2027-03-04")), 100),
+            (rollups::day_number(d("2027-03-05")), 1),
+            (rollups::day_number(d("2027-03-07")), 2),
+            (rollups::day_number(d("2027-03-08")), 4),
+            (rollups::day_number(d("2027-03-10")), 8),
+            (rollups::day_number(d("2027-03-11")), 100),
         ]
         .into_iter()
         .collect();

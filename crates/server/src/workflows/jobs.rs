@@ -34,11 +34,16 @@ pub struct JobReport {
 /// Runs the jobs as of local 00:00 on `date` (plus `now` for expiry: the later of the two).
 pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<JobReport> {
     let at = program.local_midnight(date);
-    let offset_ms = i64::from(program.offset().local_minus_utc()) * 1000;
     let mut report = JobReport {
         limit_windows_pruned: limits::prune(db, ms(&at)).await?,
         login_links_pruned: login_links::prune(db, ms(&at)).await?,
-        days_rolled: rollups::roll_before(db, offset_ms, day_number(date), ms(&at)).await?,
+        days_rolled: rollups::roll_before(
+            db,
+            rollups::offset_ms(program.offset()),
+            rollups::day_number(date),
+            ms(&at),
+        )
+        .await?,
         ..JobReport::default()
     };
     let mut pages = MemberPages::new(db);
@@ -111,11 +116,6 @@ pub async fn run(db: &Db, program: &Program, date: NaiveDate) -> anyhow::Result<
         report.tiers_dropped += u64::from(e.dropped);
     }
     Ok(report)
-}
-
-/// A date's local day number (days since 1970-01-01), as the rollups count days.
-fn day_number(date: NaiveDate) -> i64 {
-    (date - NaiveDate::default()).num_days()
 }
 
 /// Every member not deleted, one at a time, read a page of ids at a time: a run's memory
